@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+# cli/local.mk: build rules for cli/ (included by the top Makefile.am).

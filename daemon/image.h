@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* image: turns an image (dir, tar[.gz|.zst], cpio, OCI layout) into a cached rootfs cpio. */
+#ifndef XENPOD_IMAGE_H
+#define XENPOD_IMAGE_H
+
+#include <stddef.h>
+
+#define IMAGE_DIGEST_LEN 64 /* sha256 hex */
+
+struct image_info {
+	char digest[IMAGE_DIGEST_LEN + 1]; /* of the resulting cpio */
+	char cpio_path[4096]; /* cache_dir/DIGEST.cpio */
+	char kind[16]; /* "dir", "tar", "cpio", "oci" */
+	/* From an OCI config, if any (empty otherwise): default argv/env/cwd. */
+	char **default_argv; /* NULL-terminated, or NULL */
+	char **default_env;
+	char default_cwd[256];
+};
+
+/*
+ * Convert image_ref (a path) into cache_dir/DIGEST.cpio (newc), atomically;
+ * reuse the cached file when the same content was converted before.
+ * Refuses entries that escape the root (absolute, "..", links out of root).
+ * Returns 0 or -errno with a one-line reason in err.
+ */
+int image_prepare(const char *image_ref, const char *cache_dir,
+		  struct image_info *info, char *err, size_t errsz);
+void image_info_dispose(struct image_info *info);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* xs: the only xenstore user: writes pod specs, reads guest status (hostile input). */
+#ifndef XENPOD_XS_H
+#define XENPOD_XS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xs;
+
+/* What the guest has reported under ~/data/xenpod/ (see xenstore-schema/). */
+enum xs_guest_state {
+	XS_GUEST_NONE, /* nothing reported yet */
+	XS_GUEST_RUNNING, /* init started the container */
+	XS_GUEST_EXITED, /* container exited; exit_code valid */
+	XS_GUEST_FAILED, /* init failed; error holds the guest's reason */
+	XS_GUEST_INVALID, /* the guest wrote something malformed; error says what */
+};
+
+struct xs_guest_status {
+	enum xs_guest_state state;
+	int exit_code; /* 0..255, valid when XS_GUEST_EXITED */
+	char error[128];
+};
+
+int xs_open(struct xs **xs_r);
+void xs_close(struct xs *xs);
+
+/* Write the pod spec (xenstore-schema: ~/xenpod/spec), read-only to the guest. */
+int xs_write_spec(struct xs *xs, uint32_t domid, const char *spec);
+/* Read and strictly parse the guest's status nodes. */
+int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r);
+/* Path of the console pty (~/console/tty) into buf; -ENOENT if not there (yet). */
+int xs_console_tty(struct xs *xs, uint32_t domid, char *buf, size_t bufsz);
+
+/* Watch ~/data/xenpod of domid; events arrive on xs_fd(). token must be unique. */
+int xs_watch_status(struct xs *xs, uint32_t domid, const char *token);
+int xs_unwatch_status(struct xs *xs, uint32_t domid, const char *token);
+int xs_fd(struct xs *xs);
+/* After xs_fd() is readable: read one watch event; copies its token. -EAGAIN if none. */
+int xs_read_watch(struct xs *xs, char *token, size_t tokensz);
+
+/* Pure helpers (no xenstore), unit-tested: parse guest-written values. */
+int xs_parse_state(const char *val, size_t len, enum xs_guest_state *r);
+int xs_parse_exit_code(const char *val, size_t len, int *r);
+
+#endif

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+# tests/local.mk: build rules for tests/ (included by the top Makefile.am).
