@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* cli util: pure helpers of the xenpod CLI (parsing, validation, formatting, spec building). */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static bool name_char(char c, bool first)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9'))
+		return true;
+	return !first && (c == '_' || c == '.' || c == '-');
+}
+
+bool cli_name_valid(const char *name)
+{
+	size_t i;
+
+	if (!name || !name[0])
+		return false;
+	for (i = 0; name[i]; i++) {
+		if (i >= CLI_NAME_MAX || !name_char(name[i], i == 0))
+			return false;
+	}
+	return true;
+}
+
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!s || !s[0])
+		return -EINVAL;
+	for (i = 0; s[i]; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		d = (unsigned)(s[i] - '0');
+		/* Keep scanning after an overflow so "99999999999999999999x" is
+		 * reported as not a number rather than out of range. */
+		if (v > (UINT64_MAX - d) / 10)
+			v = UINT64_MAX;
+		else
+			v = v * 10 + d;
+	}
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* Parse exactly n digits at *p into *out and advance. */
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+static bool expect(const char **p, char c)
+{
+	if (**p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+/* "Z", "+hh:mm" or "-hh:mm" to an offset in seconds east of UTC. */
+static bool parse_zone(const char **p, long *off)
+{
+	int sign, hh, mm;
+
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		*off = 0;
+		return true;
+	}
+	if (**p != '+' && **p != '-')
+		return false;
+	sign = **p == '-' ? -1 : 1;
+	(*p)++;
+	if (!digits(p, 2, &hh) || !expect(p, ':') || !digits(p, 2, &mm) ||
+	    hh > 23 || mm > 59)
+		return false;
+	*off = sign * (hh * 3600L + mm * 60L);
+	return true;
+}
+
+int cli_parse_time(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	const char *p = s;
+	int y, mo, d, h, mi, se;
+	long off;
+
+	if (!s || !digits(&p, 4, &y) || !expect(&p, '-') ||
+	    !digits(&p, 2, &mo) || !expect(&p, '-') || !digits(&p, 2, &d))
+		return -EINVAL;
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		return -EINVAL;
+	p++;
+	if (!digits(&p, 2, &h) || !expect(&p, ':') || !digits(&p, 2, &mi) ||
+	    !expect(&p, ':') || !digits(&p, 2, &se))
+		return -EINVAL;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (!parse_zone(&p, &off) || *p)
+		return -EINVAL;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60)
+		return -EINVAL;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*out = timegm(&tm) - off;
+	return 0;
+}
+
+void cli_format_age(int64_t secs, char *buf, size_t size)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, size, "%llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, size, "%lldm", (long long)(secs / 60));
+	else if (secs < 86400)
+		snprintf(buf, size, "%lldh", (long long)(secs / 3600));
+	else
+		snprintf(buf, size, "%lldd", (long long)(secs / 86400));
+}
+
+bool cli_env_valid(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	return eq && eq != kv;
+}
+
+static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
+{
+	json_w_object_open(w);
+	if (o->name) {
+		json_w_key(w, "name");
+		json_w_string(w, o->name);
+	}
+	json_w_key(w, "image");
+	json_w_string(w, o->image);
+	if (o->command && o->command[0]) {
+		json_w_key(w, "command");
+		json_w_array_open(w);
+		for (char **a = o->command; *a; a++)
+			json_w_string(w, *a);
+		json_w_array_close(w);
+	}
+	if (o->n_env) {
+		json_w_key(w, "env");
+		json_w_array_open(w);
+		for (size_t i = 0; i < o->n_env; i++)
+			json_w_string(w, o->env[i]);
+		json_w_array_close(w);
+	}
+	if (o->cwd) {
+		json_w_key(w, "cwd");
+		json_w_string(w, o->cwd);
+	}
+	if (o->memory_mib) {
+		json_w_key(w, "memory_mib");
+		json_w_int(w, (int64_t)o->memory_mib);
+	}
+	if (o->vcpus) {
+		json_w_key(w, "vcpus");
+		json_w_int(w, (int64_t)o->vcpus);
+	}
+	json_w_object_close(w);
+}
+
+char *cli_build_run_params(const struct cli_run_opts *o)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *text;
+	char *out = NULL;
+
+	if (!w)
+		return NULL;
+	json_w_object_open(w);
+	json_w_key(w, "spec");
+	write_spec(w, o);
+	json_w_object_close(w);
+	text = json_writer_text(w, NULL);
+	if (text)
+		out = strdup(text);
+	json_writer_free(w);
+	return out;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* cli util: pure helpers of the xenpod CLI (parsing, validation, formatting, spec building). */
+#ifndef XENPOD_CLI_UTIL_H
+#define XENPOD_CLI_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define CLI_NAME_MAX 64
+
+/* True if name matches [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. */
+bool cli_name_valid(const char *name);
+
+/*
+ * Strict decimal parse: digits only (no sign, space, prefix or suffix),
+ * value in [min, max]. Returns 0, -EINVAL (not a number) or -ERANGE.
+ */
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/*
+ * Parse an RFC 3339 timestamp ("2026-11-26T18:20:20Z", optional fraction,
+ * "Z" or "+hh:mm"/"-hh:mm") fully. Returns 0 or -EINVAL.
+ */
+int cli_parse_time(const char *s, time_t *out);
+
+/*
+ * Human age of a duration in seconds: "5s", "3m", "2h", "4d" (largest unit,
+ * rounded down; negative durations are clock skew and print as "0s").
+ */
+void cli_format_age(int64_t secs, char *buf, size_t size);
+
+/* The options of "xenpod run" that go into the pod spec. */
+struct cli_run_opts {
+	const char *name; /* NULL: the daemon generates one */
+	const char *image; /* absolute path */
+	char **command; /* argv-style, NULL-terminated; NULL or empty: image default */
+	const char **env; /* "K=V" strings */
+	size_t n_env;
+	const char *cwd; /* NULL: default */
+	uint64_t memory_mib; /* 0: default */
+	uint64_t vcpus; /* 0: default */
+};
+
+/* "K=V" with a non-empty key free of '='. */
+bool cli_env_valid(const char *kv);
+
+/*
+ * Build the params of pod_create, {"spec":{...}}, from run options.
+ * Returns a malloc'd NUL-terminated JSON text, or NULL on out of memory.
+ */
+char *cli_build_run_params(const struct cli_run_opts *o);
+
+#endif
