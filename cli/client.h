@@ -3,6 +3,7 @@
 #ifndef XENPOD_CLI_CLIENT_H
 #define XENPOD_CLI_CLIENT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,15 +20,20 @@ struct client {
 	size_t len;
 	int rpc_code; /* JSON-RPC error code of the last failed call, else 0 */
 	char err[1024]; /* one-line reason of the last failure */
-	/* Called when a read is interrupted by a signal (e.g. ^C); a non-zero
-	 * return aborts the wait with that code. */
+	/*
+	 * Signals: if wait_mask is set, each blocking read first waits in
+	 * ppoll() with that mask, so signals blocked by the caller are taken
+	 * only there; on_intr then runs (outside the handler). A negative
+	 * return aborts the wait with that code.
+	 */
+	const sigset_t *wait_mask;
 	int (*on_intr)(void *arg);
 	void *intr_arg;
 };
 
 /*
  * Handles a notification ({"method":M,"params":P} without id) received while
- * waiting for a reply. A non-zero return aborts the wait with that code.
+ * waiting for a reply. A negative return (-errno) aborts the wait with it.
  */
 typedef int (*client_notify_fn)(void *arg, const char *method,
 				const struct json *params);
@@ -52,6 +58,8 @@ int client_send(struct client *c, const char *method, const char *params,
  * -EACCES, -EBUSY, -EREMOTEIO for JSON-RPC errors from the daemon (c->err is
  * its message, c->rpc_code its code), -EPROTO for malformed replies,
  * -ECONNRESET when the daemon closed the connection, other -errno for I/O.
+ * id 0 waits for no reply: it reads notifications until the daemon closes
+ * the connection (-ECONNRESET) or fn aborts.
  */
 int client_wait(struct client *c, int64_t id, client_notify_fn fn, void *arg,
 		struct json **root_r, const struct json **result_r);

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: helpers for the lab's test scripts (busybox sh in dom0): checks that print PASS:/FAIL:.
+
+LAB_FAILED=0
+
+# check NAME CMD [ARG...]: run CMD, PASS if it exits 0.
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name - exit $?: $(echo "$out" | tail -3 | tr '\n' ' ')"
+		LAB_FAILED=$((LAB_FAILED + 1))
+	fi
+}
+
+# check_out NAME EXPECTED CMD [ARG...]: PASS if CMD exits 0 and prints exactly EXPECTED.
+check_out() {
+	name=$1
+	want=$2
+	shift 2
+	got=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && [ "$got" = "$want" ]; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name - exit $rc, want '$want', got '$(echo "$got" | tail -5 | tr '\n' '|')'"
+		LAB_FAILED=$((LAB_FAILED + 1))
+	fi
+}
+
+# check_rc NAME STATUS CMD [ARG...]: PASS if CMD exits with STATUS.
+check_rc() {
+	name=$1
+	want=$2
+	shift 2
+	got=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = "$want" ]; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name - exit $rc, want $want: $(echo "$got" | tail -3 | tr '\n' '|')"
+		LAB_FAILED=$((LAB_FAILED + 1))
+	fi
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 on timeout.
+wait_for() {
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# A domain is gone only when two lookups in a row fail (NESTED-XEN.md).
+domain_gone() {
+	! xl domid "$1" >/dev/null 2>&1 && sleep 0.2 && ! xl domid "$1" >/dev/null 2>&1
+}
+
+xenpod_domains() {
+	xl list | awk 'NR > 1 && $1 ~ /^xenpod-/ { n++ } END { print n + 0 }'
+}
