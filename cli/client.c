@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,25 @@ static size_t line_len(const struct client *c)
 	return nl ? (size_t)(nl - c->buf) + 1 : 0;
 }
 
+/* With a wait mask, sleep in ppoll so blocked signals arrive only here. */
+static int wait_readable(struct client *c)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	int rc;
+
+	if (c->wait_mask && ppoll(&pfd, 1, NULL, c->wait_mask) < 0) {
+		rc = errno;
+		if (rc != EINTR) {
+			snprintf(c->err, sizeof(c->err),
+				 "cannot wait for xenpodd: %s", strerror(rc));
+			return -rc;
+		}
+		rc = c->on_intr ? c->on_intr(c->intr_arg) : 0;
+		return rc < 0 ? rc : 0;
+	}
+	return 1;
+}
+
 /* Read more bytes. Returns >0, or 0 to retry (interrupted), or -errno. */
 static int fill(struct client *c)
 {
@@ -144,10 +164,13 @@ static int fill(struct client *c)
 			 CLIENT_LINE_MAX);
 		return -EMSGSIZE;
 	}
+	rc = wait_readable(c);
+	if (rc <= 0)
+		return rc;
 	r = read(c->fd, c->buf + c->len, CLIENT_LINE_MAX - c->len);
 	if (r < 0 && errno == EINTR) {
 		rc = c->on_intr ? c->on_intr(c->intr_arg) : 0;
-		return rc ? rc : 0;
+		return rc < 0 ? rc : 0;
 	}
 	if (r < 0) {
 		rc = errno;
@@ -157,8 +180,9 @@ static int fill(struct client *c)
 		return -rc;
 	}
 	if (r == 0) {
-		snprintf(c->err, sizeof(c->err),
-			 "xenpodd closed the connection before answering");
+		snprintf(c->err, sizeof(c->err), "%s",
+			 c->len ? "xenpodd closed the connection mid-reply" :
+				  "xenpodd closed the connection");
 		return -ECONNRESET;
 	}
 	c->len += (size_t)r;
@@ -213,7 +237,7 @@ static int dispatch(struct client *c, struct json *root, int64_t id,
 		rc = fn ? fn(arg, method, json_get(root, "params")) : 0;
 		return rc < 0 ? rc : 0;
 	}
-	if (!json_int(jid, &got) || got != id)
+	if (!id || !json_int(jid, &got) || got != id)
 		return proto_error(c, "reply with an unexpected id");
 	if (json_get(root, "error"))
 		return rpc_error(c, json_get(root, "error"));
@@ -236,6 +260,10 @@ int client_wait(struct client *c, int64_t id, client_notify_fn fn, void *arg,
 
 		if (!n) {
 			rc = fill(c);
+			if (rc == -ECONNRESET && id && !c->len)
+				snprintf(c->err, sizeof(c->err),
+					 "xenpodd closed the connection "
+					 "before answering");
 			if (rc < 0)
 				return rc;
 			continue;

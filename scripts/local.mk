@@ -1,2 +1,5 @@
 # SPDX-License-Identifier: MIT
-# scripts/local.mk: build rules for scripts/ (included by the top Makefile.am).
+# scripts/local.mk: ship the set-up, lab, demo and test scripts in the tarball.
+dist_noinst_SCRIPTS += scripts/install-deps scripts/lab scripts/lab-init scripts/demo \
+	scripts/test
+EXTRA_DIST += .ci/run
