@@ -217,3 +217,20 @@ char *cli_build_run_params(const struct cli_run_opts *o)
 	json_writer_free(w);
 	return out;
 }
+
+int cli_exit_status(const char *status, const char *reason, bool code_known,
+		    int64_t code)
+{
+	if (reason &&
+	    (!strcmp(reason, "killed") || !strcmp(reason, "timeout")))
+		return CLI_EXIT_KILLED;
+	if ((status && !strcmp(status, "failed")) ||
+	    (reason && (!strcmp(reason, "crash") ||
+			!strncmp(reason, "failed", 6))))
+		return CLI_EXIT_FAILED;
+	if (code_known)
+		return (int)(code & 0xff);
+	if (reason && !strcmp(reason, "stopped"))
+		return CLI_EXIT_STOPPED;
+	return CLI_EXIT_FAILED;
+}

@@ -52,4 +52,19 @@ bool cli_env_valid(const char *kv);
  */
 char *cli_build_run_params(const struct cli_run_opts *o);
 
+/* Exit statuses of xenpod run beyond the container's own (as docker's). */
+#define CLI_EXIT_FAILED 125 /* the pod failed or could not be run */
+#define CLI_EXIT_KILLED 137 /* destroyed: 128 + SIGKILL */
+#define CLI_EXIT_STOPPED 143 /* stopped without an exit code: 128 + SIGTERM */
+
+/*
+ * The exit status "xenpod run" and "xenpod wait" report for a stopped pod,
+ * from its POD fields (reason may be NULL, code_known false when exit_code
+ * is null). A pod killed or destroyed after the stop timeout gives 137; a
+ * known exit code is passed on (low 8 bits, as a process's); a clean stop
+ * without one gives 143; a crash or failure gives 125.
+ */
+int cli_exit_status(const char *status, const char *reason, bool code_known,
+		    int64_t code);
+
 #endif

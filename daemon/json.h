@@ -52,11 +52,15 @@ void json_w_array_open(struct json_writer *w);
 void json_w_array_close(struct json_writer *w);
 void json_w_key(struct json_writer *w, const char *key);
 void json_w_string(struct json_writer *w, const char *s);
+/* Counted string (may hold any bytes: NUL is escaped, invalid UTF-8 becomes U+FFFD). */
+void json_w_string_n(struct json_writer *w, const char *s, size_t n);
 void json_w_int(struct json_writer *w, int64_t n);
 void json_w_bool(struct json_writer *w, bool b);
 void json_w_null(struct json_writer *w);
 /* Copy a parsed value into the writer. */
 void json_w_value(struct json_writer *w, const struct json *v);
+/* Append already-valid JSON text (e.g. from another writer) as one value. */
+void json_w_raw(struct json_writer *w, const char *text);
 /* Text so far (NUL-terminated); NULL if any call failed (e.g. out of memory). */
 const char *json_writer_text(struct json_writer *w, size_t *len_r);
 

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* xenpod: shared state of the CLI and the command handlers' prototypes. */
+#ifndef XENPOD_CLI_XENPOD_H
+#define XENPOD_CLI_XENPOD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "client.h"
+#include "json.h"
+
+/* Exit statuses. */
+#define CLI_OK 0
+#define CLI_ERR 1 /* the operation failed; one line on stderr says why */
+#define CLI_USAGE 2 /* bad command line */
+
+struct cli;
+
+struct cmd_spec {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	const char *args; /* synopsis after "xenpod NAME" */
+	const char *summary; /* one line for the command list */
+	const char *help; /* option descriptions, or NULL */
+};
+
+struct cli {
+	const char *socket;
+	bool json; /* --json: print raw result objects */
+	const struct cmd_spec *cmd; /* the command being run */
+	struct client client;
+};
+
+/* Options every command accepts; end a command's longopts with these. */
+#define CMD_OPT_HELP 0x100
+#define CMD_OPT_JSON 0x101
+#define CMD_COMMON_OPTS                                      \
+	{ "help", no_argument, NULL, CMD_OPT_HELP },         \
+		{ "json", no_argument, NULL, CMD_OPT_JSON }, \
+	{                                                    \
+		NULL, 0, NULL, 0                             \
+	}
+
+/*
+ * getopt_long for a command: handles --json itself, reports bad options.
+ * Returns an option character, -1 at the end, CMD_OPT_HELP for --help, or
+ * '?' after printing an error (the command returns cmd_usage(cli, NULL)).
+ */
+int cmd_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+/* Print "xenpod: CMD: why" (if why) and the usage line; returns CLI_USAGE. */
+int cmd_usage(struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print the command's full help on stdout; returns CLI_OK. */
+int cmd_help(const struct cmd_spec *cmd);
+/* Validate a pod name given on the command line; prints why not. */
+bool cmd_name_ok(const char *name);
+
+/* "xenpod: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Connect if not yet connected; prints the error. Returns 0 or -errno. */
+int cli_connect(struct cli *cli);
+/*
+ * Connect and call; prints "xenpod: [pod NAME: ]<reason>" on failure
+ * (pod may be NULL). Returns 0 or -errno.
+ */
+int cli_call(struct cli *cli, const char *pod, const char *method,
+	     const char *params, client_notify_fn fn, void *arg,
+	     struct json **root_r, const struct json **result_r);
+/* Print a value as one line of compact JSON (or indented if pretty). */
+int cli_print_json(const struct json *v, bool pretty);
+
+/* Params writer helpers: "{" [+ "name":NAME] ... then close to text. */
+struct json_writer *params_open(const char *name);
+char *params_close(struct json_writer *w); /* frees w; NULL: out of memory */
+
+/* Commands (cmd_*.c). */
+int cmd_run(struct cli *cli, int argc, char **argv);
+int cmd_create(struct cli *cli, int argc, char **argv);
+int cmd_start(struct cli *cli, int argc, char **argv);
+int cmd_stop(struct cli *cli, int argc, char **argv);
+int cmd_kill(struct cli *cli, int argc, char **argv);
+int cmd_rm(struct cli *cli, int argc, char **argv);
+int cmd_ls(struct cli *cli, int argc, char **argv);
+int cmd_inspect(struct cli *cli, int argc, char **argv);
+int cmd_logs(struct cli *cli, int argc, char **argv);
+int cmd_wait(struct cli *cli, int argc, char **argv);
+int cmd_events(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_version(struct cli *cli, int argc, char **argv);
+int cmd_help_cmd(struct cli *cli, int argc, char **argv);
+
+#endif

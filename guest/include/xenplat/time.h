@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* time.h: Xen pvclock and the single-shot VCPU timer (VIRQ_TIMER). */
+#ifndef GUEST_XENPLAT_TIME_H
+#define GUEST_XENPLAT_TIME_H
+
+/* Needs evtchn_init(). Registers the Xen clock back-end. 0 or -errno. */
+int xen_time_init(void);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* xs.h: the guest's xenstore client (API in platform.h). */
+#ifndef GUEST_XENPLAT_XS_H
+#define GUEST_XENPLAT_XS_H
+
+#include "platform.h"
+
+/* Maps the xenstore ring (HVM_PARAM_STORE_PFN/EVTCHN), binds its event
+ * channel. Returns 0 or -errno. */
+int xs_init(void);
+
+/*
+ * Asynchronous read for interrupt context: done(arg, err, value, len)
+ * runs in interrupt context when the reply arrives (err is 0 or -errno).
+ * Returns 0 or -ENOMEM / -ENODEV.
+ */
+int xs_read_async(const char *path,
+		  void (*done)(void *arg, int err, const char *v, size_t len),
+		  void *arg);
+/* Fire-and-forget write for interrupt context. */
+int xs_write_async(const char *path, const char *value);
+
+/* Watches ~/control/shutdown, writes control/feature-poweroff=1. */
+int xen_control_init(void);
+
+#endif

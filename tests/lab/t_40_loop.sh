@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+# t_40_loop.sh: a 50-pod create/destroy loop leaves no domain, xenstore node, fd or state file behind.
+
+IMG=/lab/images
+LOOPS=${LAB_LOOPS:-50}
+xs_nodes() { xenstore-ls -f / | wc -l; }
+daemon_fds() { ls /proc/$(pidof xenpodd)/fd | wc -l; }
+state_files() { ls /var/lib/xenpod | grep -vc '^images$'; }
+
+nodes0=$(xs_nodes)
+fds0=$(daemon_fds)
+files0=$(state_files)
+ok=0
+i=0
+while [ $i -lt "$LOOPS" ]; do
+	if xenpod run --name "loop$i" $IMG/rootfs /bin/hello $i >/dev/null &&
+		xenpod rm "loop$i" >/dev/null; then
+		ok=$((ok + 1))
+	fi
+	i=$((i + 1))
+done
+check_out "loop: $LOOPS run+rm cycles succeed" "$LOOPS" echo $ok
+check_out "loop: no xenpod domains left" 0 xenpod_domains
+check_out "loop: xenstore node count back to baseline" "$nodes0" xs_nodes
+check_out "loop: daemon fd count back to baseline" "$fds0" daemon_fds
+check_out "loop: no state files left" "$files0" state_files
