@@ -295,22 +295,3 @@ int client_call(struct client *c, const char *method, const char *params,
 		return rc;
 	return client_wait(c, id, fn, arg, root_r, result_r);
 }
-
-char *client_params_name(const char *name)
-{
-	struct json_writer *w = json_writer_new(false);
-	const char *text;
-	char *out = NULL;
-
-	if (!w)
-		return NULL;
-	json_w_object_open(w);
-	json_w_key(w, "name");
-	json_w_string(w, name);
-	json_w_object_close(w);
-	text = json_writer_text(w, NULL);
-	if (text)
-		out = strdup(text);
-	json_writer_free(w);
-	return out;
-}

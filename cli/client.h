@@ -69,7 +69,4 @@ int client_call(struct client *c, const char *method, const char *params,
 		client_notify_fn fn, void *arg, struct json **root_r,
 		const struct json **result_r);
 
-/* params text {"name":NAME}; returns malloc'd text or NULL (out of memory). */
-char *client_params_name(const char *name);
-
 #endif

@@ -43,7 +43,8 @@ struct cli {
 
 /*
  * getopt_long for a command: handles --json itself, reports bad options.
- * Returns an option character, -1 at the end, CMD_OPT_HELP for --help, or
+ * Returns an option character, -1 at the end, CMD_OPT_HELP for --help (and
+ * -h if shortopts lists it), or
  * '?' after printing an error (the command returns cmd_usage(cli, NULL)).
  */
 int cmd_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
@@ -55,6 +56,14 @@ int cmd_usage(struct cli *cli, const char *fmt, ...)
 int cmd_help(const struct cmd_spec *cmd);
 /* Validate a pod name given on the command line; prints why not. */
 bool cmd_name_ok(const char *name);
+/*
+ * After the options: exactly one valid POD operand into *pod_r. Returns 0,
+ * or the exit status after printing why not.
+ */
+int cmd_one_pod(struct cli *cli, int argc, char **argv, const char **pod_r);
+/* Print a pod's name, or with --json the raw result. Returns an exit status. */
+int cmd_print_pod(struct cli *cli, const struct json *result,
+		  const char *name);
 
 /* "xenpod: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -62,10 +71,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_connect(struct cli *cli);
 /*
  * Connect and call; prints "xenpod: [pod NAME: ]<reason>" on failure
- * (pod may be NULL). Returns 0 or -errno.
+ * (pod may be NULL). Consumes params (malloc'd JSON text; NULL means out of
+ * memory). Returns 0 or -errno.
  */
 int cli_call(struct cli *cli, const char *pod, const char *method,
-	     const char *params, client_notify_fn fn, void *arg,
+	     char *params, client_notify_fn fn, void *arg,
 	     struct json **root_r, const struct json **result_r);
 /* Print a value as one line of compact JSON (or indented if pretty). */
 int cli_print_json(const struct json *v, bool pretty);

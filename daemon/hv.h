@@ -78,4 +78,25 @@ int hv_check(char *why, size_t whysz);
 
 const char *hv_reason_name(enum hv_shutdown_reason r);
 
+/*
+ * Notes on behaviour (seams helper):
+ * - create_done is always called from the ev loop, never from inside
+ *   hv_create_paused. A failed create leaves no domain behind.
+ * - hv_unpause/hv_shutdown/hv_destroy check domid -> uuid synchronously
+ *   (-ESRCH if the domain is gone or recycled), then start the libxl
+ *   operation asynchronously; a failure of that is logged. Destruction
+ *   completes with domain_event(HV_DYING) if the domain is watched.
+ * - hv_watch checks the uuid too; a watch ends after its HV_DYING event.
+ * - Shutdown/crash are preserved (not destroyed by Xen): the daemon reads
+ *   ~/data/xenpod and then calls hv_destroy.
+ * - libxl owns SIGCHLD (selective reap): the daemon may waitpid() its own
+ *   children but must not install a SIGCHLD handler.
+ */
+
+/* Added helpers, unit-tested: libxl ERROR_* code -> -errno (0 stays 0). */
+int hv_errno(int libxl_rc);
+/* Build the libxl config for cfg and describe it in buf (one line). */
+int hv_config_describe(const struct hv_domain_config *cfg, char *buf,
+		       size_t bufsz);
+
 #endif

@@ -196,10 +196,61 @@ static int cb_number(void *ctx, const char *s, size_t len)
 	return jp_add(ctx, jv_text(JSON_NUMBER, s, len));
 }
 
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0, l;
+
+	while (i < n) {
+		l = utf8_seq(s + i, n - i);
+		if (!l)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
 	if (memchr(s, '\0', len)) {
 		jp_fail(ctx, "NUL character in a string");
+		return 0;
+	}
+	/* yajl accepts overlong forms and surrogates: check strictly here. */
+	if (!utf8_valid(s, len)) {
+		jp_fail(ctx, "invalid UTF-8 in a string");
 		return 0;
 	}
 	return jp_add(ctx, jv_text(JSON_STRING, (const char *)s, len));
@@ -236,6 +287,10 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 
 	if (memchr(s, '\0', len)) {
 		jp_fail(p, "NUL character in an object key");
+		return 0;
+	}
+	if (!utf8_valid(s, len)) {
+		jp_fail(p, "invalid UTF-8 in an object key");
 		return 0;
 	}
 	free(p->key);
@@ -575,39 +630,6 @@ void json_w_array_open(struct json_writer *w)
 void json_w_array_close(struct json_writer *w)
 {
 	jw_close(w, "]");
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
 }
 
 /* Strings are escaped; invalid UTF-8 bytes become U+FFFD so output is always valid JSON. */

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* xs: the only xenstore user: writes pod specs, reads guest status (hostile input). */
+/*
+ * CONTRACT CHANGE (seams helper): libxenstore itself exports xs_open, xs_close
+ * and xs_read_watch, so ours are named xs_connect, xs_disconnect and
+ * xs_next_watch. Everything else is unchanged.
+ */
 #ifndef XENPOD_XS_H
 #define XENPOD_XS_H
 
@@ -23,14 +28,17 @@ struct xs_guest_status {
 	char error[128];
 };
 
-int xs_open(struct xs **xs_r);
-void xs_close(struct xs *xs);
+int xs_connect(struct xs **xs_r);
+void xs_disconnect(struct xs *xs);
 
 /* Write the pod spec (xenstore-schema: ~/xenpod/spec), read-only to the guest. */
 int xs_write_spec(struct xs *xs, uint32_t domid, const char *spec);
-/* Read and strictly parse the guest's status nodes. */
+/* Read and strictly parse the guest's status nodes. Guest garbage is not an
+ * error: it yields 0 with state XS_GUEST_INVALID and error naming the node;
+ * -errno only when xenstore itself fails. */
 int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r);
-/* Path of the console pty (~/console/tty) into buf; -ENOENT if not there (yet). */
+/* Path of the console pty (~/console/tty) into buf; -ENOENT if not there (yet);
+ * -EINVAL if it is not /dev/pts/N (the guest can write that node). */
 int xs_console_tty(struct xs *xs, uint32_t domid, char *buf, size_t bufsz);
 
 /* Watch ~/data/xenpod of domid; events arrive on xs_fd(). token must be unique. */
@@ -38,10 +46,15 @@ int xs_watch_status(struct xs *xs, uint32_t domid, const char *token);
 int xs_unwatch_status(struct xs *xs, uint32_t domid, const char *token);
 int xs_fd(struct xs *xs);
 /* After xs_fd() is readable: read one watch event; copies its token. -EAGAIN if none. */
-int xs_read_watch(struct xs *xs, char *token, size_t tokensz);
+int xs_next_watch(struct xs *xs, char *token, size_t tokensz);
 
 /* Pure helpers (no xenstore), unit-tested: parse guest-written values. */
 int xs_parse_state(const char *val, size_t len, enum xs_guest_state *r);
 int xs_parse_exit_code(const char *val, size_t len, int *r);
+/* Copy val into out as printable ASCII ('?' for other bytes), NUL-terminated,
+ * truncated to outsz - 1; returns the length written. */
+size_t xs_sanitize_text(const char *val, size_t len, char *out, size_t outsz);
+/* 0 if val is exactly "/dev/pts/N" (the only console path we open). */
+int xs_parse_tty(const char *val, size_t len);
 
 #endif

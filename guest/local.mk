@@ -1,2 +1,56 @@
 # SPDX-License-Identifier: MIT
 # guest/local.mk: build rules for guest/ (included by the top Makefile.am).
+
+# The guest kernel: a freestanding higher-half ELF with a PVH entry note.
+# It gets its own flags (no sanitizers, no host libc); the user layer adds
+# its sources to guest_xenpod_kernel_SOURCES in guest/user.mk.
+xenpodlib_PROGRAMS += guest/xenpod-kernel
+guest_xenpod_kernel_SOURCES = \
+	guest/arch/x86_64/boot.S guest/arch/x86_64/entry.S \
+	guest/arch/x86_64/cpu.c guest/arch/x86_64/traps.c \
+	guest/arch/x86_64/paging.c guest/arch/x86_64/lapic.c \
+	guest/arch/x86_64/pc.c \
+	guest/xen/hypercall.c guest/xen/evtchn.c guest/xen/time.c \
+	guest/xen/console.c guest/xen/gnttab.c guest/xen/xs_ring.c \
+	guest/xen/xs.c guest/xen/control.c \
+	guest/kernel/main.c guest/kernel/boot.c guest/kernel/printk.c \
+	guest/kernel/time.c guest/kernel/platform.c \
+	guest/kernel/mm/page.c guest/kernel/mm/heap.c guest/kernel/mm/kstack.c \
+	guest/lib/string.c guest/lib/printf.c \
+	guest/init/init.c
+
+GUEST_KERNEL_CPPFLAGS = -I$(top_srcdir)/guest/include -D__XEN_INTERFACE_VERSION__=0x00040e00
+GUEST_KERNEL_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -ffreestanding -fno-builtin \
+	-fno-stack-protector -fno-pie -fno-pic -mcmodel=kernel -mno-red-zone \
+	-mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fcf-protection=none \
+	-ffunction-sections -fdata-sections -Os
+guest_xenpod_kernel_CPPFLAGS = $(GUEST_KERNEL_CPPFLAGS)
+guest_xenpod_kernel_CFLAGS = $(GUEST_KERNEL_CFLAGS)
+guest_xenpod_kernel_CCASFLAGS = $(GUEST_KERNEL_CPPFLAGS) -fno-pie
+guest_xenpod_kernel_LDFLAGS = -nostdlib -static -no-pie \
+	-Wl,-T,$(top_srcdir)/guest/kernel.ld -Wl,--gc-sections \
+	-Wl,--build-id=none -Wl,-S -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+guest_xenpod_kernel_LDADD = -lgcc
+EXTRA_guest_xenpod_kernel_DEPENDENCIES = $(top_srcdir)/guest/kernel.ld
+EXTRA_DIST += guest/kernel.ld
+
+# Host unit tests of the freestanding lib/ and the xenstore ring code.
+check_PROGRAMS += tests/unit/test_guest_lib tests/unit/test_xs_ring
+TESTS += tests/unit/test_guest_lib tests/unit/test_xs_ring
+tests_unit_test_guest_lib_SOURCES = tests/unit/test_guest_lib.c \
+	guest/lib/string.c guest/lib/printf.c
+tests_unit_test_guest_lib_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
+	-I$(top_srcdir)/guest/include
+tests_unit_test_guest_lib_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
+tests_unit_test_guest_lib_LDADD = $(CUNIT_LIBS)
+tests_unit_test_xs_ring_SOURCES = tests/unit/test_xs_ring.c \
+	guest/xen/xs_ring.c guest/lib/string.c
+tests_unit_test_xs_ring_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
+	-I$(top_srcdir)/guest/include
+tests_unit_test_xs_ring_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
+tests_unit_test_xs_ring_LDADD = $(CUNIT_LIBS)
+
+dist_noinst_SCRIPTS += tests/guest/platform.sh
+
+include guest/user.mk

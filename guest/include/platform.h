@@ -74,8 +74,9 @@ void platform_set_shutdown_handler(void (*fn)(enum platform_shutdown_req r));
 /*
  * Power off. Xen: SCHEDOP_shutdown(poweroff) (the exit code must already
  * be reported in xenstore by init); QEMU: debug-exit with exit_code
- * (0..0x7d; larger values are clamped to 0x7d, 0x7e is reserved for
- * crashes and 0x7f for kernel test failures).
+ * (0..0x7d, or PLATFORM_EXIT_TESTFAIL; anything else becomes 0x7d;
+ * 0x7e is reserved for crashes). QEMU's status is only 8 bits, so the
+ * exit code proper must also be printed on the console by init.
  */
 void platform_poweroff(int exit_code) __attribute__((noreturn));
 

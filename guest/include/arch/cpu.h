@@ -143,8 +143,8 @@ void cpu_halt_forever(void) __attribute__((noreturn));
  */
 struct percpu {
 	uint64_t kernel_rsp; /* %gs:0, loaded by the syscall entry */
-	uint64_t user_rsp;   /* %gs:8, scratch for the syscall entry */
-	void *current;       /* %gs:16, the user layer's current task */
+	uint64_t user_rsp; /* %gs:8, scratch for the syscall entry */
+	void *current; /* %gs:16, the user layer's current task */
 	uint64_t scratch[5];
 };
 #define PERCPU_KERNEL_RSP 0
@@ -157,6 +157,8 @@ extern struct percpu percpu0;
 void cpu_init(void);
 /* Stack the CPU switches to on an interrupt or exception from ring 3. */
 void tss_set_rsp0(uint64_t rsp0);
+/* Switches to a new stack (top, 16-byte aligned) and calls fn there. */
+void call_on_stack(uint64_t top, void (*fn)(void)) __attribute__((noreturn));
 /* True if the CPU supports NX (EFER.NXE is set by cpu_init). */
 bool cpu_has_nx(void);
 

@@ -12,10 +12,10 @@
  * __ex_table, bounded by __ex_table_start/__ex_table_end (kernel.ld).
  */
 #ifdef __ASSEMBLER__
-#define EXTABLE(from, to)                \
-	.pushsection __ex_table, "a";    \
-	.balign 8;                       \
-	.quad from, to;                  \
+#define EXTABLE(from, to)             \
+	.pushsection __ex_table, "a"; \
+	.balign 8;                    \
+	.quad from, to;               \
 	.popsection
 #else
 #include <stdint.h>

@@ -19,8 +19,7 @@
 
 /* Copies up to n bytes into the request ring. Returns bytes written
  * (0 when full) or -EIO. */
-int xs_ring_put(struct xenstore_domain_interface *r, const void *buf,
-		size_t n);
+int xs_ring_put(struct xenstore_domain_interface *r, const void *buf, size_t n);
 /* Copies up to n bytes out of the response ring. Returns bytes read
  * (0 when empty) or -EIO. */
 int xs_ring_get(struct xenstore_domain_interface *r, void *buf, size_t n);

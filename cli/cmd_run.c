@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_run: the commands that make pods: run (create, start, attach, wait) and create -f. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "xenpod.h"
+
+enum { OPT_NAME = 0x200, OPT_VCPUS };
+
+/* State of a foreground run while it streams the pod's output. */
+struct attach {
+	struct cli *cli;
+	const char *name;
+	int acted; /* interrupts acted on: 1 = stop sent, 2 = kill sent */
+	struct client stop_c, kill_c; /* kept open until the pod is gone */
+};
+
+static volatile sig_atomic_t interrupts;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupts++;
+}
+
+/* Send method on a fresh connection without waiting: the pod's output keeps
+ * flowing on the main one, and its end tells us the request took effect. */
+static void send_detached(struct attach *a, struct client *c,
+			  const char *method)
+{
+	char *params = params_close(params_open(a->name));
+
+	client_init(c);
+	if (!params || client_connect(c, a->cli->socket) < 0 ||
+	    client_send(c, method, params, NULL) < 0)
+		cli_error("%s", params ? c->err : "out of memory");
+	free(params);
+}
+
+static int attach_intr(void *arg)
+{
+	struct attach *a = arg;
+
+	if (interrupts >= 1 && a->acted == 0) {
+		a->acted = 1;
+		fprintf(stderr, "xenpod: stopping pod %s (^C again to kill it)\n",
+			a->name);
+		send_detached(a, &a->stop_c, "pod_stop");
+	}
+	if (interrupts >= 2 && a->acted == 1) {
+		a->acted = 2;
+		fprintf(stderr, "xenpod: killing pod %s\n", a->name);
+		send_detached(a, &a->kill_c, "pod_kill");
+	}
+	return 0;
+}
+
+static int log_notify(void *arg, const char *method, const struct json *params)
+{
+	const char *data = json_str(json_get(params, "data"));
+
+	(void)arg;
+	if (strcmp(method, "log") || !data)
+		return 0;
+	fputs(data, stdout);
+	fflush(stdout); /* the point is to see output as it happens */
+	return 0;
+}
+
+/* The exit status of a stopped pod, saying why when it failed. */
+static int pod_status(const struct json *pod, const char *name)
+{
+	const char *reason = json_str(json_get(pod, "reason"));
+	int64_t code = 0;
+	bool known = json_int(json_get(pod, "exit_code"), &code);
+	int st = cli_exit_status(json_str(json_get(pod, "status")), reason,
+				 known, code);
+
+	if (st == CLI_EXIT_FAILED)
+		cli_error("pod %s failed: %s", name,
+			  reason ? reason : "no exit code");
+	return st;
+}
+
+static void block_signals(sigset_t *wait_mask)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigset_t block;
+
+	/* No SA_RESTART: the wait must wake up to act on ^C. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
+}
+
+/* Stream the pod's output until it stops, then report its exit status. */
+static int run_attach(struct cli *cli, const char *name)
+{
+	struct attach a = { .cli = cli, .name = name };
+	const struct json *result;
+	struct json *root = NULL;
+	struct json_writer *w;
+	sigset_t wait_mask;
+	int rc = CLI_EXIT_FAILED;
+
+	block_signals(&wait_mask);
+	cli->client.wait_mask = &wait_mask;
+	cli->client.on_intr = attach_intr;
+	cli->client.intr_arg = &a;
+	w = params_open(name);
+	if (w) {
+		json_w_key(w, "follow");
+		json_w_bool(w, true);
+	}
+	if (cli_call(cli, name, "pod_logs", params_close(w), log_notify, NULL,
+		     &root, &result) < 0)
+		goto out;
+	json_free(root);
+	if (cli_call(cli, name, "pod_wait", params_close(params_open(name)),
+		     NULL, NULL, &root, &result) < 0)
+		goto out;
+	rc = pod_status(result, name);
+	json_free(root);
+out:
+	client_close(&a.stop_c);
+	client_close(&a.kill_c);
+	return rc;
+}
+
+/* Parse run's options into o (env must hold argc entries). */
+static int run_opts(struct cli *cli, int argc, char **argv,
+		    struct cli_run_opts *o, bool *detach)
+{
+	static const struct option lo[] = {
+		{ "detach", no_argument, NULL, 'd' },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, OPT_VCPUS },
+		{ "env", required_argument, NULL, 'e' },
+		{ "workdir", required_argument, NULL, 'w' },
+		CMD_COMMON_OPTS,
+	};
+	int opt;
+
+	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
+	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:", lo)) != -1) {
+		switch (opt) {
+		case 'd':
+			*detach = true;
+			break;
+		case OPT_NAME:
+			if (!cmd_name_ok(optarg))
+				return CLI_ERR;
+			o->name = optarg;
+			break;
+		case 'm':
+			if (cli_parse_uint(optarg, 4, 65536, &o->memory_mib))
+				return cmd_usage(cli,
+						 "--memory %s: expected 4 to "
+						 "65536 (MiB)",
+						 optarg);
+			break;
+		case OPT_VCPUS:
+			if (cli_parse_uint(optarg, 1, 64, &o->vcpus))
+				return cmd_usage(cli,
+						 "--vcpus %s: expected 1 to 64",
+						 optarg);
+			break;
+		case 'e':
+			if (!cli_env_valid(optarg))
+				return cmd_usage(cli,
+						 "-e %s: expected KEY=VALUE",
+						 optarg);
+			o->env[o->n_env++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/')
+				return cmd_usage(cli,
+						 "-w %s: expected an absolute "
+						 "path",
+						 optarg);
+			o->cwd = optarg;
+			break;
+		case CMD_OPT_HELP:
+			return cmd_help(cli->cmd);
+		default:
+			return cmd_usage(cli, NULL);
+		}
+	}
+	if (optind == argc)
+		return cmd_usage(cli, "missing IMAGE");
+	return -1;
+}
+
+/* A failure after connecting is the pod's or daemon's: 125 as docker. */
+static int run_failed(struct cli *cli)
+{
+	return cli->client.fd < 0 ? CLI_ERR : CLI_EXIT_FAILED;
+}
+
+int cmd_run(struct cli *cli, int argc, char **argv)
+{
+	struct cli_run_opts o = { 0 };
+	const struct json *result;
+	struct json *root = NULL;
+	char image[PATH_MAX], *name = NULL;
+	bool detach = false;
+	int rc;
+
+	o.env = calloc((size_t)argc, sizeof(*o.env));
+	if (!o.env) {
+		cli_error("out of memory");
+		return CLI_ERR;
+	}
+	rc = run_opts(cli, argc, argv, &o, &detach);
+	if (rc >= 0)
+		goto out;
+	rc = CLI_ERR;
+	if (!realpath(argv[optind], image)) {
+		cli_error("image %s: %s", argv[optind], strerror(errno));
+		goto out;
+	}
+	o.image = image;
+	o.command = argv + optind + 1;
+	if (cli_call(cli, o.name, "pod_create", cli_build_run_params(&o), NULL,
+		     NULL, &root, &result) < 0) {
+		rc = run_failed(cli);
+		goto out;
+	}
+	name = strdup(json_str(json_get(result, "name")) ?: "");
+	json_free(root);
+	if (!name || !cli_name_valid(name)) {
+		cli_error("bad reply from xenpodd: pod_create without a name");
+		rc = CLI_EXIT_FAILED;
+		goto out;
+	}
+	if (cli_call(cli, name, "pod_start", params_close(params_open(name)),
+		     NULL, NULL, &root, &result) < 0) {
+		rc = run_failed(cli);
+		goto out;
+	}
+	rc = detach ? cmd_print_pod(cli, result, name) : CLI_OK;
+	json_free(root);
+	if (!detach)
+		rc = run_attach(cli, name);
+out:
+	free(name);
+	free(o.env);
+	return rc;
+}
+
+/* Read a whole spec file (or stdin for "-"), at most JSON_MAX_TEXT bytes. */
+static char *read_spec(const char *path, size_t *len_r)
+{
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "re");
+	char *buf = NULL;
+	size_t n = 0;
+	bool ok = false;
+
+	if (!f) {
+		cli_error("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(JSON_MAX_TEXT + 1);
+	if (!buf) {
+		cli_error("out of memory");
+	} else {
+		n = fread(buf, 1, JSON_MAX_TEXT + 1, f);
+		if (ferror(f))
+			cli_error("%s: %s", path, strerror(errno));
+		else if (n > JSON_MAX_TEXT)
+			cli_error("%s: larger than %d bytes", path,
+				  JSON_MAX_TEXT);
+		else
+			ok = true;
+	}
+	if (!is_stdin)
+		fclose(f);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	*len_r = n;
+	return buf;
+}
+
+/*
+ * The daemon wants an absolute image path: resolve a relative one against
+ * the spec file's directory (the working directory for stdin), so a spec
+ * and its image can move together.
+ */
+static int resolve_image(const char *spec_path, const char *image,
+			 char out[PATH_MAX])
+{
+	char joined[2 * PATH_MAX], *copy = NULL;
+	const char *p = image;
+
+	if (image[0] == '/') {
+		snprintf(out, PATH_MAX, "%s", image);
+		return 0;
+	}
+	if (strcmp(spec_path, "-")) {
+		copy = strdup(spec_path);
+		if (!copy) {
+			cli_error("out of memory");
+			return -ENOMEM;
+		}
+		snprintf(joined, sizeof(joined), "%s/%s", dirname(copy),
+			 image);
+		p = joined;
+	}
+	free(copy);
+	if (!realpath(p, out)) {
+		cli_error("%s: image %s: %s", spec_path, p, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* {"spec":SPEC} with the image path made absolute. */
+static char *create_params(const char *spec_path, const struct json *spec)
+{
+	struct json_writer *w = params_open(NULL);
+	char image[PATH_MAX];
+
+	if (!w)
+		return NULL;
+	json_w_key(w, "spec");
+	json_w_object_open(w);
+	for (size_t i = 0; i < json_len(spec); i++) {
+		const char *key = json_key_at(spec, i);
+		const struct json *v = json_value_at(spec, i);
+
+		json_w_key(w, key);
+		if (!strcmp(key, "image") && json_str(v)) {
+			if (resolve_image(spec_path, json_str(v), image) < 0) {
+				json_writer_free(w);
+				return NULL;
+			}
+			json_w_string(w, image);
+		} else {
+			json_w_value(w, v);
+		}
+	}
+	json_w_object_close(w);
+	return params_close(w);
+}
+
+/* Parse and check the spec locally, so errors name the file. */
+static struct json *load_spec(const char *path)
+{
+	struct json *spec;
+	const char *name;
+	char err[256];
+	size_t len;
+	char *text = read_spec(path, &len);
+
+	if (!text)
+		return NULL;
+	spec = json_parse(text, len, err, sizeof(err));
+	free(text);
+	if (!spec) {
+		cli_error("%s: %s", path, err);
+		return NULL;
+	}
+	name = json_str(json_get(spec, "name"));
+	if (json_type(spec) != JSON_OBJECT) {
+		cli_error("%s: expected a JSON object (see xenpod-spec(5))",
+			  path);
+	} else if (!json_get(spec, "image")) {
+		cli_error("%s: spec.image: missing", path);
+	} else if (name && !cli_name_valid(name)) {
+		cmd_name_ok(name);
+	} else {
+		return spec;
+	}
+	json_free(spec);
+	return NULL;
+}
+
+int cmd_create(struct cli *cli, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "file", required_argument, NULL, 'f' },
+		CMD_COMMON_OPTS,
+	};
+	const struct json *result;
+	struct json *spec, *root = NULL;
+	const char *path = NULL;
+	char *params;
+	int opt, rc;
+
+	while ((opt = cmd_getopt(cli, argc, argv, "hf:", lo)) != -1) {
+		switch (opt) {
+		case 'f':
+			path = optarg;
+			break;
+		case CMD_OPT_HELP:
+			return cmd_help(cli->cmd);
+		default:
+			return cmd_usage(cli, NULL);
+		}
+	}
+	if (!path)
+		return cmd_usage(cli, "missing -f SPEC.json");
+	if (optind != argc)
+		return cmd_usage(cli, "too many arguments");
+	spec = load_spec(path);
+	if (!spec)
+		return CLI_ERR;
+	params = create_params(path, spec);
+	json_free(spec);
+	if (!params)
+		return CLI_ERR;
+	if (cli_call(cli, NULL, "pod_create", params, NULL, NULL, &root,
+		     &result) < 0)
+		return CLI_ERR;
+	rc = cmd_print_pod(cli, result, "");
+	json_free(root);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* xenpod: the CLI's entry point, global options and command table. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xenpod.h"
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+#define DEFAULT_SOCKET RUNSTATEDIR "/xenpod/xenpodd.sock"
+
+static const struct cmd_spec cmd_table[] = {
+	{ "run", cmd_run,
+	  "[-d] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
+	  "[-w DIR] IMAGE [COMMAND [ARG...]]",
+	  "Create and start a pod; stream its output and exit with its status",
+	  "  -d, --detach         print the pod's name and return at once\n"
+	  "      --name NAME      name the pod (default: generated)\n"
+	  "  -m, --memory MIB     memory in MiB (4..65536, default 32)\n"
+	  "      --vcpus N        virtual CPUs (1..64, default 1)\n"
+	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
+	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n"
+	  "In the foreground, the first ^C stops the pod, the second kills it.\n"
+	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"
+	  "failed or could not be run.\n" },
+	{ "create", cmd_create, "-f SPEC.json",
+	  "Create a pod from a spec file (see xenpod-spec(5)) without starting it",
+	  "  -f, --file FILE      the spec, or - for standard input\n" },
+	{ "start", cmd_start, "POD", "Start a created pod", NULL },
+	{ "stop", cmd_stop, "[-t SECONDS] POD",
+	  "Ask a pod to power off; destroy it after a grace period",
+	  "  -t, --time SECONDS   grace period before destroying (default 10)\n" },
+	{ "kill", cmd_kill, "POD", "Destroy a pod's domain at once", NULL },
+	{ "rm", cmd_rm, "[-f] POD...", "Remove stopped pods, their state and logs",
+	  "  -f, --force          kill running pods first\n" },
+	{ "ls", cmd_ls, "[-a] [-q]", "List pods",
+	  "  -a, --all            include stopped and failed pods\n"
+	  "  -q, --quiet          print names only\n" },
+	{ "inspect", cmd_inspect, "POD", "Show everything about a pod as JSON",
+	  NULL },
+	{ "logs", cmd_logs, "[-f] [--tail N] POD", "Print a pod's console output",
+	  "  -f, --follow         keep printing output until the pod stops\n"
+	  "  -n, --tail N         start with the last N lines\n" },
+	{ "wait", cmd_wait, "POD",
+	  "Wait for a pod to stop and print its exit status", NULL },
+	{ "events", cmd_events, "", "Print pod events as they happen", NULL },
+	{ "check", cmd_check, "",
+	  "Check that this host can run pods, and say why not", NULL },
+	{ "version", cmd_version, "", "Print the client and daemon versions",
+	  NULL },
+	{ "help", cmd_help_cmd, "[COMMAND]", "Show help for xenpod or a command",
+	  NULL },
+};
+
+#define N_CMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+static const struct cmd_spec *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (!strcmp(cmd_table[i].name, name))
+			return &cmd_table[i];
+	return NULL;
+}
+
+static void main_usage(FILE *f)
+{
+	fprintf(f, "usage: xenpod [--socket PATH] [--json] COMMAND [ARG...]\n");
+}
+
+static int main_help(void)
+{
+	main_usage(stdout);
+	printf("\nRun pods, each in its own Xen PVH domain.\n\n"
+	       "Options:\n"
+	       "  -s, --socket PATH    xenpodd's socket (default %s,\n"
+	       "                       or $XENPOD_SOCKET)\n"
+	       "  -j, --json           print raw JSON results\n"
+	       "  -h, --help           show this help\n\n"
+	       "Commands:\n",
+	       DEFAULT_SOCKET);
+	for (size_t i = 0; i < N_CMDS; i++)
+		printf("  %-9s %s\n", cmd_table[i].name, cmd_table[i].summary);
+	printf("\nRun 'xenpod help COMMAND' for a command's options; see "
+	       "xenpod(1).\n");
+	return CLI_OK;
+}
+
+int cmd_help(const struct cmd_spec *cmd)
+{
+	printf("usage: xenpod %s%s%s\n\n%s.\n", cmd->name,
+	       cmd->args[0] ? " " : "", cmd->args, cmd->summary);
+	printf("\nOptions:\n%s", cmd->help ? cmd->help : "");
+	printf("      --json           print raw JSON results\n"
+	       "  -h, --help           show this help\n");
+	return CLI_OK;
+}
+
+int cmd_help_cmd(struct cli *cli, int argc, char **argv)
+{
+	static const struct option lo[] = { CMD_COMMON_OPTS };
+	const struct cmd_spec *cmd;
+	int opt;
+
+	while ((opt = cmd_getopt(cli, argc, argv, "h", lo)) != -1) {
+		if (opt == CMD_OPT_HELP)
+			return cmd_help(cli->cmd);
+		return cmd_usage(cli, NULL);
+	}
+	if (argc - optind > 1)
+		return cmd_usage(cli, "too many arguments");
+	if (optind == argc)
+		return main_help();
+	cmd = find_cmd(argv[optind]);
+	if (!cmd)
+		return cmd_usage(cli, "unknown command '%s'", argv[optind]);
+	return cmd_help(cmd);
+}
+
+/* Global options; returns the index of the command or -exit status. */
+static int parse_global(struct cli *cli, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	argv[0] = (char *)"xenpod"; /* prefix of getopt's messages */
+	opterr = 1;
+	while ((opt = getopt_long(argc, argv, "+s:jh", lo, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			cli->socket = optarg;
+			break;
+		case 'j':
+			cli->json = true;
+			break;
+		case 'h':
+			main_help();
+			return -CLI_OK;
+		default:
+			main_usage(stderr);
+			return -CLI_USAGE;
+		}
+	}
+	if (optind == argc) {
+		cli_error("no command given (try 'xenpod help')");
+		main_usage(stderr);
+		return -CLI_USAGE;
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .socket = getenv("XENPOD_SOCKET") };
+	int i, rc;
+
+	if (!cli.socket || !cli.socket[0])
+		cli.socket = DEFAULT_SOCKET;
+	client_init(&cli.client);
+	i = parse_global(&cli, argc, argv);
+	if (i <= 0)
+		return -i;
+	cli.cmd = find_cmd(argv[i]);
+	if (!cli.cmd) {
+		cli_error("unknown command '%s' (try 'xenpod help')", argv[i]);
+		main_usage(stderr);
+		return CLI_USAGE;
+	}
+	optind = 0; /* GNU: reinitialise getopt for the command's options */
+	rc = cli.cmd->fn(&cli, argc - i, argv + i);
+	client_close(&cli.client);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		cli_error("cannot write output: %m");
+		if (rc == CLI_OK)
+			rc = CLI_ERR;
+	}
+	return rc;
+}

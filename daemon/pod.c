@@ -1,0 +1,971 @@
+/* SPDX-License-Identifier: MIT */
+/* pod: the pod registry and lifecycle state machine (no libxl types: hv.h, xs.h seams only). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "control.h"
+#include "ev.h"
+#include "image.h"
+#include "json.h"
+#include "log.h"
+#include "pod.h"
+#include "pod_internal.h"
+#include "rpc.h"
+#include "store.h"
+#include "xs.h"
+
+struct pod_ctx pod_ctx = { .xs_fd = -1 };
+
+/* ---- small helpers ---- */
+
+void pod_crash_point(const char *point)
+{
+	if (pod_ctx.crash_at && strcmp(pod_ctx.crash_at, point) == 0) {
+		log_warn("XENPOD_CRASH_AT=%s: exiting now", point);
+		_exit(137);
+	}
+}
+
+static void strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* Copy a JSON array of strings (already checked) into a NULL-terminated vector. */
+static char **strv_from_json(const struct json *arr)
+{
+	size_t i, n = json_len(arr);
+	char **v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		v[i] = strdup(json_str(json_at(arr, i)));
+		if (!v[i]) {
+			strv_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static char **strv_dup(char *const *src)
+{
+	size_t i, n = strv_len(src);
+	char **v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		v[i] = strdup(src[i]);
+		if (!v[i]) {
+			strv_free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static void fmt_time(time_t t, char *buf, size_t sz)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static time_t parse_time(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (!s)
+		return 0;
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return 0;
+	return timegm(&tm);
+}
+
+static int random_hex(char *buf, size_t nbytes)
+{
+	unsigned char raw[16];
+	size_t i;
+
+	if (nbytes > sizeof(raw) ||
+	    getrandom(raw, nbytes, 0) != (ssize_t)nbytes)
+		return -EIO;
+	for (i = 0; i < nbytes; i++)
+		sprintf(buf + 2 * i, "%02x", raw[i]);
+	return 0;
+}
+
+/* A random (version 4) UUID in lowercase text form. */
+static int make_uuid(char out[HV_UUID_LEN + 1])
+{
+	unsigned char r[16];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -EIO;
+	r[6] = (r[6] & 0x0f) | 0x40;
+	r[8] = (r[8] & 0x3f) | 0x80;
+	snprintf(out, HV_UUID_LEN + 1,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+		 r[10], r[11], r[12], r[13], r[14], r[15]);
+	return 0;
+}
+
+/* ---- registry ---- */
+
+struct pod *pod_find(const char *name)
+{
+	struct pod *p;
+
+	for (p = pod_ctx.pods; p; p = p->next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+struct pod *pod_find_uuid(const char *uuid)
+{
+	struct pod *p;
+
+	for (p = pod_ctx.pods; p; p = p->next)
+		if (strcasecmp(p->uuid, uuid) == 0)
+			return p;
+	return NULL;
+}
+
+void pod_link(struct pod *p)
+{
+	p->next = pod_ctx.pods;
+	p->prev = NULL;
+	if (pod_ctx.pods)
+		pod_ctx.pods->prev = p;
+	pod_ctx.pods = p;
+	pod_ctx.n_pods++;
+}
+
+static void pod_unlink(struct pod *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		pod_ctx.pods = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	pod_ctx.n_pods--;
+}
+
+size_t pod_count(void)
+{
+	return pod_ctx.n_pods;
+}
+
+static void pod_free(struct pod *p)
+{
+	if (!p)
+		return;
+	ev_timer_del(p->tty_timer);
+	ev_timer_del(p->stop_timer);
+	ev_timer_del(p->drain_timer);
+	console_close(p->con);
+	strv_free(p->argv);
+	strv_free(p->env);
+	free(p->image);
+	free(p->cwd);
+	free(p);
+}
+
+const char *pod_status_name(enum pod_status s)
+{
+	static const char *const names[] = { "creating", "created", "running",
+					     "stopped", "failed" };
+
+	return s <= POD_FAILED ? names[s] : "?";
+}
+
+bool pod_is_final(const struct pod *p)
+{
+	return p->status == POD_STOPPED || p->status == POD_FAILED;
+}
+
+/* ---- JSON ---- */
+
+static void w_strv(struct json_writer *w, const char *key, char *const *v)
+{
+	json_w_key(w, key);
+	json_w_array_open(w);
+	for (; v && *v; v++)
+		json_w_string(w, *v);
+	json_w_array_close(w);
+}
+
+static void w_time(struct json_writer *w, const char *key, time_t t)
+{
+	char buf[32];
+
+	json_w_key(w, key);
+	if (!t) {
+		json_w_null(w);
+		return;
+	}
+	fmt_time(t, buf, sizeof(buf));
+	json_w_string(w, buf);
+}
+
+/* The POD object of PROTOCOL.md; for_state adds what only the state file needs. */
+void pod_write_json(struct json_writer *w, const struct pod *p,
+		    bool for_state)
+{
+	json_w_object_open(w);
+	json_w_key(w, "name");
+	json_w_string(w, p->name);
+	json_w_key(w, "uuid");
+	json_w_string(w, p->uuid);
+	json_w_key(w, "domid");
+	if (p->domid >= 0)
+		json_w_int(w, p->domid);
+	else
+		json_w_null(w);
+	json_w_key(w, "status");
+	json_w_string(w, pod_status_name(p->status));
+	json_w_key(w, "exit_code");
+	if (p->has_exit)
+		json_w_int(w, p->exit_code);
+	else
+		json_w_null(w);
+	json_w_key(w, "reason");
+	json_w_string(w, p->reason[0] ? p->reason : NULL);
+	json_w_key(w, "image");
+	json_w_string(w, p->image);
+	json_w_key(w, "image_digest");
+	json_w_string(w, p->digest);
+	w_strv(w, "command", p->argv);
+	w_strv(w, "env", p->env);
+	json_w_key(w, "cwd");
+	json_w_string(w, p->cwd);
+	json_w_key(w, "memory_mib");
+	json_w_int(w, p->memory_mib);
+	json_w_key(w, "vcpus");
+	json_w_int(w, p->vcpus);
+	w_time(w, "created_at", p->created_at);
+	w_time(w, "started_at", p->started_at);
+	w_time(w, "finished_at", p->finished_at);
+	json_w_key(w, "log_lost_bytes");
+	json_w_int(w, (int64_t)(p->con ? console_lost_bytes(p->con) :
+					 p->lost_bytes));
+	if (for_state) {
+		json_w_key(w, "cpio");
+		json_w_string(w, p->cpio);
+	}
+	json_w_object_close(w);
+}
+
+/* Reply with the POD object. */
+void pod_reply(struct rpc_req *req, const struct pod *p)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *t;
+
+	pod_write_json(w, p, false);
+	t = json_writer_text(w, NULL);
+	if (t)
+		rpc_reply(req, t);
+	else
+		rpc_error(req, RPC_FAILED, "out of memory");
+	json_writer_free(w);
+}
+
+int pod_persist(struct pod *p)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *t;
+	size_t len;
+	int rc = -ENOMEM;
+
+	if (p->con)
+		p->lost_bytes = console_lost_bytes(p->con);
+	pod_write_json(w, p, true);
+	t = json_writer_text(w, &len);
+	if (t)
+		rc = store_save(p->name, t, len);
+	json_writer_free(w);
+	if (rc)
+		log_warn("pod %s: cannot save state: %s", p->name,
+			 strerror(-rc));
+	return rc;
+}
+
+void pod_event(const struct pod *p, const char *event)
+{
+	struct json_writer *w = json_writer_new(false);
+	char ts[32];
+	const char *t;
+
+	fmt_time(time(NULL), ts, sizeof(ts));
+	json_w_object_open(w);
+	json_w_key(w, "name");
+	json_w_string(w, p->name);
+	json_w_key(w, "uuid");
+	json_w_string(w, p->uuid);
+	json_w_key(w, "event");
+	json_w_string(w, event);
+	json_w_key(w, "time");
+	json_w_string(w, ts);
+	json_w_object_close(w);
+	t = json_writer_text(w, NULL);
+	if (t)
+		rpc_broadcast_event(t);
+	json_writer_free(w);
+}
+
+/* ---- spec ---- */
+
+static int spec_token(char *buf, size_t bufsz, size_t *off, const char *tok)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)tok;
+
+	if (*off) {
+		if (*off + 1 >= bufsz)
+			return -E2BIG;
+		buf[(*off)++] = ' ';
+	}
+	for (; *s; s++) {
+		bool esc = *s == '%' || *s < 0x21 || *s > 0x7e;
+
+		if (*off + (esc ? 3 : 1) >= bufsz)
+			return -E2BIG;
+		if (esc) {
+			buf[(*off)++] = '%';
+			buf[(*off)++] = hex[*s >> 4];
+			buf[(*off)++] = hex[*s & 15];
+		} else {
+			buf[(*off)++] = (char)*s;
+		}
+	}
+	buf[*off] = '\0';
+	return 0;
+}
+
+static int spec_opt(char *buf, size_t bufsz, size_t *off, const char *key,
+		    const char *val)
+{
+	char *tok;
+	int rc;
+
+	if (asprintf(&tok, "%s=%s", key, val) < 0)
+		return -ENOMEM;
+	rc = spec_token(buf, bufsz, off, tok);
+	free(tok);
+	return rc;
+}
+
+int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
+		    const char *name, char *buf, size_t bufsz)
+{
+	size_t off = 0, cap = bufsz < POD_SPEC_MAX + 1 ? bufsz :
+							 POD_SPEC_MAX + 1;
+	int rc = 0;
+
+	if (!argv || !argv[0] || cap == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	for (; env && *env && !rc; env++)
+		rc = spec_opt(buf, cap, &off, "env", *env);
+	if (!rc && cwd)
+		rc = spec_opt(buf, cap, &off, "cwd", cwd);
+	if (!rc && name)
+		rc = spec_opt(buf, cap, &off, "name", name);
+	if (!rc)
+		rc = spec_token(buf, cap, &off, "--");
+	for (; *argv && !rc; argv++)
+		rc = spec_token(buf, cap, &off, *argv);
+	return rc;
+}
+
+/* ---- image cache ---- */
+
+static bool cpio_in_use(const char *path)
+{
+	struct pod *p;
+
+	for (p = pod_ctx.pods; p; p = p->next)
+		if (strcmp(p->cpio, path) == 0)
+			return true;
+	return false;
+}
+
+static bool is_cache_name(const char *n)
+{
+	size_t i;
+
+	if (strlen(n) != IMAGE_DIGEST_LEN + 5 ||
+	    strcmp(n + IMAGE_DIGEST_LEN, ".cpio") != 0)
+		return false;
+	for (i = 0; i < IMAGE_DIGEST_LEN; i++)
+		if (!strchr("0123456789abcdef", n[i]))
+			return false;
+	return true;
+}
+
+/* Drop cached rootfs files no pod refers to any more. */
+void pod_gc_images(void)
+{
+	const char *dir = store_images_dir();
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!is_cache_name(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!cpio_in_use(path) && unlink(path) == 0)
+			log_debug("image cache: removed unused %s", path);
+	}
+	closedir(d);
+}
+
+/* ---- xenstore watch ---- */
+
+static void watch_token(const struct pod *p, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "xenpod:%s", p->uuid);
+}
+
+int pod_watch_guest(struct pod *p)
+{
+	char tok[64];
+	int rc;
+
+	watch_token(p, tok, sizeof(tok));
+	rc = xs_watch_status(pod_ctx.xs, (uint32_t)p->domid, tok);
+	if (rc)
+		log_warn("pod %s: cannot watch guest status: %s", p->name,
+			 strerror(-rc));
+	else
+		p->watching = true;
+	return rc;
+}
+
+static void unwatch_guest(struct pod *p)
+{
+	char tok[64];
+
+	if (!p->watching)
+		return;
+	watch_token(p, tok, sizeof(tok));
+	xs_unwatch_status(pod_ctx.xs, (uint32_t)p->domid, tok);
+	p->watching = false;
+}
+
+/* Remember what the guest reported; a malformed report fails the pod (it is hostile input). */
+void pod_read_guest(struct pod *p)
+{
+	struct xs_guest_status st;
+	int rc;
+
+	if (p->domid < 0)
+		return;
+	rc = xs_read_status(pod_ctx.xs, (uint32_t)p->domid, &st);
+	if (rc) {
+		log_debug("pod %s: reading guest status: %s", p->name,
+			  strerror(-rc));
+		return;
+	}
+	p->guest = st.state;
+	if (st.state == XS_GUEST_EXITED) {
+		p->guest_exit = st.exit_code;
+	} else if (st.state == XS_GUEST_FAILED ||
+		   st.state == XS_GUEST_INVALID) {
+		snprintf(p->guest_error, sizeof(p->guest_error), "%s",
+			 st.error);
+	}
+	if (st.state == XS_GUEST_INVALID && !pod_is_final(p) &&
+	    p->status != POD_CREATING) {
+		log_warn("pod %s: guest wrote an invalid status (%s); destroying it",
+			 p->name, st.error);
+		pod_finish(p, POD_FAILED, "failed: invalid guest status", false);
+	}
+}
+
+static void on_xs(int fd, short revents, void *arg)
+{
+	char tok[80];
+	struct pod *p;
+	int i;
+
+	/* Bounded per wakeup: a guest flooding its watch cannot monopolise the loop. */
+	for (i = 0; i < 256; i++) {
+		if (xs_next_watch(pod_ctx.xs, tok, sizeof(tok)) < 0)
+			break;
+		if (strncmp(tok, "xenpod:", 7) != 0)
+			continue;
+		p = pod_find_uuid(tok + 7);
+		if (p && p->domid >= 0 && !p->finishing)
+			pod_read_guest(p);
+	}
+}
+
+/* ---- stopping ---- */
+
+static void reply_waiters(struct pod *p)
+{
+	struct pod_waiter *wt;
+
+	while ((wt = p->waiters)) {
+		p->waiters = wt->next;
+		if (p->waiters)
+			p->waiters->prev = NULL;
+		pod_reply(wt->req, p);
+		free(wt);
+	}
+}
+
+static void waiter_cancel(struct rpc_req *req, void *arg)
+{
+	struct pod_waiter *wt = arg;
+
+	if (wt->prev)
+		wt->prev->next = wt->next;
+	else
+		wt->pod->waiters = wt->next;
+	if (wt->next)
+		wt->next->prev = wt->prev;
+	free(wt);
+}
+
+int pod_add_waiter(struct pod *p, struct rpc_req *req)
+{
+	struct pod_waiter *wt = calloc(1, sizeof(*wt));
+
+	if (!wt)
+		return -ENOMEM;
+	wt->req = req;
+	wt->pod = p;
+	wt->next = p->waiters;
+	if (p->waiters)
+		p->waiters->prev = wt;
+	p->waiters = wt;
+	rpc_set_cancel(req, waiter_cancel, wt);
+	return 0;
+}
+
+static const char *final_event(const struct pod *p)
+{
+	if (p->status == POD_FAILED)
+		return "failed";
+	if (!strcmp(p->reason, "poweroff") || !strcmp(p->reason, "crash"))
+		return "exited";
+	return "stopped";
+}
+
+/*
+ * The pod is over: record why, destroy its domain and keep its log. The
+ * stopped state is saved before the destroy, so a crash in between is
+ * finished by the next start (it destroys by UUID).
+ */
+void pod_finish(struct pod *p, enum pod_status st, const char *reason,
+		bool keep_exit)
+{
+	int rc;
+
+	ev_timer_del(p->stop_timer);
+	ev_timer_del(p->drain_timer);
+	ev_timer_del(p->tty_timer);
+	p->stop_timer = p->drain_timer = p->tty_timer = NULL;
+	p->status = st;
+	snprintf(p->reason, sizeof(p->reason), "%s", reason);
+	p->has_exit = keep_exit && p->guest == XS_GUEST_EXITED;
+	p->exit_code = p->has_exit ? p->guest_exit : 0;
+	p->finished_at = time(NULL);
+	p->finishing = false;
+	console_close(p->con);
+	p->con = NULL;
+	pod_persist(p);
+	if (p->domid >= 0) {
+		unwatch_guest(p);
+		pod_crash_point("before_destroy");
+		rc = hv_destroy(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+		if (rc && rc != -ESRCH)
+			log_warn("pod %s: destroying domain %lld: %s", p->name,
+				 (long long)p->domid, strerror(-rc));
+		p->domid = -1;
+		pod_persist(p);
+		pod_crash_point("after_destroy");
+	}
+	log_info("pod %s: %s (%s%s%d)", p->name, pod_status_name(st),
+		 p->reason, p->has_exit ? ", exit code " : "",
+		 p->has_exit ? p->exit_code : 0);
+	reply_waiters(p);
+	pod_logs_pod_changed(p);
+	pod_event(p, final_event(p));
+}
+
+/* The reason a pod gives after its domain shut down on its own (or on our request). */
+static void finish_after_shutdown(struct pod *p)
+{
+	char reason[sizeof(p->reason)];
+
+	if (p->guest == XS_GUEST_FAILED || p->guest == XS_GUEST_INVALID) {
+		snprintf(reason, sizeof(reason), "failed: %s",
+			 p->guest_error[0] ? p->guest_error : "init failed");
+		pod_finish(p, POD_FAILED, reason, false);
+		return;
+	}
+	if (p->shutdown_reason == HV_REASON_POWEROFF && p->stop_requested)
+		snprintf(reason, sizeof(reason), "stopped");
+	else if (p->shutdown_reason == HV_REASON_NONE)
+		snprintf(reason, sizeof(reason), "lost");
+	else
+		snprintf(reason, sizeof(reason), "%s",
+			 hv_reason_name(p->shutdown_reason));
+	pod_finish(p, POD_STOPPED, reason, true);
+}
+
+/* After shutdown, wait until the console has been quiet a moment so no output is lost. */
+static void on_drain_timer(void *arg)
+{
+	struct pod *p = arg;
+	uint64_t now = ev_now_ms();
+
+	p->drain_timer = NULL;
+	console_drain(p->con);
+	if (p->con && now - console_last_data_ms(p->con) < 300 &&
+	    now - p->shutdown_at < 3000) {
+		ev_timer_add(now + 100, on_drain_timer, p, &p->drain_timer);
+		return;
+	}
+	finish_after_shutdown(p);
+}
+
+void pod_on_shutdown(struct pod *p, enum hv_shutdown_reason reason)
+{
+	if (p->finishing || pod_is_final(p))
+		return;
+	p->finishing = true;
+	p->shutdown_reason = reason;
+	p->shutdown_at = ev_now_ms();
+	pod_read_guest(p);
+	if (pod_is_final(p))
+		return; /* pod_read_guest found garbage and finished it */
+	log_debug("pod %s: domain %lld shut down (%s)", p->name,
+		  (long long)p->domid, hv_reason_name(reason));
+	if (ev_timer_add(ev_now_ms() + 100, on_drain_timer, p,
+			 &p->drain_timer) < 0)
+		finish_after_shutdown(p);
+}
+
+static void on_domain_event(void *opaque, uint32_t domid, const char *uuid,
+			    enum hv_domain_state state,
+			    enum hv_shutdown_reason reason)
+{
+	struct pod *p = uuid ? pod_find_uuid(uuid) : NULL;
+
+	/* Domids are recycled: only an event whose domid and UUID both match counts. */
+	if (!p || p->domid != (int64_t)domid) {
+		log_debug("domain %u (%s): event for no pod of ours", domid,
+			  uuid ? uuid : "?");
+		return;
+	}
+	if (state == HV_RUNNING)
+		return;
+	if (state == HV_DYING && reason == HV_REASON_NONE) {
+		/* Gone without a shutdown we saw (e.g. destroyed behind our back). */
+		if (!pod_is_final(p))
+			pod_on_shutdown(p, HV_REASON_NONE);
+		return;
+	}
+	pod_on_shutdown(p, reason);
+}
+
+static void on_stop_timeout(void *arg)
+{
+	struct pod *p = arg;
+
+	p->stop_timer = NULL;
+	if (pod_is_final(p))
+		return;
+	log_info("pod %s: did not power off in time; destroying it", p->name);
+	pod_finish(p, POD_STOPPED, "timeout", false);
+}
+
+/* ---- RPC: queries ---- */
+
+static struct pod *find_or_fail(struct rpc_req *req, const char *name)
+{
+	struct pod *p = pod_find(name);
+
+	if (!p)
+		rpc_error(req, RPC_NOT_FOUND, "pod %s: not found", name);
+	return p;
+}
+
+void pod_rpc_inspect(struct rpc_req *req, const char *name)
+{
+	struct pod *p = find_or_fail(req, name);
+
+	if (p)
+		pod_reply(req, p);
+}
+
+void pod_rpc_list(struct rpc_req *req, bool all)
+{
+	struct json_writer *w = json_writer_new(false);
+	struct pod *p;
+	const char *t;
+
+	json_w_object_open(w);
+	json_w_key(w, "pods");
+	json_w_array_open(w);
+	for (p = pod_ctx.pods; p; p = p->next)
+		if (all || !pod_is_final(p))
+			pod_write_json(w, p, false);
+	json_w_array_close(w);
+	json_w_object_close(w);
+	t = json_writer_text(w, NULL);
+	if (t)
+		rpc_reply(req, t);
+	else
+		rpc_error(req, RPC_FAILED, "out of memory");
+	json_writer_free(w);
+}
+
+void pod_rpc_wait(struct rpc_req *req, const char *name)
+{
+	struct pod *p = find_or_fail(req, name);
+
+	if (!p)
+		return;
+	if (pod_is_final(p))
+		pod_reply(req, p);
+	else if (pod_add_waiter(p, req) < 0)
+		rpc_error(req, RPC_FAILED, "out of memory");
+}
+
+/* ---- RPC: changes ---- */
+
+static bool busy_creating(struct rpc_req *req, const struct pod *p)
+{
+	if (p->status != POD_CREATING)
+		return false;
+	rpc_error(req, RPC_BUSY, "pod %s: is being created", p->name);
+	return true;
+}
+
+void pod_rpc_start(struct rpc_req *req, const char *name)
+{
+	struct pod *p = find_or_fail(req, name);
+	int rc;
+
+	if (!p || busy_creating(req, p))
+		return;
+	if (p->status != POD_CREATED) {
+		rpc_error(req, RPC_CONFLICT, "pod %s: is %s, not created",
+			  p->name, pod_status_name(p->status));
+		return;
+	}
+	rc = hv_unpause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+	if (rc) {
+		rpc_error(req, rpc_code_of(rc), "pod %s: cannot unpause domain: %s",
+			  p->name, strerror(-rc));
+		return;
+	}
+	p->status = POD_RUNNING;
+	p->started_at = time(NULL);
+	pod_persist(p);
+	log_info("pod %s: started (domain %lld)", p->name,
+		 (long long)p->domid);
+	pod_reply(req, p);
+	pod_event(p, "started");
+}
+
+void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)
+{
+	struct pod *p = find_or_fail(req, name);
+	int rc;
+
+	if (!p || busy_creating(req, p))
+		return;
+	if (pod_is_final(p)) {
+		pod_reply(req, p);
+		return;
+	}
+	if (pod_add_waiter(p, req) < 0) {
+		rpc_error(req, RPC_FAILED, "out of memory");
+		return;
+	}
+	if (p->stop_requested || p->finishing)
+		return;
+	p->stop_requested = true;
+	if (p->status == POD_CREATED) {
+		/* Never started: there is nobody to shut down cleanly. */
+		pod_finish(p, POD_STOPPED, "stopped", false);
+		return;
+	}
+	rc = hv_shutdown(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+	if (rc) {
+		log_warn("pod %s: shutdown request failed (%s); destroying it",
+			 p->name, strerror(-rc));
+		pod_finish(p, POD_STOPPED, "killed", false);
+		return;
+	}
+	log_info("pod %s: power-off requested (timeout %lld s)", p->name,
+		 (long long)timeout_s);
+	ev_timer_add(ev_now_ms() + (uint64_t)timeout_s * 1000, on_stop_timeout,
+		     p, &p->stop_timer);
+}
+
+void pod_rpc_kill(struct rpc_req *req, const char *name)
+{
+	struct pod *p = find_or_fail(req, name);
+
+	if (!p || busy_creating(req, p))
+		return;
+	if (!pod_is_final(p))
+		pod_finish(p, POD_STOPPED, "killed", false);
+	pod_reply(req, p);
+}
+
+void pod_rpc_rm(struct rpc_req *req, const char *name, bool force)
+{
+	struct pod *p = find_or_fail(req, name);
+	int rc;
+
+	if (!p || busy_creating(req, p))
+		return;
+	if (!pod_is_final(p) && !force) {
+		rpc_error(req, RPC_CONFLICT,
+			  "pod %s: is %s; stop it first or use force", p->name,
+			  pod_status_name(p->status));
+		return;
+	}
+	if (!pod_is_final(p))
+		pod_finish(p, POD_STOPPED, "killed", false);
+	rc = store_remove(p->name);
+	if (rc) {
+		rpc_error(req, RPC_FAILED, "pod %s: cannot remove its state: %s",
+			  p->name, strerror(-rc));
+		return;
+	}
+	pod_logs_pod_removed(p);
+	console_log_remove(pod_ctx.log_dir, p->name);
+	pod_unlink(p);
+	pod_event(p, "removed");
+	log_info("pod %s: removed", p->name);
+	pod_free(p);
+	pod_gc_images();
+	rpc_reply(req, "{}");
+}
+
+/* ---- init ---- */
+
+const struct hv_callbacks pod_hv_callbacks = {
+	.create_done = pod_create_done,
+	.domain_event = on_domain_event,
+};
+
+int pod_init(const struct pod_config *cfg)
+{
+	int rc;
+
+	pod_ctx.hv = cfg->hv;
+	pod_ctx.xs = cfg->xs;
+	snprintf(pod_ctx.log_dir, sizeof(pod_ctx.log_dir), "%s", cfg->log_dir);
+	snprintf(pod_ctx.kernel, sizeof(pod_ctx.kernel), "%s", cfg->kernel);
+	pod_ctx.crash_at = getenv("XENPOD_CRASH_AT");
+	pod_ctx.xs_fd = xs_fd(cfg->xs);
+	if (pod_ctx.xs_fd < 0)
+		return -EBADF;
+	rc = ev_fd_add(pod_ctx.xs_fd, POLLIN, on_xs, NULL, &pod_ctx.xs_evh);
+	return rc;
+}
+
+void pod_dispose(void)
+{
+	struct pod *p;
+
+	pod_logs_dispose();
+	while ((p = pod_ctx.pods)) {
+		pod_unlink(p);
+		pod_free(p);
+	}
+	ev_fd_del(pod_ctx.xs_evh);
+	pod_ctx.xs_evh = NULL;
+	pod_ctx.xs_fd = -1;
+}
+
+void pod_free_detached(struct pod *p)
+{
+	pod_free(p);
+}
+
+void pod_unlink_detached(struct pod *p)
+{
+	pod_unlink(p);
+}
+
+char **pod_strv_from_json(const struct json *arr)
+{
+	return strv_from_json(arr);
+}
+
+char **pod_strv_dup(char *const *v)
+{
+	return strv_dup(v);
+}
+
+void pod_strv_free(char **v)
+{
+	strv_free(v);
+}
+
+int pod_make_uuid(char out[HV_UUID_LEN + 1])
+{
+	return make_uuid(out);
+}
+
+int pod_random_name(char *buf, size_t sz)
+{
+	char hex[9];
+
+	if (random_hex(hex, 4) < 0)
+		return -EIO;
+	snprintf(buf, sz, "pod-%s", hex);
+	return 0;
+}
+
+time_t pod_parse_time(const char *s)
+{
+	return parse_time(s);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* pod_internal: the pod struct and helpers shared by pod.c, pod_create.c and pod_logs.c. */
+#ifndef XENPOD_POD_INTERNAL_H
+#define XENPOD_POD_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hv.h"
+#include "pod.h"
+#include "xs.h"
+
+struct console;
+struct ev_fd;
+struct ev_timer;
+struct json_writer;
+struct rpc_req;
+
+enum pod_status {
+	POD_CREATING, /* state file written, domain being built */
+	POD_CREATED, /* domain exists, paused, spec written */
+	POD_RUNNING,
+	POD_STOPPED,
+	POD_FAILED,
+};
+
+/* A request answered with the POD once the pod is stopped (wait, stop). */
+struct pod_waiter {
+	struct pod_waiter *next, *prev;
+	struct rpc_req *req;
+	struct pod *pod;
+};
+
+struct pod {
+	struct pod *next, *prev;
+	char name[65];
+	char uuid[HV_UUID_LEN + 1];
+	int64_t domid; /* -1: no domain */
+	enum pod_status status;
+	bool has_exit;
+	int exit_code;
+	char reason[192]; /* "" while alive */
+	char *image;
+	char digest[65];
+	char cpio[PATH_MAX];
+	char **argv, **env; /* NULL-terminated */
+	char *cwd;
+	unsigned memory_mib, vcpus;
+	time_t created_at, started_at, finished_at; /* 0: not yet */
+	uint64_t lost_bytes; /* console bytes lost to rotation (saved) */
+
+	/* Runtime only. */
+	struct console *con;
+	struct ev_timer *tty_timer;
+	int tty_tries;
+	struct ev_timer *stop_timer;
+	struct ev_timer *drain_timer;
+	uint64_t shutdown_at;
+	enum hv_shutdown_reason shutdown_reason;
+	bool watching; /* xenstore status watch registered */
+	bool stop_requested;
+	bool finishing; /* shut down; draining the console before destroy */
+	enum xs_guest_state guest;
+	int guest_exit;
+	char guest_error[128];
+	struct rpc_req *create_req; /* pending pod_create, or NULL */
+	struct pod_waiter *waiters;
+};
+
+struct pod_ctx {
+	struct hv *hv;
+	struct xs *xs;
+	int xs_fd;
+	struct ev_fd *xs_evh;
+	char log_dir[PATH_MAX];
+	char kernel[PATH_MAX];
+	const char *crash_at;
+	struct pod *pods;
+	size_t n_pods;
+};
+
+extern struct pod_ctx pod_ctx;
+
+struct pod *pod_find(const char *name);
+struct pod *pod_find_uuid(const char *uuid);
+void pod_link(struct pod *p);
+void pod_unlink_detached(struct pod *p);
+void pod_free_detached(struct pod *p);
+const char *pod_status_name(enum pod_status s);
+bool pod_is_final(const struct pod *p);
+void pod_write_json(struct json_writer *w, const struct pod *p,
+		    bool for_state);
+void pod_reply(struct rpc_req *req, const struct pod *p);
+int pod_persist(struct pod *p);
+void pod_event(const struct pod *p, const char *event);
+void pod_gc_images(void);
+int pod_watch_guest(struct pod *p);
+void pod_read_guest(struct pod *p);
+void pod_finish(struct pod *p, enum pod_status st, const char *reason,
+		bool keep_exit);
+void pod_on_shutdown(struct pod *p, enum hv_shutdown_reason reason);
+int pod_add_waiter(struct pod *p, struct rpc_req *req);
+/* _exit(137) if XENPOD_CRASH_AT names this point (reliability tests). */
+void pod_crash_point(const char *point);
+char **pod_strv_from_json(const struct json *arr);
+char **pod_strv_dup(char *const *v);
+void pod_strv_free(char **v);
+int pod_make_uuid(char out[HV_UUID_LEN + 1]);
+int pod_random_name(char *buf, size_t sz);
+time_t pod_parse_time(const char *s);
+
+/* pod_create.c */
+void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err);
+/* Start capturing the console (retries until xenconsoled has published the tty). */
+void pod_console_attach(struct pod *p);
+
+/* pod_logs.c */
+void pod_logs_pod_changed(struct pod *p); /* new output, or the pod stopped */
+void pod_logs_pod_removed(struct pod *p);
+void pod_logs_dispose(void);
+
+#endif

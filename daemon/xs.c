@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* xs: the only xenstore user: writes pod specs, reads guest status (hostile input). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenstore.h>
+
+#include "log.h"
+#include "xenstore-paths.h"
+#include "xs.h"
+
+#define XS_VALUE_CAP 128 /* bytes read from any guest-writable node */
+#define XS_SPEC_MAX 4096
+#define XS_TXN_TRIES 16
+
+struct xs {
+	struct xs_handle *h;
+};
+
+/* ---- pure parsers (guest-written values are hostile) ---- */
+
+/* val[0..len) must be exactly word: no NUL, no spaces, no prefix. */
+static bool xs_is_word(const char *val, size_t len, const char *word)
+{
+	return len == strlen(word) && !memcmp(val, word, len);
+}
+
+int xs_parse_state(const char *val, size_t len, enum xs_guest_state *r)
+{
+	if (!val)
+		return -EINVAL;
+	if (xs_is_word(val, len, "running"))
+		*r = XS_GUEST_RUNNING;
+	else if (xs_is_word(val, len, "exited"))
+		*r = XS_GUEST_EXITED;
+	else if (xs_is_word(val, len, "failed"))
+		*r = XS_GUEST_FAILED;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Decimal 0..255, no sign, no leading zeros, no spaces, nothing else. */
+int xs_parse_exit_code(const char *val, size_t len, int *r)
+{
+	int v = 0;
+	size_t i;
+
+	if (!val || len == 0 || len > 3)
+		return -EINVAL;
+	if (val[0] == '0' && len > 1)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (val[i] < '0' || val[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (val[i] - '0');
+	}
+	if (v > 255)
+		return -ERANGE;
+	*r = v;
+	return 0;
+}
+
+size_t xs_sanitize_text(const char *val, size_t len, char *out, size_t outsz)
+{
+	size_t i, n = 0;
+
+	if (!outsz)
+		return 0;
+	for (i = 0; i < len && n + 1 < outsz; i++) {
+		unsigned char c = (unsigned char)val[i];
+
+		out[n++] = (c >= 0x20 && c <= 0x7e) ? (char)c : '?';
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Strict console pty path: /dev/pts/N; the guest can write ~/console. */
+int xs_parse_tty(const char *val, size_t len)
+{
+	static const char pfx[] = "/dev/pts/";
+	size_t i, p = sizeof(pfx) - 1;
+
+	if (!val || len <= p || len > p + 9 || memcmp(val, pfx, p))
+		return -EINVAL;
+	if (val[p] == '0' && len > p + 1)
+		return -EINVAL;
+	for (i = p; i < len; i++)
+		if (val[i] < '0' || val[i] > '9')
+			return -EINVAL;
+	return 0;
+}
+
+/* ---- xenstore access ---- */
+
+int xs_connect(struct xs **xs_r)
+{
+	struct xs *xs = calloc(1, sizeof(*xs));
+
+	if (!xs)
+		return -ENOMEM;
+	xs->h = xs_open(0);
+	if (!xs->h) {
+		int rc = -errno;
+
+		free(xs);
+		return rc ? rc : -EIO;
+	}
+	*xs_r = xs;
+	return 0;
+}
+
+void xs_disconnect(struct xs *xs)
+{
+	if (!xs)
+		return;
+	xs_close(xs->h);
+	free(xs);
+}
+
+int xs_fd(struct xs *xs)
+{
+	return xs_fileno(xs->h);
+}
+
+static int xs_path(char *buf, size_t bufsz, uint32_t domid, const char *rel)
+{
+	int n = snprintf(buf, bufsz, XSP_HOME_FMT "/%s", domid, rel);
+
+	return n < 0 || (size_t)n >= bufsz ? -ENAMETOOLONG : 0;
+}
+
+/* dom0 owns it, the guest may read it, nobody else sees it. */
+static bool xs_set_guest_ro(struct xs *xs, xs_transaction_t t,
+			    const char *path, uint32_t domid)
+{
+	struct xs_permissions perms[2] = {
+		{ .id = 0, .perms = XS_PERM_NONE },
+		{ .id = domid, .perms = XS_PERM_READ },
+	};
+
+	return xs_set_permissions(xs->h, t, path, perms, 2);
+}
+
+static int xs_write_spec_txn(struct xs *xs, uint32_t domid, const char *dir,
+			     const char *path, const char *spec)
+{
+	xs_transaction_t t = xs_transaction_start(xs->h);
+
+	if (t == XBT_NULL)
+		return -errno;
+	if (!xs_mkdir(xs->h, t, dir) || !xs_set_guest_ro(xs, t, dir, domid) ||
+	    !xs_write(xs->h, t, path, spec, strlen(spec)) ||
+	    !xs_set_guest_ro(xs, t, path, domid)) {
+		int rc = -errno;
+
+		xs_transaction_end(xs->h, t, true);
+		return rc ? rc : -EIO;
+	}
+	if (!xs_transaction_end(xs->h, t, false))
+		return errno == EAGAIN ? -EAGAIN : -errno;
+	return 0;
+}
+
+int xs_write_spec(struct xs *xs, uint32_t domid, const char *spec)
+{
+	char dir[64], path[80];
+	int rc, i;
+
+	if (strlen(spec) > XS_SPEC_MAX)
+		return -E2BIG;
+	if (xs_path(dir, sizeof(dir), domid, XSP_DIR_XENPOD) ||
+	    xs_path(path, sizeof(path), domid, XSP_XENPOD_SPEC))
+		return -ENAMETOOLONG;
+	for (i = 0; i < XS_TXN_TRIES; i++) {
+		rc = xs_write_spec_txn(xs, domid, dir, path, spec);
+		if (rc != -EAGAIN)
+			return rc;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Read a guest-writable node into buf (NUL-terminated), at most cap bytes.
+ * 0 and *len_r; -ENOENT if absent; -E2BIG if longer than cap.
+ */
+static int xs_read_capped(struct xs *xs, uint32_t domid, const char *rel,
+			  char *buf, size_t cap, size_t *len_r)
+{
+	char path[80];
+	unsigned int len = 0;
+	char *v;
+
+	if (xs_path(path, sizeof(path), domid, rel))
+		return -ENAMETOOLONG;
+	v = xs_read(xs->h, XBT_NULL, path, &len);
+	if (!v)
+		return errno ? -errno : -EIO;
+	if (len > cap) {
+		free(v);
+		return -E2BIG;
+	}
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	free(v);
+	*len_r = len;
+	return 0;
+}
+
+static void xs_invalid(struct xs_guest_status *st, const char *node,
+		       const char *why)
+{
+	st->state = XS_GUEST_INVALID;
+	snprintf(st->error, sizeof(st->error), "guest wrote %s %s", why, node);
+}
+
+static int xs_read_exit(struct xs *xs, uint32_t domid,
+			struct xs_guest_status *st)
+{
+	char v[XS_VALUE_CAP + 1];
+	size_t len;
+	int rc;
+
+	rc = xs_read_capped(xs, domid, XSP_DATA_XENPOD_EXIT, v, XS_VALUE_CAP,
+			    &len);
+	if (rc == -ENOENT) {
+		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT, "state exited without");
+		return 0;
+	}
+	if (rc == -E2BIG || (!rc && xs_parse_exit_code(v, len,
+							&st->exit_code))) {
+		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT, "a malformed");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	st->state = XS_GUEST_EXITED;
+	return 0;
+}
+
+static int xs_read_error(struct xs *xs, uint32_t domid,
+			 struct xs_guest_status *st)
+{
+	char v[XS_VALUE_CAP + 1];
+	size_t len;
+	int rc;
+
+	st->state = XS_GUEST_FAILED;
+	rc = xs_read_capped(xs, domid, XSP_DATA_XENPOD_ERROR, v, XS_VALUE_CAP,
+			    &len);
+	if (rc == -ENOENT || (!rc && len == 0)) {
+		snprintf(st->error, sizeof(st->error), "(no reason given)");
+		return 0;
+	}
+	if (rc == -E2BIG) {
+		xs_invalid(st, "~/" XSP_DATA_XENPOD_ERROR, "an oversized");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	xs_sanitize_text(v, len, st->error, sizeof(st->error));
+	return 0;
+}
+
+int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r)
+{
+	char v[XS_VALUE_CAP + 1];
+	size_t len;
+	int rc;
+
+	memset(st_r, 0, sizeof(*st_r));
+	st_r->state = XS_GUEST_NONE;
+	rc = xs_read_capped(xs, domid, XSP_DATA_XENPOD_STATE, v, XS_VALUE_CAP,
+			    &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc == -E2BIG || (!rc && xs_parse_state(v, len, &st_r->state))) {
+		xs_invalid(st_r, "~/" XSP_DATA_XENPOD_STATE, "a malformed");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (st_r->state == XS_GUEST_EXITED)
+		return xs_read_exit(xs, domid, st_r);
+	if (st_r->state == XS_GUEST_FAILED)
+		return xs_read_error(xs, domid, st_r);
+	return 0;
+}
+
+int xs_console_tty(struct xs *xs, uint32_t domid, char *buf, size_t bufsz)
+{
+	char v[XS_VALUE_CAP + 1];
+	size_t len;
+	int rc;
+
+	rc = xs_read_capped(xs, domid, XSP_CONSOLE_TTY, v, XS_VALUE_CAP, &len);
+	if (rc == -E2BIG)
+		return -EINVAL;
+	if (rc)
+		return rc;
+	/* xenconsoled writes it, but the node is in the guest's console dir. */
+	if (xs_parse_tty(v, len))
+		return -EINVAL;
+	if (len >= bufsz)
+		return -ENAMETOOLONG;
+	memcpy(buf, v, len + 1);
+	return 0;
+}
+
+/* ---- watches ---- */
+
+int xs_watch_status(struct xs *xs, uint32_t domid, const char *token)
+{
+	char path[80];
+
+	if (xs_path(path, sizeof(path), domid, XSP_DIR_DATA_XENPOD))
+		return -ENAMETOOLONG;
+	if (!xs_watch(xs->h, path, token))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int xs_unwatch_status(struct xs *xs, uint32_t domid, const char *token)
+{
+	char path[80];
+
+	if (xs_path(path, sizeof(path), domid, XSP_DIR_DATA_XENPOD))
+		return -ENAMETOOLONG;
+	if (!xs_unwatch(xs->h, path, token))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int xs_next_watch(struct xs *xs, char *token, size_t tokensz)
+{
+	char **vec;
+
+	errno = 0;
+	vec = xs_check_watch(xs->h);
+	if (!vec)
+		return errno == EAGAIN || !errno ? -EAGAIN : -errno;
+	snprintf(token, tokensz, "%s", vec[XS_WATCH_TOKEN]);
+	free(vec);
+	return 0;
+}

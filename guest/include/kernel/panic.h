@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* panic.h: fatal kernel errors. */
+#ifndef GUEST_KERNEL_PANIC_H
+#define GUEST_KERNEL_PANIC_H
+
+/* Prints "PANIC: ..." and a backtrace, then shuts down as a crash. */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Shuts down as a crash without printing (after a crash report):
+ * Xen: SCHEDOP_shutdown(SHUTDOWN_crash); QEMU: debug-exit 0x7e. */
+void crash_shutdown(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* proc.h: processes, address spaces, the scheduler and signals of the user layer. */
+#ifndef GUEST_KERNEL_PROC_H
+#define GUEST_KERNEL_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/paging.h"
+#include "arch/trap.h"
+
+struct file;
+struct inode;
+
+/* Memory protections (Linux PROT_*) of a region. */
+#define VM_READ 1
+#define VM_WRITE 2
+#define VM_EXEC 4
+
+struct vma {
+	uint64_t start, end; /* page-aligned, [start, end) */
+	uint32_t prot;	     /* VM_* */
+	struct vma *next;    /* sorted by start */
+};
+
+struct mm {
+	pt_t pt;
+	struct vma *vmas;
+	uint64_t brk_start, brk; /* heap: [brk_start, brk) */
+	uint64_t stack_lo;	 /* lowest address the stack may grow to */
+	uint64_t mmap_top;	 /* mmap searches downwards from here */
+};
+
+#define USER_STACK_TOP 0x00007ffffffff000ull
+#define USER_STACK_MAX (8ull << 20)
+#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 0x10000000ull)
+#define USER_PIE_BASE 0x0000555555554000ull
+
+/* Address spaces (vm.c). All return 0 or -errno. */
+struct mm *mm_new(void);
+void mm_destroy(struct mm *mm);
+/* A full copy of src (every present page copied). */
+struct mm *mm_fork(struct mm *src);
+/* Adds [start, end) with prot; pages appear on first touch (zeroed). */
+int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot);
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t end);
+int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot);
+/* Finds a free range of len bytes below mm->mmap_top; 0 if none. */
+uint64_t mm_find_free(struct mm *mm, uint64_t len);
+struct vma *mm_find(struct mm *mm, uint64_t addr);
+/* Makes addr's page present (and writable if write); -EFAULT if addr is
+ * not in a region allowing that access. */
+int mm_fault(struct mm *mm, uint64_t addr, bool write);
+/* Copies into the address space regardless of protection (loader). */
+int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n);
+
+/* User memory access for the current task: 0 or -EFAULT. */
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+int clear_user(void *udst, size_t n);
+/* Copies a NUL-terminated string; returns its length, -EFAULT, or
+ * -ENAMETOOLONG if no NUL within cap - 1 bytes. */
+long strncpy_from_user(char *dst, const char *usrc, size_t cap);
+/* Validates and faults in a user range for direct access. */
+int user_range_ok(const void *uptr, size_t n, bool write);
+
+#define NSIG 64
+#define FD_MAX 256
+
+/* Linux's struct sigaction as the rt_sigaction syscall sees it. */
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_SIGINFO 0x4
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+
+#define SIGBIT(s) (1ull << ((s)-1))
+
+enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_ZOMBIE };
+
+struct task {
+	int pid, pgid, sid;
+	enum task_state state;
+	struct task *parent;
+	struct task *next; /* all tasks */
+	uint64_t ksp;	   /* saved kernel %rsp while switched out */
+	uint64_t kstack_top;
+	struct trap_frame *uframe; /* user registers, top of the kernel stack */
+	struct mm *mm;		   /* NULL for the init kernel task */
+	struct file *fd[FD_MAX];
+	uint64_t cloexec[FD_MAX / 64];
+	struct inode *cwd;
+	uint32_t umask;
+	uint64_t fs_base, gs_base;
+	uint64_t clear_child_tid;
+	/* signals */
+	uint64_t sig_pending, sig_blocked, sig_saved_mask;
+	bool sig_restore_mask; /* sigsuspend/ppoll: restore after delivery */
+	struct k_sigaction sigact[NSIG];
+	uint64_t altstack_sp, altstack_size;
+	int sig_from_pid[NSIG];
+	/* blocking */
+	const void *wait_chan;
+	uint64_t wake_at; /* ns, 0 = none */
+	bool timed_out;
+	bool uninterruptible; /* signals do not end this sleep */
+	/* exit */
+	int exit_status; /* wait(2) status word */
+	struct task *vfork_parent; /* blocked until this task execs/exits */
+	uint64_t alarm_at;
+	uint64_t utime_ns, start_ns;
+	char comm[16];
+	char *exe_path; /* kmalloc'd */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+};
+
+extern struct task *current;
+
+/* Scheduler (task.c). */
+void sched_init(void);
+void schedule(void);
+/*
+ * Sleeps on chan until wake_up(chan), a signal (returns -ERESTARTSYS /
+ * -EINTR semantics: returns -EINTR when a signal is pending) or the
+ * absolute deadline (ns; 0 = none; returns -ETIMEDOUT). Returns 0 when
+ * woken. Interrupts must be off.
+ */
+int sleep_on(const void *chan, uint64_t deadline_ns);
+void wake_up(const void *chan);
+/* Sleeps until wake_up(chan) only (signals stay pending). */
+void sleep_uninterruptible(const void *chan);
+struct task *task_find(int pid);
+struct task *task_first(void);
+/* The first user process from an executable (init). */
+int task_spawn(const char *path, char *const argv[], char *const envp[],
+	       struct inode *cwd, struct task **task_r, const char **err_r);
+void task_exit(int status) __attribute__((noreturn));
+/* Waits for a child of the current task (pid -1 = any). */
+long task_wait(int pid, int *status_r, int options, int *rpid_r);
+long task_fork(struct trap_frame *f, uint64_t flags, uint64_t newsp,
+	       uint64_t ptid, uint64_t ctid, uint64_t tls);
+/* Releases the vfork parent if any (exec and exit). */
+void task_vfork_release(struct task *t);
+
+/* Signals (signal.c). */
+int signal_send(struct task *t, int sig, int from_pid);
+/* Before returning to user mode: delivers pending signals, reschedules. */
+void user_return(struct trap_frame *f);
+bool signal_pending(struct task *t);
+long sys_rt_sigreturn_frame(struct trap_frame *f);
+void signal_exec_reset(struct task *t);
+
+/* exec.c */
+int exec_load(struct task *t, const char *path, char *const argv[],
+	      char *const envp[], bool user_args, const char **err_r);
+
+extern volatile bool need_resched;
+
+/* Internal "restart the system call" code, never seen by user space. */
+#define ERESTARTSYS 512
+
+#endif

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/* vfs.h: the in-memory filesystem (ramfs from the rootfs cpio, /dev, /proc, pipes) and open files. */
+#ifndef GUEST_KERNEL_VFS_H
+#define GUEST_KERNEL_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
+#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+
+#define O_ACCMODE 3
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_PATH 010000000
+
+#define POLLIN 0x1
+#define POLLPRI 0x2
+#define POLLOUT 0x4
+#define POLLERR 0x8
+#define POLLHUP 0x10
+#define POLLNVAL 0x20
+
+struct file;
+struct inode;
+struct dentry;
+
+/* Operations of a special file (device, pipe end, generated /proc file).
+ * buf is a user pointer. Return bytes or -errno. */
+struct file_ops {
+	long (*read)(struct file *f, void *ubuf, size_t n);
+	long (*write)(struct file *f, const void *ubuf, size_t n);
+	/* Returns POLL* bits ready now. */
+	unsigned (*poll)(struct file *f);
+	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
+	void (*release)(struct file *f);
+	/* What a read/write blocks on, for poll's sleeping. */
+	const void *wait_chan;
+};
+
+/* Dynamic behaviour for /proc nodes. */
+struct inode_ops {
+	/* Symlink target computed on demand (e.g. /proc/self/exe). */
+	int (*readlink)(struct inode *ino, char *buf, size_t cap);
+	/* Directory with computed entries: lookup and the idx'th entry. */
+	struct inode *(*lookup)(struct inode *dir, const char *name);
+	int (*readdir)(struct inode *dir, size_t idx, char *name, size_t cap,
+		       struct inode **ino_r);
+	/* Regular file whose contents are generated at open. */
+	long (*generate)(struct inode *ino, char *buf, size_t cap);
+};
+
+struct inode {
+	uint32_t mode, uid, gid, nlink;
+	uint64_t ino;
+	uint32_t rdev;
+	int64_t atime_ns, mtime_ns, ctime_ns;
+	uint64_t size;
+	int open_refs;
+	/* regular file: external read-only data, or owned pages */
+	const uint8_t *ext;
+	uint8_t **pages;
+	size_t npages_cap;
+	/* directory */
+	struct dentry *children;
+	struct inode *parent;
+	const char *name; /* this directory's name in its parent */
+	/* symlink */
+	char *link;
+	const struct file_ops *fops;   /* devices */
+	const struct inode_ops *iops;  /* /proc */
+	uintptr_t priv;
+};
+
+struct dentry {
+	char *name;
+	struct inode *ino;
+	struct dentry *next;
+};
+
+struct file {
+	struct inode *ino;
+	const struct file_ops *ops; /* NULL: plain ramfs file/dir */
+	uint64_t pos;
+	uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+	int refs;
+	void *priv;
+	char *path; /* as opened, for /proc/self/fd (kmalloc'd, may be NULL) */
+	char *gen;  /* generated contents (/proc) */
+	size_t gen_len;
+};
+
+#define PATH_MAX 4096
+
+struct inode *vfs_root(void);
+void vfs_init(void);
+struct inode *inode_new(uint32_t mode);
+/* Called when nlink or open_refs drop; frees at zero. */
+void inode_put_check(struct inode *ino);
+
+/*
+ * Resolves path relative to cwd (absolute if it starts with '/').
+ * follow: follow a final symlink. Returns 0 and *ino_r, or -ENOENT,
+ * -ENOTDIR, -ELOOP, -ENAMETOOLONG.
+ */
+int vfs_lookup(struct inode *cwd, const char *path, bool follow,
+	       struct inode **ino_r);
+/* Resolves all but the last component; *name_r points into path (a
+ * copy is not made). Trailing slashes are stripped in place. */
+int vfs_lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
+		      char **name_r);
+struct inode *vfs_dir_find(struct inode *dir, const char *name);
+int vfs_link(struct inode *dir, const char *name, struct inode *ino);
+int vfs_unlink(struct inode *dir, const char *name, bool dir_ok,
+	       bool must_dir);
+int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
+	      struct inode **ino_r);
+int vfs_symlink(struct inode *dir, const char *name, const char *target);
+int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
+	       const char *nname);
+/* Writes the absolute path of a directory. Returns length or -errno. */
+long vfs_dir_path(struct inode *dir, char *buf, size_t cap);
+int vfs_readlink(struct inode *ino, char *buf, size_t cap);
+
+/* Regular file contents (kernel buffers). */
+long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
+		bool user);
+long ramfs_write(struct inode *ino, uint64_t off, const void *buf, size_t n,
+		 bool user);
+int ramfs_truncate(struct inode *ino, uint64_t size);
+/* Sets external (never freed) contents, e.g. from the cpio module. */
+void ramfs_set_ext(struct inode *ino, const void *data, size_t size);
+
+/* Rootfs (rootfs.c): unpacks a newc cpio into the root. Returns 0 or
+ * -errno with *err_r set to a message naming the entry. */
+int rootfs_unpack(const void *data, size_t len, char *err, size_t errcap);
+
+/* Devices and /proc (dev.c, procfs.c). */
+void dev_init(void);
+void procfs_init(void);
+
+/* Open files (file.c). */
+struct file *file_new(struct inode *ino, uint32_t flags);
+void file_get(struct file *f);
+void file_put(struct file *f);
+int fd_install(struct file *f, int min_fd, bool cloexec);
+struct file *fd_get(int fd);
+int fd_close(int fd);
+/* Opens a path as the current task would: returns a new file or -errno. */
+int vfs_open(const char *path, int flags, uint32_t mode, struct file **f_r);
+long file_read(struct file *f, void *ubuf, size_t n);
+long file_write(struct file *f, const void *ubuf, size_t n);
+unsigned file_poll(struct file *f);
+
+/* Wakes poll()/select() sleepers: call on any readiness change. */
+void poll_wake(void);
+extern const char poll_chan;
+
+/* Pipes (pipe.c). */
+int pipe_create(struct file **rd_r, struct file **wr_r);
+
+/* The console device's ops, for init's stdio. */
+extern const struct file_ops console_fops;
+struct inode *dev_console_inode(void);
+
+int64_t time_realtime_ns(void);
+
+#endif

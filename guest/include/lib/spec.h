@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* spec.h: the pod spec tokenizer: "OPTION... -- PROGRAM [ARG...]", percent-encoded tokens. */
+#ifndef GUEST_LIB_SPEC_H
+#define GUEST_LIB_SPEC_H
+
+#include <stddef.h>
+
+#define SPEC_ARGV_MAX 256
+#define SPEC_ENV_MAX 256
+#define SPEC_UNKNOWN_MAX 16
+
+/*
+ * All pointers point into the buffer given to spec_parse(), which is
+ * decoded in place (decoding only shrinks a token).
+ */
+struct spec {
+	char *argv[SPEC_ARGV_MAX + 1]; /* NULL-terminated */
+	size_t argc;
+	char *envp[SPEC_ENV_MAX + 1]; /* "KEY=VALUE", NULL-terminated */
+	size_t envc;
+	char *cwd; /* NULL if not given */
+	char *name; /* NULL if not given */
+	/* Options this parser does not know, for the caller to warn about.
+	 * Tokens whose key contains a '.' (kernel parameters such as
+	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
+	char *unknown[SPEC_UNKNOWN_MAX];
+	size_t nunknown;
+};
+
+/*
+ * Parses buf[0..len) (need not be NUL-terminated; buf must have room for
+ * len + 1 bytes since tokens are NUL-terminated in place). Returns 0, or
+ * -EINVAL with *err_r set to a static message: bad %XX escape, a decoded
+ * NUL byte, no "--", no program, an empty env key or too many
+ * arguments/variables (-E2BIG).
+ */
+int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
+
+/*
+ * Decodes one percent-encoded token in place; returns the decoded length
+ * or -EINVAL (bad escape, or a %00).
+ */
+long spec_unescape(char *tok, size_t len);
+
+#endif

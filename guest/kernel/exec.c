@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: MIT */
+/* exec.c: the ELF loader: static and static-PIE executables, #! scripts, the initial stack. */
+#include "arch/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/vfs.h"
+#include "lib/elf.h"
+#include "lib/string.h"
+
+#define ARG_MAX_BYTES (256 * 1024)
+#define ARGS_MAX 8192
+#define SCRIPT_DEPTH 4
+#define USER_CS (GDT_UCS | 3)
+#define USER_SS (GDT_UDS | 3)
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_HWCAP2 26
+#define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
+
+void random_fill(void *buf, size_t n);
+
+/* The new program's strings, gathered before the old image goes away. */
+struct exec_args {
+	char *buf; /* argv strings, then envp strings */
+	size_t len, cap;
+	size_t argc, envc;
+};
+
+static int args_add(struct exec_args *a, const char *s, size_t n)
+{
+	if (a->len + n + 1 > a->cap)
+		return -E2BIG;
+	memcpy(a->buf + a->len, s, n);
+	a->buf[a->len + n] = '\0';
+	a->len += n + 1;
+	return 0;
+}
+
+/* Copies a NULL-terminated vector from kernel or user memory. */
+static int args_vec(struct exec_args *a, char *const *vec, bool user,
+		    size_t *count)
+{
+	for (size_t i = 0;; i++) {
+		const char *p;
+		long n;
+
+		if (i >= ARGS_MAX)
+			return -E2BIG;
+		if (!vec)
+			return 0;
+		if (user) {
+			if (copy_from_user(&p, vec + i, sizeof(p)))
+				return -EFAULT;
+		} else {
+			p = vec[i];
+		}
+		if (!p)
+			return 0;
+		if (user) {
+			n = strncpy_from_user(a->buf + a->len, p,
+					      a->cap - a->len);
+			if (n == -ENAMETOOLONG)
+				return -E2BIG;
+			if (n < 0)
+				return (int)n;
+			a->len += (size_t)n + 1;
+		} else if (args_add(a, p, strlen(p))) {
+			return -E2BIG;
+		}
+		(*count)++;
+	}
+}
+
+/* Skips n NUL-terminated strings. */
+static char *args_skip(char *p, size_t n)
+{
+	while (n--)
+		p += strlen(p) + 1;
+	return p;
+}
+
+/* Replaces argv[0] by "interp [optarg] path" for a #! script. */
+static int args_script(struct exec_args *a, const char *interp,
+		       const char *optarg, const char *path)
+{
+	char *old = a->buf, *rest = a->argc ? args_skip(old, 1) : old;
+	size_t restlen = a->len - (size_t)(rest - old);
+	char *nbuf = kmalloc(a->cap);
+	struct exec_args n = { nbuf, 0, a->cap, 0, a->envc };
+
+	if (!nbuf)
+		return -ENOMEM;
+	if (args_add(&n, interp, strlen(interp)) ||
+	    (optarg && args_add(&n, optarg, strlen(optarg))) ||
+	    args_add(&n, path, strlen(path)) || n.len + restlen > n.cap) {
+		kfree(nbuf);
+		return -E2BIG;
+	}
+	memcpy(n.buf + n.len, rest, restlen);
+	n.len += restlen;
+	n.argc = (optarg ? 3 : 2) + (a->argc ? a->argc - 1 : 0);
+	kfree(old);
+	*a = n;
+	return 0;
+}
+
+/* Reads the whole file into one contiguous buffer (the cpio data if
+ * possible). *owned_r: the caller must kfree it. */
+static int file_image(struct inode *ino, const uint8_t **img_r,
+		      uint8_t **owned_r)
+{
+	uint8_t *buf;
+
+	*owned_r = NULL;
+	if (ino->ext) {
+		*img_r = ino->ext;
+		return 0;
+	}
+	if (ino->size > (256ull << 20))
+		return -ENOMEM;
+	buf = kmalloc(ino->size ? ino->size : 1);
+	if (!buf)
+		return -ENOMEM;
+	if (ramfs_read(ino, 0, buf, ino->size, false) != (long)ino->size) {
+		kfree(buf);
+		return -EIO;
+	}
+	*img_r = buf;
+	*owned_r = buf;
+	return 0;
+}
+
+static uint32_t seg_prot(uint32_t pf)
+{
+	return ((pf & PF_R) ? VM_READ : 0) | ((pf & PF_W) ? VM_WRITE : 0) |
+	       ((pf & PF_X) ? VM_EXEC : 0);
+}
+
+static int load_segments(struct mm *mm, const uint8_t *img,
+			 const struct elf_info *in, uint64_t bias)
+{
+	uint64_t mapped_end = 0;
+
+	for (size_t i = 0; i < in->phnum; i++) {
+		const struct elf64_phdr *ph = elf_phdr(img, in, i);
+		uint64_t lo, hi;
+		uint32_t prot;
+		int rc;
+
+		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+			continue;
+		lo = (bias + ph->p_vaddr) & ~(uint64_t)(PAGE_SIZE - 1);
+		hi = (bias + ph->p_vaddr + ph->p_memsz + PAGE_SIZE - 1) &
+		     ~(uint64_t)(PAGE_SIZE - 1);
+		prot = seg_prot(ph->p_flags);
+		/* A page shared with the previous segment gets both rights. */
+		if (lo < mapped_end) {
+			struct vma *v = mm_find(mm, lo);
+
+			rc = mm_protect(mm, lo, mapped_end,
+					prot | (v ? v->prot : 0));
+			if (rc)
+				return rc;
+			lo = mapped_end;
+		}
+		if (lo < hi) {
+			rc = mm_map(mm, lo, hi, prot);
+			if (rc)
+				return rc;
+		}
+		if (hi > mapped_end)
+			mapped_end = hi;
+		rc = mm_poke(mm, bias + ph->p_vaddr, img + ph->p_offset,
+			     ph->p_filesz);
+		if (rc)
+			return rc;
+	}
+	mm->brk_start = mm->brk = mapped_end;
+	return 0;
+}
+
+struct stack_build {
+	struct mm *mm;
+	uint64_t sp;
+};
+
+static uint64_t push_bytes(struct stack_build *s, const void *p, size_t n)
+{
+	s->sp -= n;
+	if (mm_poke(s->mm, s->sp, p, n))
+		return 0;
+	return s->sp;
+}
+
+static int build_stack(struct mm *mm, struct exec_args *a,
+		       const struct elf_info *in, uint64_t bias,
+		       const char *execfn, uint64_t *sp_r)
+{
+	struct stack_build s = { mm, USER_STACK_TOP };
+	uint64_t rnd[2], strs, at_random, at_plat, at_execfn, *vec, sp;
+	size_t nvec = 1 + a->argc + 1 + a->envc + 1 + 2 * 20, k = 0;
+	uint32_t r[4];
+	char *p;
+	int rc;
+
+	random_fill(rnd, sizeof(rnd));
+	at_random = push_bytes(&s, rnd, sizeof(rnd));
+	at_plat = push_bytes(&s, "x86_64", 7);
+	at_execfn = push_bytes(&s, execfn, strlen(execfn) + 1);
+	strs = push_bytes(&s, a->buf, a->len);
+	if (!at_random || !at_plat || !at_execfn || !strs)
+		return -ENOMEM;
+	vec = kmalloc(nvec * sizeof(*vec));
+	if (!vec)
+		return -ENOMEM;
+	vec[k++] = a->argc;
+	p = a->buf;
+	for (size_t i = 0; i < a->argc + a->envc; i++) {
+		vec[k++] = strs + (uint64_t)(p - a->buf);
+		p += strlen(p) + 1;
+		if (i + 1 == a->argc)
+			vec[k++] = 0;
+	}
+	if (a->argc == 0)
+		vec[k++] = 0;
+	vec[k++] = 0;
+	cpuid(1, 0, r);
+#define AUX(t, v)                    \
+	do {                         \
+		vec[k++] = (t);      \
+		vec[k++] = (v);      \
+	} while (0)
+	AUX(AT_PHDR, bias + (in->phdr_vaddr ? in->phdr_vaddr : in->lo + in->phoff));
+	AUX(AT_PHENT, sizeof(struct elf64_phdr));
+	AUX(AT_PHNUM, in->phnum);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, bias + in->entry);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_SECURE, 0);
+	AUX(AT_HWCAP, r[3]);
+	AUX(AT_HWCAP2, 0);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_MINSIGSTKSZ, 2048);
+	AUX(AT_RANDOM, at_random);
+	AUX(AT_PLATFORM, at_plat);
+	AUX(AT_EXECFN, at_execfn);
+	AUX(AT_NULL, 0);
+#undef AUX
+	sp = (s.sp - k * sizeof(*vec)) & ~15ull;
+	rc = mm_poke(mm, sp, vec, k * sizeof(*vec));
+	kfree(vec);
+	*sp_r = sp;
+	return rc;
+}
+
+/* Builds a fresh address space holding the program. */
+static int exec_image(struct mm *mm, const uint8_t *img, size_t len,
+		      struct exec_args *a, const char *path, uint64_t *entry_r,
+		      uint64_t *sp_r, const char **err_r)
+{
+	struct elf_info in;
+	uint64_t bias = 0;
+	int rc = elf_check(img, len, &in, err_r);
+
+	if (rc)
+		return rc;
+	if (in.has_interp) {
+		*err_r = "dynamically linked, not supported";
+		return -ENOEXEC;
+	}
+	if (in.type == ET_DYN)
+		bias = USER_PIE_BASE - in.lo;
+	*err_r = "out of memory loading it";
+	rc = load_segments(mm, img, &in, bias);
+	if (!rc)
+		rc = mm_map(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
+			    VM_READ | VM_WRITE | (in.exec_stack ? VM_EXEC : 0));
+	if (!rc)
+		rc = build_stack(mm, a, &in, bias, path, sp_r);
+	mm->stack_lo = USER_STACK_TOP - USER_STACK_MAX;
+	*entry_r = bias + in.entry;
+	return rc;
+}
+
+/* Parses "#!interp [arg]" from the first line. */
+static int parse_shebang(const uint8_t *img, size_t len, char *interp,
+			 char **optarg_r)
+{
+	size_t n = len < 255 ? len : 255, i = 2, s;
+
+	while (i < n && (img[i] == ' ' || img[i] == '\t'))
+		i++;
+	s = i;
+	while (i < n && img[i] != '\n' && img[i] != ' ' && img[i] != '\t')
+		i++;
+	if (i == s)
+		return -ENOEXEC;
+	memcpy(interp, img + s, i - s);
+	interp[i - s] = '\0';
+	*optarg_r = NULL;
+	while (i < n && (img[i] == ' ' || img[i] == '\t'))
+		i++;
+	if (i < n && img[i] != '\n') {
+		char *o = interp + (i - s) + 1;
+		size_t k = 0;
+
+		while (i < n && img[i] != '\n')
+			o[k++] = (char)img[i++];
+		while (k && (o[k - 1] == ' ' || o[k - 1] == '\t' ||
+			     o[k - 1] == '\r'))
+			k--;
+		o[k] = '\0';
+		*optarg_r = o;
+	}
+	return 0;
+}
+
+static int resolve_exec(struct task *t, const char *path, struct inode **ino_r)
+{
+	int rc = vfs_lookup(t->cwd, path, true, ino_r);
+
+	if (rc)
+		return rc;
+	if (S_ISDIR((*ino_r)->mode) || !S_ISREG((*ino_r)->mode) ||
+	    !((*ino_r)->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+static void exec_commit(struct task *t, struct mm *mm, uint64_t entry,
+			uint64_t sp, const char *path)
+{
+	struct mm *old = t->mm;
+	struct trap_frame *f = t->uframe;
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	t->mm = mm;
+	if (t == current)
+		pt_switch(mm->pt);
+	mm_destroy(old);
+	memset(f, 0, sizeof(*f));
+	f->rip = entry;
+	f->rsp = sp;
+	f->cs = USER_CS;
+	f->ss = USER_SS;
+	f->rflags = RFLAGS_IF | 0x2;
+	f->vector = 257; /* not a restartable syscall frame */
+	t->fs_base = 0;
+	t->gs_base = 0;
+	if (t == current) {
+		wrmsr(MSR_FS_BASE, 0);
+		wrmsr(MSR_KERNEL_GS_BASE, 0);
+	}
+	strlcpy(t->comm, base ? base + 1 : path, sizeof(t->comm));
+	kfree(t->exe_path);
+	t->exe_path = NULL;
+	n = strlen(path);
+	if (path[0] == '/') {
+		t->exe_path = kmalloc(n + 1);
+		if (t->exe_path)
+			memcpy(t->exe_path, path, n + 1);
+	} else {
+		t->exe_path = kmalloc(PATH_MAX + n + 2);
+		if (t->exe_path) {
+			long l = vfs_dir_path(t->cwd ? t->cwd : vfs_root(),
+					      t->exe_path, PATH_MAX);
+
+			if (l < 0)
+				l = 0;
+			if (l != 1)
+				t->exe_path[l++] = '/';
+			memcpy(t->exe_path + l, path, n + 1);
+		}
+	}
+}
+
+static void exec_reset_task(struct task *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->fd[fd] && (t->cloexec[fd / 64] & (1ull << (fd % 64)))) {
+			file_put(t->fd[fd]);
+			t->fd[fd] = NULL;
+		}
+	memset(t->cloexec, 0, sizeof(t->cloexec));
+	signal_exec_reset(t);
+	memset(t->fpu, 0, sizeof(t->fpu));
+	t->fpu[0] = 0x7f;
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80;
+	t->fpu[25] = 0x1f;
+	if (t == current)
+		__asm__ volatile("fxrstor64 %0" ::"m"(t->fpu));
+	task_vfork_release(t);
+}
+
+int exec_load(struct task *t, const char *path, char *const argv[],
+	      char *const envp[], bool user_args, const char **err_r)
+{
+	struct exec_args a = { kmalloc(ARG_MAX_BYTES), 0, ARG_MAX_BYTES, 0, 0 };
+	char cur_path[256], interp[512], *optarg;
+	const uint8_t *img = NULL;
+	uint8_t *owned = NULL;
+	struct inode *ino;
+	struct mm *mm = NULL;
+	uint64_t entry = 0, sp = 0;
+	int rc, depth;
+
+	*err_r = "out of memory";
+	if (!a.buf)
+		return -ENOMEM;
+	rc = args_vec(&a, argv, user_args, &a.argc);
+	if (!rc)
+		rc = args_vec(&a, envp, user_args, &a.envc);
+	*err_r = "argument list too long";
+	if (rc)
+		goto out;
+	strlcpy(cur_path, path, sizeof(cur_path));
+	for (depth = 0;; depth++) {
+		*err_r = "not found or not executable";
+		rc = resolve_exec(t, cur_path, &ino);
+		if (rc)
+			goto out;
+		kfree(owned);
+		rc = file_image(ino, &img, &owned);
+		*err_r = "cannot read it";
+		if (rc)
+			goto out;
+		if (ino->size < 2 || img[0] != '#' || img[1] != '!')
+			break;
+		*err_r = "bad #! line or scripts nested too deep";
+		rc = -ENOEXEC;
+		if (depth >= SCRIPT_DEPTH ||
+		    parse_shebang(img, ino->size, interp, &optarg))
+			goto out;
+		rc = args_script(&a, interp, optarg, cur_path);
+		if (rc)
+			goto out;
+		strlcpy(cur_path, interp, sizeof(cur_path));
+	}
+	mm = mm_new();
+	rc = -ENOMEM;
+	if (!mm)
+		goto out;
+	rc = exec_image(mm, img, ino->size, &a, cur_path, &entry, &sp, err_r);
+	if (rc)
+		goto out;
+	exec_reset_task(t);
+	exec_commit(t, mm, entry, sp, cur_path);
+	mm = NULL;
+out:
+	mm_destroy(mm);
+	kfree(owned);
+	kfree(a.buf);
+	return rc;
+}

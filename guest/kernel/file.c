@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* file.c: open files and file descriptor tables; open(2) semantics over the vfs. */
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define GEN_MAX 65536
+
+const char poll_chan;
+
+void poll_wake(void)
+{
+	wake_up(&poll_chan);
+}
+
+struct file *file_new(struct inode *ino, uint32_t flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->ino = ino;
+	f->ops = ino->fops;
+	f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH);
+	f->refs = 1;
+	ino->open_refs++;
+	return f;
+}
+
+void file_get(struct file *f)
+{
+	f->refs++;
+}
+
+void file_put(struct file *f)
+{
+	struct inode *ino;
+
+	if (--f->refs > 0)
+		return;
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
+	ino = f->ino;
+	ino->open_refs--;
+	inode_put_check(ino);
+	kfree(f->gen);
+	kfree(f->path);
+	kfree(f);
+}
+
+int fd_install(struct file *f, int min_fd, bool cloexec)
+{
+	struct task *t = current;
+
+	for (int fd = min_fd < 0 ? 0 : min_fd; fd < FD_MAX; fd++) {
+		if (t->fd[fd])
+			continue;
+		t->fd[fd] = f;
+		if (cloexec)
+			t->cloexec[fd / 64] |= 1ull << (fd % 64);
+		else
+			t->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+		return fd;
+	}
+	return -EMFILE;
+}
+
+struct file *fd_get(int fd)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return NULL;
+	return current->fd[fd];
+}
+
+int fd_close(int fd)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	current->fd[fd] = NULL;
+	current->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+	file_put(f);
+	return 0;
+}
+
+static char *kstrdup_n(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = kmalloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* Finds or creates the file for O_CREAT. path is a kernel copy. */
+static int open_create(char *path, int flags, uint32_t mode,
+		       struct inode **ino_r)
+{
+	struct inode *dir, *ino;
+	char *name;
+	int rc = vfs_lookup_parent(current->cwd, path, &dir, &name);
+
+	if (rc)
+		return rc;
+	if (!*name)
+		return -EISDIR;
+	ino = vfs_dir_find(dir, name);
+	if (ino) {
+		if (flags & O_EXCL)
+			return -EEXIST;
+		if (S_ISLNK(ino->mode)) {
+			if (flags & O_NOFOLLOW)
+				return -ELOOP;
+			return vfs_lookup(dir, name, true, ino_r);
+		}
+		*ino_r = ino;
+		return 0;
+	}
+	rc = vfs_mknod(dir, name, S_IFREG | (mode & 07777 & ~current->umask),
+		       &ino);
+	if (rc)
+		return rc;
+	*ino_r = ino;
+	return 0;
+}
+
+static int open_generate(struct file *f)
+{
+	long n;
+
+	f->gen = kmalloc(GEN_MAX);
+	if (!f->gen)
+		return -ENOMEM;
+	n = f->ino->iops->generate(f->ino, f->gen, GEN_MAX);
+	if (n < 0)
+		return (int)n;
+	f->gen_len = (size_t)n;
+	return 0;
+}
+
+static int open_checks(struct inode *ino, int flags)
+{
+	int acc = flags & O_ACCMODE;
+
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ino->mode) && acc != O_RDONLY)
+		return -EISDIR;
+	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
+		return -ELOOP;
+	return 0;
+}
+
+int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)
+{
+	char *path = kstrdup_n(upath_k);
+	struct inode *ino = NULL;
+	struct file *f;
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	if (flags & O_CREAT)
+		rc = open_create(path, flags, mode, &ino);
+	else
+		rc = vfs_lookup(current->cwd, path, !(flags & O_NOFOLLOW),
+				&ino);
+	if (!rc)
+		rc = open_checks(ino, flags);
+	if (rc) {
+		kfree(path);
+		return rc;
+	}
+	if ((flags & O_TRUNC) && S_ISREG(ino->mode) &&
+	    (flags & O_ACCMODE) != O_RDONLY && !ino->iops)
+		ramfs_truncate(ino, 0);
+	f = file_new(ino, (uint32_t)flags);
+	if (!f) {
+		kfree(path);
+		return -ENOMEM;
+	}
+	strlcpy(path, upath_k, strlen(upath_k) + 1);
+	f->path = path;
+	if (ino->iops && ino->iops->generate && !(flags & O_PATH)) {
+		rc = open_generate(f);
+		if (rc) {
+			file_put(f);
+			return rc;
+		}
+	}
+	*f_r = f;
+	return 0;
+}
+
+long file_read(struct file *f, void *ubuf, size_t n)
+{
+	long r;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
+		return -EBADF;
+	if (f->ops && f->ops->read)
+		return f->ops->read(f, ubuf, n);
+	if (f->gen) {
+		if (f->pos >= f->gen_len)
+			return 0;
+		if (n > f->gen_len - f->pos)
+			n = f->gen_len - f->pos;
+		if (copy_to_user(ubuf, f->gen + f->pos, n))
+			return -EFAULT;
+		f->pos += n;
+		return (long)n;
+	}
+	if (S_ISDIR(f->ino->mode))
+		return -EISDIR;
+	if (!S_ISREG(f->ino->mode))
+		return -EINVAL;
+	r = ramfs_read(f->ino, f->pos, ubuf, n, true);
+	if (r > 0)
+		f->pos += (uint64_t)r;
+	return r;
+}
+
+long file_write(struct file *f, const void *ubuf, size_t n)
+{
+	long r;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		return -EBADF;
+	if (f->ops && f->ops->write)
+		return f->ops->write(f, ubuf, n);
+	if (!S_ISREG(f->ino->mode) || f->ino->iops)
+		return -EINVAL;
+	if (f->flags & O_APPEND)
+		f->pos = f->ino->size;
+	r = ramfs_write(f->ino, f->pos, ubuf, n, true);
+	if (r > 0)
+		f->pos += (uint64_t)r;
+	return r;
+}
+
+unsigned file_poll(struct file *f)
+{
+	if (f->ops && f->ops->poll)
+		return f->ops->poll(f);
+	return POLLIN | POLLOUT;
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: the kernel's one ordered start-up, from PVH entry to init_run(). */
+#include <stdint.h>
+
+#include "arch/cpu.h"
+#include "arch/io.h"
+#include "arch/lapic.h"
+#include "arch/paging.h"
+#include "arch/trap.h"
+#include "kernel/boot.h"
+#include "kernel/errno.h"
+#include "kernel/init.h"
+#include "kernel/mm.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "platform.h"
+#include "xenplat/console.h"
+#include "xenplat/evtchn.h"
+#include "xenplat/gnttab.h"
+#include "xenplat/hypercall.h"
+#include "xenplat/time.h"
+#include "xenplat/xs.h"
+
+/*
+ * Kernel command line: "[OPTION...] [-- PROGRAM ARG...]"; the kernel reads
+ * only options before "--" (init reads the rest, see platform.h).
+ *
+ *   xenpod.e9=1        also copy all console output to port 0xE9 (Xen's
+ *                      log with guest_loglvl=all).
+ *   xenpod.test=MODE   a platform test instead of init_run():
+ *     boot      print "xenpod-kernel: test boot ok", power off with 0.
+ *     selftest  in-kernel checks of the allocators, paging, guard pages
+ *               setup, clock and timer; prints "PASS: ..."/"FAIL: ..."
+ *               lines; powers off with 0, or PLATFORM_EXIT_TESTFAIL.
+ *     fault     writes to an unmapped address: crash report, shutdown
+ *               reason crash (QEMU: exit status 253).
+ *     stack     unbounded recursion on a guarded kernel stack: the guard
+ *               page turns it into a #DF crash report.
+ *     xs        (Xen) reads ~/xenpod/test-in (written by dom0), writes
+ *               "ok:VALUE" to ~/data/xenpod/test-out, powers off.
+ *     grant     (Xen) grants one page holding "xenpod-grant-test" to
+ *               dom0, writes "REF" to ~/data/xenpod/test-out, then idles
+ *               until control/shutdown.
+ *     idle      waits for ~/control/shutdown (Xen), or forever.
+ *   With no test mode, init_run() runs (it reads everything after "--").
+ */
+
+static uint64_t main_stack_top;
+
+static void early_console(void)
+{
+	if (xen_detect() == 0) {
+		console_set_early(xencons_e9_write);
+	} else {
+		serial_init();
+		console_set_early(serial_write);
+		pic_disable();
+	}
+}
+
+static void must(int rc, const char *what)
+{
+	if (rc < 0)
+		panic("%s failed: %d", what, rc);
+}
+
+static void xen_services(void)
+{
+	size_t len;
+
+	must(evtchn_init(), "event channel set-up");
+	must(xen_time_init(), "Xen clock");
+	if (xencons_init() == 0) {
+		console_set_sink(xencons_write);
+		if (boot_param("xenpod.e9", &len))
+			console_set_mirror(xencons_e9_write);
+	}
+	must(gnttab_init(), "grant table");
+	must(xs_init(), "xenstore");
+	irq_enable();
+	must(xen_control_init(), "control/shutdown watch");
+}
+
+static void plain_services(void)
+{
+	const struct clock_ops *clk = lapic_clock_init();
+
+	if (!clk)
+		panic("no usable local APIC timer");
+	time_init(clk);
+	irq_enable();
+}
+
+/* --- test modes (see the comment at the top) --- */
+
+static int failures;
+
+static void check(bool ok, const char *name)
+{
+	printk("%s: %s\n", ok ? "PASS" : "FAIL", name);
+	if (!ok)
+		failures++;
+}
+
+static volatile unsigned ticks;
+
+static void count_tick(struct trap_frame *f)
+{
+	ticks++;
+}
+
+static void selftest_mm(void)
+{
+	void *small = kmalloc(40), *big = kzalloc(10000);
+	size_t before = page_free_count();
+	uint64_t a = page_alloc(3), b = page_alloc_zeroed(1);
+
+	check(a && b && a != b, "page_alloc returns distinct pages");
+	check(((uint8_t *)phys_to_virt(b))[100] == 0, "page_alloc_zeroed");
+	check(small && big && kmalloc_usable(small) >= 40 &&
+		      kmalloc_usable(big) >= 10000,
+	      "kmalloc small and large");
+	page_free(a, 3);
+	page_free(b, 1);
+	check(page_free_count() == before, "page counts restored after free");
+	kfree(big);
+	check(page_free_count() == before + 3, "kfree of a large block");
+	kfree(small);
+}
+
+static void selftest_paging(void)
+{
+	pt_t pt = pt_new(), saved = pt_current();
+	uint64_t frame = page_alloc_zeroed(1), pa = 0, fl = 0;
+	const uint64_t va = 0x400000;
+
+	check(pt != 0 && frame != 0, "pt_new");
+	check(pt_map(pt, va, frame, PTE_W | PTE_U | PTE_NX) == 0, "pt_map");
+	check(pt_map(pt, va, frame, PTE_W) == -EEXIST, "pt_map twice: -EEXIST");
+	check(pt_lookup(pt, va, &pa, &fl) == 0 && pa == frame && (fl & PTE_U) &&
+		      (fl & PTE_W),
+	      "pt_lookup");
+	pt_switch(pt);
+	*(volatile uint32_t *)va = 0x5a5a5a5a; /* through the new mapping */
+	pt_switch(saved);
+	check(*(uint32_t *)phys_to_virt(frame) == 0x5a5a5a5a,
+	      "user mapping reaches the frame, kernel half shared");
+	check(pt_protect(pt, va, PTE_U) == 0 &&
+		      pt_lookup(pt, va, &pa, &fl) == 0 && !(fl & PTE_W),
+	      "pt_protect");
+	check(pt_unmap(pt, va, &pa) == 0 && pa == frame &&
+		      pt_lookup(pt, va, &pa, &fl) == -ENOENT,
+	      "pt_unmap");
+	pt_destroy(pt, NULL, NULL);
+	page_free(frame, 1);
+	check(pt_lookup(pt_current(), 0, &pa, &fl) == -ENOENT,
+	      "page 0 unmapped in the kernel");
+}
+
+static void selftest_stack(void)
+{
+	uint64_t top = kstack_alloc(4), pa, fl;
+
+	check(top != 0 && pt_lookup(pt_kernel(), top - 4096, &pa, &fl) == 0,
+	      "kstack mapped");
+	check(pt_lookup(pt_kernel(), top - 5 * 4096, &pa, &fl) == -ENOENT,
+	      "kstack guard page unmapped");
+	kstack_free(top);
+}
+
+static void selftest_time(void)
+{
+	uint64_t t0 = time_now_ns(), t1;
+
+	timer_set_tick_handler(count_tick);
+	timer_set_period(1000000); /* 1 ms */
+	time_sleep_ns(50000000); /* 50 ms */
+	timer_set_period(0);
+	timer_set_tick_handler(NULL);
+	t1 = time_now_ns();
+	check(t1 - t0 >= 50000000 && t1 - t0 < 2000000000ull,
+	      "time_sleep_ns(50 ms)");
+	printk("ticks in 50 ms at 1 kHz: %u\n", ticks);
+	check(ticks >= 10, "periodic tick runs");
+}
+
+static void test_selftest(void)
+{
+	selftest_mm();
+	selftest_paging();
+	selftest_stack();
+	selftest_time();
+	platform_poweroff(failures ? PLATFORM_EXIT_TESTFAIL : 0);
+}
+
+static int recurse(int n);
+/* Called through a volatile pointer so the compiler cannot see (and
+ * reject or optimise away) the unbounded recursion. */
+static int (*volatile recurse_ptr)(int) = recurse;
+
+static int recurse(int n)
+{
+	volatile char pad[256];
+
+	pad[0] = (char)n;
+	return recurse_ptr(n + 1) + pad[0];
+}
+
+static void test_xs(void)
+{
+	char in[256], out[300];
+	int n = xs_read(0, "xenpod/test-in", in, sizeof(in));
+
+	if (n < 0) {
+		printk("FAIL: xs_read xenpod/test-in: %d\n", n);
+		platform_poweroff(PLATFORM_EXIT_TESTFAIL);
+	}
+	strlcpy(out, "ok:", sizeof(out));
+	strlcat(out, in, sizeof(out));
+	n = xs_write(0, "data/xenpod/test-out", out);
+	printk("%s: xs test: wrote \"%s\" (%d)\n", n ? "FAIL" : "PASS", out, n);
+	platform_poweroff(n ? PLATFORM_EXIT_TESTFAIL : 0);
+}
+
+static void test_grant(void)
+{
+	uint64_t pa = page_alloc_zeroed(1);
+	char ref[16];
+	int r;
+
+	strlcpy(phys_to_virt(pa), "xenpod-grant-test", 64);
+	r = gnttab_grant(0, pa, true);
+	if (r < 0)
+		panic("gnttab_grant: %d", r);
+	fmt_snprintf(ref, sizeof(ref), "%d", r);
+	printk("xenpod-kernel: granted page as ref %d\n", r);
+	xs_write(0, "data/xenpod/test-out", ref);
+	for (;;)
+		platform_idle();
+}
+
+static bool run_test(void)
+{
+	size_t len;
+	const char *m = boot_param("xenpod.test", &len);
+
+#define IS(s) (len == sizeof(s) - 1 && !memcmp(m, s, len))
+	if (!m)
+		return false;
+	if (IS("boot")) {
+		printk("xenpod-kernel: test boot ok\n");
+		platform_poweroff(0);
+	} else if (IS("selftest")) {
+		test_selftest();
+	} else if (IS("fault")) {
+		volatile uint64_t unmapped = 0x10;
+
+		*(volatile int *)unmapped = 1;
+	} else if (IS("stack")) {
+		recurse(0);
+	} else if (IS("xs") && xen_present()) {
+		test_xs();
+	} else if (IS("grant") && xen_present()) {
+		test_grant();
+	} else if (IS("idle")) {
+		for (;;)
+			platform_idle();
+	}
+#undef IS
+	printk("xenpod-kernel: unknown or unsupported test mode \"%.*s\"\n",
+	       (int)len, m);
+	platform_poweroff(PLATFORM_EXIT_TESTFAIL);
+}
+
+/* Runs on a guarded kernel stack. */
+static void kernel_main_stack(void)
+{
+	if (xen_present())
+		xen_services();
+	else
+		plain_services();
+	printk("xenpod-kernel: boot to init in %lu us (%s clock, %zu KiB "
+	       "free)\n",
+	       (time_now_ns() - time_boot_ns()) / 1000,
+	       xen_present() ? "xen-pvclock" : "tsc", page_free_count() * 4);
+	if (!run_test())
+		init_run();
+	platform_poweroff(PLATFORM_EXIT_TESTFAIL);
+}
+
+void kernel_main(uint32_t start_info_pa);
+void kernel_main(uint32_t start_info_pa)
+{
+	int rc;
+
+	cpu_init();
+	early_console();
+	rc = boot_info_copy(start_info_pa);
+	if (rc == -EINVAL)
+		panic("bad PVH start_info at %#x", start_info_pa);
+	printk("xenpod-kernel: PVH boot on %s, cmdline \"%s\"\n",
+	       xen_present() ? "Xen" : "plain x86", boot_cmdline());
+	if (rc)
+		printk("xenpod-kernel: start_info truncated (%d)\n", rc);
+	page_init();
+	must(paging_init(), "paging");
+	main_stack_top = kstack_alloc(8);
+	if (!main_stack_top)
+		panic("no memory for the main kernel stack");
+	tss_set_rsp0(main_stack_top);
+	call_on_stack(main_stack_top, kernel_main_stack);
+}

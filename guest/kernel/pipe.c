@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* pipe.c: pipes: a 64 KiB ring per pipe, blocking and non-blocking ends, SIGPIPE. */
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define PIPE_SIZE 65536
+#define PIPE_BUF 4096
+
+struct pipe {
+	uint8_t *buf;
+	size_t head, count;
+	int readers, writers;
+	struct inode *ino;
+};
+
+static long pipe_read(struct file *f, void *ubuf, size_t n)
+{
+	struct pipe *p = f->priv;
+	size_t done = 0;
+
+	while (p->count == 0) {
+		if (p->writers == 0 || n == 0)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (sleep_on(p, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+	while (done < n && p->count) {
+		size_t chunk = PIPE_SIZE - p->head;
+
+		if (chunk > p->count)
+			chunk = p->count;
+		if (chunk > n - done)
+			chunk = n - done;
+		if (copy_to_user((uint8_t *)ubuf + done, p->buf + p->head,
+				 chunk))
+			return done ? (long)done : -EFAULT;
+		p->head = (p->head + chunk) % PIPE_SIZE;
+		p->count -= chunk;
+		done += chunk;
+	}
+	wake_up(p);
+	poll_wake();
+	return (long)done;
+}
+
+static long pipe_put(struct pipe *p, const uint8_t *ubuf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && p->count < PIPE_SIZE) {
+		size_t tail = (p->head + p->count) % PIPE_SIZE;
+		size_t chunk = PIPE_SIZE - tail;
+
+		if (chunk > PIPE_SIZE - p->count)
+			chunk = PIPE_SIZE - p->count;
+		if (chunk > n - done)
+			chunk = n - done;
+		if (copy_from_user(p->buf + tail, ubuf + done, chunk))
+			return done ? (long)done : -EFAULT;
+		p->count += chunk;
+		done += chunk;
+	}
+	return (long)done;
+}
+
+static long pipe_write(struct file *f, const void *ubuf, size_t n)
+{
+	struct pipe *p = f->priv;
+	size_t done = 0;
+
+	while (done < n) {
+		long r;
+
+		if (p->readers == 0) {
+			signal_send(current, SIGPIPE, current->pid);
+			return done ? (long)done : -EPIPE;
+		}
+		/* Writes of up to PIPE_BUF bytes are atomic. */
+		if (PIPE_SIZE - p->count < (n - done <= PIPE_BUF ? n - done : 1)) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			if (sleep_on(p, 0) == -EINTR)
+				return done ? (long)done : -ERESTARTSYS;
+			continue;
+		}
+		r = pipe_put(p, (const uint8_t *)ubuf + done, n - done);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (size_t)r;
+		wake_up(p);
+		poll_wake();
+	}
+	return (long)done;
+}
+
+static unsigned pipe_poll_rd(struct file *f)
+{
+	struct pipe *p = f->priv;
+	unsigned m = 0;
+
+	if (p->count)
+		m |= POLLIN;
+	if (p->writers == 0)
+		m |= POLLHUP;
+	return m;
+}
+
+static unsigned pipe_poll_wr(struct file *f)
+{
+	struct pipe *p = f->priv;
+
+	if (p->readers == 0)
+		return POLLERR;
+	return PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT : 0;
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->priv;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	wake_up(p);
+	poll_wake();
+	if (p->readers == 0 && p->writers == 0) {
+		kfree(p->buf);
+		kfree(p);
+	}
+}
+
+static long pipe_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct pipe *p = f->priv;
+	int n = (int)p->count;
+
+	if (cmd == 0x541b) /* FIONREAD */
+		return copy_to_user((void *)arg, &n, sizeof(n));
+	return -ENOTTY;
+}
+
+static const struct file_ops pipe_rd_ops = {
+	.read = pipe_read,
+	.poll = pipe_poll_rd,
+	.release = pipe_release,
+	.ioctl = pipe_ioctl,
+};
+
+static const struct file_ops pipe_wr_ops = {
+	.write = pipe_write,
+	.poll = pipe_poll_wr,
+	.release = pipe_release,
+	.ioctl = pipe_ioctl,
+};
+
+int pipe_create(struct file **rd_r, struct file **wr_r)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+	struct inode *ino = inode_new(S_IFIFO | 0600);
+	struct file *rd = NULL, *wr = NULL;
+
+	if (!p || !ino)
+		goto fail;
+	p->buf = kmalloc(PIPE_SIZE);
+	if (!p->buf)
+		goto fail;
+	rd = file_new(ino, O_RDONLY);
+	if (!rd)
+		goto fail;
+	wr = file_new(ino, O_WRONLY);
+	if (!wr)
+		goto fail;
+	rd->ops = &pipe_rd_ops;
+	wr->ops = &pipe_wr_ops;
+	rd->priv = wr->priv = p;
+	p->readers = p->writers = 1;
+	p->ino = ino;
+	*rd_r = rd;
+	*wr_r = wr;
+	return 0;
+fail:
+	if (rd) {
+		rd->ops = NULL;
+		file_put(rd); /* frees ino with the last reference */
+	} else if (ino) {
+		kfree(ino);
+	}
+	if (p)
+		kfree(p->buf);
+	kfree(p);
+	return -ENOMEM;
+}

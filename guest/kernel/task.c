@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/* task.c: processes and the round-robin scheduler: spawn, fork, exit, wait, sleeping. */
+#include "arch/cpu.h"
+#include "arch/paging.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/time.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define KSTACK_PAGES 4
+#define TICK_NS 10000000ull
+#define CLONE_VM 0x100
+#define CLONE_VFORK 0x4000
+#define CLONE_THREAD 0x10000
+#define CLONE_SETTLS 0x80000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_CHILD_SETTID 0x1000000
+#define WNOHANG 1
+
+struct task *current;
+volatile bool need_resched;
+static struct task init_task; /* the C init: kernel-only, pid 0 */
+static int next_pid = 1;
+
+void task_started(void);
+void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
+extern char task_first_return[];
+extern char syscall_entry[];
+
+struct task *task_first(void)
+{
+	return &init_task;
+}
+
+struct task *task_find(int pid)
+{
+	for (struct task *t = &init_task; t; t = t->next)
+		if (t->pid == pid && t->state != TASK_ZOMBIE)
+			return t;
+	return NULL;
+}
+
+static void switch_to(struct task *next)
+{
+	struct task *prev = current;
+
+	if (prev == next)
+		return;
+	__asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
+	current = next;
+	percpu0.current = next;
+	if (next->mm && pt_current() != next->mm->pt)
+		pt_switch(next->mm->pt);
+	if (next->kstack_top) {
+		percpu0.kernel_rsp = next->kstack_top;
+		tss_set_rsp0(next->kstack_top);
+	}
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+	__asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
+	context_switch(&prev->ksp, next->ksp);
+}
+
+/* Round robin: the next runnable task after current, else current. */
+static struct task *pick_next(void)
+{
+	struct task *t = current->next ? current->next : &init_task;
+
+	for (;;) {
+		if (t->state == TASK_RUNNABLE)
+			return t;
+		if (t == current)
+			return NULL;
+		t = t->next ? t->next : &init_task;
+	}
+}
+
+void schedule(void)
+{
+	uint64_t fl = irq_save();
+	struct task *n;
+
+	while ((n = pick_next()) == NULL)
+		cpu_idle();
+	need_resched = false;
+	switch_to(n);
+	irq_restore(fl);
+}
+
+/* Arms the one-shot timer for the earliest sleeper or alarm. */
+static void arm_wakeups(void)
+{
+	uint64_t min = 0;
+
+	for (struct task *t = &init_task; t; t = t->next) {
+		if (t->state == TASK_BLOCKED && t->wake_at &&
+		    (!min || t->wake_at < min))
+			min = t->wake_at;
+		if (t->alarm_at && (!min || t->alarm_at < min))
+			min = t->alarm_at;
+	}
+	timer_set_oneshot(min);
+}
+
+static void sched_tick(struct trap_frame *f)
+{
+	uint64_t now = time_now_ns();
+
+	for (struct task *t = &init_task; t; t = t->next) {
+		if (t->state == TASK_BLOCKED && t->wake_at &&
+		    t->wake_at <= now) {
+			t->timed_out = true;
+			t->wake_at = 0;
+			t->state = TASK_RUNNABLE;
+		}
+		if (t->alarm_at && t->alarm_at <= now &&
+		    t->state != TASK_ZOMBIE) {
+			t->alarm_at = 0;
+			signal_send(t, SIGALRM, 0);
+		}
+	}
+	if (current->mm)
+		current->utime_ns += TICK_NS;
+	need_resched = true;
+	arm_wakeups();
+}
+
+static int do_sleep(const void *chan, uint64_t deadline_ns, bool intr)
+{
+	struct task *t = current;
+
+	if (intr && signal_pending(t))
+		return -EINTR;
+	if (deadline_ns && deadline_ns <= time_now_ns())
+		return -ETIMEDOUT;
+	t->state = TASK_BLOCKED;
+	t->wait_chan = chan;
+	t->wake_at = deadline_ns;
+	t->timed_out = false;
+	t->uninterruptible = !intr;
+	if (deadline_ns)
+		arm_wakeups();
+	schedule();
+	t->wait_chan = NULL;
+	t->wake_at = 0;
+	t->uninterruptible = false;
+	if (intr && signal_pending(t))
+		return -EINTR;
+	if (t->timed_out)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+int sleep_on(const void *chan, uint64_t deadline_ns)
+{
+	return do_sleep(chan, deadline_ns, true);
+}
+
+void sleep_uninterruptible(const void *chan)
+{
+	do_sleep(chan, 0, false);
+}
+
+void wake_up(const void *chan)
+{
+	for (struct task *t = &init_task; t; t = t->next)
+		if (t->state == TASK_BLOCKED && t->wait_chan == chan)
+			t->state = TASK_RUNNABLE;
+}
+
+static int user_fault(struct trap_frame *f);
+
+void sched_init(void)
+{
+	init_task.state = TASK_RUNNABLE;
+	init_task.umask = 022;
+	memcpy(init_task.comm, "init", 5);
+	__asm__ volatile("fxsave64 %0" : "=m"(init_task.fpu));
+	current = &init_task;
+	percpu0.current = current;
+	/* SYSRET: CS = STAR[63:48] + 16, SS = + 8; SYSCALL: CS = STAR[47:32]. */
+	wrmsr(MSR_STAR, ((uint64_t)(GDT_UCS32 | 3) << 48) |
+				((uint64_t)GDT_KCS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	/* Clear IF, DF, TF, AC and NT on entry. */
+	wrmsr(MSR_FMASK, 0x47700);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	trap_user_hook = user_fault;
+	trap_return_hook = user_return;
+	timer_set_tick_handler(sched_tick);
+	timer_set_period(TICK_NS);
+}
+
+/* Allocates a task with a kernel stack whose first switch enters user
+ * mode through the trap frame at its top. */
+static struct task *task_alloc(void)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	uint64_t *sw;
+
+	if (!t)
+		return NULL;
+	t->kstack_top = kstack_alloc(KSTACK_PAGES);
+	if (!t->kstack_top) {
+		kfree(t);
+		return NULL;
+	}
+	t->uframe = (struct trap_frame *)(t->kstack_top - TRAP_FRAME_SIZE);
+	sw = (uint64_t *)t->uframe - 7;
+	memset(sw, 0, 7 * sizeof(*sw));
+	sw[6] = (uint64_t)task_first_return;
+	t->ksp = (uint64_t)sw;
+	t->pid = next_pid++;
+	t->state = TASK_BLOCKED; /* until fully built */
+	return t;
+}
+
+static void task_link(struct task *t)
+{
+	struct task *p = &init_task;
+
+	while (p->next)
+		p = p->next;
+	p->next = t;
+}
+
+static void task_free(struct task *t)
+{
+	struct task **pp = &init_task.next;
+
+	while (*pp && *pp != t)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = t->next;
+	kstack_free(t->kstack_top);
+	kfree(t->exe_path);
+	kfree(t);
+}
+
+void task_started(void)
+{
+	user_return(current->uframe);
+}
+
+static void default_fpu(struct task *t)
+{
+	memset(t->fpu, 0, sizeof(t->fpu));
+	t->fpu[0] = 0x7f; /* FCW 0x037f */
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80; /* MXCSR 0x1f80 */
+	t->fpu[25] = 0x1f;
+}
+
+int task_spawn(const char *path, char *const argv[], char *const envp[],
+	       struct inode *cwd, struct task **task_r, const char **err_r)
+{
+	struct task *t = task_alloc();
+	struct file *con;
+	int rc;
+
+	*err_r = "out of memory";
+	if (!t)
+		return -ENOMEM;
+	t->parent = &init_task;
+	t->pgid = t->sid = t->pid;
+	t->cwd = cwd;
+	t->umask = 022;
+	default_fpu(t);
+	rc = exec_load(t, path, argv, envp, false, err_r);
+	if (rc) {
+		mm_destroy(t->mm);
+		task_free(t);
+		return rc;
+	}
+	con = file_new(dev_console_inode(), O_RDWR);
+	if (!con) {
+		mm_destroy(t->mm);
+		task_free(t);
+		return -ENOMEM;
+	}
+	t->fd[0] = con;
+	file_get(con);
+	t->fd[1] = con;
+	file_get(con);
+	t->fd[2] = con;
+	task_link(t);
+	t->state = TASK_RUNNABLE;
+	*task_r = t;
+	return 0;
+}
+
+static void copy_task_state(struct task *t, struct task *p)
+{
+	for (int i = 0; i < FD_MAX; i++) {
+		t->fd[i] = p->fd[i];
+		if (t->fd[i])
+			file_get(t->fd[i]);
+	}
+	memcpy(t->cloexec, p->cloexec, sizeof(t->cloexec));
+	memcpy(t->sigact, p->sigact, sizeof(t->sigact));
+	memcpy(t->comm, p->comm, sizeof(t->comm));
+	t->cwd = p->cwd;
+	t->umask = p->umask;
+	t->sig_blocked = p->sig_blocked;
+	t->fs_base = p->fs_base;
+	t->gs_base = p->gs_base;
+	t->pgid = p->pgid;
+	t->sid = p->sid;
+	t->altstack_sp = p->altstack_sp;
+	t->altstack_size = p->altstack_size;
+	if (p->exe_path) {
+		size_t n = strlen(p->exe_path) + 1;
+
+		t->exe_path = kmalloc(n);
+		if (t->exe_path)
+			memcpy(t->exe_path, p->exe_path, n);
+	}
+	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
+}
+
+long task_fork(struct trap_frame *f, uint64_t flags, uint64_t newsp,
+	       uint64_t ptid, uint64_t ctid, uint64_t tls)
+{
+	struct task *t;
+	int pid;
+
+	if (flags & CLONE_THREAD)
+		return -EINVAL; /* threads are not supported */
+	t = task_alloc();
+	if (!t)
+		return -ENOMEM;
+	t->mm = mm_fork(current->mm);
+	if (!t->mm) {
+		task_free(t);
+		return -ENOMEM;
+	}
+	pid = t->pid;
+	t->parent = current;
+	copy_task_state(t, current);
+	*t->uframe = *f;
+	t->uframe->rax = 0;
+	if (newsp)
+		t->uframe->rsp = newsp;
+	if (flags & CLONE_SETTLS)
+		t->fs_base = tls;
+	if (flags & CLONE_CHILD_SETTID)
+		mm_poke(t->mm, ctid, &pid, sizeof(pid));
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = ctid;
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user((void *)ptid, &pid, sizeof(pid));
+	task_link(t);
+	t->state = TASK_RUNNABLE;
+	if (flags & CLONE_VFORK) {
+		t->vfork_parent = current;
+		while (t->vfork_parent)
+			sleep_uninterruptible(&t->vfork_parent);
+	}
+	(void)CLONE_VM; /* the child always gets a copy of the memory */
+	return pid;
+}
+
+void task_vfork_release(struct task *t)
+{
+	if (t->vfork_parent) {
+		t->vfork_parent = NULL;
+		wake_up(&t->vfork_parent);
+	}
+}
+
+void task_exit(int status)
+{
+	struct task *t = current;
+
+	irq_disable();
+	for (int i = 0; i < FD_MAX; i++)
+		if (t->fd[i]) {
+			file_put(t->fd[i]);
+			t->fd[i] = NULL;
+		}
+	task_vfork_release(t);
+	for (struct task *c = init_task.next; c; c = c->next)
+		if (c->parent == t)
+			c->parent = &init_task;
+	if (t->mm) {
+		pt_switch(pt_kernel());
+		mm_destroy(t->mm);
+		t->mm = NULL;
+	}
+	t->exit_status = status;
+	t->state = TASK_ZOMBIE;
+	t->alarm_at = 0;
+	if (t->parent) {
+		if (t->parent != &init_task)
+			signal_send(t->parent, SIGCHLD, t->pid);
+		wake_up(t->parent);
+	}
+	schedule();
+	for (;;) /* a zombie is never picked again */
+		cpu_halt_forever();
+}
+
+static bool wait_match(struct task *c, int pid)
+{
+	if (c->parent != current)
+		return false;
+	if (pid == -1)
+		return true;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgid == current->pgid;
+	return c->pgid == -pid;
+}
+
+long task_wait(int pid, int *status_r, int options, int *rpid_r)
+{
+	for (;;) {
+		bool have = false;
+
+		for (struct task *c = init_task.next; c; c = c->next) {
+			if (!wait_match(c, pid))
+				continue;
+			have = true;
+			if (c->state != TASK_ZOMBIE)
+				continue;
+			*status_r = c->exit_status;
+			*rpid_r = c->pid;
+			task_free(c);
+			return 0;
+		}
+		if (!have)
+			return -ECHILD;
+		if (options & WNOHANG) {
+			*rpid_r = 0;
+			return 0;
+		}
+		if (sleep_on(current, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+static int fault_signal(const struct trap_frame *f)
+{
+	switch (f->vector) {
+	case VEC_DE:
+	case VEC_MF:
+	case VEC_XM:
+		return SIGFPE;
+	case VEC_UD:
+		return SIGILL;
+	case VEC_DB:
+	case VEC_BP:
+		return SIGTRAP;
+	case 17: /* #AC */
+		return SIGBUS;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/* Faults from ring 3: demand paging, else a signal (forced: a blocked or
+ * ignored fault signal kills, as on Linux). */
+static int user_fault(struct trap_frame *f)
+{
+	struct task *t = current;
+	int sig;
+
+	if (!t->mm)
+		return -1;
+	if (f->vector == VEC_PF &&
+	    mm_fault(t->mm, read_cr2(), f->error & PF_WRITE) == 0)
+		return 0;
+	sig = fault_signal(f);
+	if (sig != SIGTRAP)
+		printk("xenpod-kernel: pid %d (%s): %s at rip %#lx addr %#lx "
+		       "(vector %lu, error %#lx)\n",
+		       t->pid, t->comm, sig == SIGSEGV ? "segfault" : "fault",
+		       f->rip, f->vector == VEC_PF ? read_cr2() : 0, f->vector,
+		       f->error);
+	if ((t->sig_blocked & SIGBIT(sig)) ||
+	    t->sigact[sig - 1].handler == SIG_IGN) {
+		t->sig_blocked &= ~SIGBIT(sig);
+		t->sigact[sig - 1].handler = SIG_DFL;
+	}
+	signal_send(t, sig, t->pid);
+	return 0;
+}

@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: MIT */
+/* vfs.c: the in-memory filesystem: inodes, directories, path lookup, file contents. */
+#include "arch/paging.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define SYMLOOP_MAX 40
+#define FILE_SIZE_MAX (1ull << 32)
+
+static struct inode *root;
+static uint64_t next_ino = 1;
+
+int64_t time_realtime_ns(void);
+
+struct inode *vfs_root(void)
+{
+	return root;
+}
+
+struct inode *inode_new(uint32_t mode)
+{
+	struct inode *ino = kzalloc(sizeof(*ino));
+	int64_t now = time_realtime_ns();
+
+	if (!ino)
+		return NULL;
+	ino->mode = mode;
+	ino->ino = next_ino++;
+	ino->atime_ns = ino->mtime_ns = ino->ctime_ns = now;
+	return ino;
+}
+
+static void inode_free_data(struct inode *ino)
+{
+	for (size_t i = 0; i < ino->npages_cap; i++)
+		if (ino->pages[i])
+			page_free(virt_to_phys(ino->pages[i]), 1);
+	kfree(ino->pages);
+	ino->pages = NULL;
+	ino->npages_cap = 0;
+}
+
+void inode_put_check(struct inode *ino)
+{
+	if (ino->nlink || ino->open_refs || ino == root)
+		return;
+	inode_free_data(ino);
+	kfree(ino->link);
+	kfree((void *)ino->name);
+	kfree(ino);
+}
+
+void vfs_init(void)
+{
+	root = inode_new(S_IFDIR | 0755);
+	root->nlink = 2;
+	root->parent = root;
+}
+
+struct inode *vfs_dir_find(struct inode *dir, const char *name)
+{
+	if (!strcmp(name, ".") || !*name)
+		return dir;
+	if (!strcmp(name, ".."))
+		return dir->parent ? dir->parent : dir;
+	if (dir->iops && dir->iops->lookup)
+		return dir->iops->lookup(dir, name);
+	for (struct dentry *d = dir->children; d; d = d->next)
+		if (!strcmp(d->name, name))
+			return d->ino;
+	return NULL;
+}
+
+static char *kstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = kmalloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+int vfs_link(struct inode *dir, const char *name, struct inode *ino)
+{
+	struct dentry *d;
+
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (strlen(name) > 255)
+		return -ENAMETOOLONG;
+	if (vfs_dir_find(dir, name))
+		return -EEXIST;
+	if (dir->iops)
+		return -EACCES;
+	d = kmalloc(sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->name = kstrdup(name);
+	if (!d->name) {
+		kfree(d);
+		return -ENOMEM;
+	}
+	d->ino = ino;
+	d->next = dir->children;
+	dir->children = d;
+	ino->nlink++;
+	if (S_ISDIR(ino->mode)) {
+		ino->parent = dir;
+		kfree((void *)ino->name);
+		ino->name = kstrdup(name);
+		ino->nlink++; /* "." */
+		dir->nlink++; /* ".." */
+	}
+	dir->mtime_ns = dir->ctime_ns = time_realtime_ns();
+	return 0;
+}
+
+int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
+	      struct inode **ino_r)
+{
+	struct inode *ino = inode_new(mode);
+	int rc;
+
+	if (!ino)
+		return -ENOMEM;
+	if (current) {
+		ino->uid = 0;
+		ino->gid = 0;
+	}
+	rc = vfs_link(dir, name, ino);
+	if (rc) {
+		kfree(ino);
+		return rc;
+	}
+	if (ino_r)
+		*ino_r = ino;
+	return 0;
+}
+
+int vfs_symlink(struct inode *dir, const char *name, const char *target)
+{
+	struct inode *ino;
+	int rc = vfs_mknod(dir, name, S_IFLNK | 0777, &ino);
+
+	if (rc)
+		return rc;
+	ino->link = kstrdup(target);
+	if (!ino->link) {
+		vfs_unlink(dir, name, false, false);
+		return -ENOMEM;
+	}
+	ino->size = strlen(target);
+	return 0;
+}
+
+static struct dentry **dentry_slot(struct inode *dir, const char *name)
+{
+	struct dentry **pp;
+
+	for (pp = &dir->children; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->name, name))
+			return pp;
+	return NULL;
+}
+
+int vfs_unlink(struct inode *dir, const char *name, bool dir_ok,
+	       bool must_dir)
+{
+	struct dentry **pp, *d;
+	struct inode *ino;
+
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	pp = dentry_slot(dir, name);
+	if (!pp)
+		return dir->iops ? -EACCES : -ENOENT;
+	d = *pp;
+	ino = d->ino;
+	if (S_ISDIR(ino->mode)) {
+		if (!dir_ok)
+			return -EISDIR;
+		if (ino->children || ino->iops)
+			return -ENOTEMPTY;
+		ino->nlink = 1; /* drop "." */
+		dir->nlink--;
+	} else if (must_dir) {
+		return -ENOTDIR;
+	}
+	*pp = d->next;
+	kfree(d->name);
+	kfree(d);
+	ino->nlink--;
+	ino->ctime_ns = dir->mtime_ns = time_realtime_ns();
+	inode_put_check(ino);
+	return 0;
+}
+
+static bool is_ancestor(struct inode *a, struct inode *d)
+{
+	for (;;) {
+		if (d == a)
+			return true;
+		if (d == root || !d->parent)
+			return false;
+		d = d->parent;
+	}
+}
+
+int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
+	       const char *nname)
+{
+	struct dentry **pp = dentry_slot(odir, oname), **np, *d;
+	struct inode *ino, *old;
+	char *name, *dname = NULL;
+	int rc;
+
+	if (!pp)
+		return odir->iops ? -EACCES : -ENOENT;
+	if (ndir->iops)
+		return -EACCES;
+	d = *pp;
+	ino = d->ino;
+	if (S_ISDIR(ino->mode) && is_ancestor(ino, ndir))
+		return -EINVAL;
+	np = dentry_slot(ndir, nname);
+	if (np && (*np)->ino == ino)
+		return 0;
+	name = kstrdup(nname);
+	if (S_ISDIR(ino->mode))
+		dname = kstrdup(nname);
+	if (!name || (S_ISDIR(ino->mode) && !dname)) {
+		kfree(name);
+		kfree(dname);
+		return -ENOMEM;
+	}
+	if (np) {
+		old = (*np)->ino;
+		rc = 0;
+		if (S_ISDIR(old->mode) && !S_ISDIR(ino->mode))
+			rc = -EISDIR;
+		else if (!S_ISDIR(old->mode) && S_ISDIR(ino->mode))
+			rc = -ENOTDIR;
+		else
+			rc = vfs_unlink(ndir, nname, true, false);
+		if (rc) {
+			kfree(name);
+			kfree(dname);
+			return rc;
+		}
+		pp = dentry_slot(odir, oname); /* the list may have changed */
+	}
+	/* Move the entry itself: the inode keeps its links. */
+	*pp = d->next;
+	kfree(d->name);
+	d->name = name;
+	d->next = ndir->children;
+	ndir->children = d;
+	if (S_ISDIR(ino->mode)) {
+		odir->nlink--;
+		ndir->nlink++;
+		ino->parent = ndir;
+		kfree((void *)ino->name);
+		ino->name = dname;
+	}
+	odir->mtime_ns = ndir->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	return 0;
+}
+
+int vfs_readlink(struct inode *ino, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (!S_ISLNK(ino->mode))
+		return -EINVAL;
+	if (ino->iops && ino->iops->readlink)
+		return ino->iops->readlink(ino, buf, cap);
+	n = strlen(ino->link);
+	if (n >= cap)
+		return -ENAMETOOLONG;
+	memcpy(buf, ino->link, n + 1);
+	return (int)n;
+}
+
+/* One step of resolution: walks path from dir; depth counts symlinks. */
+static int walk(struct inode *dir, const char *path, bool follow, int *depth,
+		struct inode **ino_r);
+
+static int follow_link(struct inode *dir, struct inode *lnk, int *depth,
+		       struct inode **ino_r)
+{
+	char *buf;
+	int rc;
+
+	if (++*depth > SYMLOOP_MAX)
+		return -ELOOP;
+	buf = kmalloc(PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	rc = vfs_readlink(lnk, buf, PATH_MAX);
+	if (rc >= 0)
+		rc = walk(dir, buf, true, depth, ino_r);
+	kfree(buf);
+	return rc;
+}
+
+static int walk(struct inode *dir, const char *path, bool follow, int *depth,
+		struct inode **ino_r)
+{
+	char name[256];
+	struct inode *cur = *path == '/' ? root : dir, *next;
+	int rc;
+
+	while (*path) {
+		const char *c;
+		size_t n;
+
+		while (*path == '/')
+			path++;
+		if (!*path)
+			break;
+		c = path;
+		while (*path && *path != '/')
+			path++;
+		n = (size_t)(path - c);
+		if (n > 255)
+			return -ENAMETOOLONG;
+		if (!S_ISDIR(cur->mode))
+			return -ENOTDIR;
+		memcpy(name, c, n);
+		name[n] = '\0';
+		next = vfs_dir_find(cur, name);
+		if (!next)
+			return -ENOENT;
+		if (S_ISLNK(next->mode) && (follow || *path)) {
+			rc = follow_link(cur, next, depth, &next);
+			if (rc)
+				return rc;
+		}
+		cur = next;
+	}
+	/* "dir/" must name a directory */
+	if (path[-1] == '/' && !S_ISDIR(cur->mode))
+		return -ENOTDIR;
+	*ino_r = cur;
+	return 0;
+}
+
+int vfs_lookup(struct inode *cwd, const char *path, bool follow,
+	       struct inode **ino_r)
+{
+	int depth = 0;
+
+	if (!*path)
+		return -ENOENT;
+	if (strnlen(path, PATH_MAX) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return walk(cwd ? cwd : root, path, follow, &depth, ino_r);
+}
+
+int vfs_lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
+		      char **name_r)
+{
+	size_t n = strlen(path);
+	char *slash, save;
+	int rc;
+
+	if (!n)
+		return -ENOENT;
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash) {
+		*dir_r = cwd ? cwd : root;
+		*name_r = path;
+		return 0;
+	}
+	if (slash == path) {
+		*dir_r = root;
+		*name_r = path[1] ? path + 1 : path;
+		if (!path[1]) /* "/" itself */
+			*name_r = path + 1;
+		return 0;
+	}
+	save = slash[1];
+	*slash = '\0';
+	rc = vfs_lookup(cwd, path, true, dir_r);
+	*slash = '/';
+	(void)save;
+	if (rc)
+		return rc;
+	if (!S_ISDIR((*dir_r)->mode))
+		return -ENOTDIR;
+	*name_r = slash + 1;
+	return 0;
+}
+
+long vfs_dir_path(struct inode *dir, char *buf, size_t cap)
+{
+	size_t len = 0;
+	char *tmp;
+
+	if (dir == root) {
+		if (cap < 2)
+			return -ERANGE;
+		memcpy(buf, "/", 2);
+		return 1;
+	}
+	tmp = kmalloc(PATH_MAX);
+	if (!tmp)
+		return -ENOMEM;
+	/* Build backwards at the end of tmp. */
+	for (struct inode *d = dir; d != root; d = d->parent) {
+		size_t n;
+
+		if (!d->parent || !d->name) {
+			kfree(tmp);
+			return -ENOENT; /* removed directory */
+		}
+		n = strlen(d->name);
+		if (len + n + 1 >= PATH_MAX) {
+			kfree(tmp);
+			return -ENAMETOOLONG;
+		}
+		len += n + 1;
+		memcpy(tmp + PATH_MAX - len + 1, d->name, n);
+		tmp[PATH_MAX - len] = '/';
+	}
+	if (len + 1 > cap) {
+		kfree(tmp);
+		return -ERANGE;
+	}
+	memcpy(buf, tmp + PATH_MAX - len, len);
+	buf[len] = '\0';
+	kfree(tmp);
+	return (long)len;
+}
+
+/* ---- regular file contents: external (cpio) or 4 KiB pages ---- */
+
+void ramfs_set_ext(struct inode *ino, const void *data, size_t size)
+{
+	ino->ext = data;
+	ino->size = size;
+}
+
+static int grow_index(struct inode *ino, size_t npages)
+{
+	size_t cap = ino->npages_cap ? ino->npages_cap : 4;
+	uint8_t **p;
+
+	while (cap < npages)
+		cap *= 2;
+	if (cap == ino->npages_cap)
+		return 0;
+	p = kzalloc(cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	if (ino->pages)
+		memcpy(p, ino->pages, ino->npages_cap * sizeof(*p));
+	kfree(ino->pages);
+	ino->pages = p;
+	ino->npages_cap = cap;
+	return 0;
+}
+
+static uint8_t *page_at(struct inode *ino, size_t idx)
+{
+	uint64_t pa;
+
+	if (idx >= ino->npages_cap && grow_index(ino, idx + 1))
+		return NULL;
+	if (!ino->pages[idx]) {
+		pa = page_alloc_zeroed(1);
+		if (!pa)
+			return NULL;
+		ino->pages[idx] = phys_to_virt(pa);
+	}
+	return ino->pages[idx];
+}
+
+/* Moves external contents into owned pages before the first write. */
+static int unshare_ext(struct inode *ino)
+{
+	const uint8_t *ext = ino->ext;
+	uint64_t size = ino->size;
+
+	if (!ext)
+		return 0;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint8_t *p = page_at(ino, off / PAGE_SIZE);
+		uint64_t n = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
+
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, ext + off, n);
+	}
+	ino->ext = NULL;
+	return 0;
+}
+
+static int xfer(void *dst, const void *src, size_t n, bool user, bool to_user)
+{
+	if (!user) {
+		memcpy(dst, src, n);
+		return 0;
+	}
+	return to_user ? copy_to_user(dst, src, n) : copy_from_user(dst, src, n);
+}
+
+long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
+		bool user)
+{
+	size_t done = 0;
+
+	if (off >= ino->size)
+		return 0;
+	if (n > ino->size - off)
+		n = ino->size - off;
+	if (ino->ext)
+		return xfer(buf, ino->ext + off, n, user, true) ? -EFAULT
+								: (long)n;
+	while (done < n) {
+		uint64_t o = off + done;
+		size_t idx = o / PAGE_SIZE, in = o % PAGE_SIZE;
+		size_t chunk = PAGE_SIZE - in;
+		static const uint8_t zero[PAGE_SIZE];
+		const uint8_t *src;
+
+		if (chunk > n - done)
+			chunk = n - done;
+		src = idx < ino->npages_cap && ino->pages[idx]
+			      ? ino->pages[idx] + in
+			      : zero + in;
+		if (xfer((uint8_t *)buf + done, src, chunk, user, true))
+			return done ? (long)done : -EFAULT;
+		done += chunk;
+	}
+	return (long)done;
+}
+
+long ramfs_write(struct inode *ino, uint64_t off, const void *buf, size_t n,
+		 bool user)
+{
+	size_t done = 0;
+
+	if (off >= FILE_SIZE_MAX || n > FILE_SIZE_MAX - off)
+		return -EFBIG;
+	if (unshare_ext(ino))
+		return -ENOSPC;
+	while (done < n) {
+		uint64_t o = off + done;
+		size_t in = o % PAGE_SIZE, chunk = PAGE_SIZE - in;
+		uint8_t *p = page_at(ino, o / PAGE_SIZE);
+
+		if (!p)
+			break;
+		if (chunk > n - done)
+			chunk = n - done;
+		if (xfer(p + in, (const uint8_t *)buf + done, chunk, user,
+			 false))
+			return done ? (long)done : -EFAULT;
+		done += chunk;
+	}
+	if (off + done > ino->size)
+		ino->size = off + done;
+	if (n && !done)
+		return -ENOSPC;
+	ino->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	return (long)done;
+}
+
+int ramfs_truncate(struct inode *ino, uint64_t size)
+{
+	if (size >= FILE_SIZE_MAX)
+		return -EFBIG;
+	if (unshare_ext(ino))
+		return -ENOSPC;
+	for (size_t i = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+	     i < ino->npages_cap; i++)
+		if (ino->pages[i]) {
+			page_free(virt_to_phys(ino->pages[i]), 1);
+			ino->pages[i] = NULL;
+		}
+	if (size % PAGE_SIZE && size / PAGE_SIZE < ino->npages_cap &&
+	    ino->pages[size / PAGE_SIZE])
+		memset(ino->pages[size / PAGE_SIZE] + size % PAGE_SIZE, 0,
+		       PAGE_SIZE - size % PAGE_SIZE);
+	ino->size = size;
+	ino->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	return 0;
+}

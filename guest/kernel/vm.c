@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/* vm.c: per-process address spaces: regions, demand-zero faults, fork copies. */
+#include "arch/cpu.h"
+#include "arch/paging.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "lib/string.h"
+
+#define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
+
+static uint64_t pte_flags(uint32_t prot)
+{
+	uint64_t fl = PTE_U;
+
+	if (prot & VM_WRITE)
+		fl |= PTE_W;
+	if (!(prot & VM_EXEC) && cpu_has_nx())
+		fl |= PTE_NX;
+	return fl;
+}
+
+struct mm *mm_new(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->pt = pt_new();
+	if (!mm->pt) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->mmap_top = USER_MMAP_TOP;
+	return mm;
+}
+
+static void free_leaf(uint64_t pa, uint64_t flags, void *arg)
+{
+	page_free(pa, 1);
+}
+
+void mm_destroy(struct mm *mm)
+{
+	struct vma *v, *n;
+
+	if (!mm)
+		return;
+	for (v = mm->vmas; v; v = n) {
+		n = v->next;
+		kfree(v);
+	}
+	pt_destroy(mm->pt, free_leaf, NULL);
+	kfree(mm);
+}
+
+struct vma *mm_find(struct mm *mm, uint64_t addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return NULL;
+}
+
+/* Makes addr a region boundary (splits the region containing it). */
+static int split_at(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = mm_find(mm, addr), *n;
+
+	if (!v || v->start == addr)
+		return 0;
+	n = kmalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->start = addr;
+	v->end = addr;
+	v->next = n;
+	return 0;
+}
+
+/* Drops the pages of [start, end) from the page tables. */
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t pa;
+
+		if (pt_unmap(mm->pt, va, &pa) == 0)
+			page_free(pa, 1);
+	}
+}
+
+static bool range_ok(uint64_t start, uint64_t end)
+{
+	return start < end && !(start & ~PAGE_MASK) && !(end & ~PAGE_MASK) &&
+	       end <= USER_TOP && start >= PAGE_SIZE;
+}
+
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma **pp, *v;
+	int rc;
+
+	if (!range_ok(start, end))
+		return -EINVAL;
+	rc = split_at(mm, start);
+	if (!rc)
+		rc = split_at(mm, end);
+	if (rc)
+		return rc;
+	pp = &mm->vmas;
+	while ((v = *pp) != NULL) {
+		if (v->start >= start && v->end <= end) {
+			unmap_pages(mm, v->start, v->end);
+			*pp = v->next;
+			kfree(v);
+			continue;
+		}
+		pp = &v->next;
+	}
+	return 0;
+}
+
+static void merge_adjacent(struct mm *mm)
+{
+	struct vma *v = mm->vmas, *n;
+
+	while (v && (n = v->next) != NULL) {
+		if (v->end == n->start && v->prot == n->prot) {
+			v->end = n->end;
+			v->next = n->next;
+			kfree(n);
+			continue;
+		}
+		v = n;
+	}
+}
+
+int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct vma **pp, *v;
+	int rc;
+
+	if (!range_ok(start, end))
+		return -EINVAL;
+	rc = mm_unmap(mm, start, end);
+	if (rc)
+		return rc;
+	v = kmalloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	for (pp = &mm->vmas; *pp && (*pp)->start < start; pp = &(*pp)->next)
+		;
+	v->next = *pp;
+	*pp = v;
+	merge_adjacent(mm);
+	return 0;
+}
+
+int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
+{
+	int rc;
+
+	if (!range_ok(start, end))
+		return -EINVAL;
+	/* Linux: -ENOMEM if any part of the range is unmapped. */
+	for (uint64_t a = start; a < end;) {
+		struct vma *v = mm_find(mm, a);
+
+		if (!v)
+			return -ENOMEM;
+		a = v->end;
+	}
+	rc = split_at(mm, start);
+	if (!rc)
+		rc = split_at(mm, end);
+	if (rc)
+		return rc;
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->start < start || v->end > end)
+			continue;
+		v->prot = prot;
+		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE)
+			pt_protect(mm->pt, va, pte_flags(prot));
+	}
+	merge_adjacent(mm);
+	return 0;
+}
+
+uint64_t mm_find_free(struct mm *mm, uint64_t len)
+{
+	uint64_t top = mm->mmap_top, cand;
+	bool moved = true;
+
+	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+	if (!len || len > top)
+		return 0;
+	/* Walk down below every region overlapping the candidate. */
+	while (moved) {
+		moved = false;
+		if (top < len + (1ull << 20))
+			return 0;
+		cand = top - len;
+		for (struct vma *v = mm->vmas; v; v = v->next) {
+			if (v->start < top && v->end > cand) {
+				top = v->start;
+				moved = true;
+				break;
+			}
+		}
+	}
+	if (mm->brk && cand < mm->brk + (64ull << 20))
+		return 0;
+	return cand;
+}
+
+int mm_fault(struct mm *mm, uint64_t addr, bool write)
+{
+	struct vma *v = mm_find(mm, addr);
+	uint64_t va = addr & PAGE_MASK, pa, flags;
+
+	if (!v || !(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return -EFAULT;
+	if (write && !(v->prot & VM_WRITE))
+		return -EFAULT;
+	if (pt_lookup(mm->pt, va, &pa, &flags) == 0)
+		return (write && !(flags & PTE_W)) ? -EFAULT : 0;
+	pa = page_alloc_zeroed(1);
+	if (!pa)
+		return -ENOMEM;
+	if (pt_map(mm->pt, va, pa, pte_flags(v->prot))) {
+		page_free(pa, 1);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Finds or creates the page holding va, ignoring protections. */
+static uint8_t *page_for_poke(struct mm *mm, uint64_t va)
+{
+	struct vma *v = mm_find(mm, va);
+	uint64_t pa, flags;
+
+	if (!v)
+		return NULL;
+	if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags)) {
+		pa = page_alloc_zeroed(1);
+		if (!pa)
+			return NULL;
+		if (pt_map(mm->pt, va & PAGE_MASK, pa, pte_flags(v->prot))) {
+			page_free(pa, 1);
+			return NULL;
+		}
+	}
+	return (uint8_t *)phys_to_virt(pa) + (va & ~PAGE_MASK);
+}
+
+int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n)
+{
+	const uint8_t *s = src;
+
+	while (n) {
+		size_t chunk = PAGE_SIZE - (va & ~PAGE_MASK);
+		uint8_t *d = page_for_poke(mm, va);
+
+		if (!d)
+			return -ENOMEM;
+		if (chunk > n)
+			chunk = n;
+		memcpy(d, s, chunk);
+		va += chunk;
+		s += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+static int copy_region(struct mm *dst, struct mm *src, struct vma *v)
+{
+	for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+		uint64_t pa, flags, npa;
+
+		if (pt_lookup(src->pt, va, &pa, &flags))
+			continue;
+		npa = page_alloc(1);
+		if (!npa)
+			return -ENOMEM;
+		memcpy(phys_to_virt(npa), phys_to_virt(pa), PAGE_SIZE);
+		if (pt_map(dst->pt, va, npa, flags & (PTE_W | PTE_U | PTE_NX))) {
+			page_free(npa, 1);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+struct mm *mm_fork(struct mm *src)
+{
+	struct mm *dst = mm_new();
+	struct vma **tail;
+
+	if (!dst)
+		return NULL;
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	dst->stack_lo = src->stack_lo;
+	dst->mmap_top = src->mmap_top;
+	tail = &dst->vmas;
+	for (struct vma *v = src->vmas; v; v = v->next) {
+		struct vma *n = kmalloc(sizeof(*n));
+
+		if (!n)
+			goto fail;
+		*n = *v;
+		n->next = NULL;
+		*tail = n;
+		tail = &n->next;
+		if (copy_region(dst, src, v))
+			goto fail;
+	}
+	return dst;
+fail:
+	mm_destroy(dst);
+	return NULL;
+}
+
+int user_range_ok(const void *uptr, size_t n, bool write)
+{
+	uint64_t a = (uint64_t)uptr, end;
+
+	if (n == 0)
+		return 0;
+	if (!current || !current->mm || a >= USER_TOP || n > USER_TOP - a)
+		return -EFAULT;
+	end = a + n;
+	for (uint64_t va = a & PAGE_MASK; va < end; va += PAGE_SIZE)
+		if (mm_fault(current->mm, va < a ? a : va, write))
+			return -EFAULT;
+	return 0;
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	if (user_range_ok(usrc, n, false))
+		return -EFAULT;
+	memcpy(dst, usrc, n);
+	return 0;
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	if (user_range_ok(udst, n, true))
+		return -EFAULT;
+	memcpy(udst, src, n);
+	return 0;
+}
+
+int clear_user(void *udst, size_t n)
+{
+	if (user_range_ok(udst, n, true))
+		return -EFAULT;
+	memset(udst, 0, n);
+	return 0;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t cap)
+{
+	uint64_t a = (uint64_t)usrc;
+	size_t i = 0;
+
+	while (i < cap) {
+		size_t chunk = PAGE_SIZE - ((a + i) & ~PAGE_MASK);
+
+		if (user_range_ok(usrc + i, 1, false))
+			return -EFAULT;
+		if (chunk > cap - i)
+			chunk = cap - i;
+		for (size_t k = 0; k < chunk; k++, i++) {
+			dst[i] = usrc[i];
+			if (!dst[i])
+				return (long)i;
+		}
+	}
+	if (cap)
+		dst[cap - 1] = '\0';
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/* spec.c: the pod spec tokenizer (same grammar on the QEMU command line and in xenstore). */
+#include "lib/spec.h"
+
+#include <stdbool.h>
+
+#include "kernel/errno.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long spec_unescape(char *tok, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (tok[i] != '%') {
+			tok[o++] = tok[i];
+			continue;
+		}
+		if (len - i < 3)
+			return -EINVAL;
+		hi = hexval(tok[i + 1]);
+		lo = hexval(tok[i + 2]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			return -EINVAL;
+		tok[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	return (long)o;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+static bool key_has_dot(const char *tok)
+{
+	for (; *tok && *tok != '='; tok++)
+		if (*tok == '.')
+			return true;
+	return false;
+}
+
+/* Applies one option token (already decoded). */
+static int spec_option(struct spec *s, char *tok, const char **err_r)
+{
+	if (starts_with(tok, "env=")) {
+		char *kv = tok + 4;
+
+		if (*kv == '=' || *kv == '\0') {
+			*err_r = "env option without a variable name";
+			return -EINVAL;
+		}
+		if (s->envc >= SPEC_ENV_MAX) {
+			*err_r = "too many env options";
+			return -E2BIG;
+		}
+		s->envp[s->envc++] = kv;
+	} else if (starts_with(tok, "cwd=")) {
+		s->cwd = tok + 4;
+	} else if (starts_with(tok, "name=")) {
+		s->name = tok + 5;
+	} else if (!key_has_dot(tok) && s->nunknown < SPEC_UNKNOWN_MAX) {
+		s->unknown[s->nunknown++] = tok;
+	}
+	return 0;
+}
+
+static void spec_clear(struct spec *s)
+{
+	char *z = (char *)s;
+	size_t i;
+
+	for (i = 0; i < sizeof(*s); i++)
+		z[i] = 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Splits off the next token: returns its start and length, NUL-terminates
+ * it in place; *pos advances past it. Returns NULL at the end. */
+static char *next_token(char *buf, size_t len, size_t *pos, size_t *tlen_r)
+{
+	size_t i = *pos, start;
+
+	while (i < len && is_space(buf[i]))
+		i++;
+	if (i >= len)
+		return NULL;
+	start = i;
+	while (i < len && !is_space(buf[i]) && buf[i] != '\0')
+		i++;
+	*tlen_r = i - start;
+	*pos = i < len ? i + 1 : i;
+	buf[i] = '\0';
+	return buf + start;
+}
+
+int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r)
+{
+	bool program = false;
+	size_t pos = 0, tlen;
+	char *tok;
+	const char *err = NULL;
+	int rc = 0;
+
+	spec_clear(out);
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\0') { /* stop at an embedded NUL */
+			len = i;
+			break;
+		}
+	while (rc == 0 && (tok = next_token(buf, len, &pos, &tlen)) != NULL) {
+		long n;
+
+		if (!program && tlen == 2 && tok[0] == '-' && tok[1] == '-') {
+			program = true;
+			continue;
+		}
+		n = spec_unescape(tok, tlen);
+		if (n < 0) {
+			err = "bad percent escape in spec";
+			rc = -EINVAL;
+			break;
+		}
+		tok[n] = '\0';
+		if (!program) {
+			rc = spec_option(out, tok, &err);
+		} else if (out->argc >= SPEC_ARGV_MAX) {
+			err = "too many program arguments";
+			rc = -E2BIG;
+		} else {
+			out->argv[out->argc++] = tok;
+		}
+	}
+	if (rc == 0 && !program) {
+		err = "spec has no \"--\" before the program";
+		rc = -EINVAL;
+	} else if (rc == 0 && (out->argc == 0 || out->argv[0][0] == '\0')) {
+		err = "spec has no program after \"--\"";
+		rc = -EINVAL;
+	}
+	if (rc)
+		*err_r = err;
+	out->argv[out->argc] = NULL;
+	out->envp[out->envc] = NULL;
+	return rc;
+}

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: MIT
+# guest/user.mk: the user layer of the guest kernel (processes, vfs, ELF, syscalls, init)
+# and its host unit tests; included by guest/local.mk.
+
+guest_xenpod_kernel_SOURCES += \
+	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c
+
+GUEST_HOST_CPPFLAGS = -DGUEST_LIB_HOST -I$(top_srcdir)/guest/include
+
+check_PROGRAMS += tests/unit/test_guest_spec tests/unit/test_guest_cpio \
+	tests/unit/test_guest_elf
+TESTS += tests/unit/test_guest_spec tests/unit/test_guest_cpio \
+	tests/unit/test_guest_elf
+tests_unit_test_guest_spec_SOURCES = tests/unit/test_guest_spec.c guest/lib/spec.c
+tests_unit_test_guest_spec_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_guest_spec_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_guest_spec_LDADD = $(CUNIT_LIBS)
+tests_unit_test_guest_cpio_SOURCES = tests/unit/test_guest_cpio.c guest/lib/cpio.c
+tests_unit_test_guest_cpio_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_guest_cpio_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_guest_cpio_LDADD = $(CUNIT_LIBS)
+tests_unit_test_guest_elf_SOURCES = tests/unit/test_guest_elf.c guest/lib/elf.c
+tests_unit_test_guest_elf_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_guest_elf_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_guest_elf_LDADD = $(CUNIT_LIBS)

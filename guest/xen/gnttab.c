@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* gnttab.c: grant table v1 frames via XENMEM_add_to_physmap; grant/revoke. */
+#include <stdint.h>
+
+#include "arch/cpu.h"
+#include "arch/paging.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "xenplat/gnttab.h"
+#include "xenplat/hypercall.h"
+
+#define WANT_FRAMES 4u
+#define PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))
+
+static grant_entry_v1_t *table;
+static unsigned nr_entries;
+static grant_ref_t *free_next; /* free-list links, indexed by ref */
+static grant_ref_t free_head;
+static unsigned nfree;
+
+int gnttab_init(void)
+{
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
+	unsigned frames;
+	uint64_t pa;
+	long rc;
+
+	rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
+	if (rc || q.status != GNTST_okay)
+		return rc ? (int)rc : -EIO;
+	frames = q.max_nr_frames < WANT_FRAMES ? q.max_nr_frames : WANT_FRAMES;
+	pa = page_alloc(frames);
+	if (!pa)
+		return -ENOMEM;
+	for (unsigned i = 0; i < frames; i++) {
+		struct xen_add_to_physmap x = {
+			.domid = DOMID_SELF,
+			.space = XENMAPSPACE_grant_table,
+			.idx = i,
+			.gpfn = (pa >> PAGE_SHIFT) + i,
+		};
+
+		rc = hypercall_memory_op(XENMEM_add_to_physmap, &x);
+		if (rc)
+			return (int)rc;
+	}
+	table = phys_to_virt(pa);
+	nr_entries = frames * PER_FRAME;
+	free_next = kmalloc(nr_entries * sizeof(*free_next));
+	if (!free_next)
+		return -ENOMEM;
+	/* refs below GNTTAB_NR_RESERVED_ENTRIES belong to the toolstack */
+	free_head = 0;
+	for (unsigned r = nr_entries; r-- > GNTTAB_NR_RESERVED_ENTRIES;) {
+		free_next[r] = free_head;
+		free_head = r;
+		nfree++;
+	}
+	return 0;
+}
+
+int gnttab_grant(domid_t dom, uint64_t pa, bool readonly)
+{
+	uint64_t fl = irq_save();
+	grant_ref_t ref;
+
+	if (!nfree) {
+		irq_restore(fl);
+		return -ENOSPC;
+	}
+	ref = free_head;
+	free_head = free_next[ref];
+	nfree--;
+	irq_restore(fl);
+	table[ref].domid = dom;
+	table[ref].frame = (uint32_t)(pa >> PAGE_SHIFT);
+	wmb(); /* domid and frame before the flags that publish them */
+	table[ref].flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
+	return (int)ref;
+}
+
+int gnttab_revoke(grant_ref_t ref)
+{
+	uint16_t flags;
+	uint64_t fl;
+
+	if (ref < GNTTAB_NR_RESERVED_ENTRIES || ref >= nr_entries)
+		return -EINVAL;
+	flags = __atomic_load_n(&table[ref].flags, __ATOMIC_ACQUIRE);
+	do {
+		if (!(flags & GTF_permit_access))
+			return -EINVAL; /* not granted */
+		if (flags & (GTF_reading | GTF_writing))
+			return -EBUSY;
+	} while (!__atomic_compare_exchange_n(&table[ref].flags, &flags, 0,
+					      false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	fl = irq_save();
+	free_next[ref] = free_head;
+	free_head = ref;
+	nfree++;
+	irq_restore(fl);
+	return 0;
+}
+
+unsigned gnttab_free_count(void)
+{
+	return nfree;
+}

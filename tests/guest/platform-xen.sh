@@ -1,0 +1,187 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# platform-xen.sh: lab tests of xenpod-kernel's Xen platform layer (runs in dom0).
+# Usage (host): scripts/lab run tests/guest/platform-xen.sh BUILD/guest/xenpod-kernel
+# In dom0 it uses /lab/xenpod-kernel, else $1, else the installed kernel.
+# Prints PASS:/FAIL: lines; exits non-zero if any check failed.
+
+K=${1:-/lab/xenpod-kernel}
+[ -f "$K" ] || K=/usr/lib/xenpod/xenpod-kernel
+failed=0
+pass() { echo "PASS: $1"; }
+fail() {
+	echo "FAIL: $1 - $2"
+	failed=1
+}
+
+# Guest console logs: restart xenconsoled with per-guest logging.
+LOGDIR=/tmp/xencons
+mkdir -p $LOGDIR
+[ -f /var/run/xen/xenconsoled.pid ] && kill "$(cat /var/run/xen/xenconsoled.pid)" 2>/dev/null
+sleep 0.3
+xenconsoled --pid-file=/var/run/xen/xenconsoled.pid --log=guest --log-dir=$LOGDIR
+
+# cfg NAME CMDLINE: a PVH config that preserves the domain when it stops.
+cfg() {
+	cat >/tmp/$1.cfg <<EOC
+type = "pvh"
+name = "$1"
+kernel = "$K"
+memory = ${MEM:-32}
+cmdline = "$2"
+on_poweroff = "preserve"
+on_crash = "preserve"
+on_reboot = "preserve"
+EOC
+}
+
+# state NAME: the state letters of xl list ("r-----", "---s--", ...)
+state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+# wait_state NAME LETTER SECONDS
+wait_state() {
+	n=$(($3 * 10))
+	while [ $n -gt 0 ]; do
+		case "$(state "$1")" in *"$2"*) return 0 ;; esac
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+gone() { ! xl domid "$1" >/dev/null 2>&1 && sleep 0.2 && ! xl domid "$1" >/dev/null 2>&1; }
+
+conslog() { cat $LOGDIR/guest-"$1".log 2>/dev/null; }
+
+# t NAME: destroy the domain and check nothing is left in xenstore.
+cleanup() {
+	id=$(xl domid "$1" 2>/dev/null)
+	xl destroy "$1" 2>/dev/null
+	if [ -n "$id" ] && xenstore-exists /local/domain/"$id" 2>/dev/null; then
+		fail "$1: xl destroy" "/local/domain/$id still exists"
+	fi
+}
+
+# 1. boot: the console ring carries output; poweroff gives state s.
+cfg pboot "xenpod.test=boot"
+xl create /tmp/pboot.cfg >/dev/null 2>&1 || fail boot "xl create failed"
+if wait_state pboot s 20; then
+	pass "boot: domain powers off (state $(state pboot))"
+else
+	fail boot "state $(state pboot) after 20 s"
+fi
+sleep 0.5
+if conslog pboot | grep -q "test boot ok"; then
+	pass "boot: output on the PV console ring"
+else
+	fail boot "no 'test boot ok' in the console log: $(conslog pboot | tail -3)"
+fi
+conslog pboot | grep "boot to init" | sed 's/^/    /'
+cleanup pboot
+
+# 2. xenstore: read a key dom0 wrote, reply under ~/data/xenpod/.
+cfg pxs "xenpod.test=xs"
+xl create -p /tmp/pxs.cfg >/dev/null 2>&1 || fail xs "xl create -p failed"
+id=$(xl domid pxs)
+xenstore-write /local/domain/$id/xenpod/test-in hello-from-dom0
+xenstore-chmod /local/domain/$id/xenpod n0 r$id
+xenstore-chmod /local/domain/$id/xenpod/test-in n0 r$id
+xl unpause pxs
+if wait_state pxs s 20; then
+	out=$(xenstore-read /local/domain/$id/data/xenpod/test-out 2>&1)
+	if [ "$out" = "ok:hello-from-dom0" ]; then
+		pass "xs: guest read dom0's key and replied"
+	else
+		fail xs "test-out is '$out'; console: $(conslog pxs | tail -3)"
+	fi
+else
+	fail xs "state $(state pxs); console: $(conslog pxs | tail -3)"
+fi
+cleanup pxs
+
+# 3. xl shutdown: control/shutdown=poweroff -> clean poweroff.
+cfg pidle "xenpod.test=idle"
+xl create /tmp/pidle.cfg >/dev/null 2>&1 || fail shutdown "xl create failed"
+id=$(xl domid pidle)
+n=0
+while [ $n -lt 100 ] && [ "$(xenstore-read /local/domain/$id/control/feature-poweroff 2>/dev/null)" != 1 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+[ $n -lt 100 ] && pass "shutdown: guest wrote control/feature-poweroff=1" ||
+	fail shutdown "no control/feature-poweroff"
+if timeout 20 xl shutdown -w pidle >/tmp/shut.out 2>&1 && wait_state pidle s 5; then
+	pass "shutdown: xl shutdown powers the guest off"
+else
+	fail shutdown "$(cat /tmp/shut.out | tail -2); state $(state pidle)"
+fi
+conslog pidle | grep -q "power-off requested" &&
+	pass "shutdown: guest logged the request" ||
+	fail shutdown "no console message"
+cleanup pidle
+
+# 4. reboot is refused explicitly, the guest keeps running.
+cfg preboot "xenpod.test=idle"
+xl create /tmp/preboot.cfg >/dev/null 2>&1
+id=$(xl domid preboot)
+sleep 2
+xenstore-write /local/domain/$id/control/shutdown reboot
+sleep 2
+if conslog preboot | grep -q 'control/shutdown="reboot" refused' &&
+	[ "$(xenstore-read /local/domain/$id/control/shutdown)" = "" ] &&
+	case "$(state preboot)" in *s* | *c*) false ;; *) true ;; esac; then
+	pass "reboot: refused with a message, node cleared, still running"
+else
+	fail reboot "state $(state preboot), node '$(xenstore-read /local/domain/$id/control/shutdown)'"
+fi
+cleanup preboot
+gone preboot && pass "destroy: domain gone" || fail destroy "domain still listed"
+
+# 5. fault: crash report and reason crash.
+cfg pfault "xenpod.test=fault"
+xl create /tmp/pfault.cfg >/dev/null 2>&1
+if wait_state pfault c 20; then
+	pass "fault: domain crashed (state $(state pfault))"
+else
+	fail fault "state $(state pfault)"
+fi
+sleep 0.5
+if conslog pfault | grep -q "CRASH: unhandled exception: page fault" &&
+	conslog pfault | grep -q "backtrace:"; then
+	pass "fault: crash report on the console"
+else
+	fail fault "no crash report: $(conslog pfault | tail -3)"
+fi
+xl dmesg | grep -q "CRASH" && pass "fault: crash report in Xen's log (0xE9)" ||
+	fail fault "no crash report in xl dmesg"
+cleanup pfault
+
+# 6. grant: a page granted to dom0 is readable there (if xen-gntdev is loaded).
+cfg pgrant "xenpod.test=grant"
+xl create /tmp/pgrant.cfg >/dev/null 2>&1
+id=$(xl domid pgrant)
+n=0
+while [ $n -lt 100 ] && ! xenstore-read /local/domain/$id/data/xenpod/test-out >/dev/null 2>&1; do
+	sleep 0.1
+	n=$((n + 1))
+done
+ref=$(xenstore-read /local/domain/$id/data/xenpod/test-out 2>/dev/null)
+case "$ref" in
+[0-9]*) pass "grant: guest granted ref $ref" ;;
+*) fail grant "no grant ref: $(conslog pgrant | tail -3)" ;;
+esac
+cleanup pgrant
+
+# 7. the memory floor: boot to init with 4 MiB.
+MEM=4 cfg pmem "xenpod.test=boot"
+xl create /tmp/pmem.cfg >/dev/null 2>&1
+if wait_state pmem s 20 && conslog pmem | grep -q "test boot ok"; then
+	pass "memory=4: boots and powers off"
+else
+	fail "memory=4" "state $(state pmem): $(conslog pmem | tail -3)"
+fi
+cleanup pmem
+
+echo "--- guest lines in xl dmesg:"
+xl dmesg | grep "(d[0-9]*)" | tail -n 30
+exit $failed

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* test_guest_spec: the guest's pod spec tokenizer, with hostile inputs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "lib/spec.h"
+
+static char buf[8192];
+
+static int parse(const char *s, struct spec *sp, const char **err)
+{
+	size_t n = strlen(s);
+
+	memcpy(buf, s, n + 1);
+	*err = NULL;
+	return spec_parse(buf, n, sp, err);
+}
+
+static void test_basic(void)
+{
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(parse("env=A=1 env=PATH=/bin cwd=/tmp name=web -- "
+				    "/bin/echo hello%20world x",
+				    &sp, &err),
+			      0);
+	CU_ASSERT_EQUAL(sp.argc, 3);
+	CU_ASSERT_STRING_EQUAL(sp.argv[0], "/bin/echo");
+	CU_ASSERT_STRING_EQUAL(sp.argv[1], "hello world");
+	CU_ASSERT_STRING_EQUAL(sp.argv[2], "x");
+	CU_ASSERT_PTR_NULL(sp.argv[3]);
+	CU_ASSERT_EQUAL(sp.envc, 2);
+	CU_ASSERT_STRING_EQUAL(sp.envp[0], "A=1");
+	CU_ASSERT_STRING_EQUAL(sp.envp[1], "PATH=/bin");
+	CU_ASSERT_PTR_NULL(sp.envp[2]);
+	CU_ASSERT_STRING_EQUAL(sp.cwd, "/tmp");
+	CU_ASSERT_STRING_EQUAL(sp.name, "web");
+	CU_ASSERT_EQUAL(sp.nunknown, 0);
+}
+
+static void test_kernel_params_and_unknown(void)
+{
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(parse("  xenpod.test=abc console=ttyS0 bogus  --  "
+				    "/p -- --x  ",
+				    &sp, &err),
+			      0);
+	CU_ASSERT_EQUAL(sp.nunknown, 2);
+	CU_ASSERT_STRING_EQUAL(sp.unknown[0], "console=ttyS0");
+	CU_ASSERT_STRING_EQUAL(sp.unknown[1], "bogus");
+	CU_ASSERT_EQUAL(sp.argc, 3);
+	CU_ASSERT_STRING_EQUAL(sp.argv[1], "--");
+	CU_ASSERT_STRING_EQUAL(sp.argv[2], "--x");
+}
+
+static void test_escapes(void)
+{
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(parse("env=X=%25%7e%0a -- %2fbin%2Fsh a%20b%09", &sp,
+				    &err),
+			      0);
+	CU_ASSERT_STRING_EQUAL(sp.envp[0], "X=%~\n");
+	CU_ASSERT_STRING_EQUAL(sp.argv[0], "/bin/sh");
+	CU_ASSERT_STRING_EQUAL(sp.argv[1], "a b\t");
+	/* An escaped "--" is an argument, not the separator. */
+	CU_ASSERT_EQUAL_FATAL(parse("%2d%2d -- x", &sp, &err), 0);
+	CU_ASSERT_EQUAL(sp.nunknown, 1);
+	CU_ASSERT_STRING_EQUAL(sp.unknown[0], "--");
+}
+
+static void test_hostile(void)
+{
+	static const char *bad[] = {
+		"",
+		"   ",
+		"env=A=1",
+		"--",
+		"-- ",
+		"-- %",
+		"-- %4",
+		"-- %zz",
+		"-- a%0",
+		"-- a%00b",
+		"env==x -- /p",
+		"env= -- /p",
+		"-- %2",
+		"--%20 /p",
+		"-- %",
+	};
+	struct spec sp;
+	const char *err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = parse(bad[i], &sp, &err);
+
+		CU_ASSERT(rc < 0);
+		CU_ASSERT_PTR_NOT_NULL(err);
+		if (rc >= 0)
+			fprintf(stderr, "accepted: \"%s\"\n", bad[i]);
+	}
+}
+
+static void test_limits(void)
+{
+	static char big[SPEC_ARGV_MAX * 3 + 64];
+	struct spec sp;
+	const char *err;
+	size_t o = 0;
+
+	o += (size_t)sprintf(big + o, "--");
+	for (int i = 0; i < SPEC_ARGV_MAX; i++)
+		o += (size_t)sprintf(big + o, " a");
+	CU_ASSERT_EQUAL(parse(big, &sp, &err), 0);
+	CU_ASSERT_EQUAL(sp.argc, SPEC_ARGV_MAX);
+	sprintf(big + o, " b");
+	CU_ASSERT(parse(big, &sp, &err) < 0);
+	/* Embedded NUL ends the spec; no overrun past len. */
+	memcpy(buf, "-- /a\0 b c", 10);
+	CU_ASSERT_EQUAL(spec_parse(buf, 10, &sp, &err), 0);
+	CU_ASSERT_EQUAL(sp.argc, 1);
+}
+
+static void test_fuzz_no_crash(void)
+{
+	struct spec sp;
+	const char *err;
+	static const char alpha[] = "-%2aZ0= .\t/";
+
+	srand(42);
+	for (int it = 0; it < 20000; it++) {
+		size_t n = (size_t)(rand() % 40);
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = alpha[rand() % (sizeof(alpha) - 1)];
+		err = NULL;
+		if (spec_parse(buf, n, &sp, &err) == 0) {
+			CU_ASSERT(sp.argc > 0 && sp.argv[sp.argc] == NULL);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(err);
+		}
+	}
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("guest_spec", NULL, NULL);
+	CU_add_test(s, "basic", test_basic);
+	CU_add_test(s, "kernel params and unknown", test_kernel_params_and_unknown);
+	CU_add_test(s, "escapes", test_escapes);
+	CU_add_test(s, "hostile", test_hostile);
+	CU_add_test(s, "limits", test_limits);
+	CU_add_test(s, "fuzz", test_fuzz_no_crash);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}

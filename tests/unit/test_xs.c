@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* test_xs: strict parsing of guest-written xenstore values (RELIABILITY.md R1). */
+#include <errno.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "xs.h"
+
+/* R1's garbage list, plus neighbours; none is a valid state or exit code. */
+static const struct {
+	const char *v;
+	size_t len;
+} garbage[] = {
+	{ "", 0 },
+	{ " 5", 2 },
+	{ "5 ", 2 },
+	{ "5abc", 4 },
+	{ "-1", 2 },
+	{ "+1", 2 },
+	{ "0x10", 4 },
+	{ "12345678901234567890", 20 },
+	{ "99999999999999999999", 20 },
+	{ "..", 2 },
+	{ "5\0", 2 },
+	{ "\0" "5", 2 },
+	{ "\xff\xfe", 2 },
+	{ "\n", 1 },
+	{ "running\n", 8 },
+	{ "Running", 7 },
+	{ "running\0", 8 },
+	{ "exit", 4 },
+	{ "exited ", 7 },
+	{ "failedx", 7 },
+};
+
+static void test_state_valid(void)
+{
+	enum xs_guest_state s = XS_GUEST_NONE;
+
+	CU_ASSERT_EQUAL(xs_parse_state("running", 7, &s), 0);
+	CU_ASSERT_EQUAL(s, XS_GUEST_RUNNING);
+	CU_ASSERT_EQUAL(xs_parse_state("exited", 6, &s), 0);
+	CU_ASSERT_EQUAL(s, XS_GUEST_EXITED);
+	CU_ASSERT_EQUAL(xs_parse_state("failed", 6, &s), 0);
+	CU_ASSERT_EQUAL(s, XS_GUEST_FAILED);
+}
+
+static void test_state_garbage(void)
+{
+	char big[2048];
+	enum xs_guest_state s = XS_GUEST_RUNNING;
+	size_t i;
+
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		s = XS_GUEST_RUNNING;
+		CU_ASSERT_EQUAL(xs_parse_state(garbage[i].v, garbage[i].len,
+					       &s),
+				-EINVAL);
+		CU_ASSERT_EQUAL(s, XS_GUEST_RUNNING); /* untouched */
+	}
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "running", 7);
+	CU_ASSERT_EQUAL(xs_parse_state(big, sizeof(big), &s), -EINVAL);
+	CU_ASSERT_EQUAL(xs_parse_state(NULL, 0, &s), -EINVAL);
+}
+
+static void test_exit_valid(void)
+{
+	static const struct {
+		const char *v;
+		int code;
+	} ok[] = { { "0", 0 },	   { "1", 1 },	   { "7", 7 },
+		   { "42", 42 },   { "128", 128 }, { "137", 137 },
+		   { "255", 255 }, { "200", 200 }, { "10", 10 } };
+	size_t i;
+	int c;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		c = -1;
+		CU_ASSERT_EQUAL(xs_parse_exit_code(ok[i].v, strlen(ok[i].v), &c),
+				0);
+		CU_ASSERT_EQUAL(c, ok[i].code);
+	}
+}
+
+static void test_exit_garbage(void)
+{
+	static const char *const more[] = { "00", "007", "256", "999", "1000",
+					    "1e2", "1.0", "٣" };
+	char big[2048];
+	size_t i;
+	int c = 77;
+
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		CU_ASSERT_NOT_EQUAL(xs_parse_exit_code(garbage[i].v,
+						       garbage[i].len, &c),
+				    0);
+	}
+	for (i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		CU_ASSERT_NOT_EQUAL(
+			xs_parse_exit_code(more[i], strlen(more[i]), &c), 0);
+	memset(big, '1', sizeof(big));
+	CU_ASSERT_NOT_EQUAL(xs_parse_exit_code(big, sizeof(big), &c), 0);
+	CU_ASSERT_EQUAL(xs_parse_exit_code("256", 3, &c), -ERANGE);
+	/* A length that stops before the garbage is what counts. */
+	CU_ASSERT_EQUAL(xs_parse_exit_code("5abc", 1, &c), 0);
+	CU_ASSERT_EQUAL(c, 5);
+	c = 77;
+	CU_ASSERT_NOT_EQUAL(xs_parse_exit_code(NULL, 0, &c), 0);
+	CU_ASSERT_EQUAL(c, 77);
+}
+
+static void test_sanitize(void)
+{
+	char out[128], big[2048];
+	size_t n;
+
+	n = xs_sanitize_text("no such file", 12, out, sizeof(out));
+	CU_ASSERT_EQUAL(n, 12);
+	CU_ASSERT_STRING_EQUAL(out, "no such file");
+	n = xs_sanitize_text("a\0b\nc\x1b[31m\xff", 11, out, sizeof(out));
+	CU_ASSERT_EQUAL(n, 11);
+	CU_ASSERT_STRING_EQUAL(out, "a?b?c?[31m?");
+	memset(big, 'x', sizeof(big));
+	n = xs_sanitize_text(big, sizeof(big), out, sizeof(out));
+	CU_ASSERT_EQUAL(n, 127);
+	CU_ASSERT_EQUAL(strlen(out), 127);
+	n = xs_sanitize_text("", 0, out, sizeof(out));
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_STRING_EQUAL(out, "");
+	CU_ASSERT_EQUAL(xs_sanitize_text("abc", 3, out, 0), 0);
+}
+
+static void test_tty(void)
+{
+	static const char *const bad[] = {
+		"",	       "/dev/pts/",	 "/dev/pts/x",	"/dev/pts/1a",
+		"/etc/shadow", "/dev/pts/../1",	 "/dev/pts/01", "dev/pts/1",
+		"/dev/pts/-1", "/dev/pts/1 ",	 "/dev/tty1",	"/dev/pts/1/",
+		"/dev/pts/12345678901",
+	};
+	size_t i;
+
+	CU_ASSERT_EQUAL(xs_parse_tty("/dev/pts/0", 10), 0);
+	CU_ASSERT_EQUAL(xs_parse_tty("/dev/pts/17", 11), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(xs_parse_tty(bad[i], strlen(bad[i])), -EINVAL);
+	CU_ASSERT_EQUAL(xs_parse_tty("/dev/pts/1\0", 11), -EINVAL);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("xs", NULL, NULL);
+	CU_add_test(s, "state_valid", test_state_valid);
+	CU_add_test(s, "state_garbage", test_state_garbage);
+	CU_add_test(s, "exit_valid", test_exit_valid);
+	CU_add_test(s, "exit_garbage", test_exit_garbage);
+	CU_add_test(s, "sanitize", test_sanitize);
+	CU_add_test(s, "tty", test_tty);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
