@@ -36,7 +36,8 @@ int client_connect(struct client *c, const char *path)
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(c->err, sizeof(c->err),
-			 "cannot connect to xenpodd at %s: path too long", path);
+			 "cannot connect to xenpodd at %s: path too long",
+			 path);
 		return -ENAMETOOLONG;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);

@@ -140,12 +140,10 @@ static void check_xenstored(struct check *c)
 	}
 	c->ok = rc == 0;
 	if (c->ok)
-		snprintf(c->detail, sizeof(c->detail), "listening at %s",
-			 path);
+		snprintf(c->detail, sizeof(c->detail), "listening at %s", path);
 	else
 		snprintf(c->detail, sizeof(c->detail),
-			 "%s: %s (is xenstored running?)", path,
-			 strerror(-rc));
+			 "%s: %s (is xenstored running?)", path, strerror(-rc));
 }
 
 /* daemon_hello; returns 0 with the result in *root_r, or -errno. */
@@ -155,8 +153,8 @@ static int hello(struct cli *cli, struct json **root_r,
 	int rc = client_connect(&cli->client, cli->socket);
 
 	if (rc == 0)
-		rc = client_call(&cli->client, "daemon_hello", NULL, NULL,
-				 NULL, root_r, result_r);
+		rc = client_call(&cli->client, "daemon_hello", NULL, NULL, NULL,
+				 root_r, result_r);
 	return rc;
 }
 

@@ -17,8 +17,8 @@ static const char *const ls_heads[] = {
 #define LS_COLS (sizeof(ls_heads) / sizeof(ls_heads[0]))
 
 /* An integer member as text, or NULL (printed "-") when null or absent. */
-static const char *int_cell(const struct json *pod, const char *key,
-			    char *buf, size_t size)
+static const char *int_cell(const struct json *pod, const char *key, char *buf,
+			    size_t size)
 {
 	int64_t v;
 
@@ -58,10 +58,10 @@ static int ls_row(struct table *t, const struct json *pod, time_t now)
 
 static int by_name(const void *a, const void *b)
 {
-	const char *x = json_str(json_get(*(const struct json *const *)a,
-					  "name"));
-	const char *y = json_str(json_get(*(const struct json *const *)b,
-					  "name"));
+	const char *x =
+		json_str(json_get(*(const struct json *const *)a, "name"));
+	const char *y =
+		json_str(json_get(*(const struct json *const *)b, "name"));
 
 	return strcmp(x ? x : "", y ? y : "");
 }
@@ -150,8 +150,7 @@ struct logs_ctx {
 	bool follow;
 };
 
-static int logs_notify(void *arg, const char *method,
-		       const struct json *params)
+static int logs_notify(void *arg, const char *method, const struct json *params)
 {
 	struct logs_ctx *l = arg;
 	const char *data = json_str(json_get(params, "data"));
@@ -254,8 +253,9 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(cli, "too many arguments");
-	if (cli_call(cli, NULL, "events_subscribe", params_close(params_open(NULL)),
-		     event_notify, cli, &root, &result) < 0)
+	if (cli_call(cli, NULL, "events_subscribe",
+		     params_close(params_open(NULL)), event_notify, cli, &root,
+		     &result) < 0)
 		return CLI_ERR;
 	json_free(root);
 	/* Events flow until the daemon goes away (or ^C). */

@@ -129,7 +129,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 		return cmd_usage(cli, "missing POD");
 	for (i = optind; i < argc; i++)
 		if (!cmd_name_ok(argv[i]))
-			return CLI_ERR;
+			return cmd_usage(cli, NULL);
 	/* Like rm(1): go on after a failure, report it in the status. */
 	for (i = optind; i < argc; i++) {
 		const struct json *result;
@@ -191,8 +191,8 @@ int cmd_wait(struct cli *cli, int argc, char **argv)
 	rc = cmd_one_pod(cli, argc, argv, &pod);
 	if (rc)
 		return rc;
-	if (cli_call(cli, pod, "pod_wait", params_close(params_open(pod)),
-		     NULL, NULL, &root, &result) < 0)
+	if (cli_call(cli, pod, "pod_wait", params_close(params_open(pod)), NULL,
+		     NULL, &root, &result) < 0)
 		return CLI_ERR;
 	if (cli->json) {
 		rc = cli_print_json(result, false) ? CLI_ERR : CLI_OK;

@@ -37,7 +37,6 @@ static void send_detached(struct attach *a, struct client *c,
 {
 	char *params = params_close(params_open(a->name));
 
-	client_init(c);
 	if (!params || client_connect(c, a->cli->socket) < 0 ||
 	    client_send(c, method, params, NULL) < 0)
 		cli_error("%s", params ? c->err : "out of memory");
@@ -50,7 +49,8 @@ static int attach_intr(void *arg)
 
 	if (interrupts >= 1 && a->acted == 0) {
 		a->acted = 1;
-		fprintf(stderr, "xenpod: stopping pod %s (^C again to kill it)\n",
+		fprintf(stderr,
+			"xenpod: stopping pod %s (^C again to kill it)\n",
 			a->name);
 		send_detached(a, &a->stop_c, "pod_stop");
 	}
@@ -60,6 +60,21 @@ static int attach_intr(void *arg)
 		send_detached(a, &a->kill_c, "pod_kill");
 	}
 	return 0;
+}
+
+/* ^C while the daemon creates the pod: the pod will not be started; a
+ * second ^C leaves at once (the daemon finishes or rolls back alone). */
+static int create_intr(void *arg)
+{
+	struct client *c = arg;
+
+	if (interrupts == 1) {
+		fprintf(stderr, "xenpod: interrupted: waiting for xenpodd to "
+				"create the pod (^C again to leave now)\n");
+		return 0;
+	}
+	snprintf(c->err, sizeof(c->err), "interrupted");
+	return -EINTR;
 }
 
 static int log_notify(void *arg, const char *method, const struct json *params)
@@ -106,37 +121,36 @@ static void block_signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 }
 
-/* Stream the pod's output until it stops, then report its exit status. */
-static int run_attach(struct cli *cli, const char *name)
+/* A failure after connecting is the pod's or daemon's: 125 as docker. */
+static int run_failed(struct cli *cli)
 {
-	struct attach a = { .cli = cli, .name = name };
+	if (interrupts)
+		return 128 + SIGINT;
+	return cli->client.fd < 0 ? CLI_ERR : CLI_EXIT_FAILED;
+}
+
+/* Stream the pod's output until it stops, then report its exit status. */
+static int run_attach(struct cli *cli, struct attach *a)
+{
 	const struct json *result;
 	struct json *root = NULL;
-	struct json_writer *w;
-	sigset_t wait_mask;
-	int rc = CLI_EXIT_FAILED;
+	struct json_writer *w = params_open(a->name);
+	int rc;
 
-	block_signals(&wait_mask);
-	cli->client.wait_mask = &wait_mask;
-	cli->client.on_intr = attach_intr;
-	cli->client.intr_arg = &a;
-	w = params_open(name);
 	if (w) {
 		json_w_key(w, "follow");
 		json_w_bool(w, true);
 	}
-	if (cli_call(cli, name, "pod_logs", params_close(w), log_notify, NULL,
-		     &root, &result) < 0)
-		goto out;
+	if (cli_call(cli, a->name, "pod_logs", params_close(w), log_notify,
+		     NULL, &root, &result) < 0)
+		return run_failed(cli);
 	json_free(root);
-	if (cli_call(cli, name, "pod_wait", params_close(params_open(name)),
-		     NULL, NULL, &root, &result) < 0)
-		goto out;
-	rc = pod_status(result, name);
+	if (cli_call(cli, a->name, "pod_wait",
+		     params_close(params_open(a->name)), NULL, NULL, &root,
+		     &result) < 0)
+		return run_failed(cli);
+	rc = pod_status(result, a->name);
 	json_free(root);
-out:
-	client_close(&a.stop_c);
-	client_close(&a.kill_c);
 	return rc;
 }
 
@@ -163,7 +177,7 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 			break;
 		case OPT_NAME:
 			if (!cmd_name_ok(optarg))
-				return CLI_ERR;
+				return cmd_usage(cli, NULL);
 			o->name = optarg;
 			break;
 		case 'm':
@@ -205,21 +219,19 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 	return -1;
 }
 
-/* A failure after connecting is the pod's or daemon's: 125 as docker. */
-static int run_failed(struct cli *cli)
-{
-	return cli->client.fd < 0 ? CLI_ERR : CLI_EXIT_FAILED;
-}
-
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct cli_run_opts o = { 0 };
 	const struct json *result;
 	struct json *root = NULL;
 	char image[PATH_MAX], *name = NULL;
+	struct attach a = { .cli = cli };
+	static sigset_t wait_mask;
 	bool detach = false;
 	int rc;
 
+	client_init(&a.stop_c);
+	client_init(&a.kill_c);
 	o.env = calloc((size_t)argc, sizeof(*o.env));
 	if (!o.env) {
 		cli_error("out of memory");
@@ -235,6 +247,13 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	}
 	o.image = image;
 	o.command = argv + optind + 1;
+	if (!detach) {
+		/* From here ^C is taken only while waiting for the daemon. */
+		block_signals(&wait_mask);
+		cli->client.wait_mask = &wait_mask;
+		cli->client.on_intr = create_intr;
+		cli->client.intr_arg = &cli->client;
+	}
 	if (cli_call(cli, o.name, "pod_create", cli_build_run_params(&o), NULL,
 		     NULL, &root, &result) < 0) {
 		rc = run_failed(cli);
@@ -247,6 +266,14 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		rc = CLI_EXIT_FAILED;
 		goto out;
 	}
+	if (interrupts) {
+		cli_error("pod %s was created, not started", name);
+		rc = 128 + SIGINT;
+		goto out;
+	}
+	a.name = name;
+	cli->client.on_intr = attach_intr;
+	cli->client.intr_arg = &a;
 	if (cli_call(cli, name, "pod_start", params_close(params_open(name)),
 		     NULL, NULL, &root, &result) < 0) {
 		rc = run_failed(cli);
@@ -255,8 +282,10 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	rc = detach ? cmd_print_pod(cli, result, name) : CLI_OK;
 	json_free(root);
 	if (!detach)
-		rc = run_attach(cli, name);
+		rc = run_attach(cli, &a);
 out:
+	client_close(&a.stop_c);
+	client_close(&a.kill_c);
 	free(name);
 	free(o.env);
 	return rc;
@@ -319,8 +348,7 @@ static int resolve_image(const char *spec_path, const char *image,
 			cli_error("out of memory");
 			return -ENOMEM;
 		}
-		snprintf(joined, sizeof(joined), "%s/%s", dirname(copy),
-			 image);
+		snprintf(joined, sizeof(joined), "%s/%s", dirname(copy), image);
 		p = joined;
 	}
 	free(copy);

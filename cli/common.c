@@ -73,13 +73,12 @@ int cmd_one_pod(struct cli *cli, int argc, char **argv, const char **pod_r)
 	if (argc - optind > 1)
 		return cmd_usage(cli, "too many arguments");
 	if (!cmd_name_ok(argv[optind]))
-		return CLI_ERR;
+		return cmd_usage(cli, NULL);
 	*pod_r = argv[optind];
 	return 0;
 }
 
-int cmd_print_pod(struct cli *cli, const struct json *result,
-		  const char *name)
+int cmd_print_pod(struct cli *cli, const struct json *result, const char *name)
 {
 	const char *n = json_str(json_get(result, "name"));
 
@@ -101,9 +100,9 @@ int cli_connect(struct cli *cli)
 	return rc;
 }
 
-int cli_call(struct cli *cli, const char *pod, const char *method,
-	     char *params, client_notify_fn fn, void *arg,
-	     struct json **root_r, const struct json **result_r)
+int cli_call(struct cli *cli, const char *pod, const char *method, char *params,
+	     client_notify_fn fn, void *arg, struct json **root_r,
+	     const struct json **result_r)
 {
 	int rc;
 

@@ -18,8 +18,8 @@ void table_init(struct table *t, size_t ncols, const char *const *heads)
 
 int table_add(struct table *t, const char *const *row)
 {
-	char **cells = realloc(t->cells, (t->nrows + 1) * t->ncols *
-						 sizeof(*cells));
+	char **cells =
+		realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells));
 	char **r;
 
 	if (!cells)

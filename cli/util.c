@@ -32,6 +32,7 @@ bool cli_name_valid(const char *name)
 
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
+	bool overflow = false;
 	uint64_t v = 0;
 	size_t i;
 
@@ -46,11 +47,11 @@ int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		/* Keep scanning after an overflow so "99999999999999999999x" is
 		 * reported as not a number rather than out of range. */
 		if (v > (UINT64_MAX - d) / 10)
-			v = UINT64_MAX;
+			overflow = true;
 		else
 			v = v * 10 + d;
 	}
-	if (v < min || v > max)
+	if (overflow || v < min || v > max)
 		return -ERANGE;
 	*out = v;
 	return 0;
@@ -221,12 +222,11 @@ char *cli_build_run_params(const struct cli_run_opts *o)
 int cli_exit_status(const char *status, const char *reason, bool code_known,
 		    int64_t code)
 {
-	if (reason &&
-	    (!strcmp(reason, "killed") || !strcmp(reason, "timeout")))
+	if (reason && (!strcmp(reason, "killed") || !strcmp(reason, "timeout")))
 		return CLI_EXIT_KILLED;
 	if ((status && !strcmp(status, "failed")) ||
-	    (reason && (!strcmp(reason, "crash") ||
-			!strncmp(reason, "failed", 6))))
+	    (reason &&
+	     (!strcmp(reason, "crash") || !strncmp(reason, "failed", 6))))
 		return CLI_EXIT_FAILED;
 	if (code_known)
 		return (int)(code & 0xff);

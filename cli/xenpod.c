@@ -23,7 +23,7 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -m, --memory MIB     memory in MiB (4..65536, default 32)\n"
 	  "      --vcpus N        virtual CPUs (1..64, default 1)\n"
 	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
-	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n"
+	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it.\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"
 	  "failed or could not be run.\n" },
@@ -35,14 +35,16 @@ static const struct cmd_spec cmd_table[] = {
 	  "Ask a pod to power off; destroy it after a grace period",
 	  "  -t, --time SECONDS   grace period before destroying (default 10)\n" },
 	{ "kill", cmd_kill, "POD", "Destroy a pod's domain at once", NULL },
-	{ "rm", cmd_rm, "[-f] POD...", "Remove stopped pods, their state and logs",
+	{ "rm", cmd_rm, "[-f] POD...",
+	  "Remove stopped pods, their state and logs",
 	  "  -f, --force          kill running pods first\n" },
 	{ "ls", cmd_ls, "[-a] [-q]", "List pods",
 	  "  -a, --all            include stopped and failed pods\n"
 	  "  -q, --quiet          print names only\n" },
 	{ "inspect", cmd_inspect, "POD", "Show everything about a pod as JSON",
 	  NULL },
-	{ "logs", cmd_logs, "[-f] [--tail N] POD", "Print a pod's console output",
+	{ "logs", cmd_logs, "[-f] [--tail N] POD",
+	  "Print a pod's console output",
 	  "  -f, --follow         keep printing output until the pod stops\n"
 	  "  -n, --tail N         start with the last N lines\n" },
 	{ "wait", cmd_wait, "POD",
@@ -52,8 +54,8 @@ static const struct cmd_spec cmd_table[] = {
 	  "Check that this host can run pods, and say why not", NULL },
 	{ "version", cmd_version, "", "Print the client and daemon versions",
 	  NULL },
-	{ "help", cmd_help_cmd, "[COMMAND]", "Show help for xenpod or a command",
-	  NULL },
+	{ "help", cmd_help_cmd, "[COMMAND]",
+	  "Show help for xenpod or a command", NULL },
 };
 
 #define N_CMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
@@ -96,6 +98,8 @@ int cmd_help(const struct cmd_spec *cmd)
 	printf("\nOptions:\n%s", cmd->help ? cmd->help : "");
 	printf("      --json           print raw JSON results\n"
 	       "  -h, --help           show this help\n");
+	if (cmd->notes)
+		printf("\n%s", cmd->notes);
 	return CLI_OK;
 }
 

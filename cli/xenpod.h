@@ -22,6 +22,7 @@ struct cmd_spec {
 	const char *args; /* synopsis after "xenpod NAME" */
 	const char *summary; /* one line for the command list */
 	const char *help; /* option descriptions, or NULL */
+	const char *notes; /* paragraph after the options, or NULL */
 };
 
 struct cli {
@@ -34,12 +35,12 @@ struct cli {
 /* Options every command accepts; end a command's longopts with these. */
 #define CMD_OPT_HELP 0x100
 #define CMD_OPT_JSON 0x101
-#define CMD_COMMON_OPTS                                      \
-	{ "help", no_argument, NULL, CMD_OPT_HELP },         \
-		{ "json", no_argument, NULL, CMD_OPT_JSON }, \
-	{                                                    \
-		NULL, 0, NULL, 0                             \
-	}
+/* clang-format off */
+#define CMD_COMMON_OPTS \
+	{ "help", no_argument, NULL, CMD_OPT_HELP }, \
+	{ "json", no_argument, NULL, CMD_OPT_JSON }, \
+	{ NULL, 0, NULL, 0 }
+/* clang-format on */
 
 /*
  * getopt_long for a command: handles --json itself, reports bad options.
@@ -54,7 +55,8 @@ int cmd_usage(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print the command's full help on stdout; returns CLI_OK. */
 int cmd_help(const struct cmd_spec *cmd);
-/* Validate a pod name given on the command line; prints why not. */
+/* Validate a pod name; prints why not (on the command line, a bad name is a
+ * usage error: the caller follows with cmd_usage). */
 bool cmd_name_ok(const char *name);
 /*
  * After the options: exactly one valid POD operand into *pod_r. Returns 0,
@@ -62,8 +64,7 @@ bool cmd_name_ok(const char *name);
  */
 int cmd_one_pod(struct cli *cli, int argc, char **argv, const char **pod_r);
 /* Print a pod's name, or with --json the raw result. Returns an exit status. */
-int cmd_print_pod(struct cli *cli, const struct json *result,
-		  const char *name);
+int cmd_print_pod(struct cli *cli, const struct json *result, const char *name);
 
 /* "xenpod: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -74,9 +75,9 @@ int cli_connect(struct cli *cli);
  * (pod may be NULL). Consumes params (malloc'd JSON text; NULL means out of
  * memory). Returns 0 or -errno.
  */
-int cli_call(struct cli *cli, const char *pod, const char *method,
-	     char *params, client_notify_fn fn, void *arg,
-	     struct json **root_r, const struct json **result_r);
+int cli_call(struct cli *cli, const char *pod, const char *method, char *params,
+	     client_notify_fn fn, void *arg, struct json **root_r,
+	     const struct json **result_r);
 /* Print a value as one line of compact JSON (or indented if pretty). */
 int cli_print_json(const struct json *v, bool pretty);
 

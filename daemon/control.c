@@ -238,6 +238,14 @@ static void process_lines(struct conn *c)
 				   (c->partial_since ? c->partial_since :
 						       ev_now_ms()) :
 				   0;
+	/*
+	 * The peer hung up (or half-closed) while a deferred request waits: a
+	 * full close cannot be told from a half one, so stop waiting for it.
+	 */
+	if (c->eof && c->busy) {
+		conn_close_soon(c);
+		return;
+	}
 	/* Peer done sending and every complete request answered: close when flushed. */
 	if (c->eof && !c->busy && !c->closing && !c->close_after_flush) {
 		c->close_after_flush = true;

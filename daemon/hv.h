@@ -82,6 +82,10 @@ const char *hv_reason_name(enum hv_shutdown_reason r);
  * Notes on behaviour (seams helper):
  * - create_done is always called from the ev loop, never from inside
  *   hv_create_paused. A failed create leaves no domain behind.
+ *   hv_create_paused itself returns -ENOENT/-EACCES at once when the kernel
+ *   or ramdisk cannot be read.
+ * - A dying domain counts as gone (-ESRCH); hv_list reports it HV_DYING.
+ * - hv_close waits (up to 10 s, running ev) for libxl operations in flight.
  * - hv_unpause/hv_shutdown/hv_destroy check domid -> uuid synchronously
  *   (-ESRCH if the domain is gone or recycled), then start the libxl
  *   operation asynchronously; a failure of that is logged. Destruction

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <libxl.h>
 #include <libxl_utils.h>
@@ -47,7 +48,10 @@ struct hv {
 	void *opaque;
 	struct hv_watch *watches;
 	struct hv_create *creates;
+	unsigned inflight; /* libxl operations not yet completed */
 };
+
+#define HV_CLOSE_DRAIN_MS 10000
 
 /* One fd libxl asked us to poll. */
 struct hv_osfd {
@@ -66,6 +70,7 @@ struct hv_ostimer {
 
 /* An async operation whose outcome we only log. */
 struct hv_aolog {
+	struct hv *hv;
 	const char *what;
 	uint32_t domid;
 };
@@ -356,7 +361,8 @@ static void hv_event_occurs(void *user, libxl_event *e)
 		if (hv->cb.domain_event)
 			hv->cb.domain_event(
 				hv->opaque, domid, uuid, HV_SHUTDOWN,
-				hv_reason(e->u.domain_shutdown.shutdown_reason));
+				hv_reason(
+					e->u.domain_shutdown.shutdown_reason));
 		break;
 	case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
 		/* libxl reports death once; the watch is finished. */
@@ -419,18 +425,27 @@ void hv_close(struct hv *hv)
 {
 	struct hv_create *c;
 
+	uint64_t end;
+
 	if (!hv)
 		return;
+	/* libxl must not be freed with operations (and their children) live. */
+	end = ev_now_ms() + HV_CLOSE_DRAIN_MS;
+	while (hv->inflight && ev_now_ms() < end)
+		ev_run_once(100);
+	if (hv->inflight)
+		log_warn("hv: closing with %u libxl operations in flight",
+			 hv->inflight);
 	while (hv->watches)
 		hv_watch_drop(hv, hv->watches);
-	/* Creates whose libxl part finished but create_done is pending. */
+	/* libxl may still use an in-flight create's config until it is freed. */
+	libxl_ctx_free(hv->ctx);
 	while ((c = hv->creates)) {
 		hv->creates = c->next;
 		ev_timer_del(c->done);
 		libxl_domain_config_dispose(&c->cfg);
 		free(c);
 	}
-	libxl_ctx_free(hv->ctx);
 	free(hv);
 }
 
@@ -441,7 +456,10 @@ static void hv_uuid_text(const libxl_uuid *u, char *buf)
 	snprintf(buf, HV_UUID_LEN + 1, LIBXL_UUID_FMT, LIBXL_UUID_BYTES(*u));
 }
 
-/* Does domid exist and carry uuid? 0, -ESRCH, or another -errno. */
+/*
+ * Does domid exist, not dying, and carry uuid? 0, -ESRCH, or another -errno.
+ * A dying domain is already being torn down: nothing more to do with it.
+ */
 static int hv_same_domain(struct hv *hv, uint32_t domid, const char *uuid,
 			  libxl_dominfo *info_r)
 {
@@ -458,7 +476,7 @@ static int hv_same_domain(struct hv *hv, uint32_t domid, const char *uuid,
 		return rc == ERROR_INVAL ? -ESRCH : hv_errno(rc);
 	}
 	hv_uuid_text(&info.uuid, have);
-	rc = strcasecmp(have, uuid) ? -ESRCH : 0;
+	rc = strcasecmp(have, uuid) || info.dying ? -ESRCH : 0;
 	if (info_r && !rc)
 		*info_r = info;
 	else
@@ -480,8 +498,8 @@ static int hv_build_config(const struct hv_domain_config *in,
 	unsigned i;
 
 	if (!in->name || !*in->name || !in->uuid || !in->kernel ||
-	    !in->ramdisk || !in->memory_mib || !in->vcpus ||
-	    in->vcpus > 128 || in->memory_mib > 1024 * 1024)
+	    !in->ramdisk || !in->memory_mib || !in->vcpus || in->vcpus > 128 ||
+	    in->memory_mib > 1024 * 1024)
 		return -EINVAL;
 	c->c_info.type = LIBXL_DOMAIN_TYPE_PVH;
 	libxl_defbool_set(&c->c_info.hap, true);
@@ -531,9 +549,8 @@ int hv_config_describe(const struct hv_domain_config *in, char *buf,
 		 "poweroff=%s crash=%s disks=%d nics=%d",
 		 libxl_domain_type_to_string(c.b_info.type), c.c_info.name,
 		 uuid, (unsigned long long)c.b_info.max_memkb,
-		 (unsigned long long)c.b_info.target_memkb,
-		 c.b_info.max_vcpus, n, c.b_info.kernel, c.b_info.ramdisk,
-		 c.b_info.cmdline,
+		 (unsigned long long)c.b_info.target_memkb, c.b_info.max_vcpus,
+		 n, c.b_info.kernel, c.b_info.ramdisk, c.b_info.cmdline,
 		 libxl_action_on_shutdown_to_string(c.on_poweroff),
 		 libxl_action_on_shutdown_to_string(c.on_crash), c.num_disks,
 		 c.num_nics);
@@ -577,6 +594,7 @@ static void hv_aolog_done(libxl_ctx *ctx, int rc, void *arg)
 {
 	struct hv_aolog *a = arg;
 
+	a->hv->inflight--;
 	if (rc)
 		log_warn("hv: %s of domain %u failed: %s", a->what, a->domid,
 			 libxl_error_to_string(rc));
@@ -597,11 +615,14 @@ static int hv_ao_start(struct hv *hv, hv_ao_fn *fn, const char *what,
 
 	if (!a)
 		return -ENOMEM;
+	a->hv = hv;
 	a->what = what;
 	a->domid = domid;
 	how.u.for_callback = a;
+	hv->inflight++;
 	rc = fn(hv->ctx, domid, &how);
 	if (rc) {
+		hv->inflight--;
 		free(a);
 		return hv_errno(rc);
 	}
@@ -618,6 +639,7 @@ static void hv_create_cb(libxl_ctx *ctx, int rc, void *arg)
 {
 	struct hv_create *c = arg;
 
+	c->hv->inflight--;
 	c->rc = rc;
 	/*
 	 * On failure libxl destroys the half-built domain itself, except
@@ -640,6 +662,12 @@ int hv_create_paused(struct hv *hv, const struct hv_domain_config *cfg,
 
 	if (!c)
 		return -ENOMEM;
+	/* libxl would only say "fail" later; name the usual mistake now. */
+	if ((cfg->kernel && access(cfg->kernel, R_OK) < 0) ||
+	    (cfg->ramdisk && access(cfg->ramdisk, R_OK) < 0)) {
+		free(c);
+		return -errno;
+	}
 	c->hv = hv;
 	c->cookie = cookie;
 	c->domid = (uint32_t)INVALID_DOMID;
@@ -650,8 +678,10 @@ int hv_create_paused(struct hv *hv, const struct hv_domain_config *cfg,
 	c->next = hv->creates;
 	hv->creates = c;
 	how.u.for_callback = c;
+	hv->inflight++;
 	rc = libxl_domain_create_new(hv->ctx, &c->cfg, &c->domid, &how, NULL);
 	if (rc) {
+		hv->inflight--;
 		hv_create_unlink(hv, c);
 		rc = hv_errno(rc);
 		goto fail;
@@ -681,9 +711,8 @@ int hv_watch(struct hv *hv, uint32_t domid, const char *uuid)
 		return -ENOMEM;
 	w->domid = domid;
 	snprintf(w->uuid, sizeof(w->uuid), "%s", uuid);
-	rc = libxl_evenable_domain_death(hv->ctx, domid,
-					 (libxl_ev_user)(uintptr_t)w,
-					 &w->evgen);
+	rc = libxl_evenable_domain_death(
+		hv->ctx, domid, (libxl_ev_user)(uintptr_t)w, &w->evgen);
 	if (rc) {
 		free(w);
 		return hv_errno(rc);

@@ -104,7 +104,8 @@ int image_read_archive(struct img *img, struct archive *a, const char **kind)
 	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK ||
 	       r == ARCHIVE_WARN) {
 		if (kind)
-			*kind = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) ==
+			*kind = (archive_format(a) &
+				 ARCHIVE_FORMAT_BASE_MASK) ==
 						ARCHIVE_FORMAT_CPIO ?
 					"cpio" :
 					"tar";
@@ -237,8 +238,8 @@ static int image_walk(struct img *img, int dfd, const char *rel, int depth,
 		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", rel,
 				     *rel ? "/" : "",
 				     de->d_name) >= sizeof(path))
-			rc = img_fail(img, -ENAMETOOLONG, "%.200s: path too long",
-				      rel);
+			rc = img_fail(img, -ENAMETOOLONG,
+				      "%.200s: path too long", rel);
 		else
 			rc = image_dir_entry(img, dfd, de->d_name, path, depth,
 					     data);
@@ -291,8 +292,8 @@ struct image_out {
 	int err;
 };
 
-static la_ssize_t image_out_write(struct archive *a, void *arg,
-				  const void *buf, size_t len)
+static la_ssize_t image_out_write(struct archive *a, void *arg, const void *buf,
+				  size_t len)
 {
 	struct image_out *o = arg;
 	const char *p = buf;
@@ -417,8 +418,7 @@ static int image_fsync_dir(const char *dir)
 }
 
 /* Is KEY.key a link to an existing DIGEST.cpio? 0 and digest, or -ENOENT. */
-static int image_cache_lookup(const char *cache, const char *key,
-			      char *digest)
+static int image_cache_lookup(const char *cache, const char *key, char *digest)
 {
 	char path[4200], target[128];
 	struct stat st;
@@ -443,8 +443,8 @@ static int image_cache_lookup(const char *cache, const char *key,
 	return 0;
 }
 
-static int image_cache_link(struct img *img, const char *cache,
-			    const char *key, const char *digest)
+static int image_cache_link(struct img *img, const char *cache, const char *key,
+			    const char *digest)
 {
 	char tmp[4200], path[4200], target[128];
 
@@ -456,8 +456,7 @@ static int image_cache_link(struct img *img, const char *cache,
 		int e = errno;
 
 		unlink(tmp);
-		return img_fail(img, -e, "cache key %s: %s", path,
-				strerror(e));
+		return img_fail(img, -e, "cache key %s: %s", path, strerror(e));
 	}
 	return image_fsync_dir(cache);
 }
@@ -591,8 +590,9 @@ static int image_key(struct image_job *j)
 int image_prepare(const char *image_ref, const char *cache_dir,
 		  struct image_info *info, char *err, size_t errsz)
 {
-	struct image_job j = { .ref = image_ref, .cache = cache_dir,
-			       .info = info, .fd = -1 };
+	struct image_job j = {
+		.ref = image_ref, .cache = cache_dir, .info = info, .fd = -1
+	};
 	int rc;
 
 	memset(info, 0, sizeof(*info));

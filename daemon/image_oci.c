@@ -128,7 +128,8 @@ static int oci_read_json(struct img *img, const struct image_oci *o,
 static bool oci_is_index(const char *media_type)
 {
 	return media_type &&
-	       (!strcmp(media_type, "application/vnd.oci.image.index.v1+json") ||
+	       (!strcmp(media_type,
+			"application/vnd.oci.image.index.v1+json") ||
 		!strcmp(media_type, "application/vnd.docker.distribution."
 				    "manifest.list.v2+json"));
 }
@@ -157,8 +158,8 @@ static const struct json *oci_pick(struct img *img, const struct json *index)
 	for (i = 0; i < n; i++)
 		if (oci_platform_ok(json_at(m, i)))
 			return json_at(m, i);
-	img_fail(img, -EINVAL, "index lists %zu manifests, none for linux/amd64",
-		 n);
+	img_fail(img, -EINVAL,
+		 "index lists %zu manifests, none for linux/amd64", n);
 	return NULL;
 }
 
@@ -215,8 +216,8 @@ static int oci_config(struct img *img, const struct image_oci *o,
 				     &info->default_env);
 	wd = json_get(c, "WorkingDir");
 	if (!rc && wd && json_str(wd) &&
-	    (size_t)snprintf(info->default_cwd, sizeof(info->default_cwd),
-			     "%s", json_str(wd)) >= sizeof(info->default_cwd))
+	    (size_t)snprintf(info->default_cwd, sizeof(info->default_cwd), "%s",
+			     json_str(wd)) >= sizeof(info->default_cwd))
 		rc = img_fail(img, -ENAMETOOLONG, "config WorkingDir too long");
 	json_free(j);
 	return rc;
@@ -260,6 +261,7 @@ int image_oci_open(struct img *img, const char *dir, struct image_oci *o,
 	struct json *j = NULL, *next = NULL;
 	size_t len;
 	char *buf;
+	bool nested;
 	int rc, depth;
 
 	o->layout = dir;
@@ -275,18 +277,20 @@ int image_oci_open(struct img *img, const char *dir, struct image_oci *o,
 	for (depth = 0; !rc; depth++) {
 		desc = oci_pick(img, j);
 		if (!desc || depth > 2) {
-			rc = desc ? img_fail(img, -ELOOP, "indexes nest too deep") :
+			rc = desc ? img_fail(img, -ELOOP,
+					     "indexes nest too deep") :
 				    -EINVAL;
 			break;
 		}
 		snprintf(o->manifest_digest, sizeof(o->manifest_digest), "%s",
 			 json_str(json_get(desc, "digest")) ?: "");
+		nested = oci_is_index(json_str(json_get(desc, "mediaType")));
 		rc = oci_read_json(img, o, o->manifest_digest, &next);
 		if (rc)
 			break;
-		json_free(j);
+		json_free(j); /* desc dies with it */
 		j = next;
-		if (!oci_is_index(json_str(json_get(desc, "mediaType"))) &&
+		if (!nested &&
 		    !oci_is_index(json_str(json_get(j, "mediaType")))) {
 			rc = oci_manifest(img, o, j, info);
 			break;

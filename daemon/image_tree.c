@@ -145,8 +145,7 @@ struct img_ent *img_lookup(struct img *img, const char *path)
 
 	if (!img->hsize)
 		return NULL;
-	for (e = img->hash[img_hashf(path) & (img->hsize - 1)]; e;
-	     e = e->hnext)
+	for (e = img->hash[img_hashf(path) & (img->hsize - 1)]; e; e = e->hnext)
 		if (!strcmp(e->path, path))
 			return e;
 	return NULL;

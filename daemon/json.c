@@ -364,12 +364,12 @@ static const yajl_callbacks jp_callbacks = {
 };
 
 /* yajl's message, first line only, without its "lexical error:" noise. */
-static void yajl_reason(yajl_handle h, const char *text, size_t len, char *err,
-			size_t errsz)
+static void yajl_reason(yajl_handle h, const char *text, size_t len,
+			bool at_end, char *err, size_t errsz)
 {
 	unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)text,
 					  len);
-	size_t off = yajl_get_bytes_consumed(h);
+	size_t off = at_end ? len : yajl_get_bytes_consumed(h);
 	char *nl;
 
 	if (m) {
@@ -388,6 +388,7 @@ struct json *json_parse(const char *text, size_t len, char *err, size_t errsz)
 	struct jp p = { 0 };
 	yajl_handle h = NULL;
 	yajl_status st;
+	bool at_end = false;
 
 	if (len > JSON_MAX_TEXT) {
 		snprintf(err, errsz, "JSON text larger than %d bytes",
@@ -400,15 +401,17 @@ struct json *json_parse(const char *text, size_t len, char *err, size_t errsz)
 		return NULL;
 	}
 	st = yajl_parse(h, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
+	if (st == yajl_status_ok) {
+		at_end = true;
 		st = yajl_complete_parse(h);
+	}
 	if (st != yajl_status_ok || !p.root) {
 		if (p.err[0])
 			snprintf(err, errsz, "invalid JSON: %s", p.err);
 		else if (st == yajl_status_ok)
 			snprintf(err, errsz, "invalid JSON: empty text");
 		else
-			yajl_reason(h, text, len, err, errsz);
+			yajl_reason(h, text, len, at_end, err, errsz);
 		json_free_value(p.root);
 		p.root = NULL;
 	}

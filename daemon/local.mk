@@ -40,3 +40,32 @@ TESTS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_json_LDADD = $(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)
+
+XENPOD_HARNESS = tests/harness.c tests/harness.h tests/fake_hv.c \
+	tests/fake_hv.h tests/fake_xs.c tests/fake_xs.h
+check_PROGRAMS += tests/unit/test_pod
+TESTS += tests/unit/test_pod
+tests_unit_test_pod_SOURCES = tests/unit/test_pod.c $(XENPOD_HARNESS)
+tests_unit_test_pod_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_pod_LDADD = $(XENPOD_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_rpc
+TESTS += tests/unit/test_rpc
+tests_unit_test_rpc_SOURCES = tests/unit/test_rpc.c $(XENPOD_HARNESS)
+tests_unit_test_rpc_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_rpc_LDADD = $(XENPOD_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_store tests/unit/test_ev
+TESTS += tests/unit/test_store tests/unit/test_ev
+tests_unit_test_store_SOURCES = tests/unit/test_store.c
+tests_unit_test_store_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_store_LDADD = $(XENPOD_TEST_LIBS)
+tests_unit_test_ev_SOURCES = tests/unit/test_ev.c
+tests_unit_test_ev_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_ev_LDADD = $(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_control
+TESTS += tests/unit/test_control
+tests_unit_test_control_SOURCES = tests/unit/test_control.c $(XENPOD_HARNESS)
+tests_unit_test_control_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_control_LDADD = $(XENPOD_TEST_LIBS)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -436,24 +437,42 @@ static bool is_cache_name(const char *n)
 	return true;
 }
 
-/* Drop cached rootfs files no pod refers to any more. */
-void pod_gc_images(void)
+static bool is_key_name(const char *n)
 {
-	const char *dir = store_images_dir();
+	size_t len = strlen(n);
+
+	return n[0] != '.' && len > 4 && strcmp(n + len - 4, ".key") == 0;
+}
+
+static void gc_pass(const char *dir, bool keys)
+{
 	char path[PATH_MAX];
 	struct dirent *e;
+	struct stat sb;
 	DIR *d = opendir(dir);
 
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		if (!is_cache_name(e->d_name))
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!cpio_in_use(path) && unlink(path) == 0)
+		if (!keys && is_cache_name(e->d_name) && !cpio_in_use(path) &&
+		    unlink(path) == 0)
 			log_debug("image cache: removed unused %s", path);
+		/* image.c's KEY.key links lead to a cpio; drop those left dangling. */
+		if (keys && is_key_name(e->d_name) && stat(path, &sb) < 0 &&
+		    errno == ENOENT)
+			unlink(path);
 	}
 	closedir(d);
+}
+
+/* Drop cached rootfs files no pod refers to any more (and their lookup keys). */
+void pod_gc_images(void)
+{
+	gc_pass(store_images_dir(), false);
+	gc_pass(store_images_dir(), true);
 }
 
 /* ---- xenstore watch ---- */
@@ -643,9 +662,7 @@ static void finish_after_shutdown(struct pod *p)
 		pod_finish(p, POD_FAILED, reason, false);
 		return;
 	}
-	if (p->shutdown_reason == HV_REASON_POWEROFF && p->stop_requested)
-		snprintf(reason, sizeof(reason), "stopped");
-	else if (p->shutdown_reason == HV_REASON_NONE)
+	if (p->shutdown_reason == HV_REASON_NONE)
 		snprintf(reason, sizeof(reason), "lost");
 	else
 		snprintf(reason, sizeof(reason), "%s",

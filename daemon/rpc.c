@@ -588,10 +588,13 @@ static bool check_envelope(struct rpc_req *req, const struct json *root,
 	size_t i;
 
 	if (json_type(root) != JSON_OBJECT) {
+		req->id = strdup("null"); /* JSON-RPC: id null when unknown */
 		rpc_error(req, RPC_INVALID_REQUEST, "request: expected an object");
 		return false;
 	}
 	if (take_id(req, json_get(root, "id"))) {
+		free(req->id);
+		req->id = strdup("null");
 		rpc_error(req, RPC_INVALID_REQUEST,
 			  "id: expected an integer or a string");
 		return false;

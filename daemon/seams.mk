@@ -1,12 +1,8 @@
 # SPDX-License-Identifier: MIT
 # daemon/seams.mk: build rules for the seams (hv_xl.c, xs.c, image.c); owned by the seams helper.
 #
-# To the daemon helper: the seams are one convenience library, so the order of
-# includes does not matter. Please `include daemon/seams.mk` from daemon/local.mk
-# and link xenpodd with
-#   xenpodd_LDADD = $(XENPOD_SEAMS_LIBS) $(XENPOD_COMMON_LIBS)
-# hv_xl.c calls ev.c (ev_*) and log.c (log_*), which xenpodd provides;
-# image_oci.c calls json.c (in XENPOD_COMMON_LIBS).
+# The seams are one convenience library; xenpodd links $(XENPOD_SEAMS_LIBS)
+# before $(XENPOD_COMMON_LIBS) (hv_xl.c uses ev.c and log.c, image_oci.c json.c).
 
 noinst_LIBRARIES += daemon/libxenpodseams.a
 daemon_libxenpodseams_a_SOURCES = daemon/hv_xl.c daemon/hv.h \
@@ -17,3 +13,18 @@ daemon_libxenpodseams_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) \
 	$(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS)
 XENPOD_SEAMS_LIBS = daemon/libxenpodseams.a $(XENLIGHT_LIBS) \
 	$(XENTOOLLOG_LIBS) $(XENSTORE_LIBS) $(LIBARCHIVE_LIBS)
+
+# Unit tests of the seams (CUnit).
+SEAMS_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+SEAMS_TEST_LIBS = $(XENPOD_SEAMS_LIBS) $(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)
+check_PROGRAMS += tests/unit/test_xs tests/unit/test_hv tests/unit/test_image
+TESTS += tests/unit/test_xs tests/unit/test_hv tests/unit/test_image
+tests_unit_test_xs_SOURCES = tests/unit/test_xs.c
+tests_unit_test_xs_CFLAGS = $(SEAMS_TEST_CFLAGS)
+tests_unit_test_xs_LDADD = $(SEAMS_TEST_LIBS)
+tests_unit_test_hv_SOURCES = tests/unit/test_hv.c
+tests_unit_test_hv_CFLAGS = $(SEAMS_TEST_CFLAGS)
+tests_unit_test_hv_LDADD = $(SEAMS_TEST_LIBS)
+tests_unit_test_image_SOURCES = tests/unit/test_image.c
+tests_unit_test_image_CFLAGS = $(SEAMS_TEST_CFLAGS) $(LIBARCHIVE_CFLAGS)
+tests_unit_test_image_LDADD = $(SEAMS_TEST_LIBS)

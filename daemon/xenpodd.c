@@ -26,6 +26,9 @@
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
 #endif
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
 #ifndef XENPOD_LIBDIR
 #define XENPOD_LIBDIR "/usr/lib/xenpod"
 #endif
@@ -224,7 +227,7 @@ int main(int argc, char **argv)
 	struct opts o = {
 		.state_dir = LOCALSTATEDIR "/lib/xenpod",
 		.log_dir = LOCALSTATEDIR "/log/xenpod",
-		.run_dir = "/run/xenpod",
+		.run_dir = RUNSTATEDIR "/xenpod",
 		.kernel = XENPOD_LIBDIR "/xenpod-kernel",
 	};
 	struct daemon d = { 0 };

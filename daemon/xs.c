@@ -135,8 +135,8 @@ static int xs_path(char *buf, size_t bufsz, uint32_t domid, const char *rel)
 }
 
 /* dom0 owns it, the guest may read it, nobody else sees it. */
-static bool xs_set_guest_ro(struct xs *xs, xs_transaction_t t,
-			    const char *path, uint32_t domid)
+static bool xs_set_guest_ro(struct xs *xs, xs_transaction_t t, const char *path,
+			    uint32_t domid)
 {
 	struct xs_permissions perms[2] = {
 		{ .id = 0, .perms = XS_PERM_NONE },
@@ -218,76 +218,80 @@ static void xs_invalid(struct xs_guest_status *st, const char *node,
 	snprintf(st->error, sizeof(st->error), "guest wrote %s %s", why, node);
 }
 
-static int xs_read_exit(struct xs *xs, uint32_t domid,
-			struct xs_guest_status *st)
-{
-	char v[XS_VALUE_CAP + 1];
-	size_t len;
-	int rc;
-
-	rc = xs_read_capped(xs, domid, XSP_DATA_XENPOD_EXIT, v, XS_VALUE_CAP,
-			    &len);
-	if (rc == -ENOENT) {
-		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT, "state exited without");
-		return 0;
-	}
-	if (rc == -E2BIG || (!rc && xs_parse_exit_code(v, len,
-							&st->exit_code))) {
-		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT, "a malformed");
-		return 0;
-	}
-	if (rc)
-		return rc;
-	st->state = XS_GUEST_EXITED;
-	return 0;
-}
-
-static int xs_read_error(struct xs *xs, uint32_t domid,
+static void xs_eval_exit(const struct xs_value *exit,
 			 struct xs_guest_status *st)
 {
-	char v[XS_VALUE_CAP + 1];
-	size_t len;
-	int rc;
+	if (exit->rc == -ENOENT)
+		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT,
+			   "state exited without");
+	else if (exit->rc ||
+		 xs_parse_exit_code(exit->val, exit->len, &st->exit_code))
+		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT, "a malformed");
+}
 
-	st->state = XS_GUEST_FAILED;
-	rc = xs_read_capped(xs, domid, XSP_DATA_XENPOD_ERROR, v, XS_VALUE_CAP,
-			    &len);
-	if (rc == -ENOENT || (!rc && len == 0)) {
+static void xs_eval_error(const struct xs_value *error,
+			  struct xs_guest_status *st)
+{
+	if (error->rc == -ENOENT || (!error->rc && !error->len))
 		snprintf(st->error, sizeof(st->error), "(no reason given)");
-		return 0;
-	}
-	if (rc == -E2BIG) {
+	else if (error->rc)
 		xs_invalid(st, "~/" XSP_DATA_XENPOD_ERROR, "an oversized");
-		return 0;
+	else
+		xs_sanitize_text(error->val, error->len, st->error,
+				 sizeof(st->error));
+}
+
+void xs_status_eval(const struct xs_value *state, const struct xs_value *exit,
+		    const struct xs_value *error, struct xs_guest_status *st_r)
+{
+	memset(st_r, 0, sizeof(*st_r));
+	st_r->state = XS_GUEST_NONE;
+	if (state->rc == -ENOENT)
+		return;
+	if (state->rc || xs_parse_state(state->val, state->len, &st_r->state)) {
+		xs_invalid(st_r, "~/" XSP_DATA_XENPOD_STATE, "a malformed");
+		return;
 	}
-	if (rc)
-		return rc;
-	xs_sanitize_text(v, len, st->error, sizeof(st->error));
-	return 0;
+	if (st_r->state == XS_GUEST_EXITED)
+		xs_eval_exit(exit, st_r);
+	else if (st_r->state == XS_GUEST_FAILED)
+		xs_eval_error(error, st_r);
+}
+
+/* Read a node for xs_status_eval: guest trouble stays in v->rc. */
+static int xs_read_value(struct xs *xs, uint32_t domid, const char *rel,
+			 char *buf, struct xs_value *v)
+{
+	v->val = buf;
+	v->len = 0;
+	v->rc = xs_read_capped(xs, domid, rel, buf, XS_VALUE_CAP, &v->len);
+	return v->rc == -ENOENT || v->rc == -E2BIG ? 0 : v->rc;
 }
 
 int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r)
 {
-	char v[XS_VALUE_CAP + 1];
-	size_t len;
-	int rc;
+	char b_state[XS_VALUE_CAP + 1], b_exit[XS_VALUE_CAP + 1],
+		b_error[XS_VALUE_CAP + 1];
+	struct xs_value state, exit = { .rc = -ENOENT },
+			       error = { .rc = -ENOENT };
+	enum xs_guest_state guess = XS_GUEST_NONE;
+	int rc = xs_read_value(xs, domid, XSP_DATA_XENPOD_STATE, b_state,
+			       &state);
 
-	memset(st_r, 0, sizeof(*st_r));
-	st_r->state = XS_GUEST_NONE;
-	rc = xs_read_capped(xs, domid, XSP_DATA_XENPOD_STATE, v, XS_VALUE_CAP,
-			    &len);
-	if (rc == -ENOENT)
-		return 0;
-	if (rc == -E2BIG || (!rc && xs_parse_state(v, len, &st_r->state))) {
-		xs_invalid(st_r, "~/" XSP_DATA_XENPOD_STATE, "a malformed");
-		return 0;
-	}
 	if (rc)
 		return rc;
-	if (st_r->state == XS_GUEST_EXITED)
-		return xs_read_exit(xs, domid, st_r);
-	if (st_r->state == XS_GUEST_FAILED)
-		return xs_read_error(xs, domid, st_r);
+	/* Read only what the state needs: keeps a chatty guest cheap. */
+	if (!state.rc)
+		xs_parse_state(state.val, state.len, &guess);
+	if (guess == XS_GUEST_EXITED)
+		rc = xs_read_value(xs, domid, XSP_DATA_XENPOD_EXIT, b_exit,
+				   &exit);
+	else if (guess == XS_GUEST_FAILED)
+		rc = xs_read_value(xs, domid, XSP_DATA_XENPOD_ERROR, b_error,
+				   &error);
+	if (rc)
+		return rc;
+	xs_status_eval(&state, &exit, &error, st_r);
 	return 0;
 }
 

@@ -54,6 +54,17 @@ int xs_parse_exit_code(const char *val, size_t len, int *r);
 /* Copy val into out as printable ASCII ('?' for other bytes), NUL-terminated,
  * truncated to outsz - 1; returns the length written. */
 size_t xs_sanitize_text(const char *val, size_t len, char *out, size_t outsz);
+/* A node's value as read: rc 0 (val[0..len) valid), -ENOENT (absent) or
+ * -E2BIG (longer than the 128-byte cap). */
+struct xs_value {
+	int rc;
+	const char *val;
+	size_t len;
+};
+/* What xs_read_status concludes from the nodes (exit/error matter only for
+ * state exited/failed). Never fails: garbage gives XS_GUEST_INVALID. */
+void xs_status_eval(const struct xs_value *state, const struct xs_value *exit,
+		    const struct xs_value *error, struct xs_guest_status *st_r);
 /* 0 if val is exactly "/dev/pts/N" (the only console path we open). */
 int xs_parse_tty(const char *val, size_t len);
 

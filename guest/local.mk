@@ -51,6 +51,14 @@ tests_unit_test_xs_ring_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
 tests_unit_test_xs_ring_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
 tests_unit_test_xs_ring_LDADD = $(CUNIT_LIBS)
 
-dist_noinst_SCRIPTS += tests/guest/platform.sh
+# Boot tests: tests/guest/platform.sh KERNEL (plain QEMU) and, in the lab,
+# scripts/lab run tests/guest/platform-xen.sh KERNEL tests/guest/xen-gntmap
+dist_noinst_SCRIPTS += tests/guest/platform.sh tests/guest/platform-xen.sh
+# dom0-side helper of the grant-table lab test: plain libc only (dom0's
+# initramfs has no sanitizer runtime), so no AM_CFLAGS/AM_LDFLAGS.
+noinst_PROGRAMS += tests/guest/xen-gntmap
+tests_guest_xen_gntmap_SOURCES = tests/guest/xen-gntmap.c
+tests_guest_xen_gntmap_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
+tests_guest_xen_gntmap_LDFLAGS =
 
 include guest/user.mk

@@ -3,7 +3,14 @@
 # and its host unit tests; included by guest/local.mk.
 
 guest_xenpod_kernel_SOURCES += \
-	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c
+	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c \
+	guest/arch/x86_64/syscall_entry.S \
+	guest/kernel/task.c guest/kernel/signal.c guest/kernel/vm.c \
+	guest/kernel/exec.c guest/kernel/vfs.c guest/kernel/file.c \
+	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
+	guest/kernel/procfs.c guest/kernel/syscall.c \
+	guest/kernel/syscall_names.c guest/kernel/sys_fs.c \
+	guest/kernel/sys_proc.c guest/kernel/sys_mem.c guest/kernel/sys_misc.c
 
 GUEST_HOST_CPPFLAGS = -DGUEST_LIB_HOST -I$(top_srcdir)/guest/include
 

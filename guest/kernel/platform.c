@@ -26,7 +26,7 @@ void crash_shutdown(void)
 	cpu_halt_forever();
 }
 
-static void crash_mirror(void)
+void crash_begin(void)
 {
 	/* On Xen, crash text also goes to port 0xE9 (Xen's log, `xl
 	 * dmesg`), in case the console ring's reader is gone. */
@@ -41,7 +41,7 @@ void panic(const char *fmt, ...)
 	uint64_t rbp;
 
 	irq_disable();
-	crash_mirror();
+	crash_begin();
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

@@ -92,7 +92,7 @@ void schedule(void)
 }
 
 /* Arms the one-shot timer for the earliest sleeper or alarm. */
-static void arm_wakeups(void)
+void sched_rearm(void)
 {
 	uint64_t min = 0;
 
@@ -119,14 +119,15 @@ static void sched_tick(struct trap_frame *f)
 		}
 		if (t->alarm_at && t->alarm_at <= now &&
 		    t->state != TASK_ZOMBIE) {
-			t->alarm_at = 0;
+			t->alarm_at = t->alarm_interval ? now + t->alarm_interval
+							: 0;
 			signal_send(t, SIGALRM, 0);
 		}
 	}
 	if (current->mm)
 		current->utime_ns += TICK_NS;
 	need_resched = true;
-	arm_wakeups();
+	sched_rearm();
 }
 
 static int do_sleep(const void *chan, uint64_t deadline_ns, bool intr)
@@ -143,7 +144,7 @@ static int do_sleep(const void *chan, uint64_t deadline_ns, bool intr)
 	t->timed_out = false;
 	t->uninterruptible = !intr;
 	if (deadline_ns)
-		arm_wakeups();
+		sched_rearm();
 	schedule();
 	t->wait_chan = NULL;
 	t->wake_at = 0;
@@ -305,6 +306,8 @@ static void copy_task_state(struct task *t, struct task *p)
 	memcpy(t->comm, p->comm, sizeof(t->comm));
 	t->cwd = p->cwd;
 	t->umask = p->umask;
+	t->uid = p->uid;
+	t->gid = p->gid;
 	t->sig_blocked = p->sig_blocked;
 	t->fs_base = p->fs_base;
 	t->gs_base = p->gs_base;
@@ -476,7 +479,7 @@ static int user_fault(struct trap_frame *f)
 	    mm_fault(t->mm, read_cr2(), f->error & PF_WRITE) == 0)
 		return 0;
 	sig = fault_signal(f);
-	if (sig != SIGTRAP)
+	if (sig != SIGTRAP && t->sigact[sig - 1].handler == SIG_DFL)
 		printk("xenpod-kernel: pid %d (%s): %s at rip %#lx addr %#lx "
 		       "(vector %lu, error %#lx)\n",
 		       t->pid, t->comm, sig == SIGSEGV ? "segfault" : "fault",

@@ -12,6 +12,7 @@
 
 static struct inode *root;
 static uint64_t next_ino = 1;
+static uint64_t next_seq = 1;
 
 int64_t time_realtime_ns(void);
 
@@ -105,6 +106,7 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 		return -ENOMEM;
 	}
 	d->ino = ino;
+	d->seq = next_seq++;
 	d->next = dir->children;
 	dir->children = d;
 	ino->nlink++;
@@ -257,6 +259,7 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 	*pp = d->next;
 	kfree(d->name);
 	d->name = name;
+	d->seq = next_seq++;
 	d->next = ndir->children;
 	ndir->children = d;
 	if (S_ISDIR(ino->mode)) {

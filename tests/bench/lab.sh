@@ -24,6 +24,9 @@ WORK_SCALE=${BENCH_WORK_SCALE:-4}
 KERNEL=/usr/lib/xenpod/xenpod-kernel
 IMG=$D/images/rootfs
 XPB=$D/xpbench
+# The hello prints "hello" then "XPBX=(unset)": a line no kernel or daemon message echoes.
+HELLO="/bin/hello --env XPBX"
+HELLO_LINE="XPBX=(unset)"
 
 R() { echo "@@B $*" >>"$OUT"; }
 NA() {
@@ -51,6 +54,7 @@ field() { tr ' ' '\n' | sed -n "s/^$1=//p" | tail -1; }
 
 # Destroy every domain but dom0 and remove every pod (between sections).
 clean_all() {
+	local p d w
 	if command -v xenpod >/dev/null && [ -S /run/xenpod/xenpodd.sock ]; then
 		p=$(xenpod ls -a -q 2>/dev/null)
 		[ -n "$p" ] && xenpod rm -f $p >>"$LOG" 2>&1
@@ -58,10 +62,10 @@ clean_all() {
 	for d in $(xl list | awk 'NR > 2 { print $2 }'); do
 		xl destroy "$d" >>"$LOG" 2>&1
 	done
-	i=0
-	while [ "$(xl list | wc -l)" -gt 2 ] && [ $i -lt 50 ]; do
+	w=0
+	while [ "$(xl list | wc -l)" -gt 2 ] && [ $w -lt 50 ]; do
 		sleep 0.2
-		i=$((i + 1))
+		w=$((w + 1))
 	done
 }
 
@@ -105,12 +109,13 @@ write_cfg() { # FILE NAME KERNEL RAMDISK MEM [CMDLINE]
 
 # xl_xk NAME MEM SPEC: the command line that boots our kernel under xl with SPEC.
 xl_xk_cmd() {
-	echo "xl create -p /tmp/$1.cfg && xenstore-write /local/domain/\$(xl domid $1)/xenpod/spec '$3' && xl unpause $1"
+	echo "xl create -p /tmp/$1.cfg && xenstore-write -- /local/domain/\$(xl domid $1)/xenpod/spec '$3' && xl unpause $1"
 }
 
 # ---- 1. start latency -------------------------------------------------------
 
 start_linux() {
+	local i r
 	[ -s $D/vmlinuz ] || { NA start.linux_xl "no Linux kernel passed to the lab"; return; }
 	write_cfg /tmp/bl.cfg bl $D/vmlinuz $D/linux-init.cpio.gz 128 "console=hvc0 quiet loglevel=1"
 	: >/tmp/s.line
@@ -130,13 +135,14 @@ start_linux() {
 }
 
 start_xk() {
+	local i r
 	[ $KERNEL_OK = 1 ] || { NA start.xk_xl "$KERNEL_WHY"; return; }
 	write_cfg /tmp/bk.cfg bk "$KERNEL" $D/hello.cpio 32
 	: >/tmp/s.line
 	: >/tmp/s.cmd
 	i=0
 	while [ $i -lt "$REPS" ]; do
-		r=$($XPB console bk "hello bench" 60 -- sh -c "$(xl_xk_cmd bk 32 '-- /bin/hello bench')" 2>>"$LOG")
+		r=$($XPB console bk "$HELLO_LINE" 60 -- sh -c "$(xl_xk_cmd bk 32 "-- $HELLO")" 2>>"$LOG")
 		say "xenpod-kernel xl create #$i: $r"
 		echo "$r" | field line_ms >>/tmp/s.line
 		echo "$r" | field cmd_ms >>/tmp/s.cmd
@@ -149,12 +155,13 @@ start_xk() {
 }
 
 start_xenpod() {
+	local i r
 	[ $XENPOD_OK = 1 ] || { NA start.xenpod "$XENPOD_WHY"; return; }
 	: >/tmp/s.line
 	: >/tmp/s.cmd
 	i=0
 	while [ $i -lt "$REPS" ]; do
-		r=$($XPB cmd "hello bench" 60 -- xenpod run --name bx$i $IMG /bin/hello bench 2>>"$LOG")
+		r=$($XPB cmd "$HELLO_LINE" 60 -- xenpod run --name bx$i $IMG $HELLO 2>>"$LOG")
 		say "xenpod run #$i: $r"
 		echo "$r" | field line_ms >>/tmp/s.line
 		echo "$r" | field cmd_ms >>/tmp/s.cmd
@@ -170,7 +177,7 @@ start_xenpod() {
 
 # scale_series NAME CMD-PREFIX: time N creates, each with the earlier ones running.
 scale_series() {
-	name=$1
+	local name=$1 k r rc ms n
 	shift
 	: >/tmp/s.all
 	k=1
@@ -209,6 +216,7 @@ scale_xl() {
 }
 
 scale_xenpod() {
+	local rss0 rss1 n
 	[ $XENPOD_OK = 1 ] || { NA scale.xenpod "$XENPOD_WHY"; return; }
 	rss0=$(xenpodd_rss)
 	cat >/tmp/bx.sh <<-EOF
@@ -231,8 +239,9 @@ scale_xenpod() {
 
 # Does our kernel print the hello line under xl with MEM MiB?
 xk_runs_with() {
+	local r
 	write_cfg /tmp/bm.cfg bm "$KERNEL" $D/hello.cpio "$1"
-	r=$($XPB console bm "hello bench" 30 -- sh -c "$(xl_xk_cmd bm "$1" '-- /bin/hello bench')" 2>>"$LOG")
+	r=$($XPB console bm "$HELLO_LINE" 30 -- sh -c "$(xl_xk_cmd bm "$1" "-- $HELLO")" 2>>"$LOG")
 	clean_all
 	say "memory=$1: $r"
 	[ "$(echo "$r" | field line_ms)" != "-1.0" ]
@@ -242,8 +251,7 @@ footprint() {
 	[ -s $D/vmlinuz ] && R foot.linux_kernel_bytes "$(wc -c <$D/vmlinuz)"
 	[ $KERNEL_OK = 1 ] || { NA foot.kernel_bytes "$KERNEL_WHY"; return; }
 	R foot.kernel_bytes "$(wc -c <"$KERNEL")"
-	lo=0
-	hi=32
+	local lo=0 hi=32 mid
 	xk_runs_with $hi || { NA foot.min_mem_mib "the hello does not run with $hi MiB"; return; }
 	while [ $((hi - lo)) -gt 1 ]; do
 		mid=$(((lo + hi) / 2))
@@ -273,7 +281,7 @@ count_phase() {
 
 # xs_lifecycle NAME CREATE START DESTROY: CMDs of the three phases (sh -c strings).
 xs_lifecycle() {
-	name=$1
+	local name=$1 c0 c1 r1 d1 cr ru de
 	mark "$name-c0"
 	c0=$MARKS
 	sh -c "$2" >>"$LOG" 2>&1
@@ -320,7 +328,7 @@ xs_cost() {
 		write_cfg /tmp/tk.cfg tk "$KERNEL" $D/hello.cpio 32
 		sed -i 's/on_poweroff="destroy"/on_poweroff="preserve"/' /tmp/tk.cfg
 		xs_lifecycle xl_xk \
-			"xl create -p /tmp/tk.cfg && xenstore-write /local/domain/\$(xl domid tk)/xenpod/spec '-- /bin/hello bench'" \
+			"xl create -p /tmp/tk.cfg && xenstore-write -- /local/domain/\$(xl domid tk)/xenpod/spec '-- /bin/hello bench'" \
 			"sh /tmp/runwait.sh tk" "xl destroy tk"
 	else
 		NA xs.xl_xk "$KERNEL_WHY"

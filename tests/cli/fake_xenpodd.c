@@ -10,6 +10,7 @@
  *   big N       send a line of N bytes (no newline inside)
  *   sleep MS    pause
  *   close       close the connection; the next > or < accepts a new one
+ *   mark        create the file SOCKET.mark (a signal to the test script)
  *   conn N      switch to connection N (0..3, initially 0); a connection
  *               is accepted when first used
  * At the end the client must close its connections without sending more.
@@ -37,8 +38,11 @@ struct conn {
 };
 
 static int lfd = -1;
-static struct conn conns[N_CONNS] = { { .fd = -1 }, { .fd = -1 },
-				      { .fd = -1 }, { .fd = -1 } };
+static const char *sock_path;
+static struct conn conns[N_CONNS] = { { .fd = -1 },
+				      { .fd = -1 },
+				      { .fd = -1 },
+				      { .fd = -1 } };
 static struct conn *cur = &conns[0];
 
 static void die(const char *fmt, ...)
@@ -184,6 +188,13 @@ static void do_line(char *line, int lineno)
 		if (cur->fd >= 0)
 			close(cur->fd);
 		cur->fd = -1;
+	} else if (!strcmp(line, "mark")) {
+		FILE *f;
+
+		snprintf(buf, sizeof(buf), "%s.mark", sock_path);
+		f = fopen(buf, "w");
+		if (!f || fclose(f))
+			die("%s: %s", buf, strerror(errno));
 	} else if (!strncmp(line, "conn ", 5)) {
 		unsigned long n = strtoul(line + 5, NULL, 10);
 
@@ -212,6 +223,7 @@ int main(int argc, char **argv)
 	script = fopen(argv[2], "r");
 	if (!script)
 		die("%s: %s", argv[2], strerror(errno));
+	sock_path = argv[1];
 	lfd = bind_socket(argv[1]);
 	if (listen(lfd, 4) < 0)
 		die("listen: %s", strerror(errno));

@@ -87,16 +87,24 @@ t help-cmd - 0 help ls
 t help-opt - 0 stop --help
 grep -q '^usage: xenpod stop \[-t SECONDS\] POD' "$tmp/help-opt.stdout" &&
 	pass help-opt-text || fail help-opt-text "no usage line in stop --help"
+grep -q '^  -a, --all' "$tmp/help-cmd.stdout" &&
+	pass help-cmd-text || fail help-cmd-text "help ls does not describe -a"
+for c in run create start stop kill rm ls inspect logs wait events check version help; do
+	grep -q "^  $c " "$tmp/help-main.stdout" || fail help-main-text "command $c not listed"
+done
 if grep -qw exec "$tmp/help-main.stdout"; then fail help-no-exec "exec is listed"; else pass help-no-exec; fi
 
-# --- names are checked before anything is sent ----------------------------
-ERR="invalid pod name 'bad/name'" t name-slash - 1 inspect bad/name
-ERR="invalid pod name '..'" t name-dotdot - 1 kill ..
-ERR="invalid pod name '_x'" t name-underscore-first - 1 start _x
+# --- names are checked before anything is sent: usage errors ----------------
+export ERR_LINES=2
+ERR="invalid pod name 'bad/name'" t name-slash - 2 inspect bad/name
+ERR="invalid pod name '..'" t name-dotdot - 2 kill ..
+ERR="invalid pod name '../etc'" t name-dotdot-path - 2 inspect ../etc
+ERR="invalid pod name '_x'" t name-underscore-first - 2 start _x
 long=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-ERR="invalid pod name '$long'" t name-too-long - 1 wait "$long"
-ERR="invalid pod name 'a b'" t name-run - 1 run --name 'a b' /
-ERR="invalid pod name 'ok;'" t name-rm-any - 1 rm good 'ok;'
+ERR="invalid pod name '$long'" t name-too-long - 2 wait "$long"
+ERR="invalid pod name 'a b'" t name-run - 2 run --name 'a b' /
+ERR="invalid pod name 'ok;'" t name-rm-any - 2 rm good 'ok;'
+unset ERR_LINES
 
 # --- connecting ----------------------------------------------------------
 ERR="xenpod: cannot connect to xenpodd at $tmp/noconn.sock: No such file or directory (is xenpodd running?)" \
@@ -149,5 +157,42 @@ kill -INT $pid
 wait $pid
 rc=$?
 ERR="xenpod: killing pod p1" ERR_LINES=2 verdict $name 137 $rc
+
+# ^C while the pod is being created: it is not started.
+name=run-interrupt-create
+start_fake $name run-interrupt-create
+"$XENPOD" --socket "$tmp/$name.sock" run --name p1 / >"$tmp/$name.stdout" 2>"$tmp/$name.err" &
+pid=$!
+i=0
+while [ ! -e "$tmp/$name.sock.mark" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+rc=$?
+ERR="xenpod: pod p1 was created, not started" ERR_LINES=2 verdict $name 130 $rc
+
+# version without a daemon: the client's version, then the error.
+ERR="cannot connect to xenpodd" t version-noconn - 1 version
+grep -qx 'xenpod 0.1.0 (protocol 1)' "$tmp/version-noconn.stdout" &&
+	pass version-noconn-text || fail version-noconn-text "no client version line"
+# check: this machine may or may not be a Xen host, but the daemon check
+# must pass against the fake, and every check prints one ok/FAIL line.
+name=check
+start_fake $name version
+"$XENPOD" --socket "$tmp/$name.sock" check >"$tmp/$name.stdout" 2>"$tmp/$name.err"
+rc=$?
+if [ $rc != 0 ] && [ $rc != 1 ]; then
+	fail check "exit status $rc"
+elif ! grep -q '^ok    xenpodd    xenpodd 0.1.0 at .* speaks protocol 1$' "$tmp/$name.stdout"; then
+	fail check "no ok line for xenpodd: $(cat "$tmp/$name.stdout")"
+elif [ "$(grep -cE '^(ok  |FAIL)  ' "$tmp/$name.stdout")" != 5 ]; then
+	fail check "expected 5 check lines: $(cat "$tmp/$name.stdout")"
+elif [ $rc = 0 ] && grep -q '^FAIL' "$tmp/$name.stdout"; then
+	fail check "exit 0 with a failed check"
+else
+	ERR_LINES=0 verdict $name $rc $rc
+fi
+ERR_LINES=0 t check-nodaemon - 1 check
+grep -q '^FAIL  xenpodd    cannot connect to xenpodd' "$tmp/check-nodaemon.stdout" &&
+	pass check-nodaemon-text || fail check-nodaemon-text "$(cat "$tmp/check-nodaemon.stdout")"
 
 exit $failed

@@ -62,6 +62,19 @@ cleanup() {
 	fi
 }
 
+# 0. the in-kernel self tests, on Xen's clock and timer.
+cfg pself "xenpod.test=selftest"
+xl create /tmp/pself.cfg >/dev/null 2>&1 || fail selftest "xl create failed"
+wait_state pself s 30
+sleep 0.5
+if conslog pself | grep -q "PASS: periodic tick runs" && ! conslog pself | grep -q "^FAIL"; then
+	pass "selftest: allocators, paging, guard pages, pvclock, timer"
+else
+	fail selftest "$(conslog pself | grep -E '^FAIL|CRASH|PANIC' | head -3)"
+fi
+conslog pself | grep "ticks in" | sed 's/^/    /'
+cleanup pself
+
 # 1. boot: the console ring carries output; poweroff gives state s.
 cfg pboot "xenpod.test=boot"
 xl create /tmp/pboot.cfg >/dev/null 2>&1 || fail boot "xl create failed"
@@ -93,6 +106,13 @@ if wait_state pxs s 20; then
 		pass "xs: guest read dom0's key and replied"
 	else
 		fail xs "test-out is '$out'; console: $(conslog pxs | tail -3)"
+	fi
+	sleep 0.3
+	if conslog pxs | grep -q "^PASS: xs: no event after unwatch" &&
+		! conslog pxs | grep -q "^FAIL"; then
+		pass "xs: mkdir/directory/transaction/rm/EACCES/big values/E2BIG/watch/unwatch"
+	else
+		fail xs "$(conslog pxs | grep -E '^FAIL|CRASH' | head -3 | tr '\n' ' ')"
 	fi
 else
 	fail xs "state $(state pxs); console: $(conslog pxs | tail -3)"
@@ -156,31 +176,72 @@ xl dmesg | grep -q "CRASH" && pass "fault: crash report in Xen's log (0xE9)" ||
 	fail fault "no crash report in xl dmesg"
 cleanup pfault
 
-# 6. grant: a page granted to dom0 is readable there (if xen-gntdev is loaded).
+# 6. grant: dom0 maps the guest's page; revoke fails while mapped, then works.
+GNTMAP=$(dirname "$0")/xen-gntmap
+[ -x "$GNTMAP" ] || GNTMAP=/lab/xen-gntmap
+# xs_wait ID VALUE: wait up to 10 s for the guest's data/xenpod/test-out.
+xs_wait() {
+	n=0
+	while [ $n -lt 100 ]; do
+		v=$(xenstore-read /local/domain/$1/data/xenpod/test-out 2>/dev/null)
+		case "$v" in $2) return 0 ;; esac
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
 cfg pgrant "xenpod.test=grant"
 xl create /tmp/pgrant.cfg >/dev/null 2>&1
 id=$(xl domid pgrant)
-n=0
-while [ $n -lt 100 ] && ! xenstore-read /local/domain/$id/data/xenpod/test-out >/dev/null 2>&1; do
-	sleep 0.1
-	n=$((n + 1))
-done
-ref=$(xenstore-read /local/domain/$id/data/xenpod/test-out 2>/dev/null)
-case "$ref" in
-[0-9]*) pass "grant: guest granted ref $ref" ;;
-*) fail grant "no grant ref: $(conslog pgrant | tail -3)" ;;
-esac
+if ! xs_wait $id "[0-9]*"; then
+	fail grant "no grant ref: $(conslog pgrant | tail -3)"
+elif [ ! -x "$GNTMAP" ]; then
+	fail grant "no xen-gntmap helper next to this script or in /lab"
+else
+	ref=$(xenstore-read /local/domain/$id/data/xenpod/test-out)
+	"$GNTMAP" $id $ref 3 >/tmp/gntmap.out 2>&1 &
+	gpid=$!
+	n=0
+	while [ $n -lt 50 ] && ! grep -q mapped /tmp/gntmap.out; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if grep -q "mapped: xenpod-grant-test" /tmp/gntmap.out; then
+		pass "grant: dom0 mapped ref $ref and read the guest's page"
+	else
+		fail grant "map failed: $(cat /tmp/gntmap.out)"
+	fi
+	xenstore-write /local/domain/$id/xenpod/test-in mapped
+	xenstore-chmod /local/domain/$id/xenpod/test-in n0 r$id
+	xs_wait $id busy && pass "grant: revoke while mapped is refused (-EBUSY)" ||
+		fail grant "guest reported '$(xenstore-read /local/domain/$id/data/xenpod/test-out)'"
+	wait $gpid
+	xenstore-write /local/domain/$id/xenpod/test-in unmapped
+	xs_wait $id revoked && pass "grant: revoke after unmap succeeds" ||
+		fail grant "guest reported '$(xenstore-read /local/domain/$id/data/xenpod/test-out)'"
+fi
 cleanup pgrant
 
-# 7. the memory floor: boot to init with 4 MiB.
-MEM=4 cfg pmem "xenpod.test=boot"
-xl create /tmp/pmem.cfg >/dev/null 2>&1
-if wait_state pmem s 20 && conslog pmem | grep -q "test boot ok"; then
-	pass "memory=4: boots and powers off"
-else
-	fail "memory=4" "state $(state pmem): $(conslog pmem | tail -3)"
-fi
-cleanup pmem
+# 7. the memory floor: a benchmark, printed (INFO), not a pass/fail check,
+# because xl create also fails when Xen itself is short of free memory.
+echo "INFO: Xen $(xl info | grep free_memory)"
+floor=
+for m in 2 3 4 6 8 16; do
+	MEM=$m cfg pmem$m "xenpod.test=boot"
+	if ! xl create /tmp/pmem$m.cfg >/tmp/pmem.err 2>&1; then
+		echo "INFO: memory=$m: xl create failed: $(grep -m1 'error' /tmp/pmem.err)"
+		sleep 1
+		continue
+	fi
+	if wait_state pmem$m s 20 && sleep 0.3 && conslog pmem$m | grep -q "test boot ok"; then
+		floor=$m
+		cleanup pmem$m
+		break
+	fi
+	echo "INFO: memory=$m: state $(state pmem$m): $(conslog pmem$m | tail -2 | tr '\n' ' ')"
+	cleanup pmem$m
+done
+echo "INFO: smallest memory= that boots to init: ${floor:-not found} MiB"
 
 echo "--- guest lines in xl dmesg:"
 xl dmesg | grep "(d[0-9]*)" | tail -n 30

@@ -23,7 +23,9 @@ static const struct {
 	{ "99999999999999999999", 20 },
 	{ "..", 2 },
 	{ "5\0", 2 },
-	{ "\0" "5", 2 },
+	{ "\0"
+	  "5",
+	  2 },
 	{ "\xff\xfe", 2 },
 	{ "\n", 1 },
 	{ "running\n", 8 },
@@ -78,16 +80,16 @@ static void test_exit_valid(void)
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		c = -1;
-		CU_ASSERT_EQUAL(xs_parse_exit_code(ok[i].v, strlen(ok[i].v), &c),
-				0);
+		CU_ASSERT_EQUAL(
+			xs_parse_exit_code(ok[i].v, strlen(ok[i].v), &c), 0);
 		CU_ASSERT_EQUAL(c, ok[i].code);
 	}
 }
 
 static void test_exit_garbage(void)
 {
-	static const char *const more[] = { "00", "007", "256", "999", "1000",
-					    "1e2", "1.0", "٣" };
+	static const char *const more[] = { "00",   "007", "256", "999",
+					    "1000", "1e2", "1.0", "٣" };
 	char big[2048];
 	size_t i;
 	int c = 77;
@@ -132,12 +134,81 @@ static void test_sanitize(void)
 	CU_ASSERT_EQUAL(xs_sanitize_text("abc", 3, out, 0), 0);
 }
 
+static struct xs_value val(const char *v, size_t len)
+{
+	struct xs_value x = { 0, v, len };
+
+	return x;
+}
+
+static const struct xs_value absent = { -ENOENT, NULL, 0 };
+static const struct xs_value oversized = { -E2BIG, NULL, 0 };
+
+static void test_status_eval(void)
+{
+	struct xs_guest_status st;
+	struct xs_value s, e;
+	size_t i;
+
+	xs_status_eval(&absent, &absent, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_NONE);
+	s = val("running", 7);
+	xs_status_eval(&s, &absent, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_RUNNING);
+	s = val("exited", 6);
+	e = val("137", 3);
+	xs_status_eval(&s, &e, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_EXITED);
+	CU_ASSERT_EQUAL(st.exit_code, 137);
+	/* exited without an exit code: a guest bug, reported. */
+	xs_status_eval(&s, &absent, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "data/xenpod/exit"));
+	xs_status_eval(&s, &oversized, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+	s = val("failed", 6);
+	e = val("exec /bin/x: \x1b[2Jno such file\n",
+		sizeof("exec /bin/x: \x1b[2Jno such file\n") - 1);
+	xs_status_eval(&s, &absent, &e, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_FAILED);
+	CU_ASSERT_STRING_EQUAL(st.error, "exec /bin/x: ?[2Jno such file?");
+	xs_status_eval(&s, &absent, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_FAILED);
+	CU_ASSERT_STRING_EQUAL(st.error, "(no reason given)");
+	xs_status_eval(&s, &absent, &oversized, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "data/xenpod/error"));
+	/* R1: garbage in state or exit always ends as INVALID naming the node. */
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		s = val(garbage[i].v, garbage[i].len);
+		xs_status_eval(&s, &absent, &absent, &st);
+		CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "data/xenpod/state"));
+		s = val("exited", 6);
+		e = val(garbage[i].v, garbage[i].len);
+		xs_status_eval(&s, &e, &absent, &st);
+		CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "data/xenpod/exit"));
+	}
+	xs_status_eval(&oversized, &absent, &absent, &st);
+	CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+}
+
 static void test_tty(void)
 {
 	static const char *const bad[] = {
-		"",	       "/dev/pts/",	 "/dev/pts/x",	"/dev/pts/1a",
-		"/etc/shadow", "/dev/pts/../1",	 "/dev/pts/01", "dev/pts/1",
-		"/dev/pts/-1", "/dev/pts/1 ",	 "/dev/tty1",	"/dev/pts/1/",
+		"",
+		"/dev/pts/",
+		"/dev/pts/x",
+		"/dev/pts/1a",
+		"/etc/shadow",
+		"/dev/pts/../1",
+		"/dev/pts/01",
+		"dev/pts/1",
+		"/dev/pts/-1",
+		"/dev/pts/1 ",
+		"/dev/tty1",
+		"/dev/pts/1/",
 		"/dev/pts/12345678901",
 	};
 	size_t i;
@@ -162,6 +233,7 @@ int main(void)
 	CU_add_test(s, "exit_valid", test_exit_valid);
 	CU_add_test(s, "exit_garbage", test_exit_garbage);
 	CU_add_test(s, "sanitize", test_sanitize);
+	CU_add_test(s, "status_eval", test_status_eval);
 	CU_add_test(s, "tty", test_tty);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

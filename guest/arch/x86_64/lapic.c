@@ -20,7 +20,7 @@
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3e0
 #define PIT_HZ 1193182u
-#define CALIBRATE_MS 10u
+#define CALIBRATE_MS 4u
 
 static volatile uint32_t *lapic;
 static uint64_t tsc_mult; /* ns = (tsc * tsc_mult) >> 32 */
@@ -75,26 +75,115 @@ static void lapic_timer_irq(struct trap_frame *f, void *arg)
 	time_tick_interrupt(f);
 }
 
-/* Counts TSC and APIC-timer ticks across CALIBRATE_MS of PIT channel 2.
- * Returns false if the PIT never fires. */
-static bool calibrate(uint64_t *tsc_r, uint32_t *apic_r)
-{
-	uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
-	uint64_t t0, spins = 0;
+struct pit_sample {
+	uint16_t count;
+	uint64_t tsc;  /* midpoint of the read */
+	uint64_t span; /* TSC ticks the read took: its uncertainty */
+};
 
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(0x43, 0xb0); /* channel 2, lo/hi, mode 0 */
-	outb(0x42, latch & 0xff);
-	outb(0x42, latch >> 8);
+/* Latches and reads PIT channel 2, bracketed by TSC reads; keeps the
+ * tightest of a few tries (port I/O under emulation can stall). */
+static struct pit_sample pit_sample(void)
+{
+	struct pit_sample best = { 0, 0, ~0ull };
+
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = rdtsc(), b;
+		uint8_t lo, hi;
+
+		outb(0x43, 0x80); /* latch channel 2 */
+		lo = inb(0x42);
+		hi = inb(0x42);
+		b = rdtsc();
+		if (b - a < best.span) {
+			best.count = (uint16_t)(lo | hi << 8);
+			best.tsc = a + (b - a) / 2;
+			best.span = b - a;
+		}
+	}
+	return best;
+}
+
+/*
+ * TSC ticks per CALIBRATE_MS, from PIT channel 2 counting down from
+ * 0xffff (mode 0, 55 ms to wrap). Reads the counter itself rather than
+ * polling the output bit, so a slow read only adds its measured span.
+ * Returns 0 if the PIT does not count or the reads are too noisy.
+ */
+static uint64_t calibrate_tsc_once(void)
+{
+	uint32_t want = PIT_HZ / 1000 * CALIBRATE_MS;
+
+	for (int attempt = 0; attempt < 5; attempt++) {
+		struct pit_sample s0, s1;
+		uint64_t spins = 0, dtsc;
+		uint16_t dcount;
+
+		outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, no speaker */
+		outb(0x43, 0xb0); /* channel 2, lo/hi, mode 0 */
+		outb(0x42, 0xff);
+		outb(0x42, 0xff);
+		s0 = pit_sample();
+		do {
+			s1 = pit_sample();
+			dcount = (uint16_t)(s0.count - s1.count);
+		} while (dcount < want && ++spins < 1000000);
+		if (dcount < want || dcount > 0xf000)
+			continue;
+		dtsc = s1.tsc - s0.tsc;
+		/* both reads' uncertainty within 0.2% of the interval */
+		if ((s0.span + s1.span) * 500 > dtsc)
+			continue;
+		return dtsc * PIT_HZ / dcount / 1000 * CALIBRATE_MS;
+	}
+	return 0;
+}
+
+/*
+ * Under emulation a single measurement is occasionally far off (seen:
+ * 2x-4x under host load), so two consecutive ones must agree to 0.5%.
+ */
+static uint64_t calibrate_tsc(void)
+{
+	uint64_t prev = calibrate_tsc_once();
+
+	for (int i = 0; i < 8; i++) {
+		uint64_t cur = calibrate_tsc_once();
+
+		if (cur && prev && cur * 200 > prev * 199 &&
+		    cur * 199 < prev * 200)
+			return cur;
+		prev = cur;
+	}
+	return 0;
+}
+
+/* APIC timer ticks per CALIBRATE_MS, timed with the calibrated TSC. */
+static uint32_t calibrate_apic(uint64_t tsc_per_period)
+{
+	uint64_t t0, t1;
+	uint32_t c0, c1;
+
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
 	t0 = rdtsc();
-	while (!(inb(0x61) & 0x20))
-		if (++spins > 100000000ull)
-			return false;
-	*tsc_r = rdtsc() - t0;
-	*apic_r = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+	c0 = lapic_read(LAPIC_TIMER_CUR);
+	while (rdtsc() - t0 < tsc_per_period)
+		cpu_relax();
+	c1 = lapic_read(LAPIC_TIMER_CUR);
+	t1 = rdtsc();
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	return *tsc_r > 0 && *apic_r > 0;
+	if (c0 <= c1 || t1 <= t0)
+		return 0;
+	return (uint32_t)((uint64_t)(c0 - c1) * tsc_per_period / (t1 - t0));
+}
+
+static bool calibrate(uint64_t *tsc_r, uint32_t *apic_r)
+{
+	*tsc_r = calibrate_tsc();
+	if (!*tsc_r)
+		return false;
+	*apic_r = calibrate_apic(*tsc_r);
+	return *apic_r > 0;
 }
 
 static const struct clock_ops x86_clock = {

@@ -165,6 +165,7 @@ void trap_crash(struct trap_frame *f, const char *why)
 		       f->vector, f->rip);
 		crash_shutdown();
 	}
+	crash_begin();
 	printk("\nxenpod-kernel: CRASH: %s: %s (vector %lu, error %#lx) in %s "
 	       "mode\n",
 	       why ? why : "unhandled exception", name, f->vector, f->error,

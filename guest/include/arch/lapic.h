@@ -7,7 +7,7 @@ struct clock_ops;
 
 /*
  * Maps the local APIC, calibrates the TSC and the APIC timer against the
- * PIT (10 ms), and returns the clock back-end (TSC time, APIC one-shot
+ * PIT (4 ms), and returns the clock back-end (TSC time, APIC one-shot
  * timer on VEC_LAPIC_TIMER). Returns NULL if there is no usable APIC.
  */
 const struct clock_ops *lapic_clock_init(void);

@@ -126,6 +126,8 @@ struct task {
 	uint64_t cloexec[FD_MAX / 64];
 	struct inode *cwd;
 	uint32_t umask;
+	uint32_t uid, gid; /* recorded, not enforced: everything runs as root */
+	bool uaccess_kernel; /* copy_*_user take kernel pointers (sendfile) */
 	uint64_t fs_base, gs_base;
 	uint64_t clear_child_tid;
 	/* signals */
@@ -142,7 +144,7 @@ struct task {
 	/* exit */
 	int exit_status; /* wait(2) status word */
 	struct task *vfork_parent; /* blocked until this task execs/exits */
-	uint64_t alarm_at;
+	uint64_t alarm_at, alarm_interval; /* ITIMER_REAL, ns */
 	uint64_t utime_ns, start_ns;
 	char comm[16];
 	char *exe_path; /* kmalloc'd */
@@ -162,6 +164,8 @@ void schedule(void);
  */
 int sleep_on(const void *chan, uint64_t deadline_ns);
 void wake_up(const void *chan);
+/* Re-arms the one-shot timer for the earliest sleeper or alarm. */
+void sched_rearm(void);
 /* Sleeps until wake_up(chan) only (signals stay pending). */
 void sleep_uninterruptible(const void *chan);
 struct task *task_find(int pid);

@@ -95,6 +95,7 @@ struct inode {
 };
 
 struct dentry {
+	uint64_t seq; /* creation order: getdents offsets survive unlinks */
 	char *name;
 	struct inode *ino;
 	struct dentry *next;

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* syscall.h: the Linux x86-64 system call layer: dispatch table and handler convention. */
+#ifndef GUEST_KERNEL_SYSCALL_H
+#define GUEST_KERNEL_SYSCALL_H
+
+#include <stdint.h>
+
+#include "arch/trap.h"
+#include "kernel/syscall_nr.h"
+
+#define SYSCALL_MAX 451
+
+/* A call's arguments (rdi, rsi, rdx, r10, r8, r9) and its frame. */
+struct sysargs {
+	uint64_t arg[6];
+	struct trap_frame *f;
+};
+
+/* Handlers return a value or -errno (-ERESTARTSYS to restart). */
+typedef long (*sys_fn)(const struct sysargs *a);
+
+extern const char *const syscall_names[SYSCALL_MAX];
+
+/* Each group fills its entries of the table. */
+void sys_fs_register(sys_fn *tab);
+void sys_proc_register(sys_fn *tab);
+void sys_mem_register(sys_fn *tab);
+void sys_misc_register(sys_fn *tab);
+
+void syscall_init(void);
+/* Called by arch/x86_64/syscall_entry.S with the user's registers. */
+void syscall_dispatch(struct trap_frame *f);
+
+/* Prints the syscalls implemented (for the man page check). */
+int syscall_implemented(unsigned nr);
+
+#endif

@@ -1,0 +1,1243 @@
+/* SPDX-License-Identifier: MIT */
+/* sys_fs.c: file system calls: open/read/write, stat family, directories, links, fd table. */
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define IOV_MAX 1024
+#define DSEQ_MAX (1ull << 40)
+
+struct k_stat {
+	uint64_t st_dev, st_ino, st_nlink;
+	uint32_t st_mode, st_uid, st_gid, pad0;
+	uint64_t st_rdev;
+	int64_t st_size, st_blksize, st_blocks;
+	int64_t st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime,
+		st_ctime_nsec;
+	int64_t unused[3];
+};
+
+struct iovec_k {
+	uint64_t base, len;
+};
+
+/* A path argument copied in (kmalloc'd, PATH_MAX). */
+static long get_path(uint64_t uptr, char **p_r)
+{
+	char *p = kmalloc(PATH_MAX);
+	long n;
+
+	if (!p)
+		return -ENOMEM;
+	n = strncpy_from_user(p, (const char *)uptr, PATH_MAX);
+	if (n < 0) {
+		kfree(p);
+		return n;
+	}
+	*p_r = p;
+	return n;
+}
+
+/* The directory a *at() path is relative to. */
+static int at_base(int dirfd, const char *path, struct inode **base_r)
+{
+	struct file *f;
+
+	if (path[0] == '/' || dirfd == AT_FDCWD) {
+		*base_r = current->cwd;
+		return 0;
+	}
+	f = fd_get(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->ino->mode))
+		return -ENOTDIR;
+	*base_r = f->ino;
+	return 0;
+}
+
+/* Resolves (dirfd, user path) to an inode. */
+static int lookup_at(int dirfd, uint64_t upath, bool follow, bool empty_ok,
+		     struct inode **ino_r)
+{
+	struct inode *base;
+	char *path;
+	long n = get_path(upath, &path);
+	int rc;
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0 && empty_ok) {
+		struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+
+		kfree(path);
+		if (dirfd == AT_FDCWD) {
+			*ino_r = current->cwd;
+			return 0;
+		}
+		if (!f)
+			return -EBADF;
+		*ino_r = f->ino;
+		return 0;
+	}
+	rc = at_base(dirfd, path, &base);
+	if (!rc)
+		rc = vfs_lookup(base, path, follow, ino_r);
+	kfree(path);
+	return rc;
+}
+
+static long do_read(int fd, uint64_t buf, size_t n)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	return file_read(f, (void *)buf, n);
+}
+
+static long do_write(int fd, uint64_t buf, size_t n)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	return file_write(f, (const void *)buf, n);
+}
+
+static long sys_read(const struct sysargs *a)
+{
+	return do_read((int)a->arg[0], a->arg[1], a->arg[2]);
+}
+
+static long sys_write(const struct sysargs *a)
+{
+	return do_write((int)a->arg[0], a->arg[1], a->arg[2]);
+}
+
+static long do_iov(const struct sysargs *a, bool wr)
+{
+	struct iovec_k iov;
+	long total = 0;
+	int cnt = (int)a->arg[2];
+
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	for (int i = 0; i < cnt; i++) {
+		long r;
+
+		if (copy_from_user(&iov, (void *)(a->arg[1] + i * sizeof(iov)),
+				   sizeof(iov)))
+			return total ? total : -EFAULT;
+		if (!iov.len)
+			continue;
+		r = wr ? do_write((int)a->arg[0], iov.base, iov.len)
+		       : do_read((int)a->arg[0], iov.base, iov.len);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((uint64_t)r < iov.len)
+			break;
+	}
+	return total;
+}
+
+static long sys_readv(const struct sysargs *a)
+{
+	return do_iov(a, false);
+}
+
+static long sys_writev(const struct sysargs *a)
+{
+	return do_iov(a, true);
+}
+
+static long do_pio(const struct sysargs *a, bool wr)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	uint64_t save;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (f->ops || !S_ISREG(f->ino->mode))
+		return -ESPIPE;
+	if ((int64_t)a->arg[3] < 0)
+		return -EINVAL;
+	save = f->pos;
+	f->pos = a->arg[3];
+	if (wr) {
+		uint32_t fl = f->flags;
+
+		f->flags &= ~(uint32_t)O_APPEND;
+		r = file_write(f, (void *)a->arg[1], a->arg[2]);
+		f->flags = fl;
+	} else {
+		r = file_read(f, (void *)a->arg[1], a->arg[2]);
+	}
+	f->pos = save;
+	return r;
+}
+
+static long sys_pread64(const struct sysargs *a)
+{
+	return do_pio(a, false);
+}
+
+static long sys_pwrite64(const struct sysargs *a)
+{
+	return do_pio(a, true);
+}
+
+static long do_openat(int dirfd, uint64_t upath, int flags, uint32_t mode)
+{
+	struct inode *base, *saved = current->cwd;
+	struct file *f;
+	char *path;
+	long n = get_path(upath, &path);
+	int rc, fd;
+
+	if (n < 0)
+		return n;
+	rc = at_base(dirfd, path, &base);
+	if (!rc) {
+		current->cwd = base; /* vfs_open resolves from cwd */
+		rc = vfs_open(path, flags, mode, &f);
+		current->cwd = saved;
+	}
+	kfree(path);
+	if (rc)
+		return rc;
+	fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+static long sys_open(const struct sysargs *a)
+{
+	return do_openat(AT_FDCWD, a->arg[0], (int)a->arg[1],
+			 (uint32_t)a->arg[2]);
+}
+
+static long sys_openat(const struct sysargs *a)
+{
+	return do_openat((int)a->arg[0], a->arg[1], (int)a->arg[2],
+			 (uint32_t)a->arg[3]);
+}
+
+static long sys_creat(const struct sysargs *a)
+{
+	return do_openat(AT_FDCWD, a->arg[0], O_CREAT | O_WRONLY | O_TRUNC,
+			 (uint32_t)a->arg[1]);
+}
+
+static long sys_close(const struct sysargs *a)
+{
+	return fd_close((int)a->arg[0]);
+}
+
+static long sys_close_range(const struct sysargs *a)
+{
+	uint64_t hi = a->arg[1] >= FD_MAX ? FD_MAX - 1 : a->arg[1];
+
+	for (uint64_t fd = a->arg[0]; fd <= hi; fd++) {
+		if (a->arg[2] & 4) /* CLOSE_RANGE_CLOEXEC */
+			current->cloexec[fd / 64] |= fd_get((int)fd)
+							     ? 1ull << (fd % 64)
+							     : 0;
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
+static long sys_lseek(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	int64_t off = (int64_t)a->arg[1], base;
+
+	if (!f)
+		return -EBADF;
+	if (f->ops || S_ISFIFO(f->ino->mode))
+		return S_ISCHR(f->ino->mode) ? 0 : -ESPIPE;
+	switch (a->arg[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case SEEK_END:
+		base = f->gen ? (int64_t)f->gen_len : (int64_t)f->ino->size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (base + off < 0)
+		return -EINVAL;
+	if (S_ISDIR(f->ino->mode) && base + off != 0 && a->arg[2] != SEEK_CUR)
+		return -EINVAL;
+	f->pos = (uint64_t)(base + off);
+	return (long)f->pos;
+}
+
+static void fill_stat(struct inode *ino, struct k_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = 1;
+	st->st_ino = ino->ino;
+	st->st_nlink = ino->nlink ? ino->nlink : 1;
+	st->st_mode = ino->mode;
+	st->st_uid = ino->uid;
+	st->st_gid = ino->gid;
+	st->st_rdev = ino->rdev;
+	st->st_size = S_ISDIR(ino->mode) ? 4096 : (int64_t)ino->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (st->st_size + 511) / 512;
+	st->st_atime = ino->atime_ns / 1000000000;
+	st->st_atime_nsec = ino->atime_ns % 1000000000;
+	st->st_mtime = ino->mtime_ns / 1000000000;
+	st->st_mtime_nsec = ino->mtime_ns % 1000000000;
+	st->st_ctime = ino->ctime_ns / 1000000000;
+	st->st_ctime_nsec = ino->ctime_ns % 1000000000;
+}
+
+static long put_stat(struct inode *ino, uint64_t ubuf)
+{
+	struct k_stat st;
+
+	fill_stat(ino, &st);
+	return copy_to_user((void *)ubuf, &st, sizeof(st));
+}
+
+static long sys_fstat(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	return put_stat(f->ino, a->arg[1]);
+}
+
+static long stat_common(int dirfd, uint64_t upath, uint64_t ubuf, int flags)
+{
+	struct inode *ino;
+	int rc = lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
+			   flags & AT_EMPTY_PATH, &ino);
+
+	if (rc)
+		return rc;
+	return put_stat(ino, ubuf);
+}
+
+static long sys_stat(const struct sysargs *a)
+{
+	return stat_common(AT_FDCWD, a->arg[0], a->arg[1], 0);
+}
+
+static long sys_lstat(const struct sysargs *a)
+{
+	return stat_common(AT_FDCWD, a->arg[0], a->arg[1], AT_SYMLINK_NOFOLLOW);
+}
+
+static long sys_newfstatat(const struct sysargs *a)
+{
+	return stat_common((int)a->arg[0], a->arg[1], a->arg[2],
+			   (int)a->arg[3]);
+}
+
+struct k_statx_ts {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t pad;
+};
+
+struct k_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, pad0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct k_statx_ts atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
+
+static long sys_statx(const struct sysargs *a)
+{
+	struct inode *ino;
+	struct k_statx sx;
+	struct k_stat st;
+	int rc = lookup_at((int)a->arg[0], a->arg[1],
+			   !(a->arg[2] & AT_SYMLINK_NOFOLLOW),
+			   a->arg[2] & AT_EMPTY_PATH, &ino);
+
+	if (rc)
+		return rc;
+	fill_stat(ino, &st);
+	memset(&sx, 0, sizeof(sx));
+	sx.mask = 0x7ff; /* STATX_BASIC_STATS */
+	sx.blksize = 4096;
+	sx.nlink = (uint32_t)st.st_nlink;
+	sx.uid = st.st_uid;
+	sx.gid = st.st_gid;
+	sx.mode = (uint16_t)st.st_mode;
+	sx.ino = st.st_ino;
+	sx.size = (uint64_t)st.st_size;
+	sx.blocks = (uint64_t)st.st_blocks;
+	sx.atime = (struct k_statx_ts){ st.st_atime, (uint32_t)st.st_atime_nsec, 0 };
+	sx.mtime = (struct k_statx_ts){ st.st_mtime, (uint32_t)st.st_mtime_nsec, 0 };
+	sx.ctime = (struct k_statx_ts){ st.st_ctime, (uint32_t)st.st_ctime_nsec, 0 };
+	sx.rdev_major = ino->rdev >> 8;
+	sx.rdev_minor = ino->rdev & 0xff;
+	sx.dev_minor = 1;
+	return copy_to_user((void *)a->arg[4], &sx, sizeof(sx));
+}
+
+static uint8_t dtype(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return 4;
+	case S_IFREG:
+		return 8;
+	case S_IFLNK:
+		return 10;
+	case S_IFCHR:
+		return 2;
+	case S_IFIFO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Emits one linux_dirent64; returns its size, 0 if it does not fit. */
+static long put_dirent(uint64_t ubuf, size_t room, uint64_t ino, int64_t off,
+		       uint8_t type, const char *name)
+{
+	uint8_t rec[280];
+	size_t nl = strlen(name), len = (19 + nl + 1 + 7) & ~(size_t)7;
+	uint16_t reclen = (uint16_t)len;
+
+	if (len > room)
+		return 0;
+	memset(rec, 0, len);
+	memcpy(rec, &ino, 8);
+	memcpy(rec + 8, &off, 8);
+	memcpy(rec + 16, &reclen, 2);
+	rec[18] = type;
+	memcpy(rec + 19, name, nl);
+	if (copy_to_user((void *)ubuf, rec, len))
+		return -EFAULT;
+	return (long)len;
+}
+
+/* The next directory entry at or after position pos. */
+static int dir_next(struct inode *dir, uint64_t pos, char *name,
+		    struct inode **ino_r, uint64_t *next_r)
+{
+	if (pos == 0 || pos == 1) {
+		strlcpy(name, pos ? ".." : ".", 256);
+		*ino_r = pos ? (dir->parent ? dir->parent : dir) : dir;
+		*next_r = pos + 1;
+		return 0;
+	}
+	if (dir->iops && dir->iops->readdir) {
+		*next_r = pos + 1;
+		return dir->iops->readdir(dir, pos - 2, name, 256, ino_r);
+	}
+	for (struct dentry *d = dir->children; d; d = d->next) {
+		uint64_t p = 2 + (DSEQ_MAX - d->seq);
+
+		if (p < pos)
+			continue;
+		strlcpy(name, d->name, 256);
+		*ino_r = d->ino;
+		*next_r = p + 1;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static long sys_getdents64(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	uint64_t ubuf = a->arg[1], next;
+	size_t room = a->arg[2], used = 0;
+	struct inode *ino;
+	char name[256];
+
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->ino->mode))
+		return -ENOTDIR;
+	while (dir_next(f->ino, f->pos, name, &ino, &next) == 0) {
+		long r = put_dirent(ubuf + used, room - used, ino->ino,
+				    (int64_t)next, dtype(ino->mode), name);
+
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			if (!used)
+				return -EINVAL;
+			break;
+		}
+		used += (size_t)r;
+		f->pos = next;
+	}
+	return (long)used;
+}
+
+/* Resolves (dirfd, path) to a parent directory and final name. */
+static int parent_at(int dirfd, uint64_t upath, char **buf_r,
+		     struct inode **dir_r, char **name_r)
+{
+	struct inode *base;
+	long n = get_path(upath, buf_r);
+	int rc;
+
+	if (n < 0)
+		return (int)n;
+	rc = at_base(dirfd, *buf_r, &base);
+	if (!rc)
+		rc = vfs_lookup_parent(base, *buf_r, dir_r, name_r);
+	if (!rc && (!**name_r || !strcmp(*name_r, ".") ||
+		    !strcmp(*name_r, "..")))
+		rc = -EEXIST;
+	if (rc)
+		kfree(*buf_r);
+	return rc;
+}
+
+static long do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
+{
+	struct inode *dir, *ino;
+	char *buf, *name;
+	int rc = parent_at(dirfd, upath, &buf, &dir, &name);
+
+	if (rc)
+		return rc;
+	rc = vfs_mknod(dir, name, S_IFDIR | (mode & 07777 & ~current->umask),
+		       &ino);
+	kfree(buf);
+	return rc;
+}
+
+static long sys_mkdir(const struct sysargs *a)
+{
+	return do_mkdir(AT_FDCWD, a->arg[0], (uint32_t)a->arg[1]);
+}
+
+static long sys_mkdirat(const struct sysargs *a)
+{
+	return do_mkdir((int)a->arg[0], a->arg[1], (uint32_t)a->arg[2]);
+}
+
+static long do_unlink(int dirfd, uint64_t upath, int flags)
+{
+	struct inode *dir;
+	char *buf, *name;
+	int rc = parent_at(dirfd, upath, &buf, &dir, &name);
+
+	if (rc)
+		return rc == -EEXIST ? -EINVAL : rc;
+	if (flags & AT_REMOVEDIR)
+		rc = vfs_unlink(dir, name, true, true);
+	else
+		rc = vfs_unlink(dir, name, false, false);
+	kfree(buf);
+	return rc;
+}
+
+static long sys_unlink(const struct sysargs *a)
+{
+	return do_unlink(AT_FDCWD, a->arg[0], 0);
+}
+
+static long sys_rmdir(const struct sysargs *a)
+{
+	return do_unlink(AT_FDCWD, a->arg[0], AT_REMOVEDIR);
+}
+
+static long sys_unlinkat(const struct sysargs *a)
+{
+	return do_unlink((int)a->arg[0], a->arg[1], (int)a->arg[2]);
+}
+
+static long do_rename(int ofd, uint64_t oldp, int nfd, uint64_t newp)
+{
+	struct inode *odir, *ndir;
+	char *obuf, *oname, *nbuf, *nname;
+	int rc = parent_at(ofd, oldp, &obuf, &odir, &oname);
+
+	if (rc)
+		return rc == -EEXIST ? -EBUSY : rc;
+	rc = parent_at(nfd, newp, &nbuf, &ndir, &nname);
+	if (rc) {
+		kfree(obuf);
+		return rc == -EEXIST ? -EBUSY : rc;
+	}
+	rc = vfs_rename(odir, oname, ndir, nname);
+	kfree(obuf);
+	kfree(nbuf);
+	return rc;
+}
+
+static long sys_rename(const struct sysargs *a)
+{
+	return do_rename(AT_FDCWD, a->arg[0], AT_FDCWD, a->arg[1]);
+}
+
+static long sys_renameat(const struct sysargs *a)
+{
+	return do_rename((int)a->arg[0], a->arg[1], (int)a->arg[2], a->arg[3]);
+}
+
+static long sys_renameat2(const struct sysargs *a)
+{
+	if (a->arg[4] & ~1ull) /* only RENAME_NOREPLACE */
+		return -EINVAL;
+	if (a->arg[4] & 1) {
+		struct inode *ino;
+
+		if (lookup_at((int)a->arg[2], a->arg[3], false, false, &ino) == 0)
+			return -EEXIST;
+	}
+	return do_rename((int)a->arg[0], a->arg[1], (int)a->arg[2], a->arg[3]);
+}
+
+static long do_link(int ofd, uint64_t oldp, int nfd, uint64_t newp, int flags)
+{
+	struct inode *ino, *dir;
+	char *buf, *name;
+	int rc = lookup_at(ofd, oldp, flags & AT_SYMLINK_FOLLOW, false, &ino);
+
+	if (rc)
+		return rc;
+	if (S_ISDIR(ino->mode))
+		return -EPERM;
+	rc = parent_at(nfd, newp, &buf, &dir, &name);
+	if (rc)
+		return rc;
+	rc = vfs_link(dir, name, ino);
+	kfree(buf);
+	return rc;
+}
+
+static long sys_link(const struct sysargs *a)
+{
+	return do_link(AT_FDCWD, a->arg[0], AT_FDCWD, a->arg[1], 0);
+}
+
+static long sys_linkat(const struct sysargs *a)
+{
+	return do_link((int)a->arg[0], a->arg[1], (int)a->arg[2], a->arg[3],
+		       (int)a->arg[4]);
+}
+
+static long do_symlink(uint64_t target, int nfd, uint64_t newp)
+{
+	struct inode *dir;
+	char *tbuf, *buf, *name;
+	long n = get_path(target, &tbuf);
+	int rc;
+
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		kfree(tbuf);
+		return -ENOENT;
+	}
+	rc = parent_at(nfd, newp, &buf, &dir, &name);
+	if (!rc) {
+		rc = vfs_symlink(dir, name, tbuf);
+		kfree(buf);
+	}
+	kfree(tbuf);
+	return rc;
+}
+
+static long sys_symlink(const struct sysargs *a)
+{
+	return do_symlink(a->arg[0], AT_FDCWD, a->arg[1]);
+}
+
+static long sys_symlinkat(const struct sysargs *a)
+{
+	return do_symlink(a->arg[0], (int)a->arg[1], a->arg[2]);
+}
+
+static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, size_t n)
+{
+	struct inode *ino;
+	char *buf;
+	int rc = lookup_at(dirfd, upath, false, false, &ino), len;
+
+	if (rc)
+		return rc;
+	if ((int64_t)n <= 0)
+		return -EINVAL;
+	buf = kmalloc(PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	len = vfs_readlink(ino, buf, PATH_MAX);
+	if (len >= 0) {
+		if ((size_t)len > n)
+			len = (int)n;
+		if (copy_to_user((void *)ubuf, buf, (size_t)len))
+			len = -EFAULT;
+	}
+	kfree(buf);
+	return len;
+}
+
+static long sys_readlink(const struct sysargs *a)
+{
+	return do_readlink(AT_FDCWD, a->arg[0], a->arg[1], a->arg[2]);
+}
+
+static long sys_readlinkat(const struct sysargs *a)
+{
+	return do_readlink((int)a->arg[0], a->arg[1], a->arg[2], a->arg[3]);
+}
+
+static long sys_getcwd(const struct sysargs *a)
+{
+	char *buf = kmalloc(PATH_MAX);
+	long n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = vfs_dir_path(current->cwd, buf, PATH_MAX);
+	if (n >= 0 && (size_t)n + 1 > a->arg[1])
+		n = -ERANGE;
+	if (n >= 0 && copy_to_user((void *)a->arg[0], buf, (size_t)n + 1))
+		n = -EFAULT;
+	kfree(buf);
+	return n < 0 ? n : n + 1;
+}
+
+static long sys_chdir(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
+
+	if (rc)
+		return rc;
+	if (!S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	current->cwd = ino;
+	return 0;
+}
+
+static long sys_fchdir(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->ino->mode))
+		return -ENOTDIR;
+	current->cwd = f->ino;
+	return 0;
+}
+
+static long do_dup(int oldfd, int newfd, int flags)
+{
+	struct file *f = fd_get(oldfd);
+
+	if (!f)
+		return -EBADF;
+	if (newfd < 0 || newfd >= FD_MAX)
+		return -EBADF;
+	if (oldfd == newfd)
+		return newfd;
+	if (current->fd[newfd])
+		fd_close(newfd);
+	file_get(f);
+	return fd_install(f, newfd, flags & O_CLOEXEC);
+}
+
+static long sys_dup(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	int fd;
+
+	if (!f)
+		return -EBADF;
+	file_get(f);
+	fd = fd_install(f, 0, false);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+static long sys_dup2(const struct sysargs *a)
+{
+	return do_dup((int)a->arg[0], (int)a->arg[1], 0);
+}
+
+static long sys_dup3(const struct sysargs *a)
+{
+	if (a->arg[0] == a->arg[1])
+		return -EINVAL;
+	return do_dup((int)a->arg[0], (int)a->arg[1], (int)a->arg[2]);
+}
+
+static long sys_fcntl(const struct sysargs *a)
+{
+	int fd = (int)a->arg[0];
+	struct file *f = fd_get(fd);
+	int nfd;
+
+	if (!f)
+		return -EBADF;
+	switch (a->arg[1]) {
+	case 0:	   /* F_DUPFD */
+	case 1030: /* F_DUPFD_CLOEXEC */
+		if (a->arg[2] >= FD_MAX)
+			return -EINVAL;
+		file_get(f);
+		nfd = fd_install(f, (int)a->arg[2], a->arg[1] == 1030);
+		if (nfd < 0)
+			file_put(f);
+		return nfd;
+	case 1: /* F_GETFD */
+		return (current->cloexec[fd / 64] >> (fd % 64)) & 1;
+	case 2: /* F_SETFD */
+		if (a->arg[2] & 1)
+			current->cloexec[fd / 64] |= 1ull << (fd % 64);
+		else
+			current->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+		return 0;
+	case 3: /* F_GETFL */
+		return f->flags;
+	case 4: /* F_SETFL */
+		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
+			   ((uint32_t)a->arg[2] & (O_APPEND | O_NONBLOCK));
+		return 0;
+	case 1032: /* F_GETPIPE_SZ */
+		return S_ISFIFO(f->ino->mode) ? 65536 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long sys_pipe2(const struct sysargs *a)
+{
+	struct file *rd, *wr;
+	int fds[2], rc;
+
+	if (a->arg[1] & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	rc = pipe_create(&rd, &wr);
+	if (rc)
+		return rc;
+	rd->flags |= (uint32_t)a->arg[1] & O_NONBLOCK;
+	wr->flags |= (uint32_t)a->arg[1] & O_NONBLOCK;
+	fds[0] = fd_install(rd, 0, a->arg[1] & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(wr, 0, a->arg[1] & O_CLOEXEC);
+	if (fds[1] < 0 || copy_to_user((void *)a->arg[0], fds, sizeof(fds))) {
+		if (fds[0] >= 0)
+			fd_close(fds[0]);
+		else
+			file_put(rd);
+		if (fds[1] >= 0)
+			fd_close(fds[1]);
+		else
+			file_put(wr);
+		return fds[1] < 0 ? -EMFILE : -EFAULT;
+	}
+	return 0;
+}
+
+static long sys_pipe(const struct sysargs *a)
+{
+	struct sysargs b = { { a->arg[0], 0 }, a->f };
+
+	return sys_pipe2(&b);
+}
+
+static long do_access(int dirfd, uint64_t upath, int mode, int flags)
+{
+	struct inode *ino;
+	int rc = lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
+			   flags & AT_EMPTY_PATH, &ino);
+
+	if (rc)
+		return rc;
+	/* Everything runs as root: only execute needs a mode bit. */
+	if ((mode & 1) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+static long sys_access(const struct sysargs *a)
+{
+	return do_access(AT_FDCWD, a->arg[0], (int)a->arg[1], 0);
+}
+
+static long sys_faccessat(const struct sysargs *a)
+{
+	return do_access((int)a->arg[0], a->arg[1], (int)a->arg[2], 0);
+}
+
+static long sys_faccessat2(const struct sysargs *a)
+{
+	return do_access((int)a->arg[0], a->arg[1], (int)a->arg[2],
+			 (int)a->arg[3]);
+}
+
+static long set_mode(struct inode *ino, uint32_t mode)
+{
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	ino->ctime_ns = time_realtime_ns();
+	return 0;
+}
+
+static long sys_chmod(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
+
+	return rc ? rc : set_mode(ino, (uint32_t)a->arg[1]);
+}
+
+static long sys_fchmod(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	return f ? set_mode(f->ino, (uint32_t)a->arg[1]) : -EBADF;
+}
+
+static long sys_fchmodat(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at((int)a->arg[0], a->arg[1], true, false, &ino);
+
+	return rc ? rc : set_mode(ino, (uint32_t)a->arg[2]);
+}
+
+static long set_owner(struct inode *ino, uint64_t uid, uint64_t gid)
+{
+	if ((uint32_t)uid != 0xffffffffu)
+		ino->uid = (uint32_t)uid;
+	if ((uint32_t)gid != 0xffffffffu)
+		ino->gid = (uint32_t)gid;
+	ino->ctime_ns = time_realtime_ns();
+	return 0;
+}
+
+static long sys_chown(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
+
+	return rc ? rc : set_owner(ino, a->arg[1], a->arg[2]);
+}
+
+static long sys_lchown(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at(AT_FDCWD, a->arg[0], false, false, &ino);
+
+	return rc ? rc : set_owner(ino, a->arg[1], a->arg[2]);
+}
+
+static long sys_fchown(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	return f ? set_owner(f->ino, a->arg[1], a->arg[2]) : -EBADF;
+}
+
+static long sys_fchownat(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at((int)a->arg[0], a->arg[1],
+			   !(a->arg[4] & AT_SYMLINK_NOFOLLOW),
+			   a->arg[4] & AT_EMPTY_PATH, &ino);
+
+	return rc ? rc : set_owner(ino, a->arg[2], a->arg[3]);
+}
+
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+static long sys_utimensat(const struct sysargs *a)
+{
+	struct inode *ino;
+	int64_t ts[4], now = time_realtime_ns();
+	int rc;
+
+	if (a->arg[1])
+		rc = lookup_at((int)a->arg[0], a->arg[1],
+			       !(a->arg[3] & AT_SYMLINK_NOFOLLOW), false, &ino);
+	else if (fd_get((int)a->arg[0]))
+		ino = fd_get((int)a->arg[0])->ino, rc = 0;
+	else
+		rc = -EBADF;
+	if (rc)
+		return rc;
+	if (!a->arg[2]) {
+		ino->atime_ns = ino->mtime_ns = now;
+		return 0;
+	}
+	if (copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		int64_t *t = i ? &ino->mtime_ns : &ino->atime_ns;
+
+		if (ts[2 * i + 1] == UTIME_OMIT)
+			continue;
+		*t = ts[2 * i + 1] == UTIME_NOW
+			     ? now
+			     : ts[2 * i] * 1000000000ll + ts[2 * i + 1];
+	}
+	ino->ctime_ns = now;
+	return 0;
+}
+
+static long do_truncate(struct inode *ino, int64_t len)
+{
+	if (len < 0)
+		return -EINVAL;
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (!S_ISREG(ino->mode) || ino->iops)
+		return -EINVAL;
+	return ramfs_truncate(ino, (uint64_t)len);
+}
+
+static long sys_truncate(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
+
+	return rc ? rc : do_truncate(ino, (int64_t)a->arg[1]);
+}
+
+static long sys_ftruncate(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	return do_truncate(f->ino, (int64_t)a->arg[1]);
+}
+
+/* Everything is in memory: there is nothing to flush. */
+static long sys_fsync(const struct sysargs *a)
+{
+	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
+}
+
+static long sys_sync(const struct sysargs *a)
+{
+	return 0;
+}
+
+static long sys_umask(const struct sysargs *a)
+{
+	uint32_t old = current->umask;
+
+	current->umask = (uint32_t)a->arg[0] & 0777;
+	return old;
+}
+
+static long sys_ioctl(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	int fd = (int)a->arg[0];
+
+	if (!f)
+		return -EBADF;
+	switch (a->arg[1]) {
+	case 0x5451: /* FIOCLEX */
+		current->cloexec[fd / 64] |= 1ull << (fd % 64);
+		return 0;
+	case 0x5450: /* FIONCLEX */
+		current->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+		return 0;
+	case 0x5421: { /* FIONBIO */
+		int on;
+
+		if (copy_from_user(&on, (void *)a->arg[2], sizeof(on)))
+			return -EFAULT;
+		f->flags = on ? f->flags | O_NONBLOCK
+			      : f->flags & ~(uint32_t)O_NONBLOCK;
+		return 0;
+	}
+	}
+	if (f->ops && f->ops->ioctl)
+		return f->ops->ioctl(f, a->arg[1], a->arg[2]);
+	return -ENOTTY;
+}
+
+static long sys_sendfile(const struct sysargs *a)
+{
+	struct file *out = fd_get((int)a->arg[0]), *in = fd_get((int)a->arg[1]);
+	size_t n = a->arg[3], done = 0;
+	uint64_t off = 0, save = 0;
+	char *buf;
+	long r = 0;
+
+	if (!out || !in)
+		return -EBADF;
+	if (a->arg[2] && copy_from_user(&off, (void *)a->arg[2], sizeof(off)))
+		return -EFAULT;
+	buf = kmalloc(PAGE_SIZE * 4);
+	if (!buf)
+		return -ENOMEM;
+	if (a->arg[2]) {
+		save = in->pos;
+		in->pos = off;
+	}
+	current->uaccess_kernel = true;
+	while (done < n) {
+		size_t k = n - done < PAGE_SIZE * 4 ? n - done : PAGE_SIZE * 4;
+		long w;
+
+		r = file_read(in, buf, k);
+		if (r <= 0)
+			break;
+		w = file_write(out, buf, (size_t)r);
+		if (w < 0) {
+			r = w;
+			break;
+		}
+		done += (size_t)w;
+		if (w < r)
+			break;
+	}
+	current->uaccess_kernel = false;
+	kfree(buf);
+	if (a->arg[2]) {
+		off = in->pos;
+		in->pos = save;
+		if (copy_to_user((void *)a->arg[2], &off, sizeof(off)))
+			return -EFAULT;
+	}
+	return done ? (long)done : r;
+}
+
+static long sys_fadvise64(const struct sysargs *a)
+{
+	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
+}
+
+struct k_statfs {
+	int64_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+static long put_statfs(uint64_t ubuf)
+{
+	struct k_statfs s;
+
+	memset(&s, 0, sizeof(s));
+	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
+	s.f_bsize = s.f_frsize = PAGE_SIZE;
+	s.f_blocks = (int64_t)page_total_count();
+	s.f_bfree = s.f_bavail = (int64_t)page_free_count();
+	s.f_files = 1 << 20;
+	s.f_ffree = 1 << 20;
+	s.f_namelen = 255;
+	return copy_to_user((void *)ubuf, &s, sizeof(s));
+}
+
+static long sys_statfs(const struct sysargs *a)
+{
+	struct inode *ino;
+	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
+
+	return rc ? rc : put_statfs(a->arg[1]);
+}
+
+static long sys_fstatfs(const struct sysargs *a)
+{
+	return fd_get((int)a->arg[0]) ? put_statfs(a->arg[1]) : -EBADF;
+}
+
+void sys_fs_register(sys_fn *t)
+{
+	t[NR_read] = sys_read;
+	t[NR_write] = sys_write;
+	t[NR_readv] = sys_readv;
+	t[NR_writev] = sys_writev;
+	t[NR_pread64] = sys_pread64;
+	t[NR_pwrite64] = sys_pwrite64;
+	t[NR_open] = sys_open;
+	t[NR_openat] = sys_openat;
+	t[NR_creat] = sys_creat;
+	t[NR_close] = sys_close;
+	t[NR_close_range] = sys_close_range;
+	t[NR_lseek] = sys_lseek;
+	t[NR_fstat] = sys_fstat;
+	t[NR_stat] = sys_stat;
+	t[NR_lstat] = sys_lstat;
+	t[NR_newfstatat] = sys_newfstatat;
+	t[NR_statx] = sys_statx;
+	t[NR_getdents64] = sys_getdents64;
+	t[NR_mkdir] = sys_mkdir;
+	t[NR_mkdirat] = sys_mkdirat;
+	t[NR_unlink] = sys_unlink;
+	t[NR_unlinkat] = sys_unlinkat;
+	t[NR_rmdir] = sys_rmdir;
+	t[NR_rename] = sys_rename;
+	t[NR_renameat] = sys_renameat;
+	t[NR_renameat2] = sys_renameat2;
+	t[NR_link] = sys_link;
+	t[NR_linkat] = sys_linkat;
+	t[NR_symlink] = sys_symlink;
+	t[NR_symlinkat] = sys_symlinkat;
+	t[NR_readlink] = sys_readlink;
+	t[NR_readlinkat] = sys_readlinkat;
+	t[NR_getcwd] = sys_getcwd;
+	t[NR_chdir] = sys_chdir;
+	t[NR_fchdir] = sys_fchdir;
+	t[NR_dup] = sys_dup;
+	t[NR_dup2] = sys_dup2;
+	t[NR_dup3] = sys_dup3;
+	t[NR_fcntl] = sys_fcntl;
+	t[NR_pipe] = sys_pipe;
+	t[NR_pipe2] = sys_pipe2;
+	t[NR_access] = sys_access;
+	t[NR_faccessat] = sys_faccessat;
+	t[NR_faccessat2] = sys_faccessat2;
+	t[NR_chmod] = sys_chmod;
+	t[NR_fchmod] = sys_fchmod;
+	t[NR_fchmodat] = sys_fchmodat;
+	t[NR_chown] = sys_chown;
+	t[NR_lchown] = sys_lchown;
+	t[NR_fchown] = sys_fchown;
+	t[NR_fchownat] = sys_fchownat;
+	t[NR_utimensat] = sys_utimensat;
+	t[NR_truncate] = sys_truncate;
+	t[NR_ftruncate] = sys_ftruncate;
+	t[NR_fsync] = sys_fsync;
+	t[NR_fdatasync] = sys_fsync;
+	t[NR_sync] = sys_sync;
+	t[NR_umask] = sys_umask;
+	t[NR_ioctl] = sys_ioctl;
+	t[NR_sendfile] = sys_sendfile;
+	t[NR_fadvise64] = sys_fadvise64;
+	t[NR_statfs] = sys_statfs;
+	t[NR_fstatfs] = sys_fstatfs;
+}

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/* sys_proc.c: process system calls: fork/clone/execve/exit/wait, ids, signals, limits, sleeping. */
+#include "arch/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/time.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define SIGCHLD_FLAGS 17
+#define CLONE_VM 0x100
+#define CLONE_VFORK 0x4000
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+static long sys_fork(const struct sysargs *a)
+{
+	return task_fork(a->f, SIGCHLD_FLAGS, 0, 0, 0, 0);
+}
+
+static long sys_vfork(const struct sysargs *a)
+{
+	return task_fork(a->f, CLONE_VM | CLONE_VFORK | SIGCHLD_FLAGS, 0, 0, 0,
+			 0);
+}
+
+static long sys_clone(const struct sysargs *a)
+{
+	/* x86-64 order: flags, newsp, parent_tid, child_tid, tls */
+	return task_fork(a->f, a->arg[0], a->arg[1], a->arg[2], a->arg[3],
+			 a->arg[4]);
+}
+
+static long sys_execve(const struct sysargs *a)
+{
+	char *path = kmalloc(PATH_MAX);
+	const char *err = NULL;
+	long n;
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	n = strncpy_from_user(path, (const char *)a->arg[0], PATH_MAX);
+	if (n < 0) {
+		kfree(path);
+		return n;
+	}
+	rc = exec_load(current, path, (char *const *)a->arg[1],
+		       (char *const *)a->arg[2], true, &err);
+	if (rc == -ENOEXEC && err) {
+		printk("xenpod-kernel: execve %s: %s\n", path, err);
+		if (!strcmp(err, "dynamically linked, not supported"))
+			rc = -ENOENT; /* as Linux with no interpreter */
+	}
+	kfree(path);
+	return rc ? rc : 0;
+}
+
+static long sys_exit(const struct sysargs *a)
+{
+	task_exit((int)((a->arg[0] & 0xff) << 8));
+}
+
+static long sys_wait4(const struct sysargs *a)
+{
+	int status = 0, pid = 0;
+	long rc;
+
+	if (a->arg[2] & ~(uint64_t)(1 | 2 | 8 | 0x40000000 | 0x80000000))
+		return -EINVAL;
+	rc = task_wait((int)a->arg[0], &status, (int)a->arg[2], &pid);
+	if (rc)
+		return rc;
+	if (pid && a->arg[1] &&
+	    copy_to_user((void *)a->arg[1], &status, sizeof(status)))
+		return -EFAULT;
+	if (pid && a->arg[3] && clear_user((void *)a->arg[3], 144))
+		return -EFAULT;
+	return pid;
+}
+
+static long sys_kill(const struct sysargs *a)
+{
+	int pid = (int)a->arg[0], sig = (int)a->arg[1], found = 0;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0) {
+		struct task *t = task_find(pid);
+
+		return t && t->mm ? signal_send(t, sig, current->pid) : -ESRCH;
+	}
+	for (struct task *t = task_first(); t; t = t->next) {
+		if (!t->mm || t->state == TASK_ZOMBIE)
+			continue;
+		if ((pid == 0 && t->pgid != current->pgid) ||
+		    (pid < -1 && t->pgid != -pid))
+			continue;
+		if (pid == -1 && t == current)
+			continue;
+		signal_send(t, sig, current->pid);
+		found++;
+	}
+	return found ? 0 : -ESRCH;
+}
+
+static long sys_tgkill(const struct sysargs *a)
+{
+	struct task *t = task_find((int)a->arg[1]);
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	return signal_send(t, (int)a->arg[2], current->pid);
+}
+
+static long sys_tkill(const struct sysargs *a)
+{
+	struct task *t = task_find((int)a->arg[0]);
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	return signal_send(t, (int)a->arg[1], current->pid);
+}
+
+static long sys_getpid(const struct sysargs *a)
+{
+	return current->pid;
+}
+
+static long sys_getppid(const struct sysargs *a)
+{
+	return current->parent ? current->parent->pid : 0;
+}
+
+static long sys_getpgid(const struct sysargs *a)
+{
+	struct task *t = a->arg[0] ? task_find((int)a->arg[0]) : current;
+
+	return t ? t->pgid : -ESRCH;
+}
+
+static long sys_getpgrp(const struct sysargs *a)
+{
+	return current->pgid;
+}
+
+static long sys_setpgid(const struct sysargs *a)
+{
+	struct task *t = a->arg[0] ? task_find((int)a->arg[0]) : current;
+	int pgid = (int)a->arg[1];
+
+	if (!t)
+		return -ESRCH;
+	if (pgid < 0)
+		return -EINVAL;
+	t->pgid = pgid ? pgid : t->pid;
+	return 0;
+}
+
+static long sys_getsid(const struct sysargs *a)
+{
+	struct task *t = a->arg[0] ? task_find((int)a->arg[0]) : current;
+
+	return t ? t->sid : -ESRCH;
+}
+
+static long sys_setsid(const struct sysargs *a)
+{
+	if (current->pgid == current->pid)
+		return -EPERM;
+	current->sid = current->pgid = current->pid;
+	return current->sid;
+}
+
+static long sys_getuid(const struct sysargs *a)
+{
+	return current->uid;
+}
+
+static long sys_getgid(const struct sysargs *a)
+{
+	return current->gid;
+}
+
+static long sys_setuid(const struct sysargs *a)
+{
+	current->uid = (uint32_t)a->arg[0];
+	return 0;
+}
+
+static long sys_setgid(const struct sysargs *a)
+{
+	current->gid = (uint32_t)a->arg[0];
+	return 0;
+}
+
+static long sys_setresuid(const struct sysargs *a)
+{
+	if ((uint32_t)a->arg[1] != 0xffffffffu)
+		current->uid = (uint32_t)a->arg[1];
+	return 0;
+}
+
+static long sys_setresgid(const struct sysargs *a)
+{
+	if ((uint32_t)a->arg[1] != 0xffffffffu)
+		current->gid = (uint32_t)a->arg[1];
+	return 0;
+}
+
+static long sys_getresuid(const struct sysargs *a)
+{
+	uint32_t id = current->uid;
+
+	for (int i = 0; i < 3; i++)
+		if (copy_to_user((void *)a->arg[i], &id, sizeof(id)))
+			return -EFAULT;
+	return 0;
+}
+
+static long sys_getresgid(const struct sysargs *a)
+{
+	uint32_t id = current->gid;
+
+	for (int i = 0; i < 3; i++)
+		if (copy_to_user((void *)a->arg[i], &id, sizeof(id)))
+			return -EFAULT;
+	return 0;
+}
+
+static long sys_getgroups(const struct sysargs *a)
+{
+	return 0;
+}
+
+static long sys_setgroups(const struct sysargs *a)
+{
+	return 0;
+}
+
+static long sys_rt_sigaction(const struct sysargs *a)
+{
+	int sig = (int)a->arg[0];
+	struct k_sigaction act, *cur;
+
+	if (sig < 1 || sig > NSIG || a->arg[3] != 8)
+		return -EINVAL;
+	cur = &current->sigact[sig - 1];
+	if (a->arg[2] && copy_to_user((void *)a->arg[2], cur, sizeof(*cur)))
+		return -EFAULT;
+	if (!a->arg[1])
+		return 0;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return -EINVAL;
+	if (copy_from_user(&act, (void *)a->arg[1], sizeof(act)))
+		return -EFAULT;
+	act.mask &= ~UNBLOCKABLE;
+	*cur = act;
+	/* Setting SIG_IGN discards a pending instance (POSIX). */
+	if (act.handler == SIG_IGN)
+		current->sig_pending &= ~SIGBIT(sig);
+	return 0;
+}
+
+static long sys_rt_sigprocmask(const struct sysargs *a)
+{
+	uint64_t set, old = current->sig_blocked;
+
+	if (a->arg[3] != 8)
+		return -EINVAL;
+	if (a->arg[1]) {
+		if (copy_from_user(&set, (void *)a->arg[1], sizeof(set)))
+			return -EFAULT;
+		switch (a->arg[0]) {
+		case SIG_BLOCK:
+			current->sig_blocked |= set;
+			break;
+		case SIG_UNBLOCK:
+			current->sig_blocked &= ~set;
+			break;
+		case SIG_SETMASK:
+			current->sig_blocked = set;
+			break;
+		default:
+			return -EINVAL;
+		}
+		current->sig_blocked &= ~UNBLOCKABLE;
+	}
+	if (a->arg[2] && copy_to_user((void *)a->arg[2], &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+static long sys_rt_sigpending(const struct sysargs *a)
+{
+	uint64_t p = current->sig_pending & current->sig_blocked;
+
+	return copy_to_user((void *)a->arg[0], &p, sizeof(p));
+}
+
+static long sys_rt_sigsuspend(const struct sysargs *a)
+{
+	uint64_t set;
+
+	if (a->arg[1] != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, (void *)a->arg[0], sizeof(set)))
+		return -EFAULT;
+	current->sig_saved_mask = current->sig_blocked;
+	current->sig_restore_mask = true;
+	current->sig_blocked = set & ~UNBLOCKABLE;
+	while (sleep_on(&current->sig_pending, 0) != -EINTR)
+		;
+	return -EINTR;
+}
+
+static long sys_pause(const struct sysargs *a)
+{
+	while (sleep_on(&current->sig_pending, 0) != -EINTR)
+		;
+	return -EINTR;
+}
+
+static long sys_rt_sigreturn(const struct sysargs *a)
+{
+	return sys_rt_sigreturn_frame(a->f);
+}
+
+static long sys_sigaltstack(const struct sysargs *a)
+{
+	struct {
+		uint64_t sp;
+		int32_t flags, pad;
+		uint64_t size;
+	} ss, old = { current->altstack_sp, current->altstack_size ? 0 : 2, 0,
+		      current->altstack_size };
+
+	if (a->arg[0]) {
+		if (copy_from_user(&ss, (void *)a->arg[0], sizeof(ss)))
+			return -EFAULT;
+		if (ss.flags & 2) { /* SS_DISABLE */
+			current->altstack_sp = current->altstack_size = 0;
+		} else {
+			if (ss.size < 2048)
+				return -ENOMEM;
+			current->altstack_sp = ss.sp;
+			current->altstack_size = ss.size;
+		}
+	}
+	if (a->arg[1] && copy_to_user((void *)a->arg[1], &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+static long sys_alarm(const struct sysargs *a)
+{
+	uint64_t now = time_now_ns(), left = 0;
+
+	if (current->alarm_at > now)
+		left = (current->alarm_at - now + 999999999) / 1000000000;
+	current->alarm_at = a->arg[0] ? now + a->arg[0] * 1000000000ull : 0;
+	current->alarm_interval = 0;
+	if (current->alarm_at)
+		sched_rearm();
+	return (long)left;
+}
+
+struct k_timespec {
+	int64_t sec, nsec;
+};
+
+struct k_itimerval {
+	int64_t int_sec, int_usec, val_sec, val_usec;
+};
+
+static void ns_to_tv(uint64_t ns, int64_t *sec, int64_t *usec)
+{
+	*sec = (int64_t)(ns / 1000000000);
+	*usec = (int64_t)(ns / 1000 % 1000000);
+}
+
+static void itimer_get(struct k_itimerval *v)
+{
+	uint64_t now = time_now_ns(), left = 0;
+
+	if (current->alarm_at > now)
+		left = current->alarm_at - now;
+	else if (current->alarm_at)
+		left = 1000; /* due: report 1 us as Linux does */
+	ns_to_tv(current->alarm_interval, &v->int_sec, &v->int_usec);
+	ns_to_tv(left, &v->val_sec, &v->val_usec);
+}
+
+static long sys_getitimer(const struct sysargs *a)
+{
+	struct k_itimerval v = { 0, 0, 0, 0 };
+
+	if (a->arg[0] > 2)
+		return -EINVAL;
+	if (a->arg[0] == 0)
+		itimer_get(&v);
+	return copy_to_user((void *)a->arg[1], &v, sizeof(v));
+}
+
+/* ITIMER_REAL only (SIGALRM); the CPU-time timers are not supported. */
+static long sys_setitimer(const struct sysargs *a)
+{
+	struct k_itimerval v, old;
+
+	if (a->arg[0] != 0)
+		return -EINVAL;
+	if (copy_from_user(&v, (void *)a->arg[1], sizeof(v)))
+		return -EFAULT;
+	if (v.int_usec < 0 || v.int_usec >= 1000000 || v.val_usec < 0 ||
+	    v.val_usec >= 1000000 || v.int_sec < 0 || v.val_sec < 0)
+		return -EINVAL;
+	itimer_get(&old);
+	current->alarm_interval =
+		(uint64_t)v.int_sec * 1000000000ull + (uint64_t)v.int_usec * 1000;
+	current->alarm_at = 0;
+	if (v.val_sec || v.val_usec) {
+		current->alarm_at = time_now_ns() +
+				    (uint64_t)v.val_sec * 1000000000ull +
+				    (uint64_t)v.val_usec * 1000;
+		sched_rearm();
+	}
+	if (a->arg[2] && copy_to_user((void *)a->arg[2], &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+static long do_nanosleep(uint64_t ureq, uint64_t urem, uint64_t deadline)
+{
+	int rc;
+
+	do
+		rc = sleep_on(&current->wake_at, deadline);
+	while (rc == 0);
+	if (rc == -EINTR) {
+		uint64_t now = time_now_ns();
+		struct k_timespec rem = { 0, 0 };
+
+		if (deadline > now) {
+			rem.sec = (int64_t)((deadline - now) / 1000000000);
+			rem.nsec = (int64_t)((deadline - now) % 1000000000);
+		}
+		if (urem && copy_to_user((void *)urem, &rem, sizeof(rem)))
+			return -EFAULT;
+		return -EINTR;
+	}
+	return 0;
+}
+
+static int read_ts(uint64_t u, uint64_t *ns_r)
+{
+	struct k_timespec ts;
+
+	if (copy_from_user(&ts, (void *)u, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	*ns_r = (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
+	return 0;
+}
+
+static long sys_nanosleep(const struct sysargs *a)
+{
+	uint64_t ns;
+	int rc = read_ts(a->arg[0], &ns);
+
+	if (rc)
+		return rc;
+	if (!ns)
+		return 0;
+	return do_nanosleep(a->arg[0], a->arg[1], time_now_ns() + ns);
+}
+
+static long sys_clock_nanosleep(const struct sysargs *a)
+{
+	uint64_t ns, deadline;
+	int rc = read_ts(a->arg[2], &ns);
+
+	if (rc)
+		return rc;
+	if (a->arg[0] > 7)
+		return -EINVAL;
+	if (a->arg[1] & 1) { /* TIMER_ABSTIME */
+		int64_t now = a->arg[0] == 0 ? time_realtime_ns()
+					     : (int64_t)time_now_ns();
+
+		if ((int64_t)ns <= now)
+			return 0;
+		deadline = time_now_ns() + (ns - (uint64_t)now);
+		return do_nanosleep(a->arg[2], 0, deadline);
+	}
+	if (!ns)
+		return 0;
+	return do_nanosleep(a->arg[2], a->arg[3], time_now_ns() + ns);
+}
+
+static long sys_sched_yield(const struct sysargs *a)
+{
+	schedule();
+	return 0;
+}
+
+static long sys_set_tid_address(const struct sysargs *a)
+{
+	current->clear_child_tid = a->arg[0];
+	return current->pid;
+}
+
+struct k_rlimit {
+	uint64_t cur, max;
+};
+
+#define RLIM_INFINITY (~0ull)
+
+static struct k_rlimit rlimit_of(unsigned res)
+{
+	switch (res) {
+	case 3: /* RLIMIT_STACK */
+		return (struct k_rlimit){ USER_STACK_MAX, USER_STACK_MAX };
+	case 7: /* RLIMIT_NOFILE */
+		return (struct k_rlimit){ FD_MAX, FD_MAX };
+	case 4: /* RLIMIT_CORE */
+		return (struct k_rlimit){ 0, RLIM_INFINITY };
+	default:
+		return (struct k_rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	}
+}
+
+static long sys_prlimit64(const struct sysargs *a)
+{
+	struct k_rlimit r;
+
+	if (a->arg[0] && a->arg[0] != (uint64_t)current->pid &&
+	    !task_find((int)a->arg[0]))
+		return -ESRCH;
+	if (a->arg[1] > 15)
+		return -EINVAL;
+	r = rlimit_of((unsigned)a->arg[1]);
+	if (a->arg[3] && copy_to_user((void *)a->arg[3], &r, sizeof(r)))
+		return -EFAULT;
+	if (a->arg[2]) {
+		struct k_rlimit n;
+
+		if (copy_from_user(&n, (void *)a->arg[2], sizeof(n)))
+			return -EFAULT;
+		if (n.cur > n.max || n.max > r.max)
+			return -EPERM;
+	}
+	return 0;
+}
+
+static long sys_getrlimit(const struct sysargs *a)
+{
+	struct k_rlimit r;
+
+	if (a->arg[0] > 15)
+		return -EINVAL;
+	r = rlimit_of((unsigned)a->arg[0]);
+	return copy_to_user((void *)a->arg[1], &r, sizeof(r));
+}
+
+static long sys_setrlimit(const struct sysargs *a)
+{
+	struct sysargs b = { { 0, a->arg[0], a->arg[1], 0 }, a->f };
+
+	return sys_prlimit64(&b);
+}
+
+static long sys_getrusage(const struct sysargs *a)
+{
+	uint64_t ru[18] = { 0 };
+
+	if (a->arg[0] == 0) {
+		ru[0] = current->utime_ns / 1000000000;
+		ru[1] = current->utime_ns / 1000 % 1000000;
+	}
+	return copy_to_user((void *)a->arg[1], ru, sizeof(ru));
+}
+
+static long sys_times(const struct sysargs *a)
+{
+	uint64_t t[4] = { current->utime_ns / 10000000, 0, 0, 0 };
+
+	if (a->arg[0] && copy_to_user((void *)a->arg[0], t, sizeof(t)))
+		return -EFAULT;
+	return (long)(time_now_ns() / 10000000);
+}
+
+static long sys_arch_prctl(const struct sysargs *a)
+{
+	switch (a->arg[0]) {
+	case ARCH_SET_FS:
+		if (a->arg[1] >= USER_TOP)
+			return -EPERM;
+		current->fs_base = a->arg[1];
+		wrmsr(MSR_FS_BASE, a->arg[1]);
+		return 0;
+	case ARCH_SET_GS:
+		if (a->arg[1] >= USER_TOP)
+			return -EPERM;
+		current->gs_base = a->arg[1];
+		wrmsr(MSR_KERNEL_GS_BASE, a->arg[1]);
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user((void *)a->arg[1], &current->fs_base, 8);
+	case ARCH_GET_GS:
+		return copy_to_user((void *)a->arg[1], &current->gs_base, 8);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Processes are single-threaded, so a futex has no other waiter. */
+static long sys_futex(const struct sysargs *a)
+{
+	int op = (int)(a->arg[1] & 0x7f), val;
+	uint64_t deadline = 0, ns;
+
+	switch (op) {
+	case 0: /* FUTEX_WAIT */
+	case 9: /* FUTEX_WAIT_BITSET */
+		if (copy_from_user(&val, (void *)a->arg[0], sizeof(val)))
+			return -EFAULT;
+		if (val != (int)a->arg[2])
+			return -EAGAIN;
+		if (a->arg[3]) {
+			if (read_ts(a->arg[3], &ns))
+				return -EINVAL;
+			deadline = op == 9 ? ns : time_now_ns() + ns;
+		}
+		for (;;) {
+			int rc = sleep_on((void *)a->arg[0], deadline);
+
+			if (rc == -ETIMEDOUT)
+				return -ETIMEDOUT;
+			if (rc == -EINTR)
+				return -EINTR;
+		}
+	case 1:	 /* FUTEX_WAKE */
+	case 10: /* FUTEX_WAKE_BITSET */
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
+
+static long sys_sched_getaffinity(const struct sysargs *a)
+{
+	uint64_t mask = 1;
+
+	if (a->arg[1] < sizeof(mask))
+		return -EINVAL;
+	if (copy_to_user((void *)a->arg[2], &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
+}
+
+/* Known optional features a libc probes for: -ENOSYS without a report. */
+static long sys_quiet_enosys(const struct sysargs *a)
+{
+	return -ENOSYS;
+}
+
+void sys_proc_register(sys_fn *t)
+{
+	t[NR_fork] = sys_fork;
+	t[NR_vfork] = sys_vfork;
+	t[NR_clone] = sys_clone;
+	t[NR_clone3] = sys_quiet_enosys;
+	t[NR_execve] = sys_execve;
+	t[NR_exit] = sys_exit;
+	t[NR_exit_group] = sys_exit;
+	t[NR_wait4] = sys_wait4;
+	t[NR_kill] = sys_kill;
+	t[NR_tkill] = sys_tkill;
+	t[NR_tgkill] = sys_tgkill;
+	t[NR_getpid] = sys_getpid;
+	t[NR_gettid] = sys_getpid;
+	t[NR_getppid] = sys_getppid;
+	t[NR_getpgid] = sys_getpgid;
+	t[NR_getpgrp] = sys_getpgrp;
+	t[NR_setpgid] = sys_setpgid;
+	t[NR_getsid] = sys_getsid;
+	t[NR_setsid] = sys_setsid;
+	t[NR_getuid] = sys_getuid;
+	t[NR_geteuid] = sys_getuid;
+	t[NR_getgid] = sys_getgid;
+	t[NR_getegid] = sys_getgid;
+	t[NR_setuid] = sys_setuid;
+	t[NR_setgid] = sys_setgid;
+	t[NR_setresuid] = sys_setresuid;
+	t[NR_setresgid] = sys_setresgid;
+	t[NR_getresuid] = sys_getresuid;
+	t[NR_getresgid] = sys_getresgid;
+	t[NR_getgroups] = sys_getgroups;
+	t[NR_setgroups] = sys_setgroups;
+	t[NR_rt_sigaction] = sys_rt_sigaction;
+	t[NR_rt_sigprocmask] = sys_rt_sigprocmask;
+	t[NR_rt_sigpending] = sys_rt_sigpending;
+	t[NR_rt_sigsuspend] = sys_rt_sigsuspend;
+	t[NR_rt_sigreturn] = sys_rt_sigreturn;
+	t[NR_sigaltstack] = sys_sigaltstack;
+	t[NR_pause] = sys_pause;
+	t[NR_alarm] = sys_alarm;
+	t[NR_getitimer] = sys_getitimer;
+	t[NR_setitimer] = sys_setitimer;
+	t[NR_nanosleep] = sys_nanosleep;
+	t[NR_clock_nanosleep] = sys_clock_nanosleep;
+	t[NR_sched_yield] = sys_sched_yield;
+	t[NR_set_tid_address] = sys_set_tid_address;
+	t[NR_prlimit64] = sys_prlimit64;
+	t[NR_getrlimit] = sys_getrlimit;
+	t[NR_setrlimit] = sys_setrlimit;
+	t[NR_getrusage] = sys_getrusage;
+	t[NR_times] = sys_times;
+	t[NR_arch_prctl] = sys_arch_prctl;
+	t[NR_futex] = sys_futex;
+	t[NR_sched_getaffinity] = sys_sched_getaffinity;
+	t[NR_rseq] = sys_quiet_enosys;
+	t[NR_set_robust_list] = sys_quiet_enosys;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* syscall.c: system call dispatch; unimplemented calls get -ENOSYS, reported once by name. */
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+
+static sys_fn table[SYSCALL_MAX];
+static uint8_t reported[(SYSCALL_MAX + 7) / 8];
+
+void syscall_init(void)
+{
+	sys_fs_register(table);
+	sys_proc_register(table);
+	sys_mem_register(table);
+	sys_misc_register(table);
+}
+
+int syscall_implemented(unsigned nr)
+{
+	return nr < SYSCALL_MAX && table[nr] != NULL;
+}
+
+static long enosys(uint64_t nr)
+{
+	const char *name = nr < SYSCALL_MAX ? syscall_names[nr] : NULL;
+
+	if (nr < SYSCALL_MAX) {
+		if (reported[nr / 8] & (1u << (nr % 8)))
+			return -ENOSYS;
+		reported[nr / 8] |= (uint8_t)(1u << (nr % 8));
+	}
+	printk("xenpod-kernel: pid %d (%s): unimplemented syscall %s (%lu), "
+	       "returning ENOSYS\n",
+	       current->pid, current->comm, name ? name : "?",
+	       (unsigned long)nr);
+	return -ENOSYS;
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	uint64_t nr = f->rax;
+	struct sysargs a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
+			     f };
+
+	if (nr < SYSCALL_MAX && table[nr])
+		f->rax = (uint64_t)table[nr](&a);
+	else
+		f->rax = (uint64_t)enosys(nr);
+	user_return(f);
+}

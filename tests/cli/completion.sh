@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# tests/cli/completion.sh: the bash completion offers commands, options, pod names and files.
+set -u
+srcdir=${srcdir:-.}
+. "$srcdir/cli/xenpod.bash-completion" || { echo "FAIL: source - cannot source"; exit 1; }
+failed=0
+
+# The daemon is replaced by a function: ls -q prints names, -a adds a stopped one.
+xenpod() {
+	local a
+	for a in "$@"; do [[ $a == -a ]] && { printf 'web1\nweb2\nold\n'; return; }; done
+	printf 'web1\nweb2\n'
+}
+
+# c NAME "WANT" WORDS...: complete the last word of "xenpod WORDS..."
+c() {
+	local name=$1 want=$2 got
+	shift 2
+	COMP_WORDS=(xenpod "$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	_xenpod
+	got=
+	((${#COMPREPLY[@]})) && got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
+	if [[ $got == "$want" ]]; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name - got '$got', want '$want'"
+		failed=1
+	fi
+}
+
+c commands "check create " c
+c commands-after-global "events " --json e
+c global-opts "--help --json --socket " --
+c global-opts-j "--json " --j
+c ls-opts "--all " ls --a
+c kill-live "web1 web2 " kill w
+c rm-all "old web1 web2 " rm ''
+c inspect-all "old " inspect o
+c stop-time "" stop -t ''
+c logs-opts "--follow " logs --f
+c help-cmds "rm run " help r
+c help-once "" help ls ''
+c run-opts "--memory " run --mem
+c run-after-image "" run -m 64 /bin ''
+c run-name-arg "" run --name ''
+c exec-absent "events " e
+c socket-passed "web1 web2 " --socket /tmp/x.sock kill ''
+tmp=$(mktemp -d) && touch "$tmp/spec.json" "$tmp/sp2.json"
+c create-file "$tmp/sp2.json $tmp/spec.json " create -f "$tmp/sp"
+c run-image "$tmp/sp2.json $tmp/spec.json " run -d "$tmp/sp"
+rm -rf "$tmp"
+exit $failed

@@ -1,0 +1,177 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# run.sh: runs static Linux programs in xenpod-kernel under plain QEMU and compares each
+# with the same binary run on the host: our test programs (musl and glibc builds) and
+# Debian's busybox-static shell scripts. Usage: tests/guest/run.sh PATH/TO/xenpod-kernel
+# Prints PASS:/FAIL: lines; exits non-zero if any check failed.
+
+KERNEL=${1:?usage: $0 PATH/TO/xenpod-kernel}
+QEMU=${QEMU:-qemu-system-x86_64}
+SRC=$(cd "$(dirname "$0")" && pwd)
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+SCRIPT=$(command -v script)
+WORK=$(mktemp -d) || exit 1
+trap 'rm -rf "$WORK"' EXIT
+ROOT=$WORK/root
+failed=0
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1 - $2"; failed=1; }
+
+# Under QEMU the exit code travels through isa-debug-exit, where the
+# platform clamps codes above 125 (other than 127) to 125.
+clamp() {
+	if [ "$1" -gt 125 ] && [ "$1" -ne 127 ]; then echo 125; else echo "$1"; fi
+}
+
+# Deterministic test data, identical in the guest's /data and on the host.
+make_data() {
+	d=$1
+	mkdir -p "$d/tree/sub/deeper"
+	for w in banana apple cherry banana date apple banana fig grape \
+		kiwi lemon mango apple nectarine orange banana; do
+		echo "$w"
+	done >"$d/words.txt"
+	i=1
+	while [ $i -le 200 ]; do
+		echo $(((i * 7919) % 1000))
+		i=$((i + 1))
+	done >"$d/nums.txt"
+	printf 'root:x:0\nuser:y:1000\nnobody:z:65534\n' >"$d/table.txt"
+	echo one >"$d/tree/a.txt"
+	echo two >"$d/tree/sub/b.txt"
+	echo three >"$d/tree/sub/deeper/c.txt"
+	echo data >"$d/tree/sub/d.bin"
+	touch -d '2024-01-02 03:04:05' "$d"/*.txt
+}
+
+build() {
+	mkdir -p "$ROOT/bin" "$ROOT/tests" "$ROOT/etc" "$WORK/hostbin" || return 1
+	for c in "$SRC"/progs/*.c; do
+		p=$(basename "$c" .c)
+		musl-gcc -static -O2 -o "$ROOT/bin/$p-musl" "$c" || return 1
+		gcc -static -O2 -o "$ROOT/bin/$p-glibc" "$c" 2>"$WORK/gcc.err" ||
+			{ cat "$WORK/gcc.err"; return 1; }
+		# A static-PIE build exercises the loader's ET_DYN path.
+		musl-gcc -static-pie -fPIE -O2 -o "$ROOT/bin/$p-pie" "$c" || return 1
+	done
+	cp "$BUSYBOX" "$ROOT/bin/busybox" || return 1
+	for a in $("$BUSYBOX" --list); do
+		[ "$a" = busybox ] && continue
+		ln -s busybox "$ROOT/bin/$a"
+		ln -s "$ROOT/bin/busybox" "$WORK/hostbin/$a"
+	done
+	cp "$SRC"/bb/*.sh "$ROOT/tests/"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
+	printf 'root:x:0:\n' >"$ROOT/etc/group"
+	make_data "$ROOT/data"
+	mkdir -p "$WORK/host"
+	cp -a "$ROOT/data" "$WORK/host/data"
+	(cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$WORK/root.cpio"
+}
+
+# guest NAME SPEC: boots the kernel; the console minus kernel lines in
+# $WORK/NAME.guest, the exit code in $GUEST_RC.
+guest() {
+	timeout 60 "$QEMU" -machine q35 -m 128 -accel tcg -kernel "$KERNEL" \
+		-initrd "$WORK/root.cpio" -append "$2" -serial stdio \
+		-display none -monitor none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=2 \
+		</dev/null >"$WORK/$1.raw" 2>"$WORK/$1.err"
+	rc=$?
+	tr -d '\r' <"$WORK/$1.raw" | grep -v '^xenpod-kernel: ' >"$WORK/$1.guest"
+	if [ $rc -eq 124 ]; then GUEST_RC=timeout
+	elif [ $((rc % 2)) -eq 1 ]; then GUEST_RC=$(((rc - 1) / 2))
+	else GUEST_RC="qemu-status-$rc"; fi
+}
+
+# host NAME CMD...: the same binary on the host, on a pseudo-terminal like
+# the guest's console (same buffering and isatty()), in a copy of /data.
+host() {
+	name=$1
+	shift
+	rm -rf "$WORK/host/data" && cp -a "$ROOT/data" "$WORK/host/data"
+	(cd "$WORK/host/data" &&
+		env -i T_VAR=v1 HOME=/ PATH="$WORK/hostbin" \
+			"$SCRIPT" -qec "$*" /dev/null </dev/null >"$WORK/$name.hraw" 2>&1)
+	HOST_RC=$(clamp $?)
+	tr -d '\r' <"$WORK/$name.hraw" >"$WORK/$name.host"
+}
+
+compare() {
+	name=$1
+	if [ "$GUEST_RC" != "$HOST_RC" ]; then
+		fail "$name" "exit code $GUEST_RC in the guest, $HOST_RC on the host"
+	elif ! cmp -s "$WORK/$name.guest" "$WORK/$name.host"; then
+		fail "$name" "output differs from the host's"
+	else
+		pass "$name"
+		return
+	fi
+	diff -u "$WORK/$name.host" "$WORK/$name.guest" | head -n 40 | sed 's/^/    /'
+	grep '^xenpod-kernel: ' "$WORK/$name.raw" | tail -n 5 | sed 's/^/    /'
+}
+
+# prog NAME ARGS...: a test program, guest vs host.
+prog() {
+	name=$1
+	shift
+	guest "$name" "env=T_VAR=v1 cwd=/data -- /bin/$name $*"
+	host "$name" "$ROOT/bin/$name $*"
+	compare "$name"
+}
+
+# bb SCRIPT: a busybox shell script, guest vs host.
+bb() {
+	guest "bb-$1" "env=T_VAR=v1 env=HOME=/ cwd=/data -- /bin/sh /tests/$1.sh"
+	host "bb-$1" "$ROOT/bin/busybox sh $SRC/bb/$1.sh"
+	compare "bb-$1"
+}
+
+[ -f "$KERNEL" ] || { fail setup "no kernel at $KERNEL"; exit 1; }
+for tool in musl-gcc gcc cpio script "$QEMU"; do
+	command -v "$tool" >/dev/null || { fail setup "$tool not found"; exit 1; }
+done
+build || { fail build "could not build the test root"; exit 1; }
+pass "build test programs and rootfs ($(wc -c <"$WORK/root.cpio") bytes)"
+
+for c in "$SRC"/progs/*.c; do
+	p=$(basename "$c" .c)
+	for libc in musl glibc pie; do
+		case $p in
+		t_basic) prog "$p-$libc" arg1 "two words" 5 ;;
+		*) prog "$p-$libc" ;;
+		esac
+	done
+done
+for s in "$SRC"/bb/*.sh; do
+	bb "$(basename "$s" .sh)"
+done
+
+# The errors the kernel must report clearly.
+gcc -O2 -o "$ROOT/bin/dynamic" "$SRC/progs/t_basic.c" &&
+	(cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$WORK/root.cpio"
+guest dynamic "-- /bin/dynamic"
+if grep -q 'dynamically linked, not supported' "$WORK/dynamic.raw" &&
+	grep -q '/bin/dynamic' "$WORK/dynamic.raw"; then
+	pass "dynamic binary refused with a clear error"
+else
+	fail "dynamic binary" "no clear error"
+fi
+guest missing "-- /bin/no-such-program"
+if grep -q 'no-such-program' "$WORK/missing.raw" && [ "$GUEST_RC" = 127 ]; then
+	pass "missing program reported"
+else
+	fail "missing program" "rc $GUEST_RC"
+fi
+printf '070701GARBAGE' >"$WORK/bad.cpio"
+timeout 60 "$QEMU" -machine q35 -m 64 -accel tcg -kernel "$KERNEL" \
+	-initrd "$WORK/bad.cpio" -append "-- /bin/sh" -serial stdio -display none \
+	-monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=2 \
+	</dev/null >"$WORK/bad.raw" 2>&1
+if grep -q 'rootfs: .*truncated header' "$WORK/bad.raw"; then
+	pass "truncated archive refused with a clear error"
+else
+	fail "truncated archive" "$(tail -n 2 "$WORK/bad.raw")"
+fi
+exit $failed

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: MIT */
+/* test_pod: the pod lifecycle through rpc dispatch, with the hypervisor and xenstore faked. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "fake_hv.h"
+#include "fake_xs.h"
+#include "harness.h"
+#include "json.h"
+#include "pod.h"
+
+static struct harness H;
+
+static const struct json *result(const struct json *reply)
+{
+	const struct json *r = json_get(reply, "result");
+
+	if (!r) {
+		fprintf(stderr, "error reply: %s\n",
+			json_str(json_get(json_get(reply, "error"), "message")));
+	}
+	return r;
+}
+
+static int64_t error_code(const struct json *reply)
+{
+	int64_t c = 0;
+
+	json_int(json_get(json_get(reply, "error"), "code"), &c);
+	return c;
+}
+
+static const char *error_msg(const struct json *reply)
+{
+	const char *m = json_str(json_get(json_get(reply, "error"), "message"));
+
+	return m ? m : "";
+}
+
+static const char *status_of(const struct json *pod)
+{
+	const char *s = json_str(json_get(pod, "status"));
+
+	return s ? s : "(none)";
+}
+
+static void create_params(char *buf, size_t sz, const char *name,
+			  const char *extra)
+{
+	snprintf(buf, sz,
+		 "{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"/bin/echo\",\"hi there\"],"
+		 "\"env\":[\"A=b c\"]%s}}",
+		 name, H.image_dir, extra ? extra : "");
+}
+
+/* Create NAME and return its domid (or -1). */
+static int64_t create_pod(const char *name)
+{
+	char params[1024];
+	struct json *r;
+	int64_t domid = -1;
+
+	create_params(params, sizeof(params), name, NULL);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	json_int(json_get(result(r), "domid"), &domid);
+	json_free(r);
+	return domid;
+}
+
+static struct json *call_name(const char *method, const char *name)
+{
+	char params[256];
+
+	snprintf(params, sizeof(params), "{\"name\":\"%s\"}", name);
+	return harness_call(&H, method, params);
+}
+
+static void guest_exits(int64_t domid, int code, const char *output)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_EXITED,
+				      .exit_code = code };
+
+	if (output)
+		CU_ASSERT_EQUAL(write(H.pty_master, output, strlen(output)),
+				(ssize_t)strlen(output));
+	harness_run(50);
+	fake_xs_set_status((uint32_t)domid, &st);
+	fake_hv_guest_shutdown((uint32_t)domid, HV_REASON_POWEROFF);
+}
+
+static int count_suffix(const char *dir, const char *suffix)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name), sl = strlen(suffix);
+
+		n += l > sl && strcmp(e->d_name + l - sl, suffix) == 0;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void count_state(int pods, int cpios, int logs)
+{
+	char p[400];
+
+	snprintf(p, sizeof(p), "%s/pods", H.state_dir);
+	CU_ASSERT_EQUAL(harness_count_files(p), pods);
+	snprintf(p, sizeof(p), "%s/images", H.state_dir);
+	CU_ASSERT_EQUAL(count_suffix(p, ".cpio"), cpios);
+	if (!cpios)
+		CU_ASSERT_EQUAL(harness_count_files(p), 0); /* no keys either */
+	CU_ASSERT_EQUAL(harness_count_files(H.log_dir), logs);
+}
+
+static void test_cycle(void)
+{
+	struct json *r;
+	int64_t domid, code;
+	char path[400];
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	r = harness_call(&H, "daemon_hello", NULL);
+	CU_ASSERT(json_int(json_get(result(r), "protocol"), &code) && code == 1);
+	json_free(r);
+
+	domid = create_pod("web1");
+	CU_ASSERT(domid > 0);
+	CU_ASSERT_STRING_EQUAL(fake_xs_spec((uint32_t)domid),
+			       "env=A=b%20c cwd=/ name=web1 -- /bin/echo hi%20there");
+	CU_ASSERT_EQUAL(fake_hv_find((uint32_t)domid)->paused, 1);
+	CU_ASSERT_STRING_EQUAL(fake_hv_find((uint32_t)domid)->name,
+			       "xenpod-web1");
+	count_state(1, 1, 1);
+
+	r = call_name("pod_start", "web1");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "running");
+	CU_ASSERT_EQUAL(fake_hv_find((uint32_t)domid)->paused, 0);
+	json_free(r);
+
+	guest_exits(domid, 7, "hello\nworld\n");
+	r = call_name("pod_wait", "web1");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
+	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) && code == 7);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "poweroff");
+	CU_ASSERT_EQUAL(json_type(json_get(result(r), "domid")), JSON_NULL);
+	json_free(r);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	CU_ASSERT_EQUAL(fake_xs_watches(), 0);
+
+	r = harness_call(&H, "pod_logs", "{\"name\":\"web1\"}");
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(H.log_data);
+	CU_ASSERT_STRING_EQUAL(H.log_data, "hello\nworld\n");
+	json_free(r);
+	r = harness_call(&H, "pod_logs", "{\"name\":\"web1\",\"tail\":1}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(H.log_data);
+	CU_ASSERT_STRING_EQUAL(H.log_data, "world\n");
+	json_free(r);
+
+	r = harness_call(&H, "pod_list", NULL);
+	CU_ASSERT_EQUAL(json_len(json_get(result(r), "pods")), 0);
+	json_free(r);
+	r = harness_call(&H, "pod_list", "{\"all\":true}");
+	CU_ASSERT_EQUAL(json_len(json_get(result(r), "pods")), 1);
+	json_free(r);
+
+	r = call_name("pod_rm", "web1");
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	json_free(r);
+	count_state(0, 0, 0);
+	CU_ASSERT_EQUAL(pod_count(), 0);
+	r = call_name("pod_inspect", "web1");
+	CU_ASSERT_EQUAL(error_code(r), 2);
+	json_free(r);
+	snprintf(path, sizeof(path), "%s/pods/web1.json", H.state_dir);
+	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+	harness_stop(&H, true);
+}
+
+/* A create that fails at any stage leaves no domain, state, log or cpio behind. */
+static void expect_create_fails(const char *name, const char *extra,
+				int64_t want_code)
+{
+	char params[1024];
+	struct json *r;
+
+	create_params(params, sizeof(params), name, extra);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_PTR_NULL(json_get(r, "result"));
+	if (want_code && error_code(r) != want_code)
+		fprintf(stderr, "%s: got %lld %s\n", name,
+			(long long)error_code(r), error_msg(r));
+	if (want_code)
+		CU_ASSERT_EQUAL(error_code(r), want_code);
+	json_free(r);
+	harness_run(20);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	CU_ASSERT_EQUAL(pod_count(), 0);
+	CU_ASSERT_EQUAL(fake_xs_watches(), 0);
+	count_state(0, 0, 0);
+}
+
+static void test_create_failures(void)
+{
+	char params[8192];
+	struct json *r;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	fake_hv_fail_create_sync = -ENOMEM;
+	expect_create_fails("f1", NULL, 1);
+	fake_hv_fail_create_sync = 0;
+	fake_hv_fail_create_async = -EIO;
+	expect_create_fails("f2", NULL, 1);
+	fake_hv_fail_create_async = 0;
+	fake_xs_fail_write_spec = -EACCES;
+	expect_create_fails("f3", NULL, 1);
+	fake_xs_fail_write_spec = 0;
+	expect_create_fails("f4", ",\"memory_mib\":2", -32602);
+	expect_create_fails("../f5", NULL, -32602);
+	expect_create_fails("f6", ",\"bogus\":1", -32602);
+
+	/* A spec string over 4096 bytes is refused before anything is built. */
+	snprintf(params, sizeof(params),
+		 "{\"spec\":{\"image\":\"%s\",\"command\":[\"/x\"],\"env\":[\"A=%03000d\",\"B=%03000d\"]}}",
+		 H.image_dir, 0, 0);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), -32602);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "4096"));
+	json_free(r);
+	/* A missing image: the image module's reason comes back. */
+	r = harness_call(&H, "pod_create",
+			 "{\"spec\":{\"image\":\"/nonexistent/img\",\"command\":[\"/x\"]}}");
+	CU_ASSERT_PTR_NULL(json_get(r, "result"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "nonexistent"));
+	json_free(r);
+	count_state(0, 0, 0);
+
+	/* Same name twice: the second fails and leaves the first intact. */
+	create_pod("dup");
+	create_params(params, sizeof(params), "dup", NULL);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	json_free(r);
+	CU_ASSERT_EQUAL(fake_hv_count(), 1);
+	r = harness_call(&H, "pod_rm", "{\"name\":\"dup\"}");
+	CU_ASSERT_EQUAL(error_code(r), 3); /* created: needs force */
+	json_free(r);
+	r = harness_call(&H, "pod_rm", "{\"name\":\"dup\",\"force\":true}");
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	json_free(r);
+	harness_run(20);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	count_state(0, 0, 0);
+	harness_stop(&H, true);
+}
+
+static void write_state(const char *name, const char *uuid, const char *status)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/pods/%s.json", H.state_dir, name);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+		"{\"name\":\"%s\",\"uuid\":\"%s\",\"domid\":null,\"status\":\"%s\",\"exit_code\":null,"
+		"\"reason\":null,\"image\":\"/i\",\"image_digest\":\"\",\"command\":[\"/x\"],\"env\":[],"
+		"\"cwd\":\"/\",\"memory_mib\":32,\"vcpus\":1,\"created_at\":null,\"started_at\":null,"
+		"\"finished_at\":null,\"cpio\":\"\"}\n",
+		name, uuid, status);
+	fclose(f);
+}
+
+static void test_reconcile(void)
+{
+	struct json *r;
+	int64_t a, b, d, code;
+	uint32_t ghost, other, half;
+	char path[400];
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	a = create_pod("a");
+	r = call_name("pod_start", "a");
+	json_free(r);
+	b = create_pod("b");
+	fake_hv_vanish((uint32_t)b);
+	half = fake_hv_add("xenpod-c", "11111111-2222-4333-8444-555555555555", true);
+	write_state("c", "11111111-2222-4333-8444-555555555555", "creating");
+	ghost = fake_hv_add("xenpod-ghost", "99999999-2222-4333-8444-555555555555", false);
+	other = fake_hv_add("somebody-else", "88888888-2222-4333-8444-555555555555", false);
+	snprintf(path, sizeof(path), "%s/pods/bad.json", H.state_dir);
+	FILE *f = fopen(path, "w");
+	fputs("{\"name\":", f);
+	fclose(f);
+
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "a");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "running");
+	CU_ASSERT(json_int(json_get(result(r), "domid"), &d) && d == a);
+	json_free(r);
+	r = call_name("pod_inspect", "b");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "lost");
+	json_free(r);
+	r = call_name("pod_inspect", "c");
+	CU_ASSERT_EQUAL(error_code(r), 2);
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find(half));
+	CU_ASSERT_PTR_NULL(fake_hv_find(ghost));
+	CU_ASSERT_PTR_NOT_NULL(fake_hv_find(other));
+	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/quarantine", H.state_dir);
+	CU_ASSERT_EQUAL(harness_count_files(path), 1);
+
+	/* The re-adopted pod's exit is still seen (watches re-registered). */
+	guest_exits(a, 3, "after restart\n");
+	r = call_name("pod_wait", "a");
+	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) && code == 3);
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)a));
+	harness_stop(&H, true);
+}
+
+static void test_stop_kill(void)
+{
+	struct json *r;
+	int64_t d1, d2;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	d1 = create_pod("s1");
+	json_free(call_name("pod_start", "s1"));
+	r = harness_call(&H, "pod_stop", "{\"name\":\"s1\",\"timeout\":5}");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
+	/* A clean power-off on request is a power-off like any other. */
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "poweroff");
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)d1));
+
+	d2 = create_pod("s2");
+	json_free(call_name("pod_start", "s2"));
+	fake_hv_obey_shutdown = false;
+	r = harness_call(&H, "pod_stop", "{\"name\":\"s2\",\"timeout\":1}");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "timeout");
+	CU_ASSERT_EQUAL(json_type(json_get(result(r), "exit_code")), JSON_NULL);
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)d2));
+
+	create_pod("s3");
+	json_free(call_name("pod_start", "s3"));
+	r = call_name("pod_kill", "s3");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "killed");
+	json_free(r);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	r = call_name("pod_start", "s3");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	json_free(r);
+	harness_stop(&H, true);
+}
+
+/* A guest that writes garbage into its status node is failed and destroyed. */
+static void test_hostile_guest(void)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_INVALID };
+	struct json *r;
+	int64_t d;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	d = create_pod("evil");
+	json_free(call_name("pod_start", "evil"));
+	snprintf(st.error, sizeof(st.error), "exit: not a number");
+	fake_xs_set_status((uint32_t)d, &st);
+	r = call_name("pod_wait", "evil");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "failed");
+	json_free(r);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	harness_stop(&H, true);
+}
+
+/* logs -f streams output as it arrives and ends when the pod stops. */
+static void test_logs_follow(void)
+{
+	struct json *r;
+	int64_t d;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	d = create_pod("f");
+	json_free(call_name("pod_start", "f"));
+	CU_ASSERT_EQUAL(write(H.pty_master, "one\n", 4), 4);
+	harness_run(50);
+	/* The pod exits while the follow request is pending. */
+	guest_exits(d, 0, "two\n");
+	r = harness_call(&H, "pod_logs", "{\"name\":\"f\",\"follow\":true}");
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(H.log_data);
+	CU_ASSERT_STRING_EQUAL(H.log_data, "one\ntwo\n");
+	json_free(r);
+	harness_stop(&H, true);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned fails;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("pod", NULL, NULL);
+	CU_add_test(s, "cycle", test_cycle);
+	CU_add_test(s, "create_failures", test_create_failures);
+	CU_add_test(s, "reconcile", test_reconcile);
+	CU_add_test(s, "stop_kill", test_stop_kill);
+	CU_add_test(s, "hostile_guest", test_hostile_guest);
+	CU_add_test(s, "logs_follow", test_logs_follow);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return fails ? 1 : 0;
+}
