@@ -230,7 +230,9 @@ int cli_exit_status(const char *status, const char *reason, bool code_known,
 		return CLI_EXIT_FAILED;
 	if (code_known)
 		return (int)(code & 0xff);
-	if (reason && !strcmp(reason, "stopped"))
+	/* Powered off on request (xenpod stop) before reporting a code. */
+	if (reason &&
+	    (!strcmp(reason, "stopped") || !strcmp(reason, "poweroff")))
 		return CLI_EXIT_STOPPED;
 	return CLI_EXIT_FAILED;
 }

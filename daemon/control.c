@@ -234,10 +234,10 @@ static void process_lines(struct conn *c)
 		memmove(c->in, nl + 1, c->in_len - len - 1);
 		c->in_len -= len + 1;
 	}
-	c->partial_since = c->in_len && !memchr(c->in, '\n', c->in_len) ?
-				   (c->partial_since ? c->partial_since :
-						       ev_now_ms()) :
-				   0;
+	c->partial_since =
+		c->in_len && !memchr(c->in, '\n', c->in_len) ?
+			(c->partial_since ? c->partial_since : ev_now_ms()) :
+			0;
 	/*
 	 * The peer hung up (or half-closed) while a deferred request waits: a
 	 * full close cannot be told from a half one, so stop waiting for it.
@@ -390,18 +390,18 @@ static bool in_group(uid_t uid, gid_t gid)
 static void refuse(struct conn *c, int code, const char *msg)
 {
 	char line[512];
-	int n = snprintf(line, sizeof(line),
-			 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,"
-			 "\"message\":\"%s\"}}",
-			 code, msg);
+	int n = snprintf(
+		line, sizeof(line),
+		"{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,"
+		"\"message\":\"%s\"}}",
+		code, msg);
 
 	control_send(c, line, (size_t)n);
 	c->close_after_flush = true;
 	flush(c);
 }
 
-static int conn_new(int fd, bool trusted, bool trusted_ro,
-		    struct conn **c_r)
+static int conn_new(int fd, bool trusted, bool trusted_ro, struct conn **c_r)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	struct ucred cr;
@@ -495,8 +495,9 @@ static void on_sweep(void *arg)
 			continue;
 		if (c->partial_since &&
 		    now - c->partial_since > CONTROL_PARTIAL_TIMEOUT_MS) {
-			log_info("control: %s sent half a request and stalled; closing",
-				 c->peer);
+			log_info(
+				"control: %s sent half a request and stalled; closing",
+				c->peer);
 			conn_close_soon(c);
 		} else if (!c->busy && !c->persistent && !c->in_len &&
 			   !control_outq(c) &&
@@ -532,8 +533,8 @@ static int take_lock(const char *run_dir, char *err, size_t errsz)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", run_dir, CONTROL_LOCK_NAME);
-	ctl.lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			   0600);
+	ctl.lock_fd =
+		open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (ctl.lock_fd < 0) {
 		snprintf(err, errsz, "cannot open %s: %s", path,
 			 strerror(errno));
@@ -542,8 +543,8 @@ static int take_lock(const char *run_dir, char *err, size_t errsz)
 	if (flock(ctl.lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 
-		snprintf(err, errsz, "%s is locked: is another xenpodd running?",
-			 path);
+		snprintf(err, errsz,
+			 "%s is locked: is another xenpodd running?", path);
 		return e == EWOULDBLOCK ? -EWOULDBLOCK : -e;
 	}
 	return 0;
@@ -556,8 +557,8 @@ static int make_socket(char *err, size_t errsz)
 	int r;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl.sock_path);
-	ctl.listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-						SOCK_NONBLOCK, 0);
+	ctl.listen_fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (ctl.listen_fd < 0)
 		goto fail;
 	/* We hold the lock: a socket file left here belongs to a dead daemon. */
@@ -592,8 +593,9 @@ int control_open(const char *run_dir, const char *group, char *err,
 		ctl.have_group = true;
 		ctl.gid = grp->gr_gid;
 	} else if (group) {
-		log_warn("control: group %s does not exist; only root may use the socket",
-			 group);
+		log_warn(
+			"control: group %s does not exist; only root may use the socket",
+			group);
 	}
 	if (snprintf(ctl.sock_path, sizeof(ctl.sock_path), "%s/%s", run_dir,
 		     CONTROL_SOCKET_NAME) >= (int)sizeof(ctl.sock_path)) {

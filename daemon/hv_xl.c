@@ -350,7 +350,7 @@ static void hv_event_occurs(void *user, libxl_event *e)
 	char uuid[HV_UUID_LEN + 1];
 	uint32_t domid = e->domid;
 
-	if (!w || !hv_watch_find(hv, w)) {
+	if (!w || !hv_watch_find(hv, w) || w->domid != domid) {
 		log_debug("hv: event %d for unwatched domain %u", e->type,
 			  domid);
 		goto out;

@@ -528,6 +528,7 @@ static int image_finish(struct image_job *j)
 		if (!strcmp(j->info->kind, "dir")) {
 			img_dispose(&j->img);
 			img_init(&j->img, j->ref, j->img.err, j->img.errsz);
+			j->img.spool_dir = j->cache;
 			rc = image_from_dir(&j->img, j->ref, true);
 		} else if (!strcmp(j->info->kind, "oci")) {
 			rc = image_oci_layers(&j->img, &j->oci);
@@ -566,6 +567,7 @@ static int image_key(struct image_job *j)
 			      strlen(j->oci.manifest_digest));
 	} else if (S_ISDIR(st.st_mode)) {
 		snprintf(j->info->kind, sizeof(j->info->kind), "dir");
+		j->img.quiet = true;
 		rc = image_from_dir(&j->img, j->ref, false);
 		image_key_start(&h, "dir");
 		if (!rc)
@@ -599,6 +601,7 @@ int image_prepare(const char *image_ref, const char *cache_dir,
 	if (err && errsz)
 		err[0] = '\0';
 	img_init(&j.img, image_ref, err, errsz);
+	j.img.spool_dir = cache_dir;
 	image_oci_init(&j.oci);
 	if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST) {
 		rc = img_fail(&j.img, -errno, "cache %s: %s", cache_dir,

@@ -27,4 +27,16 @@ int image_prepare(const char *image_ref, const char *cache_dir,
 		  struct image_info *info, char *err, size_t errsz);
 void image_info_dispose(struct image_info *info);
 
+/*
+ * image_prepare in a worker thread, so a big image does not stall the
+ * daemon's event loop. done runs later from the ev loop (never from inside
+ * this call) with the same results; info is valid during done only (copy
+ * what you keep; it is disposed afterwards). 0 or -errno (then done is not
+ * called).
+ */
+typedef void image_done_fn(void *arg, int rc, const struct image_info *info,
+			   const char *err);
+int image_prepare_async(const char *image_ref, const char *cache_dir,
+			image_done_fn *done, void *arg);
+
 #endif

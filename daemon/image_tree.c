@@ -119,7 +119,7 @@ void img_skip(struct img *img, const char *raw_path, const char *what)
 {
 	char p[256], ref[256];
 
-	if (img->skipped++ >= IMG_WARN_MAX)
+	if (img->quiet || img->skipped++ >= IMG_WARN_MAX)
 		return;
 	img_printable(raw_path, p, sizeof(p));
 	img_printable(img->ref, ref, sizeof(ref));
@@ -345,24 +345,20 @@ int img_add(struct img *img, const char *raw_path, const struct img_ent *tmpl)
 
 /* ---- file data ---- */
 
+/* File data waits in an unlinked file beside the cache (a disk, not tmpfs). */
 static int img_spool_open(struct img *img)
 {
-	char tmpl[] = "/tmp/xenpod-image-XXXXXX";
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
+	char path[4200];
 	int fd;
 
 	if (img->spool >= 0)
 		return 0;
-	if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/xenpod-image-XXXXXX", dir);
-		fd = mkostemp(path, O_CLOEXEC);
-	} else {
-		fd = mkostemp(tmpl, O_CLOEXEC);
-		snprintf(path, sizeof(path), "%s", tmpl);
-	}
+	snprintf(path, sizeof(path), "%s/.spool-XXXXXX",
+		 img->spool_dir ? img->spool_dir : "/tmp");
+	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0)
-		return img_fail(img, -errno, "spool file: %s", strerror(errno));
+		return img_fail(img, -errno, "spool file %s: %s", path,
+				strerror(errno));
 	unlink(path);
 	img->spool = fd;
 	return 0;

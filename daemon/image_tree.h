@@ -28,6 +28,7 @@ struct img_ent {
 /* One conversion in progress. */
 struct img {
 	const char *ref; /* for messages */
+	const char *spool_dir; /* where the unlinked spool file lives */
 	char *err;
 	size_t errsz;
 	int spool; /* unlinked temp file holding file data, or -1 */
@@ -38,6 +39,7 @@ struct img {
 	size_t hsize;
 	int layer;
 	bool whiteouts; /* OCI layers: .wh.* entries delete lower entries */
+	bool quiet; /* a walk only for the cache key: do not log skips */
 	unsigned skipped;
 };
 

@@ -87,8 +87,7 @@ static int container_push(struct json *c, char *key, struct json *v)
 {
 	if (c->u.c.n == c->u.c.cap) {
 		size_t ncap = c->u.c.cap ? c->u.c.cap * 2 : 4;
-		struct json **ni =
-			realloc(c->u.c.items, ncap * sizeof(*ni));
+		struct json **ni = realloc(c->u.c.items, ncap * sizeof(*ni));
 
 		if (!ni)
 			return -ENOMEM;
@@ -367,8 +366,8 @@ static const yajl_callbacks jp_callbacks = {
 static void yajl_reason(yajl_handle h, const char *text, size_t len,
 			bool at_end, char *err, size_t errsz)
 {
-	unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)text,
-					  len);
+	unsigned char *m =
+		yajl_get_error(h, 0, (const unsigned char *)text, len);
 	size_t off = at_end ? len : yajl_get_bytes_consumed(h);
 	char *nl;
 

@@ -15,11 +15,14 @@ daemon_libxenpodd_a_SOURCES = daemon/control.c daemon/control.h \
 	daemon/rpc.c daemon/rpc.h daemon/pod.c daemon/pod.h \
 	daemon/pod_internal.h daemon/pod_create.c daemon/pod_logs.c \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h
+# Images are converted in worker threads (pod_create.c).
+daemon_libxenpodd_a_CFLAGS = $(AM_CFLAGS) -pthread
 
 include daemon/seams.mk
 
 sbin_PROGRAMS += xenpodd
 xenpodd_SOURCES = daemon/xenpodd.c
+xenpodd_LDFLAGS = $(AM_LDFLAGS) -pthread
 xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_SEAMS_LIBS) $(XENPOD_COMMON_LIBS)
 
 # systemd unit.
@@ -69,3 +72,80 @@ TESTS += tests/unit/test_control
 tests_unit_test_control_SOURCES = tests/unit/test_control.c $(XENPOD_HARNESS)
 tests_unit_test_control_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_control_LDADD = $(XENPOD_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_console
+TESTS += tests/unit/test_console
+tests_unit_test_console_SOURCES = tests/unit/test_console.c
+tests_unit_test_console_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_console_LDADD = $(XENPOD_TEST_LIBS)
+
+# Golden request/response pairs for test_rpc (XENPOD_GOLDEN_UPDATE=1 rewrites the .resp files).
+dist_noinst_DATA += \
+	tests/data/rpc/01-hello.req \
+	tests/data/rpc/01-hello.resp \
+	tests/data/rpc/02-hello-string-id.req \
+	tests/data/rpc/02-hello-string-id.resp \
+	tests/data/rpc/03-hello-unknown-param.req \
+	tests/data/rpc/03-hello-unknown-param.resp \
+	tests/data/rpc/04-unknown-method.req \
+	tests/data/rpc/04-unknown-method.resp \
+	tests/data/rpc/05-no-jsonrpc.req \
+	tests/data/rpc/05-no-jsonrpc.resp \
+	tests/data/rpc/06-wrong-version.req \
+	tests/data/rpc/06-wrong-version.resp \
+	tests/data/rpc/07-bad-id.req \
+	tests/data/rpc/07-bad-id.resp \
+	tests/data/rpc/08-unknown-top-key.req \
+	tests/data/rpc/08-unknown-top-key.resp \
+	tests/data/rpc/09-params-array.req \
+	tests/data/rpc/09-params-array.resp \
+	tests/data/rpc/10-duplicate-key.req \
+	tests/data/rpc/10-duplicate-key.resp \
+	tests/data/rpc/11-truncated.req \
+	tests/data/rpc/11-truncated.resp \
+	tests/data/rpc/12-not-object.req \
+	tests/data/rpc/12-not-object.resp \
+	tests/data/rpc/13-create-wrong-type.req \
+	tests/data/rpc/13-create-wrong-type.resp \
+	tests/data/rpc/14-create-unknown-spec-key.req \
+	tests/data/rpc/14-create-unknown-spec-key.resp \
+	tests/data/rpc/15-create-no-image.req \
+	tests/data/rpc/15-create-no-image.resp \
+	tests/data/rpc/16-create-bad-name.req \
+	tests/data/rpc/16-create-bad-name.resp \
+	tests/data/rpc/17-create-long-name.req \
+	tests/data/rpc/17-create-long-name.resp \
+	tests/data/rpc/18-create-relative-image.req \
+	tests/data/rpc/18-create-relative-image.resp \
+	tests/data/rpc/19-create-env-no-equals.req \
+	tests/data/rpc/19-create-env-no-equals.resp \
+	tests/data/rpc/20-create-command-not-strings.req \
+	tests/data/rpc/20-create-command-not-strings.resp \
+	tests/data/rpc/21-create-memory-range.req \
+	tests/data/rpc/21-create-memory-range.resp \
+	tests/data/rpc/22-create-no-spec.req \
+	tests/data/rpc/22-create-no-spec.resp \
+	tests/data/rpc/23-stop-negative-timeout.req \
+	tests/data/rpc/23-stop-negative-timeout.resp \
+	tests/data/rpc/24-logs-tail-string.req \
+	tests/data/rpc/24-logs-tail-string.resp \
+	tests/data/rpc/25-inspect-missing.req \
+	tests/data/rpc/25-inspect-missing.resp \
+	tests/data/rpc/26-rm-no-name.req \
+	tests/data/rpc/26-rm-no-name.resp \
+	tests/data/rpc/27-name-dotdot.req \
+	tests/data/rpc/27-name-dotdot.resp \
+	tests/data/rpc/28-nul-in-string.req \
+	tests/data/rpc/28-nul-in-string.resp \
+	tests/data/rpc/29-list-empty.req \
+	tests/data/rpc/29-list-empty.resp \
+	tests/data/rpc/30-float-id.req \
+	tests/data/rpc/30-float-id.resp \
+	tests/data/rpc/31-trailing-garbage.req \
+	tests/data/rpc/31-trailing-garbage.resp \
+	tests/data/rpc/32-method-not-string.req \
+	tests/data/rpc/32-method-not-string.resp \
+	tests/data/rpc/33-bad-utf8.req \
+	tests/data/rpc/33-bad-utf8.resp \
+	tests/data/rpc/34-too-deep.req \
+	tests/data/rpc/34-too-deep.resp

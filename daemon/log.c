@@ -91,6 +91,16 @@ void fatal(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	if (!log_stderr) {
+		va_list aq;
+
+		/* Whoever started us should see why we stop, not only syslog. */
+		va_copy(aq, ap);
+		fprintf(stderr, "%s: ", log_ident);
+		vfprintf(stderr, fmt, aq);
+		fputc('\n', stderr);
+		va_end(aq);
+	}
 	log_vmsg(LOG_LEVEL_ERR, fmt, ap);
 	va_end(ap);
 	exit(1);

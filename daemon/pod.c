@@ -26,7 +26,8 @@
 #include "store.h"
 #include "xs.h"
 
-struct pod_ctx pod_ctx = { .xs_fd = -1 };
+struct pod_ctx pod_ctx = { .xs_fd = -1,
+			   .image_cache_keep = POD_IMAGE_CACHE_KEEP };
 
 /* ---- small helpers ---- */
 
@@ -134,10 +135,11 @@ static int make_uuid(char out[HV_UUID_LEN + 1])
 		return -EIO;
 	r[6] = (r[6] & 0x0f) | 0x40;
 	r[8] = (r[8] & 0x3f) | 0x80;
-	snprintf(out, HV_UUID_LEN + 1,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-		 r[10], r[11], r[12], r[13], r[14], r[15]);
+	snprintf(
+		out, HV_UUID_LEN + 1,
+		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+		r[10], r[11], r[12], r[13], r[14], r[15]);
 	return 0;
 }
 
@@ -242,8 +244,7 @@ static void w_time(struct json_writer *w, const char *key, time_t t)
 }
 
 /* The POD object of PROTOCOL.md; for_state adds what only the state file needs. */
-void pod_write_json(struct json_writer *w, const struct pod *p,
-		    bool for_state)
+void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 {
 	json_w_object_open(w);
 	json_w_key(w, "name");
@@ -392,8 +393,8 @@ static int spec_opt(char *buf, size_t bufsz, size_t *off, const char *key,
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		    const char *name, char *buf, size_t bufsz)
 {
-	size_t off = 0, cap = bufsz < POD_SPEC_MAX + 1 ? bufsz :
-							 POD_SPEC_MAX + 1;
+	size_t off = 0,
+	       cap = bufsz < POD_SPEC_MAX + 1 ? bufsz : POD_SPEC_MAX + 1;
 	int rc = 0;
 
 	if (!argv || !argv[0] || cap == 0)
@@ -444,35 +445,86 @@ static bool is_key_name(const char *n)
 	return n[0] != '.' && len > 4 && strcmp(n + len - 4, ".key") == 0;
 }
 
-static void gc_pass(const char *dir, bool keys)
+struct cache_ent {
+	char path[PATH_MAX];
+	struct timespec mtime;
+};
+
+static int cmp_newest_first(const void *a, const void *b)
+{
+	const struct cache_ent *x = a, *y = b;
+
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
+	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : -1;
+	return 0;
+}
+
+/* Unused cached rootfs files, newest first (at most 256 looked at per pass). */
+static size_t unused_cpios(const char *dir, struct cache_ent *ents, size_t max)
+{
+	struct dirent *e;
+	struct stat sb;
+	DIR *d = opendir(dir);
+	size_t n = 0;
+
+	while (d && (e = readdir(d)) && n < max) {
+		if (!is_cache_name(e->d_name))
+			continue;
+		snprintf(ents[n].path, sizeof(ents[n].path), "%s/%s", dir,
+			 e->d_name);
+		if (cpio_in_use(ents[n].path) || stat(ents[n].path, &sb) < 0)
+			continue;
+		ents[n++].mtime = sb.st_mtim;
+	}
+	if (d)
+		closedir(d);
+	qsort(ents, n, sizeof(*ents), cmp_newest_first);
+	return n;
+}
+
+/* image.c's KEY.key links lead to a cpio; drop those left dangling. */
+static void drop_dangling_keys(const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
 	struct stat sb;
 	DIR *d = opendir(dir);
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-		    (int)sizeof(path))
+	while (d && (e = readdir(d))) {
+		if (!is_key_name(e->d_name) ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+			    (int)sizeof(path))
 			continue;
-		if (!keys && is_cache_name(e->d_name) && !cpio_in_use(path) &&
-		    unlink(path) == 0)
-			log_debug("image cache: removed unused %s", path);
-		/* image.c's KEY.key links lead to a cpio; drop those left dangling. */
-		if (keys && is_key_name(e->d_name) && stat(path, &sb) < 0 &&
-		    errno == ENOENT)
+		if (stat(path, &sb) < 0 && errno == ENOENT)
 			unlink(path);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
 }
 
-/* Drop cached rootfs files no pod refers to any more (and their lookup keys). */
+/*
+ * Keep the image_cache_keep most recently used rootfs files no pod refers
+ * to (so running the same image again skips the conversion); drop the rest.
+ */
 void pod_gc_images(void)
 {
-	gc_pass(store_images_dir(), false);
-	gc_pass(store_images_dir(), true);
+	const char *dir = store_images_dir();
+	struct cache_ent *ents;
+	size_t n, i;
+
+	if (pod_ctx.n_preparing > 0)
+		return; /* a worker may be publishing a file no pod refers to yet */
+	ents = calloc(256, sizeof(*ents));
+	if (!ents)
+		return;
+	n = unused_cpios(dir, ents, 256);
+	for (i = (size_t)pod_ctx.image_cache_keep; i < n; i++)
+		if (unlink(ents[i].path) == 0)
+			log_debug("image cache: removed %s", ents[i].path);
+	free(ents);
+	drop_dangling_keys(dir);
 }
 
 /* ---- xenstore watch ---- */
@@ -532,9 +584,11 @@ void pod_read_guest(struct pod *p)
 	}
 	if (st.state == XS_GUEST_INVALID && !pod_is_final(p) &&
 	    p->status != POD_CREATING) {
-		log_warn("pod %s: guest wrote an invalid status (%s); destroying it",
-			 p->name, st.error);
-		pod_finish(p, POD_FAILED, "failed: invalid guest status", false);
+		log_warn(
+			"pod %s: guest wrote an invalid status (%s); destroying it",
+			p->name, st.error);
+		pod_finish(p, POD_FAILED, "failed: invalid guest status",
+			   false);
 	}
 }
 
@@ -643,8 +697,8 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 		pod_persist(p);
 		pod_crash_point("after_destroy");
 	}
-	log_info("pod %s: %s (%s%s%d)", p->name, pod_status_name(st),
-		 p->reason, p->has_exit ? ", exit code " : "",
+	log_info("pod %s: %s (%s%s%d)", p->name, pod_status_name(st), p->reason,
+		 p->has_exit ? ", exit code " : "",
 		 p->has_exit ? p->exit_code : 0);
 	reply_waiters(p);
 	pod_logs_pod_changed(p);
@@ -814,15 +868,15 @@ void pod_rpc_start(struct rpc_req *req, const char *name)
 	}
 	rc = hv_unpause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 	if (rc) {
-		rpc_error(req, rpc_code_of(rc), "pod %s: cannot unpause domain: %s",
-			  p->name, strerror(-rc));
+		rpc_error(req, rpc_code_of(rc),
+			  "pod %s: cannot unpause domain: %s", p->name,
+			  strerror(-rc));
 		return;
 	}
 	p->status = POD_RUNNING;
 	p->started_at = time(NULL);
 	pod_persist(p);
-	log_info("pod %s: started (domain %lld)", p->name,
-		 (long long)p->domid);
+	log_info("pod %s: started (domain %lld)", p->name, (long long)p->domid);
 	pod_reply(req, p);
 	pod_event(p, "started");
 }
@@ -891,8 +945,9 @@ void pod_rpc_rm(struct rpc_req *req, const char *name, bool force)
 		pod_finish(p, POD_STOPPED, "killed", false);
 	rc = store_remove(p->name);
 	if (rc) {
-		rpc_error(req, RPC_FAILED, "pod %s: cannot remove its state: %s",
-			  p->name, strerror(-rc));
+		rpc_error(req, RPC_FAILED,
+			  "pod %s: cannot remove its state: %s", p->name,
+			  strerror(-rc));
 		return;
 	}
 	pod_logs_pod_removed(p);
@@ -925,6 +980,8 @@ int pod_init(const struct pod_config *cfg)
 	if (pod_ctx.xs_fd < 0)
 		return -EBADF;
 	rc = ev_fd_add(pod_ctx.xs_fd, POLLIN, on_xs, NULL, &pod_ctx.xs_evh);
+	if (!rc)
+		rc = pod_create_init();
 	return rc;
 }
 
@@ -933,6 +990,7 @@ void pod_dispose(void)
 	struct pod *p;
 
 	pod_logs_dispose();
+	pod_create_dispose();
 	while ((p = pod_ctx.pods)) {
 		pod_unlink(p);
 		pod_free(p);

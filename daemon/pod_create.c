@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* pod_create: pod creation (spec → image → paused domain → spec in xenstore) and restart reconciliation. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +35,10 @@ struct spec_in {
 	int64_t vcpus;
 };
 
-#define SF(k, t, req, m, lo, hi) { k, t, req, offsetof(struct spec_in, m), lo, hi }
+#define SF(k, t, req, m, lo, hi)                               \
+	{                                                      \
+		k, t, req, offsetof(struct spec_in, m), lo, hi \
+	}
 
 static const struct rpc_dec_field spec_fields[] = {
 	SF("name", RPC_DEC_STRING, false, name, 1, 64),
@@ -50,21 +57,25 @@ static int spec_check(const struct spec_in *s, char *err, size_t errsz)
 	size_t i;
 
 	if (s->name && !rpc_name_valid(s->name)) {
-		snprintf(err, errsz,
-			 "params.spec.name: invalid pod name (allowed: [A-Za-z0-9][A-Za-z0-9_.-]{0,63})");
+		snprintf(
+			err, errsz,
+			"params.spec.name: invalid pod name (allowed: [A-Za-z0-9][A-Za-z0-9_.-]{0,63})");
 		return -EINVAL;
 	}
 	if (s->image[0] != '/') {
-		snprintf(err, errsz, "params.spec.image: must be an absolute path");
+		snprintf(err, errsz,
+			 "params.spec.image: must be an absolute path");
 		return -EINVAL;
 	}
 	if (s->cwd && s->cwd[0] != '/') {
-		snprintf(err, errsz, "params.spec.cwd: must be an absolute path");
+		snprintf(err, errsz,
+			 "params.spec.cwd: must be an absolute path");
 		return -EINVAL;
 	}
 	if (s->command && json_len(s->command) &&
 	    !json_str(json_at(s->command, 0))[0]) {
-		snprintf(err, errsz, "params.spec.command[0]: must not be empty");
+		snprintf(err, errsz,
+			 "params.spec.command[0]: must not be empty");
 		return -EINVAL;
 	}
 	for (i = 0; i < json_len(s->env); i++) {
@@ -88,80 +99,6 @@ static bool env_has_key(char *const *env, const char *kv)
 		if (strncmp(*env, kv, klen + 1) == 0)
 			return true;
 	return false;
-}
-
-/* Image defaults first, then the spec's own; the spec wins for the same key. */
-static char **merge_env(char *const *img, const struct json *spec_env)
-{
-	size_t n = 0, i, ni = 0;
-	char **spec = spec_env ? pod_strv_from_json(spec_env) : NULL;
-	char **out;
-
-	while (img && img[ni])
-		ni++;
-	out = calloc(ni + json_len(spec_env) + 1, sizeof(*out));
-	if (!out || (spec_env && !spec))
-		goto oom;
-	for (i = 0; i < ni; i++) {
-		if (!strchr(img[i], '=') || env_has_key(spec, img[i]))
-			continue;
-		if (!(out[n++] = strdup(img[i])))
-			goto oom;
-	}
-	for (i = 0; spec && spec[i]; i++) {
-		out[n++] = spec[i];
-		spec[i] = NULL;
-	}
-	pod_strv_free(spec);
-	return out;
-oom:
-	pod_strv_free(spec);
-	pod_strv_free(out);
-	return NULL;
-}
-
-static struct pod *pod_from_spec(const struct spec_in *s,
-				 const struct image_info *ii, char *err,
-				 size_t errsz)
-{
-	struct pod *p = calloc(1, sizeof(*p));
-
-	if (!p)
-		goto oom;
-	p->domid = -1;
-	p->status = POD_CREATING;
-	if (s->name)
-		snprintf(p->name, sizeof(p->name), "%s", s->name);
-	else if (pod_random_name(p->name, sizeof(p->name)) < 0)
-		goto oom;
-	if (pod_make_uuid(p->uuid) < 0)
-		goto oom;
-	p->image = strdup(s->image);
-	p->cwd = strdup(s->cwd ? s->cwd :
-				 ii->default_cwd[0] ? ii->default_cwd : "/");
-	if (s->command && json_len(s->command))
-		p->argv = pod_strv_from_json(s->command);
-	else if (ii->default_argv && ii->default_argv[0])
-		p->argv = pod_strv_dup(ii->default_argv);
-	else {
-		snprintf(err, errsz,
-			 "params.spec.command: required (the image has no default command)");
-		pod_free_detached(p);
-		return NULL;
-	}
-	p->env = merge_env(ii->default_env, s->env);
-	if (!p->image || !p->cwd || !p->argv || !p->env)
-		goto oom;
-	snprintf(p->digest, sizeof(p->digest), "%s", ii->digest);
-	snprintf(p->cpio, sizeof(p->cpio), "%s", ii->cpio_path);
-	p->memory_mib = (unsigned)s->memory_mib;
-	p->vcpus = (unsigned)s->vcpus;
-	p->created_at = time(NULL);
-	return p;
-oom:
-	pod_free_detached(p);
-	snprintf(err, errsz, "out of memory");
-	return NULL;
 }
 
 /* Undo a create completely: no domain, no state file, no log, no unused cpio. */
@@ -242,8 +179,9 @@ static void on_tty_timer(void *arg)
 		return;
 	}
 	if (rc)
-		log_warn("pod %s: no console pty (%s); its output is not logged",
-			 p->name, strerror(-rc));
+		log_warn(
+			"pod %s: no console pty (%s); its output is not logged",
+			p->name, strerror(-rc));
 	if (p->status == POD_CREATING)
 		create_complete(p);
 }
@@ -294,77 +232,128 @@ static int check_spec_size(const struct pod *p, char *err, size_t errsz)
 				 sizeof(spec));
 
 	if (rc == -E2BIG)
-		snprintf(err, errsz,
-			 "params.spec: command, env and cwd together exceed %d bytes once encoded",
-			 POD_SPEC_MAX);
+		snprintf(
+			err, errsz,
+			"params.spec: command, env and cwd together exceed %d bytes once encoded",
+			POD_SPEC_MAX);
 	else if (rc)
 		snprintf(err, errsz, "params.spec: %s", strerror(-rc));
 	return rc ? -EINVAL : 0;
 }
 
-static int create_prepare(const struct json *spec, struct pod **p_r,
-			  char *err, size_t errsz)
-{
-	struct spec_in s = { .memory_mib = 32, .vcpus = 1 };
-	struct image_info ii = { 0 };
-	struct pod *p;
+/*
+ * Image conversion can take seconds, so it runs in a worker thread: the
+ * thread only touches its job (image_ref in, info/err/rc out); the pod
+ * itself stays with the main loop, reserved under its name as "creating".
+ */
+struct pod_prep {
+	struct pod_prep *next;
+	pthread_t tid;
+	bool threaded;
+	struct pod *pod;
+	char *image_ref;
+	char cache_dir[PATH_MAX];
+	char **env; /* the spec's env (merged with the image's later) */
+	struct image_info info;
+	char err[512];
 	int rc;
+};
 
-	rc = rpc_decode(spec, "params.spec", spec_fields, &s, err, errsz);
-	if (!rc)
-		rc = spec_check(&s, err, errsz);
-	if (rc)
-		return rc;
-	if (s.name && pod_find(s.name)) {
-		snprintf(err, errsz, "pod %s: already exists", s.name);
-		return -EEXIST;
-	}
-	if (access(pod_ctx.kernel, R_OK) < 0) {
-		rc = -errno;
-		snprintf(err, errsz, "guest kernel %.300s: %s", pod_ctx.kernel,
-			 strerror(errno));
-		return rc;
-	}
-	rc = image_prepare(s.image, store_images_dir(), &ii, err, errsz);
-	if (rc)
-		return rc == -EINVAL ? -EIO : rc;
-	p = pod_from_spec(&s, &ii, err, errsz);
-	image_info_dispose(&ii);
-	if (!p)
-		return -EINVAL;
-	rc = check_spec_size(p, err, errsz);
-	if (!rc && pod_find(p->name)) {
-		snprintf(err, errsz, "pod %s: already exists", p->name);
-		rc = -EEXIST;
-	}
-	if (rc) {
-		pod_free_detached(p);
-		return rc;
-	}
-	*p_r = p;
-	return 0;
+static struct {
+	int pipe[2];
+	struct ev_fd *evh;
+	struct pod_prep *jobs;
+} prep = { { -1, -1 }, NULL, NULL };
+
+static void prep_free(struct pod_prep *j)
+{
+	image_info_dispose(&j->info);
+	pod_strv_free(j->env);
+	free(j->image_ref);
+	free(j);
 }
 
-void pod_rpc_create(struct rpc_req *req, const struct json *spec)
+static void *prep_worker(void *arg)
 {
-	char err[512] = "", dname[80];
-	struct pod *p = NULL;
+	struct pod_prep *j = arg;
+	ssize_t r;
+
+	j->rc = image_prepare(j->image_ref, j->cache_dir, &j->info, j->err,
+			      sizeof(j->err));
+	do
+		r = write(prep.pipe[1], &j, sizeof(j));
+	while (r < 0 && errno == EINTR);
+	return NULL;
+}
+
+/* Image defaults first, then the spec's own; the spec wins for the same key. */
+static char **merge_env(char *const *img, char **spec)
+{
+	size_t n = 0, i, ni = 0, ns = 0;
+	char **out;
+
+	while (img && img[ni])
+		ni++;
+	while (spec && spec[ns])
+		ns++;
+	out = calloc(ni + ns + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (i = 0; i < ni; i++) {
+		if (!strchr(img[i], '=') || env_has_key(spec, img[i]))
+			continue;
+		if (!(out[n++] = strdup(img[i])))
+			goto oom;
+	}
+	for (i = 0; i < ns; i++)
+		if (!(out[n++] = strdup(spec[i])))
+			goto oom;
+	return out;
+oom:
+	pod_strv_free(out);
+	return NULL;
+}
+
+/* The image is ready: fill what the spec left to it (command, env, cwd). */
+static int apply_image(struct pod *p, struct pod_prep *j, char *err,
+		       size_t errsz)
+{
+	const struct image_info *ii = &j->info;
+
+	if (!p->argv && ii->default_argv && ii->default_argv[0])
+		p->argv = pod_strv_dup(ii->default_argv);
+	if (!p->argv) {
+		snprintf(
+			err, errsz,
+			"params.spec.command: required (the image has no default command)");
+		return -EINVAL;
+	}
+	if (!p->cwd)
+		p->cwd = strdup(ii->default_cwd[0] ? ii->default_cwd : "/");
+	p->env = merge_env(ii->default_env, j->env);
+	if (!p->cwd || !p->env) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(p->digest, sizeof(p->digest), "%s", ii->digest);
+	snprintf(p->cpio, sizeof(p->cpio), "%s", ii->cpio_path);
+	/* Mark the cache entry used now: the cache drops least recently used ones. */
+	utimensat(AT_FDCWD, p->cpio, NULL, 0);
+	return check_spec_size(p, err, errsz);
+}
+
+/* State saved as "creating", then libxl builds the paused domain. */
+static void create_build(struct pod *p)
+{
 	struct hv_domain_config dc = { 0 };
+	char dname[80], err[128];
 	int rc;
 
-	rc = create_prepare(spec, &p, err, sizeof(err));
-	if (rc) {
-		rpc_error(req, rc == -EINVAL ? RPC_INVALID_PARAMS : rpc_code_of(rc),
-			  "%s", err);
-		pod_gc_images();
-		return;
-	}
-	pod_link(p);
 	rc = pod_persist(p);
 	if (rc) {
-		create_abort(p, RPC_FAILED, "cannot save its state");
-		rpc_error(req, RPC_FAILED, "pod %s: cannot save state: %s",
-			  p->name, strerror(-rc));
+		snprintf(err, sizeof(err), "cannot save its state: %s",
+			 strerror(-rc));
+		create_abort(p, RPC_FAILED, err);
 		return;
 	}
 	pod_crash_point("after_state_creating");
@@ -376,28 +365,225 @@ void pod_rpc_create(struct rpc_req *req, const struct json *spec)
 	dc.kernel = pod_ctx.kernel;
 	dc.ramdisk = p->cpio;
 	dc.cmdline = "";
+	rc = hv_create_paused(pod_ctx.hv, &dc, p);
+	if (rc) {
+		snprintf(err, sizeof(err),
+			 "cannot start building the domain: %s", strerror(-rc));
+		create_abort(p, RPC_FAILED, err);
+	}
+}
+
+static void prep_done(struct pod_prep *j)
+{
+	struct pod_prep **pp;
+	struct pod *p = j->pod;
+	char err[512];
+	int rc;
+
+	if (j->threaded)
+		pthread_join(j->tid, NULL);
+	for (pp = &prep.jobs; *pp; pp = &(*pp)->next) {
+		if (*pp == j) {
+			*pp = j->next;
+			break;
+		}
+	}
+	pod_ctx.n_preparing--;
+	if (j->rc) {
+		create_abort(p,
+			     j->rc == -EINVAL ? RPC_FAILED : rpc_code_of(j->rc),
+			     j->err);
+	} else {
+		rc = apply_image(p, j, err, sizeof(err));
+		if (rc)
+			create_abort(p,
+				     rc == -EINVAL ? RPC_INVALID_PARAMS :
+						     RPC_FAILED,
+				     err);
+		else
+			create_build(p);
+	}
+	prep_free(j);
+}
+
+static void on_prep_pipe(int fd, short revents, void *arg)
+{
+	struct pod_prep *j;
+
+	while (read(fd, &j, sizeof(j)) == (ssize_t)sizeof(j))
+		prep_done(j);
+}
+
+static int prep_start(struct pod *p, const char *image, char **env)
+{
+	struct pod_prep *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return -ENOMEM;
+	j->pod = p;
+	j->env = env;
+	j->image_ref = strdup(image);
+	snprintf(j->cache_dir, sizeof(j->cache_dir), "%s", store_images_dir());
+	if (!j->image_ref) {
+		j->env = NULL;
+		prep_free(j);
+		return -ENOMEM;
+	}
+	j->next = prep.jobs;
+	prep.jobs = j;
+	pod_ctx.n_preparing++;
+	j->threaded = pthread_create(&j->tid, NULL, prep_worker, j) == 0;
+	if (!j->threaded) {
+		log_warn(
+			"pod %s: no worker thread; converting the image inline",
+			p->name);
+		j->rc = image_prepare(j->image_ref, j->cache_dir, &j->info,
+				      j->err, sizeof(j->err));
+		prep_done(j);
+	}
+	return 0;
+}
+
+int pod_create_init(void)
+{
+	if (pipe2(prep.pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	return ev_fd_add(prep.pipe[0], POLLIN, on_prep_pipe, NULL, &prep.evh);
+}
+
+void pod_create_dispose(void)
+{
+	struct pod_prep *j;
+
+	/* Wait for running conversions; their pods are freed with the registry. */
+	while ((j = prep.jobs)) {
+		prep.jobs = j->next;
+		if (j->threaded)
+			pthread_join(j->tid, NULL);
+		pod_ctx.n_preparing--;
+		prep_free(j);
+	}
+	ev_fd_del(prep.evh);
+	prep.evh = NULL;
+	for (int i = 0; i < 2; i++) {
+		if (prep.pipe[i] >= 0)
+			close(prep.pipe[i]);
+		prep.pipe[i] = -1;
+	}
+}
+
+/* The pod as far as the spec alone defines it, reserved under its name. */
+static struct pod *pod_from_spec(const struct spec_in *s, char *err,
+				 size_t errsz)
+{
+	struct pod *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		goto oom;
+	p->domid = -1;
+	p->status = POD_CREATING;
+	if (s->name)
+		snprintf(p->name, sizeof(p->name), "%s", s->name);
+	else if (pod_random_name(p->name, sizeof(p->name)) < 0)
+		goto oom;
+	if (pod_make_uuid(p->uuid) < 0)
+		goto oom;
+	p->image = strdup(s->image);
+	if (!p->image)
+		goto oom;
+	if (s->cwd && !(p->cwd = strdup(s->cwd)))
+		goto oom;
+	if (s->command && json_len(s->command) &&
+	    !(p->argv = pod_strv_from_json(s->command)))
+		goto oom;
+	p->memory_mib = (unsigned)s->memory_mib;
+	p->vcpus = (unsigned)s->vcpus;
+	p->created_at = time(NULL);
+	return p;
+oom:
+	pod_free_detached(p);
+	snprintf(err, errsz, "out of memory");
+	return NULL;
+}
+
+static int create_check(const struct json *spec, struct spec_in *s, char *err,
+			size_t errsz)
+{
+	int rc;
+
+	rc = rpc_decode(spec, "params.spec", spec_fields, s, err, errsz);
+	if (!rc)
+		rc = spec_check(s, err, errsz);
+	if (rc)
+		return rc;
+	if (s->name && pod_find(s->name)) {
+		snprintf(err, errsz, "pod %s: already exists", s->name);
+		return -EEXIST;
+	}
+	if (access(pod_ctx.kernel, R_OK) < 0) {
+		rc = -errno;
+		snprintf(err, errsz, "guest kernel %.300s: %s", pod_ctx.kernel,
+			 strerror(errno));
+		return rc;
+	}
+	return 0;
+}
+
+void pod_rpc_create(struct rpc_req *req, const struct json *spec)
+{
+	struct spec_in s = { .memory_mib = 32, .vcpus = 1 };
+	char err[512] = "";
+	char **env = NULL;
+	struct pod *p;
+	int rc;
+
+	rc = create_check(spec, &s, err, sizeof(err));
+	if (rc) {
+		rpc_error(req,
+			  rc == -EINVAL ? RPC_INVALID_PARAMS : rpc_code_of(rc),
+			  "%s", err);
+		return;
+	}
+	p = pod_from_spec(&s, err, sizeof(err));
+	if (p && pod_find(p->name)) { /* a generated name already taken */
+		pod_free_detached(p);
+		p = NULL;
+		snprintf(err, sizeof(err),
+			 "generated pod name taken; try again");
+	}
+	if (p && s.env && !(env = pod_strv_from_json(s.env))) {
+		pod_free_detached(p);
+		p = NULL;
+		snprintf(err, sizeof(err), "out of memory");
+	}
+	if (!p) {
+		rpc_error(req, RPC_FAILED, "%s", err);
+		return;
+	}
+	pod_link(p);
 	p->create_req = req;
 	rpc_set_cancel(req, create_cancel, p);
 	log_info("pod %s: creating (image %s)", p->name, p->image);
-	rc = hv_create_paused(pod_ctx.hv, &dc, p);
+	rc = prep_start(p, s.image, env);
 	if (rc) {
-		snprintf(err, sizeof(err), "cannot start building the domain: %s",
-			 strerror(-rc));
-		create_abort(p, RPC_FAILED, err);
+		pod_strv_free(env);
+		create_abort(p, RPC_FAILED, strerror(-rc));
 	}
 }
 
 /* ---- loading state and reconciling ---- */
 
 struct state_in {
-	const char *name, *uuid, *status, *reason, *image, *digest, *cwd,
-		*cpio;
+	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
 	const char *created_at, *started_at, *finished_at;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
 };
 
-#define ST(k, t, req, m, lo, hi) { k, t, req, offsetof(struct state_in, m), lo, hi }
+#define ST(k, t, req, m, lo, hi)                                \
+	{                                                       \
+		k, t, req, offsetof(struct state_in, m), lo, hi \
+	}
 
 static const struct rpc_dec_field state_fields[] = {
 	ST("name", RPC_DEC_STRING, true, name, 1, 64),
@@ -445,7 +631,8 @@ static struct pod *pod_from_state(const struct state_in *s)
 	p->domid = s->domid;
 	p->has_exit = s->exit_code >= 0;
 	p->exit_code = p->has_exit ? (int)s->exit_code : 0;
-	snprintf(p->reason, sizeof(p->reason), "%s", s->reason ? s->reason : "");
+	snprintf(p->reason, sizeof(p->reason), "%s",
+		 s->reason ? s->reason : "");
 	snprintf(p->digest, sizeof(p->digest), "%s", s->digest);
 	snprintf(p->cpio, sizeof(p->cpio), "%s", s->cpio);
 	p->image = strdup(s->image);
@@ -475,11 +662,13 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 
 	rc = rpc_decode(root, "state", state_fields, &s, why, whysz);
 	if (!rc && (strcmp(s.name, file_name) || !rpc_name_valid(s.name))) {
-		snprintf(why, whysz, "state.name: does not match the file name");
+		snprintf(why, whysz,
+			 "state.name: does not match the file name");
 		rc = -EINVAL;
 	}
 	if (!rc && parse_status(s.status, &st)) {
-		snprintf(why, whysz, "state.status: unknown \"%.16s\"", s.status);
+		snprintf(why, whysz, "state.status: unknown \"%.16s\"",
+			 s.status);
 		rc = -EINVAL;
 	}
 	if (!rc && pod_find_uuid(s.uuid)) {
@@ -522,14 +711,15 @@ static void destroy_dom(const struct hv_dominfo *d, const char *why)
 static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 {
 	if (!d) {
-		log_warn("pod %s: its domain is gone; marking it stopped", p->name);
+		log_warn("pod %s: its domain is gone; marking it stopped",
+			 p->name);
 		p->domid = -1;
 		pod_finish(p, POD_STOPPED, "lost", false);
 		return;
 	}
 	if (p->domid != (int64_t)d->domid)
-		log_info("pod %s: domain id %lld is now %u (same uuid)", p->name,
-			 (long long)p->domid, d->domid);
+		log_info("pod %s: domain id %lld is now %u (same uuid)",
+			 p->name, (long long)p->domid, d->domid);
 	p->domid = d->domid;
 	if (hv_watch(pod_ctx.hv, d->domid, p->uuid))
 		log_warn("pod %s: cannot watch domain %u", p->name, d->domid);
@@ -554,8 +744,9 @@ static void reconcile_pod(struct pod *p, const struct hv_dominfo *l, size_t n)
 	case POD_CREATING:
 		if (d)
 			destroy_dom(d, "half-created pod");
-		log_warn("pod %s: was being created when the daemon stopped; removed",
-			 p->name);
+		log_warn(
+			"pod %s: was being created when the daemon stopped; removed",
+			p->name);
 		store_remove(p->name);
 		console_log_remove(pod_ctx.log_dir, p->name);
 		pod_unlink_detached(p);

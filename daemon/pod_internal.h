@@ -79,7 +79,11 @@ struct pod_ctx {
 	const char *crash_at;
 	struct pod *pods;
 	size_t n_pods;
+	int n_preparing; /* images being converted: the cache must not be collected */
+	int image_cache_keep; /* unused cached rootfs files kept (least recently used go) */
 };
+
+#define POD_IMAGE_CACHE_KEEP 8
 
 extern struct pod_ctx pod_ctx;
 
@@ -90,8 +94,7 @@ void pod_unlink_detached(struct pod *p);
 void pod_free_detached(struct pod *p);
 const char *pod_status_name(enum pod_status s);
 bool pod_is_final(const struct pod *p);
-void pod_write_json(struct json_writer *w, const struct pod *p,
-		    bool for_state);
+void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state);
 void pod_reply(struct rpc_req *req, const struct pod *p);
 int pod_persist(struct pod *p);
 void pod_event(const struct pod *p, const char *event);
@@ -112,6 +115,8 @@ int pod_random_name(char *buf, size_t sz);
 time_t pod_parse_time(const char *s);
 
 /* pod_create.c */
+int pod_create_init(void);
+void pod_create_dispose(void);
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err);
 /* Start capturing the console (retries until xenconsoled has published the tty). */
 void pod_console_attach(struct pod *p);

@@ -23,7 +23,8 @@ struct rpc_req {
 
 /* Per-connection state. */
 struct rpc_conn {
-	struct rpc_req *pending; /* deferred request, at most one (replies stay in order) */
+	struct rpc_req *
+		pending; /* deferred request, at most one (replies stay in order) */
 	bool subscribed;
 };
 
@@ -262,8 +263,9 @@ static int dec_strings(const struct json *v, const char *path,
 			return -EINVAL;
 		}
 		if ((int64_t)strlen(s) > f->max) {
-			snprintf(err, errsz, "%s.%s[%zu]: longer than %lld bytes",
-				 path, f->key, i, (long long)f->max);
+			snprintf(err, errsz,
+				 "%s.%s[%zu]: longer than %lld bytes", path,
+				 f->key, i, (long long)f->max);
 			return -EINVAL;
 		}
 	}
@@ -283,7 +285,8 @@ static int dec_field(const struct json *v, const char *path,
 	case RPC_DEC_STRING:
 		if (!(s = json_str(v)))
 			break;
-		if ((int64_t)strlen(s) < f->min || (int64_t)strlen(s) > f->max) {
+		if ((int64_t)strlen(s) < f->min ||
+		    (int64_t)strlen(s) > f->max) {
 			snprintf(err, errsz,
 				 "%s.%s: length must be %lld..%lld bytes", path,
 				 f->key, (long long)f->min, (long long)f->max);
@@ -372,8 +375,10 @@ int rpc_decode(const struct json *obj, const char *path,
 
 /* ---- methods ---- */
 
-#define FIELD(k, t, req, st, m, lo, hi) \
-	{ k, t, req, offsetof(st, m), lo, hi }
+#define FIELD(k, t, req, st, m, lo, hi)            \
+	{                                          \
+		k, t, req, offsetof(st, m), lo, hi \
+	}
 
 static bool decode_params(struct rpc_req *req, const struct json *params,
 			  const struct rpc_dec_field *fields, void *out)
@@ -402,10 +407,16 @@ static void m_daemon_hello(struct rpc_req *req, const struct json *params)
 static void m_events_subscribe(struct rpc_req *req, const struct json *params)
 {
 	static const struct rpc_dec_field none[] = { { NULL } };
+	struct rpc_conn *rc;
 
 	if (!decode_params(req, params, none, NULL))
 		return;
-	rconn(req->conn)->subscribed = true;
+	rc = rconn(req->conn);
+	if (!rc) {
+		rpc_error(req, RPC_FAILED, "out of memory");
+		return;
+	}
+	rc->subscribed = true;
 	control_set_persistent(req->conn, true);
 	rpc_reply(req, "{}");
 }
@@ -418,7 +429,8 @@ struct p_name {
 	const struct json *spec;
 };
 
-#define NAME_FIELD FIELD("name", RPC_DEC_STRING, true, struct p_name, name, 1, 64)
+#define NAME_FIELD \
+	FIELD("name", RPC_DEC_STRING, true, struct p_name, name, 1, 64)
 
 static bool decode_name(struct rpc_req *req, const struct json *params,
 			const struct rpc_dec_field *fields, struct p_name *p)
@@ -426,8 +438,9 @@ static bool decode_name(struct rpc_req *req, const struct json *params,
 	if (!decode_params(req, params, fields, p))
 		return false;
 	if (p->name && !rpc_name_valid(p->name)) {
-		rpc_error(req, RPC_INVALID_PARAMS,
-			  "params.name: invalid pod name (allowed: [A-Za-z0-9][A-Za-z0-9_.-]{0,63})");
+		rpc_error(
+			req, RPC_INVALID_PARAMS,
+			"params.name: invalid pod name (allowed: [A-Za-z0-9][A-Za-z0-9_.-]{0,63})");
 		return false;
 	}
 	return true;
@@ -456,12 +469,11 @@ static void m_pod_start(struct rpc_req *req, const struct json *params)
 
 static void m_pod_stop(struct rpc_req *req, const struct json *params)
 {
-	static const struct rpc_dec_field f[] = {
-		NAME_FIELD,
-		FIELD("timeout", RPC_DEC_INT, false, struct p_name, timeout, 0,
-		      86400),
-		{ NULL }
-	};
+	static const struct rpc_dec_field f[] = { NAME_FIELD,
+						  FIELD("timeout", RPC_DEC_INT,
+							false, struct p_name,
+							timeout, 0, 86400),
+						  { NULL } };
 	struct p_name p = { .timeout = 10 };
 
 	if (decode_name(req, params, f, &p))
@@ -589,7 +601,8 @@ static bool check_envelope(struct rpc_req *req, const struct json *root,
 
 	if (json_type(root) != JSON_OBJECT) {
 		req->id = strdup("null"); /* JSON-RPC: id null when unknown */
-		rpc_error(req, RPC_INVALID_REQUEST, "request: expected an object");
+		rpc_error(req, RPC_INVALID_REQUEST,
+			  "request: expected an object");
 		return false;
 	}
 	if (take_id(req, json_get(root, "id"))) {
@@ -616,17 +629,19 @@ static bool check_envelope(struct rpc_req *req, const struct json *root,
 	}
 	method = json_str(json_get(root, "method"));
 	if (!method) {
-		rpc_error(req, RPC_INVALID_REQUEST, "method: expected a string");
+		rpc_error(req, RPC_INVALID_REQUEST,
+			  "method: expected a string");
 		return false;
 	}
 	if (params && json_type(params) != JSON_OBJECT) {
-		rpc_error(req, RPC_INVALID_PARAMS, "params: expected an object");
+		rpc_error(req, RPC_INVALID_PARAMS,
+			  "params: expected an object");
 		return false;
 	}
 	*m_r = find_method(method);
 	if (!*m_r) {
-		rpc_error(req, RPC_METHOD_NOT_FOUND, "method \"%.64s\" not found",
-			  method);
+		rpc_error(req, RPC_METHOD_NOT_FOUND,
+			  "method \"%.64s\" not found", method);
 		return false;
 	}
 	req->method = (*m_r)->name;
@@ -647,7 +662,11 @@ static void on_line(struct conn *c, const char *line, size_t len)
 		return;
 	}
 	req->conn = c;
-	rconn(c);
+	if (!rconn(c)) {
+		req->id = strdup("null");
+		rpc_error(req, RPC_FAILED, "out of memory");
+		return;
+	}
 	root = json_parse(line, len, err, sizeof(err));
 	if (!root) {
 		req->id = strdup("null");
@@ -657,12 +676,13 @@ static void on_line(struct conn *c, const char *line, size_t len)
 	if (check_envelope(req, root, &m)) {
 		params = json_get(root, "params");
 		if (!params)
-			params = empty = json_parse(empty_obj, 2, err,
-						    sizeof(err));
+			params = empty =
+				json_parse(empty_obj, 2, err, sizeof(err));
 		if (!m->read_only && control_read_only(c))
-			rpc_error(req, RPC_DENIED,
-				  "%s: permission denied (only root may change pods)",
-				  m->name);
+			rpc_error(
+				req, RPC_DENIED,
+				"%s: permission denied (only root may change pods)",
+				m->name);
 		else
 			m->fn(req, params);
 	}
@@ -697,8 +717,8 @@ static void on_overflow(struct conn *c)
 
 	error_text(RPC_PARSE_ERROR, "request larger than 1 MiB", text,
 		   sizeof(text));
-	n = snprintf(line, sizeof(line), "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":%s}",
-		     text);
+	n = snprintf(line, sizeof(line),
+		     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":%s}", text);
 	control_send(c, line, (size_t)n);
 }
 

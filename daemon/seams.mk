@@ -8,7 +8,8 @@ noinst_LIBRARIES += daemon/libxenpodseams.a
 daemon_libxenpodseams_a_SOURCES = daemon/hv_xl.c daemon/hv.h \
 	daemon/xs.c daemon/xs.h \
 	daemon/image.c daemon/image.h daemon/image_oci.c daemon/image_oci.h \
-	daemon/image_tree.c daemon/image_tree.h daemon/sha256.c daemon/sha256.h
+	daemon/image_tree.c daemon/image_tree.h daemon/image_async.c \
+	daemon/sha256.c daemon/sha256.h
 daemon_libxenpodseams_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) \
 	$(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS)
 XENPOD_SEAMS_LIBS = daemon/libxenpodseams.a $(XENLIGHT_LIBS) \

@@ -135,7 +135,8 @@ static void notify(const char *msg)
 	if (fd < 0)
 		return;
 	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
-		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) <
+	    0)
 		log_warn("sd_notify: %s", strerror(errno));
 	close(fd);
 }

@@ -13,11 +13,26 @@ guest_xenpod_kernel_SOURCES = \
 	guest/xen/hypercall.c guest/xen/evtchn.c guest/xen/time.c \
 	guest/xen/console.c guest/xen/gnttab.c guest/xen/xs_ring.c \
 	guest/xen/xs.c guest/xen/control.c \
-	guest/kernel/main.c guest/kernel/boot.c guest/kernel/printk.c \
+	guest/kernel/main.c guest/kernel/selftest.c guest/kernel/boot.c \
+	guest/kernel/printk.c \
 	guest/kernel/time.c guest/kernel/platform.c \
 	guest/kernel/mm/page.c guest/kernel/mm/heap.c guest/kernel/mm/kstack.c \
 	guest/lib/string.c guest/lib/printf.c \
-	guest/init/init.c
+	guest/init/init.c \
+	guest/include/platform.h \
+	guest/include/arch/cpu.h guest/include/arch/extable.h \
+	guest/include/arch/io.h guest/include/arch/lapic.h \
+	guest/include/arch/memlayout.h guest/include/arch/paging.h \
+	guest/include/arch/trap.h \
+	guest/include/kernel/boot.h guest/include/kernel/errno.h \
+	guest/include/kernel/mm.h guest/include/kernel/panic.h \
+	guest/include/kernel/printk.h guest/include/kernel/selftest.h \
+	guest/include/kernel/time.h \
+	guest/include/lib/fmt.h guest/include/lib/string.h \
+	guest/include/xenplat/console.h guest/include/xenplat/evtchn.h \
+	guest/include/xenplat/gnttab.h guest/include/xenplat/hypercall.h \
+	guest/include/xenplat/time.h guest/include/xenplat/xen.h \
+	guest/include/xenplat/xs.h guest/include/xenplat/xs_ring.h
 
 GUEST_KERNEL_CPPFLAGS = -I$(top_srcdir)/guest/include -D__XEN_INTERFACE_VERSION__=0x00040e00
 GUEST_KERNEL_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -ffreestanding -fno-builtin \

@@ -258,8 +258,8 @@ int hv_check(char *why, size_t whysz)
 
 const char *hv_reason_name(enum hv_shutdown_reason r)
 {
-	static const char *const n[] = { "none",  "poweroff", "reboot",
-					 "suspend", "crash", "watchdog",
+	static const char *const n[] = { "none",       "poweroff", "reboot",
+					 "suspend",    "crash",	   "watchdog",
 					 "soft_reset", "unknown" };
 
 	return r <= HV_REASON_UNKNOWN ? n[r] : "unknown";

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_internal.h"
 #include "rpc.h"
 #include "store.h"
 
@@ -120,6 +121,8 @@ static int core_start(struct harness *h)
 	if (rc)
 		return rc;
 	rpc_init();
+	/* Tests count leftovers: keep no unused image in the cache by default. */
+	pod_ctx.image_cache_keep = 0;
 	h->cfd = harness_connect(h, false);
 	return h->cfd < 0 ? h->cfd : 0;
 }
@@ -149,6 +152,7 @@ void harness_stop(struct harness *h, bool remove_files)
 {
 	char cmd[400];
 
+	harness_run(20); /* let queued fake events fire (they own memory) */
 	control_close();
 	pod_dispose();
 	store_dispose();
@@ -225,8 +229,7 @@ static void note(struct harness *h, const char *line)
 	json_free(j);
 }
 
-char *harness_raw(struct harness *h, int fd, const char *line,
-		  int timeout_ms)
+char *harness_raw(struct harness *h, int fd, const char *line, int timeout_ms)
 {
 	size_t n = strlen(line);
 	char *reply;
@@ -238,7 +241,9 @@ char *harness_raw(struct harness *h, int fd, const char *line,
 	h->log_data = NULL;
 	h->log_len = 0;
 	while ((reply = read_line(h, fd, timeout_ms))) {
-		if (!strstr(reply, "\"id\":") || strncmp(reply, "{\"jsonrpc\":\"2.0\",\"method\"", 25) == 0) {
+		if (!strstr(reply, "\"id\":") ||
+		    strncmp(reply, "{\"jsonrpc\":\"2.0\",\"method\"", 25) ==
+			    0) {
 			note(h, reply);
 			free(reply);
 			continue;
@@ -254,8 +259,10 @@ struct json *harness_call(struct harness *h, const char *method,
 	char *line, *reply, err[256];
 	struct json *j;
 
-	if (asprintf(&line, "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"%s\",\"params\":%s}",
-		     ++h->next_id, method, params ? params : "{}") < 0)
+	if (asprintf(
+		    &line,
+		    "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"%s\",\"params\":%s}",
+		    ++h->next_id, method, params ? params : "{}") < 0)
 		return NULL;
 	reply = harness_raw(h, h->cfd, line, 5000);
 	free(line);

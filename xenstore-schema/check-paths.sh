@@ -6,7 +6,9 @@
 # A string literal counts as a xenstore path when it starts with /local/domain,
 # with ~/, or with a top-level home directory (data/ xenpod/ control/ console/
 # device/ memory/ attr/ drivers/ feature/ image/ error/). Its home-relative part
-# must be a path listed in xenpod-paths.pandoc or a directory above one.
+# must be a path listed in xenpod-paths.pandoc or a directory above one,
+# compared name by name: a schema $NAME matches any name, and so does a
+# printf conversion ("%s", "%u") in the code's literal.
 # Code should use the XSP_* constants of xenstore-paths.h instead of literals.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +40,24 @@ for dir in "$@"; do
 			grep -n -o '"[^"]*"' "$f" /dev/null || true
 		done |
 		awk -v allowed="$allowed" '
-		BEGIN { n = split(allowed, a, "\n"); for (i = 1; i <= n; i++) ok[a[i]] = 1 }
+		BEGIN { na = split(allowed, a, "\n") }
+		function listed(p,   i, j, n, m, pc, ac, hit) {
+			n = split(p, pc, "/")
+			for (i = 1; i <= na; i++) {
+				if (a[i] == p)
+					return 1
+				m = split(a[i], ac, "/")
+				if (m != n)
+					continue
+				hit = 1
+				for (j = 1; j <= n && hit; j++)
+					if (pc[j] != ac[j] && ac[j] !~ /^\$/ && pc[j] !~ /%/)
+						hit = 0
+				if (hit)
+					return 1
+			}
+			return 0
+		}
 		{
 			lit = $0; sub(/^[^:]*:[0-9]+:"/, "", lit); sub(/"$/, "", lit)
 			where = $0; sub(/:"[^"]*"$/, "", where)
@@ -53,7 +72,7 @@ for dir in "$@"; do
 			} else
 				next
 			sub(/\/$/, "", rest)
-			if (rest != "" && !(rest in ok)) print where ": \"" lit "\""
+			if (rest != "" && !listed(rest)) print where ": \"" lit "\""
 		}')
 	if [ -n "$bad" ]; then
 		echo "FAIL: xenstore paths in $name - not in xenpod-paths.pandoc:"

@@ -5,7 +5,9 @@
 #
 # Every "#### ~/PATH = VALUES [TAGS]" heading becomes
 #   #define XSP_PATH "PATH"        (relative to the domain's home)
-# and every directory above a listed path becomes XSP_DIR_PATH.
+# and every directory above a listed path becomes XSP_DIR_PATH. A $NAME
+# component (any one name, as in Xen's xenstore-paths) makes a printf format:
+#   ~/data/xenpod/t/$NAME  ->  #define XSP_DATA_XENPOD_T_NAME_FMT "data/xenpod/t/%s"
 # A guest resolves relative xenstore paths against its own home; the daemon
 # prefixes XSP_HOME_FMT.
 set -eu
@@ -15,7 +17,13 @@ set -eu
 awk -v src="$(basename "$1")" '
 function cname(p,   s) {
 	s = toupper(p)
+	gsub(/\$/, "", s)
 	gsub(/[^A-Z0-9]/, "_", s)
+	return s (p ~ /\$/ ? "_FMT" : "")
+}
+function cval(p,   s) {
+	s = p
+	gsub(/\$[A-Z][A-Z0-9_]*/, "%s", s)
 	return s
 }
 function fail(msg) {
@@ -41,14 +49,14 @@ BEGIN {
 	path = line
 	sub(/[ \t].*$/, "", path)
 	sub(/^~\//, "", path)
-	if (path !~ /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/)
+	if (path !~ /^([a-z0-9_-]+|\$[A-Z][A-Z0-9_]*)(\/([a-z0-9_-]+|\$[A-Z][A-Z0-9_]*))*$/)
 		fail("bad path: " path)
 	if (path in seen)
 		fail("duplicate path: " path)
 	seen[path] = 1
 	desc = line
 	gsub(/\*\//, "* /", desc)
-	printf("/* %s */\n#define XSP_%s \"%s\"\n", desc, cname(path), path)
+	printf("/* %s */\n#define XSP_%s \"%s\"\n", desc, cname(path), cval(path))
 	n = split(path, part, "/")
 	d = ""
 	for (i = 1; i < n; i++) {
@@ -70,7 +78,8 @@ END {
 	print ""
 	print "/* Directories above the listed paths. */"
 	for (i = 1; i <= ndirs; i++)
-		printf("#define XSP_DIR_%s \"%s\"\n", cname(dirorder[i]), dirorder[i])
+		if (!(dirorder[i] in seen))
+			printf("#define XSP_DIR_%s \"%s\"\n", cname(dirorder[i]), cval(dirorder[i]))
 	print ""
 	print "#endif"
 }

@@ -15,7 +15,8 @@
 
 #define SPEC_MAX 4096
 #define ERROR_MAX 127
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH \
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 void sys_set_hostname(const char *name);
 
@@ -39,7 +40,8 @@ static void report(const char *key, const char *value)
 		printk("init: cannot write %s: %d\n", path, rc);
 }
 
-static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
 {
 	char msg[ERROR_MAX + 1];

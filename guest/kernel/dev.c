@@ -60,7 +60,8 @@ static uint64_t hw_random(void)
 static void rng_init(void)
 {
 	for (int i = 0; i < 4; i++) {
-		uint64_t z = rdtsc() + hw_random() + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+		uint64_t z = rdtsc() + hw_random() +
+			     (uint64_t)i * 0x9e3779b97f4a7c15ull;
 
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
@@ -219,10 +220,11 @@ struct k_termios {
 };
 
 static struct k_termios con_termios = {
-	.c_iflag = 0x500,  /* ICRNL IXON */
-	.c_oflag = 0x5,	   /* OPOST ONLCR */
-	.c_cflag = 0xbf,   /* B38400 CS8 CREAD HUPCL */
-	.c_lflag = 0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
+	.c_iflag = 0x500, /* ICRNL IXON */
+	.c_oflag = 0x5, /* OPOST ONLCR */
+	.c_cflag = 0xbf, /* B38400 CS8 CREAD HUPCL */
+	.c_lflag =
+		0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
 	.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12,
 		  0x0f, 0x17, 0x16, 0 },
 };
@@ -233,8 +235,7 @@ static struct {
 
 static int con_pgrp;
 
-static long console_ioctl(struct file *f, unsigned long cmd,
-			  unsigned long arg)
+static long console_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	int zero = 0;
 
@@ -275,18 +276,18 @@ const struct file_ops console_fops = {
 	.ioctl = console_ioctl,
 };
 
-static const struct file_ops null_fops = {
-	.read = null_read, .write = null_write, .poll = always_ready
-};
-static const struct file_ops zero_fops = {
-	.read = zero_read, .write = null_write, .poll = always_ready
-};
-static const struct file_ops full_fops = {
-	.read = zero_read, .write = full_write, .poll = always_ready
-};
-static const struct file_ops random_fops = {
-	.read = random_read, .write = null_write, .poll = always_ready
-};
+static const struct file_ops null_fops = { .read = null_read,
+					   .write = null_write,
+					   .poll = always_ready };
+static const struct file_ops zero_fops = { .read = zero_read,
+					   .write = null_write,
+					   .poll = always_ready };
+static const struct file_ops full_fops = { .read = zero_read,
+					   .write = full_write,
+					   .poll = always_ready };
+static const struct file_ops random_fops = { .read = random_read,
+					     .write = null_write,
+					     .poll = always_ready };
 
 static struct inode *console_ino;
 
@@ -308,8 +309,8 @@ static struct inode *dev_dir(void)
 	return dev;
 }
 
-static struct inode *add_dev(struct inode *dir, const char *name,
-			     uint32_t rdev, const struct file_ops *ops)
+static struct inode *add_dev(struct inode *dir, const char *name, uint32_t rdev,
+			     const struct file_ops *ops)
 {
 	struct inode *ino;
 

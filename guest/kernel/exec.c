@@ -244,12 +244,13 @@ static int build_stack(struct mm *mm, struct exec_args *a,
 		vec[k++] = 0;
 	vec[k++] = 0;
 	cpuid(1, 0, r);
-#define AUX(t, v)                    \
-	do {                         \
-		vec[k++] = (t);      \
-		vec[k++] = (v);      \
+#define AUX(t, v)               \
+	do {                    \
+		vec[k++] = (t); \
+		vec[k++] = (v); \
 	} while (0)
-	AUX(AT_PHDR, bias + (in->phdr_vaddr ? in->phdr_vaddr : in->lo + in->phoff));
+	AUX(AT_PHDR,
+	    bias + (in->phdr_vaddr ? in->phdr_vaddr : in->lo + in->phoff));
 	AUX(AT_PHENT, sizeof(struct elf64_phdr));
 	AUX(AT_PHNUM, in->phnum);
 	AUX(AT_PAGESZ, PAGE_SIZE);

@@ -81,7 +81,8 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
 			return done ? (long)done : -EPIPE;
 		}
 		/* Writes of up to PIPE_BUF bytes are atomic. */
-		if (PIPE_SIZE - p->count < (n - done <= PIPE_BUF ? n - done : 1)) {
+		if (PIPE_SIZE - p->count <
+		    (n - done <= PIPE_BUF ? n - done : 1)) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
 			if (sleep_on(p, 0) == -EINTR)

@@ -116,14 +116,16 @@ static const struct inode_ops self_iops = { .lookup = self_lookup,
 
 static long gen_meminfo(struct inode *ino, char *buf, size_t cap)
 {
-	unsigned long total = page_total_count() * 4, free = page_free_count() * 4;
+	unsigned long total = page_total_count() * 4,
+		      free = page_free_count() * 4;
 
-	return fmt_snprintf(buf, cap,
-			    "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
-			    "MemAvailable:   %8lu kB\nBuffers:               0 kB\n"
-			    "Cached:                0 kB\nSwapTotal:             0 kB\n"
-			    "SwapFree:              0 kB\n",
-			    total, free, free);
+	return fmt_snprintf(
+		buf, cap,
+		"MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
+		"MemAvailable:   %8lu kB\nBuffers:               0 kB\n"
+		"Cached:                0 kB\nSwapTotal:             0 kB\n"
+		"SwapFree:              0 kB\n",
+		total, free, free);
 }
 
 static long gen_uptime(struct inode *ino, char *buf, size_t cap)
@@ -151,22 +153,25 @@ static long gen_cpuinfo(struct inode *ino, char *buf, size_t cap)
 		for (uint32_t i = 0; i < 3; i++)
 			cpuid(0x80000002 + i, 0, brand + 4 * i);
 	((char *)brand)[47] = '\0';
-	return fmt_snprintf(buf, cap,
-			    "processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n"
-			    "cpu cores\t: 1\nflags\t\t: fpu sse sse2\n\n",
-			    vendor, (char *)brand);
+	return fmt_snprintf(
+		buf, cap,
+		"processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n"
+		"cpu cores\t: 1\nflags\t\t: fpu sse sse2\n\n",
+		vendor, (char *)brand);
 }
 
 static long gen_version(struct inode *ino, char *buf, size_t cap)
 {
-	return fmt_snprintf(buf, cap, "Linux version 6.1.0-xenpod (xenpod-kernel)\n");
+	return fmt_snprintf(buf, cap,
+			    "Linux version 6.1.0-xenpod (xenpod-kernel)\n");
 }
 
 static long gen_mounts(struct inode *ino, char *buf, size_t cap)
 {
-	return fmt_snprintf(buf, cap, "rootfs / rootfs rw 0 0\n"
-				      "proc /proc proc rw 0 0\n"
-				      "devtmpfs /dev devtmpfs rw 0 0\n");
+	return fmt_snprintf(buf, cap,
+			    "rootfs / rootfs rw 0 0\n"
+			    "proc /proc proc rw 0 0\n"
+			    "devtmpfs /dev devtmpfs rw 0 0\n");
 }
 
 static const struct inode_ops meminfo_iops = { .generate = gen_meminfo };

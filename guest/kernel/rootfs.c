@@ -82,9 +82,9 @@ static int hardlink_add(struct unpack *u, const struct cpio_entry *e,
 		u->links = n;
 		u->cap = cap;
 	}
-	u->links[u->nlinks++] = (struct hardlink){
-		e->ino, e->devmajor << 16 | e->devminor, node
-	};
+	u->links[u->nlinks++] =
+		(struct hardlink){ e->ino, e->devmajor << 16 | e->devminor,
+				   node };
 	return 0;
 }
 
@@ -208,8 +208,8 @@ int rootfs_unpack(const void *data, size_t len, char *err, size_t errcap)
 			     name, why, rc);
 	else if (rc < 0)
 		fmt_snprintf(err, errcap,
-			     "rootfs: archive offset %zu (entry %zu): %s", r.off,
-			     n + 1, why);
+			     "rootfs: archive offset %zu (entry %zu): %s",
+			     r.off, n + 1, why);
 	kfree(u->links);
 	kfree(u);
 	return rc < 0 ? rc : 0;

@@ -99,7 +99,7 @@ static void restart_syscall(struct trap_frame *f, bool handler,
 		return;
 	}
 	f->rax = f->error; /* the syscall number */
-	f->rip -= 2;	   /* re-execute SYSCALL */
+	f->rip -= 2; /* re-execute SYSCALL */
 }
 
 static void fill_sigcontext(struct sigcontext_k *mc, const struct trap_frame *f)
@@ -190,8 +190,8 @@ static void deliver_one(struct task *t, struct trap_frame *f)
 	uint64_t ready = t->sig_pending & ~(t->sig_blocked & ~UNBLOCKABLE);
 	int sig = __builtin_ctzll(ready) + 1;
 	struct k_sigaction sa = t->sigact[sig - 1];
-	uint64_t oldmask = t->sig_restore_mask ? t->sig_saved_mask
-					       : t->sig_blocked;
+	uint64_t oldmask = t->sig_restore_mask ? t->sig_saved_mask :
+						 t->sig_blocked;
 
 	t->sig_pending &= ~SIGBIT(sig);
 	if (sig == SIGKILL || sa.handler == SIG_DFL) {

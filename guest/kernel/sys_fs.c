@@ -142,8 +142,8 @@ static long do_iov(const struct sysargs *a, bool wr)
 			return total ? total : -EFAULT;
 		if (!iov.len)
 			continue;
-		r = wr ? do_write((int)a->arg[0], iov.base, iov.len)
-		       : do_read((int)a->arg[0], iov.base, iov.len);
+		r = wr ? do_write((int)a->arg[0], iov.base, iov.len) :
+			 do_read((int)a->arg[0], iov.base, iov.len);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -254,9 +254,8 @@ static long sys_close_range(const struct sysargs *a)
 
 	for (uint64_t fd = a->arg[0]; fd <= hi; fd++) {
 		if (a->arg[2] & 4) /* CLOSE_RANGE_CLOEXEC */
-			current->cloexec[fd / 64] |= fd_get((int)fd)
-							     ? 1ull << (fd % 64)
-							     : 0;
+			current->cloexec[fd / 64] |=
+				fd_get((int)fd) ? 1ull << (fd % 64) : 0;
 		else
 			fd_close((int)fd);
 	}
@@ -305,7 +304,8 @@ static void fill_stat(struct inode *ino, struct k_stat *st)
 	st->st_rdev = ino->rdev;
 	st->st_size = S_ISDIR(ino->mode) ? 4096 : (int64_t)ino->size;
 	st->st_blksize = 4096;
-	st->st_blocks = (st->st_size + 511) / 512;
+	/* whole 4 KiB blocks, as ext4 and tmpfs count them */
+	st->st_blocks = (st->st_size + 4095) / 4096 * 8;
 	st->st_atime = ino->atime_ns / 1000000000;
 	st->st_atime_nsec = ino->atime_ns % 1000000000;
 	st->st_mtime = ino->mtime_ns / 1000000000;
@@ -397,9 +397,12 @@ static long sys_statx(const struct sysargs *a)
 	sx.ino = st.st_ino;
 	sx.size = (uint64_t)st.st_size;
 	sx.blocks = (uint64_t)st.st_blocks;
-	sx.atime = (struct k_statx_ts){ st.st_atime, (uint32_t)st.st_atime_nsec, 0 };
-	sx.mtime = (struct k_statx_ts){ st.st_mtime, (uint32_t)st.st_mtime_nsec, 0 };
-	sx.ctime = (struct k_statx_ts){ st.st_ctime, (uint32_t)st.st_ctime_nsec, 0 };
+	sx.atime = (struct k_statx_ts){ st.st_atime, (uint32_t)st.st_atime_nsec,
+					0 };
+	sx.mtime = (struct k_statx_ts){ st.st_mtime, (uint32_t)st.st_mtime_nsec,
+					0 };
+	sx.ctime = (struct k_statx_ts){ st.st_ctime, (uint32_t)st.st_ctime_nsec,
+					0 };
 	sx.rdev_major = ino->rdev >> 8;
 	sx.rdev_minor = ino->rdev & 0xff;
 	sx.dev_minor = 1;
@@ -514,8 +517,8 @@ static int parent_at(int dirfd, uint64_t upath, char **buf_r,
 	rc = at_base(dirfd, *buf_r, &base);
 	if (!rc)
 		rc = vfs_lookup_parent(base, *buf_r, dir_r, name_r);
-	if (!rc && (!**name_r || !strcmp(*name_r, ".") ||
-		    !strcmp(*name_r, "..")))
+	if (!rc &&
+	    (!**name_r || !strcmp(*name_r, ".") || !strcmp(*name_r, "..")))
 		rc = -EEXIST;
 	if (rc)
 		kfree(*buf_r);
@@ -613,7 +616,8 @@ static long sys_renameat2(const struct sysargs *a)
 	if (a->arg[4] & 1) {
 		struct inode *ino;
 
-		if (lookup_at((int)a->arg[2], a->arg[3], false, false, &ino) == 0)
+		if (lookup_at((int)a->arg[2], a->arg[3], false, false, &ino) ==
+		    0)
 			return -EEXIST;
 	}
 	return do_rename((int)a->arg[0], a->arg[1], (int)a->arg[2], a->arg[3]);
@@ -806,7 +810,7 @@ static long sys_fcntl(const struct sysargs *a)
 	if (!f)
 		return -EBADF;
 	switch (a->arg[1]) {
-	case 0:	   /* F_DUPFD */
+	case 0: /* F_DUPFD */
 	case 1030: /* F_DUPFD_CLOEXEC */
 		if (a->arg[2] >= FD_MAX)
 			return -EINVAL;
@@ -849,7 +853,8 @@ static long sys_pipe2(const struct sysargs *a)
 	rd->flags |= (uint32_t)a->arg[1] & O_NONBLOCK;
 	wr->flags |= (uint32_t)a->arg[1] & O_NONBLOCK;
 	fds[0] = fd_install(rd, 0, a->arg[1] & O_CLOEXEC);
-	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(wr, 0, a->arg[1] & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -EMFILE :
+			      fd_install(wr, 0, a->arg[1] & O_CLOEXEC);
 	if (fds[1] < 0 || copy_to_user((void *)a->arg[0], fds, sizeof(fds))) {
 		if (fds[0] >= 0)
 			fd_close(fds[0]);
@@ -1003,9 +1008,9 @@ static long sys_utimensat(const struct sysargs *a)
 
 		if (ts[2 * i + 1] == UTIME_OMIT)
 			continue;
-		*t = ts[2 * i + 1] == UTIME_NOW
-			     ? now
-			     : ts[2 * i] * 1000000000ll + ts[2 * i + 1];
+		*t = ts[2 * i + 1] == UTIME_NOW ?
+			     now :
+			     ts[2 * i] * 1000000000ll + ts[2 * i + 1];
 	}
 	ino->ctime_ns = now;
 	return 0;
@@ -1079,8 +1084,8 @@ static long sys_ioctl(const struct sysargs *a)
 
 		if (copy_from_user(&on, (void *)a->arg[2], sizeof(on)))
 			return -EFAULT;
-		f->flags = on ? f->flags | O_NONBLOCK
-			      : f->flags & ~(uint32_t)O_NONBLOCK;
+		f->flags = on ? f->flags | O_NONBLOCK :
+				f->flags & ~(uint32_t)O_NONBLOCK;
 		return 0;
 	}
 	}

@@ -63,7 +63,8 @@ static long map_file(struct mm *mm, uint64_t addr, uint64_t len, int fd,
 	buf = kmalloc(PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
-	for (uint64_t o = 0; o < len && off + o < f->ino->size; o += PAGE_SIZE) {
+	for (uint64_t o = 0; o < len && off + o < f->ino->size;
+	     o += PAGE_SIZE) {
 		long n = ramfs_read(f->ino, off + o, buf, PAGE_SIZE, false);
 
 		if (n <= 0)
@@ -133,7 +134,8 @@ static long sys_mprotect(const struct sysargs *a)
 		return -EINVAL;
 	if (!a->arg[1])
 		return 0;
-	return mm_protect(current->mm, a->arg[0], a->arg[0] + page_up(a->arg[1]),
+	return mm_protect(current->mm, a->arg[0],
+			  a->arg[0] + page_up(a->arg[1]),
 			  (uint32_t)a->arg[2] & (VM_READ | VM_WRITE | VM_EXEC));
 }
 
@@ -146,8 +148,10 @@ static int move_pages(struct mm *mm, uint64_t old, uint64_t new, uint64_t len)
 		if (pt_lookup(mm->pt, old + o, &pa, &fl))
 			continue;
 		pt_unmap(mm->pt, old + o, NULL);
-		if (pt_map(mm->pt, new + o, pa, fl & (PTE_W | PTE_U | PTE_NX))) {
-			page_free(pa, 1);
+		/* PTE_SW0 marks a copy-on-write page (vm.c) */
+		if (pt_map(mm->pt, new + o, pa,
+			   fl & (PTE_W | PTE_U | PTE_NX | PTE_SW0))) {
+			user_page_put(pa);
 			return -ENOMEM;
 		}
 	}
@@ -202,7 +206,7 @@ static long sys_madvise(const struct sysargs *a)
 			uint64_t pa;
 
 			if (pt_unmap(current->mm->pt, va, &pa) == 0)
-				page_free(pa, 1);
+				user_page_put(pa);
 		}
 	}
 	return 0;

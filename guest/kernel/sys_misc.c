@@ -303,9 +303,9 @@ static long do_poll(uint64_t ufds, size_t n, uint64_t deadline)
 static long sys_poll(const struct sysargs *a)
 {
 	int ms = (int)a->arg[2];
-	uint64_t deadline = ms < 0 ? 0
-			    : ms == 0 ? UINT64_MAX
-				      : time_now_ns() + (uint64_t)ms * 1000000;
+	uint64_t deadline = ms < 0  ? 0 :
+			    ms == 0 ? UINT64_MAX :
+				      time_now_ns() + (uint64_t)ms * 1000000;
 
 	return do_poll(a->arg[0], a->arg[1], deadline);
 }
@@ -322,10 +322,10 @@ static int ts_deadline(uint64_t uts, uint64_t *deadline_r)
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	*deadline_r = !ts.sec && !ts.nsec
-			      ? UINT64_MAX
-			      : time_now_ns() + (uint64_t)ts.sec * 1000000000ull +
-					(uint64_t)ts.nsec;
+	*deadline_r = !ts.sec && !ts.nsec ?
+			      UINT64_MAX :
+			      time_now_ns() + (uint64_t)ts.sec * 1000000000ull +
+				      (uint64_t)ts.nsec;
 	return 0;
 }
 
@@ -359,15 +359,15 @@ static long sys_ppoll(const struct sysargs *a)
 static int select_scan(int n, uint64_t *sets[3], uint64_t *out[3])
 {
 	static const unsigned want[3] = { POLLIN | POLLHUP | POLLERR,
-					  POLLOUT | POLLERR,
-					  POLLPRI };
+					  POLLOUT | POLLERR, POLLPRI };
 	int ready = 0;
 
 	for (int fd = 0; fd < n; fd++) {
 		for (int k = 0; k < 3; k++) {
 			struct file *f;
 
-			if (!sets[k] || !(sets[k][fd / 64] & (1ull << (fd % 64))))
+			if (!sets[k] ||
+			    !(sets[k][fd / 64] & (1ull << (fd % 64))))
 				continue;
 			f = fd_get(fd);
 			if (!f)
@@ -436,11 +436,11 @@ static long sys_select(const struct sysargs *a)
 			return -EFAULT;
 		if (tv.sec < 0 || tv.usec < 0)
 			return -EINVAL;
-		deadline = !tv.sec && !tv.usec
-				   ? UINT64_MAX
-				   : time_now_ns() +
-					     (uint64_t)tv.sec * 1000000000ull +
-					     (uint64_t)tv.usec * 1000;
+		deadline = !tv.sec && !tv.usec ?
+				   UINT64_MAX :
+				   time_now_ns() +
+					   (uint64_t)tv.sec * 1000000000ull +
+					   (uint64_t)tv.usec * 1000;
 	}
 	return do_select((int)a->arg[0], sets, deadline);
 }

@@ -162,6 +162,8 @@ static long sys_setpgid(const struct sysargs *a)
 		return -ESRCH;
 	if (pgid < 0)
 		return -EINVAL;
+	if (t->sid == t->pid) /* a session leader keeps its group */
+		return -EPERM;
 	t->pgid = pgid ? pgid : t->pid;
 	return 0;
 }
@@ -424,8 +426,8 @@ static long sys_setitimer(const struct sysargs *a)
 	    v.val_usec >= 1000000 || v.int_sec < 0 || v.val_sec < 0)
 		return -EINVAL;
 	itimer_get(&old);
-	current->alarm_interval =
-		(uint64_t)v.int_sec * 1000000000ull + (uint64_t)v.int_usec * 1000;
+	current->alarm_interval = (uint64_t)v.int_sec * 1000000000ull +
+				  (uint64_t)v.int_usec * 1000;
 	current->alarm_at = 0;
 	if (v.val_sec || v.val_usec) {
 		current->alarm_at = time_now_ns() +
@@ -494,8 +496,8 @@ static long sys_clock_nanosleep(const struct sysargs *a)
 	if (a->arg[0] > 7)
 		return -EINVAL;
 	if (a->arg[1] & 1) { /* TIMER_ABSTIME */
-		int64_t now = a->arg[0] == 0 ? time_realtime_ns()
-					     : (int64_t)time_now_ns();
+		int64_t now = a->arg[0] == 0 ? time_realtime_ns() :
+					       (int64_t)time_now_ns();
 
 		if ((int64_t)ns <= now)
 			return 0;
@@ -649,7 +651,7 @@ static long sys_futex(const struct sysargs *a)
 			if (rc == -EINTR)
 				return -EINTR;
 		}
-	case 1:	 /* FUTEX_WAKE */
+	case 1: /* FUTEX_WAKE */
 	case 10: /* FUTEX_WAKE_BITSET */
 		return 0;
 	default:

@@ -119,8 +119,8 @@ static void sched_tick(struct trap_frame *f)
 		}
 		if (t->alarm_at && t->alarm_at <= now &&
 		    t->state != TASK_ZOMBIE) {
-			t->alarm_at = t->alarm_interval ? now + t->alarm_interval
-							: 0;
+			t->alarm_at =
+				t->alarm_interval ? now + t->alarm_interval : 0;
 			signal_send(t, SIGALRM, 0);
 		}
 	}
@@ -184,8 +184,8 @@ void sched_init(void)
 	current = &init_task;
 	percpu0.current = current;
 	/* SYSRET: CS = STAR[63:48] + 16, SS = + 8; SYSCALL: CS = STAR[47:32]. */
-	wrmsr(MSR_STAR, ((uint64_t)(GDT_UCS32 | 3) << 48) |
-				((uint64_t)GDT_KCS << 32));
+	wrmsr(MSR_STAR,
+	      ((uint64_t)(GDT_UCS32 | 3) << 48) | ((uint64_t)GDT_KCS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	/* Clear IF, DF, TF, AC and NT on entry. */
 	wrmsr(MSR_FMASK, 0x47700);

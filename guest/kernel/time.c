@@ -20,6 +20,11 @@ uint64_t time_now_ns(void)
 	return clock ? clock->now_ns() : 0;
 }
 
+uint64_t clock_tsc_to_ns(uint64_t tsc_delta)
+{
+	return clock ? clock->tsc_to_ns(tsc_delta) : 0;
+}
+
 uint64_t time_boot_ns(void)
 {
 	uint64_t now, since;

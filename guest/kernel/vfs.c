@@ -169,8 +169,7 @@ static struct dentry **dentry_slot(struct inode *dir, const char *name)
 	return NULL;
 }
 
-int vfs_unlink(struct inode *dir, const char *name, bool dir_ok,
-	       bool must_dir)
+int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 {
 	struct dentry **pp, *d;
 	struct inode *ino;
@@ -511,11 +510,11 @@ static int xfer(void *dst, const void *src, size_t n, bool user, bool to_user)
 		memcpy(dst, src, n);
 		return 0;
 	}
-	return to_user ? copy_to_user(dst, src, n) : copy_from_user(dst, src, n);
+	return to_user ? copy_to_user(dst, src, n) :
+			 copy_from_user(dst, src, n);
 }
 
-long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
-		bool user)
+long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n, bool user)
 {
 	size_t done = 0;
 
@@ -524,8 +523,8 @@ long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
 	if (n > ino->size - off)
 		n = ino->size - off;
 	if (ino->ext)
-		return xfer(buf, ino->ext + off, n, user, true) ? -EFAULT
-								: (long)n;
+		return xfer(buf, ino->ext + off, n, user, true) ? -EFAULT :
+								  (long)n;
 	while (done < n) {
 		uint64_t o = off + done;
 		size_t idx = o / PAGE_SIZE, in = o % PAGE_SIZE;
@@ -535,9 +534,9 @@ long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
 
 		if (chunk > n - done)
 			chunk = n - done;
-		src = idx < ino->npages_cap && ino->pages[idx]
-			      ? ino->pages[idx] + in
-			      : zero + in;
+		src = idx < ino->npages_cap && ino->pages[idx] ?
+			      ino->pages[idx] + in :
+			      zero + in;
 		if (xfer((uint8_t *)buf + done, src, chunk, user, true))
 			return done ? (long)done : -EFAULT;
 		done += chunk;
@@ -582,8 +581,8 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 		return -EFBIG;
 	if (unshare_ext(ino))
 		return -ENOSPC;
-	for (size_t i = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	     i < ino->npages_cap; i++)
+	for (size_t i = (size + PAGE_SIZE - 1) / PAGE_SIZE; i < ino->npages_cap;
+	     i++)
 		if (ino->pages[i]) {
 			page_free(virt_to_phys(ino->pages[i]), 1);
 			ino->pages[i] = NULL;

@@ -9,6 +9,38 @@
 
 #define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
 
+/*
+ * Frames shared copy-on-write after fork: extra_refs[pfn] counts the
+ * mappings beyond the first (0: one owner). A shared page is mapped
+ * read-only with PTE_COW; the first write copies it (or just makes it
+ * writable again once it has a single owner).
+ */
+#define PTE_COW PTE_SW0
+
+static uint16_t *extra_refs;
+static uint64_t ref_pfns;
+
+static bool refs_ready(void)
+{
+	if (!extra_refs) {
+		ref_pfns = page_ram_end() / PAGE_SIZE;
+		extra_refs = kzalloc(ref_pfns * sizeof(*extra_refs));
+	}
+	return extra_refs != NULL;
+}
+
+/* Drops one mapping of a user frame; frees it with its last one. */
+void user_page_put(uint64_t pa)
+{
+	uint64_t pfn = pa / PAGE_SIZE;
+
+	if (extra_refs && pfn < ref_pfns && extra_refs[pfn]) {
+		extra_refs[pfn]--;
+		return;
+	}
+	page_free(pa, 1);
+}
+
 static uint64_t pte_flags(uint32_t prot)
 {
 	uint64_t fl = PTE_U;
@@ -18,6 +50,46 @@ static uint64_t pte_flags(uint32_t prot)
 	if (!(prot & VM_EXEC) && cpu_has_nx())
 		fl |= PTE_NX;
 	return fl;
+}
+
+typedef int (*page_fn)(uint64_t va, uint64_t pte, void *arg);
+
+/* One table of the walk below; base is the address its entry 0 maps. */
+static int walk_level(const uint64_t *t, int lvl, uint64_t base, uint64_t start,
+		      uint64_t end, page_fn fn, void *arg)
+{
+	unsigned shift = 12 + 9 * (unsigned)(lvl - 1);
+	unsigned i = start > base ? (unsigned)((start - base) >> shift) : 0;
+
+	for (; i < 512; i++) {
+		uint64_t lo = base + ((uint64_t)i << shift), e = t[i];
+		int rc;
+
+		if (lo >= end)
+			break;
+		if (!(e & PTE_P))
+			continue;
+		if (lvl == 1)
+			rc = fn(lo, e, arg);
+		else
+			rc = walk_level(phys_to_virt(e & PTE_ADDR), lvl - 1, lo,
+					start > lo ? start : lo, end, fn, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Calls fn for every present user page in [start, end), skipping absent
+ * tables and entries (regions are large and sparsely touched). Reads the
+ * tables in the architectural x86-64 format; fn may change leaf entries
+ * through the pt_* API (which never frees a table while the space lives).
+ */
+static int walk_present(pt_t pt, uint64_t start, uint64_t end, page_fn fn,
+			void *arg)
+{
+	return walk_level(phys_to_virt(pt), 4, 0, start, end, fn, arg);
 }
 
 struct mm *mm_new(void)
@@ -37,7 +109,7 @@ struct mm *mm_new(void)
 
 static void free_leaf(uint64_t pa, uint64_t flags, void *arg)
 {
-	page_free(pa, 1);
+	user_page_put(pa);
 }
 
 void mm_destroy(struct mm *mm)
@@ -79,15 +151,20 @@ static int split_at(struct mm *mm, uint64_t addr)
 	return 0;
 }
 
+static int unmap_one(uint64_t va, uint64_t pte, void *arg)
+{
+	struct mm *mm = arg;
+	uint64_t pa;
+
+	if (pt_unmap(mm->pt, va, &pa) == 0)
+		user_page_put(pa);
+	return 0;
+}
+
 /* Drops the pages of [start, end) from the page tables. */
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t pa;
-
-		if (pt_unmap(mm->pt, va, &pa) == 0)
-			page_free(pa, 1);
-	}
+	walk_present(mm->pt, start, end, unmap_one, mm);
 }
 
 static bool range_ok(uint64_t start, uint64_t end)
@@ -160,6 +237,23 @@ int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 	return 0;
 }
 
+struct protect_arg {
+	struct mm *mm;
+	uint64_t flags;
+};
+
+static int protect_one(uint64_t va, uint64_t pte, void *arg)
+{
+	struct protect_arg *pa = arg;
+
+	uint64_t fl = pa->flags;
+
+	if (pte & PTE_COW) /* stays read-only until the copy */
+		fl = (fl & ~PTE_W) | PTE_COW;
+	pt_protect(pa->mm->pt, va, fl);
+	return 0;
+}
+
 int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 {
 	int rc;
@@ -180,11 +274,12 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 	if (rc)
 		return rc;
 	for (struct vma *v = mm->vmas; v; v = v->next) {
+		struct protect_arg pa = { mm, pte_flags(prot) };
+
 		if (v->start < start || v->end > end)
 			continue;
 		v->prot = prot;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE)
-			pt_protect(mm->pt, va, pte_flags(prot));
+		walk_present(mm->pt, v->start, v->end, protect_one, &pa);
 	}
 	merge_adjacent(mm);
 	return 0;
@@ -217,6 +312,28 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len)
 	return cand;
 }
 
+/* The first write to a shared page: copy it unless this is the last
+ * mapping, which simply becomes writable again. */
+static int cow_break(struct mm *mm, uint64_t va, uint64_t pa, uint32_t prot)
+{
+	uint64_t pfn = pa / PAGE_SIZE, npa;
+
+	if (!extra_refs[pfn])
+		return pt_protect(mm->pt, va, pte_flags(prot)) ? -EFAULT : 0;
+	npa = page_alloc(1);
+	if (!npa)
+		return -ENOMEM;
+	memcpy(phys_to_virt(npa), phys_to_virt(pa), PAGE_SIZE);
+	pt_unmap(mm->pt, va, NULL);
+	if (pt_map(mm->pt, va, npa, pte_flags(prot))) {
+		pt_map(mm->pt, va, pa, (pte_flags(prot) & ~PTE_W) | PTE_COW);
+		page_free(npa, 1);
+		return -ENOMEM;
+	}
+	extra_refs[pfn]--;
+	return 0;
+}
+
 int mm_fault(struct mm *mm, uint64_t addr, bool write)
 {
 	struct vma *v = mm_find(mm, addr);
@@ -226,8 +343,12 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 		return -EFAULT;
 	if (write && !(v->prot & VM_WRITE))
 		return -EFAULT;
-	if (pt_lookup(mm->pt, va, &pa, &flags) == 0)
-		return (write && !(flags & PTE_W)) ? -EFAULT : 0;
+	if (pt_lookup(mm->pt, va, &pa, &flags) == 0) {
+		if (!write || (flags & PTE_W))
+			return 0;
+		return (flags & PTE_COW) ? cow_break(mm, va, pa, v->prot) :
+					   -EFAULT;
+	}
 	pa = page_alloc_zeroed(1);
 	if (!pa)
 		return -ENOMEM;
@@ -246,7 +367,13 @@ static uint8_t *page_for_poke(struct mm *mm, uint64_t va)
 
 	if (!v)
 		return NULL;
-	if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags)) {
+	if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags) == 0 &&
+	    (flags & PTE_COW)) {
+		if (cow_break(mm, va & PAGE_MASK, pa, v->prot))
+			return NULL;
+		if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags))
+			return NULL;
+	} else if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags)) {
 		pa = page_alloc_zeroed(1);
 		if (!pa)
 			return NULL;
@@ -278,30 +405,45 @@ int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n)
 	return 0;
 }
 
+struct share_arg {
+	struct mm *src, *dst;
+};
+
+/* fork: maps the frame into the child too, both read-only + PTE_COW
+ * if it is writable. */
+static int share_one(uint64_t va, uint64_t pte, void *arg)
+{
+	struct share_arg *sa = arg;
+	uint64_t pa = pte & PTE_ADDR, pfn = pa / PAGE_SIZE;
+	uint64_t fl = pte & (PTE_W | PTE_U | PTE_NX | PTE_COW);
+
+	if (pfn >= ref_pfns || extra_refs[pfn] == UINT16_MAX)
+		return -ENOMEM;
+	if (fl & PTE_W) {
+		fl = (fl & ~PTE_W) | PTE_COW;
+		pt_protect(sa->src->pt, va, fl);
+	}
+	if (pt_map(sa->dst->pt, va, pa, fl))
+		return -ENOMEM;
+	extra_refs[pfn]++;
+	return 0;
+}
+
 static int copy_region(struct mm *dst, struct mm *src, struct vma *v)
 {
-	for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-		uint64_t pa, flags, npa;
+	struct share_arg sa = { src, dst };
 
-		if (pt_lookup(src->pt, va, &pa, &flags))
-			continue;
-		npa = page_alloc(1);
-		if (!npa)
-			return -ENOMEM;
-		memcpy(phys_to_virt(npa), phys_to_virt(pa), PAGE_SIZE);
-		if (pt_map(dst->pt, va, npa, flags & (PTE_W | PTE_U | PTE_NX))) {
-			page_free(npa, 1);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return walk_present(src->pt, v->start, v->end, share_one, &sa);
 }
 
 struct mm *mm_fork(struct mm *src)
 {
-	struct mm *dst = mm_new();
+	struct mm *dst;
 	struct vma **tail;
 
+	if (!refs_ready())
+		return NULL;
+	dst = mm_new();
 	if (!dst)
 		return NULL;
 	dst->brk_start = src->brk_start;

@@ -40,8 +40,7 @@ static size_t pad4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
-static int cpio_fail(struct cpio_reader *r, const char **err_r,
-		     const char *msg)
+static int cpio_fail(struct cpio_reader *r, const char **err_r, const char *msg)
 {
 	r->done = -1;
 	*err_r = msg;
@@ -109,7 +108,8 @@ int cpio_next(struct cpio_reader *r, struct cpio_entry *e, const char **err_r)
 	if (namesize > CPIO_NAME_MAX || namesize > left - CPIO_HDR_LEN)
 		return cpio_fail(r, err_r, "cpio: name past the end");
 	if (!name_ok((const char *)h + CPIO_HDR_LEN, namesize))
-		return cpio_fail(r, err_r, "cpio: bad name (not NUL-terminated)");
+		return cpio_fail(r, err_r,
+				 "cpio: bad name (not NUL-terminated)");
 	name_end = pad4(r->off + CPIO_HDR_LEN + namesize);
 	if (name_end > r->len || filesize > r->len - name_end)
 		return cpio_fail(r, err_r, "cpio: file data past the end");

@@ -77,6 +77,10 @@ static bool wait_space(void)
 
 void xencons_write(const char *s, size_t n)
 {
+	XENCONS_RING_IDX p;
+
+	if (stalled && out_space(&p) > 0)
+		stalled = false; /* the reader is back */
 	while (n && !stalled) {
 		XENCONS_RING_IDX prod;
 		long space = out_space(&prod);
@@ -85,8 +89,14 @@ void xencons_write(const char *s, size_t n)
 		if (space < 0)
 			break; /* corrupt ring: use 0xE9 */
 		if (space == 0) {
-			if (!wait_space())
+			if (!wait_space()) {
+				static const char msg[] =
+					"\nxenpod-kernel: console ring full for 10 s; "
+					"output continues on port 0xE9 (xl dmesg)\n";
+
 				stalled = true;
+				debugcon_write(msg, sizeof(msg) - 1);
+			}
 			continue;
 		}
 		for (; i < n && i < (size_t)space; i++)

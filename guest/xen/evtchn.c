@@ -136,6 +136,15 @@ int evtchn_alloc_unbound(domid_t remote_dom)
 	return rc ? (int)rc : (int)a.port;
 }
 
+int evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port)
+{
+	struct evtchn_bind_interdomain b = { .remote_dom = remote_dom,
+					     .remote_port = remote_port };
+	long rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &b);
+
+	return rc ? (int)rc : (int)b.local_port;
+}
+
 int evtchn_close(evtchn_port_t port)
 {
 	struct evtchn_close c = { .port = port };

@@ -279,6 +279,16 @@ count_phase() {
 		on && /^IN / { n++ } END { print n + 0 }' "$TRACE"
 }
 
+# count_ops FIRST LAST: the requests between the marks by type, most frequent first.
+count_ops() {
+	awk -v a="/bench-mark/$1-" -v b="/bench-mark/$2-" '
+		index($0, a) { on = 1; next }
+		index($0, b) { on = 0 }
+		on && /^IN / { c[$5]++ }
+		END { for (o in c) print c[o], o }' "$TRACE" | sort -rn |
+		awk 'NR <= 8 { printf "%s%s=%s", NR > 1 ? "," : "", $2, $1 }'
+}
+
 # xs_lifecycle NAME CREATE START DESTROY: CMDs of the three phases (sh -c strings).
 xs_lifecycle() {
 	local name=$1 c0 c1 r1 d1 cr ru de
@@ -303,6 +313,7 @@ xs_lifecycle() {
 	R "xs.$name.run" "$ru"
 	R "xs.$name.destroy" "$de"
 	R "xs.$name.total" $((cr + ru + de))
+	R "xs.$name.ops" "$(count_ops $c0 $d1)"
 	# The empty-phase noise floor: requests xenstore sees while nothing happens.
 	clean_all
 }

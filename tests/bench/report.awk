@@ -131,7 +131,8 @@ function table(    t, i, tu) {
 	printf "xenpod benchmarks, %s, on %s\n", M["date"], M["machine"]
 	printf "(medians of %s runs, Linux boots %s; one lab boot: Xen %s under QEMU TCG,\n", \
 		cell("lab.reps"), cell("lab.linux_reps"), M["xen"]
-	printf " so compare the ratios, not the absolute times)\n\n"
+	printf " so compare the ratios, not the absolute times; host load average %s before, %s after)\n\n", \
+		M["load_before"], M["load_after"]
 	print "1. Start latency (from the create command to the line in dom0)"
 	row("xl create, Debian Linux (PVH) -> first init line", "start.linux_xl.line_ms", "ms")
 	row("xl create -p + spec + unpause, xenpod-kernel -> hello", "start.xk_xl.line_ms", "ms")
@@ -186,11 +187,16 @@ function table(    t, i, tu) {
 
 function rcell(name) { return (name in RV) ? RV[name] "x" : "n/a" }
 function cell(k) { return have(k) ? B[k] : "n/a" }
-function xsrow(label, n) {
+function xsrow(label, n,    o) {
 	if (have("xs." n ".total"))
 		printf "  %-30s %8s %8s %8s %8s\n", label, B["xs." n ".create"], B["xs." n ".run"], \
 			B["xs." n ".destroy"], B["xs." n ".total"]
-	else
+	if (("xs." n ".ops") in B) {
+		o = B["xs." n ".ops"]
+		gsub(/,/, " ", o)
+		printf "  %-30s %s\n", "", o
+	}
+	if (!have("xs." n ".total"))
 		printf "  %-30s %8s (%s)\n", label, "n/a", why("xs." n ".total")
 }
 function workrow(t, unit) {

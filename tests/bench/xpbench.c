@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -95,6 +96,17 @@ static pid_t spawn(char **argv, int out_fd)
 	return pid;
 }
 
+/* A descriptor that polls readable when PID exits (-1 before Linux 5.3). */
+static int pidfd_of(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
 /* Reap CMD if it has exited; returns 1 once it has. */
 static int reap(pid_t pid, int *rc, double *cmd_ms, double t0)
 {
@@ -121,7 +133,8 @@ static int cmd_cmd(const char *pattern, double timeout_ms, char **argv)
 {
 	struct watch w = { .pattern = pattern, .line_ms = -1 };
 	double t0, cmd_ms = -1;
-	int fds[2], rc = -1, open_fd;
+	int fds[2], rc = -1, exited = 0;
+	struct pollfd p[2];
 	pid_t pid;
 	char b[4096];
 
@@ -132,28 +145,33 @@ static int cmd_cmd(const char *pattern, double timeout_ms, char **argv)
 	close(fds[1]);
 	if (pid < 0)
 		return 1;
-	open_fd = fds[0];
+	p[0] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = pidfd_of(pid), .events = POLLIN };
+
 	while (now_ms() - t0 < timeout_ms) {
-		struct pollfd p = { .fd = open_fd, .events = POLLIN };
+		/* Without a pidfd, look for CMD's exit every 5 ms. */
+		int n = poll(p, 2, exited ? 0 : (p[1].fd < 0 ? 5 : 100));
 
-		if (open_fd < 0) {
-			if (reap(pid, &rc, &cmd_ms, t0))
-				break;
-			usleep(2000);
-			continue;
-		}
-		if (poll(&p, 1, 50) > 0) {
-			ssize_t n = read(open_fd, b, sizeof(b));
-			double t = now_ms() - t0;
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
+			ssize_t r = read(p[0].fd, b, sizeof(b));
 
-			if (n <= 0) {
-				close(open_fd);
-				open_fd = -1;
+			if (r <= 0) {
+				close(p[0].fd);
+				p[0].fd = -1;
+			} else {
+				fwrite(b, 1, r, stderr);
+				watch_feed(&w, b, r, now_ms() - t0);
 				continue;
 			}
-			fwrite(b, 1, n, stderr);
-			watch_feed(&w, b, n, t);
 		}
+		if (exited || (p[0].fd < 0 && reap(pid, &rc, &cmd_ms, t0)))
+			break;
+		/*
+		 * Once CMD has exited, drain what it wrote, then stop: a child
+		 * it left behind (xl's domain-watching daemon) may hold the
+		 * pipe open for good.
+		 */
+		exited = reap(pid, &rc, &cmd_ms, t0);
 	}
 	if (!reap(pid, &rc, &cmd_ms, t0))
 		kill(pid, SIGKILL);
@@ -168,8 +186,8 @@ static int domid_of(struct xs_handle *xs, const char *path, const char *name)
 	int domid, n = -1;
 	char *v;
 
-	if (sscanf(path, "/local/domain/%d/name%n", &domid, &n) != 1 ||
-	    n < 0 || path[n])
+	if (sscanf(path, "/local/domain/%d/name%n", &domid, &n) != 1 || n < 0 ||
+	    path[n])
 		return -1;
 	v = xs_read(xs, XBT_NULL, path, &len);
 	if (!v)
@@ -234,12 +252,12 @@ static void cons_tty_event(struct cons *c, double t)
 	}
 }
 
-static int cmd_console(const char *name, const char *pattern,
-		       double timeout_ms, char **argv)
+static int cmd_console(const char *name, const char *pattern, double timeout_ms,
+		       char **argv)
 {
 	struct cons c = { .name = name, .domid = -1, .fd = -1 };
 	double t0, cmd_ms = -1;
-	int rc = -1;
+	int rc = -1, pfd;
 	pid_t pid;
 
 	c.w.pattern = pattern;
@@ -253,14 +271,18 @@ static int cmd_console(const char *name, const char *pattern,
 	pid = spawn(argv, 2);
 	if (pid < 0)
 		return 1;
+	pfd = pidfd_of(pid);
+
 	while (now_ms() - t0 < timeout_ms) {
-		struct pollfd p[2] = { { .fd = xs_fileno(c.xs), .events = POLLIN },
+		struct pollfd p[3] = { { .fd = xs_fileno(c.xs),
+					 .events = POLLIN },
+				       { .fd = pfd, .events = POLLIN },
 				       { .fd = c.fd, .events = POLLIN } };
 
-		if (poll(p, c.fd >= 0 ? 2 : 1, 20) > 0) {
+		if (poll(p, 3, pfd < 0 ? 5 : 100) > 0) {
 			if (p[0].revents & POLLIN)
 				cons_xs_event(&c);
-			if (c.fd >= 0 && (p[1].revents & POLLIN))
+			if (c.fd >= 0 && (p[2].revents & POLLIN))
 				cons_tty_event(&c, now_ms() - t0);
 		}
 		if (reap(pid, &rc, &cmd_ms, t0) && c.w.line_ms >= 0)

@@ -89,7 +89,7 @@ if conslog pboot | grep -q "test boot ok"; then
 else
 	fail boot "no 'test boot ok' in the console log: $(conslog pboot | tail -3)"
 fi
-conslog pboot | grep "boot to init" | sed 's/^/    /'
+conslog pboot | grep -E "boot to init|set-up" | sed 's/^/    /'
 cleanup pboot
 
 # 2. xenstore: read a key dom0 wrote, reply under ~/data/xenpod/.
@@ -226,22 +226,27 @@ cleanup pgrant
 # because xl create also fails when Xen itself is short of free memory.
 echo "INFO: Xen $(xl info | grep free_memory)"
 floor=
+# Small domains need explicit headroom: libxl's computed HAP pool
+# (4 KiB per MiB) is refused by Xen 4.17 below ~16 MiB ("Failed to set
+# paging mempool size"), and the toolstack's special/ACPI pages need
+# maxmem > memory ("Could not allocate special pages").
 for m in 2 3 4 6 8 16; do
 	MEM=$m cfg pmem$m "xenpod.test=boot"
+	printf 'maxmem = %d\nshadow_memory = 1\n' $((m + 1)) >>/tmp/pmem$m.cfg
 	if ! xl create /tmp/pmem$m.cfg >/tmp/pmem.err 2>&1; then
-		echo "INFO: memory=$m: xl create failed: $(grep -m1 'error' /tmp/pmem.err)"
-		sleep 1
+		echo "INFO: memory=$m maxmem=$((m + 1)) shadow_memory=1: xl create failed: $(grep -m1 'error' /tmp/pmem.err)"
 		continue
 	fi
 	if wait_state pmem$m s 20 && sleep 0.3 && conslog pmem$m | grep -q "test boot ok"; then
 		floor=$m
+		conslog pmem$m | grep "boot to init" | sed 's/^/    /'
 		cleanup pmem$m
 		break
 	fi
 	echo "INFO: memory=$m: state $(state pmem$m): $(conslog pmem$m | tail -2 | tr '\n' ' ')"
 	cleanup pmem$m
 done
-echo "INFO: smallest memory= that boots to init: ${floor:-not found} MiB"
+echo "INFO: smallest memory= that boots to init: ${floor:-not found} MiB (maxmem = memory + 1, shadow_memory = 1)"
 
 echo "--- guest lines in xl dmesg:"
 xl dmesg | grep "(d[0-9]*)" | tail -n 30

@@ -178,6 +178,7 @@ static void test_exit_status(void)
 	CU_ASSERT_EQUAL(cli_exit_status("stopped", "timeout", false, 0), 137);
 	CU_ASSERT_EQUAL(cli_exit_status("stopped", "stopped", false, 0), 143);
 	CU_ASSERT_EQUAL(cli_exit_status("stopped", "stopped", true, 0), 0);
+	CU_ASSERT_EQUAL(cli_exit_status("stopped", "poweroff", false, 0), 143);
 	CU_ASSERT_EQUAL(cli_exit_status("stopped", "crash", true, 0), 125);
 	CU_ASSERT_EQUAL(cli_exit_status("failed", "failed: no init", false, 0),
 			125);

@@ -47,7 +47,8 @@ static void test_pipelining(void)
 
 	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
 	/* All at once, then half-close: every request is still answered, in order. */
-	CU_ASSERT_EQUAL(send(H.cfd, reqs, strlen(reqs), 0), (ssize_t)strlen(reqs));
+	CU_ASSERT_EQUAL(send(H.cfd, reqs, strlen(reqs), 0),
+			(ssize_t)strlen(reqs));
 	shutdown(H.cfd, SHUT_WR);
 	drain(H.cfd, buf, sizeof(buf), 2000);
 	p1 = strstr(buf, "\"id\":1,");
@@ -73,7 +74,8 @@ static void test_oversized(void)
 	before = control_count();
 	/* Stream more than 1 MiB without a newline: the daemon answers and hangs up. */
 	while (sent < n) {
-		r = send(H.cfd, big + sent, n - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+		r = send(H.cfd, big + sent, n - sent,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (r > 0)
 			sent += (size_t)r;
 		else if (r < 0 && errno != EAGAIN)
@@ -91,14 +93,16 @@ static void test_oversized(void)
 /* A client that goes away with a deferred request pending is forgotten cleanly. */
 static void test_disconnect_pending(void)
 {
-	const char *wait = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"pod_wait\",\"params\":{\"name\":\"w\"}}\n";
+	const char *wait =
+		"{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"pod_wait\",\"params\":{\"name\":\"w\"}}\n";
 	char params[512], *r;
 	int fd;
 
 	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
-	snprintf(params, sizeof(params),
-		 "{\"spec\":{\"name\":\"w\",\"image\":\"%s\",\"command\":[\"/x\"]}}",
-		 H.image_dir);
+	snprintf(
+		params, sizeof(params),
+		"{\"spec\":{\"name\":\"w\",\"image\":\"%s\",\"command\":[\"/x\"]}}",
+		H.image_dir);
 	json_free(harness_call(&H, "pod_create", params));
 	fd = harness_connect(&H, false);
 	CU_ASSERT_EQUAL(send(fd, wait, strlen(wait), 0), (ssize_t)strlen(wait));
@@ -108,9 +112,10 @@ static void test_disconnect_pending(void)
 	harness_run(30);
 	CU_ASSERT_EQUAL(control_count(), 1);
 	/* The pod stops: the vanished waiter must not be answered (or touched). */
-	r = harness_raw(&H, H.cfd,
-			"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_kill\",\"params\":{\"name\":\"w\"}}",
-			2000);
+	r = harness_raw(
+		&H, H.cfd,
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_kill\",\"params\":{\"name\":\"w\"}}",
+		2000);
 	CU_ASSERT_PTR_NOT_NULL(r);
 	CU_ASSERT_PTR_NOT_NULL(r ? strstr(r, "killed") : NULL);
 	free(r);

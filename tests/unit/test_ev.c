@@ -35,7 +35,8 @@ static void test_timers(void)
 	norder = 0;
 	ev_timer_add(now + 30, t_mark, &ids[2], NULL);
 	ev_timer_add(now + 10, t_mark, &ids[0], NULL);
-	ev_timer_add(now + 10, t_mark, &ids[1], NULL); /* same time: insertion order */
+	ev_timer_add(now + 10, t_mark, &ids[1],
+		     NULL); /* same time: insertion order */
 	ev_timer_add(now + 20, t_kill_victim, NULL, NULL);
 	ev_timer_add(now + 25, t_mark, &ids[3], &victim);
 	while (ev_now_ms() < now + 60)
@@ -75,7 +76,8 @@ static void test_fds(void)
 	CU_ASSERT_EQUAL_FATAL(pipe2(q, O_CLOEXEC | O_NONBLOCK), 0);
 	CU_ASSERT_EQUAL(ev_fd_add(p[0], POLLIN, on_read, NULL, &self), 0);
 	CU_ASSERT_EQUAL(ev_fd_add(q[0], POLLIN, on_never, NULL, &h2), 0);
-	ev_fd_modify(h2, 0); /* paused: even a closed writer (HUP) must not fire */
+	ev_fd_modify(h2,
+		     0); /* paused: even a closed writer (HUP) must not fire */
 	close(q[1]);
 	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
 	ev_run_once(100);

@@ -21,10 +21,10 @@ static void add(const char *name, unsigned mode, const char *data, size_t n)
 {
 	size_t nl = strlen(name) + 1;
 
-	arlen += (size_t)sprintf((char *)ar + arlen,
-				 "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
-				 7u, mode, 0u, 0u, 1u, 1234u, n, 0u, 0u, 0u, 0u,
-				 nl, 0u);
+	arlen += (size_t)sprintf(
+		(char *)ar + arlen,
+		"070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+		7u, mode, 0u, 0u, 1u, 1234u, n, 0u, 0u, 0u, 0u, nl, 0u);
 	memcpy(ar + arlen, name, nl);
 	arlen += nl;
 	pad();
@@ -168,8 +168,9 @@ static void test_paths(void)
 	CU_ASSERT(clean("a/../../b", out) < 0);
 	CU_ASSERT(clean("a/..", out) < 0);
 	CU_ASSERT(clean("", out) < 0);
-	CU_ASSERT(clean("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-			out) < 0);
+	CU_ASSERT(
+		clean("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		      out) < 0);
 }
 
 static void test_fuzz(void)

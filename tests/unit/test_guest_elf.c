@@ -27,8 +27,9 @@ static struct elf64_phdr *ph(int i)
 static void build(void)
 {
 	memset(&img, 0, sizeof(img));
-	memcpy(img.b, "\x7f"
-		      "ELF\x02\x01\x01",
+	memcpy(img.b,
+	       "\x7f"
+	       "ELF\x02\x01\x01",
 	       7);
 	eh()->e_type = ET_EXEC;
 	eh()->e_machine = EM_X86_64;
@@ -38,12 +39,13 @@ static void build(void)
 	eh()->e_ehsize = 64;
 	eh()->e_phentsize = 56;
 	eh()->e_phnum = 3;
-	*ph(0) = (struct elf64_phdr){ PT_LOAD, PF_R | PF_X, 0, 0x400000,
-				      0x400000, 0x1000, 0x1000, 0x1000 };
-	*ph(1) = (struct elf64_phdr){ PT_LOAD, PF_R | PF_W, 0x1000, 0x401000,
-				      0x401000, 0x800, 0x5000, 0x1000 };
-	*ph(2) = (struct elf64_phdr){ PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 0,
-				      16 };
+	*ph(0) = (struct elf64_phdr){ PT_LOAD,	PF_R | PF_X, 0,	     0x400000,
+				      0x400000, 0x1000,	     0x1000, 0x1000 };
+	*ph(1) = (struct elf64_phdr){ PT_LOAD,	PF_R | PF_W, 0x1000, 0x401000,
+				      0x401000, 0x800,	     0x5000, 0x1000 };
+	*ph(2) = (struct elf64_phdr){
+		PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 0, 16
+	};
 }
 
 static int check(size_t len, struct elf_info *info)
@@ -98,15 +100,15 @@ static void test_hostile(void)
 	struct elf_info in;
 	int n = 0;
 
-#define BAD(stmt)                                                      \
-	do {                                                           \
-		build();                                               \
-		stmt;                                                  \
-		n++;                                                   \
-		if (check(0x2000, &in) == 0) {                         \
-			fprintf(stderr, "accepted: %s\n", #stmt);      \
-			CU_FAIL("hostile ELF accepted");               \
-		}                                                      \
+#define BAD(stmt)                                                 \
+	do {                                                      \
+		build();                                          \
+		stmt;                                             \
+		n++;                                              \
+		if (check(0x2000, &in) == 0) {                    \
+			fprintf(stderr, "accepted: %s\n", #stmt); \
+			CU_FAIL("hostile ELF accepted");          \
+		}                                                 \
 	} while (0)
 	BAD(img.b[0] = 0);
 	BAD(img.b[4] = 1);

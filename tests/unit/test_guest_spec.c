@@ -23,10 +23,11 @@ static void test_basic(void)
 	struct spec sp;
 	const char *err;
 
-	CU_ASSERT_EQUAL_FATAL(parse("env=A=1 env=PATH=/bin cwd=/tmp name=web -- "
-				    "/bin/echo hello%20world x",
-				    &sp, &err),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		parse("env=A=1 env=PATH=/bin cwd=/tmp name=web -- "
+		      "/bin/echo hello%20world x",
+		      &sp, &err),
+		0);
 	CU_ASSERT_EQUAL(sp.argc, 3);
 	CU_ASSERT_STRING_EQUAL(sp.argv[0], "/bin/echo");
 	CU_ASSERT_STRING_EQUAL(sp.argv[1], "hello world");
@@ -46,10 +47,11 @@ static void test_kernel_params_and_unknown(void)
 	struct spec sp;
 	const char *err;
 
-	CU_ASSERT_EQUAL_FATAL(parse("  xenpod.test=abc console=ttyS0 bogus  --  "
-				    "/p -- --x  ",
-				    &sp, &err),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		parse("  xenpod.test=abc console=ttyS0 bogus  --  "
+		      "/p -- --x  ",
+		      &sp, &err),
+		0);
 	CU_ASSERT_EQUAL(sp.nunknown, 2);
 	CU_ASSERT_STRING_EQUAL(sp.unknown[0], "console=ttyS0");
 	CU_ASSERT_STRING_EQUAL(sp.unknown[1], "bogus");
@@ -63,9 +65,8 @@ static void test_escapes(void)
 	struct spec sp;
 	const char *err;
 
-	CU_ASSERT_EQUAL_FATAL(parse("env=X=%25%7e%0a -- %2fbin%2Fsh a%20b%09", &sp,
-				    &err),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		parse("env=X=%25%7e%0a -- %2fbin%2Fsh a%20b%09", &sp, &err), 0);
 	CU_ASSERT_STRING_EQUAL(sp.envp[0], "X=%~\n");
 	CU_ASSERT_STRING_EQUAL(sp.argv[0], "/bin/sh");
 	CU_ASSERT_STRING_EQUAL(sp.argv[1], "a b\t");
@@ -78,21 +79,10 @@ static void test_escapes(void)
 static void test_hostile(void)
 {
 	static const char *bad[] = {
-		"",
-		"   ",
-		"env=A=1",
-		"--",
-		"-- ",
-		"-- %",
-		"-- %4",
-		"-- %zz",
-		"-- a%0",
-		"-- a%00b",
-		"env==x -- /p",
-		"env= -- /p",
-		"-- %2",
-		"--%20 /p",
-		"-- %",
+		"",	  "   ",      "env=A=1",      "--",
+		"-- ",	  "-- %",     "-- %4",	      "-- %zz",
+		"-- a%0", "-- a%00b", "env==x -- /p", "env= -- /p",
+		"-- %2",  "--%20 /p", "-- %",
 	};
 	struct spec sp;
 	const char *err;
@@ -157,7 +147,8 @@ int main(void)
 		return 1;
 	s = CU_add_suite("guest_spec", NULL, NULL);
 	CU_add_test(s, "basic", test_basic);
-	CU_add_test(s, "kernel params and unknown", test_kernel_params_and_unknown);
+	CU_add_test(s, "kernel params and unknown",
+		    test_kernel_params_and_unknown);
 	CU_add_test(s, "escapes", test_escapes);
 	CU_add_test(s, "hostile", test_hostile);
 	CU_add_test(s, "limits", test_limits);

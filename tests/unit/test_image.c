@@ -14,6 +14,7 @@
 #include <archive_entry.h>
 #include <CUnit/Basic.h>
 
+#include "ev.h"
 #include "image.h"
 #include "image_tree.h"
 #include "sha256.h"
@@ -679,6 +680,53 @@ static void test_oci_bad(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "digest mismatch"));
 }
 
+/* ---- async ---- */
+
+static int async_calls, async_rc;
+static char async_digest[IMAGE_DIGEST_LEN + 1], async_err[512];
+
+static void async_done(void *arg, int rc, const struct image_info *info,
+		       const char *err)
+{
+	async_calls++;
+	async_rc = rc;
+	snprintf(async_digest, sizeof(async_digest), "%s",
+		 info ? info->digest : "");
+	snprintf(async_err, sizeof(async_err), "%s", err ? err : "");
+	CU_ASSERT_PTR_EQUAL(arg, &async_calls);
+}
+
+static void run_async(const char *rel)
+{
+	char p[512];
+	int i;
+
+	async_calls = 0;
+	path_in(p, sizeof(p), rel);
+	CU_ASSERT_EQUAL_FATAL(
+		image_prepare_async(p, cache, async_done, &async_calls), 0);
+	CU_ASSERT_EQUAL(async_calls, 0); /* never from inside the call */
+	for (i = 0; i < 500 && !async_calls; i++)
+		ev_run_once(20);
+	CU_ASSERT_EQUAL(async_calls, 1);
+}
+
+static void test_async(void)
+{
+	struct image_info info;
+	char err[512];
+
+	make_archive("async.tar.gz", 't', 'g', base_tree);
+	run_async("async.tar.gz");
+	CU_ASSERT_EQUAL(async_rc, 0);
+	CU_ASSERT_EQUAL_FATAL(prep("async.tar.gz", &info, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(async_digest, info.digest);
+	image_info_dispose(&info);
+	run_async("missing.tar");
+	CU_ASSERT_EQUAL(async_rc, -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(async_err, "missing.tar"));
+}
+
 /* ---- setup ---- */
 
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
@@ -709,6 +757,7 @@ int main(void)
 	unsigned fails;
 
 	umask(022);
+	ev_init();
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	s = CU_add_suite("image", suite_init, suite_clean);
@@ -723,9 +772,11 @@ int main(void)
 	CU_add_test(s, "oci", test_oci);
 	CU_add_test(s, "oci_nested", test_oci_nested);
 	CU_add_test(s, "oci_bad", test_oci_bad);
+	CU_add_test(s, "async", test_async);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
 	CU_cleanup_registry();
+	ev_dispose();
 	return fails ? 1 : 0;
 }

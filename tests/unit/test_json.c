@@ -30,9 +30,10 @@ static void expect_reject(const char *s, const char *reason_part)
 static void test_parse_basic(void)
 {
 	char err[256];
-	struct json *j = parse("{\"a\":1,\"b\":[true,null,\"x\"],\"c\":-9223372036854775808,"
-			       "\"d\":1.5,\"e\":99999999999999999999}",
-			       err, sizeof(err));
+	struct json *j = parse(
+		"{\"a\":1,\"b\":[true,null,\"x\"],\"c\":-9223372036854775808,"
+		"\"d\":1.5,\"e\":99999999999999999999}",
+		err, sizeof(err));
 	int64_t n;
 	bool b;
 
@@ -146,8 +147,10 @@ static void test_writer(void)
 	json_w_object_close(w);
 	t = json_writer_text(w, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	CU_ASSERT_STRING_EQUAL(t, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\xe2\x82\xac\","
-				  "\"n\":-5,\"a\":[true,null,[]],\"z\":\"x\\u0000y\",\"o\":{}}");
+	CU_ASSERT_STRING_EQUAL(
+		t,
+		"{\"s\":\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\xe2\x82\xac\","
+		"\"n\":-5,\"a\":[true,null,[]],\"z\":\"x\\u0000y\",\"o\":{}}");
 	CU_ASSERT_EQUAL(len, strlen(t));
 	json_writer_free(w);
 }
@@ -155,16 +158,19 @@ static void test_writer(void)
 /* parse(write(parse(x))) is stable, and the writer output is valid JSON. */
 static void test_roundtrip(void)
 {
-	const char *in = "{\"a\":[1,2.5e3,\"\\u00e9\",{\"b\":false}],\"c\":null}";
+	const char *in =
+		"{\"a\":[1,2.5e3,\"\\u00e9\",{\"b\":false}],\"c\":null}";
 	char err[256];
 	struct json *j = parse(in, err, sizeof(err)), *j2;
-	struct json_writer *w = json_writer_new(false), *pw = json_writer_new(true);
+	struct json_writer *w = json_writer_new(false),
+			   *pw = json_writer_new(true);
 	const char *t;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	json_w_value(w, j);
 	t = json_writer_text(w, NULL);
-	CU_ASSERT_STRING_EQUAL(t, "{\"a\":[1,2.5e3,\"\xc3\xa9\",{\"b\":false}],\"c\":null}");
+	CU_ASSERT_STRING_EQUAL(
+		t, "{\"a\":[1,2.5e3,\"\xc3\xa9\",{\"b\":false}],\"c\":null}");
 	json_w_value(pw, j);
 	j2 = parse(json_writer_text(pw, NULL), err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL(j2);
@@ -173,6 +179,48 @@ static void test_roundtrip(void)
 	json_free(j);
 	json_writer_free(w);
 	json_writer_free(pw);
+}
+
+/* Random mutations of a request never crash the parser, and accepted text round-trips. */
+static void test_mutations(void)
+{
+	static const char seed[] =
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":"
+		"{\"spec\":{\"name\":\"a\",\"image\":\"/i\",\"command\":[\"/x\",\"\\u00e9\"],"
+		"\"memory_mib\":32,\"f\":-1.5e3,\"n\":null,\"t\":true}}}";
+	char buf[sizeof(seed)], err[256];
+	unsigned int rnd = 12345;
+	int i, j, accepted = 0;
+
+	for (i = 0; i < 20000; i++) {
+		memcpy(buf, seed, sizeof(seed));
+		for (j = 0; j < 1 + i % 4; j++) {
+			rnd = rnd * 1103515245u + 12345u;
+			buf[(rnd >> 8) % (sizeof(seed) - 1)] =
+				(char)(rnd >> 16);
+		}
+		struct json *v =
+			json_parse(buf, sizeof(seed) - 1, err, sizeof(err));
+
+		if (v) {
+			struct json_writer *w = json_writer_new(false);
+			const char *t;
+			struct json *v2;
+
+			json_w_value(w, v);
+			t = json_writer_text(w, NULL);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+			v2 = json_parse(t, strlen(t), err, sizeof(err));
+			CU_ASSERT_PTR_NOT_NULL(v2);
+			json_free(v2);
+			json_writer_free(w);
+			accepted++;
+		} else {
+			CU_ASSERT(err[0] != '\0' && !strchr(err, '\n'));
+		}
+		json_free(v);
+	}
+	CU_ASSERT(accepted > 0);
 }
 
 int main(void)
@@ -189,6 +237,7 @@ int main(void)
 	CU_add_test(s, "size_cap", test_size_cap);
 	CU_add_test(s, "writer", test_writer);
 	CU_add_test(s, "roundtrip", test_roundtrip);
+	CU_add_test(s, "mutations", test_mutations);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "json.h"
 #include "pod.h"
+#include "pod_internal.h"
 
 static struct harness H;
 
@@ -24,7 +25,8 @@ static const struct json *result(const struct json *reply)
 
 	if (!r) {
 		fprintf(stderr, "error reply: %s\n",
-			json_str(json_get(json_get(reply, "error"), "message")));
+			json_str(
+				json_get(json_get(reply, "error"), "message")));
 	}
 	return r;
 }
@@ -54,10 +56,11 @@ static const char *status_of(const struct json *pod)
 static void create_params(char *buf, size_t sz, const char *name,
 			  const char *extra)
 {
-	snprintf(buf, sz,
-		 "{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"/bin/echo\",\"hi there\"],"
-		 "\"env\":[\"A=b c\"]%s}}",
-		 name, H.image_dir, extra ? extra : "");
+	snprintf(
+		buf, sz,
+		"{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"/bin/echo\",\"hi there\"],"
+		"\"env\":[\"A=b c\"]%s}}",
+		name, H.image_dir, extra ? extra : "");
 }
 
 /* Create NAME and return its domid (or -1). */
@@ -134,13 +137,15 @@ static void test_cycle(void)
 
 	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
 	r = harness_call(&H, "daemon_hello", NULL);
-	CU_ASSERT(json_int(json_get(result(r), "protocol"), &code) && code == 1);
+	CU_ASSERT(json_int(json_get(result(r), "protocol"), &code) &&
+		  code == 1);
 	json_free(r);
 
 	domid = create_pod("web1");
 	CU_ASSERT(domid > 0);
-	CU_ASSERT_STRING_EQUAL(fake_xs_spec((uint32_t)domid),
-			       "env=A=b%20c cwd=/ name=web1 -- /bin/echo hi%20there");
+	CU_ASSERT_STRING_EQUAL(
+		fake_xs_spec((uint32_t)domid),
+		"env=A=b%20c cwd=/ name=web1 -- /bin/echo hi%20there");
 	CU_ASSERT_EQUAL(fake_hv_find((uint32_t)domid)->paused, 1);
 	CU_ASSERT_STRING_EQUAL(fake_hv_find((uint32_t)domid)->name,
 			       "xenpod-web1");
@@ -154,8 +159,10 @@ static void test_cycle(void)
 	guest_exits(domid, 7, "hello\nworld\n");
 	r = call_name("pod_wait", "web1");
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
-	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) && code == 7);
-	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "poweroff");
+	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) &&
+		  code == 7);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")),
+			       "poweroff");
 	CU_ASSERT_EQUAL(json_type(json_get(result(r), "domid")), JSON_NULL);
 	json_free(r);
 	CU_ASSERT_EQUAL(fake_hv_count(), 0);
@@ -235,16 +242,18 @@ static void test_create_failures(void)
 	expect_create_fails("f6", ",\"bogus\":1", -32602);
 
 	/* A spec string over 4096 bytes is refused before anything is built. */
-	snprintf(params, sizeof(params),
-		 "{\"spec\":{\"image\":\"%s\",\"command\":[\"/x\"],\"env\":[\"A=%03000d\",\"B=%03000d\"]}}",
-		 H.image_dir, 0, 0);
+	snprintf(
+		params, sizeof(params),
+		"{\"spec\":{\"image\":\"%s\",\"command\":[\"/x\"],\"env\":[\"A=%03000d\",\"B=%03000d\"]}}",
+		H.image_dir, 0, 0);
 	r = harness_call(&H, "pod_create", params);
 	CU_ASSERT_EQUAL(error_code(r), -32602);
 	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "4096"));
 	json_free(r);
 	/* A missing image: the image module's reason comes back. */
-	r = harness_call(&H, "pod_create",
-			 "{\"spec\":{\"image\":\"/nonexistent/img\",\"command\":[\"/x\"]}}");
+	r = harness_call(
+		&H, "pod_create",
+		"{\"spec\":{\"image\":\"/nonexistent/img\",\"command\":[\"/x\"]}}");
 	CU_ASSERT_PTR_NULL(json_get(r, "result"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "nonexistent"));
 	json_free(r);
@@ -299,10 +308,13 @@ static void test_reconcile(void)
 	json_free(r);
 	b = create_pod("b");
 	fake_hv_vanish((uint32_t)b);
-	half = fake_hv_add("xenpod-c", "11111111-2222-4333-8444-555555555555", true);
+	half = fake_hv_add("xenpod-c", "11111111-2222-4333-8444-555555555555",
+			   true);
 	write_state("c", "11111111-2222-4333-8444-555555555555", "creating");
-	ghost = fake_hv_add("xenpod-ghost", "99999999-2222-4333-8444-555555555555", false);
-	other = fake_hv_add("somebody-else", "88888888-2222-4333-8444-555555555555", false);
+	ghost = fake_hv_add("xenpod-ghost",
+			    "99999999-2222-4333-8444-555555555555", false);
+	other = fake_hv_add("somebody-else",
+			    "88888888-2222-4333-8444-555555555555", false);
 	snprintf(path, sizeof(path), "%s/pods/bad.json", H.state_dir);
 	FILE *f = fopen(path, "w");
 	fputs("{\"name\":", f);
@@ -330,7 +342,8 @@ static void test_reconcile(void)
 	/* The re-adopted pod's exit is still seen (watches re-registered). */
 	guest_exits(a, 3, "after restart\n");
 	r = call_name("pod_wait", "a");
-	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) && code == 3);
+	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) &&
+		  code == 3);
 	json_free(r);
 	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)a));
 	harness_stop(&H, true);
@@ -347,7 +360,8 @@ static void test_stop_kill(void)
 	r = harness_call(&H, "pod_stop", "{\"name\":\"s1\",\"timeout\":5}");
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
 	/* A clean power-off on request is a power-off like any other. */
-	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "poweroff");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")),
+			       "poweroff");
 	json_free(r);
 	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)d1));
 
@@ -355,7 +369,8 @@ static void test_stop_kill(void)
 	json_free(call_name("pod_start", "s2"));
 	fake_hv_obey_shutdown = false;
 	r = harness_call(&H, "pod_stop", "{\"name\":\"s2\",\"timeout\":1}");
-	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "timeout");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")),
+			       "timeout");
 	CU_ASSERT_EQUAL(json_type(json_get(result(r), "exit_code")), JSON_NULL);
 	json_free(r);
 	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)d2));
@@ -363,7 +378,8 @@ static void test_stop_kill(void)
 	create_pod("s3");
 	json_free(call_name("pod_start", "s3"));
 	r = call_name("pod_kill", "s3");
-	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "killed");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")),
+			       "killed");
 	json_free(r);
 	CU_ASSERT_EQUAL(fake_hv_count(), 0);
 	r = call_name("pod_start", "s3");
@@ -412,6 +428,26 @@ static void test_logs_follow(void)
 	harness_stop(&H, true);
 }
 
+/* The cache keeps recently used images no pod refers to, up to the limit. */
+static void test_image_cache(void)
+{
+	struct json *r;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	pod_ctx.image_cache_keep = 1;
+	create_pod("c1");
+	r = harness_call(&H, "pod_rm", "{\"name\":\"c1\",\"force\":true}");
+	json_free(r);
+	count_state(0, 1, 0); /* kept for the next run of the same image */
+	pod_ctx.image_cache_keep = 0;
+	create_pod("c2"); /* same content: same cache file, now in use */
+	count_state(1, 1, 1);
+	r = harness_call(&H, "pod_rm", "{\"name\":\"c2\",\"force\":true}");
+	json_free(r);
+	count_state(0, 0, 0);
+	harness_stop(&H, true);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -426,6 +462,7 @@ int main(void)
 	CU_add_test(s, "stop_kill", test_stop_kill);
 	CU_add_test(s, "hostile_guest", test_hostile_guest);
 	CU_add_test(s, "logs_follow", test_logs_follow);
+	CU_add_test(s, "image_cache", test_image_cache);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

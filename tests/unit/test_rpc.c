@@ -104,16 +104,25 @@ static void test_permissions(void)
 	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
 	ro = harness_connect(&H, true);
 	CU_ASSERT_FATAL(ro >= 0);
-	r = harness_raw(&H, ro, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\"}}}", 2000);
+	r = harness_raw(
+		&H, ro,
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\"}}}",
+		2000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r, "\"code\":4"));
 	free(r);
-	r = harness_raw(&H, ro, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"pod_list\"}", 2000);
+	r = harness_raw(
+		&H, ro,
+		"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"pod_list\"}", 2000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	CU_ASSERT_STRING_EQUAL(r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"pods\":[]}}");
+	CU_ASSERT_STRING_EQUAL(
+		r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"pods\":[]}}");
 	free(r);
 	/* A notification (no id) is executed silently: the next reply is for id 3. */
-	r = harness_raw(&H, ro, "{\"jsonrpc\":\"2.0\",\"method\":\"daemon_hello\"}\n{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"pod_list\"}", 2000);
+	r = harness_raw(
+		&H, ro,
+		"{\"jsonrpc\":\"2.0\",\"method\":\"daemon_hello\"}\n{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"pod_list\"}",
+		2000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r, "\"id\":3"));
 	free(r);

@@ -212,7 +212,9 @@ void pt_destroy(pt_t pt, void (*leaf)(uint64_t pa, uint64_t flags, void *arg),
 
 void *vmap_phys(uint64_t pa, uint64_t npages, uint64_t flags)
 {
-	uint64_t fl = irq_save(), va = vmap_next;
+	uint64_t fl = irq_save(), va = vmap_next, off = pa & 0xfff;
+
+	pa -= off;
 
 	if (va + npages * PAGE_SIZE > VMAP_BASE + VMAP_SIZE) {
 		irq_restore(fl);
@@ -224,7 +226,7 @@ void *vmap_phys(uint64_t pa, uint64_t npages, uint64_t flags)
 		if (pt_map(kernel_pml4, va + i * PAGE_SIZE, pa + i * PAGE_SIZE,
 			   flags | PTE_NX | PTE_G))
 			return NULL;
-	return (void *)(va + (pa & 0xfff));
+	return (void *)(va + off);
 }
 
 /* 2 MiB direct-map leaves over [start, end). */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* traps.c: IDT, exception/interrupt dispatch, crash reports with backtraces. */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/cpu.h"
@@ -106,10 +107,13 @@ int irq_register(unsigned vector, irq_handler_t fn, void *arg, bool lapic_eoi)
 
 uint64_t extable_find(uint64_t rip)
 {
-	for (const struct extable_entry *e = __ex_table_start;
-	     e < __ex_table_end; e++)
-		if (e->insn == rip)
-			return e->fixup;
+	/* linker symbols: compare addresses, not pointers to objects */
+	size_t n = ((uintptr_t)__ex_table_end - (uintptr_t)__ex_table_start) /
+		   sizeof(struct extable_entry);
+
+	for (size_t i = 0; i < n; i++)
+		if (__ex_table_start[i].insn == rip)
+			return __ex_table_start[i].fixup;
 	return 0;
 }
 

@@ -20,16 +20,16 @@ struct inode;
 
 struct vma {
 	uint64_t start, end; /* page-aligned, [start, end) */
-	uint32_t prot;	     /* VM_* */
-	struct vma *next;    /* sorted by start */
+	uint32_t prot; /* VM_* */
+	struct vma *next; /* sorted by start */
 };
 
 struct mm {
 	pt_t pt;
 	struct vma *vmas;
 	uint64_t brk_start, brk; /* heap: [brk_start, brk) */
-	uint64_t stack_lo;	 /* lowest address the stack may grow to */
-	uint64_t mmap_top;	 /* mmap searches downwards from here */
+	uint64_t stack_lo; /* lowest address the stack may grow to */
+	uint64_t mmap_top; /* mmap searches downwards from here */
 };
 
 #define USER_STACK_TOP 0x00007ffffffff000ull
@@ -52,6 +52,9 @@ struct vma *mm_find(struct mm *mm, uint64_t addr);
 /* Makes addr's page present (and writable if write); -EFAULT if addr is
  * not in a region allowing that access. */
 int mm_fault(struct mm *mm, uint64_t addr, bool write);
+/* Drops one mapping of a user frame (frames are shared copy-on-write
+ * after fork, marked PTE_SW0); frees it with the last. */
+void user_page_put(uint64_t pa);
 /* Copies into the address space regardless of protection (loader). */
 int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n);
 
@@ -118,10 +121,10 @@ struct task {
 	enum task_state state;
 	struct task *parent;
 	struct task *next; /* all tasks */
-	uint64_t ksp;	   /* saved kernel %rsp while switched out */
+	uint64_t ksp; /* saved kernel %rsp while switched out */
 	uint64_t kstack_top;
 	struct trap_frame *uframe; /* user registers, top of the kernel stack */
-	struct mm *mm;		   /* NULL for the init kernel task */
+	struct mm *mm; /* NULL for the init kernel task */
 	struct file *fd[FD_MAX];
 	uint64_t cloexec[FD_MAX / 64];
 	struct inode *cwd;

@@ -27,6 +27,8 @@ void time_tick_interrupt(struct trap_frame *f);
 
 /* Nanoseconds since boot (monotonic). 0 before time_init(). */
 uint64_t time_now_ns(void);
+/* A TSC delta in ns (0 before time_init()). */
+uint64_t clock_tsc_to_ns(uint64_t tsc_delta);
 /* The TSC value at PVH entry, in ns from the clock's epoch. */
 uint64_t time_boot_ns(void);
 

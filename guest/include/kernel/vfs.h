@@ -89,8 +89,8 @@ struct inode {
 	const char *name; /* this directory's name in its parent */
 	/* symlink */
 	char *link;
-	const struct file_ops *fops;   /* devices */
-	const struct inode_ops *iops;  /* /proc */
+	const struct file_ops *fops; /* devices */
+	const struct inode_ops *iops; /* /proc */
 	uintptr_t priv;
 };
 
@@ -109,7 +109,7 @@ struct file {
 	int refs;
 	void *priv;
 	char *path; /* as opened, for /proc/self/fd (kmalloc'd, may be NULL) */
-	char *gen;  /* generated contents (/proc) */
+	char *gen; /* generated contents (/proc) */
 	size_t gen_len;
 };
 
@@ -134,8 +134,7 @@ int vfs_lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
 		      char **name_r);
 struct inode *vfs_dir_find(struct inode *dir, const char *name);
 int vfs_link(struct inode *dir, const char *name, struct inode *ino);
-int vfs_unlink(struct inode *dir, const char *name, bool dir_ok,
-	       bool must_dir);
+int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir);
 int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 	      struct inode **ino_r);
 int vfs_symlink(struct inode *dir, const char *name, const char *target);

@@ -24,6 +24,9 @@ int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg);
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_t fn, void *arg);
 /* EVTCHNOP_alloc_unbound for remote_dom. Returns the port or -errno. */
 int evtchn_alloc_unbound(domid_t remote_dom);
+/* EVTCHNOP_bind_interdomain to (remote_dom, remote_port). Returns the
+ * local port or -errno. The handler is not bound: call evtchn_bind(). */
+int evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port);
 void evtchn_unbind(evtchn_port_t port);
 int evtchn_close(evtchn_port_t port);
 void evtchn_mask(evtchn_port_t port);

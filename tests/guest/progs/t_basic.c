@@ -16,7 +16,8 @@ int main(int argc, char **argv, char **envp)
 	printf("T_VAR=%s\n", getenv("T_VAR") ? getenv("T_VAR") : "(unset)");
 	printf("pagesz=%lu\n", getauxval(AT_PAGESZ));
 	printf("phent=%lu\n", getauxval(AT_PHENT));
-	printf("phdr_ok=%d\n", getauxval(AT_PHDR) != 0 && getauxval(AT_PHNUM) > 0);
+	printf("phdr_ok=%d\n",
+	       getauxval(AT_PHDR) != 0 && getauxval(AT_PHNUM) > 0);
 	printf("entry_ok=%d\n", getauxval(AT_ENTRY) != 0);
 	printf("random_ok=%d\n", rnd != NULL);
 	printf("uid=%lu euid=%lu secure=%lu\n", getauxval(AT_UID),

@@ -63,19 +63,23 @@ int main(void)
 	CHECK(pread(fd, buf, 5, 6) == 5 && memcmp(buf, "World", 5) == 0);
 	CHECK(lseek(fd, 100000, SEEK_SET) == 100000);
 	CHECK(write(fd, "x", 1) == 1);
-	CHECK(fstat(fd, &st) == 0 && st.st_size == 100001 && S_ISREG(st.st_mode));
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 100001 &&
+	      S_ISREG(st.st_mode));
 	CHECK(pread(fd, buf, 4, 50000) == 4 && !buf[0] && !buf[3]);
 	CHECK(ftruncate(fd, 5) == 0 && fstat(fd, &st) == 0 && st.st_size == 5);
 	CHECK((st.st_mode & 0777) == 0644);
 	fd2 = dup(fd);
 	CHECK(fd2 > fd);
 	CHECK(dup2(fd, 10) == 10 && fcntl(10, F_GETFD) == 0);
-	CHECK(dup3(fd, 11, O_CLOEXEC) == 11 && fcntl(11, F_GETFD) == FD_CLOEXEC);
+	CHECK(dup3(fd, 11, O_CLOEXEC) == 11 &&
+	      fcntl(11, F_GETFD) == FD_CLOEXEC);
 	CHECK(fcntl(fd, F_DUPFD, 20) == 20);
-	CHECK(close(fd2) == 0 && close(10) == 0 && close(11) == 0 && close(20) == 0);
+	CHECK(close(fd2) == 0 && close(10) == 0 && close(11) == 0 &&
+	      close(20) == 0);
 	CHECK(close(fd2) == -1 && errno == EBADF);
 	CHECK(close(fd) == 0);
-	CHECK(open("a.txt", O_CREAT | O_EXCL | O_WRONLY, 0600) == -1 && errno == EEXIST);
+	CHECK(open("a.txt", O_CREAT | O_EXCL | O_WRONLY, 0600) == -1 &&
+	      errno == EEXIST);
 	CHECK(open("nope", O_RDONLY) == -1 && errno == ENOENT);
 	CHECK(open("a.txt/x", O_RDONLY) == -1 && errno == ENOTDIR);
 	CHECK(link("a.txt", "b.txt") == 0);
@@ -84,20 +88,23 @@ int main(void)
 	n = readlink("c.lnk", buf, sizeof(buf));
 	CHECK(n == 5 && memcmp(buf, "a.txt", 5) == 0);
 	CHECK(lstat("c.lnk", &st) == 0 && S_ISLNK(st.st_mode));
-	CHECK(stat("c.lnk", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 5);
+	CHECK(stat("c.lnk", &st) == 0 && S_ISREG(st.st_mode) &&
+	      st.st_size == 5);
 	CHECK(access("a.txt", R_OK | W_OK) == 0);
 	CHECK(access("a.txt", X_OK) == -1 && errno == EACCES);
 	CHECK(chmod("a.txt", 0755) == 0 && access("a.txt", X_OK) == 0);
 	CHECK(rename("b.txt", "d.txt") == 0);
 	CHECK(stat("b.txt", &st) == -1 && errno == ENOENT);
-	CHECK(mkdir("sub", 0700) == 0 && mkdir("sub", 0700) == -1 && errno == EEXIST);
+	CHECK(mkdir("sub", 0700) == 0 && mkdir("sub", 0700) == -1 &&
+	      errno == EEXIST);
 	CHECK(rename("sub", "sub2") == 0);
 	CHECK(open("sub2/f", O_CREAT | O_WRONLY, 0600) >= 0);
 	CHECK(rmdir("sub2") == -1 && errno == ENOTEMPTY);
 	list(".");
 	list("sub2");
 	CHECK(unlink("sub2/f") == 0 && rmdir("sub2") == 0);
-	CHECK(unlink("a.txt") == 0 && unlink("c.lnk") == 0 && unlink("d.txt") == 0);
+	CHECK(unlink("a.txt") == 0 && unlink("c.lnk") == 0 &&
+	      unlink("d.txt") == 0);
 	CHECK(unlink(".") == -1);
 	list(".");
 	CHECK(chdir("..") == 0 && rmdir("tmp_t") == 0);

@@ -37,14 +37,17 @@ int main(void)
 		big[i] = (char)i;
 	CHECK(big[4096 * 3] == (char)(4096 * 3));
 	free(big);
-	p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(p != MAP_FAILED && p[12345] == 0);
 	p[0] = 'a';
 	p[(1 << 20) - 1] = 'z';
 	q = mremap(p, 1 << 20, 4 << 20, MREMAP_MAYMOVE);
-	CHECK(q != MAP_FAILED && q[0] == 'a' && q[(1 << 20) - 1] == 'z' && q[(4 << 20) - 1] == 0);
+	CHECK(q != MAP_FAILED && q[0] == 'a' && q[(1 << 20) - 1] == 'z' &&
+	      q[(4 << 20) - 1] == 0);
 	CHECK(munmap(q, 4 << 20) == 0);
-	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	strcpy(p, "protected");
 	CHECK(mprotect(p, 4096, PROT_READ) == 0 && strcmp(p, "protected") == 0);
 	signal(SIGSEGV, on_segv);
@@ -56,7 +59,8 @@ int main(void)
 	CHECK(mprotect(p, 4096, PROT_READ | PROT_WRITE) == 0);
 	p[1] = 'X';
 	CHECK(p[1] == 'X');
-	q = mmap(p + 4096, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	q = mmap(p + 4096, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	CHECK(q == p + 4096 && q[0] == 0);
 	CHECK(munmap(p, 8192) == 0);
 	faulted = 0;
@@ -65,11 +69,14 @@ int main(void)
 	else
 		faulted = 1;
 	CHECK(faulted);
-	CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EINVAL);
+	CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
+		      MAP_FAILED &&
+	      errno == EINVAL);
 	fd = open("/tmp/mapped", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	write(fd, "file contents here", 18);
 	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-	CHECK(p != MAP_FAILED && memcmp(p, "file contents here", 18) == 0 && p[18] == 0);
+	CHECK(p != MAP_FAILED && memcmp(p, "file contents here", 18) == 0 &&
+	      p[18] == 0);
 	close(fd);
 	unlink("/tmp/mapped");
 	return 0;

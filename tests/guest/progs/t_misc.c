@@ -24,7 +24,8 @@ static long ms_since(const struct timespec *a)
 	struct timespec b;
 
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	return (b.tv_sec - a->tv_sec) * 1000 + (b.tv_nsec - a->tv_nsec) / 1000000;
+	return (b.tv_sec - a->tv_sec) * 1000 +
+	       (b.tv_nsec - a->tv_nsec) / 1000000;
 }
 
 int main(void)
@@ -46,10 +47,13 @@ int main(void)
 	CHECK(ms >= 100 && ms < 2000);
 	CHECK(gettimeofday(&tv, NULL) == 0 && tv.tv_sec > 1600000000);
 	CHECK(time(NULL) > 1600000000);
-	CHECK(clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec > 1600000000);
-	CHECK(uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0 && strcmp(u.machine, "x86_64") == 0);
+	CHECK(clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
+	      ts.tv_sec > 1600000000);
+	CHECK(uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0 &&
+	      strcmp(u.machine, "x86_64") == 0);
 	CHECK(getuid() == 0 && geteuid() == 0 && getgid() == 0);
-	CHECK(getrandom(r1, sizeof(r1), 0) == 32 && getrandom(r2, sizeof(r2), 0) == 32);
+	CHECK(getrandom(r1, sizeof(r1), 0) == 32 &&
+	      getrandom(r2, sizeof(r2), 0) == 32);
 	CHECK(memcmp(r1, r2, 32) != 0);
 	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= 64);
 	CHECK(getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur >= (1 << 20));
@@ -68,10 +72,12 @@ int main(void)
 	close(fd);
 	CHECK(readlink("/proc/self/exe", buf, sizeof(buf)) > 0);
 	fd = open("/proc/meminfo", O_RDONLY);
-	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) > 0 && strncmp(buf, "MemTotal:", 9) == 0);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) > 0 &&
+	      strncmp(buf, "MemTotal:", 9) == 0);
 	close(fd);
 	fd = open("/proc/uptime", O_RDONLY);
-	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) > 0 && strtod(buf, NULL) >= 0);
+	CHECK(fd >= 0 && read(fd, buf, sizeof(buf)) > 0 &&
+	      strtod(buf, NULL) >= 0);
 	close(fd);
 	CHECK(access("/proc/cpuinfo", R_OK) == 0);
 	CHECK(access("/proc/self/fd/1", F_OK) == 0);
@@ -79,7 +85,8 @@ int main(void)
 	CHECK(pipe(fds) == 0);
 	pf[0] = (struct pollfd){ fds[0], POLLIN, 0 };
 	pf[1] = (struct pollfd){ fds[1], POLLOUT, 0 };
-	CHECK(poll(pf, 2, 0) == 1 && pf[1].revents == POLLOUT && pf[0].revents == 0);
+	CHECK(poll(pf, 2, 0) == 1 && pf[1].revents == POLLOUT &&
+	      pf[0].revents == 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK(poll(pf, 1, 200) == 0);
 	ms = ms_since(&t0);
@@ -94,7 +101,8 @@ int main(void)
 	FD_ZERO(&rs);
 	FD_SET(fds[0], &rs);
 	tv = (struct timeval){ 1, 0 };
-	CHECK(select(fds[0] + 1, &rs, NULL, NULL, &tv) == 1 && FD_ISSET(fds[0], &rs));
+	CHECK(select(fds[0] + 1, &rs, NULL, NULL, &tv) == 1 &&
+	      FD_ISSET(fds[0], &rs));
 	read(fds[0], buf, 1);
 	FD_ZERO(&rs);
 	FD_SET(fds[0], &rs);

@@ -45,13 +45,15 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	CHECK(kill(p, SIGTERM) == 0);
-	CHECK(waitpid(p, &st, 0) == p && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	CHECK(waitpid(p, &st, 0) == p && WIFSIGNALED(st) &&
+	      WTERMSIG(st) == SIGTERM);
 	p = fork();
 	if (p == 0) {
 		*bad_ptr = 1;
 		_exit(0);
 	}
-	CHECK(waitpid(p, &st, 0) == p && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	CHECK(waitpid(p, &st, 0) == p && WIFSIGNALED(st) &&
+	      WTERMSIG(st) == SIGSEGV);
 	CHECK(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD);
 	CHECK(pipe(fds) == 0);
 	p = fork();
