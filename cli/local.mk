@@ -25,6 +25,8 @@ dist_noinst_SCRIPTS += tests/cli/run.sh tests/cli/completion.sh
 # End to end: the CLI against the real daemon core with fake seams and guest
 # (the harness and fakes of daemon/local.mk).
 check_PROGRAMS += tests/cli/harness_xenpodd
+TESTS += tests/cli/e2e.sh
+dist_noinst_SCRIPTS += tests/cli/e2e.sh
 tests_cli_harness_xenpodd_SOURCES = tests/cli/harness_xenpodd.c \
 	$(XENPOD_HARNESS)
 tests_cli_harness_xenpodd_CFLAGS = $(XENPOD_TEST_CFLAGS)

@@ -658,7 +658,8 @@ static const char *final_event(const struct pod *p)
 {
 	if (p->status == POD_FAILED)
 		return "failed";
-	if (!strcmp(p->reason, "poweroff") || !strcmp(p->reason, "crash"))
+	if (!p->stop_requested &&
+	    (!strcmp(p->reason, "poweroff") || !strcmp(p->reason, "crash")))
 		return "exited";
 	return "stopped";
 }

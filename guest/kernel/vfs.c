@@ -8,6 +8,9 @@
 #include "lib/string.h"
 
 #define SYMLOOP_MAX 40
+#define SYMLINK_NEST_MAX 8
+
+static int nesting; /* current symlink recursion depth (one CPU, no preemption) */
 #define FILE_SIZE_MAX (1ull << 32)
 
 static struct inode *root;
@@ -297,14 +300,19 @@ static int follow_link(struct inode *dir, struct inode *lnk, int *depth,
 	char *buf;
 	int rc;
 
-	if (++*depth > SYMLOOP_MAX)
+	/* Linux's limits: 40 links per lookup, nested at most 8 deep (the
+	 * nesting recurses on the kernel stack). */
+	if (++*depth > SYMLOOP_MAX || nesting >= SYMLINK_NEST_MAX)
 		return -ELOOP;
 	buf = kmalloc(PATH_MAX);
 	if (!buf)
 		return -ENOMEM;
 	rc = vfs_readlink(lnk, buf, PATH_MAX);
-	if (rc >= 0)
+	if (rc >= 0) {
+		nesting++;
 		rc = walk(dir, buf, true, depth, ino_r);
+		nesting--;
+	}
 	kfree(buf);
 	return rc;
 }
@@ -476,10 +484,11 @@ static uint8_t *page_at(struct inode *ino, size_t idx)
 	if (idx >= ino->npages_cap && grow_index(ino, idx + 1))
 		return NULL;
 	if (!ino->pages[idx]) {
-		pa = page_alloc_zeroed(1);
+		pa = page_alloc(1);
 		if (!pa)
 			return NULL;
 		ino->pages[idx] = phys_to_virt(pa);
+		mem_zero_fast(ino->pages[idx], PAGE_SIZE);
 	}
 	return ino->pages[idx];
 }
@@ -498,7 +507,7 @@ static int unshare_ext(struct inode *ino)
 
 		if (!p)
 			return -ENOMEM;
-		memcpy(p, ext + off, n);
+		mem_copy_fast(p, ext + off, n);
 	}
 	ino->ext = NULL;
 	return 0;
@@ -507,7 +516,7 @@ static int unshare_ext(struct inode *ino)
 static int xfer(void *dst, const void *src, size_t n, bool user, bool to_user)
 {
 	if (!user) {
-		memcpy(dst, src, n);
+		mem_copy_fast(dst, src, n);
 		return 0;
 	}
 	return to_user ? copy_to_user(dst, src, n) :

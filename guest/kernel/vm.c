@@ -41,6 +41,15 @@ void user_page_put(uint64_t pa)
 	page_free(pa, 1);
 }
 
+static uint64_t user_page_zeroed(void)
+{
+	uint64_t pa = page_alloc(1);
+
+	if (pa)
+		mem_zero_fast(phys_to_virt(pa), PAGE_SIZE);
+	return pa;
+}
+
 static uint64_t pte_flags(uint32_t prot)
 {
 	uint64_t fl = PTE_U;
@@ -323,7 +332,7 @@ static int cow_break(struct mm *mm, uint64_t va, uint64_t pa, uint32_t prot)
 	npa = page_alloc(1);
 	if (!npa)
 		return -ENOMEM;
-	memcpy(phys_to_virt(npa), phys_to_virt(pa), PAGE_SIZE);
+	mem_copy_fast(phys_to_virt(npa), phys_to_virt(pa), PAGE_SIZE);
 	pt_unmap(mm->pt, va, NULL);
 	if (pt_map(mm->pt, va, npa, pte_flags(prot))) {
 		pt_map(mm->pt, va, pa, (pte_flags(prot) & ~PTE_W) | PTE_COW);
@@ -349,7 +358,7 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 		return (flags & PTE_COW) ? cow_break(mm, va, pa, v->prot) :
 					   -EFAULT;
 	}
-	pa = page_alloc_zeroed(1);
+	pa = user_page_zeroed();
 	if (!pa)
 		return -ENOMEM;
 	if (pt_map(mm->pt, va, pa, pte_flags(v->prot))) {
@@ -374,7 +383,7 @@ static uint8_t *page_for_poke(struct mm *mm, uint64_t va)
 		if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags))
 			return NULL;
 	} else if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags)) {
-		pa = page_alloc_zeroed(1);
+		pa = user_page_zeroed();
 		if (!pa)
 			return NULL;
 		if (pt_map(mm->pt, va & PAGE_MASK, pa, pte_flags(v->prot))) {
@@ -397,7 +406,7 @@ int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n)
 			return -ENOMEM;
 		if (chunk > n)
 			chunk = n;
-		memcpy(d, s, chunk);
+		mem_copy_fast(d, s, chunk);
 		va += chunk;
 		s += chunk;
 		n -= chunk;
@@ -487,24 +496,24 @@ int user_range_ok(const void *uptr, size_t n, bool write)
 int copy_from_user(void *dst, const void *usrc, size_t n)
 {
 	if (current->uaccess_kernel) {
-		memcpy(dst, usrc, n);
+		mem_copy_fast(dst, usrc, n);
 		return 0;
 	}
 	if (user_range_ok(usrc, n, false))
 		return -EFAULT;
-	memcpy(dst, usrc, n);
+	mem_copy_fast(dst, usrc, n);
 	return 0;
 }
 
 int copy_to_user(void *udst, const void *src, size_t n)
 {
 	if (current->uaccess_kernel) {
-		memcpy(udst, src, n);
+		mem_copy_fast(udst, src, n);
 		return 0;
 	}
 	if (user_range_ok(udst, n, true))
 		return -EFAULT;
-	memcpy(udst, src, n);
+	mem_copy_fast(udst, src, n);
 	return 0;
 }
 
@@ -512,7 +521,7 @@ int clear_user(void *udst, size_t n)
 {
 	if (user_range_ok(udst, n, true))
 		return -EFAULT;
-	memset(udst, 0, n);
+	mem_zero_fast(udst, n);
 	return 0;
 }
 

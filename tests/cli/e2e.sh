@@ -98,7 +98,7 @@ out start "cr" start cr
 out wait "0" wait cr
 out logs-follow-done "from spec" logs -f cr
 st create-duplicate 1 create -f "$tmp/spec.json"
-X events >"$tmp/events" 2>&1 &
+"$XENPOD" --socket "$tmp/run/xenpodd.sock" events >"$tmp/events" 2>&1 &
 epid=$!
 sleep 0.3
 out run-for-events "ev" run --name ev "$img" /bin/echo ev
@@ -110,7 +110,8 @@ grep -q ' ev created$' "$tmp/events" && grep -q ' ev exited$' "$tmp/events" &&
 	grep -q ' ev removed$' "$tmp/events" && pass events || fail events "$(cat "$tmp/events")"
 
 # ^C during a foreground run stops the pod; the run exits 143.
-X run --name int1 "$img" /bin/sleep 100 >"$tmp/int.out" 2>"$tmp/int.err" &
+"$XENPOD" --socket "$tmp/run/xenpodd.sock" run --name int1 "$img" /bin/sleep 100 \
+	>"$tmp/int.out" 2>"$tmp/int.err" &
 pid=$!
 i=0
 until X ls -q 2>/dev/null | grep -qx int1 || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done

@@ -149,6 +149,15 @@ for s in "$SRC"/bb/*.sh; do
 	bb "$(basename "$s" .sh)"
 done
 
+# Unimplemented syscalls: ENOSYS, reported once on the console.
+guest enosys "-- /bin/t_efault-musl enosys"
+if [ "$(grep -c ' ok$' "$WORK/enosys.guest")" = 2 ] &&
+	[ "$(grep -c 'unimplemented syscall .*(335), returning ENOSYS' "$WORK/enosys.raw")" = 1 ]; then
+	pass "unimplemented syscall: ENOSYS, reported once"
+else
+	fail "unimplemented syscall" "$(cat "$WORK/enosys.raw")"
+fi
+
 # The errors the kernel must report clearly.
 gcc -O2 -o "$ROOT/bin/dynamic" "$SRC/progs/t_basic.c" &&
 	(cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$WORK/root.cpio"

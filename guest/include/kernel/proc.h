@@ -37,6 +37,28 @@ struct mm {
 #define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 0x10000000ull)
 #define USER_PIE_BASE 0x0000555555554000ull
 
+/* Bulk copies for pages and user data: "rep movsq/stosq" moves 8 bytes
+ * per step (lib/string.c copies bytes), then the tail byte-wise. */
+static inline void mem_copy_fast(void *dst, const void *src, size_t n)
+{
+	size_t q = n / 8, r = n % 8;
+
+	__asm__ volatile("rep movsq\n\tmov %3, %%rcx\n\trep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(q)
+			 : "r"(r)
+			 : "memory");
+}
+
+static inline void mem_zero_fast(void *dst, size_t n)
+{
+	size_t q = n / 8, r = n % 8;
+
+	__asm__ volatile("rep stosq\n\tmov %2, %%rcx\n\trep stosb"
+			 : "+D"(dst), "+c"(q)
+			 : "r"(r), "a"(0)
+			 : "memory");
+}
+
 /* Address spaces (vm.c). All return 0 or -errno. */
 struct mm *mm_new(void);
 void mm_destroy(struct mm *mm);

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+# tests/fuzz/local.mk: fuzzers of every parser of untrusted input; corpora replayed by make check.
