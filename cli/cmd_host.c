@@ -281,11 +281,11 @@ int cmd_version(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		print_version_json(rc == 0 ? result : NULL);
 	else
-		printf("xenpod %s (protocol %d)\n", PACKAGE_VERSION,
+		printf("client: xenpod %s (protocol %d)\n", PACKAGE_VERSION,
 		       PROTOCOL_VERSION);
 	if (!cli->json && rc == 0) {
 		json_int(json_get(result, "protocol"), &proto);
-		printf("xenpodd %s (protocol %" PRId64 ")\n",
+		printf("daemon: xenpodd %s (protocol %" PRId64 ")\n",
 		       json_str(json_get(result, "version")) ?: "?", proto);
 	}
 	json_free(root);

@@ -291,6 +291,12 @@ out:
 	return rc;
 }
 
+/* How to name a spec's source in messages. */
+static const char *spec_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "standard input";
+}
+
 /* Read a whole spec file (or stdin for "-"), at most JSON_MAX_TEXT bytes. */
 static char *read_spec(const char *path, size_t *len_r)
 {
@@ -301,7 +307,7 @@ static char *read_spec(const char *path, size_t *len_r)
 	bool ok = false;
 
 	if (!f) {
-		cli_error("%s: %s", path, strerror(errno));
+		cli_error("%s: %s", spec_name(path), strerror(errno));
 		return NULL;
 	}
 	buf = malloc(JSON_MAX_TEXT + 1);
@@ -310,9 +316,9 @@ static char *read_spec(const char *path, size_t *len_r)
 	} else {
 		n = fread(buf, 1, JSON_MAX_TEXT + 1, f);
 		if (ferror(f))
-			cli_error("%s: %s", path, strerror(errno));
+			cli_error("%s: %s", spec_name(path), strerror(errno));
 		else if (n > JSON_MAX_TEXT)
-			cli_error("%s: larger than %d bytes", path,
+			cli_error("%s: larger than %d bytes", spec_name(path),
 				  JSON_MAX_TEXT);
 		else
 			ok = true;
@@ -353,7 +359,8 @@ static int resolve_image(const char *spec_path, const char *image,
 	}
 	free(copy);
 	if (!realpath(p, out)) {
-		cli_error("%s: image %s: %s", spec_path, p, strerror(errno));
+		cli_error("%s: image %s: %s", spec_name(spec_path), p,
+			  strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -402,15 +409,15 @@ static struct json *load_spec(const char *path)
 	spec = json_parse(text, len, err, sizeof(err));
 	free(text);
 	if (!spec) {
-		cli_error("%s: %s", path, err);
+		cli_error("%s: %s", spec_name(path), err);
 		return NULL;
 	}
 	name = json_str(json_get(spec, "name"));
 	if (json_type(spec) != JSON_OBJECT) {
 		cli_error("%s: expected a JSON object (see xenpod-spec(5))",
-			  path);
+			  spec_name(path));
 	} else if (!json_get(spec, "image")) {
-		cli_error("%s: spec.image: missing", path);
+		cli_error("%s: spec.image: missing", spec_name(path));
 	} else if (name && !cli_name_valid(name)) {
 		cmd_name_ok(name);
 	} else {

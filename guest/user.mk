@@ -9,7 +9,7 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/exec.c guest/kernel/vfs.c guest/kernel/file.c \
 	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
-	guest/kernel/syscall_names.c guest/kernel/sys_fs.c \
+	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
 	guest/kernel/sys_proc.c guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
 	guest/include/kernel/proc.h guest/include/kernel/vfs.h \
@@ -37,12 +37,15 @@ tests_unit_test_guest_elf_LDADD = $(CUNIT_LIBS)
 # The user layer's man page, and the check that it lists every implemented syscall.
 dist_man_MANS += man/xenpod-kernel.7
 TESTS += tests/guest/check-man.sh
-dist_noinst_SCRIPTS += tests/guest/check-man.sh tests/guest/run.sh
+dist_noinst_SCRIPTS += tests/guest/check-man.sh tests/guest/run.sh \
+	tests/guest/bench.sh tests/guest/user-xen.sh
 
 # Guest program tests under plain QEMU (not run by make check: they need QEMU
 # and take about a minute): tests/guest/run.sh guest/xenpod-kernel
-EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_file.c \
+EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
+	tests/guest/progs/t_file.c tests/guest/bench/bench.c \
 	tests/guest/progs/t_mem.c tests/guest/progs/t_misc.c \
 	tests/guest/progs/t_proc.c tests/guest/progs/t_signal.c \
+	tests/guest/progs/t_stress.c \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh

@@ -162,10 +162,10 @@ static const char *find_program(const char *name, struct inode *cwd)
 
 static void on_shutdown(enum platform_shutdown_req r)
 {
+	/* Like docker stop: SIGTERM to the main process; its exit is then
+	 * reported and init powers off (the daemon escalates to destroy). */
 	if (main_task && main_task->state != TASK_ZOMBIE)
 		signal_send(main_task, SIGTERM, 0);
-	else
-		platform_poweroff(0);
 }
 
 static int wait_main(void)

@@ -7,6 +7,7 @@
 #include "kernel/proc.h"
 #include "kernel/vfs.h"
 #include "lib/elf.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 
 #define ARG_MAX_BYTES (256 * 1024)
@@ -156,7 +157,8 @@ static uint32_t seg_prot(uint32_t pf)
 }
 
 static int load_segments(struct mm *mm, const uint8_t *img,
-			 const struct elf_info *in, uint64_t bias)
+			 const struct elf_info *in, uint64_t bias,
+			 uint64_t *end_r)
 {
 	uint64_t mapped_end = 0;
 
@@ -194,7 +196,7 @@ static int load_segments(struct mm *mm, const uint8_t *img,
 		if (rc)
 			return rc;
 	}
-	mm->brk_start = mm->brk = mapped_end;
+	*end_r = mapped_end;
 	return 0;
 }
 
@@ -213,7 +215,7 @@ static uint64_t push_bytes(struct stack_build *s, const void *p, size_t n)
 
 static int build_stack(struct mm *mm, struct exec_args *a,
 		       const struct elf_info *in, uint64_t bias,
-		       const char *execfn, uint64_t *sp_r)
+		       uint64_t interp_base, const char *execfn, uint64_t *sp_r)
 {
 	struct stack_build s = { mm, USER_STACK_TOP };
 	uint64_t rnd[2], strs, at_random, at_plat, at_execfn, *vec, sp;
@@ -254,7 +256,7 @@ static int build_stack(struct mm *mm, struct exec_args *a,
 	AUX(AT_PHENT, sizeof(struct elf64_phdr));
 	AUX(AT_PHNUM, in->phnum);
 	AUX(AT_PAGESZ, PAGE_SIZE);
-	AUX(AT_BASE, 0);
+	AUX(AT_BASE, interp_base);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, bias + in->entry);
 	AUX(AT_UID, 0);
@@ -278,32 +280,93 @@ static int build_stack(struct mm *mm, struct exec_args *a,
 	return rc;
 }
 
-/* Builds a fresh address space holding the program. */
-static int exec_image(struct mm *mm, const uint8_t *img, size_t len,
-		      struct exec_args *a, const char *path, uint64_t *entry_r,
-		      uint64_t *sp_r, const char **err_r)
+static char interp_err[192]; /* one exec at a time: no preemption */
+
+static const char *interp_fail(const char *interp, const char *why)
+{
+	fmt_snprintf(interp_err, sizeof(interp_err),
+		     "dynamically linked: interpreter %.128s: %s", interp, why);
+	return interp_err;
+}
+
+/*
+ * Loads the program interpreter (the dynamic linker) of a dynamically
+ * linked program at a free address; *base_r is its load bias (AT_BASE),
+ * *entry_r where execution starts.
+ */
+static int load_interp(struct task *t, struct mm *mm, const char *interp,
+		       uint64_t *base_r, uint64_t *entry_r, const char **err_r)
+{
+	const uint8_t *img;
+	uint8_t *owned = NULL;
+	struct inode *ino;
+	struct elf_info in;
+	uint64_t base, end;
+	const char *why = "cannot load it";
+	int rc = vfs_lookup(t->cwd, interp, true, &ino);
+
+	if (rc || !S_ISREG(ino->mode)) {
+		*err_r = interp_fail(interp, "not found");
+		return rc ? rc : -EACCES;
+	}
+	rc = file_image(ino, &img, &owned);
+	if (!rc)
+		rc = elf_check(img, ino->size, &in, &why);
+	else
+		why = "cannot read it";
+	if (!rc && (in.has_interp || in.type != ET_DYN)) {
+		why = "not a shared object";
+		rc = -ENOEXEC;
+	}
+	base = rc ? 0 : mm_find_free(mm, in.hi - in.lo);
+	if (!rc && !base) {
+		why = "no room to load it";
+		rc = -ENOMEM;
+	}
+	if (!rc)
+		rc = load_segments(mm, img, &in, base - in.lo, &end);
+	if (rc) {
+		*err_r = interp_fail(interp,
+				     rc == -ENOMEM ? "out of memory" : why);
+	} else {
+		*base_r = base - in.lo;
+		*entry_r = base - in.lo + in.entry;
+	}
+	kfree(owned);
+	return rc;
+}
+
+/* Builds a fresh address space holding the program (and its dynamic
+ * linker, if it names one). */
+static int exec_image(struct task *t, struct mm *mm, const uint8_t *img,
+		      size_t len, struct exec_args *a, const char *path,
+		      uint64_t *entry_r, uint64_t *sp_r, const char **err_r)
 {
 	struct elf_info in;
-	uint64_t bias = 0;
+	uint64_t bias = 0, end, ibase = 0, ientry = 0;
 	int rc = elf_check(img, len, &in, err_r);
 
 	if (rc)
 		return rc;
-	if (in.has_interp) {
-		*err_r = "dynamically linked, not supported";
-		return -ENOEXEC;
-	}
 	if (in.type == ET_DYN)
 		bias = USER_PIE_BASE - in.lo;
 	*err_r = "out of memory loading it";
-	rc = load_segments(mm, img, &in, bias);
+	rc = load_segments(mm, img, &in, bias, &end);
+	if (rc)
+		return rc;
+	mm->brk_start = mm->brk = end;
+	if (in.has_interp) {
+		rc = load_interp(t, mm, in.interp, &ibase, &ientry, err_r);
+		if (rc)
+			return rc;
+	}
+	*err_r = "out of memory loading it";
+	rc = mm_map(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
+		    VM_READ | VM_WRITE | (in.exec_stack ? VM_EXEC : 0));
 	if (!rc)
-		rc = mm_map(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
-			    VM_READ | VM_WRITE | (in.exec_stack ? VM_EXEC : 0));
-	if (!rc)
-		rc = build_stack(mm, a, &in, bias, path, sp_r);
+		rc = build_stack(mm, a, &in, bias, ibase, path, sp_r);
 	mm->stack_lo = USER_STACK_TOP - USER_STACK_MAX;
-	*entry_r = bias + in.entry;
+	*entry_r = in.has_interp ? ientry : bias + in.entry;
 	return rc;
 }
 
@@ -467,7 +530,8 @@ int exec_load(struct task *t, const char *path, char *const argv[],
 	rc = -ENOMEM;
 	if (!mm)
 		goto out;
-	rc = exec_image(mm, img, ino->size, &a, cur_path, &entry, &sp, err_r);
+	rc = exec_image(t, mm, img, ino->size, &a, cur_path, &entry, &sp,
+			err_r);
 	if (rc)
 		goto out;
 	exec_reset_task(t);

@@ -272,6 +272,25 @@ static void wait_test_in(const char *want)
  * revoking must then fail with -EBUSY ("busy"); dom0 unmaps and writes
  * test-in=unmapped; revoking must then succeed ("revoked").
  */
+/* More grants than one frame holds: the table grows, and every ref
+ * comes back after revoking. */
+static void selftest_grant_many(uint64_t pa)
+{
+	static int refs[600];
+	unsigned before = gnttab_free_count();
+	bool ok = true;
+
+	for (int i = 0; i < 600; i++) {
+		refs[i] = gnttab_grant(0, pa, true);
+		ok = ok && refs[i] >= 0;
+	}
+	for (int i = 0; i < 600; i++)
+		ok = ok && refs[i] >= 0 &&
+		     gnttab_revoke((grant_ref_t)refs[i]) == 0;
+	check(ok && gnttab_free_count() > before,
+	      "grant: 600 grants grow the table, all revoked");
+}
+
 static void test_grant(void)
 {
 	uint64_t pa = page_alloc_zeroed(1);
@@ -279,6 +298,7 @@ static void test_grant(void)
 	int r, rc;
 
 	strlcpy(phys_to_virt(pa), "xenpod-grant-test", 64);
+	selftest_grant_many(pa);
 	r = gnttab_grant(0, pa, true);
 	if (r < 0)
 		panic("gnttab_grant: %d", r);

@@ -169,7 +169,7 @@ static long sys_mremap(const struct sysargs *a)
 
 	if ((old & (PAGE_SIZE - 1)) || !nlen || (a->arg[3] & MREMAP_FIXED))
 		return -EINVAL;
-	if (!v || old + olen > v->end)
+	if (!v || olen > v->end - old)
 		return -EFAULT;
 	prot = v->prot;
 	if (nlen <= olen) {

@@ -322,6 +322,8 @@ static int ts_deadline(uint64_t uts, uint64_t *deadline_r)
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
+	if (ts.sec > (1ll << 32))
+		ts.sec = 1ll << 32;
 	*deadline_r = !ts.sec && !ts.nsec ?
 			      UINT64_MAX :
 			      time_now_ns() + (uint64_t)ts.sec * 1000000000ull +
@@ -436,6 +438,8 @@ static long sys_select(const struct sysargs *a)
 			return -EFAULT;
 		if (tv.sec < 0 || tv.usec < 0)
 			return -EINVAL;
+		if (tv.sec > (1ll << 32))
+			tv.sec = 1ll << 32;
 		deadline = !tv.sec && !tv.usec ?
 				   UINT64_MAX :
 				   time_now_ns() +

@@ -56,11 +56,10 @@ static long sys_execve(const struct sysargs *a)
 	}
 	rc = exec_load(current, path, (char *const *)a->arg[1],
 		       (char *const *)a->arg[2], true, &err);
-	if (rc == -ENOEXEC && err) {
+	/* Say why a program found on disk cannot run (a shell only sees
+	 * the errno). */
+	if (err && (rc == -ENOEXEC || !strncmp(err, "dynamically", 11)))
 		printk("xenpod-kernel: execve %s: %s\n", path, err);
-		if (!strcmp(err, "dynamically linked, not supported"))
-			rc = -ENOENT; /* as Linux with no interpreter */
-	}
 	kfree(path);
 	return rc ? rc : 0;
 }
@@ -470,6 +469,8 @@ static int read_ts(uint64_t u, uint64_t *ns_r)
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
+	if (ts.sec > (1ll << 32)) /* ~136 years: no overflow below */
+		ts.sec = 1ll << 32;
 	*ns_r = (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
 	return 0;
 }

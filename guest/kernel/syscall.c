@@ -11,6 +11,7 @@ static uint8_t reported[(SYSCALL_MAX + 7) / 8];
 void syscall_init(void)
 {
 	sys_fs_register(table);
+	sys_dir_register(table);
 	sys_proc_register(table);
 	sys_mem_register(table);
 	sys_misc_register(table);

@@ -13,50 +13,66 @@
 #define PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))
 
 static grant_entry_v1_t *table;
-static unsigned nr_entries;
+static uint64_t table_pa;
+static unsigned nr_frames, max_frames;
 static grant_ref_t *free_next; /* free-list links, indexed by ref */
 static grant_ref_t free_head;
 static unsigned nfree;
 
+/* Adds the grant entries of one frame to the free list. */
+static void add_free(unsigned first, unsigned end)
+{
+	for (unsigned r = end; r-- > first;) {
+		free_next[r] = free_head;
+		free_head = r;
+		nfree++;
+	}
+}
+
+/* Maps the next grant-table frame (each XENMEM_add_to_physmap is costly
+ * under nested virtualisation, so frames are added as refs run out). */
+static int grow(void)
+{
+	struct xen_add_to_physmap x = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_grant_table,
+		.idx = nr_frames,
+		.gpfn = (table_pa >> PAGE_SHIFT) + nr_frames,
+	};
+	long rc;
+
+	if (nr_frames == max_frames)
+		return -ENOSPC;
+	rc = hypercall_memory_op(XENMEM_add_to_physmap, &x);
+	if (rc)
+		return (int)rc;
+	nr_frames++;
+	/* refs below GNTTAB_NR_RESERVED_ENTRIES belong to the toolstack */
+	add_free(nr_frames == 1 ? GNTTAB_NR_RESERVED_ENTRIES :
+				  (nr_frames - 1) * PER_FRAME,
+		 nr_frames * PER_FRAME);
+	return 0;
+}
+
 int gnttab_init(void)
 {
 	struct gnttab_query_size q = { .dom = DOMID_SELF };
-	unsigned frames;
-	uint64_t pa;
 	long rc;
 
 	rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
 	if (rc || q.status != GNTST_okay)
 		return rc ? (int)rc : -EIO;
-	frames = q.max_nr_frames < WANT_FRAMES ? q.max_nr_frames : WANT_FRAMES;
-	pa = page_alloc(frames);
-	if (!pa)
+	max_frames = q.max_nr_frames < WANT_FRAMES ? q.max_nr_frames :
+						     WANT_FRAMES;
+	if (max_frames == 0)
+		return -ENODEV;
+	/* RAM pages whose gfns the grant frames take over */
+	table_pa = page_alloc(max_frames);
+	free_next = kmalloc(max_frames * PER_FRAME * sizeof(*free_next));
+	if (!table_pa || !free_next)
 		return -ENOMEM;
-	for (unsigned i = 0; i < frames; i++) {
-		struct xen_add_to_physmap x = {
-			.domid = DOMID_SELF,
-			.space = XENMAPSPACE_grant_table,
-			.idx = i,
-			.gpfn = (pa >> PAGE_SHIFT) + i,
-		};
-
-		rc = hypercall_memory_op(XENMEM_add_to_physmap, &x);
-		if (rc)
-			return (int)rc;
-	}
-	table = phys_to_virt(pa);
-	nr_entries = frames * PER_FRAME;
-	free_next = kmalloc(nr_entries * sizeof(*free_next));
-	if (!free_next)
-		return -ENOMEM;
-	/* refs below GNTTAB_NR_RESERVED_ENTRIES belong to the toolstack */
-	free_head = 0;
-	for (unsigned r = nr_entries; r-- > GNTTAB_NR_RESERVED_ENTRIES;) {
-		free_next[r] = free_head;
-		free_head = r;
-		nfree++;
-	}
-	return 0;
+	table = phys_to_virt(table_pa);
+	return grow();
 }
 
 int gnttab_grant(domid_t dom, uint64_t pa, bool readonly)
@@ -64,7 +80,7 @@ int gnttab_grant(domid_t dom, uint64_t pa, bool readonly)
 	uint64_t fl = irq_save();
 	grant_ref_t ref;
 
-	if (!nfree) {
+	if (!nfree && grow() < 0) {
 		irq_restore(fl);
 		return -ENOSPC;
 	}
@@ -84,7 +100,7 @@ int gnttab_revoke(grant_ref_t ref)
 	uint16_t flags;
 	uint64_t fl;
 
-	if (ref < GNTTAB_NR_RESERVED_ENTRIES || ref >= nr_entries)
+	if (ref < GNTTAB_NR_RESERVED_ENTRIES || ref >= nr_frames * PER_FRAME)
 		return -EINVAL;
 	flags = __atomic_load_n(&table[ref].flags, __ATOMIC_ACQUIRE);
 	do {

@@ -21,6 +21,7 @@ LINUX_REPS=${BENCH_LINUX_REPS:-3}
 N=${BENCH_N:-64}
 POD_MEM=${BENCH_POD_MEM:-16}
 WORK_SCALE=${BENCH_WORK_SCALE:-4}
+SCALE_TIMEOUT=${BENCH_SCALE_TIMEOUT:-90}
 KERNEL=/usr/lib/xenpod/xenpod-kernel
 IMG=$D/images/rootfs
 XPB=$D/xpbench
@@ -182,11 +183,14 @@ scale_series() {
 	: >/tmp/s.all
 	k=1
 	while [ $k -le "$N" ]; do
-		r=$($XPB cmd "" 120 -- sh -c "$* s$k" 2>>"$LOG")
+		r=$($XPB cmd "" "$SCALE_TIMEOUT" -- sh -c "$* s$k" 2>>"$LOG")
 		rc=$(echo "$r" | field rc)
 		ms=$(echo "$r" | field cmd_ms)
 		if [ "$rc" != 0 ]; then
-			say "$name: create #$k failed (rc $rc): stopping at $((k - 1))"
+			[ "$rc" = -1 ] && rc="timeout after ${SCALE_TIMEOUT}s"
+			say "$name: create #$k failed ($rc): stopping at $((k - 1))"
+			NA "scale.$name.stopped" "create #$k failed ($rc)"
+			[ "$name" = xenpod ] && tail -3 /var/log/xenpodd.log 2>/dev/null | sed 's/^/xenpodd.log: /'
 			break
 		fi
 		S "$name" "$k" "$ms"
@@ -195,11 +199,16 @@ scale_series() {
 	done
 	n=$(wc -l </tmp/s.all)
 	R "scale.$name.n" "$n"
+	# #1 and #N: medians of the first and last three, single samples if few.
 	if [ "$n" -ge 6 ]; then
 		R "scale.$name.first_ms" "$(head -3 /tmp/s.all | awk '{ print $2 }' | median)"
 		R "scale.$name.last_ms" "$(tail -3 /tmp/s.all | awk '{ print $2 }' | median)"
+	elif [ "$n" -ge 2 ]; then
+		R "scale.$name.first_ms" "$(head -1 /tmp/s.all | awk '{ print $2 }')"
+		R "scale.$name.last_ms" "$(tail -1 /tmp/s.all | awk '{ print $2 }')"
 	else
 		NA "scale.$name.first_ms" "only $n creates succeeded"
+		NA "scale.$name.last_ms" "only $n creates succeeded"
 	fi
 }
 
@@ -240,7 +249,7 @@ scale_xenpod() {
 # Does our kernel print the hello line under xl with MEM MiB?
 xk_runs_with() {
 	local r
-	write_cfg /tmp/bm.cfg bm "$KERNEL" $D/hello.cpio "$1"
+	write_cfg /tmp/bm.cfg bm "$KERNEL" $D/hello-only.cpio "$1"
 	r=$($XPB console bm "$HELLO_LINE" 30 -- sh -c "$(xl_xk_cmd bm "$1" "-- $HELLO")" 2>>"$LOG")
 	clean_all
 	say "memory=$1: $r"
@@ -258,6 +267,41 @@ footprint() {
 		if xk_runs_with $mid; then hi=$mid; else lo=$mid; fi
 	done
 	R foot.min_mem_mib "$hi"
+}
+
+# CPU seconds a domain has used, from xl list (no xenstore writes).
+dom_cpu() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $6 }'; }
+
+# cpu_pct NAME KEY: percent of one CPU that the running domain NAME uses while idle.
+cpu_pct() {
+	local a b s=${BENCH_IDLE_SECS:-10}
+	sleep 3
+	a=$(dom_cpu "$1")
+	sleep "$s"
+	b=$(dom_cpu "$1")
+	if [ -n "$a" ] && [ -n "$b" ]; then
+		R "$2" "$(awk -v a="$a" -v b="$b" -v s="$s" 'BEGIN { printf "%.2f", (b - a) * 100 / s }')"
+	else
+		NA "$2" "domain $1 not running"
+	fi
+}
+
+# Idle cost: a pod that only sleeps, and the halting stub, each alone.
+idle() {
+	write_cfg /tmp/ii.cfg ii $D/idle-pvh "" 4
+	if xl create -q /tmp/ii.cfg >>"$LOG" 2>&1; then
+		cpu_pct ii foot.idle_stub_cpu_pct
+	else
+		NA foot.idle_stub_cpu_pct "xl create of idle-pvh failed"
+	fi
+	clean_all
+	if [ $XENPOD_OK = 1 ]; then
+		xenpod run -d --memory "$POD_MEM" --name ip $IMG /bin/sleep 3600 >>"$LOG" 2>&1
+		cpu_pct xenpod-ip foot.idle_pod_cpu_pct
+	else
+		NA foot.idle_pod_cpu_pct "$XENPOD_WHY"
+	fi
+	clean_all
 }
 
 # ---- 4. control-plane cost ------------------------------------------------------
@@ -404,8 +448,9 @@ if have_kernel; then
 	KERNEL_OK=1
 fi
 probe_xenpod
-say "xenpod-kernel: $KERNEL_OK, xenpod run: $XENPOD_OK ($XENPOD_WHY)"
-for part in ${BENCH_PARTS:-xs start_linux start_xk start_xenpod footprint scale_xl scale_xenpod work}; do
+[ $KERNEL_OK = 1 ] && say "xenpod-kernel: yes" || say "xenpod-kernel: no ($KERNEL_WHY)"
+[ $XENPOD_OK = 1 ] && say "xenpod run: yes" || say "xenpod run: no ($XENPOD_WHY)"
+for part in ${BENCH_PARTS:-xs start_linux start_xk start_xenpod footprint idle scale_xl work scale_xenpod}; do
 	say "part $part"
 	case $part in
 	xs) xs_cost ;;

@@ -141,15 +141,19 @@ function table(    t, i, tu) {
 	rrow("ratio Linux (xl) / xenpod run", "start.linux_xl_over_xenpod_run")
 	rrow("ratio Linux (xl) / xenpod-kernel (xl)", "start.linux_xl_over_xk_xl")
 	rrow("ratio xenpod run / xenpod-kernel (xl): daemon overhead", "start.xenpod_run_over_xk_xl")
-	print "\n2. Scaling (create latency of #N with N-1 running; #1 and #N are medians of 3)"
+	print "\n2. Scaling (create latency of #N with N-1 running; #1, #N: medians of the first, last 3 (single samples below 6))"
 	row("xl create of an idle PVH stub: N", "scale.xl_idle.n", "")
 	row("  #1", "scale.xl_idle.first_ms", "ms")
 	row("  #N", "scale.xl_idle.last_ms", "ms")
 	rrow("  #N / #1", "scale.xl_idle.last_over_first")
+	if ("scale.xl_idle.stopped" in NA)
+		printf "  %-58s %s\n", "  series stopped:", NA["scale.xl_idle.stopped"]
 	row("xenpod run -d of a sleeper: N", "scale.xenpod.n", "")
 	row("  #1", "scale.xenpod.first_ms", "ms")
 	row("  #N", "scale.xenpod.last_ms", "ms")
 	rrow("  #N / #1", "scale.xenpod.last_over_first")
+	if ("scale.xenpod.stopped" in NA)
+		printf "  %-58s %s\n", "  series stopped:", NA["scale.xenpod.stopped"]
 	if (M["plot"] != "")
 		printf "  plot: %s\n", M["plot"]
 	print "\n3. Footprint"
@@ -158,6 +162,8 @@ function table(    t, i, tu) {
 	row("smallest memory= that runs the static hello", "foot.min_mem_mib", "MiB")
 	row("xenpodd RSS, no pods", "foot.xenpodd_rss_kib_idle", "KiB")
 	row("xenpodd RSS per running pod", "foot.xenpodd_rss_kib_per_pod", "KiB")
+	row("CPU used by one idle pod (sleep 3600)", "foot.idle_pod_cpu_pct", "% of a CPU")
+	row("CPU used by the idle PVH stub, for scale", "foot.idle_stub_cpu_pct", "% of a CPU")
 	print "\n4. Control plane: xenstore requests (IN lines of xenstored -T) per lifecycle"
 	printf "  %-30s %8s %8s %8s %8s\n", "", "create", "run+exit", "destroy", "total"
 	xsrow("xl, xenpod-kernel + hello", "xl_xk")

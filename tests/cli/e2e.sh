@@ -51,8 +51,8 @@ st() {
 	[ $rc = "$want" ] && pass "$name" || fail "$name" "exit $rc, want $want: $(cat "$tmp/err")"
 }
 
-out version "xenpod 0.1.0 (protocol 1)
-xenpodd 0.1.0 (protocol 1)" version
+out version "client: xenpod 0.1.0 (protocol 1)
+daemon: xenpodd 0.1.0 (protocol 1)" version
 out run-echo "hello world" run --name e1 "$img" /bin/echo hello world
 st run-exit-7 7 run --name e7 "$img" /bin/exit 7
 out run-env "A=1

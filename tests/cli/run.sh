@@ -172,7 +172,7 @@ ERR="xenpod: pod p1 was created, not started" ERR_LINES=2 verdict $name 130 $rc
 
 # version without a daemon: the client's version, then the error.
 ERR="cannot connect to xenpodd" t version-noconn - 1 version
-grep -qx 'xenpod 0.1.0 (protocol 1)' "$tmp/version-noconn.stdout" &&
+grep -qx 'client: xenpod 0.1.0 (protocol 1)' "$tmp/version-noconn.stdout" &&
 	pass version-noconn-text || fail version-noconn-text "no client version line"
 # check: this machine may or may not be a Xen host, but the daemon check
 # must pass against the fake, and every check prints one ok/FAIL line.

@@ -19,6 +19,8 @@ timeout 600 "$QEMU" -machine q35 -m 256 -accel "${QEMU_ACCEL:-tcg}" \
 	tr -d '\r' | grep -E '^[a-z_A-Z]+ [0-9.]+$' >"$WORK/guest.txt"
 echo "QEMU accelerator: ${QEMU_ACCEL:-tcg} (tcg is full emulation: expect large ratios)"
 printf '%-12s %12s %12s %10s\n' metric guest host guest/host
+sort -o "$WORK/guest.txt" "$WORK/guest.txt"
+sort -o "$WORK/host.txt" "$WORK/host.txt"
 join "$WORK/guest.txt" "$WORK/host.txt" | while read -r m g h; do
 	printf '%-12s %12s %12s %10s\n' "$m" "$g" "$h" \
 		"$(echo "$g $h" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }')"

@@ -141,6 +141,9 @@ static void test_cycle(void)
 		  code == 1);
 	json_free(r);
 
+	r = harness_call(&H, "events_subscribe", NULL);
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	json_free(r);
 	domid = create_pod("web1");
 	CU_ASSERT(domid > 0);
 	CU_ASSERT_STRING_EQUAL(
@@ -190,6 +193,8 @@ static void test_cycle(void)
 	json_free(r);
 	count_state(0, 0, 0);
 	CU_ASSERT_EQUAL(pod_count(), 0);
+	/* created, started, exited, removed */
+	CU_ASSERT_EQUAL(H.events, 4);
 	r = call_name("pod_inspect", "web1");
 	CU_ASSERT_EQUAL(error_code(r), 2);
 	json_free(r);

@@ -8,9 +8,11 @@
 
 #include "xenplat/xen.h"
 
-/* Maps the grant-table frames with XENMEM_add_to_physmap. 0 or -errno. */
+/* Maps the first grant-table frame with XENMEM_add_to_physmap (more,
+ * up to 4, as references run out). 0 or -errno. */
 int gnttab_init(void);
-/* Grants dom access to the frame at physical pa. Returns ref or -ENOSPC. */
+/* Grants dom access to the frame at physical pa. Returns the ref, or
+ * -ENOSPC when all 4 frames (2040 refs) are in use. IRQ-safe. */
 int gnttab_grant(domid_t dom, uint64_t pa, bool readonly);
 /* Revokes; -EBUSY while the other side still has it mapped (retry). */
 int gnttab_revoke(grant_ref_t ref);
