@@ -22,21 +22,26 @@ struct check {
 	char detail[1536];
 };
 
+/* The first line of a small text file, without trailing spaces. */
 static int read_text(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t r;
+	size_t n;
 	int e;
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, size - 1);
+	r = read(fd, buf, size - 1);
 	e = errno;
 	close(fd);
-	if (n < 0)
+	if (r < 0)
 		return -e;
+	buf[r] = '\0';
+	n = strcspn(buf, "\n");
+	while (n > 0 && buf[n - 1] == ' ') /* Xen's capability list ends so */
+		n--;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
 

@@ -73,7 +73,9 @@ static int create_intr(void *arg)
 				"create the pod (^C again to leave now)\n");
 		return 0;
 	}
-	snprintf(c->err, sizeof(c->err), "interrupted");
+	snprintf(
+		c->err, sizeof(c->err),
+		"interrupted (xenpodd still creates the pod; see xenpod ls -a)");
 	return -EINTR;
 }
 

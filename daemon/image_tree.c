@@ -17,6 +17,9 @@
 #define IMG_MAX_ENTRIES (1u << 20)
 #define IMG_MAX_PATH 4096
 #define IMG_WARN_MAX 5 /* skipped-entry warnings logged per image */
+/* Unpacked file data per image: the guest holds its rootfs in RAM, and a
+ * compression bomb must not fill the cache's disk. */
+#define IMG_MAX_DATA (4ll << 30)
 
 static const char wh_prefix[] = ".wh.";
 static const char wh_opaque[] = ".wh..wh..opq";
@@ -368,6 +371,10 @@ static int img_spool_write(struct img *img, const void *buf, size_t len)
 {
 	const char *p = buf;
 
+	if (img->spool_end + (int64_t)len > IMG_MAX_DATA)
+		return img_fail(img, -EFBIG,
+				"more than %lld GiB of file data unpacked",
+				IMG_MAX_DATA >> 30);
 	while (len) {
 		ssize_t r = pwrite(img->spool, p, len, img->spool_end);
 

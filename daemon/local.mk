@@ -15,13 +15,12 @@ daemon_libxenpodd_a_SOURCES = daemon/control.c daemon/control.h \
 	daemon/rpc.c daemon/rpc.h daemon/pod.c daemon/pod.h \
 	daemon/pod_internal.h daemon/pod_create.c daemon/pod_logs.c \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h
-# Images are converted in worker threads (pod_create.c).
-daemon_libxenpodd_a_CFLAGS = $(AM_CFLAGS) -pthread
 
 include daemon/seams.mk
 
 sbin_PROGRAMS += xenpodd
 xenpodd_SOURCES = daemon/xenpodd.c
+# image_async.c converts images in worker threads.
 xenpodd_LDFLAGS = $(AM_LDFLAGS) -pthread
 xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_SEAMS_LIBS) $(XENPOD_COMMON_LIBS)
 

@@ -198,6 +198,7 @@ static void pod_free(struct pod *p)
 	ev_timer_del(p->tty_timer);
 	ev_timer_del(p->stop_timer);
 	ev_timer_del(p->drain_timer);
+	ev_timer_del(p->status_timer);
 	console_close(p->con);
 	strv_free(p->argv);
 	strv_free(p->env);
@@ -592,21 +593,36 @@ void pod_read_guest(struct pod *p)
 	}
 }
 
+static void on_status_timer(void *arg)
+{
+	struct pod *p = arg;
+
+	p->status_timer = NULL;
+	if (p->domid >= 0 && !p->finishing && !pod_is_final(p))
+		pod_read_guest(p);
+}
+
 static void on_xs(int fd, short revents, void *arg)
 {
 	char tok[80];
 	struct pod *p;
 	int i;
 
-	/* Bounded per wakeup: a guest flooding its watch cannot monopolise the loop. */
-	for (i = 0; i < 256; i++) {
+	/*
+	 * Bounded per wakeup, and a pod's status is read at most once per
+	 * POD_STATUS_COALESCE_MS however often its guest fires the watch: a
+	 * flooding guest costs the others next to nothing.
+	 */
+	for (i = 0; i < 64; i++) {
 		if (xs_next_watch(pod_ctx.xs, tok, sizeof(tok)) < 0)
 			break;
 		if (strncmp(tok, "xenpod:", 7) != 0)
 			continue;
 		p = pod_find_uuid(tok + 7);
-		if (p && p->domid >= 0 && !p->finishing)
-			pod_read_guest(p);
+		if (!p || p->domid < 0 || p->finishing || p->status_timer)
+			continue;
+		ev_timer_add(ev_now_ms() + POD_STATUS_COALESCE_MS,
+			     on_status_timer, p, &p->status_timer);
 	}
 }
 
@@ -677,7 +693,8 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	ev_timer_del(p->stop_timer);
 	ev_timer_del(p->drain_timer);
 	ev_timer_del(p->tty_timer);
-	p->stop_timer = p->drain_timer = p->tty_timer = NULL;
+	ev_timer_del(p->status_timer);
+	p->stop_timer = p->drain_timer = p->tty_timer = p->status_timer = NULL;
 	p->status = st;
 	snprintf(p->reason, sizeof(p->reason), "%s", reason);
 	p->has_exit = keep_exit && p->guest == XS_GUEST_EXITED;
@@ -981,8 +998,6 @@ int pod_init(const struct pod_config *cfg)
 	if (pod_ctx.xs_fd < 0)
 		return -EBADF;
 	rc = ev_fd_add(pod_ctx.xs_fd, POLLIN, on_xs, NULL, &pod_ctx.xs_evh);
-	if (!rc)
-		rc = pod_create_init();
 	return rc;
 }
 

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -242,48 +241,29 @@ static int check_spec_size(const struct pod *p, char *err, size_t errsz)
 }
 
 /*
- * Image conversion can take seconds, so it runs in a worker thread: the
- * thread only touches its job (image_ref in, info/err/rc out); the pod
- * itself stays with the main loop, reserved under its name as "creating".
+ * Image conversion can take seconds, so it runs in image.c's worker thread
+ * (image_prepare_async); the pod stays with the main loop, reserved under
+ * its name as "creating". A ticket carries the pod to the completion; it is
+ * kept on a list so pod_dispose can orphan it (pod = NULL) safely.
  */
 struct pod_prep {
-	struct pod_prep *next;
-	pthread_t tid;
-	bool threaded;
-	struct pod *pod;
-	char *image_ref;
-	char cache_dir[PATH_MAX];
+	struct pod_prep *next, *prev;
+	struct pod *pod; /* NULL once orphaned by pod_create_dispose */
 	char **env; /* the spec's env (merged with the image's later) */
-	struct image_info info;
-	char err[512];
-	int rc;
 };
 
-static struct {
-	int pipe[2];
-	struct ev_fd *evh;
-	struct pod_prep *jobs;
-} prep = { { -1, -1 }, NULL, NULL };
+static struct pod_prep *preps;
 
-static void prep_free(struct pod_prep *j)
+static void prep_unlink(struct pod_prep *j)
 {
-	image_info_dispose(&j->info);
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		preps = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
 	pod_strv_free(j->env);
-	free(j->image_ref);
 	free(j);
-}
-
-static void *prep_worker(void *arg)
-{
-	struct pod_prep *j = arg;
-	ssize_t r;
-
-	j->rc = image_prepare(j->image_ref, j->cache_dir, &j->info, j->err,
-			      sizeof(j->err));
-	do
-		r = write(prep.pipe[1], &j, sizeof(j));
-	while (r < 0 && errno == EINTR);
-	return NULL;
 }
 
 /* Image defaults first, then the spec's own; the spec wins for the same key. */
@@ -315,11 +295,9 @@ oom:
 }
 
 /* The image is ready: fill what the spec left to it (command, env, cwd). */
-static int apply_image(struct pod *p, struct pod_prep *j, char *err,
-		       size_t errsz)
+static int apply_image(struct pod *p, const struct image_info *ii,
+		       char **spec_env, char *err, size_t errsz)
 {
-	const struct image_info *ii = &j->info;
-
 	if (!p->argv && ii->default_argv && ii->default_argv[0])
 		p->argv = pod_strv_dup(ii->default_argv);
 	if (!p->argv) {
@@ -330,7 +308,7 @@ static int apply_image(struct pod *p, struct pod_prep *j, char *err,
 	}
 	if (!p->cwd)
 		p->cwd = strdup(ii->default_cwd[0] ? ii->default_cwd : "/");
-	p->env = merge_env(ii->default_env, j->env);
+	p->env = merge_env(ii->default_env, spec_env);
 	if (!p->cwd || !p->env) {
 		snprintf(err, errsz, "out of memory");
 		return -ENOMEM;
@@ -373,28 +351,23 @@ static void create_build(struct pod *p)
 	}
 }
 
-static void prep_done(struct pod_prep *j)
+static void prep_done(void *arg, int rc, const struct image_info *info,
+		      const char *ierr)
 {
-	struct pod_prep **pp;
+	struct pod_prep *j = arg;
 	struct pod *p = j->pod;
 	char err[512];
-	int rc;
 
-	if (j->threaded)
-		pthread_join(j->tid, NULL);
-	for (pp = &prep.jobs; *pp; pp = &(*pp)->next) {
-		if (*pp == j) {
-			*pp = j->next;
-			break;
-		}
-	}
 	pod_ctx.n_preparing--;
-	if (j->rc) {
-		create_abort(p,
-			     j->rc == -EINVAL ? RPC_FAILED : rpc_code_of(j->rc),
-			     j->err);
+	if (!p) {
+		prep_unlink(j);
+		return;
+	}
+	if (rc) {
+		create_abort(p, rc == -EINVAL ? RPC_FAILED : rpc_code_of(rc),
+			     ierr && ierr[0] ? ierr : strerror(-rc));
 	} else {
-		rc = apply_image(p, j, err, sizeof(err));
+		rc = apply_image(p, info, j->env, err, sizeof(err));
 		if (rc)
 			create_abort(p,
 				     rc == -EINVAL ? RPC_INVALID_PARAMS :
@@ -403,73 +376,38 @@ static void prep_done(struct pod_prep *j)
 		else
 			create_build(p);
 	}
-	prep_free(j);
-}
-
-static void on_prep_pipe(int fd, short revents, void *arg)
-{
-	struct pod_prep *j;
-
-	while (read(fd, &j, sizeof(j)) == (ssize_t)sizeof(j))
-		prep_done(j);
+	prep_unlink(j);
 }
 
 static int prep_start(struct pod *p, const char *image, char **env)
 {
 	struct pod_prep *j = calloc(1, sizeof(*j));
+	int rc;
 
 	if (!j)
 		return -ENOMEM;
 	j->pod = p;
+	rc = image_prepare_async(image, store_images_dir(), prep_done, j);
+	if (rc) {
+		free(j);
+		return rc;
+	}
 	j->env = env;
-	j->image_ref = strdup(image);
-	snprintf(j->cache_dir, sizeof(j->cache_dir), "%s", store_images_dir());
-	if (!j->image_ref) {
-		j->env = NULL;
-		prep_free(j);
-		return -ENOMEM;
-	}
-	j->next = prep.jobs;
-	prep.jobs = j;
+	j->next = preps;
+	if (preps)
+		preps->prev = j;
+	preps = j;
 	pod_ctx.n_preparing++;
-	j->threaded = pthread_create(&j->tid, NULL, prep_worker, j) == 0;
-	if (!j->threaded) {
-		log_warn(
-			"pod %s: no worker thread; converting the image inline",
-			p->name);
-		j->rc = image_prepare(j->image_ref, j->cache_dir, &j->info,
-				      j->err, sizeof(j->err));
-		prep_done(j);
-	}
 	return 0;
-}
-
-int pod_create_init(void)
-{
-	if (pipe2(prep.pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	return ev_fd_add(prep.pipe[0], POLLIN, on_prep_pipe, NULL, &prep.evh);
 }
 
 void pod_create_dispose(void)
 {
 	struct pod_prep *j;
 
-	/* Wait for running conversions; their pods are freed with the registry. */
-	while ((j = prep.jobs)) {
-		prep.jobs = j->next;
-		if (j->threaded)
-			pthread_join(j->tid, NULL);
-		pod_ctx.n_preparing--;
-		prep_free(j);
-	}
-	ev_fd_del(prep.evh);
-	prep.evh = NULL;
-	for (int i = 0; i < 2; i++) {
-		if (prep.pipe[i] >= 0)
-			close(prep.pipe[i]);
-		prep.pipe[i] = -1;
-	}
+	/* Conversions still running finish later: their tickets no longer lead to a pod. */
+	for (j = preps; j; j = j->next)
+		j->pod = NULL;
 }
 
 /* The pod as far as the spec alone defines it, reserved under its name. */
@@ -688,8 +626,8 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	return rc;
 }
 
-static const struct hv_dominfo *find_dom(const struct hv_dominfo *l, size_t n,
-					 const char *uuid)
+static struct hv_dominfo *find_dom(struct hv_dominfo *l, size_t n,
+				   const char *uuid)
 {
 	size_t i;
 
@@ -699,12 +637,20 @@ static const struct hv_dominfo *find_dom(const struct hv_dominfo *l, size_t n,
 	return NULL;
 }
 
-static void destroy_dom(const struct hv_dominfo *d, const char *why)
+/* Destroy a listed domain and strike it from the list (so it is not destroyed twice). */
+static void destroy_dom(struct hv_dominfo *d, const char *why)
 {
-	int rc = hv_destroy(pod_ctx.hv, d->domid, d->uuid);
+	int rc = 0;
 
+	/* A dying domain is being destroyed already (e.g. just before a crash). */
+	if (d->state != HV_DYING)
+		rc = hv_destroy(pod_ctx.hv, d->domid, d->uuid);
 	log_warn("domain %u (%s, %s): %s; destroy: %s", d->domid, d->name,
-		 d->uuid, why, rc ? strerror(-rc) : "done");
+		 d->uuid, why,
+		 d->state == HV_DYING ? "already dying" :
+		 rc		      ? strerror(-rc) :
+					"started");
+	d->name[0] = '\0';
 }
 
 /* A pod that was alive when the daemon stopped. */
@@ -736,9 +682,9 @@ static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 							     HV_REASON_NONE);
 }
 
-static void reconcile_pod(struct pod *p, const struct hv_dominfo *l, size_t n)
+static void reconcile_pod(struct pod *p, struct hv_dominfo *l, size_t n)
 {
-	const struct hv_dominfo *d = find_dom(l, n, p->uuid);
+	struct hv_dominfo *d = find_dom(l, n, p->uuid);
 
 	switch (p->status) {
 	case POD_CREATING:

@@ -57,6 +57,7 @@ struct pod {
 	int tty_tries;
 	struct ev_timer *stop_timer;
 	struct ev_timer *drain_timer;
+	struct ev_timer *status_timer; /* coalesces guest status watch events */
 	uint64_t shutdown_at;
 	enum hv_shutdown_reason shutdown_reason;
 	bool watching; /* xenstore status watch registered */
@@ -84,6 +85,7 @@ struct pod_ctx {
 };
 
 #define POD_IMAGE_CACHE_KEEP 8
+#define POD_STATUS_COALESCE_MS 20
 
 extern struct pod_ctx pod_ctx;
 
@@ -115,7 +117,6 @@ int pod_random_name(char *buf, size_t sz);
 time_t pod_parse_time(const char *s);
 
 /* pod_create.c */
-int pod_create_init(void);
 void pod_create_dispose(void);
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err);
 /* Start capturing the console (retries until xenconsoled has published the tty). */

@@ -68,7 +68,9 @@ tests_unit_test_xs_ring_LDADD = $(CUNIT_LIBS)
 
 # Boot tests: tests/guest/platform.sh KERNEL (plain QEMU) and, in the lab,
 # scripts/lab run tests/guest/platform-xen.sh KERNEL tests/guest/xen-gntmap
-dist_noinst_SCRIPTS += tests/guest/platform.sh tests/guest/platform-xen.sh
+dist_noinst_SCRIPTS += tests/guest/platform.sh tests/guest/platform-xen.sh \
+	tests/guest/platform-check.sh
+TESTS += tests/guest/platform-check.sh
 # dom0-side helper of the grant-table lab test: plain libc only (dom0's
 # initramfs has no sanitizer runtime), so no AM_CFLAGS/AM_LDFLAGS.
 noinst_PROGRAMS += tests/guest/xen-gntmap

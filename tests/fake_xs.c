@@ -123,10 +123,18 @@ void fake_xs_set_tty(uint32_t domid, const char *path)
 		snprintf(d->tty, sizeof(d->tty), "%s", path ? path : "");
 }
 
+static int status_reads;
+
+int fake_xs_status_reads(void)
+{
+	return status_reads;
+}
+
 int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r)
 {
 	struct fx_dom *d = fdom(domid, false);
 
+	status_reads++;
 	if (!d) {
 		memset(st_r, 0, sizeof(*st_r));
 		return 0;

@@ -19,6 +19,8 @@ void fake_xs_set_tty(uint32_t domid, const char *path);
 void fake_xs_set_default_tty(const char *path);
 /* The guest reports a status: fires the watches on domid. */
 void fake_xs_set_status(uint32_t domid, const struct xs_guest_status *st);
+/* xs_read_status calls so far. */
+int fake_xs_status_reads(void);
 /* Number of watches registered. */
 int fake_xs_watches(void);
 

@@ -176,7 +176,8 @@ void harness_stop(struct harness *h, bool remove_files)
 
 int harness_restart(struct harness *h)
 {
-	harness_stop(h, false);
+	if (h->cfd >= 0)
+		harness_stop(h, false);
 	return core_start(h);
 }
 

@@ -156,12 +156,75 @@ static uint32_t seg_prot(uint32_t pf)
 	       ((pf & PF_X) ? VM_EXEC : 0);
 }
 
+/* Builds ino's page-aligned copy once, for sharing between execs. */
+static int pcache_build(struct inode *ino, const uint8_t *img)
+{
+	size_t n = (ino->size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	if (ino->pcache || !n)
+		return 0;
+	ino->pcache = kzalloc(n * sizeof(*ino->pcache));
+	if (!ino->pcache)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pa = page_alloc(1), off = i * PAGE_SIZE;
+		size_t len = ino->size - off < PAGE_SIZE ? ino->size - off :
+							   PAGE_SIZE;
+
+		if (!pa) {
+			ino->pcache_n = i;
+			inode_drop_pcache(ino);
+			return -ENOMEM;
+		}
+		mem_copy_fast(phys_to_virt(pa), img + off, len);
+		mem_zero_fast((uint8_t *)phys_to_virt(pa) + len,
+			      PAGE_SIZE - len);
+		ino->pcache[i] = pa;
+		ino->pcache_n = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Fills a segment's pages: whole pages of file data are mapped shared
+ * from the page cache (copy-on-write), the partial last page and pages
+ * already holding a neighbour's data are copied.
+ */
+static int fill_segment(struct mm *mm, const uint8_t *img, struct inode *ino,
+			const struct elf64_phdr *ph, uint64_t bias)
+{
+	uint64_t start = bias + ph->p_vaddr, fend = ph->p_offset + ph->p_filesz;
+	uint64_t va = start & ~(uint64_t)(PAGE_SIZE - 1);
+
+	for (; va < start + ph->p_filesz; va += PAGE_SIZE) {
+		uint64_t foff = ph->p_offset - (start - va), from, to;
+		int rc = -EEXIST;
+
+		if (ino && ino->pcache && foff + PAGE_SIZE <= fend &&
+		    foff / PAGE_SIZE < ino->pcache_n)
+			rc = mm_map_shared(mm, va,
+					   ino->pcache[foff / PAGE_SIZE]);
+		if (rc == 0)
+			continue;
+		if (rc != -EEXIST)
+			return rc;
+		from = foff > ph->p_offset ? foff : ph->p_offset;
+		to = foff + PAGE_SIZE < fend ? foff + PAGE_SIZE : fend;
+		rc = mm_poke(mm, va + (from - foff), img + from, to - from);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int load_segments(struct mm *mm, const uint8_t *img,
 			 const struct elf_info *in, uint64_t bias,
-			 uint64_t *end_r)
+			 struct inode *ino, uint64_t *end_r)
 {
 	uint64_t mapped_end = 0;
 
+	if (ino && pcache_build(ino, img))
+		ino = NULL; /* no memory for the cache: copy instead */
 	for (size_t i = 0; i < in->phnum; i++) {
 		const struct elf64_phdr *ph = elf_phdr(img, in, i);
 		uint64_t lo, hi;
@@ -191,8 +254,7 @@ static int load_segments(struct mm *mm, const uint8_t *img,
 		}
 		if (hi > mapped_end)
 			mapped_end = hi;
-		rc = mm_poke(mm, bias + ph->p_vaddr, img + ph->p_offset,
-			     ph->p_filesz);
+		rc = fill_segment(mm, img, ino, ph, bias);
 		if (rc)
 			return rc;
 	}
@@ -324,7 +386,7 @@ static int load_interp(struct task *t, struct mm *mm, const char *interp,
 		rc = -ENOMEM;
 	}
 	if (!rc)
-		rc = load_segments(mm, img, &in, base - in.lo, &end);
+		rc = load_segments(mm, img, &in, base - in.lo, ino, &end);
 	if (rc) {
 		*err_r = interp_fail(interp,
 				     rc == -ENOMEM ? "out of memory" : why);
@@ -338,20 +400,20 @@ static int load_interp(struct task *t, struct mm *mm, const char *interp,
 
 /* Builds a fresh address space holding the program (and its dynamic
  * linker, if it names one). */
-static int exec_image(struct task *t, struct mm *mm, const uint8_t *img,
-		      size_t len, struct exec_args *a, const char *path,
+static int exec_image(struct task *t, struct mm *mm, struct inode *ino,
+		      const uint8_t *img, struct exec_args *a, const char *path,
 		      uint64_t *entry_r, uint64_t *sp_r, const char **err_r)
 {
 	struct elf_info in;
 	uint64_t bias = 0, end, ibase = 0, ientry = 0;
-	int rc = elf_check(img, len, &in, err_r);
+	int rc = elf_check(img, ino->size, &in, err_r);
 
 	if (rc)
 		return rc;
 	if (in.type == ET_DYN)
 		bias = USER_PIE_BASE - in.lo;
 	*err_r = "out of memory loading it";
-	rc = load_segments(mm, img, &in, bias, &end);
+	rc = load_segments(mm, img, &in, bias, ino, &end);
 	if (rc)
 		return rc;
 	mm->brk_start = mm->brk = end;
@@ -530,8 +592,7 @@ int exec_load(struct task *t, const char *path, char *const argv[],
 	rc = -ENOMEM;
 	if (!mm)
 		goto out;
-	rc = exec_image(t, mm, img, ino->size, &a, cur_path, &entry, &sp,
-			err_r);
+	rc = exec_image(t, mm, ino, img, &a, cur_path, &entry, &sp, err_r);
 	if (rc)
 		goto out;
 	exec_reset_task(t);

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /* syscall.c: system call dispatch; unimplemented calls get -ENOSYS, reported once by name. */
+#include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 
 static sys_fn table[SYSCALL_MAX];
+static bool trace; /* xenpod.strace=1: print every call (debugging) */
 static uint8_t reported[(SYSCALL_MAX + 7) / 8];
 
 void syscall_init(void)
 {
+	size_t len;
+
 	sys_fs_register(table);
 	sys_dir_register(table);
 	sys_proc_register(table);
 	sys_mem_register(table);
 	sys_misc_register(table);
+	trace = boot_param("xenpod.strace", &len) != NULL;
 }
 
 int syscall_implemented(unsigned nr)
@@ -48,5 +53,10 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = (uint64_t)table[nr](&a);
 	else
 		f->rax = (uint64_t)enosys(nr);
+	if (trace)
+		printk("[%d] %s(%#lx, %#lx, %#lx) = %ld\n", current->pid,
+		       nr < SYSCALL_MAX && syscall_names[nr] ? syscall_names[nr]
+							    : "?",
+		       a.arg[0], a.arg[1], a.arg[2], (long)f->rax);
 	user_return(f);
 }

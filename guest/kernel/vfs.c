@@ -47,10 +47,20 @@ static void inode_free_data(struct inode *ino)
 	ino->npages_cap = 0;
 }
 
+void inode_drop_pcache(struct inode *ino)
+{
+	for (size_t i = 0; i < ino->pcache_n; i++)
+		user_page_put(ino->pcache[i]); /* mappings keep their own */
+	kfree(ino->pcache);
+	ino->pcache = NULL;
+	ino->pcache_n = 0;
+}
+
 void inode_put_check(struct inode *ino)
 {
 	if (ino->nlink || ino->open_refs || ino == root)
 		return;
+	inode_drop_pcache(ino);
 	inode_free_data(ino);
 	kfree(ino->link);
 	kfree((void *)ino->name);
@@ -560,6 +570,7 @@ long ramfs_write(struct inode *ino, uint64_t off, const void *buf, size_t n,
 
 	if (off >= FILE_SIZE_MAX || n > FILE_SIZE_MAX - off)
 		return -EFBIG;
+	inode_drop_pcache(ino);
 	if (unshare_ext(ino))
 		return -ENOSPC;
 	while (done < n) {
@@ -588,6 +599,7 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 {
 	if (size >= FILE_SIZE_MAX)
 		return -EFBIG;
+	inode_drop_pcache(ino);
 	if (unshare_ext(ino))
 		return -ENOSPC;
 	for (size_t i = (size + PAGE_SIZE - 1) / PAGE_SIZE; i < ino->npages_cap;

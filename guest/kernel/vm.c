@@ -414,6 +414,23 @@ int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n)
 	return 0;
 }
 
+int mm_map_shared(struct mm *mm, uint64_t va, uint64_t pa)
+{
+	struct vma *v = mm_find(mm, va);
+	uint64_t pfn = pa / PAGE_SIZE;
+	int rc;
+
+	if (!v)
+		return -EFAULT;
+	if (!refs_ready() || pfn >= ref_pfns || extra_refs[pfn] == UINT16_MAX)
+		return -ENOMEM;
+	rc = pt_map(mm->pt, va, pa, (pte_flags(v->prot) & ~PTE_W) | PTE_COW);
+	if (rc)
+		return rc;
+	extra_refs[pfn]++;
+	return 0;
+}
+
 struct share_arg {
 	struct mm *src, *dst;
 };

@@ -29,14 +29,15 @@ XPB=$D/xpbench
 HELLO="/bin/hello --env XPBX"
 HELLO_LINE="XPBX=(unset)"
 
-R() { echo "@@B $*" >>"$OUT"; }
+# Each result also goes out at once, so a run cut short by the lab's timeout
+# still reports what it measured.
+R() { echo "@@B $*" | tee -a "$OUT"; }
 NA() {
-	k=$1
+	local k=$1
 	shift
-	echo "@@NA $k $*" >>"$OUT"
-	echo "bench: n/a: $k: $*"
+	echo "@@NA $k $*" | tee -a "$OUT"
 }
-S() { echo "@@S $*" >>"$OUT"; }
+S() { echo "@@S $*" | tee -a "$OUT"; }
 say() { echo "bench: $*"; }
 
 # Median of the numbers on stdin (ignores negatives: unreached times); -1 if none.
@@ -330,7 +331,7 @@ count_ops() {
 		index($0, b) { on = 0 }
 		on && /^IN / { c[$5]++ }
 		END { for (o in c) print c[o], o }' "$TRACE" | sort -rn |
-		awk 'NR <= 8 { printf "%s%s=%s", NR > 1 ? "," : "", $2, $1 }'
+		awk 'NR <= 8 { printf "%s%s=%s", (NR > 1 ? "," : ""), $2, $1 }'
 }
 
 # xs_lifecycle NAME CREATE START DESTROY: CMDs of the three phases (sh -c strings).
@@ -450,7 +451,7 @@ fi
 probe_xenpod
 [ $KERNEL_OK = 1 ] && say "xenpod-kernel: yes" || say "xenpod-kernel: no ($KERNEL_WHY)"
 [ $XENPOD_OK = 1 ] && say "xenpod run: yes" || say "xenpod run: no ($XENPOD_WHY)"
-for part in ${BENCH_PARTS:-xs start_linux start_xk start_xenpod footprint idle scale_xl work scale_xenpod}; do
+for part in ${BENCH_PARTS:-xs start_xk start_xenpod footprint idle start_linux scale_xenpod scale_xl work}; do
 	say "part $part"
 	case $part in
 	xs) xs_cost ;;

@@ -30,8 +30,12 @@ function why(k,    p) {
 			break
 		sub(/\.[^.]*$/, "", p)
 	}
-	if (k !~ /^work\.(host|qemu)/ && k !~ /\.(qemu_xk|qemu_linux|host)$/ && ("lab" in NA))
-		return "lab: " NA["lab"]
+	if (k !~ /^work\.(host|qemu)/ && k !~ /\.(qemu_xk|qemu_linux|host)$/) {
+		if ("lab" in NA)
+			return "lab: " NA["lab"]
+		if ("lab.finished" in NA)
+			return "lab: " NA["lab.finished"]
+	}
 	return "not measured"
 }
 

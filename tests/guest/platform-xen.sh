@@ -208,10 +208,11 @@ elif [ ! -x "$GNTMAP" ]; then
 	fail grant "no xen-gntmap helper next to this script or in /lab"
 else
 	ref=$(xenstore-read /local/domain/$id/data/xenpod/test-out)
-	"$GNTMAP" $id $ref 3 >/tmp/gntmap.out 2>&1 &
+	rm -f /tmp/gnt-release
+	"$GNTMAP" $id $ref /tmp/gnt-release >/tmp/gntmap.out 2>&1 &
 	gpid=$!
 	n=0
-	while [ $n -lt 50 ] && ! grep -q mapped /tmp/gntmap.out; do
+	while [ $n -lt 300 ] && ! grep -q mapped /tmp/gntmap.out; do
 		sleep 0.1
 		n=$((n + 1))
 	done
@@ -224,6 +225,7 @@ else
 	xenstore-chmod /local/domain/$id/xenpod/test-in n0 r$id
 	xs_wait $id busy && pass "grant: revoke while mapped is refused (-EBUSY)" ||
 		fail grant "guest reported '$(xenstore-read /local/domain/$id/data/xenpod/test-out)'"
+	touch /tmp/gnt-release
 	wait $gpid
 	xenstore-write /local/domain/$id/xenpod/test-in unmapped
 	xs_wait $id revoked && pass "grant: revoke after unmap succeeds" ||

@@ -12,9 +12,10 @@
 #include <xen/sys/gntdev.h>
 
 /*
- * Usage: xen-gntmap DOMID REF HOLD_SECONDS
+ * Usage: xen-gntmap DOMID REF RELEASE_FILE
  * Prints "mapped: TEXT" (the page up to its first NUL, at most 64 bytes),
- * keeps the mapping for HOLD_SECONDS, unmaps, prints "unmapped".
+ * keeps the mapping until RELEASE_FILE exists (at most 300 s), unmaps,
+ * prints "unmapped".
  * Exit status 0, or 1 with a message on stderr.
  */
 int main(int argc, char **argv)
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: xen-gntmap DOMID REF HOLD_SECONDS\n");
+		fprintf(stderr, "usage: xen-gntmap DOMID REF RELEASE_FILE\n");
 		return 1;
 	}
 	map.refs[0].domid = (uint32_t)strtoul(argv[1], NULL, 10);
@@ -45,7 +46,8 @@ int main(int argc, char **argv)
 	text[64] = '\0';
 	printf("mapped: %s\n", text);
 	fflush(stdout);
-	sleep((unsigned)strtoul(argv[3], NULL, 10));
+	for (int i = 0; i < 3000 && access(argv[3], F_OK) != 0; i++)
+		usleep(100000);
 	munmap(page, 4096);
 	unmap.index = map.index;
 	if (ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &unmap) < 0) {

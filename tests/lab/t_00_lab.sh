@@ -12,7 +12,7 @@ cat >/tmp/raw.cfg <<EOC
 type = "pvh"
 name = "raw"
 kernel = "$KERNEL"
-memory = 16
+memory = 32
 cmdline = "xenpod.test=idle"
 on_poweroff = "destroy"
 on_crash = "preserve"

@@ -680,6 +680,49 @@ static void test_oci_bad(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "digest mismatch"));
 }
 
+/* ---- mutated archives (R20): never a crash, always a one-line answer ---- */
+
+static void mutate_run(const char *src, const char *dst, unsigned seed)
+{
+	static char data[1 << 16];
+	char sp[512], dp[512], err[512];
+	struct image_info info;
+	unsigned long long x = 0x2545f4914f6cdd1dull * (seed + 1);
+	ssize_t n;
+	int fd, i, rc;
+
+	path_in(sp, sizeof(sp), src);
+	path_in(dp, sizeof(dp), dst);
+	fd = open(sp, O_RDONLY);
+	n = read(fd, data, sizeof(data));
+	close(fd);
+	CU_ASSERT_FATAL(n > 0);
+	for (i = 0; i < 1 + (int)(seed % 8); i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		data[x % (unsigned long long)n] ^= (char)(1u << (x >> 40) % 8);
+	}
+	fd = open(dp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CU_ASSERT_FATAL(write(fd, data, (size_t)n) == n);
+	close(fd);
+	err[0] = '\0';
+	rc = image_prepare(dp, cache, &info, err, sizeof(err));
+	if (rc) {
+		CU_ASSERT(rc < 0 && err[0] && !strchr(err, '\n'));
+	} else {
+		image_info_dispose(&info);
+	}
+}
+
+static void test_mutants(void)
+{
+	unsigned i;
+
+	make_archive("m.tar", 't', 'n', base_tree);
+	make_archive("m.cpio", 'c', 'n', base_tree);
+	for (i = 0; i < 200; i++)
+		mutate_run(i % 3 ? "m.tar" : "m.cpio", "mutant", i);
+}
+
 /* ---- async ---- */
 
 static int async_calls, async_rc;
@@ -773,6 +816,7 @@ int main(void)
 	CU_add_test(s, "oci_nested", test_oci_nested);
 	CU_add_test(s, "oci_bad", test_oci_bad);
 	CU_add_test(s, "async", test_async);
+	CU_add_test(s, "mutants", test_mutants);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

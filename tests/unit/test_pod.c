@@ -303,7 +303,7 @@ static void write_state(const char *name, const char *uuid, const char *status)
 static void test_reconcile(void)
 {
 	struct json *r;
-	int64_t a, b, d, code;
+	int64_t a, b, d, e, code;
 	uint32_t ghost, other, half;
 	char path[400];
 
@@ -325,7 +325,25 @@ static void test_reconcile(void)
 	fputs("{\"name\":", f);
 	fclose(f);
 
+	/* e exits while no daemon runs: found shut down at restart, finished then. */
+	e = create_pod("e");
+	json_free(call_name("pod_start", "e"));
+	harness_stop(&H, false);
+	{
+		struct xs_guest_status st = { .state = XS_GUEST_EXITED,
+					      .exit_code = 5 };
+
+		fake_xs_set_status((uint32_t)e, &st);
+		fake_hv_guest_shutdown((uint32_t)e, HV_REASON_POWEROFF);
+	}
 	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_wait", "e");
+	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) &&
+		  code == 5);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")),
+			       "poweroff");
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)e));
 	r = call_name("pod_inspect", "a");
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "running");
 	CU_ASSERT(json_int(json_get(result(r), "domid"), &d) && d == a);
@@ -412,6 +430,33 @@ static void test_hostile_guest(void)
 	harness_stop(&H, true);
 }
 
+/* A guest firing its status watch in a loop costs a bounded number of reads. */
+static void test_watch_flood(void)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_RUNNING };
+	struct json *r;
+	int64_t d;
+	int i, before;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	d = create_pod("flood");
+	json_free(call_name("pod_start", "flood"));
+	create_pod("quiet");
+	harness_run(50);
+	before = fake_xs_status_reads();
+	for (i = 0; i < 900; i++)
+		fake_xs_set_status((uint32_t)d, &st);
+	r = call_name("pod_inspect", "quiet");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	json_free(r);
+	harness_run(200);
+	CU_ASSERT(fake_xs_status_reads() - before <= 20);
+	r = call_name("pod_inspect", "flood");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "running");
+	json_free(r);
+	harness_stop(&H, true);
+}
+
 /* logs -f streams output as it arrives and ends when the pod stops. */
 static void test_logs_follow(void)
 {
@@ -430,6 +475,73 @@ static void test_logs_follow(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(H.log_data);
 	CU_ASSERT_STRING_EQUAL(H.log_data, "one\ntwo\n");
 	json_free(r);
+	harness_stop(&H, true);
+}
+
+/* Domains that go away behind the daemon's back: the pod stops ("lost"); rm still works. */
+static void test_domain_gone(void)
+{
+	const struct hv_dominfo *d;
+	struct json *r;
+	char uuid[64];
+	int64_t d1, d2;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	d1 = create_pod("g1");
+	json_free(call_name("pod_start", "g1"));
+	d = fake_hv_find((uint32_t)d1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	snprintf(uuid, sizeof(uuid), "%s", d->uuid);
+	hv_destroy(NULL, (uint32_t)d1,
+		   uuid); /* like `xl destroy`: a death event follows */
+	r = call_name("pod_wait", "g1");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")), "lost");
+	json_free(r);
+
+	d2 = create_pod("g2");
+	json_free(call_name("pod_start", "g2"));
+	fake_hv_vanish((uint32_t)d2); /* no event at all */
+	r = harness_call(&H, "pod_rm", "{\"name\":\"g2\",\"force\":true}");
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	json_free(r);
+	json_free(call_name("pod_rm", "g1"));
+	count_state(0, 0, 0);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	harness_stop(&H, true);
+}
+
+/* Two creates of the same name at once: exactly one wins, the other has no side effect. */
+static void test_same_name_race(void)
+{
+	char params[1024], line[1200], *r2;
+	struct json *r1;
+	int fd2, ok = 0;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	fd2 = harness_connect(&H, false);
+	create_params(params, sizeof(params), "race", NULL);
+	snprintf(
+		line, sizeof(line),
+		"{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"pod_create\",\"params\":%s}\n",
+		params);
+	CU_ASSERT_EQUAL(write(fd2, line, strlen(line)), (ssize_t)strlen(line));
+	r1 = harness_call(&H, "pod_create", params);
+	ok += json_get(r1, "result") != NULL;
+	r2 = harness_raw(
+		&H, fd2,
+		"{\"jsonrpc\":\"2.0\",\"id\":78,\"method\":\"daemon_hello\"}",
+		5000);
+	/* fd2's create reply came first; harness_raw returned it (id 77). */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r2);
+	ok += strstr(r2, "\"result\"") != NULL;
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT(strstr(r2, "\"code\":3") || error_code(r1) == 3);
+	CU_ASSERT_EQUAL(fake_hv_count(), 1);
+	CU_ASSERT_EQUAL(pod_count(), 1);
+	free(r2);
+	json_free(r1);
+	close(fd2);
 	harness_stop(&H, true);
 }
 
@@ -467,7 +579,10 @@ int main(void)
 	CU_add_test(s, "stop_kill", test_stop_kill);
 	CU_add_test(s, "hostile_guest", test_hostile_guest);
 	CU_add_test(s, "logs_follow", test_logs_follow);
+	CU_add_test(s, "watch_flood", test_watch_flood);
 	CU_add_test(s, "image_cache", test_image_cache);
+	CU_add_test(s, "same_name_race", test_same_name_race);
+	CU_add_test(s, "domain_gone", test_domain_gone);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -194,6 +194,39 @@ static void test_status_eval(void)
 	CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
 }
 
+/* Deterministic random bytes: any accepted value must print back exactly. */
+static void test_random(void)
+{
+	unsigned long long x = 0x9e3779b97f4a7c15ull;
+	char buf[200], back[8], out[128];
+	enum xs_guest_state st;
+	size_t len, i;
+	int round, c, accepted = 0, bad = 0;
+
+	for (round = 0; round < 200000; round++) {
+		len = (size_t)(round % 7 == 0 ? round % 200 : round % 5);
+		for (i = 0; i < len; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* mostly digits, so that some values are accepted */
+			buf[i] = (char)(x % 3 ? '0' + (x >> 8) % 10 : x >> 16);
+		}
+		if (!xs_parse_exit_code(buf, len, &c)) {
+			accepted++;
+			snprintf(back, sizeof(back), "%d", c);
+			bad += !(c >= 0 && c <= 255 && strlen(back) == len &&
+				 !memcmp(back, buf, len));
+		}
+		if (!xs_parse_state(buf, len, &st))
+			bad += len < 6;
+		bad += xs_sanitize_text(buf, len, out, sizeof(out)) !=
+		       strlen(out);
+		for (i = 0; out[i]; i++)
+			bad += out[i] < 0x20 || out[i] >= 0x7f;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(accepted > 100); /* the generator did reach valid codes */
+}
+
 static void test_tty(void)
 {
 	static const char *const bad[] = {
@@ -234,6 +267,7 @@ int main(void)
 	CU_add_test(s, "exit_garbage", test_exit_garbage);
 	CU_add_test(s, "sanitize", test_sanitize);
 	CU_add_test(s, "status_eval", test_status_eval);
+	CU_add_test(s, "random", test_random);
 	CU_add_test(s, "tty", test_tty);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -77,6 +77,9 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write);
 /* Drops one mapping of a user frame (frames are shared copy-on-write
  * after fork, marked PTE_SW0); frees it with the last. */
 void user_page_put(uint64_t pa);
+/* Maps frame pa (owned by someone else, e.g. the exec page cache) at va
+ * inside a region, shared copy-on-write. -EEXIST if va is mapped. */
+int mm_map_shared(struct mm *mm, uint64_t va, uint64_t pa);
 /* Copies into the address space regardless of protection (loader). */
 int mm_poke(struct mm *mm, uint64_t va, const void *src, size_t n);
 

@@ -83,6 +83,9 @@ struct inode {
 	const uint8_t *ext;
 	uint8_t **pages;
 	size_t npages_cap;
+	/* page-aligned copy for exec to map shared (exec.c), or NULL */
+	uint64_t *pcache;
+	size_t pcache_n;
 	/* directory */
 	struct dentry *children;
 	struct inode *parent;
@@ -143,6 +146,9 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 /* Writes the absolute path of a directory. Returns length or -errno. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t cap);
 int vfs_readlink(struct inode *ino, char *buf, size_t cap);
+
+/* Drops the exec page cache (on write, truncate and free). */
+void inode_drop_pcache(struct inode *ino);
 
 /* Regular file contents (kernel buffers). */
 long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,

@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# run-fuzzers.sh [SECONDS [TARGET...]]: build every fuzz target with libFuzzer (clang
+# -fsanitize=fuzzer,address,undefined) and run each for SECONDS (default 20).
+# Prints PASS:/FAIL: per fuzzer; exits non-zero if any crashed or failed to build.
+#
+# Environment: FUZZ_BUILD_DIR (default /tmp/b-fuzz-libfuzzer), FUZZ_CC (clang),
+# FUZZ_JOBS (parallel compiles), FUZZ_ARGS (more libFuzzer flags).
+# New inputs libFuzzer finds go to $FUZZ_BUILD_DIR/found/TARGET/, never into the
+# tree: the corpus in tests/fuzz/corpus/ is kept small and chosen by hand. Crash
+# inputs are in $FUZZ_BUILD_DIR/crash/TARGET/ (see the log for the stack).
+set -u
+secs=${1:-20}
+[ $# -gt 0 ] && shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
+CC=${FUZZ_CC:-clang}
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+all="json rpc state xs image oci cli guest_cpio guest_elf guest_spec xs_ring"
+targets=${*:-$all}
+failed=0
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1 - $2"; failed=1; }
+
+mkdir -p "$B" || exit 99
+command -v "$CC" >/dev/null || { fail "fuzzers" "$CC not found"; exit 1; }
+
+# config.h and the generated xenstore paths come from a configured tree.
+if [ ! -f "$B/cfg/config.h" ] || [ ! -f "$B/cfg/xenstore-schema/xenstore-paths.h" ]; then
+	mkdir -p "$B/cfg"
+	if ! (cd "$B/cfg" && "$top/configure" -q >configure.log 2>&1 &&
+		make xenstore-schema/xenstore-paths.h >make.log 2>&1); then
+		fail "fuzzers" "configure in $B/cfg failed (see $B/cfg/configure.log)"
+		exit 1
+	fi
+fi
+
+libs() { pkg-config --libs "$@" 2>/dev/null; }
+common="daemon/json.c daemon/log.c daemon/ev.c tests/fuzz/fuzz_util.c"
+core="daemon/control.c daemon/rpc.c daemon/pod.c daemon/pod_create.c \
+daemon/pod_logs.c daemon/store.c daemon/console.c daemon/image.c \
+daemon/image_oci.c daemon/image_tree.c daemon/sha256.c tests/harness.c \
+tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
+images="daemon/image.c daemon/image_oci.c daemon/image_tree.c \
+daemon/sha256.c daemon/image_async.c tests/fuzz/fuzz_image_check.c \
+guest/lib/cpio.c $common"
+yajl=$(libs yajl)
+arch=$(libs libarchive)
+
+# NAME: flag set (d = daemon, g = guest host build, c = cli), sources, libraries.
+spec() {
+	case $1 in
+	json) echo "d|$common|$yajl" ;;
+	rpc) echo "d|$core|$yajl $arch -pthread" ;;
+	state) echo "d|$core|$yajl $arch -pthread" ;;
+	xs) echo "d|daemon/xs.c $common|$(libs xenstore) $yajl" ;;
+	image) echo "g|$images|$arch $yajl -pthread" ;;
+	oci) echo "g|$images|$arch $yajl -pthread" ;;
+	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
+	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
+	guest_elf) echo "g|guest/lib/elf.c tests/fuzz/fuzz_util.c|" ;;
+	guest_spec) echo "g|guest/lib/spec.c tests/fuzz/fuzz_util.c|" ;;
+	xs_ring) echo "n|guest/xen/xs_ring.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
+	*) return 1 ;;
+	esac
+}
+
+# A makefile: one object dir per flag set, dependencies tracked with -MMD.
+mk=$B/Makefile
+{
+	echo "TOP = $top"
+	echo "CC = $CC"
+	echo "SAN = -fsanitize=fuzzer-no-link,address,undefined"
+	echo "BASE = -g -O1 -fno-omit-frame-pointer -std=gnu11 \$(SAN) -D_GNU_SOURCE \
+-I$B/cfg -I\$(TOP)/daemon -I$B/cfg/xenstore-schema -I\$(TOP)/tests \
+-DLOCALSTATEDIR='\"/var\"' -DRUNSTATEDIR='\"/run\"' -DXENPOD_LIBDIR='\"/usr/lib/xenpod\"'"
+	echo "CF_d = \$(BASE) $(pkg-config --cflags yajl libarchive xenstore 2>/dev/null)"
+	echo "CF_g = \$(BASE) -DGUEST_LIB_HOST -I\$(TOP)/guest/include $(pkg-config --cflags libarchive 2>/dev/null)"
+	echo "CF_n = \$(CF_g) -fno-builtin"
+	echo "CF_c = \$(CF_d) -I\$(TOP)"
+	for set in d g n c; do
+		printf 'obj/%s/%%.o: $(TOP)/%%.c\n' "$set"
+		printf '\t@mkdir -p $(dir $@)\n'
+		printf '\t$(CC) $(CF_%s) -MMD -MP -c $< -o $@\n' "$set"
+	done
+	echo "-include \$(shell find obj -name '*.d' 2>/dev/null)"
+	echo "all:"
+	for t in $targets; do
+		s=$(spec "$t") || { echo "\$(error unknown fuzz target $t)"; continue; }
+		set=${s%%|*}
+		rest=${s#*|}
+		srcs="tests/fuzz/fuzz_$t.c ${rest%%|*}"
+		lib=${rest#*|}
+		objs=
+		for f in $srcs; do objs="$objs obj/$set/${f%.c}.o"; done
+		echo "all: bin/fuzz_$t"
+		echo "bin/fuzz_$t:$objs"
+		printf '\t@mkdir -p bin\n'
+		printf '\t$(CC) $(SAN) -fsanitize=fuzzer -o $@ $^ %s\n' "$lib"
+	done
+} >"$mk.new"
+# Other flags or sources than last time: build from scratch.
+if ! cmp -s "$mk.new" "$mk"; then
+	rm -rf "$B/obj" "$B/bin"
+	mv "$mk.new" "$mk"
+else
+	rm -f "$mk.new"
+fi
+
+echo "building fuzzers in $B ..."
+if ! make -C "$B" -j"$jobs" all >"$B/build.log" 2>&1; then
+	tail -30 "$B/build.log" >&2
+	fail "fuzzers build" "see $B/build.log"
+	exit 1
+fi
+
+# Run each. Short libFuzzer lines (-print_final_stats) give execs/s for the report.
+for t in $targets; do
+	bin=$B/bin/fuzz_$t
+	seeds=$top/tests/fuzz/corpus/$t
+	found=$B/found/$t
+	crash=$B/crash/$t
+	log=$B/log/$t.log
+	extra=
+	[ "$t" = rpc ] && [ -d "$top/tests/data/rpc" ] && extra=$top/tests/data/rpc
+	mkdir -p "$found" "$crash" "$B/log"
+	# UBSan reports stay recoverable only so that known findings can be suppressed.
+	# shellcheck disable=SC2086
+	(cd "$B" && srcdir=$top \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$top/tests/fuzz/known-findings.supp \
+		timeout $((secs + 120)) "$bin" \
+		-max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 \
+		-artifact_prefix="$crash/" ${FUZZ_ARGS:-} \
+		"$found" "$seeds" $extra) >"$log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' "$log" | tail -1)
+	if [ $rc -eq 0 ]; then
+		pass "fuzz_$t ${secs}s, ${runs:-?} execs (${rate:-?}/s), cov ${cov:-?}"
+	else
+		art=$(sed -n 's/.*Test unit written to \(.*\)/\1/p' "$log" | tail -1)
+		fail "fuzz_$t" "exit $rc after ${runs:-?} execs; input ${art:-?}; log $log"
+		grep -m1 -A12 'ERROR:\|==ABRT\|deadly signal\|timeout after' "$log" | sed 's/^/    /'
+	fi
+done
+exit $failed
