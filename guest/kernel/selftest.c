@@ -129,7 +129,7 @@ static void selftest_time(void)
 	timer_set_period(0);
 	timer_set_tick_handler(NULL);
 	t1 = time_now_ns();
-	check(t1 - t0 >= 50000000 && t1 - t0 < 2000000000ull,
+	check(t1 - t0 >= 50000000 && t1 - t0 < 10000000000ull,
 	      "time_sleep_ns(50 ms)");
 	printk("ticks in 50 ms at 1 kHz: %u\n", ticks);
 	check(ticks >= 3, "periodic tick runs");
@@ -164,10 +164,10 @@ static void count_watch(const char *path, const char *token, void *arg)
 	watch_hits++;
 }
 
-/* Waits (up to 5 s) until watch_hits reaches n. */
+/* Waits (up to 30 s) until watch_hits reaches n. */
 static bool wait_hits(unsigned n)
 {
-	uint64_t end = time_now_ns() + 5000000000ull;
+	uint64_t end = time_now_ns() + 30000000000ull;
 
 	while (watch_hits < n && time_now_ns() < end)
 		time_sleep_ns(1000000);

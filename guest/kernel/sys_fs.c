@@ -302,7 +302,10 @@ static void fill_stat(struct inode *ino, struct k_stat *st)
 	st->st_size = S_ISDIR(ino->mode) ? 4096 : (int64_t)ino->size;
 	st->st_blksize = 4096;
 	/* whole 4 KiB blocks, as ext4 and tmpfs count them */
-	st->st_blocks = (st->st_size + 4095) / 4096 * 8;
+	st->st_blocks =
+		S_ISREG(ino->mode) || S_ISDIR(ino->mode) ?
+			(st->st_size + 4095) / 4096 * 8 :
+			0; /* symlinks, devices, pipes: no data blocks */
 	st->st_atime = ino->atime_ns / 1000000000;
 	st->st_atime_nsec = ino->atime_ns % 1000000000;
 	st->st_mtime = ino->mtime_ns / 1000000000;

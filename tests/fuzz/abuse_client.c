@@ -173,7 +173,8 @@ static char *call(const char *text)
 /* daemon_hello on a new connection answers: the daemon is alive and serving. */
 static bool alive(void)
 {
-	char *r = call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"}");
+	char *r = call(
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"}");
 	bool ok = r && strstr(r, "\"result\":{") && strstr(r, "\"protocol\":");
 
 	free(r);
@@ -182,7 +183,8 @@ static bool alive(void)
 
 static char *pod_list(void)
 {
-	return call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"pod_list\",\"params\":{\"all\":true}}");
+	return call(
+		"{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"pod_list\",\"params\":{\"all\":true}}");
 }
 
 /* R14: each malformed request gets a one-line error naming the field (if any); no state change. */
@@ -198,25 +200,57 @@ struct bad {
 static void check_malformed(void)
 {
 	static const struct bad cases[] = {
-		{ "truncated JSON", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_li", 0, NULL },
+		{ "truncated JSON",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_li", 0,
+		  NULL },
 		{ "not an object", "[1,2,3]", 0, NULL },
-		{ "wrong type (timeout)", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_stop\",\"params\":{\"name\":\"x\",\"timeout\":\"10\"}}", 0, "timeout" },
-		{ "wrong type (spec)", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":[]}}", 0, "spec" },
-		{ "unknown field", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_list\",\"params\":{\"all\":true,\"bogus\":1}}", 0, "bogus" },
-		{ "unknown spec field", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\",\"privileged\":true}}}", 0, "privileged" },
-		{ "duplicate key", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_list\",\"method\":\"pod_rm\"}", 0, NULL },
-		{ "bad UTF-8", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"\xc3\x28\xff\"}}", 0, NULL },
+		{ "wrong type (timeout)",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_stop\",\"params\":{\"name\":\"x\",\"timeout\":\"10\"}}",
+		  0, "timeout" },
+		{ "wrong type (spec)",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":[]}}",
+		  0, "spec" },
+		{ "unknown field",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_list\",\"params\":{\"all\":true,\"bogus\":1}}",
+		  0, "bogus" },
+		{ "unknown spec field",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\",\"privileged\":true}}}",
+		  0, "privileged" },
+		{ "duplicate key",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_list\",\"method\":\"pod_rm\"}",
+		  0, NULL },
+		{ "bad UTF-8",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"\xc3\x28\xff\"}}",
+		  0, NULL },
 		{ "NUL byte", NUL_REQ, sizeof(NUL_REQ) - 1, NULL },
-		{ "escaped NUL", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"a\\u0000b\"}}", 0, NULL },
-		{ "name with /", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"a/b\",\"image\":\"/x\"}}}", 0, "name" },
-		{ "name ..", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"..\",\"image\":\"/x\"}}}", 0, "name" },
-		{ "name ../x in rm", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_rm\",\"params\":{\"name\":\"../x\",\"force\":true}}", 0, "name" },
-		{ "name > 64 chars", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"image\":\"/x\"}}}", 0, "name" },
-		{ "method not a string", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}", 0, "method" },
-		{ "no jsonrpc", "{\"id\":1,\"method\":\"daemon_hello\"}", 0, "jsonrpc" },
-		{ "trailing garbage", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"} x", 0, NULL },
-		{ "env without =", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\",\"env\":[\"NOEQUALS\"]}}}", 0, "env" },
-		{ "memory out of range", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\",\"memory_mib\":1099511627776}}}", 0, "memory_mib" },
+		{ "escaped NUL",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"a\\u0000b\"}}",
+		  0, NULL },
+		{ "name with /",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"a/b\",\"image\":\"/x\"}}}",
+		  0, "name" },
+		{ "name ..",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"..\",\"image\":\"/x\"}}}",
+		  0, "name" },
+		{ "name ../x in rm",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_rm\",\"params\":{\"name\":\"../x\",\"force\":true}}",
+		  0, "name" },
+		{ "name > 64 chars",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"image\":\"/x\"}}}",
+		  0, "name" },
+		{ "method not a string",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}", 0, "method" },
+		{ "no jsonrpc", "{\"id\":1,\"method\":\"daemon_hello\"}", 0,
+		  "jsonrpc" },
+		{ "trailing garbage",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"} x",
+		  0, NULL },
+		{ "env without =",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\",\"env\":[\"NOEQUALS\"]}}}",
+		  0, "env" },
+		{ "memory out of range",
+		  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_create\",\"params\":{\"spec\":{\"image\":\"/x\",\"memory_mib\":1099511627776}}}",
+		  0, "memory_mib" },
 	};
 	char *before = pod_list(), *after, name[64];
 	size_t i;
@@ -229,7 +263,8 @@ static void check_malformed(void)
 		snprintf(name, sizeof(name), "R14 %s", b->name);
 		if (!is_error_line(r))
 			result(false, name, "reply %.200s", r ? r : "(none)");
-		else if (b->field && !strstr(strstr(r, "\"message\":"), b->field))
+		else if (b->field &&
+			 !strstr(strstr(r, "\"message\":"), b->field))
 			result(false, name, "message does not name %s: %.200s",
 			       b->field, r);
 		else
@@ -237,8 +272,8 @@ static void check_malformed(void)
 		free(r);
 	}
 	after = pod_list();
-	result(before && after && !strcmp(before, after),
-	       "R14 no state change", "%s", before && after ? "" : "pod_list failed");
+	result(before && after && !strcmp(before, after), "R14 no state change",
+	       "%s", before && after ? "" : "pod_list failed");
 	free(before);
 	free(after);
 }
@@ -251,23 +286,29 @@ static void check_big(void)
 
 	if (!t)
 		return;
-	i = (size_t)sprintf(t, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_list\",\"params\":{\"all\":");
+	i = (size_t)sprintf(
+		t,
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_list\",\"params\":{\"all\":");
 	memset(t + i, '[', n);
 	memset(t + i + n, ']', n);
 	strcpy(t + i + 2 * n, "}}");
 	r = call(t);
-	result(is_error_line(r), "R14 deep nesting (100000 levels)", "%.200s", r ? r : "no reply");
+	result(is_error_line(r), "R14 deep nesting (100000 levels)", "%.200s",
+	       r ? r : "no reply");
 	free(r);
 	free(t);
 
 	t = malloc(big);
 	if (!t)
 		return;
-	i = (size_t)sprintf(t, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"");
+	i = (size_t)sprintf(
+		t,
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"");
 	memset(t + i, 'a', big - i - 3);
 	memcpy(t + big - 3, "\"}}", 3);
 	r = call_raw(t, big, 20000);
-	result(is_error_line(r), "R14 request over 1 MiB", "%.200s", r ? r : "no reply");
+	result(is_error_line(r), "R14 request over 1 MiB", "%.200s",
+	       r ? r : "no reply");
 	free(r);
 	free(t);
 	result(alive(), "R14 daemon alive after malformed requests", NULL);
@@ -282,7 +323,8 @@ static void check_stall(int partial_s)
 	char *r;
 
 	if (fd < 0) {
-		result(false, "R15 half request then stall", "connect: %s", strerror(-fd));
+		result(false, "R15 half request then stall", "connect: %s",
+		       strerror(-fd));
 		return;
 	}
 	send_all(fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"meth", 30);
@@ -320,7 +362,8 @@ static void check_idle(int want)
 	}
 	snprintf(name, sizeof(name), "R15 %d idle connections", want);
 	if (n < want)
-		result(false, name, "only %d connects (%s)", n, strerror(-fds[n]));
+		result(false, name, "only %d connects (%s)", n,
+		       strerror(-fds[n]));
 	sleep(2); /* let the daemon accept (or refuse) everything queued */
 	for (i = 0; i < n; i++) {
 		struct pollfd p = { .fd = fds[i], .events = POLLIN };
@@ -349,11 +392,12 @@ static void check_idle(int want)
 	       open_ok, CONTROL_MAX_CONNS + CONTROL_ROOT_RESERVE, refused, bad);
 	/* A fresh client while all slots are taken: served or refused cleanly. */
 	{
-		char *r = call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"}");
+		char *r = call(
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"}");
 
 		result(r && (strstr(r, "\"result\":") || is_error_line(r)),
-		       "R15 fresh client at the cap served or refused", "%.120s",
-		       r ? r : "no reply");
+		       "R15 fresh client at the cap served or refused",
+		       "%.120s", r ? r : "no reply");
 		free(r);
 	}
 	for (i = 0; i < n; i++)
@@ -361,7 +405,8 @@ static void check_idle(int want)
 	free(fds);
 	for (i = 0; i < 50 && !alive(); i++)
 		usleep(100000);
-	result(alive(), "R15 served again after the idle connections closed", NULL);
+	result(alive(), "R15 served again after the idle connections closed",
+	       NULL);
 }
 
 /* R15: a user that is neither root nor in the group is refused. */
@@ -380,35 +425,44 @@ static void check_unauthorised(void)
 		char *r;
 		int fd;
 
-		if (setgroups(0, NULL) || setgid(pw->pw_gid) || setuid(pw->pw_uid))
+		if (setgroups(0, NULL) || setgid(pw->pw_gid) ||
+		    setuid(pw->pw_uid))
 			_exit(3);
 		fd = dial();
 		if (fd < 0)
 			_exit(0); /* cannot even connect: refused */
 		close(fd);
-		r = call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_rm\",\"params\":{\"name\":\"x\",\"force\":true}}");
-		_exit(r && error_code(r) == 4 ? 0 : r && is_error_line(r) ? 0 : 2);
+		r = call(
+			"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_rm\",\"params\":{\"name\":\"x\",\"force\":true}}");
+		_exit(r && error_code(r) == 4 ? 0 :
+		      r && is_error_line(r)   ? 0 :
+						2);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
 		result(false, "R15 unauthorised user refused", "fork failed");
 		return;
 	}
-	result(WIFEXITED(st) && WEXITSTATUS(st) == 0, "R15 unauthorised user refused",
-	       "child status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	result(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "R15 unauthorised user refused", "child status %d",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
 static void create_text(char *buf, size_t sz, int id, const char *name)
 {
-	snprintf(buf, sz,
-		 "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"/bin/true\"]}}}\n",
-		 id, name, image);
+	snprintf(
+		buf, sz,
+		"{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"pod_create\",\"params\":{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"/bin/true\"]}}}\n",
+		id, name, image);
 }
 
 static void rm_pod(const char *name)
 {
 	char t[256], *r;
 
-	snprintf(t, sizeof(t), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_rm\",\"params\":{\"name\":\"%s\",\"force\":true}}", name);
+	snprintf(
+		t, sizeof(t),
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_rm\",\"params\":{\"name\":\"%s\",\"force\":true}}",
+		name);
 	r = call(t);
 	free(r);
 }
@@ -418,13 +472,17 @@ static void pod_status(const char *name, char *out, size_t sz)
 {
 	char t[256], *r, *s;
 
-	snprintf(t, sizeof(t), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"%s\"}}", name);
+	snprintf(
+		t, sizeof(t),
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pod_inspect\",\"params\":{\"name\":\"%s\"}}",
+		name);
 	r = call(t);
 	s = r ? strstr(r, "\"status\":\"") : NULL;
 	if (s)
 		snprintf(out, sz, "%.*s", (int)strcspn(s + 10, "\""), s + 10);
 	else
-		snprintf(out, sz, "%s", r && error_code(r) == 2 ? "absent" : "error");
+		snprintf(out, sz, "%s",
+			 r && error_code(r) == 2 ? "absent" : "error");
 	free(r);
 }
 
@@ -450,7 +508,8 @@ static void check_mid_create(void)
 		usleep(100000);
 	}
 	result(!strcmp(st, "created") || !strcmp(st, "absent"),
-	       "R15 disconnect mid-create completes or rolls back", "pod is %s", st);
+	       "R15 disconnect mid-create completes or rolls back", "pod is %s",
+	       st);
 	result(alive(), "R15 daemon alive after a disconnect mid-create", NULL);
 	rm_pod(name);
 }
@@ -466,15 +525,18 @@ static void check_same_name(void)
 	rm_pod(name);
 	create_text(t1, sizeof(t1), 1, name);
 	create_text(t2, sizeof(t2), 2, name);
-	if (a < 0 || b < 0 || send_all(a, t1, strlen(t1)) || send_all(b, t2, strlen(t2))) {
+	if (a < 0 || b < 0 || send_all(a, t1, strlen(t1)) ||
+	    send_all(b, t2, strlen(t2))) {
 		result(false, "R13 two creates of one name", "cannot send");
 		return;
 	}
 	r1 = read_line(a, 60000, &eof);
 	r2 = read_line(b, 60000, &eof);
-	ok = (r1 && strstr(r1, "\"result\":")) + (r2 && strstr(r2, "\"result\":"));
+	ok = (r1 && strstr(r1, "\"result\":")) +
+	     (r2 && strstr(r2, "\"result\":"));
 	conflict = (r1 && error_code(r1) == 3) + (r2 && error_code(r2) == 3);
-	result(ok == 1 && conflict == 1, "R13 two creates of one name: one wins, one conflicts",
+	result(ok == 1 && conflict == 1,
+	       "R13 two creates of one name: one wins, one conflicts",
 	       "%.100s | %.100s", r1 ? r1 : "none", r2 ? r2 : "none");
 	free(r1);
 	free(r2);
@@ -504,17 +566,22 @@ int main(int argc, char **argv)
 			conns = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-q] [-i IMAGE] [-t PARTIAL_TIMEOUT_S] [-n CONNS] SOCKET\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-q] [-i IMAGE] [-t PARTIAL_TIMEOUT_S] [-n CONNS] SOCKET\n",
+				argv[0]);
 			return 2;
 		}
 	}
 	if (optind != argc - 1 || (image && strlen(image) > 4000)) {
-		fprintf(stderr, "usage: %s [-q] [-i IMAGE] [-t PARTIAL_TIMEOUT_S] [-n CONNS] SOCKET\n", argv[0]);
+		fprintf(stderr,
+			"usage: %s [-q] [-i IMAGE] [-t PARTIAL_TIMEOUT_S] [-n CONNS] SOCKET\n",
+			argv[0]);
 		return 2;
 	}
 	sock_path = argv[optind];
 	if (!alive()) {
-		result(false, "daemon reachable", "no daemon_hello answer on %s", sock_path);
+		result(false, "daemon reachable",
+		       "no daemon_hello answer on %s", sock_path);
 		return 1;
 	}
 	result(true, "daemon reachable", "%s", sock_path);

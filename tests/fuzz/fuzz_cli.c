@@ -44,7 +44,8 @@ static void render(const struct json *v)
 		int64_t d;
 		time_t when;
 		const char *row[4] = { json_str(json_get(pod, "name")), NULL,
-				       json_str(json_get(pod, "status")), NULL };
+				       json_str(json_get(pod, "status")),
+				       NULL };
 
 		if (json_int(json_get(pod, "domid"), &d)) {
 			snprintf(id, sizeof(id), "%lld", (long long)d);

@@ -15,6 +15,7 @@
 #include "image.h"
 #include "json.h"
 #include "pod.h"
+#include "pod_internal.h"
 
 struct harness fuzz_h;
 static bool started;
@@ -91,8 +92,26 @@ void fuzz_daemon_stop(void)
 	started = false;
 }
 
+/* Remove every pod the way a client would (rm with force); a restart if that fails. */
 void fuzz_daemon_settle(void)
 {
+	char line[256];
+	struct pod *p;
+	int i;
+
+	for (i = 0; i < 64 && pod_count(); i++) {
+		for (p = pod_ctx.pods; p; p = p->next) {
+			int n = snprintf(
+				line, sizeof(line),
+				"{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":"
+				"\"pod_rm\",\"params\":{\"name\":\"%s\","
+				"\"force\":true}}",
+				p->name);
+
+			fuzz_daemon_talk((const uint8_t *)line, (size_t)n, 500);
+			break; /* the list changed: start over */
+		}
+	}
 	if (pod_count() == 0)
 		return;
 	fuzz_daemon_stop();

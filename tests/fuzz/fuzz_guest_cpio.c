@@ -34,8 +34,7 @@ static void check_entry(const uint8_t *base, size_t len,
 	}
 	if ((size_t)r >= sizeof(out) || strlen(out) != (size_t)r ||
 	    out[0] == '/' || !strcmp(out, "..") || !strncmp(out, "../", 3) ||
-	    strstr(out, "/../") ||
-	    (r >= 3 && !strcmp(out + r - 3, "/..")))
+	    strstr(out, "/../") || (r >= 3 && !strcmp(out + r - 3, "/..")))
 		abort(); /* a clean path never escapes the root */
 }
 

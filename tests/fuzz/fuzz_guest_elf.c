@@ -27,9 +27,8 @@ static void check_valid(const uint8_t *img, size_t len,
 	size_t i, loads = 0;
 
 	if ((in->type != ET_EXEC && in->type != ET_DYN) || !in->phnum ||
-	    in->phnum > ELF_PHNUM_MAX || in->lo > in->hi ||
-	    in->lo % ELF_PAGE || in->hi % ELF_PAGE ||
-	    in->hi > ELF_VADDR_LIMIT)
+	    in->phnum > ELF_PHNUM_MAX || in->lo > in->hi || in->lo % ELF_PAGE ||
+	    in->hi % ELF_PAGE || in->hi > ELF_VADDR_LIMIT)
 		abort();
 	for (i = 0; i < in->phnum; i++) {
 		const struct elf64_phdr *ph = elf_phdr(img, in, i);
@@ -57,7 +56,8 @@ static void check_valid(const uint8_t *img, size_t len,
 
 		if (s < img || s >= img + len)
 			abort();
-		touch(img, len, s, strnlen(in->interp, (size_t)(img + len - s)) + 1);
+		touch(img, len, s,
+		      strnlen(in->interp, (size_t)(img + len - s)) + 1);
 	}
 }
 

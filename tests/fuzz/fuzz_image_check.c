@@ -33,7 +33,8 @@ static void check_cpio(const char *path)
 		if (!strcmp(e.name, "TRAILER!!!"))
 			continue;
 		if (cpio_path_clean(e.name, clean, sizeof(clean), &err) < 0) {
-			fprintf(stderr, "image cpio entry \"%s\": guest says %s\n",
+			fprintf(stderr,
+				"image cpio entry \"%s\": guest says %s\n",
 				e.name, err);
 			abort();
 		}
@@ -57,4 +58,3 @@ void fuzz_image_check(const struct image_info *info, const char *kind1,
 		abort();
 	check_cpio(info->cpio_path);
 }
-

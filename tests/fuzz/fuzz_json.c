@@ -65,8 +65,9 @@ static void roundtrip(const struct json *v)
 		t1 = write_value(v, pretty);
 		again = json_parse(t1, strlen(t1), err, sizeof(err));
 		if (!again) {
-			fprintf(stderr, "writer output does not parse: %s\n%s\n",
-				err, t1);
+			fprintf(stderr,
+				"writer output does not parse: %s\n%s\n", err,
+				t1);
 			abort();
 		}
 		t2 = write_value(again, pretty);

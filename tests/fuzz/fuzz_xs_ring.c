@@ -82,8 +82,8 @@ static int receive(struct xenstore_domain_interface *r, struct rx *rx)
 			n = xs_ring_get(r, (char *)&rx->hdr + rx->have, want);
 		} else {
 			want = sizeof(rx->hdr) + rx->hdr.len - rx->have;
-			n = xs_ring_get(r, rx->body + rx->have - sizeof(rx->hdr),
-					want);
+			n = xs_ring_get(
+				r, rx->body + rx->have - sizeof(rx->hdr), want);
 		}
 		if (n < 0)
 			return n;

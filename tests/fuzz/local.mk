@@ -94,3 +94,13 @@ EXTRA_DIST += tests/fuzz/crashes tests/fuzz/mkcorpus.py \
 	tests/fuzz/known-findings.supp
 dist_noinst_SCRIPTS += tests/fuzz/run-fuzzers.sh tests/fuzz/client-abuse.sh \
 	tests/fuzz/client-abuse-harness.sh
+
+# The pod spec round trip: the daemon's encoder, then the guest's parser.
+check_PROGRAMS += tests/fuzz/fuzz_spec
+TESTS += tests/fuzz/fuzz_spec
+tests_fuzz_fuzz_spec_SOURCES = tests/fuzz/fuzz_spec.c guest/lib/spec.c \
+	$(XENPOD_HARNESS) $(FUZZ_REPLAY)
+tests_fuzz_fuzz_spec_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-DFUZZ_CORPUS='"spec"'
+tests_fuzz_fuzz_spec_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_fuzz_fuzz_spec_LDADD = $(XENPOD_TEST_LIBS)

@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli guest_cpio guest_elf guest_spec xs_ring"
+all="json rpc state xs image oci cli spec guest_cpio guest_elf guest_spec xs_ring"
 targets=${*:-$all}
 failed=0
 
@@ -48,7 +48,8 @@ guest/lib/cpio.c $common"
 yajl=$(libs yajl)
 arch=$(libs libarchive)
 
-# NAME: flag set (d = daemon, g = guest host build, c = cli), sources, libraries.
+# NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),
+# sources (SET:PATH overrides the set for one file), libraries.
 spec() {
 	case $1 in
 	json) echo "d|$common|$yajl" ;;
@@ -58,6 +59,7 @@ spec() {
 	image) echo "g|$images|$arch $yajl -pthread" ;;
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
+	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)guest/lib/spec.c|$yajl $arch -pthread" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
 	guest_elf) echo "g|guest/lib/elf.c tests/fuzz/fuzz_util.c|" ;;
 	guest_spec) echo "g|guest/lib/spec.c tests/fuzz/fuzz_util.c|" ;;
@@ -93,7 +95,13 @@ mk=$B/Makefile
 		srcs="tests/fuzz/fuzz_$t.c ${rest%%|*}"
 		lib=${rest#*|}
 		objs=
-		for f in $srcs; do objs="$objs obj/$set/${f%.c}.o"; done
+		for f in $srcs; do
+			case $f in
+			?:*) objs="$objs obj/${f%%:*}/${f#?:}" ;;
+			*) objs="$objs obj/$set/$f" ;;
+			esac
+		done
+		objs=$(echo "$objs" | sed 's/\.c\( \|$\)/.o\1/g')
 		echo "all: bin/fuzz_$t"
 		echo "bin/fuzz_$t:$objs"
 		printf '\t@mkdir -p bin\n'
@@ -123,7 +131,11 @@ for t in $targets; do
 	crash=$B/crash/$t
 	log=$B/log/$t.log
 	extra=
+	opts=
 	[ "$t" = rpc ] && [ -d "$top/tests/data/rpc" ] && extra=$top/tests/data/rpc
+	# Known finding F3 (/work/notes/fuzz-findings.md): libarchive mallocs a cpio
+	# header's namesize (up to 4 GiB) for a tiny image. Step over it until fixed.
+	case $t in image | oci) opts=-malloc_limit_mb=4608 ;; esac
 	mkdir -p "$found" "$crash" "$B/log"
 	# UBSan reports stay recoverable only so that known findings can be suppressed.
 	# shellcheck disable=SC2086
@@ -132,7 +144,7 @@ for t in $targets; do
 		timeout $((secs + 120)) "$bin" \
 		-max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 \
-		-artifact_prefix="$crash/" ${FUZZ_ARGS:-} \
+		-artifact_prefix="$crash/" $opts ${FUZZ_ARGS:-} \
 		"$found" "$seeds" $extra) >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

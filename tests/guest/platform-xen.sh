@@ -38,22 +38,32 @@ EOC
 # state NAME: the state letters of xl list ("r-----", "---s--", ...)
 state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 
-# wait_state NAME LETTER SECONDS
-wait_state() {
-	n=$(($3 * 10))
-	while [ $n -gt 0 ]; do
-		case "$(state "$1")" in *"$2"*) return 0 ;; esac
+# until SECONDS CMD...: retry CMD every 0.1 s until it succeeds, for at
+# most SECONDS of wall-clock time (each try may itself be slow under
+# nested emulation, so count time, not tries).
+until_ok() {
+	end=$(($(date +%s) + $1))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s)" -lt $end ] || return 1
 		sleep 0.1
-		n=$((n - 1))
 	done
-	return 1
 }
+
+has_state() { case "$(state "$1")" in *"$2"*) return 0 ;; esac; return 1; }
+
+# wait_state NAME LETTER SECONDS
+wait_state() { until_ok "$3" has_state "$1" "$2"; }
 
 gone() { ! xl domid "$1" >/dev/null 2>&1 && sleep 0.2 && ! xl domid "$1" >/dev/null 2>&1; }
 
 conslog() { cat $LOGDIR/guest-"$1".log 2>/dev/null; }
+conslog_has() { conslog "$1" | grep -q -- "$2"; }
+feature_poweroff() {
+	[ "$(xenstore-read /local/domain/$1/control/feature-poweroff 2>/dev/null)" = 1 ]
+}
 
-# t NAME: destroy the domain and check nothing is left in xenstore.
+# cleanup NAME: destroy the domain and check nothing is left in xenstore.
 cleanup() {
 	id=$(xl domid "$1" 2>/dev/null)
 	xl destroy "$1" 2>/dev/null
@@ -81,7 +91,7 @@ xl create /tmp/pboot.cfg >/dev/null 2>&1 || fail boot "xl create failed"
 if wait_state pboot s 60; then
 	pass "boot: domain powers off (state $(state pboot))"
 else
-	fail boot "state $(state pboot) after 20 s"
+	fail boot "state $(state pboot) after 60 s"
 fi
 sleep 0.5
 if conslog pboot | grep -q "test boot ok"; then
@@ -123,13 +133,11 @@ cleanup pxs
 cfg pidle "xenpod.test=idle"
 xl create /tmp/pidle.cfg >/dev/null 2>&1 || fail shutdown "xl create failed"
 id=$(xl domid pidle)
-n=0
-while [ $n -lt 300 ] && [ "$(xenstore-read /local/domain/$id/control/feature-poweroff 2>/dev/null)" != 1 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
-[ $n -lt 300 ] && pass "shutdown: guest wrote control/feature-poweroff=1" ||
+if until_ok 60 feature_poweroff $id; then
+	pass "shutdown: guest wrote control/feature-poweroff=1"
+else
 	fail shutdown "no control/feature-poweroff"
+fi
 if timeout 60 xl shutdown -w pidle >/tmp/shut.out 2>&1 && wait_state pidle s 5; then
 	pass "shutdown: xl shutdown powers the guest off"
 else
@@ -144,17 +152,9 @@ cleanup pidle
 cfg preboot "xenpod.test=idle"
 xl create /tmp/preboot.cfg >/dev/null 2>&1
 id=$(xl domid preboot)
-n=0
-while [ $n -lt 300 ] && [ "$(xenstore-read /local/domain/$id/control/feature-poweroff 2>/dev/null)" != 1 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+until_ok 60 feature_poweroff $id
 xenstore-write /local/domain/$id/control/shutdown reboot
-n=0
-while [ $n -lt 300 ] && ! conslog preboot | grep -q 'control/shutdown="reboot" refused'; do
-	sleep 0.1
-	n=$((n + 1))
-done
+until_ok 60 conslog_has preboot 'control/shutdown="reboot" refused'
 sleep 1
 if conslog preboot | grep -q 'control/shutdown="reboot" refused' &&
 	[ "$(xenstore-read /local/domain/$id/control/shutdown)" = "" ] &&
@@ -188,15 +188,11 @@ cleanup pfault
 # 6. grant: dom0 maps the guest's page; revoke fails while mapped, then works.
 GNTMAP=$(dirname "$0")/xen-gntmap
 [ -x "$GNTMAP" ] || GNTMAP=/lab/xen-gntmap
-# xs_wait ID VALUE: wait up to 30 s for the guest's data/xenpod/test-out.
-xs_wait() {
-	n=0
-	while [ $n -lt 300 ]; do
-		v=$(xenstore-read /local/domain/$1/data/xenpod/test-out 2>/dev/null)
-		case "$v" in $2) return 0 ;; esac
-		sleep 0.1
-		n=$((n + 1))
-	done
+# xs_wait ID PATTERN: wait up to 60 s for the guest's data/xenpod/test-out.
+xs_wait() { until_ok 60 test_out_is "$1" "$2"; }
+test_out_is() {
+	v=$(xenstore-read /local/domain/$1/data/xenpod/test-out 2>/dev/null)
+	case "$v" in $2) return 0 ;; esac
 	return 1
 }
 cfg pgrant "xenpod.test=grant"
@@ -211,11 +207,7 @@ else
 	rm -f /tmp/gnt-release
 	"$GNTMAP" $id $ref /tmp/gnt-release >/tmp/gntmap.out 2>&1 &
 	gpid=$!
-	n=0
-	while [ $n -lt 300 ] && ! grep -q mapped /tmp/gntmap.out; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	until_ok 60 grep -q mapped /tmp/gntmap.out
 	if grep -q "mapped: xenpod-grant-test" /tmp/gntmap.out; then
 		pass "grant: dom0 mapped ref $ref and read the guest's page"
 	else

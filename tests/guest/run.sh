@@ -43,7 +43,10 @@ make_data() {
 	echo two >"$d/tree/sub/b.txt"
 	echo three >"$d/tree/sub/deeper/c.txt"
 	echo data >"$d/tree/sub/d.bin"
-	touch -d '2024-01-02 03:04:05' "$d"/*.txt
+	ln "$d/words.txt" "$d/tree/hard.txt"
+	ln -s ../words.txt "$d/tree/sym.txt"
+	chmod 0640 "$d/tree/sub/d.bin"
+	touch -d '2024-01-02 03:04:05' "$d"/*.txt "$d/tree/sub/d.bin"
 }
 
 build() {
@@ -200,6 +203,26 @@ if grep -q 'no-such-program' "$WORK/missing.raw" && [ "$GUEST_RC" = 127 ]; then
 else
 	fail "missing program" "rc $GUEST_RC"
 fi
+# newc_entry NAME: one archive entry (an empty regular file) named NAME.
+newc_entry() {
+	n=$((${#1} + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+		1 33188 0 0 1 0 0 0 0 0 0 $n 0 "$1"
+	pad=$(((4 - (110 + n) % 4) % 4))
+	head -c $pad /dev/zero
+}
+for bad in /etc/evil ../evil bin/../../evil; do
+	{ newc_entry "$bad"; newc_entry "TRAILER!!!"; } >"$WORK/evil.cpio"
+	timeout 60 "$QEMU" -machine q35 -m 64 -accel tcg -kernel "$KERNEL" \
+		-initrd "$WORK/evil.cpio" -append "-- /bin/sh" -serial stdio \
+		-display none -monitor none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=2 </dev/null >"$WORK/evil.raw" 2>&1
+	if grep -q "rootfs: entry 1 \"$bad\": .*\(absolute path\|\.\.\)" "$WORK/evil.raw"; then
+		pass "archive entry $bad refused with a clear error"
+	else
+		fail "archive entry $bad" "$(grep -a 'init:' "$WORK/evil.raw" | tail -n 1)"
+	fi
+done
 printf '070701GARBAGE' >"$WORK/bad.cpio"
 timeout 60 "$QEMU" -machine q35 -m 64 -accel tcg -kernel "$KERNEL" \
 	-initrd "$WORK/bad.cpio" -append "-- /bin/sh" -serial stdio -display none \

@@ -4,7 +4,9 @@
 # from xenstore, a static program from the ramdisk, its output on the PV console, and the
 # reports under ~/data/xenpod (running, exit code, exited; failed + error).
 # Usage (host): scripts/lab run tests/guest/user-xen.sh BUILD/guest/xenpod-kernel ROOT.cpio
-# ROOT.cpio must hold /bin/busybox with /bin/sh. Prints PASS:/FAIL: lines.
+# ROOT.cpio must hold /bin/busybox with /bin/sh and /bin/sleep, and may hold /bin/hello-dyn
+# (a dynamically linked program printing "hello from ...") with its libraries.
+# Prints PASS:/FAIL: lines.
 
 K=/lab/xenpod-kernel
 R=/lab/$(basename "${2:-root.cpio}")
@@ -68,6 +70,17 @@ else
 	fail "xen: console" "$(conslog uexit | tail -n 3)"
 fi
 xl destroy uexit 2>/dev/null
+
+if [ -n "$DYN" ] || cpio -t <"$R" 2>/dev/null | grep -q 'bin/hello-dyn$'; then
+	pod udyn "-- /bin/hello-dyn a b"
+	if wait_key udyn state exited 30 && [ "$(key exit)" = 42 ] &&
+		sleep 0.5 && conslog udyn | grep -q "^hello from /bin/hello-dyn argc=3"; then
+		pass "xen: a dynamically linked program runs"
+	else
+		fail "xen: dynamic" "state '$(key state)' exit '$(key exit)'; $(conslog udyn | tail -n 2)"
+	fi
+	xl destroy udyn 2>/dev/null
+fi
 
 pod usig "-- /bin/sh -c kill%20-TERM%20\$\$"
 if wait_key usig state exited 30 && [ "$(key exit)" = 143 ]; then

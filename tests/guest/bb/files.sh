@@ -3,6 +3,9 @@
 ls
 ls -l words.txt nums.txt
 ls -la tree | awk '{ print $1, $NF }'
+ls -l tree/hard.txt tree/sym.txt tree/sub/d.bin | awk '{ print $1, $2, $5, $6, $7, $8, $9, $10, $11 }'
+cat tree/sym.txt | wc -l
+[ tree/hard.txt -ef words.txt ] && echo same-inode
 find tree | sort
 find tree -type f -name '*.txt' | sort | xargs cat
 find . -name 'n*' | sort

@@ -104,6 +104,16 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 20; i++)
 		if (run_child(i) != i)
 			printf("child %d wrong\n", i);
+	/* A child spinning in user mode is preempted: the parent wakes up
+	 * from its sleep and kills it. */
+	p = fork();
+	if (p == 0)
+		for (;;)
+			;
+	usleep(100000);
+	CHECK(kill(p, SIGKILL) == 0);
+	CHECK(waitpid(p, &st, 0) == p && WIFSIGNALED(st) &&
+	      WTERMSIG(st) == SIGKILL);
 	CHECK(setpgid(0, 0) == 0 && getpgrp() == getpid());
 	return 0;
 }
