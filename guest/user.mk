@@ -46,7 +46,7 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_file.c tests/guest/bench/bench.c \
 	tests/guest/progs/t_mem.c tests/guest/progs/t_misc.c \
 	tests/guest/progs/t_proc.c tests/guest/progs/t_signal.c \
-	tests/guest/progs/t_stress.c \
+	tests/guest/progs/t_stress.c tests/guest/progs/t_thread.c \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \
 	tests/guest/leak.sh tests/guest/fuzz/sysfuzz.c

@@ -364,36 +364,38 @@ static int load_interp(struct task *t, struct mm *mm, const char *interp,
 	struct inode *ino;
 	struct elf_info in;
 	uint64_t base, end;
-	const char *why = "cannot load it";
+	const char *why = "not found";
 	int rc = vfs_lookup(t->cwd, interp, true, &ino);
 
-	if (rc || !S_ISREG(ino->mode)) {
-		*err_r = interp_fail(interp, "not found");
-		return rc ? rc : -EACCES;
-	}
+	if (!rc && !S_ISREG(ino->mode))
+		rc = -EACCES;
+	if (rc)
+		goto out;
+	why = "cannot read it";
 	rc = file_image(ino, &img, &owned);
-	if (!rc)
-		rc = elf_check(img, ino->size, &in, &why);
-	else
-		why = "cannot read it";
-	if (!rc && (in.has_interp || in.type != ET_DYN)) {
-		why = "not a shared object";
-		rc = -ENOEXEC;
-	}
-	base = rc ? 0 : mm_find_free(mm, in.hi - in.lo);
-	if (!rc && !base) {
-		why = "no room to load it";
-		rc = -ENOMEM;
-	}
-	if (!rc)
-		rc = load_segments(mm, img, &in, base - in.lo, ino, &end);
-	if (rc) {
-		*err_r = interp_fail(interp,
-				     rc == -ENOMEM ? "out of memory" : why);
-	} else {
-		*base_r = base - in.lo;
-		*entry_r = base - in.lo + in.entry;
-	}
+	if (rc)
+		goto out;
+	rc = elf_check(img, ino->size, &in, &why);
+	if (rc)
+		goto out;
+	why = "not a shared object";
+	rc = -ENOEXEC;
+	if (in.has_interp || in.type != ET_DYN)
+		goto out;
+	why = "no room to load it";
+	rc = -ENOMEM;
+	base = mm_find_free(mm, in.hi - in.lo);
+	if (!base)
+		goto out;
+	why = "out of memory";
+	rc = load_segments(mm, img, &in, base - in.lo, ino, &end);
+	if (rc)
+		goto out;
+	*base_r = base - in.lo;
+	*entry_r = base - in.lo + in.entry;
+out:
+	if (rc)
+		*err_r = interp_fail(interp, why);
 	kfree(owned);
 	return rc;
 }
@@ -488,7 +490,7 @@ static void exec_commit(struct task *t, struct mm *mm, uint64_t entry,
 	t->mm = mm;
 	if (t == current)
 		pt_switch(mm->pt);
-	mm_destroy(old);
+	mm_put(old);
 	memset(f, 0, sizeof(*f));
 	f->rip = entry;
 	f->rsp = sp;
@@ -528,11 +530,12 @@ static void exec_commit(struct task *t, struct mm *mm, uint64_t entry,
 static void exec_reset_task(struct task *t)
 {
 	for (int fd = 0; fd < FD_MAX; fd++)
-		if (t->fd[fd] && (t->cloexec[fd / 64] & (1ull << (fd % 64)))) {
-			file_put(t->fd[fd]);
-			t->fd[fd] = NULL;
+		if (t->files->fd[fd] &&
+		    (t->files->cloexec[fd / 64] & (1ull << (fd % 64)))) {
+			file_put(t->files->fd[fd]);
+			t->files->fd[fd] = NULL;
 		}
-	memset(t->cloexec, 0, sizeof(t->cloexec));
+	memset(t->files->cloexec, 0, sizeof(t->files->cloexec));
 	signal_exec_reset(t);
 	memset(t->fpu, 0, sizeof(t->fpu));
 	t->fpu[0] = 0x7f;
@@ -593,6 +596,10 @@ int exec_load(struct task *t, const char *path, char *const argv[],
 	if (!mm)
 		goto out;
 	rc = exec_image(t, mm, ino, img, &a, cur_path, &entry, &sp, err_r);
+	if (rc)
+		goto out;
+	*err_r = "out of memory";
+	rc = task_exec_prepare(t);
 	if (rc)
 		goto out;
 	exec_reset_task(t);

@@ -55,13 +55,13 @@ int fd_install(struct file *f, int min_fd, bool cloexec)
 	struct task *t = current;
 
 	for (int fd = min_fd < 0 ? 0 : min_fd; fd < FD_MAX; fd++) {
-		if (t->fd[fd])
+		if (t->files->fd[fd])
 			continue;
-		t->fd[fd] = f;
+		t->files->fd[fd] = f;
 		if (cloexec)
-			t->cloexec[fd / 64] |= 1ull << (fd % 64);
+			t->files->cloexec[fd / 64] |= 1ull << (fd % 64);
 		else
-			t->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+			t->files->cloexec[fd / 64] &= ~(1ull << (fd % 64));
 		return fd;
 	}
 	return -EMFILE;
@@ -71,7 +71,7 @@ struct file *fd_get(int fd)
 {
 	if (fd < 0 || fd >= FD_MAX)
 		return NULL;
-	return current->fd[fd];
+	return current->files->fd[fd];
 }
 
 int fd_close(int fd)
@@ -80,8 +80,8 @@ int fd_close(int fd)
 
 	if (!f)
 		return -EBADF;
-	current->fd[fd] = NULL;
-	current->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+	current->files->fd[fd] = NULL;
+	current->files->cloexec[fd / 64] &= ~(1ull << (fd % 64));
 	file_put(f);
 	return 0;
 }

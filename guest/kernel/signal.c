@@ -74,7 +74,7 @@ int signal_send(struct task *t, int sig, int from_pid)
 		return -EINVAL;
 	if (sig == 0 || t->state == TASK_ZOMBIE || !t->mm)
 		return 0;
-	h = t->sigact[sig - 1].handler;
+	h = t->sighand->act[sig - 1].handler;
 	if (sig != SIGKILL &&
 	    (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig))))
 		return 0;
@@ -181,7 +181,9 @@ static bool setup_frame(struct task *t, struct trap_frame *f, int sig,
 static void kill_current(int sig) __attribute__((noreturn));
 static void kill_current(int sig)
 {
-	task_exit(sig & 0x7f);
+	if (current->group_killed) /* another thread ends the process */
+		task_exit(sig & 0x7f);
+	task_exit_group(sig & 0x7f); /* a fatal signal ends every thread */
 }
 
 /* Handles the lowest deliverable signal. */
@@ -189,7 +191,7 @@ static void deliver_one(struct task *t, struct trap_frame *f)
 {
 	uint64_t ready = t->sig_pending & ~(t->sig_blocked & ~UNBLOCKABLE);
 	int sig = __builtin_ctzll(ready) + 1;
-	struct k_sigaction sa = t->sigact[sig - 1];
+	struct k_sigaction sa = t->sighand->act[sig - 1];
 	uint64_t oldmask = t->sig_restore_mask ? t->sig_saved_mask :
 						 t->sig_blocked;
 
@@ -217,7 +219,7 @@ static void deliver_one(struct task *t, struct trap_frame *f)
 		t->sig_blocked |= SIGBIT(sig);
 	t->sig_blocked &= ~UNBLOCKABLE;
 	if (sa.flags & SA_RESETHAND)
-		t->sigact[sig - 1].handler = SIG_DFL;
+		t->sighand->act[sig - 1].handler = SIG_DFL;
 }
 
 void user_return(struct trap_frame *f)
@@ -287,8 +289,9 @@ long sys_rt_sigreturn_frame(struct trap_frame *f)
 void signal_exec_reset(struct task *t)
 {
 	for (int i = 0; i < NSIG; i++)
-		if (t->sigact[i].handler != SIG_IGN)
-			memset(&t->sigact[i], 0, sizeof(t->sigact[i]));
+		if (t->sighand->act[i].handler != SIG_IGN)
+			memset(&t->sighand->act[i], 0,
+			       sizeof(t->sighand->act[i]));
 	t->altstack_sp = 0;
 	t->altstack_size = 0;
 }

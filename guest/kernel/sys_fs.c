@@ -251,7 +251,7 @@ static long sys_close_range(const struct sysargs *a)
 
 	for (uint64_t fd = a->arg[0]; fd <= hi; fd++) {
 		if (a->arg[2] & 4) /* CLOSE_RANGE_CLOEXEC */
-			current->cloexec[fd / 64] |=
+			current->files->cloexec[fd / 64] |=
 				fd_get((int)fd) ? 1ull << (fd % 64) : 0;
 		else
 			fd_close((int)fd);
@@ -419,7 +419,7 @@ static long do_dup(int oldfd, int newfd, int flags)
 		return -EBADF;
 	if (oldfd == newfd)
 		return newfd;
-	if (current->fd[newfd])
+	if (current->files->fd[newfd])
 		fd_close(newfd);
 	file_get(f);
 	return fd_install(f, newfd, flags & O_CLOEXEC);
@@ -470,12 +470,13 @@ static long sys_fcntl(const struct sysargs *a)
 			file_put(f);
 		return nfd;
 	case 1: /* F_GETFD */
-		return (current->cloexec[fd / 64] >> (fd % 64)) & 1;
+		return (current->files->cloexec[fd / 64] >> (fd % 64)) & 1;
 	case 2: /* F_SETFD */
 		if (a->arg[2] & 1)
-			current->cloexec[fd / 64] |= 1ull << (fd % 64);
+			current->files->cloexec[fd / 64] |= 1ull << (fd % 64);
 		else
-			current->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+			current->files->cloexec[fd / 64] &=
+				~(1ull << (fd % 64));
 		return 0;
 	case 3: /* F_GETFL */
 		return f->flags;
@@ -724,10 +725,10 @@ static long sys_ioctl(const struct sysargs *a)
 		return -EBADF;
 	switch (a->arg[1]) {
 	case 0x5451: /* FIOCLEX */
-		current->cloexec[fd / 64] |= 1ull << (fd % 64);
+		current->files->cloexec[fd / 64] |= 1ull << (fd % 64);
 		return 0;
 	case 0x5450: /* FIONCLEX */
-		current->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+		current->files->cloexec[fd / 64] &= ~(1ull << (fd % 64));
 		return 0;
 	case 0x5421: { /* FIONBIO */
 		int on;

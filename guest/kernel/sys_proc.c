@@ -69,6 +69,11 @@ static long sys_exit(const struct sysargs *a)
 	task_exit((int)((a->arg[0] & 0xff) << 8));
 }
 
+static long sys_exit_group(const struct sysargs *a)
+{
+	task_exit_group((int)((a->arg[0] & 0xff) << 8));
+}
+
 static long sys_wait4(const struct sysargs *a)
 {
 	int status = 0, pid = 0;
@@ -116,9 +121,9 @@ static long sys_tgkill(const struct sysargs *a)
 {
 	struct task *t = task_find((int)a->arg[1]);
 
-	if (!t || !t->mm)
+	if (!t || !t->mm || t->tgid != (int)a->arg[0])
 		return -ESRCH;
-	return signal_send(t, (int)a->arg[2], current->pid);
+	return signal_send(t, (int)a->arg[2], current->tgid);
 }
 
 static long sys_tkill(const struct sysargs *a)
@@ -132,12 +137,19 @@ static long sys_tkill(const struct sysargs *a)
 
 static long sys_getpid(const struct sysargs *a)
 {
+	return current->tgid;
+}
+
+static long sys_gettid(const struct sysargs *a)
+{
 	return current->pid;
 }
 
 static long sys_getppid(const struct sysargs *a)
 {
-	return current->parent ? current->parent->pid : 0;
+	struct task *p = current->leader->parent;
+
+	return p ? p->tgid : 0;
 }
 
 static long sys_getpgid(const struct sysargs *a)
@@ -255,7 +267,7 @@ static long sys_rt_sigaction(const struct sysargs *a)
 
 	if (sig < 1 || sig > NSIG || a->arg[3] != 8)
 		return -EINVAL;
-	cur = &current->sigact[sig - 1];
+	cur = &current->sighand->act[sig - 1];
 	if (a->arg[2] && copy_to_user((void *)a->arg[2], cur, sizeof(*cur)))
 		return -EFAULT;
 	if (!a->arg[1])
@@ -626,11 +638,38 @@ static long sys_arch_prctl(const struct sysargs *a)
 	}
 }
 
-/* Processes are single-threaded, so a futex has no other waiter. */
+#define FUTEX_CLOCK_REALTIME 256
+
+/* The absolute monotonic deadline of a futex wait (0: none). */
+static int futex_deadline(const struct sysargs *a, int op, uint64_t *dl_r)
+{
+	uint64_t ns;
+
+	*dl_r = 0;
+	if (!a->arg[3])
+		return 0;
+	if (read_ts(a->arg[3], &ns))
+		return -EINVAL;
+	if (op == 0) { /* FUTEX_WAIT: relative */
+		*dl_r = time_now_ns() + ns;
+	} else if (a->arg[1] & FUTEX_CLOCK_REALTIME) {
+		int64_t now = time_realtime_ns();
+
+		*dl_r = time_now_ns() +
+			((int64_t)ns > now ? ns - (uint64_t)now : 0);
+	} else {
+		*dl_r = ns;
+	}
+	if (!*dl_r)
+		*dl_r = 1;
+	return 0;
+}
+
+/* Futexes within one process (threads); waiters sleep on the address. */
 static long sys_futex(const struct sysargs *a)
 {
-	int op = (int)(a->arg[1] & 0x7f), val;
-	uint64_t deadline = 0, ns;
+	int op = (int)(a->arg[1] & 0x7f), val, rc;
+	uint64_t deadline;
 
 	switch (op) {
 	case 0: /* FUTEX_WAIT */
@@ -639,22 +678,24 @@ static long sys_futex(const struct sysargs *a)
 			return -EFAULT;
 		if (val != (int)a->arg[2])
 			return -EAGAIN;
-		if (a->arg[3]) {
-			if (read_ts(a->arg[3], &ns))
-				return -EINVAL;
-			deadline = op == 9 ? ns : time_now_ns() + ns;
-		}
-		for (;;) {
-			int rc = sleep_on((void *)a->arg[0], deadline);
-
-			if (rc == -ETIMEDOUT)
-				return -ETIMEDOUT;
-			if (rc == -EINTR)
-				return -EINTR;
-		}
+		if (futex_deadline(a, op, &deadline))
+			return -EINVAL;
+		rc = sleep_on((void *)a->arg[0], deadline);
+		return rc == -EINTR ? -EINTR : rc;
 	case 1: /* FUTEX_WAKE */
 	case 10: /* FUTEX_WAKE_BITSET */
-		return 0;
+		return futex_wake(current->mm, a->arg[0], (int)a->arg[2]);
+	case 3: /* FUTEX_REQUEUE */
+	case 4: /* FUTEX_CMP_REQUEUE */
+		if (op == 4) {
+			if (copy_from_user(&val, (void *)a->arg[0],
+					   sizeof(val)))
+				return -EFAULT;
+			if (val != (int)a->arg[5])
+				return -EAGAIN;
+		}
+		return futex_requeue(current->mm, a->arg[0], (int)a->arg[2],
+				     a->arg[4], (int)a->arg[3]);
 	default:
 		return -ENOSYS;
 	}
@@ -685,13 +726,13 @@ void sys_proc_register(sys_fn *t)
 	t[NR_clone3] = sys_quiet_enosys;
 	t[NR_execve] = sys_execve;
 	t[NR_exit] = sys_exit;
-	t[NR_exit_group] = sys_exit;
+	t[NR_exit_group] = sys_exit_group;
 	t[NR_wait4] = sys_wait4;
 	t[NR_kill] = sys_kill;
 	t[NR_tkill] = sys_tkill;
 	t[NR_tgkill] = sys_tgkill;
 	t[NR_getpid] = sys_getpid;
-	t[NR_gettid] = sys_getpid;
+	t[NR_gettid] = sys_gettid;
 	t[NR_getppid] = sys_getppid;
 	t[NR_getpgid] = sys_getpgid;
 	t[NR_getpgrp] = sys_getpgrp;

@@ -13,6 +13,8 @@
 #define KSTACK_PAGES 4
 #define TICK_NS 10000000ull
 #define CLONE_VM 0x100
+#define CLONE_FILES 0x400
+#define CLONE_SIGHAND 0x800
 #define CLONE_VFORK 0x4000
 #define CLONE_THREAD 0x10000
 #define CLONE_SETTLS 0x80000
@@ -166,6 +168,33 @@ void sleep_uninterruptible(const void *chan)
 	do_sleep(chan, 0, false);
 }
 
+int futex_wake(struct mm *mm, uint64_t uaddr, int n)
+{
+	int woken = 0;
+
+	for (struct task *t = &init_task; t && woken < n; t = t->next)
+		if (t->state == TASK_BLOCKED && t->mm == mm &&
+		    t->wait_chan == (const void *)uaddr) {
+			t->state = TASK_RUNNABLE;
+			woken++;
+		}
+	return woken;
+}
+
+int futex_requeue(struct mm *mm, uint64_t uaddr, int nwake, uint64_t uaddr2,
+		  int nmove)
+{
+	int woken = futex_wake(mm, uaddr, nwake), moved = 0;
+
+	for (struct task *t = &init_task; t && moved < nmove; t = t->next)
+		if (t->state == TASK_BLOCKED && t->mm == mm &&
+		    t->wait_chan == (const void *)uaddr) {
+			t->wait_chan = (const void *)uaddr2;
+			moved++;
+		}
+	return woken + moved;
+}
+
 void wake_up(const void *chan)
 {
 	for (struct task *t = &init_task; t; t = t->next)
@@ -178,6 +207,8 @@ static int user_fault(struct trap_frame *f);
 void sched_init(void)
 {
 	init_task.state = TASK_RUNNABLE;
+	init_task.leader = &init_task;
+	init_task.group_live = 1;
 	init_task.umask = 022;
 	memcpy(init_task.comm, "init", 5);
 	__asm__ volatile("fxsave64 %0" : "=m"(init_task.fpu));
@@ -216,6 +247,9 @@ static struct task *task_alloc(void)
 	sw[6] = (uint64_t)task_first_return;
 	t->ksp = (uint64_t)sw;
 	t->pid = next_pid++;
+	t->tgid = t->pid;
+	t->leader = t;
+	t->group_live = 1;
 	t->state = TASK_BLOCKED; /* until fully built */
 	return t;
 }
@@ -237,6 +271,9 @@ static void task_free(struct task *t)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = t->next;
+	mm_put(t->mm);
+	files_put(t->files);
+	sighand_put(t->sighand);
 	kstack_free(t->kstack_top);
 	kfree(t->exe_path);
 	kfree(t);
@@ -269,40 +306,100 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 	t->parent = &init_task;
 	t->pgid = t->sid = t->pid;
 	t->cwd = cwd;
+	t->files = kzalloc(sizeof(*t->files));
+	t->sighand = kzalloc(sizeof(*t->sighand));
+	if (!t->files || !t->sighand) {
+		task_free(t);
+		return -ENOMEM;
+	}
+	t->files->refs = t->sighand->refs = 1;
 	t->umask = 022;
 	default_fpu(t);
 	rc = exec_load(t, path, argv, envp, false, err_r);
 	if (rc) {
-		mm_destroy(t->mm);
 		task_free(t);
 		return rc;
 	}
 	con = file_new(dev_console_inode(), O_RDWR);
 	if (!con) {
-		mm_destroy(t->mm);
 		task_free(t);
 		return -ENOMEM;
 	}
-	t->fd[0] = con;
+	t->files->fd[0] = con;
 	file_get(con);
-	t->fd[1] = con;
+	t->files->fd[1] = con;
 	file_get(con);
-	t->fd[2] = con;
+	t->files->fd[2] = con;
 	task_link(t);
 	t->state = TASK_RUNNABLE;
 	*task_r = t;
 	return 0;
 }
 
+void files_put(struct files *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	for (int i = 0; i < FD_MAX; i++)
+		if (fs->fd[i])
+			file_put(fs->fd[i]);
+	kfree(fs);
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refs == 0)
+		kfree(sh);
+}
+
+/* A private copy of a descriptor table (fork, or exec in a thread). */
+static struct files *files_copy(const struct files *p)
+{
+	struct files *fs = kzalloc(sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->refs = 1;
+	for (int i = 0; i < FD_MAX; i++) {
+		fs->fd[i] = p->fd[i];
+		if (fs->fd[i])
+			file_get(fs->fd[i]);
+	}
+	memcpy(fs->cloexec, p->cloexec, sizeof(fs->cloexec));
+	return fs;
+}
+
+static struct sighand *sighand_copy(const struct sighand *p)
+{
+	struct sighand *sh = kzalloc(sizeof(*sh));
+
+	if (!sh)
+		return NULL;
+	sh->refs = 1;
+	memcpy(sh->act, p->act, sizeof(sh->act));
+	return sh;
+}
+
+/* Descriptors and handlers: shared (threads) or copied (processes). */
+static int share_or_copy(struct task *t, struct task *p, uint64_t flags)
+{
+	if (flags & CLONE_FILES) {
+		t->files = p->files;
+		t->files->refs++;
+	} else {
+		t->files = files_copy(p->files);
+	}
+	if (flags & CLONE_SIGHAND) {
+		t->sighand = p->sighand;
+		t->sighand->refs++;
+	} else {
+		t->sighand = sighand_copy(p->sighand);
+	}
+	return t->files && t->sighand ? 0 : -ENOMEM;
+}
+
 static void copy_task_state(struct task *t, struct task *p)
 {
-	for (int i = 0; i < FD_MAX; i++) {
-		t->fd[i] = p->fd[i];
-		if (t->fd[i])
-			file_get(t->fd[i]);
-	}
-	memcpy(t->cloexec, p->cloexec, sizeof(t->cloexec));
-	memcpy(t->sigact, p->sigact, sizeof(t->sigact));
 	memcpy(t->comm, p->comm, sizeof(t->comm));
 	t->cwd = p->cwd;
 	t->umask = p->umask;
@@ -325,24 +422,62 @@ static void copy_task_state(struct task *t, struct task *p)
 	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
 }
 
+/* Frees exited threads (they cannot free their own kernel stack). */
+static void reap_threads(void)
+{
+	struct task *c = init_task.next, *n;
+
+	for (; c; c = n) {
+		n = c->next;
+		if (c->autoreap && c->state == TASK_ZOMBIE && c != current)
+			task_free(c);
+	}
+}
+
+/* The new task's memory and place: a thread of the caller's process, or
+ * a new process (with a copy-on-write copy of the memory). */
+static int clone_place(struct task *t, uint64_t flags)
+{
+	struct task *l = current->leader;
+
+	if (!(flags & CLONE_THREAD)) {
+		t->mm = mm_fork(current->mm);
+		t->parent = l;
+		return t->mm ? 0 : -ENOMEM;
+	}
+	if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND))
+		return -EINVAL;
+	t->mm = current->mm;
+	t->mm->users++;
+	t->tgid = l->tgid;
+	t->leader = l;
+	t->autoreap = true;
+	l->group_live++;
+	return 0;
+}
+
 long task_fork(struct trap_frame *f, uint64_t flags, uint64_t newsp,
 	       uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
 	struct task *t;
 	int pid;
 
-	if (flags & CLONE_THREAD)
-		return -EINVAL; /* threads are not supported */
+	int rc;
+
+	reap_threads();
 	t = task_alloc();
 	if (!t)
 		return -ENOMEM;
-	t->mm = mm_fork(current->mm);
-	if (!t->mm) {
+	rc = clone_place(t, flags);
+	if (!rc)
+		rc = share_or_copy(t, current, flags);
+	if (rc) {
+		if (t->leader != t)
+			t->leader->group_live--;
 		task_free(t);
-		return -ENOMEM;
+		return rc;
 	}
 	pid = t->pid;
-	t->parent = current;
 	copy_task_state(t, current);
 	*t->uframe = *f;
 	t->uframe->rax = 0;
@@ -363,7 +498,6 @@ long task_fork(struct trap_frame *f, uint64_t flags, uint64_t newsp,
 		while (t->vfork_parent)
 			sleep_uninterruptible(&t->vfork_parent);
 	}
-	(void)CLONE_VM; /* the child always gets a copy of the memory */
 	return pid;
 }
 
@@ -375,41 +509,105 @@ void task_vfork_release(struct task *t)
 	}
 }
 
+/* CLONE_CHILD_CLEARTID: zero the thread id word and wake a joiner. */
+static void clear_tid(struct task *t)
+{
+	int zero = 0;
+
+	if (!t->clear_child_tid || !t->mm)
+		return;
+	if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
+		futex_wake(t->mm, t->clear_child_tid, 1);
+}
+
+/* The last thread is gone: the process becomes a zombie for its parent. */
+static void process_done(struct task *l, int status)
+{
+	for (struct task *c = init_task.next; c; c = c->next)
+		if (c->parent == l)
+			c->parent = &init_task;
+	l->exit_status = l->group_exiting ? l->group_exit_status : status;
+	l->alarm_at = 0;
+	if (l->parent) {
+		if (l->parent != &init_task)
+			signal_send(l->parent, SIGCHLD, l->tgid);
+		wake_up(l->parent);
+	}
+}
+
 void task_exit(int status)
 {
-	struct task *t = current;
+	struct task *t = current, *l = t->leader;
 
 	irq_disable();
-	for (int i = 0; i < FD_MAX; i++)
-		if (t->fd[i]) {
-			file_put(t->fd[i]);
-			t->fd[i] = NULL;
-		}
+	clear_tid(t);
+	files_put(t->files);
+	t->files = NULL;
+	sighand_put(t->sighand);
+	t->sighand = NULL;
 	task_vfork_release(t);
-	for (struct task *c = init_task.next; c; c = c->next)
-		if (c->parent == t)
-			c->parent = &init_task;
 	if (t->mm) {
 		pt_switch(pt_kernel());
-		mm_destroy(t->mm);
+		mm_put(t->mm);
 		t->mm = NULL;
 	}
-	t->exit_status = status;
 	t->state = TASK_ZOMBIE;
-	t->alarm_at = 0;
-	if (t->parent) {
-		if (t->parent != &init_task)
-			signal_send(t->parent, SIGCHLD, t->pid);
-		wake_up(t->parent);
-	}
+	t->exit_status = status;
+	if (--l->group_live == 0)
+		process_done(l, status);
+	reap_threads(); /* other exited threads; this one goes next time */
 	schedule();
 	for (;;) /* a zombie is never picked again */
 		cpu_halt_forever();
 }
 
+static void kill_other_threads(struct task *t)
+{
+	for (struct task *x = init_task.next; x; x = x->next)
+		if (x->leader == t->leader && x != t &&
+		    x->state != TASK_ZOMBIE) {
+			x->group_killed = true;
+			signal_send(x, SIGKILL, 0);
+		}
+}
+
+void task_exit_group(int status)
+{
+	struct task *l = current->leader;
+
+	if (!l->group_exiting) {
+		l->group_exiting = true;
+		l->group_exit_status = status;
+	}
+	kill_other_threads(current);
+	task_exit(status);
+}
+
+int task_exec_prepare(struct task *t)
+{
+	kill_other_threads(t);
+	if (t->files->refs > 1) {
+		struct files *fs = files_copy(t->files);
+
+		if (!fs)
+			return -ENOMEM;
+		files_put(t->files);
+		t->files = fs;
+	}
+	if (t->sighand->refs > 1) {
+		struct sighand *sh = sighand_copy(t->sighand);
+
+		if (!sh)
+			return -ENOMEM;
+		sighand_put(t->sighand);
+		t->sighand = sh;
+	}
+	return 0;
+}
+
 static bool wait_match(struct task *c, int pid)
 {
-	if (c->parent != current)
+	if (c->autoreap || c->parent != current->leader)
 		return false;
 	if (pid == -1)
 		return true;
@@ -429,10 +627,10 @@ long task_wait(int pid, int *status_r, int options, int *rpid_r)
 			if (!wait_match(c, pid))
 				continue;
 			have = true;
-			if (c->state != TASK_ZOMBIE)
+			if (c->state != TASK_ZOMBIE || c->group_live)
 				continue;
 			*status_r = c->exit_status;
-			*rpid_r = c->pid;
+			*rpid_r = c->tgid;
 			task_free(c);
 			return 0;
 		}
@@ -442,7 +640,8 @@ long task_wait(int pid, int *status_r, int options, int *rpid_r)
 			*rpid_r = 0;
 			return 0;
 		}
-		if (sleep_on(current, 0) == -EINTR)
+		reap_threads();
+		if (sleep_on(current->leader, 0) == -EINTR)
 			return -ERESTARTSYS;
 	}
 }
@@ -475,20 +674,30 @@ static int user_fault(struct trap_frame *f)
 
 	if (!t->mm)
 		return -1;
-	if (f->vector == VEC_PF &&
-	    mm_fault(t->mm, read_cr2(), f->error & PF_WRITE) == 0)
-		return 0;
+	if (f->vector == VEC_PF) {
+		int rc = mm_fault(t->mm, read_cr2(), f->error & PF_WRITE);
+
+		if (rc == 0)
+			return 0;
+		if (rc == -ENOMEM) { /* like Linux's OOM killer: SIGKILL */
+			printk("xenpod-kernel: pid %d (%s): out of memory, "
+			       "killed\n",
+			       t->pid, t->comm);
+			signal_send(t, SIGKILL, 0);
+			return 0;
+		}
+	}
 	sig = fault_signal(f);
-	if (sig != SIGTRAP && t->sigact[sig - 1].handler == SIG_DFL)
+	if (sig != SIGTRAP && t->sighand->act[sig - 1].handler == SIG_DFL)
 		printk("xenpod-kernel: pid %d (%s): %s at rip %#lx addr %#lx "
 		       "(vector %lu, error %#lx)\n",
 		       t->pid, t->comm, sig == SIGSEGV ? "segfault" : "fault",
 		       f->rip, f->vector == VEC_PF ? read_cr2() : 0, f->vector,
 		       f->error);
 	if ((t->sig_blocked & SIGBIT(sig)) ||
-	    t->sigact[sig - 1].handler == SIG_IGN) {
+	    t->sighand->act[sig - 1].handler == SIG_IGN) {
 		t->sig_blocked &= ~SIGBIT(sig);
-		t->sigact[sig - 1].handler = SIG_DFL;
+		t->sighand->act[sig - 1].handler = SIG_DFL;
 	}
 	signal_send(t, sig, t->pid);
 	return 0;

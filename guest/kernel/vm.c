@@ -113,12 +113,19 @@ struct mm *mm_new(void)
 		return NULL;
 	}
 	mm->mmap_top = USER_MMAP_TOP;
+	mm->users = 1;
 	return mm;
 }
 
 static void free_leaf(uint64_t pa, uint64_t flags, void *arg)
 {
 	user_page_put(pa);
+}
+
+void mm_put(struct mm *mm)
+{
+	if (mm && --mm->users == 0)
+		mm_destroy(mm);
 }
 
 void mm_destroy(struct mm *mm)

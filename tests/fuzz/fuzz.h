@@ -20,7 +20,7 @@ size_t fuzz_split(const uint8_t *data, size_t size, const uint8_t **parts,
 		  size_t *lens, size_t max);
 /* A NUL-terminated malloc'd copy of data[0..size) (aborts on ENOMEM). */
 char *fuzz_strndup(const uint8_t *data, size_t size);
-/* mkdtemp under $TMPDIR (or /dev/shm, else /tmp); aborts on failure. */
+/* mkdtemp under $TMPDIR (or /dev/shm, else /tmp), removed at exit; aborts on failure. */
 void fuzz_tmpdir(char *buf, size_t bufsz, const char *tag);
 /* rm -rf of the contents of dir (not dir itself); paths stay below dir. */
 void fuzz_empty_dir(const char *dir);

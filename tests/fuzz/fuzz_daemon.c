@@ -75,8 +75,13 @@ int image_prepare_async(const char *image_ref, const char *cache_dir,
 
 void fuzz_daemon_start(void)
 {
+	static bool registered;
+
 	if (started)
 		return;
+	/* libFuzzer exits without a cleanup hook: remove the harness's dirs then. */
+	if (!registered && !atexit(fuzz_daemon_stop))
+		registered = true;
 	if (harness_start(&fuzz_h)) {
 		fprintf(stderr, "fuzz: cannot start the harness\n");
 		abort();

@@ -45,8 +45,21 @@ char *fuzz_strndup(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* Temp dirs made here go away at exit (libFuzzer exits without a cleanup hook). */
+static char *tmpdirs[8];
+
+static void tmpdirs_remove(void)
+{
+	for (size_t i = 0; i < 8 && tmpdirs[i]; i++) {
+		fuzz_empty_dir(tmpdirs[i]);
+		rmdir(tmpdirs[i]);
+	}
+}
+
 void fuzz_tmpdir(char *buf, size_t bufsz, const char *tag)
 {
+	size_t i;
+
 	const char *t = getenv("TMPDIR");
 	struct stat st;
 
@@ -60,6 +73,12 @@ void fuzz_tmpdir(char *buf, size_t bufsz, const char *tag)
 		perror(buf);
 		abort();
 	}
+	for (i = 0; i < 8 && tmpdirs[i]; i++)
+		;
+	if (i == 0)
+		atexit(tmpdirs_remove);
+	if (i < 8)
+		tmpdirs[i] = strdup(buf);
 }
 
 static void empty_at(int dfd)

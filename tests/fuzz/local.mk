@@ -90,7 +90,7 @@ noinst_PROGRAMS += tests/fuzz/abuse_client
 tests_fuzz_abuse_client_SOURCES = tests/fuzz/abuse_client.c
 TESTS += tests/fuzz/client-abuse-harness.sh
 
-EXTRA_DIST += tests/fuzz/crashes tests/fuzz/mkcorpus.py \
+EXTRA_DIST += tests/fuzz/README tests/fuzz/crashes tests/fuzz/mkcorpus.py \
 	tests/fuzz/known-findings.supp
 dist_noinst_SCRIPTS += tests/fuzz/run-fuzzers.sh tests/fuzz/client-abuse.sh \
 	tests/fuzz/client-abuse-harness.sh
@@ -104,3 +104,10 @@ tests_fuzz_fuzz_spec_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 	-DFUZZ_CORPUS='"spec"'
 tests_fuzz_fuzz_spec_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_fuzz_fuzz_spec_LDADD = $(XENPOD_TEST_LIBS)
+
+# The console log reader behind `xenpod logs --tail` (guest-written bytes).
+check_PROGRAMS += tests/fuzz/fuzz_console
+TESTS += tests/fuzz/fuzz_console
+tests_fuzz_fuzz_console_SOURCES = tests/fuzz/fuzz_console.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_console_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"console"'
+tests_fuzz_fuzz_console_LDADD = daemon/libxenpodd.a $(XENPOD_COMMON_LIBS)

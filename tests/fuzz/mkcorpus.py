@@ -174,6 +174,11 @@ with tempfile.TemporaryDirectory() as d:
     with open(os.path.join(d, "bin", "hello"), "w") as f:
         f.write("hi\n")
     os.symlink("hello", os.path.join(d, "bin", "sh"))
+    for q in ["bin/sh", "bin/hello", "bin", "."]:  # reproducible: fixed times and modes
+        os.utime(os.path.join(d, q), (1700000000, 1700000000), follow_symlinks=False)
+    os.chmod(d, 0o755)
+    os.chmod(os.path.join(d, "bin"), 0o755)
+    os.chmod(os.path.join(d, "bin", "hello"), 0o644)
     cp = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet", "--reproducible"], cwd=d,
                         input=b".\nbin\nbin/hello\nbin/sh\n", capture_output=True).stdout
     put("image", "basic.cpio", cp)
@@ -330,3 +335,22 @@ put("xs_ring", "unknown-type", ring(0, 0, 0, peer_write(msg(99, b"x")) + RX))
 put("xs_ring", "send", ring(0, 0, 0, b"\7\x00\x05\x01\x02hello" + b"\7\x40\x00\x00\x03" + b"x" * 1024))
 put("xs_ring", "send-full-ring", ring(0, 0, 0, b"\7\x3f\xf0\x00\x02" + b"y" * 1008, qoff=1000))
 put("xs_ring", "req-cons-ahead", ring(0, 0, 5000, b"\7\x00\x02\x00\x02ab", qoff=0))
+
+# ---- spec round trip: argv \n----\n env \n----\n cwd \n----\n name (items NUL-separated) ----
+put("spec", "basic", b"/bin/echo\0hello world\0%41\0--")
+put("spec", "full", b"/bin/sh" + SEP + b"PATH=/bin\0A=b c" + SEP + b"/tmp" + SEP + b"web1")
+put("spec", "escapes", b"/bin/x\0%\0%%\0a=b\0-- x\0\t\r\n\0\xff\xfe\x7f\0env=K=V" + SEP +
+    b"K=%00\0X= \0Y==" + SEP + b"<none>" + SEP + b"<none>")
+put("spec", "unicode", "/bin/\u00e9\0\u2603\0\U0001F600".encode() + SEP + "L=\u00e9".encode() + SEP +
+    "/\u00e9".encode() + SEP + b"n")
+put("spec", "options-as-args", b"/bin/x\0env=A=B\0cwd=/\0name=x\0--\0--" + SEP + b"" + SEP + b"" + SEP + b"")
+put("spec", "dashdash-program", b"--\0--")
+
+# ---- console log tail: byte 0 = tail (255: all), then NAME.log.1 \n----\n NAME.log ----
+put("console", "tail3", b"\3line1\nline2\nline3\nline4\n")
+put("console", "rotated-all", b"\377old1\nold2\n" + SEP + b"new1\nnew2")
+put("console", "rotated-tail", b"\3old1\nold2\n" + SEP + b"new1\n")
+put("console", "tail0", b"\0abc\n")
+put("console", "blank-lines", b"\2\n\n\n\n")
+put("console", "rotated-cut-line", b"\5old partial" + SEP + b" line\nx")
+put("console", "big", b"\144" + b"".join(b"line %d\n" % i for i in range(1200)))

@@ -10,13 +10,14 @@
 # tree: the corpus in tests/fuzz/corpus/ is kept small and chosen by hand. Crash
 # inputs are in $FUZZ_BUILD_DIR/crash/TARGET/ (see the log for the stack).
 set -u
+# shellcheck disable=SC2016 # make syntax in printf formats
 secs=${1:-20}
 [ $# -gt 0 ] && shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli spec guest_cpio guest_elf guest_spec xs_ring"
+all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring"
 targets=${*:-$all}
 failed=0
 
@@ -60,6 +61,7 @@ spec() {
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
 	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)guest/lib/spec.c|$yajl $arch -pthread" ;;
+	console) echo "d|daemon/console.c $common|$yajl" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
 	guest_elf) echo "g|guest/lib/elf.c tests/fuzz/fuzz_util.c|" ;;
 	guest_spec) echo "g|guest/lib/spec.c tests/fuzz/fuzz_util.c|" ;;
@@ -110,7 +112,7 @@ mk=$B/Makefile
 } >"$mk.new"
 # Other flags or sources than last time: build from scratch.
 if ! cmp -s "$mk.new" "$mk"; then
-	rm -rf "$B/obj" "$B/bin"
+	rm -rf "${B:?}/obj" "${B:?}/bin"
 	mv "$mk.new" "$mk"
 else
 	rm -f "$mk.new"
@@ -122,6 +124,12 @@ if ! make -C "$B" -j"$jobs" all >"$B/build.log" 2>&1; then
 	fail "fuzzers build" "see $B/build.log"
 	exit 1
 fi
+
+# Temp dirs of the targets (removed at exit, but not after a crash): one place to clean.
+tmpbase=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && tmpbase=/dev/shm
+tmp=$(mktemp -d "$tmpbase/xenpod-fuzz-run.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
 
 # Run each. Short libFuzzer lines (-print_final_stats) give execs/s for the report.
 for t in $targets; do
@@ -139,7 +147,7 @@ for t in $targets; do
 	mkdir -p "$found" "$crash" "$B/log"
 	# UBSan reports stay recoverable only so that known findings can be suppressed.
 	# shellcheck disable=SC2086
-	(cd "$B" && srcdir=$top \
+	(cd "$B" && srcdir=$top TMPDIR=$tmp \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$top/tests/fuzz/known-findings.supp \
 		timeout $((secs + 120)) "$bin" \
 		-max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# leak.sh (guest only): processes, pipes and execs return all their memory: MemFree after a
-# second round of 200 pipelines equals MemFree after the first.
+# leak.sh (guest only): processes, pipes and execs return their memory: MemFree after a
+# second round of 200 pipelines (600 processes) is within 64 kB of MemFree after the first
+# (the kernel heap may keep a page or two; a page per process would be 2400 kB).
 round() {
 	i=0
 	while [ $i -lt 200 ]; do
@@ -13,4 +14,4 @@ round() {
 a=$(round)
 b=$(round)
 echo "MemFree after round 1: $a kB, after round 2: $b kB"
-[ "$a" = "$b" ]
+[ $((a - b)) -lt 64 ]

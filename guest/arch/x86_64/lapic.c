@@ -77,7 +77,7 @@ static void lapic_timer_irq(struct trap_frame *f, void *arg)
 
 struct pit_sample {
 	uint16_t count;
-	uint64_t tsc;  /* midpoint of the read */
+	uint64_t tsc; /* midpoint of the read */
 	uint64_t span; /* TSC ticks the read took: its uncertainty */
 };
 
@@ -119,7 +119,8 @@ static uint64_t calibrate_tsc_once(void)
 		uint64_t spins = 0, dtsc;
 		uint16_t dcount;
 
-		outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, no speaker */
+		outb(0x61,
+		     (inb(0x61) & ~0x02) | 0x01); /* gate on, no speaker */
 		outb(0x43, 0xb0); /* channel 2, lo/hi, mode 0 */
 		outb(0x42, 0xff);
 		outb(0x42, 0xff);

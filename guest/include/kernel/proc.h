@@ -25,6 +25,7 @@ struct vma {
 };
 
 struct mm {
+	int users; /* tasks sharing it (threads) */
 	pt_t pt;
 	struct vma *vmas;
 	uint64_t brk_start, brk; /* heap: [brk_start, brk) */
@@ -62,6 +63,8 @@ static inline void mem_zero_fast(void *dst, size_t n)
 /* Address spaces (vm.c). All return 0 or -errno. */
 struct mm *mm_new(void);
 void mm_destroy(struct mm *mm);
+/* Drops a task's reference; destroys the space with the last. */
+void mm_put(struct mm *mm);
 /* A full copy of src (every present page copied). */
 struct mm *mm_fork(struct mm *src);
 /* Adds [start, end) with prot; pages appear on first touch (zeroed). */
@@ -141,6 +144,19 @@ struct k_sigaction {
 
 enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_ZOMBIE };
 
+/* A file descriptor table. */
+struct files {
+	int refs;
+	struct file *fd[FD_MAX];
+	uint64_t cloexec[FD_MAX / 64];
+};
+
+/* Signal handlers. */
+struct sighand {
+	int refs;
+	struct k_sigaction act[NSIG];
+};
+
 struct task {
 	int pid, pgid, sid;
 	enum task_state state;
@@ -150,8 +166,16 @@ struct task {
 	uint64_t kstack_top;
 	struct trap_frame *uframe; /* user registers, top of the kernel stack */
 	struct mm *mm; /* NULL for the init kernel task */
-	struct file *fd[FD_MAX];
-	uint64_t cloexec[FD_MAX / 64];
+	struct files *files; /* shared by CLONE_FILES threads */
+	struct sighand *sighand; /* shared by CLONE_SIGHAND threads */
+	/* thread group: the process is its leader's; pid is the thread id */
+	int tgid;
+	struct task *leader;
+	int group_live; /* leader only: threads not yet exited */
+	bool group_exiting; /* leader only: exit_group or fatal signal */
+	int group_exit_status; /* leader only, with group_exiting */
+	bool autoreap; /* a thread: freed after exit, never waited */
+	bool group_killed; /* SIGKILLed by exit_group or exec: just exit */
 	struct inode *cwd;
 	uint32_t umask;
 	uint32_t uid, gid; /* recorded, not enforced: everything runs as root */
@@ -161,7 +185,7 @@ struct task {
 	/* signals */
 	uint64_t sig_pending, sig_blocked, sig_saved_mask;
 	bool sig_restore_mask; /* sigsuspend/ppoll: restore after delivery */
-	struct k_sigaction sigact[NSIG];
+
 	uint64_t altstack_sp, altstack_size;
 	int sig_from_pid[NSIG];
 	/* blocking */
@@ -192,6 +216,13 @@ void schedule(void);
  */
 int sleep_on(const void *chan, uint64_t deadline_ns);
 void wake_up(const void *chan);
+/* Futexes: tasks of mm sleeping (sleep_on) on a user address. Wake
+ * up to n; requeue moves up to nmove more to uaddr2. Return the count. */
+int futex_wake(struct mm *mm, uint64_t uaddr, int n);
+int futex_requeue(struct mm *mm, uint64_t uaddr, int nwake, uint64_t uaddr2,
+		  int nmove);
+void files_put(struct files *fs);
+void sighand_put(struct sighand *sh);
 /* Re-arms the one-shot timer for the earliest sleeper or alarm. */
 void sched_rearm(void);
 /* Sleeps until wake_up(chan) only (signals stay pending). */
@@ -201,7 +232,14 @@ struct task *task_first(void);
 /* The first user process from an executable (init). */
 int task_spawn(const char *path, char *const argv[], char *const envp[],
 	       struct inode *cwd, struct task **task_r, const char **err_r);
+/* Ends the calling thread (SYS_exit); the process ends with its last
+ * thread. status is a wait(2) status word. */
 void task_exit(int status) __attribute__((noreturn));
+/* Ends every thread of the process (exit_group, fatal signals). */
+void task_exit_group(int status) __attribute__((noreturn));
+/* Before exec: kills the process's other threads, unshares fds and
+ * handlers. */
+int task_exec_prepare(struct task *t);
 /* Waits for a child of the current task (pid -1 = any). */
 long task_wait(int pid, int *status_r, int options, int *rpid_r);
 long task_fork(struct trap_frame *f, uint64_t flags, uint64_t newsp,
