@@ -14,8 +14,9 @@ for app in sh echo cat ls env true false sleep; do
 done
 echo "xenpod test image" >"$out/rootfs/etc/motd"
 
-# A tarball of the same tree.
+# A tarball and a newc cpio of the same tree.
 tar -C "$out/rootfs" -czf "$out/rootfs.tar.gz" .
+(cd "$out/rootfs" && find . | cpio -o -H newc --quiet) >"$out/rootfs.cpio"
 
 # An OCI image layout: one layer plus a config with Cmd and Env, as skopeo writes it.
 oci=$out/oci
@@ -39,4 +40,4 @@ read -r manifest manifest_size < <(printf '%s' '{"schemaVersion":2,'\
 printf '%s' '{"imageLayoutVersion":"1.0.0"}' >"$oci/oci-layout"
 printf '%s' '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json",'\
 '"digest":"sha256:'"$manifest"'","size":'"$manifest_size"'}]}' >"$oci/index.json"
-echo "images in $out: rootfs/ rootfs.tar.gz oci/"
+echo "images in $out: rootfs/ rootfs.tar.gz rootfs.cpio oci/"

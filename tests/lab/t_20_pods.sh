@@ -12,6 +12,10 @@ GREETING=hi there" \
 	xenpod run --name p-env -e "GREETING=hi there" $IMG/rootfs /bin/hello a b --env GREETING
 check_out "pods: image from a tar.gz" "hello tar" \
 	xenpod run --name p-tar $IMG/rootfs.tar.gz /bin/hello tar
+check_out "pods: image from a cpio archive" "hello cpio" \
+	xenpod run --name p-cpio $IMG/rootfs.cpio /bin/hello cpio
+check_out "pods: busybox sh with a pipe" "piped" \
+	xenpod run --name p-sh $IMG/rootfs /bin/sh -c 'echo piped | cat'
 check_out "pods: image from an OCI layout uses its Cmd and Env" "hello from-oci" \
 	xenpod run --name p-oci $IMG/oci
 check_out "pods: OCI config env is set" "hello
