@@ -52,6 +52,7 @@ struct hv {
 };
 
 #define HV_CLOSE_DRAIN_MS 10000
+#define HV_MAXMEM_SLACK_KIB 1024 /* room for the builder's special pages */
 
 /* One fd libxl asked us to poll. */
 struct hv_osfd {
@@ -507,8 +508,20 @@ static int hv_build_config(const struct hv_domain_config *in,
 		return -EINVAL;
 	c->c_info.name = strdup(in->name);
 	libxl_domain_build_info_init_type(b, LIBXL_DOMAIN_TYPE_PVH);
-	b->max_memkb = (uint64_t)in->memory_mib * 1024;
-	b->target_memkb = b->max_memkb;
+	/*
+	 * The domain builder allocates the special pages (console and
+	 * xenstore rings, ...) on top of the guest's RAM: maxmem needs slack
+	 * above target, or a small domain fails with "Could not allocate
+	 * special pages" (measured in the lab with 16 MiB).
+	 */
+	b->target_memkb = (uint64_t)in->memory_mib * 1024;
+	b->max_memkb = b->target_memkb + HV_MAXMEM_SLACK_KIB;
+	/*
+	 * libxl's default HAP pool size for domains under 16 MiB makes
+	 * Xen refuse to set the paging mempool; 1 MiB is enough for them.
+	 */
+	if (in->memory_mib < 16)
+		b->shadow_memkb = 1024;
 	b->max_vcpus = (int)in->vcpus;
 	/* libxl_bitmap_alloc wants a ctx only for its allocator. */
 	b->avail_vcpus.size = (in->vcpus + 7) / 8;

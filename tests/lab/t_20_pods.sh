@@ -12,6 +12,8 @@ GREETING=hi there" \
 	xenpod run --name p-env -e "GREETING=hi there" $IMG/rootfs /bin/hello a b --env GREETING
 check_out "pods: image from a tar.gz" "hello tar" \
 	xenpod run --name p-tar $IMG/rootfs.tar.gz /bin/hello tar
+check_out "pods: a small pod (8 MiB) runs" "hello small" \
+	xenpod run --name p-small --memory 8 $IMG/rootfs /bin/hello small
 check_out "pods: image from a cpio archive" "hello cpio" \
 	xenpod run --name p-cpio $IMG/rootfs.cpio /bin/hello cpio
 check_out "pods: busybox sh with a pipe" "piped" \

@@ -51,7 +51,7 @@ static void test_config(void)
 	CU_ASSERT_EQUAL_FATAL(hv_config_describe(&good, buf, sizeof(buf)), 0);
 	CU_ASSERT_STRING_EQUAL(
 		buf, "type=pvh name=xenpod-web1 "
-		     "uuid=6f1c2a9e-0b7d-4e8a-9c51-3d2f7a1b0c44 maxmem=65536 "
+		     "uuid=6f1c2a9e-0b7d-4e8a-9c51-3d2f7a1b0c44 maxmem=66560 "
 		     "target=65536 max_vcpus=2 avail=2 "
 		     "kernel=/usr/lib/xenpod/xenpod-kernel "
 		     "ramdisk=/var/lib/xenpod/images/abc.cpio cmdline=quiet "
