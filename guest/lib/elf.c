@@ -62,10 +62,14 @@ static int elf_check_interp(const uint8_t *img, const struct elf64_phdr *ph,
 			    size_t len, struct elf_info *out,
 			    const char **err_r)
 {
-	const char *s = (const char *)img + ph->p_offset;
+	const char *s;
 
+	/* Bounds first: forming img + p_offset past the image is UB. */
 	if (ph->p_offset > len || ph->p_filesz > len - ph->p_offset ||
-	    ph->p_filesz == 0 || s[ph->p_filesz - 1] != '\0')
+	    ph->p_filesz == 0)
+		return elf_fail(err_r, "bad ELF PT_INTERP");
+	s = (const char *)img + ph->p_offset;
+	if (s[ph->p_filesz - 1] != '\0')
 		return elf_fail(err_r, "bad ELF PT_INTERP");
 	out->has_interp = true;
 	out->interp = s;
