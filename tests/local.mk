@@ -3,7 +3,7 @@
 dist_noinst_SCRIPTS += tests/lab/run tests/lab/mkimages.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c \
 	tests/lab/t_00_lab.sh tests/lab/t_05_guest.sh tests/lab/t_10_seams.sh tests/lab/t_20_pods.sh tests/lab/t_30_restart.sh \
-	tests/lab/t_40_loop.sh
+	tests/lab/t_40_loop.sh tests/lab/t_50_abuse.sh
 
 # The seams' lab driver: hv_xl.c, xs.c and image.c against a real dom0 (tests/lab/t_10_seams.sh).
 noinst_PROGRAMS += tests/lab/seams_lab
