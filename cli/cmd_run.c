@@ -12,7 +12,7 @@
 #include "util.h"
 #include "xenpod.h"
 
-enum { OPT_NAME = 0x200, OPT_VCPUS };
+enum { OPT_NAME = 0x200, OPT_VCPUS, OPT_KERNEL_ARGS };
 
 /* State of a foreground run while it streams the pod's output. */
 struct attach {
@@ -165,6 +165,7 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, OPT_VCPUS },
+		{ "kernel-args", required_argument, NULL, OPT_KERNEL_ARGS },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
 		CMD_COMMON_OPTS,
@@ -194,6 +195,9 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 				return cmd_usage(cli,
 						 "--vcpus %s: expected 1 to 64",
 						 optarg);
+			break;
+		case OPT_KERNEL_ARGS:
+			o->kernel_args = optarg;
 			break;
 		case 'e':
 			if (!cli_env_valid(optarg))

@@ -197,6 +197,10 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		json_w_key(w, "vcpus");
 		json_w_int(w, (int64_t)o->vcpus);
 	}
+	if (o->kernel_args) {
+		json_w_key(w, "kernel_args");
+		json_w_string(w, o->kernel_args);
+	}
 	json_w_object_close(w);
 }
 

@@ -41,6 +41,7 @@ struct cli_run_opts {
 	const char *cwd; /* NULL: default */
 	uint64_t memory_mib; /* 0: default */
 	uint64_t vcpus; /* 0: default */
+	const char *kernel_args; /* NULL: none */
 };
 
 /* "K=V" with a non-empty key free of '='. */

@@ -16,14 +16,16 @@
 static const struct cmd_spec cmd_table[] = {
 	{ "run", cmd_run,
 	  "[-d] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
-	  "[-w DIR] IMAGE [COMMAND [ARG...]]",
+	  "[-w DIR] [--kernel-args ARGS] IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
 	  "      --name NAME      name the pod (default: generated)\n"
 	  "  -m, --memory MIB     memory in MiB (4..65536, default 32)\n"
 	  "      --vcpus N        virtual CPUs (1..64, default 1)\n"
 	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
-	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n",
+	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n"
+	  "      --kernel-args ARGS  the guest kernel's command line, for\n"
+	  "                       debugging (see xenpod-kernel(7))\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it.\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"
 	  "failed or could not be run.\n" },

@@ -18,6 +18,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +131,114 @@ struct archive *image_archive_reader(void)
 	archive_read_support_format_gnutar(a);
 	archive_read_support_format_cpio(a);
 	return a;
+}
+
+/*
+ * libarchive's cpio reader asks its read-ahead for a newc header's whole
+ * name (namesize: 8 hex digits, up to 4 GiB) and allocates that much before
+ * it finds the file is short (fuzz finding F3).  So the (decompressed)
+ * stream of a newc archive is walked here first with a fixed buffer, and a
+ * name longer than PATH_MAX is refused.
+ */
+struct raw_stream {
+	struct archive *a;
+	const uint8_t *p;
+	size_t avail;
+};
+
+/* Next n bytes into dst (NULL: skip them); -ENODATA at the end. */
+static int raw_take(struct raw_stream *r, void *dst, uint64_t n)
+{
+	while (n) {
+		size_t k;
+
+		if (!r->avail) {
+			const void *b;
+			int64_t off;
+
+			int rc = archive_read_data_block(r->a, &b, &r->avail,
+							 &off);
+			if (rc == ARCHIVE_EOF)
+				return -ENODATA;
+			if (rc != ARCHIVE_OK)
+				return -EIO;
+			r->p = b;
+		}
+		k = r->avail < n ? r->avail : (size_t)n;
+		if (dst) {
+			memcpy(dst, r->p, k);
+			dst = (uint8_t *)dst + k;
+		}
+		r->p += k;
+		r->avail -= k;
+		n -= k;
+	}
+	return 0;
+}
+
+static uint32_t newc_field(const char *h, size_t off)
+{
+	char f[9];
+
+	memcpy(f, h + off, 8);
+	f[8] = '\0';
+	return (uint32_t)strtoul(f, NULL, 16);
+}
+
+static int newc_walk(struct img *img, struct raw_stream *r)
+{
+	char h[110];
+	unsigned long n;
+
+	for (n = 0;; n++) {
+		uint32_t namesize, filesize;
+
+		if (raw_take(r, h, sizeof(h)) < 0 ||
+		    (memcmp(h, "070701", 6) && memcmp(h, "070702", 6)))
+			return 0; /* libarchive reports what is wrong */
+		namesize = newc_field(h, 94);
+		filesize = newc_field(h, 54);
+		if (namesize > PATH_MAX)
+			return img_fail(img, -EINVAL,
+					"cpio entry %lu: name of %" PRIu32
+					" bytes (at most %d)",
+					n, namesize, PATH_MAX);
+		if (raw_take(r, NULL, ((110u + namesize + 3) & ~3u) - 110) ||
+		    raw_take(r, NULL, ((uint64_t)filesize + 3) & ~3ull))
+			return 0;
+	}
+}
+
+static int image_cpio_precheck(struct img *img, int fd)
+{
+	struct raw_stream r = { .a = archive_read_new() };
+	struct archive_entry *ae;
+	char magic[6];
+	int rc = 0;
+
+	if (!r.a)
+		return -ENOMEM;
+	archive_read_support_filter_all(r.a);
+	archive_read_support_format_raw(r.a);
+	if (lseek(fd, 0, SEEK_SET) == 0 &&
+	    archive_read_open_fd(r.a, fd, 65536) == ARCHIVE_OK &&
+	    archive_read_next_header(r.a, &ae) == ARCHIVE_OK &&
+	    raw_take(&r, magic, sizeof(magic)) == 0 &&
+	    (!memcmp(magic, "070701", 6) || !memcmp(magic, "070702", 6))) {
+		/* re-read from the start: the walk wants whole headers */
+		archive_read_free(r.a);
+		r = (struct raw_stream){ .a = archive_read_new() };
+		if (!r.a)
+			return -ENOMEM;
+		archive_read_support_filter_all(r.a);
+		archive_read_support_format_raw(r.a);
+		if (lseek(fd, 0, SEEK_SET) == 0 &&
+		    archive_read_open_fd(r.a, fd, 65536) == ARCHIVE_OK &&
+		    archive_read_next_header(r.a, &ae) == ARCHIVE_OK)
+			rc = newc_walk(img, &r);
+	}
+	archive_read_free(r.a);
+	return rc;
 }
 
 /* tar or cpio? Only the first header is read. */
@@ -579,7 +689,11 @@ static int image_key(struct image_job *j)
 			return img_fail(&j->img, -errno, "%s", strerror(errno));
 		image_key_start(&h, "file");
 		rc = image_key_file(&j->img, j->fd, &h);
-		image_file_kind(j->fd, j->info->kind, sizeof(j->info->kind));
+		if (!rc)
+			rc = image_cpio_precheck(&j->img, j->fd);
+		if (!rc)
+			image_file_kind(j->fd, j->info->kind,
+					sizeof(j->info->kind));
 	} else {
 		return img_fail(&j->img, -EINVAL,
 				"not a directory or an archive file");

@@ -655,7 +655,8 @@ static void jw_string_n(struct json_writer *w, const char *str, size_t n)
 			continue;
 		}
 		jw_put(w, str + start, i - start);
-		if (l == 0)
+		/* NUL too: our parser refuses \u0000, so it could not be read back. */
+		if (l == 0 || c == 0)
 			jw_puts(w, "\xef\xbf\xbd");
 		else if (c == '"')
 			jw_puts(w, "\\\"");

@@ -52,7 +52,8 @@ void json_w_array_open(struct json_writer *w);
 void json_w_array_close(struct json_writer *w);
 void json_w_key(struct json_writer *w, const char *key);
 void json_w_string(struct json_writer *w, const char *s);
-/* Counted string (may hold any bytes: NUL is escaped, invalid UTF-8 becomes U+FFFD). */
+/* Counted string (may hold any bytes: NUL and invalid UTF-8 become U+FFFD,
+ * as the parser refuses NUL in strings). */
 void json_w_string_n(struct json_writer *w, const char *s, size_t n);
 void json_w_int(struct json_writer *w, int64_t n);
 void json_w_bool(struct json_writer *w, bool b);

@@ -204,6 +204,7 @@ static void pod_free(struct pod *p)
 	strv_free(p->env);
 	free(p->image);
 	free(p->cwd);
+	free(p->kernel_args);
 	free(p);
 }
 
@@ -274,6 +275,8 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	w_strv(w, "env", p->env);
 	json_w_key(w, "cwd");
 	json_w_string(w, p->cwd);
+	json_w_key(w, "kernel_args");
+	json_w_string(w, p->kernel_args);
 	json_w_key(w, "memory_mib");
 	json_w_int(w, p->memory_mib);
 	json_w_key(w, "vcpus");
@@ -360,6 +363,14 @@ static int spec_token(char *buf, size_t bufsz, size_t *off, const char *tok)
 		if (*off + 1 >= bufsz)
 			return -E2BIG;
 		buf[(*off)++] = ' ';
+	}
+	/* An empty token would vanish between two spaces ("sh -c ''"):
+	 * it is written as "%-", which no percent-encoding produces. */
+	if (!*s) {
+		if (*off + 2 >= bufsz)
+			return -E2BIG;
+		buf[(*off)++] = '%';
+		buf[(*off)++] = '-';
 	}
 	for (; *s; s++) {
 		bool esc = *s == '%' || *s < 0x21 || *s > 0x7e;

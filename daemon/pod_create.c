@@ -30,6 +30,7 @@ struct spec_in {
 	const struct json *command;
 	const struct json *env;
 	const char *cwd;
+	const char *kernel_args;
 	int64_t memory_mib;
 	int64_t vcpus;
 };
@@ -45,10 +46,22 @@ static const struct rpc_dec_field spec_fields[] = {
 	SF("command", RPC_DEC_STRINGS, false, command, 1024, 4096),
 	SF("env", RPC_DEC_STRINGS, false, env, 1024, 4096),
 	SF("cwd", RPC_DEC_STRING, false, cwd, 1, 255),
+	SF("kernel_args", RPC_DEC_STRING, false, kernel_args, 0,
+	   POD_KERNEL_ARGS_MAX),
 	SF("memory_mib", RPC_DEC_INT, false, memory_mib, 4, 65536),
 	SF("vcpus", RPC_DEC_INT, false, vcpus, 1, 64),
 	{ NULL }
 };
+
+/* The kernel command line: printable ASCII only (it lands in a libxl
+ * config and on the guest's console). */
+static bool kernel_args_valid(const char *a)
+{
+	for (; *a; a++)
+		if (*a < 0x20 || *a > 0x7e)
+			return false;
+	return true;
+}
 
 /* Semantic checks the table cannot express. */
 static int spec_check(const struct spec_in *s, char *err, size_t errsz)
@@ -75,6 +88,12 @@ static int spec_check(const struct spec_in *s, char *err, size_t errsz)
 	    !json_str(json_at(s->command, 0))[0]) {
 		snprintf(err, errsz,
 			 "params.spec.command[0]: must not be empty");
+		return -EINVAL;
+	}
+	if (s->kernel_args && !kernel_args_valid(s->kernel_args)) {
+		snprintf(
+			err, errsz,
+			"params.spec.kernel_args: only printable ASCII is allowed");
 		return -EINVAL;
 	}
 	for (i = 0; i < json_len(s->env); i++) {
@@ -342,7 +361,7 @@ static void create_build(struct pod *p)
 	dc.vcpus = p->vcpus;
 	dc.kernel = pod_ctx.kernel;
 	dc.ramdisk = p->cpio;
-	dc.cmdline = "";
+	dc.cmdline = p->kernel_args ? p->kernel_args : "";
 	rc = hv_create_paused(pod_ctx.hv, &dc, p);
 	if (rc) {
 		snprintf(err, sizeof(err),
@@ -431,6 +450,9 @@ static struct pod *pod_from_spec(const struct spec_in *s, char *err,
 		goto oom;
 	if (s->cwd && !(p->cwd = strdup(s->cwd)))
 		goto oom;
+	if (s->kernel_args && s->kernel_args[0] &&
+	    !(p->kernel_args = strdup(s->kernel_args)))
+		goto oom;
 	if (s->command && json_len(s->command) &&
 	    !(p->argv = pod_strv_from_json(s->command)))
 		goto oom;
@@ -513,6 +535,7 @@ void pod_rpc_create(struct rpc_req *req, const struct json *spec)
 
 struct state_in {
 	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
+	const char *kernel_args;
 	const char *created_at, *started_at, *finished_at;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
@@ -535,6 +558,8 @@ static const struct rpc_dec_field state_fields[] = {
 	ST("command", RPC_DEC_STRINGS, true, command, 1024, 4096),
 	ST("env", RPC_DEC_STRINGS, true, env, 1024, 4096),
 	ST("cwd", RPC_DEC_STRING, true, cwd, 1, 255),
+	ST("kernel_args", RPC_DEC_STRING, false, kernel_args, 0,
+	   POD_KERNEL_ARGS_MAX),
 	ST("memory_mib", RPC_DEC_INT, true, memory_mib, 4, 65536),
 	ST("vcpus", RPC_DEC_INT, true, vcpus, 1, 64),
 	ST("created_at", RPC_DEC_STRING, false, created_at, 0, 64),
@@ -575,6 +600,8 @@ static struct pod *pod_from_state(const struct state_in *s)
 	snprintf(p->cpio, sizeof(p->cpio), "%s", s->cpio);
 	p->image = strdup(s->image);
 	p->cwd = strdup(s->cwd);
+	if (s->kernel_args && s->kernel_args[0])
+		p->kernel_args = strdup(s->kernel_args);
 	p->argv = pod_strv_from_json(s->command);
 	p->env = pod_strv_from_json(s->env);
 	p->memory_mib = (unsigned)s->memory_mib;
@@ -583,7 +610,8 @@ static struct pod *pod_from_state(const struct state_in *s)
 	p->started_at = pod_parse_time(s->started_at);
 	p->finished_at = pod_parse_time(s->finished_at);
 	p->lost_bytes = (uint64_t)s->lost;
-	if (!p->image || !p->cwd || !p->argv || !p->env) {
+	if (!p->image || !p->cwd || !p->argv || !p->env ||
+	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args)) {
 		pod_free_detached(p);
 		return NULL;
 	}

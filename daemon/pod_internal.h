@@ -47,6 +47,7 @@ struct pod {
 	char cpio[PATH_MAX];
 	char **argv, **env; /* NULL-terminated */
 	char *cwd;
+	char *kernel_args; /* NULL: none; the guest kernel command line */
 	unsigned memory_mib, vcpus;
 	time_t created_at, started_at, finished_at; /* 0: not yet */
 	uint64_t lost_bytes; /* console bytes lost to rotation (saved) */
@@ -84,6 +85,8 @@ struct pod_ctx {
 	int image_cache_keep; /* unused cached rootfs files kept (least recently used go) */
 };
 
+/* The guest kernel command line a spec may set (kernel_args). */
+#define POD_KERNEL_ARGS_MAX 512
 #define POD_IMAGE_CACHE_KEEP 8
 #define POD_STATUS_COALESCE_MS 20
 

@@ -662,6 +662,8 @@ static void on_line(struct conn *c, const char *line, size_t len)
 		return;
 	}
 	req->conn = c;
+	/* rconn() attaches the state to c (freed with it), so nothing leaks. */
+	/* cppcheck-suppress leakReturnValNotUsed */
 	if (!rconn(c)) {
 		req->id = strdup("null");
 		rpc_error(req, RPC_FAILED, "out of memory");

@@ -80,14 +80,23 @@ const char *boot_param(const char *key, size_t *len_r)
 			end++;
 		if (end - p == 2 && p[0] == '-' && p[1] == '-')
 			return NULL; /* the program's arguments start here */
-		if ((size_t)(end - p) > klen && !strncmp(p, key, klen) &&
-		    p[klen] == '=') {
-			*len_r = (size_t)(end - p) - klen - 1;
-			return p + klen + 1;
+		if ((size_t)(end - p) >= klen && !strncmp(p, key, klen) &&
+		    (p[klen] == '=' || p + klen == end)) {
+			/* a bare "key" is a flag: an empty value */
+			*len_r = p + klen == end ? 0 : (size_t)(end - p) - klen - 1;
+			return p + klen == end ? end : p + klen + 1;
 		}
 		p = end;
 	}
 	return NULL;
+}
+
+bool boot_flag(const char *key)
+{
+	size_t len;
+	const char *v = boot_param(key, &len);
+
+	return v && !(len == 1 && v[0] == '0');
 }
 
 size_t boot_module_count(void)

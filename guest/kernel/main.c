@@ -29,7 +29,10 @@
  * Kernel command line: "[OPTION...] [-- PROGRAM ARG...]"; the kernel reads
  * only options before "--" (init reads the rest, see platform.h).
  *
- *   xenpod.e9=1        also copy all console output to port 0xE9 (Xen's
+ *   xenpod.verbose     informational kernel messages (boot progress and
+ *                      timings) also on the console; without it they go
+ *                      only to the kernel log, port 0xE9 (see printk.h).
+ *   xenpod.e9          also copy all console output to port 0xE9 (Xen's
  *                      log with guest_loglvl=all).
  *   xenpod.test=MODE   a platform test instead of init_run(): boot,
  *                      selftest, fault, stack, xs, grant, idle; see
@@ -44,7 +47,7 @@ static uint64_t boot_marks[3];
 static void early_console(void)
 {
 	if (xen_detect() == 0) {
-		console_set_early(xencons_e9_write);
+		console_set_early(debugcon_write);
 	} else {
 		serial_init();
 		console_set_early(serial_write);
@@ -66,15 +69,14 @@ static uint64_t us_tsc(uint64_t tsc_delta)
 static void xen_services(void)
 {
 	uint64_t t[5];
-	size_t len;
 
 	must(evtchn_init(), "event channel set-up");
 	must(xen_time_init(), "Xen clock");
 	t[0] = time_now_ns();
 	if (xencons_init() == 0) {
 		console_set_sink(xencons_write);
-		if (boot_param("xenpod.e9", &len))
-			console_set_mirror(xencons_e9_write);
+		if (boot_flag("xenpod.e9"))
+			console_set_mirror(debugcon_write);
 	}
 	t[1] = time_now_ns();
 	must(gnttab_init(), "grant table");
@@ -84,7 +86,7 @@ static void xen_services(void)
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
 	t[4] = time_now_ns();
-	printk("xenpod-kernel: Xen %u.%u; set-up: entry+first line %lu us, "
+	pr_info("xenpod-kernel: Xen %u.%u; set-up: entry+first line %lu us, "
 	       "page_init %lu us, paging_init %lu us, events+clock %lu us, "
 	       "console %lu us, grants %lu us, xenstore %lu us, control "
 	       "watch %lu us\n",
@@ -115,7 +117,7 @@ static void kernel_main_stack(void)
 		xen_services();
 	else
 		plain_services();
-	printk("xenpod-kernel: boot to init in %lu us (%s clock, %zu KiB "
+	pr_info("xenpod-kernel: boot to init in %lu us (%s clock, %zu KiB "
 	       "free)\n",
 	       (time_now_ns() - time_boot_ns()) / 1000,
 	       xen_present() ? "xen-pvclock" : "tsc", page_free_count() * 4);
@@ -134,7 +136,8 @@ void kernel_main(uint32_t start_info_pa)
 	rc = boot_info_copy(start_info_pa);
 	if (rc == -EINVAL)
 		panic("bad PVH start_info at %#x", start_info_pa);
-	printk("xenpod-kernel: PVH boot on %s, cmdline \"%s\"\n",
+	klog_set_verbose(boot_flag("xenpod.verbose"));
+	pr_info("xenpod-kernel: PVH boot on %s, cmdline \"%s\"\n",
 	       xen_present() ? "Xen" : "plain x86", boot_cmdline());
 	if (rc)
 		printk("xenpod-kernel: start_info truncated (%d)\n", rc);

@@ -31,7 +31,7 @@ void crash_begin(void)
 	/* On Xen, crash text also goes to port 0xE9 (Xen's log, `xl
 	 * dmesg`), in case the console ring's reader is gone. */
 	if (xen_present())
-		console_set_mirror(xencons_e9_write);
+		console_set_mirror(debugcon_write);
 }
 
 void panic(const char *fmt, ...)

@@ -55,8 +55,9 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = (uint64_t)enosys(nr);
 	if (trace)
 		printk("[%d] %s(%#lx, %#lx, %#lx) = %ld\n", current->pid,
-		       nr < SYSCALL_MAX && syscall_names[nr] ? syscall_names[nr]
-							    : "?",
+		       nr < SYSCALL_MAX && syscall_names[nr] ?
+			       syscall_names[nr] :
+			       "?",
 		       a.arg[0], a.arg[1], a.arg[2], (long)f->rax);
 	user_return(f);
 }

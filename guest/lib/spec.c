@@ -21,6 +21,10 @@ long spec_unescape(char *tok, size_t len)
 {
 	size_t i, o = 0;
 
+	if (len == 2 && tok[0] == '%' && tok[1] == '-') { /* the empty token */
+		tok[0] = '\0';
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
 		int hi, lo;
 

@@ -21,11 +21,6 @@ static struct xencons_interface *ring;
 static evtchn_port_t port;
 static bool stalled;
 
-void xencons_e9_write(const char *s, size_t n)
-{
-	debugcon_write(s, n);
-}
-
 int xencons_init(void)
 {
 	uint64_t pfn, evt;

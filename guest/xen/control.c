@@ -28,14 +28,14 @@ static void shutdown_read(void *arg, int err, const char *v, size_t len)
 		if (poweroff_requested)
 			return;
 		poweroff_requested = true;
-		printk("xenpod-kernel: power-off requested by dom0\n");
+		pr_info("xenpod-kernel: power-off requested by dom0\n");
 		if (shutdown_handler)
 			shutdown_handler(PLATFORM_SHUTDOWN_POWEROFF);
 		else
 			platform_poweroff(0);
 		return;
 	}
-	printk("xenpod-kernel: control/shutdown=\"%.*s\" refused: a pod "
+	pr_info("xenpod-kernel: control/shutdown=\"%.*s\" refused: a pod "
 	       "kernel only powers off\n",
 	       (int)(len > 32 ? 32 : len), v);
 }

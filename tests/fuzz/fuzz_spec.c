@@ -76,13 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cwd = fuzz_strndup(part[2], len[2]);
 	if (n > 3 && !(len[3] == 6 && !memcmp(part[3], "<none>", 6)))
 		name = fuzz_strndup(part[3], len[3]);
-	/* Known finding F4 (empty arguments are lost): FUZZ_SPEC_F4=1 checks it. */
-	for (i = 0; i < argc && !getenv("FUZZ_SPEC_F4"); i++)
-		if (!argv[i][0])
-			goto out;
-	if (!argc || argc > SPEC_ARGV_MAX || envc > SPEC_ENV_MAX ||
-	    !env_ok(env, envc) || (cwd && strlen(cwd) != len[2]) ||
-	    (name && strlen(name) != len[3]))
+	/* The daemon refuses an empty program (spec_check). */
+	if (!argc || !argv[0][0] || argc > SPEC_ARGV_MAX ||
+	    envc > SPEC_ENV_MAX || !env_ok(env, envc) ||
+	    (cwd && strlen(cwd) != len[2]) || (name && strlen(name) != len[3]))
 		goto out;
 	if (pod_spec_string(argv, env, cwd, name, buf, sizeof(buf)))
 		goto out; /* too big: the daemon refuses the create */

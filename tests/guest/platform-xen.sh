@@ -75,6 +75,7 @@ cleanup() {
 # 0. the in-kernel self tests, on Xen's clock and timer.
 cfg pself "xenpod.test=selftest"
 xl create /tmp/pself.cfg >/dev/null 2>&1 || fail selftest "xl create failed"
+selfid=$(xl domid pself)
 wait_state pself s 60
 sleep 0.5
 if conslog pself | grep -q "PASS: periodic tick runs" && ! conslog pself | grep -q "^FAIL"; then
@@ -83,10 +84,17 @@ else
 	fail selftest "$(conslog pself | grep -E '^FAIL|CRASH|PANIC' | head -3)"
 fi
 conslog pself | grep "ticks in" | sed 's/^/    /'
+# Without xenpod.verbose the boot lines go to Xen's log, not the console.
+if ! conslog pself | grep -q "xenpod-kernel: .*boot" &&
+	xl dmesg | grep -q "(d$selfid) xenpod-kernel: boot to init"; then
+	pass "quiet boot: boot lines in xl dmesg, not on the console"
+else
+	fail "quiet boot" "console: $(conslog pself | grep boot | head -2)"
+fi
 cleanup pself
 
 # 1. boot: the console ring carries output; poweroff gives state s.
-cfg pboot "xenpod.test=boot"
+cfg pboot "xenpod.test=boot xenpod.verbose"
 xl create /tmp/pboot.cfg >/dev/null 2>&1 || fail boot "xl create failed"
 if wait_state pboot s 60; then
 	pass "boot: domain powers off (state $(state pboot))"
@@ -130,7 +138,7 @@ fi
 cleanup pxs
 
 # 3. xl shutdown: control/shutdown=poweroff -> clean poweroff.
-cfg pidle "xenpod.test=idle"
+cfg pidle "xenpod.test=idle xenpod.verbose"
 xl create /tmp/pidle.cfg >/dev/null 2>&1 || fail shutdown "xl create failed"
 id=$(xl domid pidle)
 if until_ok 60 feature_poweroff $id; then
@@ -149,7 +157,7 @@ conslog pidle | grep -q "power-off requested" &&
 cleanup pidle
 
 # 4. reboot is refused explicitly, the guest keeps running.
-cfg preboot "xenpod.test=idle"
+cfg preboot "xenpod.test=idle xenpod.verbose"
 xl create /tmp/preboot.cfg >/dev/null 2>&1
 id=$(xl domid preboot)
 until_ok 60 feature_poweroff $id
@@ -238,7 +246,7 @@ floor=
 # paging mempool size"), and the toolstack's special/ACPI pages need
 # maxmem > memory ("Could not allocate special pages").
 for m in 2 3 4 6 8 16; do
-	MEM=$m cfg pmem$m "xenpod.test=boot"
+	MEM=$m cfg pmem$m "xenpod.test=boot xenpod.verbose"
 	printf 'maxmem = %d\nshadow_memory = 1\n' $((m + 1)) >>/tmp/pmem$m.cfg
 	if ! xl create /tmp/pmem$m.cfg >/tmp/pmem.err 2>&1; then
 		echo "INFO: memory=$m maxmem=$((m + 1)) shadow_memory=1: xl create failed: $(grep -m1 'error' /tmp/pmem.err)"

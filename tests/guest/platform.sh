@@ -13,14 +13,16 @@ failed=0
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1 - $2"; failed=1; }
 
-# boot NAME CMDLINE [extra qemu args...]: runs QEMU, output in $TMP/NAME.out,
-# QEMU's exit status in $TMP/NAME.rc.
+# boot NAME CMDLINE [extra qemu args...]: runs QEMU, console output in
+# $TMP/NAME.out, the kernel log (port 0xE9) in $TMP/NAME.log, QEMU's exit
+# status in $TMP/NAME.rc.
 boot() {
 	name=$1 cmdline=$2
 	shift 2
 	timeout 30 "$QEMU" -machine q35 -m 64 -accel tcg -kernel "$KERNEL" \
 		-append "$cmdline" -serial stdio -display none -monitor none \
-		-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=2 "$@" \
+		-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=2 \
+		-debugcon file:"$TMP/$name.log" "$@" \
 		>"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null
 	echo $? >"$TMP/$name.rc"
 }
@@ -45,6 +47,34 @@ expect() {
 	pass "$name"
 }
 
+# expect_log NAME PATTERN...: every pattern in the kernel log.
+expect_log() {
+	name=$1
+	shift
+	for pat in "$@"; do
+		if ! grep -q -- "$pat" "$TMP/$name.log"; then
+			fail "$name: log" "no line matching '$pat' in the kernel log"
+			sed 's/^/    /' "$TMP/$name.log" | tail -n 30
+			return
+		fi
+	done
+	pass "$name: log"
+}
+
+# expect_quiet NAME PATTERN...: no pattern on the console.
+expect_quiet() {
+	name=$1
+	shift
+	for pat in "$@"; do
+		if grep -q -- "$pat" "$TMP/$name.out"; then
+			fail "$name: quiet" "'$pat' on the console"
+			sed 's/^/    /' "$TMP/$name.out" | tail -n 30
+			return
+		fi
+	done
+	pass "$name: quiet console"
+}
+
 [ -f "$KERNEL" ] || { fail setup "no kernel at $KERNEL"; exit 1; }
 
 size=$(stat -c %s "$KERNEL")
@@ -52,12 +82,19 @@ if [ "$size" -le 262144 ]; then pass "kernel size $size <= 256 KiB"
 else fail "kernel size" "$size bytes > 256 KiB"; fi
 
 # (code << 1) | 1: poweroff(0) -> 1, crash 0x7e -> 253, test failure 0x7f -> 255
+# Informational boot lines go to the kernel log only, unless verbose.
 boot boot "xenpod.test=boot"
-expect boot 1 "PVH boot on plain x86" "boot to init in [0-9]* us" \
+expect boot 1 "test boot ok"
+expect_log boot "PVH boot on plain x86" "boot to init in [0-9]* us"
+expect_quiet boot "xenpod-kernel: PVH boot" "boot to init" "TSC .* kHz"
+
+boot verbose "xenpod.test=boot xenpod.verbose"
+expect verbose 1 "PVH boot on plain x86" "boot to init in [0-9]* us" \
 	"test boot ok"
 
 boot cmdline "xenpod.test=boot foo=bar -- /bin/prog arg1"
-expect cmdline 1 'cmdline "xenpod.test=boot foo=bar -- /bin/prog arg1"'
+expect cmdline 1 "test boot ok"
+expect_log cmdline 'cmdline "xenpod.test=boot foo=bar -- /bin/prog arg1"'
 
 boot selftest "xenpod.test=selftest"
 expect selftest 1 "PASS: pt_map" "PASS: kstack guard page unmapped" \

@@ -74,6 +74,13 @@ static void test_escapes(void)
 	CU_ASSERT_EQUAL_FATAL(parse("%2d%2d -- x", &sp, &err), 0);
 	CU_ASSERT_EQUAL(sp.nunknown, 1);
 	CU_ASSERT_STRING_EQUAL(sp.unknown[0], "--");
+	/* "%-" is the empty token; "%-x" is a bad escape. */
+	CU_ASSERT_EQUAL_FATAL(parse("-- /bin/sh -c %- x", &sp, &err), 0);
+	CU_ASSERT_EQUAL(sp.argc, 4);
+	CU_ASSERT_STRING_EQUAL(sp.argv[2], "");
+	CU_ASSERT_STRING_EQUAL(sp.argv[3], "x");
+	CU_ASSERT_NOT_EQUAL(parse("-- /bin/sh %-x", &sp, &err), 0);
+	CU_ASSERT_NOT_EQUAL(parse("-- %-", &sp, &err), 0);
 }
 
 static void test_hostile(void)

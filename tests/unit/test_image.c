@@ -470,6 +470,19 @@ static void test_bad_inputs(void)
 	close(fd);
 	CU_ASSERT_NOT_EQUAL(prep("garbage.tar", &info, err, sizeof(err)), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "garbage.tar"));
+
+	/* A newc header claiming a 2 GiB name is refused by name, before
+	 * libarchive would allocate that much (fuzz finding F3). */
+	path_in(p, sizeof(p), "hugename.cpio");
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	dprintf(fd,
+		"070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x"
+		"%08x%08x%0400d",
+		1, 0100644, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x84F60000u, 0, 0);
+	close(fd);
+	CU_ASSERT_EQUAL(prep("hugename.cpio", &info, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "name of 2230714368 bytes"));
 }
 
 /* ---- OCI layout ---- */

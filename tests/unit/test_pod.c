@@ -245,6 +245,8 @@ static void test_create_failures(void)
 	expect_create_fails("f4", ",\"memory_mib\":2", -32602);
 	expect_create_fails("../f5", NULL, -32602);
 	expect_create_fails("f6", ",\"bogus\":1", -32602);
+	expect_create_fails("f7", ",\"kernel_args\":\"a\\nb\"", -32602);
+	expect_create_fails("f8", ",\"kernel_args\":\"\\u00e9\"", -32602);
 
 	/* A spec string over 4096 bytes is refused before anything is built. */
 	snprintf(

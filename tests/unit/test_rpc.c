@@ -71,7 +71,7 @@ static void test_golden(void)
 {
 	const char *srcdir = getenv("srcdir");
 	bool update = getenv("XENPOD_GOLDEN_UPDATE") != NULL;
-	char dir[512], *names[256];
+	char dir[512], *names[256] = { NULL };
 	struct dirent *e;
 	size_t n = 0, i, l;
 	DIR *d;

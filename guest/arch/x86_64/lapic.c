@@ -216,7 +216,7 @@ const struct clock_ops *lapic_clock_init(void)
 	tsc_mult = ((uint64_t)CALIBRATE_MS * 1000000ull << 32) / tsc_ticks;
 	lapic_mult = ((uint64_t)apic_ticks << 32) /
 		     ((uint64_t)CALIBRATE_MS * 1000000ull);
-	printk("xenpod-kernel: TSC %lu kHz, APIC timer %lu kHz\n",
+	pr_info("xenpod-kernel: TSC %lu kHz, APIC timer %lu kHz\n",
 	       tsc_ticks / CALIBRATE_MS, (uint64_t)apic_ticks / CALIBRATE_MS);
 	if (irq_register(VEC_LAPIC_TIMER, lapic_timer_irq, NULL, true))
 		return NULL;

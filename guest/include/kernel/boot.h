@@ -3,6 +3,7 @@
 #ifndef GUEST_KERNEL_BOOT_H
 #define GUEST_KERNEL_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,9 +31,12 @@ int boot_info_copy(uint64_t start_info_pa);
 
 /* The kernel command line ("" if none). */
 const char *boot_cmdline(void);
-/* Looks up "key=value" on the command line before any " -- ";
- * returns a pointer into the command line and the value length, or NULL. */
+/* Looks up "key=value" (or a bare "key": an empty value) on the command
+ * line before any " -- "; returns a pointer into the command line and
+ * the value length, or NULL. */
 const char *boot_param(const char *key, size_t *len_r);
+/* True if "key" or "key=VALUE" is present and VALUE is not "0". */
+bool boot_flag(const char *key);
 size_t boot_module_count(void);
 /* Returns NULL if idx is out of range. */
 const struct boot_module *boot_module(size_t idx);

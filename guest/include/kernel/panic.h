@@ -4,7 +4,8 @@
 #define GUEST_KERNEL_PANIC_H
 
 /* Prints "PANIC: ..." and a backtrace, then shuts down as a crash. */
-void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void panic(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
 
 /* Called first by every crash path: routes console output where it
  * survives the crash (on Xen also port 0xE9, i.e. Xen's log). */

@@ -1,16 +1,36 @@
 /* SPDX-License-Identifier: MIT */
-/* printk.h: kernel console output. */
+/* printk.h: kernel console output (printk) and the kernel log (pr_info). */
 #ifndef GUEST_KERNEL_PRINTK_H
 #define GUEST_KERNEL_PRINTK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
- * Formats (lib/fmt.h conversions, 512-byte lines at most) and writes to
- * the console: the Xen PV console ring once it is up (port 0xE9 before),
- * or COM1 on plain QEMU. Safe from interrupt context.
+ * The console is the pod's output (`xenpod run` and `xenpod logs` show
+ * it), so the kernel writes there only what the user must see: crash
+ * reports, panics, fatal errors, the once-per-name "unimplemented
+ * syscall" report. Everything else is informational and goes to the
+ * kernel log with pr_info().
+ *
+ * Both format with lib/fmt.h conversions (512-byte lines at most) and
+ * are safe from interrupt context.
  */
+
+/* To the console: the Xen PV console ring once it is up (port 0xE9
+ * before), or COM1 on plain QEMU. */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * To the kernel log: port 0xE9 (Xen shows it as "(dN)" lines in its own
+ * log, `xl dmesg`; QEMU captures it with -debugcon), and also to the
+ * console when the command line has xenpod.verbose.
+ */
+void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Set once from the command line (xenpod.verbose) by main.c. */
+void klog_set_verbose(bool verbose);
+bool klog_verbose(void);
 
 /* Raw console output; blocks (never drops) while the ring is full. */
 void console_write(const char *s, size_t n);

@@ -9,7 +9,5 @@
 int xencons_init(void);
 /* Writes all of s; waits (yielding to Xen) while the ring is full. */
 void xencons_write(const char *s, size_t n);
-/* Port 0xE9 sink, for early output and crash mirrors. */
-void xencons_e9_write(const char *s, size_t n);
 
 #endif

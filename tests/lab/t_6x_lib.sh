@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: MIT
+# t_6x_lib.sh: helpers of the reliability tests t_6*.sh (RELIABILITY.md); defines functions only.
+
+R_IMG=/lab/images
+R_STATE=/var/lib/xenpod/pods
+R_QUAR=/var/lib/xenpod/quarantine
+R_DLOG=/var/log/xenpodd.log
+
+r_pid() { pidof xenpodd; }
+
+# Seconds since boot with centiseconds (busybox has no date +%N).
+r_now() { cut -d' ' -f1 /proc/uptime; }
+# r_ms_since T0: milliseconds since r_now printed T0.
+r_ms_since() { awk -v a="$1" -v b="$(r_now)" 'BEGIN { printf "%d\n", (b - a) * 1000 }'; }
+
+# r_daemon_kill9: kill -9 xenpodd and wait until it is gone.
+r_daemon_kill9() {
+	pid=$(r_pid)
+	[ -n "$pid" ] && kill -9 $pid
+	wait_for 10 sh -c '! pidof xenpodd'
+}
+
+# r_daemon_start [VAR=VALUE...]: start xenpodd (with that environment), wait until it answers.
+r_daemon_start() {
+	env "$@" xenpodd -d >>$R_DLOG 2>&1 &
+	wait_for 20 xenpod version
+}
+
+r_daemon_restart() {
+	r_daemon_kill9 && r_daemon_start "$@"
+}
+
+# Make sure a normal daemon runs (a test that failed half-way may have left none).
+r_daemon_ensure() {
+	xenpod version >/dev/null 2>&1 && [ -z "$(tr '\0' '\n' </proc/$(r_pid)/environ |
+		grep XENPOD_CRASH_AT)" ] && return 0
+	r_daemon_restart
+}
+
+r_xs_nodes() { xenstore-ls -f / 2>/dev/null | wc -l; }
+r_fds() { ls /proc/$(r_pid)/fd | wc -l; }
+r_rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/$(r_pid)/status; }
+r_state_files() { ls $R_STATE | wc -l; }
+r_quarantined() { ls $R_QUAR | wc -l; }
+
+# r_field POD KEY: one field of `xenpod inspect` (strings unquoted, null as null).
+r_field() {
+	xenpod inspect "$1" 2>/dev/null |
+		sed -n 's/^ *"'"$2"'": *"\{0,1\}\([^"]*\)"\{0,1\},\{0,1\}$/\1/p' | head -1
+}
+
+# Names of xenpod domains (xenpod-NAME -> NAME), sorted; dying ones included.
+r_dom_names() { xl list 2>/dev/null | awk 'NR > 1 && $1 ~ /^xenpod-/ { sub(/^xenpod-/, "", $1); print $1 }' | sort; }
+
+# Names of pods whose state file says they are alive (creating/created/running), sorted.
+r_state_alive() {
+	for f in $R_STATE/*.json; do
+		[ -f "$f" ] || continue
+		grep -q '"status": *"\(creating\|created\|running\)"' "$f" && basename "$f" .json
+	done | sort
+}
+
+r_orphans() { for d in $(r_dom_names); do r_state_alive | grep -qx "$d" || echo "$d"; done; }
+r_live_pods() { xenpod ls -q | sort | tr '\n' ' '; }
+
+r_same_sets() { [ "$(r_dom_names | tr '\n' ' ')" = "$(r_state_alive | tr '\n' ' ')" ]; }
+
+# Every alive pod's state-file uuid is its domain's uuid.
+r_uuids_match() {
+	for n in $(r_state_alive); do
+		u=$(sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p' $R_STATE/$n.json)
+		xl list -v "xenpod-$n" 2>/dev/null | awk -v u="$u" 'NR > 1 && $7 == u { f = 1 } END { exit !f }' ||
+			return 1
+	done
+}
+
+# Domains under /local/domain, /libxl and /vm in xenstore that no longer exist.
+r_stray_xs() {
+	for d in $(xenstore-list /local/domain 2>/dev/null) $(xenstore-list /libxl 2>/dev/null); do
+		case $d in *[!0-9]*) continue ;; esac
+		xl list "$d" >/dev/null 2>&1 || echo "domid $d"
+	done
+	nvm=$(xenstore-list /vm 2>/dev/null | wc -l)
+	ndom=$(xl list | awk 'NR > 2' | wc -l) # domains other than dom0 (dom0 has no /vm entry)
+	[ "$nvm" -le "$ndom" ] || echo "/vm has $nvm entries for $ndom domains"
+}
+
+# r_invariants TAG: RELIABILITY.md's after-restart invariants (R8) as checks named "TAG: ...".
+r_invariants() {
+	check "$1: pods alive in the state dir == xenpod domains (R8)" wait_for 15 r_same_sets
+	check "$1: each alive pod's domain has its uuid (R8)" r_uuids_match
+	check_out "$1: no orphan xenpod domain (R8)" "" r_orphans
+	check_out "$1: the daemon lists exactly the alive pods (R8)" "$(r_state_alive | tr '\n' ' ')" \
+		r_live_pods
+	check_out "$1: no stray xenstore nodes of dead domains (R8)" "" wait_for_out 10 r_stray_xs
+}
+
+# wait_for_out SECONDS CMD...: like wait_for for a CMD that must print nothing; prints its last output.
+wait_for_out() {
+	n=$(($1 * 5))
+	shift
+	while :; do
+		o=$("$@" 2>&1)
+		[ -z "$o" ] && return 0
+		n=$((n - 1))
+		[ $n -le 0 ] && break
+		sleep 0.2
+	done
+	echo "$o"
+}
+
+# r_cleanup: remove every pod (force), wait for their domains to go.
+r_cleanup() {
+	n=$(xenpod ls -a -q 2>/dev/null)
+	[ -z "$n" ] || xenpod rm -f $n >/dev/null 2>&1
+	wait_for 15 sh -c '[ "$(xenpod_domains)" = 0 ]'
+}
+
+# r_log_since MARK: the daemon log after the line count MARK (from r_log_mark).
+r_log_mark() { wc -l <$R_DLOG; }
+r_log_since() { tail -n +$(($1 + 1)) $R_DLOG; }
