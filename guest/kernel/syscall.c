@@ -49,10 +49,13 @@ void syscall_dispatch(struct trap_frame *f)
 	struct sysargs a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
 			     f };
 
+	sched_account();
 	if (nr < SYSCALL_MAX && table[nr])
 		f->rax = (uint64_t)table[nr](&a);
 	else
 		f->rax = (uint64_t)enosys(nr);
+	/* The call may have made tasks runnable (wake-ups, signals). */
+	sched_rearm();
 	if (trace)
 		printk("[%d] %s(%#lx, %#lx, %#lx) = %ld\n", current->pid,
 		       nr < SYSCALL_MAX && syscall_names[nr] ?

@@ -11,7 +11,7 @@
 #include "lib/string.h"
 
 #define KSTACK_PAGES 4
-#define TICK_NS 10000000ull
+#define SLICE_NS 10000000ull
 #define CLONE_VM 0x100
 #define CLONE_FILES 0x400
 #define CLONE_SIGHAND 0x800
@@ -27,6 +27,11 @@ struct task *current;
 volatile bool need_resched;
 static struct task init_task; /* the C init: kernel-only, pid 0 */
 static int next_pid = 1;
+/* Tickless: the timer only fires for the earliest sleeper or alarm, and
+ * at the end of the current time slice when another task is runnable. */
+static uint64_t slice_end_ns;
+/* When the current task was last switched to or accounted (CPU time). */
+static uint64_t run_start_ns;
 
 void task_started(void);
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
@@ -44,6 +49,22 @@ struct task *task_find(int pid)
 		if (t->pid == pid && t->state != TASK_ZOMBIE)
 			return t;
 	return NULL;
+}
+
+/* Interrupts off. Charges the time since run_start_ns to current. */
+static void account(uint64_t now)
+{
+	if (current->mm && now > run_start_ns)
+		current->utime_ns += now - run_start_ns;
+	run_start_ns = now;
+}
+
+void sched_account(void)
+{
+	uint64_t fl = irq_save();
+
+	account(time_now_ns());
+	irq_restore(fl);
 }
 
 static void switch_to(struct task *next)
@@ -86,26 +107,53 @@ void schedule(void)
 	uint64_t fl = irq_save();
 	struct task *n;
 
-	while ((n = pick_next()) == NULL)
+	/* Idle: the timer holds only real deadlines, so with nothing due
+	 * the CPU halts until an event arrives. */
+	while ((n = pick_next()) == NULL) {
+		sched_rearm();
 		cpu_idle();
+	}
 	need_resched = false;
+	if (n != current) {
+		uint64_t now = time_now_ns();
+
+		account(now);
+		slice_end_ns = now + SLICE_NS;
+	}
+	sched_rearm();
 	switch_to(n);
 	irq_restore(fl);
 }
 
-/* Arms the one-shot timer for the earliest sleeper or alarm. */
+/*
+ * Arms the one-shot timer for the earliest sleeper or alarm, and for the
+ * end of the time slice only while at least two tasks are runnable.
+ * Cheap when nothing changed (no hypercall); runs after every system call
+ * and interrupt, which is where tasks become runnable.
+ */
 void sched_rearm(void)
 {
-	uint64_t min = 0;
+	uint64_t min = 0, fl = irq_save();
+	int runnable = 0;
 
 	for (struct task *t = &init_task; t; t = t->next) {
+		if (t->state == TASK_RUNNABLE)
+			runnable++;
 		if (t->state == TASK_BLOCKED && t->wake_at &&
 		    (!min || t->wake_at < min))
 			min = t->wake_at;
 		if (t->alarm_at && (!min || t->alarm_at < min))
 			min = t->alarm_at;
 	}
+	if (runnable >= 2 && (!min || slice_end_ns < min))
+		min = slice_end_ns;
 	timer_set_oneshot(min);
+	irq_restore(fl);
+}
+
+static void sched_irq_exit(void)
+{
+	sched_rearm();
 }
 
 static void sched_tick(struct trap_frame *f)
@@ -126,10 +174,12 @@ static void sched_tick(struct trap_frame *f)
 			signal_send(t, SIGALRM, 0);
 		}
 	}
-	if (current->mm)
-		current->utime_ns += TICK_NS;
-	need_resched = true;
-	sched_rearm();
+	/* A slice that ran out while current stays in the kernel (e.g.
+	 * waiting for xenstore) gets one more tick per slice, not a storm
+	 * of immediate ones. */
+	if (now >= slice_end_ns)
+		slice_end_ns = now + SLICE_NS;
+	need_resched = true; /* the interrupt exit re-arms the timer */
 }
 
 static int do_sleep(const void *chan, uint64_t deadline_ns, bool intr)
@@ -223,8 +273,10 @@ void sched_init(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	trap_user_hook = user_fault;
 	trap_return_hook = user_return;
+	run_start_ns = time_now_ns();
+	slice_end_ns = run_start_ns + SLICE_NS;
+	trap_irq_exit_hook = sched_irq_exit;
 	timer_set_tick_handler(sched_tick);
-	timer_set_period(TICK_NS);
 }
 
 /* Allocates a task with a kernel stack whose first switch enters user

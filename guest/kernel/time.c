@@ -8,7 +8,13 @@
 
 static const struct clock_ops *clock;
 static void (*tick_fn)(struct trap_frame *f);
-static uint64_t period_ns, next_period_ns, oneshot_ns;
+/*
+ * Deadlines (0 = none): the periodic tick (selftest only), the
+ * scheduler's one-shot, a kernel time_sleep_ns(). The hardware timer is
+ * armed for the earliest; armed_ns caches what it holds, so unchanged
+ * deadlines cost no hypercall.
+ */
+static uint64_t period_ns, next_period_ns, oneshot_ns, ksleep_ns, armed_ns;
 
 void time_init(const struct clock_ops *ops)
 {
@@ -36,21 +42,29 @@ uint64_t time_boot_ns(void)
 	return now > since ? now - since : 0;
 }
 
-/* Interrupts off. Requests the earliest pending deadline. */
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
+/* Interrupts off. Arms the timer for the earliest deadline, or disarms
+ * it: with nothing due there are no timer interrupts at all. */
 static void program(void)
 {
-	uint64_t d = period_ns ? next_period_ns : 0;
+	uint64_t d = earliest(period_ns ? next_period_ns : 0, oneshot_ns);
 
-	if (oneshot_ns && (!d || oneshot_ns < d))
-		d = oneshot_ns;
-	if (d && clock)
-		clock->arm(d);
+	d = earliest(d, ksleep_ns);
+	if (!clock || d == armed_ns)
+		return;
+	armed_ns = d;
+	clock->arm(d);
 }
 
 void time_tick_interrupt(struct trap_frame *f)
 {
 	uint64_t now = time_now_ns();
 
+	armed_ns = 0; /* it fired (or fell short of a far deadline) */
 	if (period_ns && now >= next_period_ns) {
 		next_period_ns += period_ns;
 		if (next_period_ns <= now)
@@ -58,6 +72,8 @@ void time_tick_interrupt(struct trap_frame *f)
 	}
 	if (oneshot_ns && now >= oneshot_ns)
 		oneshot_ns = 0;
+	if (ksleep_ns && now >= ksleep_ns)
+		ksleep_ns = 0;
 	program();
 	if (tick_fn)
 		tick_fn(f);
@@ -82,19 +98,23 @@ void timer_set_oneshot(uint64_t deadline_ns)
 {
 	uint64_t fl = irq_save();
 
-	if (!oneshot_ns || !deadline_ns || deadline_ns < oneshot_ns ||
-	    oneshot_ns <= time_now_ns())
-		oneshot_ns = deadline_ns;
+	oneshot_ns = deadline_ns;
 	program();
 	irq_restore(fl);
 }
 
 void time_sleep_ns(uint64_t ns)
 {
-	uint64_t deadline = time_now_ns() + ns;
+	uint64_t deadline = time_now_ns() + ns, fl = irq_save();
 
+	/* Interrupts stay off from the check to the halt (cpu_idle enables
+	 * them atomically with it), so the wake-up cannot be missed. */
 	while (time_now_ns() < deadline) {
-		timer_set_oneshot(deadline);
+		ksleep_ns = deadline;
+		program();
 		cpu_idle();
 	}
+	ksleep_ns = 0;
+	program();
+	irq_restore(fl);
 }

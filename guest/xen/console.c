@@ -40,6 +40,11 @@ int xencons_init(void)
 	return 0;
 }
 
+int xencons_event_port(void)
+{
+	return ring ? (int)port : -ENODEV;
+}
+
 /* Space in the out ring, or -1 if the indices are inconsistent. */
 static long out_space(XENCONS_RING_IDX *prod_r)
 {

@@ -48,10 +48,12 @@ static void shutdown_watch(const char *path, const char *token, void *arg)
 
 int xen_control_init(void)
 {
-	int rc = xs_watch(SHUTDOWN_PATH, "xenpod-shutdown", shutdown_watch,
-			  NULL);
+	int rc = xs_watch_async(SHUTDOWN_PATH, "xenpod-shutdown",
+				shutdown_watch, NULL);
 
 	if (rc)
 		return rc;
-	return xs_write(0, "control/feature-poweroff", "1");
+	/* Queued after the watch: xenstore answers in order, so dom0 sees
+	 * feature-poweroff only once the watch is in place. */
+	return xs_write_async("control/feature-poweroff", "1");
 }

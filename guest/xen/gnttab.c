@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gnttab.c: grant table v1 frames via XENMEM_add_to_physmap; grant/revoke. */
+/* gnttab.c: grant table v1 frames via XENMEM_add_to_physmap; grant/revoke; foreign maps. */
 #include <stdint.h>
 
 #include "arch/cpu.h"
@@ -122,4 +122,79 @@ int gnttab_revoke(grant_ref_t ref)
 unsigned gnttab_free_count(void)
 {
 	return nfree;
+}
+
+/* The foreign-mapping windows start 1 GiB above the end of RAM (the
+ * Xen special pages and the LAPIC sit below 4 GiB, so never below it). */
+#define WINDOW_GAP (1ull << 30)
+#define WINDOW_FLOOR (4ull << 30)
+static uint64_t window_next;
+
+uint64_t gnttab_window(size_t npages)
+{
+	uint64_t fl = irq_save(), base;
+
+	if (!window_next) {
+		window_next = page_ram_end() + WINDOW_GAP;
+		window_next = (window_next + WINDOW_GAP - 1) & ~(WINDOW_GAP - 1);
+		if (window_next < WINDOW_FLOOR)
+			window_next = WINDOW_FLOOR;
+	}
+	base = window_next;
+	window_next += (npages + 1) * PAGE_SIZE; /* + a hole between windows */
+	irq_restore(fl);
+	return base;
+}
+
+static int gntst_errno(int16_t st)
+{
+	switch (st) {
+	case GNTST_okay:
+		return 0;
+	case GNTST_bad_domain:
+	case GNTST_bad_gntref:
+	case GNTST_bad_handle:
+	case GNTST_bad_virt_addr:
+	case GNTST_bad_page:
+		return -EINVAL;
+	case GNTST_permission_denied:
+		return -EACCES;
+	case GNTST_eagain:
+		return -EAGAIN;
+	case GNTST_no_space:
+	case GNTST_no_device_space:
+		return -ENOSPC;
+	default:
+		return -EIO;
+	}
+}
+
+int gnttab_map(domid_t dom, grant_ref_t ref, uint64_t gpa, bool readonly,
+	       grant_handle_t *handle_r)
+{
+	struct gnttab_map_grant_ref m = {
+		.host_addr = gpa,
+		.flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0),
+		.ref = ref,
+		.dom = dom,
+	};
+	long rc = hypercall_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+
+	if (rc)
+		return (int)rc;
+	if (m.status != GNTST_okay)
+		return gntst_errno(m.status);
+	*handle_r = m.handle;
+	return 0;
+}
+
+int gnttab_unmap(uint64_t gpa, grant_handle_t handle)
+{
+	struct gnttab_unmap_grant_ref u = { .host_addr = gpa,
+					    .handle = handle };
+	long rc = hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+
+	if (rc)
+		return (int)rc;
+	return gntst_errno(u.status);
 }

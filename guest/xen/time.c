@@ -66,6 +66,10 @@ static void xen_arm(uint64_t deadline_ns)
 	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline_ns,
 					       .flags = 0 };
 
+	if (!deadline_ns) {
+		hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
+		return;
+	}
 	/* A deadline in the past fires at once (no VCPU_SSHOTTMR_future). */
 	hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
 }

@@ -183,6 +183,11 @@ static void xs_event(evtchn_port_t p, struct trap_frame *f, void *arg)
 	xs_pump();
 }
 
+int xs_event_port(void)
+{
+	return ring ? (int)port : -ENODEV;
+}
+
 int xs_init(void)
 {
 	uint64_t pfn, evt;
@@ -409,28 +414,53 @@ int xs_transact(int (*fn)(uint32_t tx, void *arg), void *arg)
 	return -EAGAIN;
 }
 
+/* Claims a watch slot (*fresh: a new one, not one shared with another
+ * path of the same token and callback); the callback is live before the
+ * request goes out, since xenstore fires every new watch at once. */
+static int watch_claim(const char *path, const char *token, xs_watch_cb cb,
+		       void *arg, bool *fresh)
+{
+	uint64_t fl;
+	int slot = -1;
+
+	if (check_path(path) || strlen(token) >= TOKEN_MAX || !cb)
+		return -EINVAL;
+	fl = irq_save();
+	/* Several paths may share a token (and its callback). */
+	for (int i = 0; i < MAX_WATCHES && slot < 0; i++)
+		if (watches[i].cb == cb && watches[i].arg == arg &&
+		    !strcmp(watches[i].token, token)) {
+			irq_restore(fl);
+			*fresh = false;
+			return i;
+		}
+	for (int i = 0; i < MAX_WATCHES && slot < 0; i++)
+		if (!watches[i].cb)
+			slot = i;
+	if (slot >= 0) {
+		strlcpy(watches[slot].token, token, TOKEN_MAX);
+		watches[slot].arg = arg;
+		watches[slot].cb = cb;
+	}
+	irq_restore(fl);
+	*fresh = true;
+	return slot < 0 ? -ENOSPC : slot;
+}
+
 int xs_watch(const char *path, const char *token, xs_watch_cb cb, void *arg)
 {
 	struct xs_part p[2] = { { path, strlen(path), 1 },
 				{ token, strlen(token), 1 } };
 	char ok[8];
-	int slot = -1, rc;
+	bool fresh;
+	int slot = watch_claim(path, token, cb, arg, &fresh), rc;
 
-	if (check_path(path) || strlen(token) >= TOKEN_MAX || !cb)
-		return -EINVAL;
-	for (int i = 0; i < MAX_WATCHES && slot < 0; i++)
-		if (!watches[i].cb)
-			slot = i;
 	if (slot < 0)
-		return -ENOSPC;
-	strlcpy(watches[slot].token, token, TOKEN_MAX);
-	watches[slot].arg = arg;
-	barrier();
-	watches[slot].cb =
-		cb; /* before the request: the first event is immediate */
+		return slot;
 	rc = talk(XS_WATCH, 0, p, 2, ok, sizeof(ok));
 	if (rc < 0) {
-		watches[slot].cb = NULL;
+		if (fresh)
+			watches[slot].cb = NULL;
 		return rc;
 	}
 	return 0;
@@ -501,6 +531,33 @@ int xs_read_async(const char *path,
 	struct xs_part p = { path, strlen(path), 1 };
 
 	return async_send(XS_READ, &p, 1, done, arg);
+}
+
+/* Interrupt context: xenstore refused an asynchronous watch. */
+static void watch_refused(void *arg, int err, const char *v, size_t len)
+{
+	struct watch *w = arg;
+
+	if (!err)
+		return;
+	printk("xenpod-kernel: xenstore watch %s refused: %d\n", w->token, err);
+	w->cb = NULL;
+}
+
+int xs_watch_async(const char *path, const char *token, xs_watch_cb cb,
+		   void *arg)
+{
+	struct xs_part p[2] = { { path, strlen(path), 1 },
+				{ token, strlen(token), 1 } };
+	bool fresh;
+	int slot = watch_claim(path, token, cb, arg, &fresh), rc;
+
+	if (slot < 0)
+		return slot;
+	rc = async_send(XS_WATCH, p, 2, watch_refused, &watches[slot]);
+	if (rc && fresh)
+		watches[slot].cb = NULL;
+	return rc;
 }
 
 int xs_write_async(const char *path, const char *value)

@@ -111,3 +111,21 @@ TESTS += tests/fuzz/fuzz_console
 tests_fuzz_fuzz_console_SOURCES = tests/fuzz/fuzz_console.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_console_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"console"'
 tests_fuzz_fuzz_console_LDADD = daemon/libxenpodd.a $(XENPOD_COMMON_LIBS)
+
+# The pod I/O frame decoders (guest/lib/podio.c), used by the guest and by daemon/chan.c.
+check_PROGRAMS += tests/fuzz/fuzz_podio
+TESTS += tests/fuzz/fuzz_podio
+tests_fuzz_fuzz_podio_SOURCES = tests/fuzz/fuzz_podio.c guest/lib/podio.c \
+	guest/lib/string.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_podio_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-DFUZZ_CORPUS='"podio"'
+tests_fuzz_fuzz_podio_CFLAGS = $(AM_CFLAGS) -fno-builtin
+
+# The codec's unit test (hostile headers and EXEC payloads).
+check_PROGRAMS += tests/unit/test_podio
+TESTS += tests/unit/test_podio
+tests_unit_test_podio_SOURCES = tests/unit/test_podio.c guest/lib/podio.c \
+	guest/lib/string.c
+tests_unit_test_podio_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_podio_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
+tests_unit_test_podio_LDADD = $(CUNIT_LIBS)

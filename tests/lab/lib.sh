@@ -62,6 +62,12 @@ domain_gone() {
 	! xl domid "$1" >/dev/null 2>&1 && sleep 0.2 && ! xl domid "$1" >/dev/null 2>&1
 }
 
+# domid_of NAME: the domain's id; one failed `xl domid` is retried (NESTED-XEN.md).
+domid_of() {
+	xl domid "$1" 2>/dev/null || { sleep 0.2 && xl domid "$1" 2>/dev/null; } ||
+		{ sleep 0.5 && xl domid "$1"; }
+}
+
 xenpod_domains() {
 	xl list | awk 'NR > 1 && $1 ~ /^xenpod-/ { n++ } END { print n + 0 }'
 }

@@ -13,9 +13,9 @@ restart_daemon() {
 for i in 1 2 3; do
 	xenpod run -d --name "r$i" $IMG/rootfs /bin/sleep 600 >/dev/null
 done
-before=$(for i in 1 2 3; do xl domid "xenpod-r$i"; done | tr '\n' ' ')
+before=$(for i in 1 2 3; do domid_of "xenpod-r$i"; done | tr '\n' ' ')
 check "restart: xenpodd restarts after kill -9" restart_daemon
-after=$(for i in 1 2 3; do xl domid "xenpod-r$i"; done | tr '\n' ' ')
+after=$(for i in 1 2 3; do domid_of "xenpod-r$i"; done | tr '\n' ' ')
 check_out "restart: the domains kept running with the same domids" "$before" echo "$after"
 check "restart: all three pods are re-adopted as running" sh -c \
 	'[ "$(xenpod ls | grep -c "^r[123] .*running")" = 3 ]'

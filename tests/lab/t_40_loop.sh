@@ -13,9 +13,11 @@ files0=$(state_files)
 ok=0
 i=0
 while [ $i -lt "$LOOPS" ]; do
-	if xenpod run --name "loop$i" $IMG/rootfs /bin/hello $i >/dev/null &&
-		xenpod rm "loop$i" >/dev/null; then
+	if out=$(xenpod run --name "loop$i" $IMG/rootfs /bin/hello $i 2>&1) &&
+		out=$(xenpod rm "loop$i" 2>&1); then
 		ok=$((ok + 1))
+	else
+		echo "loop $i failed: $(echo "$out" | tail -2 | tr '\n' ' ')"
 	fi
 	i=$((i + 1))
 done

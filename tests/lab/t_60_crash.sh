@@ -11,7 +11,7 @@ files0=$(r_state_files)
 xenpod run -d --name c-keep --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
 keep_id=$(r_field c-keep domid)
 keep_uuid=$(r_field c-keep uuid)
-check "crash: bystander pod is running (R8)" sh -c '[ "$(xenpod ls | awk '"'"'$1 == "c-keep" { print $5 }'"'"')" = running ]'
+check_out "crash: bystander pod is running (R8)" running r_field c-keep status
 
 # t60_crashed POINT MARK: the daemon died at POINT (and said so in its log).
 t60_crashed() {
@@ -21,53 +21,53 @@ t60_crashed() {
 
 t60_bystander() {
 	check_out "crash $1: bystander keeps its domid and uuid (R8)" "$keep_id $keep_uuid running" \
-		sh -c "echo \$(xenpod inspect c-keep | sed -n 's/^ *\"\\(domid\\|uuid\\|status\\)\": *\"\\{0,1\\}\\([^\",]*\\).*/\\2/p')"
+		r_ids c-keep
 }
 
 # Create points: the create request dies with the daemon; the restart must undo the half-made pod.
 for pt in after_state_creating after_domain_created after_spec_written; do
-	name=c-$(echo $pt | tr _ -)
+	pn=c-$(echo $pt | tr _ -)
 	mark=$(r_log_mark)
 	r_daemon_restart XENPOD_CRASH_AT=$pt
-	check_rc "crash $pt: the create request fails as the daemon dies (R8)" 1 \
-		xenpod run -d --name $name --memory 16 $R_IMG/rootfs /bin/sleep 3600
+	check "crash $pt: the create request fails as the daemon dies (R8)" r_fails \
+		xenpod run -d --name $pn --memory 16 $R_IMG/rootfs /bin/sleep 3600
 	check "crash $pt: xenpodd exited at the crash point (R8)" t60_crashed $pt $mark
-	check "crash $pt: its state file was left behind (R8)" test -f $R_STATE/$name.json
+	check "crash $pt: its state file was left behind (R8)" test -f $R_STATE/$pn.json
 	if [ $pt != after_state_creating ]; then
-		check "crash $pt: its half-made domain was left behind (R8)" xl domid xenpod-$name
+		check "crash $pt: its half-made domain was left behind (R8)" xl domid xenpod-$pn
 	fi
 	check "crash $pt: xenpodd restarts (R8)" r_daemon_start
-	check_rc "crash $pt: the half-made pod was removed (R8)" 1 xenpod inspect $name
-	check "crash $pt: its domain is gone, no orphan (R8)" wait_for 15 domain_gone xenpod-$name
-	check "crash $pt: its state file is gone (R8)" test ! -e $R_STATE/$name.json
+	check_rc "crash $pt: the half-made pod was removed (R8)" 1 xenpod inspect $pn
+	check "crash $pt: its domain is gone, no orphan (R8)" wait_for 15 domain_gone xenpod-$pn
+	check "crash $pt: its state file is gone (R8)" test ! -e $R_STATE/$pn.json
 	r_invariants "crash $pt"
 	t60_bystander $pt
 	check "crash $pt: the name can be used again (R8)" \
-		xenpod run --name $name --memory 16 $R_IMG/rootfs /bin/true
-	xenpod rm $name >/dev/null 2>&1
+		xenpod run --name $pn --memory 16 $R_IMG/rootfs /bin/true
+	xenpod rm $pn >/dev/null 2>&1
 done
 
 # Destroy points: kill (or rm -f, or a stop that ends in a poweroff) crashes before/after the destroy.
 for pt in before_destroy after_destroy; do
 	for how in kill rm stop; do
-		name=c-$how-$(echo $pt | tr _ -)
+		pn=c-$how-$(echo $pt | tr _ -)
 		mark=$(r_log_mark)
 		r_daemon_restart XENPOD_CRASH_AT=$pt
-		xenpod run -d --name $name --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
-		check "crash $pt/$how: pod runs under the crashing daemon (R8)" xl domid xenpod-$name
+		xenpod run -d --name $pn --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
+		check "crash $pt/$how: pod runs under the crashing daemon (R8)" xl domid xenpod-$pn
 		case $how in
-		kill) xenpod kill $name >/dev/null 2>&1 ;;
-		rm) xenpod rm -f $name >/dev/null 2>&1 ;;
-		stop) xenpod stop -t 20 $name >/dev/null 2>&1 ;;
+		kill) xenpod kill $pn >/dev/null 2>&1 ;;
+		rm) xenpod rm -f $pn >/dev/null 2>&1 ;;
+		stop) xenpod stop -t 20 $pn >/dev/null 2>&1 ;;
 		esac
 		check "crash $pt/$how: xenpodd exited at the crash point (R8)" t60_crashed $pt $mark
 		check "crash $pt/$how: xenpodd restarts (R8)" r_daemon_start
 		check_out "crash $pt/$how: the pod is stopped after the restart (R8)" stopped \
-			r_field $name status
-		check "crash $pt/$how: its domain is gone (R8)" wait_for 15 domain_gone xenpod-$name
+			r_field $pn status
+		check "crash $pt/$how: its domain is gone (R8)" wait_for 15 domain_gone xenpod-$pn
 		r_invariants "crash $pt/$how"
-		check "crash $pt/$how: rm of the stopped pod (R8)" xenpod rm $name
-		check "crash $pt/$how: its state file is gone (R8)" test ! -e $R_STATE/$name.json
+		check "crash $pt/$how: rm of the stopped pod (R8)" xenpod rm $pn
+		check "crash $pt/$how: its state file is gone (R8)" test ! -e $R_STATE/$pn.json
 	done
 done
 t60_bystander end

@@ -109,6 +109,27 @@ wait_for_out() {
 	echo "$o"
 }
 
+# wait_for_out_eq SECONDS WANT CMD...: poll until CMD prints WANT; prints CMD's last output.
+wait_for_out_eq() {
+	n=$(($1 * 5))
+	want=$2
+	shift 2
+	while :; do
+		o=$("$@" 2>&1)
+		[ "$o" = "$want" ] && break
+		n=$((n - 1))
+		[ $n -le 0 ] && break
+		sleep 0.2
+	done
+	echo "$o"
+}
+
+# r_fails CMD...: CMD exits non-zero.
+r_fails() { ! "$@"; }
+
+# r_ids POD: "DOMID UUID STATUS" of a pod.
+r_ids() { echo "$(r_field "$1" domid) $(r_field "$1" uuid) $(r_field "$1" status)"; }
+
 # r_cleanup: remove every pod (force), wait for their domains to go.
 r_cleanup() {
 	n=$(xenpod ls -a -q 2>/dev/null)

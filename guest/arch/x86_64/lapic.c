@@ -63,6 +63,12 @@ static void x86_arm(uint64_t deadline_ns)
 	uint64_t ticks =
 		deadline_ns > now ? scale(deadline_ns - now, lapic_mult) : 1;
 
+	if (!deadline_ns) {
+		lapic_write(LAPIC_TIMER_INIT, 0); /* stops the count */
+		return;
+	}
+	/* A far deadline fires early (at the counter's limit, about a
+	 * minute); time.c re-arms. */
 	if (ticks == 0)
 		ticks = 1;
 	if (ticks > 0xffffffffull)

@@ -36,6 +36,7 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct irq_slot irqs[256];
 int (*trap_user_hook)(struct trap_frame *f);
 void (*trap_return_hook)(struct trap_frame *f);
+void (*trap_irq_exit_hook)(void);
 static int crashing;
 
 static const char *const exc_names[32] = {
@@ -220,10 +221,13 @@ static void interrupt(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
-	if (f->vector < VEC_IRQ_BASE)
+	if (f->vector < VEC_IRQ_BASE) {
 		exception(f);
-	else
+	} else {
 		interrupt(f);
+		if (trap_irq_exit_hook)
+			trap_irq_exit_hook();
+	}
 	if (trap_from_user(f) && trap_return_hook) {
 		irq_disable();
 		trap_return_hook(f);

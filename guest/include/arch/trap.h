@@ -68,6 +68,13 @@ extern int (*trap_user_hook)(struct trap_frame *f);
  */
 extern void (*trap_return_hook)(struct trap_frame *f);
 
+/*
+ * Called with interrupts off after every interrupt (vectors from
+ * VEC_IRQ_BASE), before trap_return_hook: interrupt handlers may make
+ * tasks runnable, and the tickless scheduler then arms its time slice.
+ */
+extern void (*trap_irq_exit_hook)(void);
+
 typedef void (*irq_handler_t)(struct trap_frame *f, void *arg);
 
 /*

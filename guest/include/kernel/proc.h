@@ -223,8 +223,12 @@ int futex_requeue(struct mm *mm, uint64_t uaddr, int nwake, uint64_t uaddr2,
 		  int nmove);
 void files_put(struct files *fs);
 void sighand_put(struct sighand *sh);
-/* Re-arms the one-shot timer for the earliest sleeper or alarm. */
+/* Re-arms the one-shot timer for the earliest sleeper or alarm, and the
+ * time slice while two or more tasks are runnable (tickless). */
 void sched_rearm(void);
+/* Charges the CPU time used since the last switch to current (for
+ * CPU-time clocks; called at system call entry). */
+void sched_account(void);
 /* Sleeps until wake_up(chan) only (signals stay pending). */
 void sleep_uninterruptible(const void *chan);
 struct task *task_find(int pid);

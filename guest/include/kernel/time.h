@@ -15,7 +15,9 @@ struct clock_ops {
 	const char *name;
 	uint64_t (*now_ns)(void);
 	/* Requests one timer interrupt at (or soon after) deadline_ns; a new
-	 * call replaces the previous request. */
+	 * call replaces the previous request; 0 cancels it. The interrupt
+	 * may come early for far deadlines (hardware limits): the caller
+	 * re-arms. */
 	void (*arm)(uint64_t deadline_ns);
 	/* Converts a TSC delta to ns (for boot-time measurement). */
 	uint64_t (*tsc_to_ns)(uint64_t tsc_delta);
@@ -37,10 +39,11 @@ uint64_t time_boot_ns(void);
  * interrupt, periodic or one-shot; it may switch tasks via the frame.
  */
 void timer_set_tick_handler(void (*fn)(struct trap_frame *f));
-/* Periodic tick every period_ns (0 stops it). */
+/* Periodic tick every period_ns (0 stops it). Only the selftest uses
+ * it: the scheduler is tickless. */
 void timer_set_period(uint64_t period_ns);
-/* An extra one-shot interrupt at deadline_ns (0 cancels). Used for
- * sleeping: the tick handler sees it like any tick. */
+/* The scheduler's one-shot interrupt at deadline_ns, replacing the
+ * previous one (0: none). The tick handler sees it like any tick. */
 void timer_set_oneshot(uint64_t deadline_ns);
 
 /* Busy-free sleep for kernel code running before/without a scheduler:

@@ -9,5 +9,7 @@
 int xencons_init(void);
 /* Writes all of s; waits (yielding to Xen) while the ring is full. */
 void xencons_write(const char *s, size_t n);
+/* The console's event channel (for the evtchn-storm test), or -ENODEV. */
+int xencons_event_port(void);
 
 #endif

@@ -9,6 +9,12 @@
  * channel. Returns 0 or -errno. */
 int xs_init(void);
 
+/* xs_watch() (platform.h) takes up to 8 tokens; several paths may share
+ * one token and callback (xs_unwatch then drops the token's callback). */
+
+/* The xenstore event channel (for the evtchn-storm test), or -ENODEV. */
+int xs_event_port(void);
+
 /*
  * Asynchronous read for interrupt context: done(arg, err, value, len)
  * runs in interrupt context when the reply arrives (err is 0 or -errno).
@@ -19,8 +25,13 @@ int xs_read_async(const char *path,
 		  void *arg);
 /* Fire-and-forget write for interrupt context. */
 int xs_write_async(const char *path, const char *value);
+/* xs_watch() without waiting for the reply (a refusal is printed and the
+ * watch dropped); for boot, where a round trip costs milliseconds. */
+int xs_watch_async(const char *path, const char *token, xs_watch_cb cb,
+		   void *arg);
 
-/* Watches ~/control/shutdown, writes control/feature-poweroff=1. */
+/* Watches ~/control/shutdown, writes control/feature-poweroff=1; both
+ * asynchronously: boot does not wait for xenstore. */
 int xen_control_init(void);
 
 #endif
