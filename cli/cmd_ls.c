@@ -148,6 +148,7 @@ int cmd_ls(struct cli *cli, int argc, char **argv)
 struct logs_ctx {
 	struct cli *cli;
 	bool follow;
+	const char *stream;
 };
 
 static int logs_notify(void *arg, const char *method, const struct json *params)
@@ -157,12 +158,15 @@ static int logs_notify(void *arg, const char *method, const struct json *params)
 
 	if (strcmp(method, "log") || !data)
 		return 0;
+	const char *stream = json_str(json_get(params, "stream"));
+	FILE *out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
+
 	if (l->cli->json)
 		cli_print_json(params, false);
 	else
-		fputs(data, stdout);
+		fputs(data, out);
 	if (l->follow)
-		fflush(stdout);
+		fflush(out);
 	return 0;
 }
 
@@ -171,6 +175,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "follow", no_argument, NULL, 'f' },
 		{ "tail", required_argument, NULL, 'n' },
+		{ "stream", required_argument, NULL, 's' },
 		CMD_COMMON_OPTS,
 	};
 	struct logs_ctx l = { .cli = cli };
@@ -182,10 +187,21 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	const char *pod;
 	int opt, rc;
 
-	while ((opt = cmd_getopt(cli, argc, argv, "hfn:", lo)) != -1) {
+	while ((opt = cmd_getopt(cli, argc, argv, "hfn:s:", lo)) != -1) {
 		switch (opt) {
 		case 'f':
 			l.follow = true;
+			break;
+		case 's':
+			if (strcmp(optarg, "stdout") &&
+			    strcmp(optarg, "stderr") &&
+			    strcmp(optarg, "kernel"))
+				return cmd_usage(
+					cli,
+					"--stream %s: expected stdout, "
+					"stderr or kernel",
+					optarg);
+			l.stream = optarg;
 			break;
 		case 'n':
 			if (cli_parse_uint(optarg, 0, INT32_MAX, &tail) < 0)
@@ -212,6 +228,10 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	if (w) {
 		json_w_key(w, "follow");
 		json_w_bool(w, l.follow);
+	}
+	if (w && l.stream) {
+		json_w_key(w, "stream");
+		json_w_string(w, l.stream);
 	}
 	if (cli_call(cli, pod, "pod_logs", params_close(w), logs_notify, &l,
 		     &root, &result) < 0)

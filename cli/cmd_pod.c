@@ -55,7 +55,43 @@ int cmd_start(struct cli *cli, int argc, char **argv)
 
 int cmd_kill(struct cli *cli, int argc, char **argv)
 {
-	return simple_pod_call(cli, argc, argv, "pod_kill");
+	static const struct option lo[] = {
+		{ "signal", required_argument, NULL, 's' },
+		CMD_COMMON_OPTS,
+	};
+	const struct json *result;
+	struct json *root = NULL;
+	const char *pod;
+	int opt, rc, sig = 0;
+
+	while ((opt = cmd_getopt(cli, argc, argv, "hs:", lo)) != -1) {
+		switch (opt) {
+		case 's':
+			sig = cli_parse_signal(optarg);
+			if (sig < 0)
+				return cmd_usage(
+					cli,
+					"-s %s: expected a signal name "
+					"or number (1..64)",
+					optarg);
+			break;
+		case CMD_OPT_HELP:
+			return cmd_help(cli->cmd);
+		default:
+			return cmd_usage(cli, NULL);
+		}
+	}
+	rc = cmd_one_pod(cli, argc, argv, &pod);
+	if (rc)
+		return rc;
+	if (sig)
+		return cmd_kill_signal(cli, pod, sig);
+	if (cli_call(cli, pod, "pod_kill", params_close(params_open(pod)), NULL,
+		     NULL, &root, &result) < 0)
+		return CLI_ERR;
+	rc = cmd_print_pod(cli, result, pod);
+	json_free(root);
+	return rc;
 }
 
 int cmd_stop(struct cli *cli, int argc, char **argv)

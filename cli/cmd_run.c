@@ -82,12 +82,14 @@ static int create_intr(void *arg)
 static int log_notify(void *arg, const char *method, const struct json *params)
 {
 	const char *data = json_str(json_get(params, "data"));
+	const char *stream = json_str(json_get(params, "stream"));
+	FILE *out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
 
 	(void)arg;
 	if (strcmp(method, "log") || !data)
 		return 0;
-	fputs(data, stdout);
-	fflush(stdout); /* the point is to see output as it happens */
+	fputs(data, out);
+	fflush(out); /* the point is to see output as it happens */
 	return 0;
 }
 

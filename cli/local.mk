@@ -5,7 +5,8 @@ bin_PROGRAMS += cli/xenpod
 cli_xenpod_SOURCES = cli/xenpod.c cli/xenpod.h cli/common.c \
 	cli/client.c cli/client.h cli/util.c cli/util.h \
 	cli/output.c cli/output.h \
-	cli/cmd_run.c cli/cmd_pod.c cli/cmd_ls.c cli/cmd_host.c
+	cli/cmd_run.c cli/cmd_pod.c cli/cmd_ls.c cli/cmd_host.c \
+	cli/cmd_exec.c
 cli_xenpod_LDADD = $(XENPOD_COMMON_LIBS)
 
 # bash completion, installed under the command's name as bash-completion wants.

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 
@@ -239,4 +240,100 @@ int cli_exit_status(const char *status, const char *reason, bool code_known,
 	    (!strcmp(reason, "stopped") || !strcmp(reason, "poweroff")))
 		return CLI_EXIT_STOPPED;
 	return CLI_EXIT_FAILED;
+}
+
+static const struct {
+	const char *name;
+	int num;
+} signals[] = {
+	{ "HUP", 1 },	  { "INT", 2 },	  { "QUIT", 3 },    { "ILL", 4 },
+	{ "TRAP", 5 },	  { "ABRT", 6 },  { "IOT", 6 },	    { "BUS", 7 },
+	{ "FPE", 8 },	  { "KILL", 9 },  { "USR1", 10 },   { "SEGV", 11 },
+	{ "USR2", 12 },	  { "PIPE", 13 }, { "ALRM", 14 },   { "TERM", 15 },
+	{ "STKFLT", 16 }, { "CHLD", 17 }, { "CONT", 18 },   { "STOP", 19 },
+	{ "TSTP", 20 },	  { "TTIN", 21 }, { "TTOU", 22 },   { "URG", 23 },
+	{ "XCPU", 24 },	  { "XFSZ", 25 }, { "VTALRM", 26 }, { "PROF", 27 },
+	{ "WINCH", 28 },  { "IO", 29 },	  { "POLL", 29 },   { "PWR", 30 },
+	{ "SYS", 31 },
+};
+
+int cli_parse_signal(const char *s)
+{
+	uint64_t n;
+	size_t i;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (s[0] >= '0' && s[0] <= '9')
+		return cli_parse_uint(s, 1, 64, &n) ? -EINVAL : (int)n;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].num;
+	return -EINVAL;
+}
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+size_t cli_b64_encode(const unsigned char *in, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16 |
+				  (unsigned long)in[i + 1] << 8 | in[i + 2];
+
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = b64[(v >> 6) & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < n) {
+		unsigned long v =
+			(unsigned long)in[i] << 16 |
+			(i + 1 < n ? (unsigned long)in[i + 1] << 8 : 0);
+
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int b64_val(char c)
+{
+	const char *p = c ? strchr(b64, c) : NULL;
+
+	return p ? (int)(p - b64) : -1;
+}
+
+long cli_b64_decode(const char *s, unsigned char *out, size_t cap)
+{
+	size_t n = strlen(s), i, o = 0;
+
+	if (n % 4)
+		return -EINVAL;
+	for (i = 0; i < n; i += 4) {
+		bool last = i + 4 == n, p2 = s[i + 2] == '=',
+		     p3 = s[i + 3] == '=';
+		int a = b64_val(s[i]), b = b64_val(s[i + 1]);
+		int c = p2 ? 0 : b64_val(s[i + 2]),
+		    d = p3 ? 0 : b64_val(s[i + 3]);
+
+		if (a < 0 || b < 0 || c < 0 || d < 0 || ((p2 || p3) && !last) ||
+		    (p2 && !p3))
+			return -EINVAL;
+		if (o + 3 > cap)
+			return -E2BIG;
+		out[o++] = (unsigned char)(a << 2 | b >> 4);
+		if (!p2)
+			out[o++] = (unsigned char)(b << 4 | c >> 2);
+		if (!p3)
+			out[o++] = (unsigned char)(c << 6 | d);
+	}
+	return (long)o;
 }

@@ -69,4 +69,16 @@ char *cli_build_run_params(const struct cli_run_opts *o);
 int cli_exit_status(const char *status, const char *reason, bool code_known,
 		    int64_t code);
 
+/*
+ * A signal by number (1..64) or name, with or without "SIG", any case
+ * ("TERM", "SIGKILL", "9"). Returns the Linux number, or -EINVAL.
+ */
+int cli_parse_signal(const char *s);
+
+/* Base64 (exec's stdio in JSON lines): out needs (n + 2) / 3 * 4 + 1 bytes;
+ * returns the length written (NUL-terminated). */
+size_t cli_b64_encode(const unsigned char *in, size_t n, char *out);
+/* Strict decode (padding only at the end); bytes written, or -EINVAL/-E2BIG. */
+long cli_b64_decode(const char *s, unsigned char *out, size_t cap);
+
 #endif

@@ -36,7 +36,26 @@ static const struct cmd_spec cmd_table[] = {
 	{ "stop", cmd_stop, "[-t SECONDS] POD",
 	  "Ask a pod to power off; destroy it after a grace period",
 	  "  -t, --time SECONDS   grace period before destroying (default 10)\n" },
-	{ "kill", cmd_kill, "POD", "Destroy a pod's domain at once", NULL },
+	{ "kill", cmd_kill, "[-s SIGNAL] POD",
+	  "Destroy a pod's domain at once, or signal its main process",
+	  "  -s, --signal SIGNAL  deliver SIGNAL (name or number) to the\n"
+	  "                       pod's main process instead\n" },
+	{ "exec", cmd_exec,
+	  "[-i] [-t] [-e KEY=VALUE]... [-w DIR] POD COMMAND [ARG...]",
+	  "Run a command in a running pod; exit with its status",
+	  "  -i, --interactive    send standard input to the command\n"
+	  "  -t, --tty            give it a terminal (local terminal in raw mode)\n"
+	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
+	  "  -w, --workdir DIR    working directory (absolute)\n",
+	  "Exit status: the command's (128+N if killed by signal N), 127 if it\n"
+	  "does not exist, 126 if it cannot be run, 1 if xenpod failed.\n"
+	  "^C is sent to the command as SIGINT (with -t, by its terminal);\n"
+	  "the third ^C leaves, and the command is killed.\n" },
+	{ "attach", cmd_attach, "[--no-stdin] POD",
+	  "Join a running pod's main process: its output, your input",
+	  "      --no-stdin       do not send standard input\n",
+	  "^C sends SIGINT to the main process (the third ^C leaves).\n"
+	  "Exit status: the main process's, once it exits.\n" },
 	{ "rm", cmd_rm, "[-f] POD...",
 	  "Remove stopped pods, their state and logs",
 	  "  -f, --force          kill running pods first\n" },
@@ -45,10 +64,12 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -q, --quiet          print names only\n" },
 	{ "inspect", cmd_inspect, "POD", "Show everything about a pod as JSON",
 	  NULL },
-	{ "logs", cmd_logs, "[-f] [--tail N] POD",
-	  "Print a pod's console output",
+	{ "logs", cmd_logs, "[-f] [--tail N] [--stream STREAM] POD",
+	  "Print a pod's output (stdout to stdout, stderr to stderr)",
 	  "  -f, --follow         keep printing output until the pod stops\n"
-	  "  -n, --tail N         start with the last N lines\n" },
+	  "  -n, --tail N         start with the last N lines\n"
+	  "  -s, --stream STREAM  stdout, stderr, or kernel (the console's\n"
+	  "                       kernel messages); default: stdout and stderr\n" },
 	{ "wait", cmd_wait, "POD",
 	  "Wait for a pod to stop and print its exit status", NULL },
 	{ "events", cmd_events, "", "Print pod events as they happen", NULL },

@@ -123,8 +123,7 @@ static int queue_frame(struct chan *c, uint8_t type, uint16_t stream,
 
 /* ---- receiving ---- */
 
-static int on_hello(struct chan *c, const struct podio_hdr *h,
-		    const uint8_t *p)
+static int on_hello(struct chan *c, const struct podio_hdr *h, const uint8_t *p)
 {
 	struct stream *s0 = &c->streams[0];
 
@@ -202,8 +201,7 @@ static int on_end(struct chan *c, struct stream *s, const struct podio_hdr *h,
 	return 0;
 }
 
-static int dispatch(struct chan *c, const struct podio_hdr *h,
-		    const uint8_t *p)
+static int dispatch(struct chan *c, const struct podio_hdr *h, const uint8_t *p)
 {
 	struct stream *s;
 
@@ -305,6 +303,20 @@ void chan_poll(struct chan *c)
 	pump(c);
 	if (!c->down && c->io->state(c->t) == 0)
 		go_down(c, "the guest closed the channel");
+}
+
+void chan_drain(struct chan *c)
+{
+	int i;
+
+	/* Bounded: a guest still writing cannot keep us here. */
+	for (i = 0; c && !c->down && i < 64; i++) {
+		size_t before = c->in_len;
+
+		chan_poll(c);
+		if (!c->again && c->in_len == before)
+			break;
+	}
 }
 
 static void on_again(void *arg)
@@ -584,7 +596,8 @@ int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,
 	char path[96];
 	int rc;
 
-	snprintf(path, sizeof(path), "/local/domain/%u/" XSP_XENPOD_CHAN, domid);
+	snprintf(path, sizeof(path), "/local/domain/%u/" XSP_XENPOD_CHAN,
+		 domid);
 	v = libxenvchan_server_init(NULL, (int)domid, path, PODIO_RING_BYTES,
 				    PODIO_RING_BYTES);
 	if (!v)

@@ -69,6 +69,8 @@ int chan_open_io(const struct chan_io *io, void *t, int fd, const char *name,
 void chan_close(struct chan *c);
 /* Handle what the transport has now, within the budget. */
 void chan_poll(struct chan *c);
+/* Handle everything the guest has sent (the pod is ending: no budget). */
+void chan_drain(struct chan *c);
 /* The guest answered HELLO and the channel is not down. */
 bool chan_up(const struct chan *c);
 /* Why the channel went down ("" while up). */
@@ -84,8 +86,7 @@ int chan_stdin(struct chan *c, uint16_t stream, const void *data, size_t n);
 /* Stdin bytes the guest would take now. */
 size_t chan_stdin_room(const struct chan *c, uint16_t stream);
 int chan_stdin_eof(struct chan *c, uint16_t stream);
-int chan_resize(struct chan *c, uint16_t stream, uint16_t rows,
-		uint16_t cols);
+int chan_resize(struct chan *c, uint16_t stream, uint16_t rows, uint16_t cols);
 int chan_signal(struct chan *c, uint16_t stream, uint32_t signo);
 /* Give the guest n more bytes of credit for fd (1, 2) of the stream. */
 int chan_grant(struct chan *c, uint16_t stream, int fd, uint32_t n);

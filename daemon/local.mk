@@ -14,15 +14,29 @@ noinst_LIBRARIES += daemon/libxenpodd.a
 daemon_libxenpodd_a_SOURCES = daemon/control.c daemon/control.h \
 	daemon/rpc.c daemon/rpc.h daemon/pod.c daemon/pod.h \
 	daemon/pod_internal.h daemon/pod_create.c daemon/pod_logs.c \
-	daemon/store.c daemon/store.h daemon/console.c daemon/console.h
+	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
+	daemon/pod_exec.c daemon/pod_exec.h
+# pod_exec.c speaks guest/include/lib/podio.h through chan.h.
+daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
 include daemon/seams.mk
+
+# The pod I/O channel: chan.c is the only libxenvchan user (a seam: the unit
+# tests drive its frame engine over a fake transport); the podio codec is the
+# guest's own, built for the host.
+noinst_LIBRARIES += daemon/libxenpodchan.a
+daemon_libxenpodchan_a_SOURCES = daemon/chan.c daemon/chan.h \
+	guest/lib/podio.c guest/lib/string.c
+daemon_libxenpodchan_a_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+daemon_libxenpodchan_a_CFLAGS = $(AM_CFLAGS) $(XENVCHAN_CFLAGS)
+XENPOD_CHAN_LIBS = daemon/libxenpodchan.a $(XENVCHAN_LIBS)
 
 sbin_PROGRAMS += xenpodd
 xenpodd_SOURCES = daemon/xenpodd.c
 # image_async.c converts images in worker threads.
 xenpodd_LDFLAGS = $(AM_LDFLAGS) -pthread
-xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_SEAMS_LIBS) $(XENPOD_COMMON_LIBS)
+xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_CHAN_LIBS) $(XENPOD_SEAMS_LIBS) \
+	$(XENPOD_COMMON_LIBS)
 
 # systemd unit.
 systemdsystemunit_DATA = daemon/xenpodd.service
@@ -34,7 +48,7 @@ daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 
 # Unit tests (CUnit). The seams are replaced by tests/fake_hv.c and tests/fake_xs.c.
 XENPOD_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -I$(top_srcdir)/tests
-XENPOD_TEST_LIBS = daemon/libxenpodd.a $(XENPOD_SEAMS_LIBS) \
+XENPOD_TEST_LIBS = daemon/libxenpodd.a $(XENPOD_CHAN_LIBS) $(XENPOD_SEAMS_LIBS) \
 	$(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test_json
@@ -148,3 +162,12 @@ dist_noinst_DATA += \
 	tests/data/rpc/33-bad-utf8.resp \
 	tests/data/rpc/34-too-deep.req \
 	tests/data/rpc/34-too-deep.resp
+
+# The channel's frame engine over a fake transport (hostile guest frames).
+check_PROGRAMS += tests/unit/test_chan
+TESTS += tests/unit/test_chan
+tests_unit_test_chan_SOURCES = tests/unit/test_chan.c
+tests_unit_test_chan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
+tests_unit_test_chan_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_chan_LDADD = $(XENPOD_CHAN_LIBS) $(XENPOD_COMMON_LIBS) \
+	$(CUNIT_LIBS)

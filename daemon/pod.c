@@ -21,6 +21,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_exec.h"
 #include "pod_internal.h"
 #include "rpc.h"
 #include "store.h"
@@ -200,6 +201,7 @@ static void pod_free(struct pod *p)
 	ev_timer_del(p->drain_timer);
 	ev_timer_del(p->status_timer);
 	console_close(p->con);
+	pod_io_close(p);
 	strv_free(p->argv);
 	strv_free(p->env);
 	free(p->image);
@@ -285,7 +287,8 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	w_time(w, "started_at", p->started_at);
 	w_time(w, "finished_at", p->finished_at);
 	json_w_key(w, "log_lost_bytes");
-	json_w_int(w, (int64_t)(p->con ? console_lost_bytes(p->con) :
+	json_w_int(w, (int64_t)(p->con ? console_lost_bytes(p->con) +
+						 pod_io_lost_bytes(p) :
 					 p->lost_bytes));
 	if (for_state) {
 		json_w_key(w, "cpio");
@@ -317,7 +320,8 @@ int pod_persist(struct pod *p)
 	int rc = -ENOMEM;
 
 	if (p->con)
-		p->lost_bytes = console_lost_bytes(p->con);
+		p->lost_bytes =
+			console_lost_bytes(p->con) + pod_io_lost_bytes(p);
 	pod_write_json(w, p, true);
 	t = json_writer_text(w, &len);
 	if (t)
@@ -714,6 +718,7 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	p->finishing = false;
 	console_close(p->con);
 	p->con = NULL;
+	pod_io_close(p);
 	pod_persist(p);
 	if (p->domid >= 0) {
 		unwatch_guest(p);
@@ -726,9 +731,12 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 		pod_persist(p);
 		pod_crash_point("after_destroy");
 	}
-	log_info("pod %s: %s (%s%s%d)", p->name, pod_status_name(st), p->reason,
-		 p->has_exit ? ", exit code " : "",
-		 p->has_exit ? p->exit_code : 0);
+	if (p->has_exit)
+		log_info("pod %s: %s (%s, exit code %d)", p->name,
+			 pod_status_name(st), p->reason, p->exit_code);
+	else
+		log_info("pod %s: %s (%s)", p->name, pod_status_name(st),
+			 p->reason);
 	reply_waiters(p);
 	pod_logs_pod_changed(p);
 	pod_event(p, final_event(p));
@@ -904,6 +912,7 @@ void pod_rpc_start(struct rpc_req *req, const char *name)
 	}
 	p->status = POD_RUNNING;
 	p->started_at = time(NULL);
+	pod_io_started(p);
 	pod_persist(p);
 	log_info("pod %s: started (domain %lld)", p->name, (long long)p->domid);
 	pod_reply(req, p);

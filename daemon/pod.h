@@ -46,8 +46,9 @@ void pod_rpc_rm(struct rpc_req *req, const char *name, bool force);
 void pod_rpc_list(struct rpc_req *req, bool all);
 void pod_rpc_inspect(struct rpc_req *req, const char *name);
 void pod_rpc_wait(struct rpc_req *req, const char *name);
+/* stream: "stdout", "stderr", "kernel" or NULL (stdout and stderr). */
 void pod_rpc_logs(struct rpc_req *req, const char *name, int64_t tail,
-		  bool follow);
+		  bool follow, const char *stream);
 
 /*
  * Encode argv/env/cwd/name as the xenstore spec string (xenpod-paths.pandoc):

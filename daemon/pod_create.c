@@ -16,6 +16,7 @@
 #include "image.h"
 #include "json.h"
 #include "log.h"
+#include "pod_exec.h"
 #include "pod_internal.h"
 #include "rpc.h"
 #include "store.h"
@@ -231,6 +232,9 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 				     sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
+	/* The channel is served before the guest runs, so it finds it at boot. */
+	if (!rc)
+		rc = pod_io_open(p);
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot set up domain %u: %s", domid,
 			 strerror(-rc));
@@ -702,6 +706,8 @@ static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 	if (pod_is_final(p))
 		return;
 	pod_console_attach(p);
+	/* A new channel at the same path: the guest reconnects to it. */
+	pod_io_open(p);
 	pod_persist(p);
 	log_info("pod %s: re-adopted (domain %u, %s)", p->name, d->domid,
 		 pod_status_name(p->status));

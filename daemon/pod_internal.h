@@ -16,6 +16,7 @@ struct console;
 struct ev_fd;
 struct ev_timer;
 struct json_writer;
+struct pod_io;
 struct rpc_req;
 
 enum pod_status {
@@ -54,6 +55,7 @@ struct pod {
 
 	/* Runtime only. */
 	struct console *con;
+	struct pod_io *io; /* the I/O channel and its sessions (pod_exec.c) */
 	struct ev_timer *tty_timer;
 	int tty_tries;
 	struct ev_timer *stop_timer;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pod_logs: streams a pod's console log to a client as `log` notifications (pod_logs). */
+/* pod_logs: streams a pod's logs (stdout/stderr records or the kernel console) to a client as `log` notifications. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "control.h"
 #include "json.h"
 #include "log.h"
+#include "pod_exec.h"
 #include "pod_internal.h"
 #include "rpc.h"
 
@@ -19,12 +20,17 @@ struct logstream {
 	struct pod *pod; /* NULL once the pod was removed */
 	struct rpc_req *req;
 	struct conn *conn;
-	struct conlog_reader *r;
+	struct conlog_reader *r; /* the kernel console, or */
+	struct outlog_reader *o; /* the main process's stdout/stderr */
 	bool follow;
 	char name[65];
-	char carry[4]; /* an incomplete UTF-8 sequence held for the next chunk */
-	size_t ncarry;
+	/* An incomplete UTF-8 sequence held for the next chunk, per fd
+	 * ([0] the console). */
+	char carry[3][4];
+	size_t ncarry[3];
 };
+
+static const char *const stream_names[] = { "kernel", "stdout", "stderr" };
 
 static struct logstream *streams;
 
@@ -37,6 +43,7 @@ static void unlink_stream(struct logstream *s)
 	if (s->next)
 		s->next->prev = s->prev;
 	conlog_reader_close(s->r);
+	outlog_reader_close(s->o);
 }
 
 static void finish(struct logstream *s, int rc)
@@ -75,7 +82,7 @@ static size_t incomplete_tail(const unsigned char *buf, size_t n)
 	return 0;
 }
 
-static int send_chunk(struct logstream *s, const char *data, size_t n)
+static int send_chunk(struct logstream *s, int fd, const char *data, size_t n)
 {
 	struct json_writer *w = json_writer_new(false);
 	const char *t;
@@ -84,6 +91,8 @@ static int send_chunk(struct logstream *s, const char *data, size_t n)
 	json_w_object_open(w);
 	json_w_key(w, "name");
 	json_w_string(w, s->name);
+	json_w_key(w, "stream");
+	json_w_string(w, stream_names[fd]);
 	json_w_key(w, "data");
 	json_w_string_n(w, data, n);
 	json_w_object_close(w);
@@ -99,12 +108,37 @@ static bool at_end(const struct logstream *s)
 	return !s->follow || !s->pod || pod_is_final(s->pod);
 }
 
+/* The next chunk into buf + 4 (room for a carried sequence before it). */
+static ssize_t read_chunk(struct logstream *s, char *buf, int *fd)
+{
+	*fd = 0;
+	if (s->o)
+		return outlog_reader_read(s->o, fd, buf + 4, LOG_CHUNK);
+	return conlog_reader_read(s->r, buf + 4, LOG_CHUNK);
+}
+
+/* At the end: what is still carried goes out as it is. */
+static int flush_carry(struct logstream *s)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (s->ncarry[fd] &&
+		    send_chunk(s, fd, s->carry[fd], s->ncarry[fd]) < 0)
+			return -1;
+		s->ncarry[fd] = 0;
+	}
+	return 0;
+}
+
 static void pump(void *arg)
 {
 	struct logstream *s = arg;
 	static char buf[LOG_CHUNK + 4];
+	char *start;
 	ssize_t r;
 	size_t n, keep;
+	int fd;
 
 	for (;;) {
 		if (control_outq(s->conn) >= CONTROL_OUT_LOW) {
@@ -112,31 +146,55 @@ static void pump(void *arg)
 			control_on_drain(s->conn, pump, s);
 			return;
 		}
-		memcpy(buf, s->carry, s->ncarry);
-		r = conlog_reader_read(s->r, buf + s->ncarry, LOG_CHUNK);
+		r = read_chunk(s, buf, &fd);
 		if (r < 0) {
 			finish(s, (int)r);
 			return;
 		}
-		n = s->ncarry + (size_t)r;
 		if (r == 0) {
 			if (!at_end(s))
 				return; /* more comes with pod_logs_pod_changed */
-			if (n && send_chunk(s, buf, n) < 0)
+			if (flush_carry(s) < 0)
 				return;
 			finish(s, 0);
 			return;
 		}
-		keep = incomplete_tail((unsigned char *)buf, n);
-		memcpy(s->carry, buf + n - keep, keep);
-		s->ncarry = keep;
-		if (send_chunk(s, buf, n - keep) < 0)
+		start = buf + 4 - s->ncarry[fd];
+		memcpy(start, s->carry[fd], s->ncarry[fd]);
+		n = s->ncarry[fd] + (size_t)r;
+		keep = incomplete_tail((unsigned char *)start, n);
+		memcpy(s->carry[fd], start + n - keep, keep);
+		s->ncarry[fd] = keep;
+		if (n > keep && send_chunk(s, fd, start, n - keep) < 0)
 			return; /* connection closing: on_cancel frees s */
 	}
 }
 
+/* Which log: "stdout", "stderr", "kernel"; NULL: stdout and stderr when the
+ * pod's guest speaks the channel, else the console (older kernels). */
+static int open_reader(struct logstream *s, const struct pod *p,
+		       const char *stream, int64_t tail)
+{
+	unsigned mask = 1u << OUTLOG_STDOUT | 1u << OUTLOG_STDERR;
+
+	if (stream && !strcmp(stream, "stdout"))
+		mask = 1u << OUTLOG_STDOUT;
+	else if (stream && !strcmp(stream, "stderr"))
+		mask = 1u << OUTLOG_STDERR;
+	else if (stream && !strcmp(stream, "kernel"))
+		mask = 0;
+	else if (stream)
+		return -EINVAL;
+	else if (!p->io && !pod_io_has_outlog(p))
+		mask = 0;
+	if (!mask)
+		return conlog_reader_open(pod_ctx.log_dir, p->name, tail,
+					  &s->r);
+	return outlog_reader_open(pod_ctx.log_dir, p->name, mask, tail, &s->o);
+}
+
 void pod_rpc_logs(struct rpc_req *req, const char *name, int64_t tail,
-		  bool follow)
+		  bool follow, const char *stream)
 {
 	struct pod *p = pod_find(name);
 	struct logstream *s;
@@ -151,7 +209,13 @@ void pod_rpc_logs(struct rpc_req *req, const char *name, int64_t tail,
 		rpc_error(req, RPC_FAILED, "out of memory");
 		return;
 	}
-	rc = conlog_reader_open(pod_ctx.log_dir, p->name, tail, &s->r);
+	rc = open_reader(s, p, stream, tail);
+	if (rc == -EINVAL) {
+		free(s);
+		rpc_error(req, RPC_INVALID_PARAMS,
+			  "params.stream: expected stdout, stderr or kernel");
+		return;
+	}
 	if (rc) {
 		free(s);
 		rpc_error(req, RPC_FAILED, "pod %s: cannot open its log: %s",

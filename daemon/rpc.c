@@ -11,6 +11,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_exec.h"
 #include "rpc.h"
 
 struct rpc_req {
@@ -26,6 +27,8 @@ struct rpc_conn {
 	struct rpc_req *
 		pending; /* deferred request, at most one (replies stay in order) */
 	bool subscribed;
+	/* An exec/attach session owns the connection: only exec_* may follow. */
+	bool streaming;
 };
 
 typedef void rpc_method_fn(struct rpc_req *req, const struct json *params);
@@ -55,8 +58,10 @@ static void req_free(struct rpc_req *req)
 		return;
 	if (req->conn) {
 		rc = control_data(req->conn);
-		if (rc && rc->pending == req)
+		if (rc && rc->pending == req) {
 			rc->pending = NULL;
+			rc->streaming = false;
+		}
 		control_request_done(req->conn);
 	}
 	free(req->id);
@@ -163,6 +168,18 @@ void rpc_set_cancel(struct rpc_req *req,
 	req->cancel_arg = arg;
 	if (rc)
 		rc->pending = req;
+}
+
+void rpc_set_streaming(struct rpc_req *req)
+{
+	struct rpc_conn *rc = req->conn ? control_data(req->conn) : NULL;
+
+	if (!rc || rc->pending != req)
+		return;
+	rc->streaming = true;
+	/* A quiet session (a long sleep) is not an idle connection. */
+	control_set_persistent(req->conn, true);
+	control_request_done(req->conn);
 }
 
 struct conn *rpc_req_conn(const struct rpc_req *req)
@@ -427,6 +444,7 @@ struct p_name {
 	bool force, all, follow;
 	int64_t tail;
 	const struct json *spec;
+	const char *stream;
 };
 
 #define NAME_FIELD \
@@ -540,12 +558,117 @@ static void m_pod_logs(struct rpc_req *req, const struct json *params)
 		      INT32_MAX),
 		FIELD("follow", RPC_DEC_BOOL, false, struct p_name, follow, 0,
 		      0),
+		FIELD("stream", RPC_DEC_STRING, false, struct p_name, stream, 1,
+		      16),
 		{ NULL }
 	};
 	struct p_name p = { .tail = -1 };
 
 	if (decode_name(req, params, f, &p))
-		pod_rpc_logs(req, p.name, p.tail, p.follow);
+		pod_rpc_logs(req, p.name, p.tail, p.follow, p.stream);
+}
+
+struct p_exec {
+	struct pod_exec_req x;
+	const char *data;
+	bool eof;
+	int64_t signo, rows, cols;
+};
+
+#define X_FIELD(k, t, req, m, lo, hi) FIELD(k, t, req, struct p_exec, m, lo, hi)
+
+static void m_pod_exec(struct rpc_req *req, const struct json *params)
+{
+	static const struct rpc_dec_field f[] = {
+		X_FIELD("name", RPC_DEC_STRING, true, x.name, 1, 64),
+		X_FIELD("command", RPC_DEC_STRINGS, true, x.command, 256, 4096),
+		X_FIELD("env", RPC_DEC_STRINGS, false, x.env, 256, 4096),
+		X_FIELD("cwd", RPC_DEC_STRING, false, x.cwd, 1, 4095),
+		X_FIELD("tty", RPC_DEC_BOOL, false, x.tty, 0, 0),
+		X_FIELD("stdin", RPC_DEC_BOOL, false, x.in, 0, 0),
+		X_FIELD("rows", RPC_DEC_INT, false, x.rows, 0, 65535),
+		X_FIELD("cols", RPC_DEC_INT, false, x.cols, 0, 65535),
+		{ NULL }
+	};
+	struct p_exec p = { { 0 } };
+
+	if (!decode_params(req, params, f, &p))
+		return;
+	if (!rpc_name_valid(p.x.name)) {
+		rpc_error(req, RPC_INVALID_PARAMS,
+			  "params.name: invalid pod name");
+		return;
+	}
+	if (!json_len(p.x.command)) {
+		rpc_error(req, RPC_INVALID_PARAMS,
+			  "params.command: must not be empty");
+		return;
+	}
+	pod_rpc_exec(req, &p.x);
+}
+
+static void m_pod_attach(struct rpc_req *req, const struct json *params)
+{
+	static const struct rpc_dec_field f[] = {
+		X_FIELD("name", RPC_DEC_STRING, true, x.name, 1, 64),
+		X_FIELD("stdin", RPC_DEC_BOOL, false, x.in, 0, 0),
+		{ NULL }
+	};
+	struct p_exec p = { { 0 } };
+
+	if (decode_params(req, params, f, &p))
+		pod_rpc_attach(req, p.x.name, p.x.in);
+}
+
+static void m_pod_signal(struct rpc_req *req, const struct json *params)
+{
+	static const struct rpc_dec_field f[] = {
+		X_FIELD("name", RPC_DEC_STRING, true, x.name, 1, 64),
+		X_FIELD("signal", RPC_DEC_INT, true, signo, 1, 64),
+		{ NULL }
+	};
+	struct p_exec p = { { 0 } };
+
+	if (decode_params(req, params, f, &p))
+		pod_rpc_signal(req, p.x.name, p.signo);
+}
+
+static void m_exec_input(struct rpc_req *req, const struct json *params)
+{
+	static const struct rpc_dec_field f[] = {
+		X_FIELD("data", RPC_DEC_STRING, false, data, 0,
+			CONTROL_LINE_MAX),
+		X_FIELD("eof", RPC_DEC_BOOL, false, eof, 0, 0),
+		{ NULL }
+	};
+	struct p_exec p = { { 0 } };
+
+	if (decode_params(req, params, f, &p))
+		pod_rpc_exec_input(req, p.data, p.eof);
+}
+
+static void m_exec_resize(struct rpc_req *req, const struct json *params)
+{
+	static const struct rpc_dec_field f[] = {
+		X_FIELD("rows", RPC_DEC_INT, true, rows, 0, 65535),
+		X_FIELD("cols", RPC_DEC_INT, true, cols, 0, 65535),
+		{ NULL }
+	};
+	struct p_exec p = { { 0 } };
+
+	if (decode_params(req, params, f, &p))
+		pod_rpc_exec_resize(req, p.rows, p.cols);
+}
+
+static void m_exec_signal(struct rpc_req *req, const struct json *params)
+{
+	static const struct rpc_dec_field f[] = {
+		X_FIELD("signal", RPC_DEC_INT, true, signo, 1, 64), { NULL }
+	};
+	struct p_exec p = { { 0 } };
+
+	if (decode_params(req, params, f, &p))
+		pod_rpc_exec_signal(req, p.signo);
 }
 
 static const struct rpc_method methods[] = {
@@ -560,6 +683,12 @@ static const struct rpc_method methods[] = {
 	{ "pod_inspect", true, m_pod_inspect },
 	{ "pod_wait", true, m_pod_wait },
 	{ "pod_logs", true, m_pod_logs },
+	{ "pod_exec", false, m_pod_exec },
+	{ "pod_attach", false, m_pod_attach },
+	{ "pod_signal", false, m_pod_signal },
+	{ "exec_input", false, m_exec_input },
+	{ "exec_resize", false, m_exec_resize },
+	{ "exec_signal", false, m_exec_signal },
 	{ NULL }
 };
 
@@ -680,7 +809,12 @@ static void on_line(struct conn *c, const char *line, size_t len)
 		if (!params)
 			params = empty =
 				json_parse(empty_obj, 2, err, sizeof(err));
-		if (!m->read_only && control_read_only(c))
+		if (rconn(c)->streaming && strncmp(m->name, "exec_", 5))
+			rpc_error(
+				req, RPC_BUSY,
+				"%s: this connection carries an exec or attach session; only exec_* may follow",
+				m->name);
+		else if (!m->read_only && control_read_only(c))
 			rpc_error(
 				req, RPC_DENIED,
 				"%s: permission denied (only root may change pods)",

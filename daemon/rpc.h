@@ -42,6 +42,12 @@ int rpc_code_of(int neg_errno);
 void rpc_set_cancel(struct rpc_req *req,
 		    void (*cancel)(struct rpc_req *req, void *arg), void *arg);
 struct conn *rpc_req_conn(const struct rpc_req *req);
+/*
+ * A deferred request (rpc_set_cancel done) that streams: the connection
+ * reads further lines while it is pending, but only exec_* methods
+ * (pod_exec, pod_attach sessions).
+ */
+void rpc_set_streaming(struct rpc_req *req);
 
 /* Send a notification {"jsonrpc":"2.0","method":M,"params":P} on c. 0 or -errno. */
 int rpc_notify(struct conn *c, const char *method, const char *params);

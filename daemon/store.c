@@ -194,7 +194,9 @@ static void quarantine(const char *file, const char *why)
 /* Read a whole regular file (at most STORE_FILE_MAX bytes). */
 static int read_file(const char *file, char **buf_r, size_t *len_r)
 {
-	int fd = openat(st.pods_fd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: opening a FIFO named NAME.json must not hang start-up. */
+	int fd = openat(st.pods_fd, file,
+			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	struct stat sb;
 	char *buf = NULL;
 	size_t len = 0;

@@ -14,6 +14,7 @@ guest_xenpod_kernel_SOURCES = \
 	guest/xen/console.c guest/xen/gnttab.c guest/xen/xs_ring.c \
 	guest/xen/xs.c guest/xen/control.c \
 	guest/kernel/main.c guest/kernel/selftest.c guest/kernel/boot.c \
+	guest/kernel/hostile.c \
 	guest/kernel/printk.c \
 	guest/kernel/time.c guest/kernel/platform.c \
 	guest/kernel/mm/page.c guest/kernel/mm/heap.c guest/kernel/mm/kstack.c \
@@ -25,6 +26,7 @@ guest_xenpod_kernel_SOURCES = \
 	guest/include/arch/memlayout.h guest/include/arch/paging.h \
 	guest/include/arch/trap.h \
 	guest/include/kernel/boot.h guest/include/kernel/errno.h \
+	guest/include/kernel/hostile.h \
 	guest/include/kernel/mm.h guest/include/kernel/panic.h \
 	guest/include/kernel/printk.h guest/include/kernel/selftest.h \
 	guest/include/kernel/time.h \
@@ -68,8 +70,12 @@ tests_unit_test_xs_ring_LDADD = $(CUNIT_LIBS)
 
 # Boot tests: tests/guest/platform.sh KERNEL (plain QEMU) and, in the lab,
 # scripts/lab run tests/guest/platform-xen.sh KERNEL tests/guest/xen-gntmap
+# Lab tests of the hostile-guest modes and of idle CPU / boot time:
+# scripts/lab run tests/guest/hostile-xen.sh KERNEL, and
+# scripts/lab run tests/guest/idle-xen.sh IMAGES (tests/lab/mkimages.sh).
 dist_noinst_SCRIPTS += tests/guest/platform.sh tests/guest/platform-xen.sh \
-	tests/guest/platform-check.sh
+	tests/guest/platform-check.sh tests/guest/hostile-xen.sh \
+	tests/guest/idle-xen.sh
 TESTS += tests/guest/platform-check.sh
 # dom0-side helper of the grant-table lab test: plain libc only (dom0's
 # initramfs has no sanitizer runtime), so no AM_CFLAGS/AM_LDFLAGS.

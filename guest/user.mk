@@ -51,3 +51,31 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \
 	tests/guest/leak.sh tests/guest/fuzz/sysfuzz.c
 guest_xenpod_kernel_SOURCES += guest/lib/podio.c
+
+# The pod I/O channel's guest end (issue 8): the vchan client over
+# foreign grants, the stream mux with exec sessions, pseudo-terminals.
+guest_xenpod_kernel_SOURCES += guest/xen/vchan_ring.c guest/xen/vchan.c \
+	guest/kernel/podio_guest.c guest/kernel/pty.c \
+	guest/include/lib/podio.h guest/include/xenplat/vchan_ring.h \
+	guest/include/xenplat/vchan.h guest/include/kernel/podio_guest.h \
+	guest/include/kernel/pty.h
+
+# dom0-side peer of the channel's lab test (tests/guest/vchan-xen.sh): a
+# libxenvchan server speaking podio; plain libc + libxenvchan only (dom0's
+# initramfs has no sanitizer runtime), so no AM_CFLAGS/AM_LDFLAGS.
+noinst_PROGRAMS += tests/guest/xen-vchan-peer
+tests_guest_xen_vchan_peer_SOURCES = tests/guest/xen-vchan-peer.c
+tests_guest_xen_vchan_peer_CPPFLAGS = -I$(top_srcdir)/guest/include
+tests_guest_xen_vchan_peer_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
+tests_guest_xen_vchan_peer_LDFLAGS =
+tests_guest_xen_vchan_peer_LDADD = -lxenvchan
+dist_noinst_SCRIPTS += tests/guest/vchan-xen.sh
+
+# Host tests of the vchan ring's index and layout checks with hostile values.
+check_PROGRAMS += tests/unit/test_vchan_ring
+TESTS += tests/unit/test_vchan_ring
+tests_unit_test_vchan_ring_SOURCES = tests/unit/test_vchan_ring.c \
+	guest/xen/vchan_ring.c guest/lib/string.c
+tests_unit_test_vchan_ring_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_vchan_ring_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
+tests_unit_test_vchan_ring_LDADD = $(CUNIT_LIBS)

@@ -4,13 +4,16 @@
 #include "kernel/errno.h"
 #include "kernel/init.h"
 #include "kernel/mm.h"
+#include "kernel/podio_guest.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
 #include "lib/spec.h"
 #include "lib/string.h"
+#include "arch/cpu.h"
 #include "platform.h"
 
 #define SPEC_MAX 4096
@@ -139,25 +142,8 @@ static const char *env_path(void)
 /* A program name without '/' is looked up in PATH, like execvp. */
 static const char *find_program(const char *name, struct inode *cwd)
 {
-	const char *p = env_path();
-
-	if (strchr(name, '/'))
-		return name;
-	while (*p) {
-		const char *e = strchr(p, ':');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		struct inode *ino;
-
-		fmt_snprintf(prog_path, sizeof(prog_path), "%.*s/%s", (int)n,
-			     n ? p : ".", name);
-		if (vfs_lookup(cwd, prog_path, true, &ino) == 0 &&
-		    S_ISREG(ino->mode) && (ino->mode & 0111))
-			return prog_path;
-		p += n;
-		if (*p == ':')
-			p++;
-	}
-	return name;
+	return podio_find_program(name, env_path(), cwd, prog_path,
+				  sizeof(prog_path));
 }
 
 static void on_shutdown(enum platform_shutdown_req r)
@@ -168,21 +154,83 @@ static void on_shutdown(enum platform_shutdown_req r)
 		signal_send(main_task, SIGTERM, 0);
 }
 
-static int wait_main(void)
+static int exit_code(int status)
 {
-	int status = 0, pid = 0;
-
-	for (;;) {
-		long rc = task_wait(-1, &status, 0, &pid);
-
-		if (rc == 0 && pid == main_task->pid)
-			break;
-		if (rc == -ECHILD)
-			fail("lost the main process");
-	}
 	if ((status & 0x7f) == 0)
 		return (status >> 8) & 0xff;
 	return 128 + (status & 0x7f);
+}
+
+/* Reaps children without blocking; true once the main process is gone. */
+static bool reap(bool chan, int *status_r)
+{
+	int status = 0, pid = 0;
+	bool main_done = false;
+
+	for (;;) {
+		long rc = task_wait(-1, &status, 1 /* WNOHANG */, &pid);
+
+		if (rc == -ECHILD && !main_done)
+			fail("lost the main process");
+		if (rc || !pid)
+			return main_done;
+		if (pid == main_task->pid) {
+			*status_r = status;
+			main_done = true;
+		} else if (chan) {
+			podio_guest_reaped(pid, status);
+		}
+	}
+}
+
+/*
+ * init's loop: reaps children (exec sessions end with EXIT on their
+ * stream) and, with a pod channel, serves it; sleeps until an event,
+ * a child's exit, or once a second.
+ */
+static int wait_main(bool chan)
+{
+	int status = 0;
+	uint64_t fl = irq_save();
+
+	for (;;) {
+		if (chan)
+			podio_guest_poll();
+		if (reap(chan, &status))
+			break;
+		sleep_on(podio_guest_wait_chan(),
+			 time_now_ns() + 1000000000ull);
+	}
+	if (chan) {
+		/* The main process's EXIT, for dom0's stream 0 (the exit code
+		 * is in xenstore as well: wait only a little for a slow
+		 * or absent server). */
+		uint64_t end = time_now_ns() + 2000000000ull;
+
+		podio_guest_main_exit(status);
+		for (;;) {
+			podio_guest_poll();
+			if (podio_guest_flushed() || time_now_ns() >= end)
+				break;
+			sleep_on(podio_guest_wait_chan(), end);
+		}
+	}
+	irq_restore(fl);
+	return exit_code(status);
+}
+
+/* With a channel, the main process's stdio is stream 0. */
+static void main_stdio(void)
+{
+	struct file *fds[3];
+
+	if (podio_guest_main_stdio(fds))
+		fail("no memory for the main process's stdio");
+	for (int i = 0; i < 3; i++) {
+		file_put(main_task->files->fd[i]);
+		main_task->files->fd[i] = fds[i];
+	}
+	podio_guest_set_main(main_task->pid);
 }
 
 void init_run(void)
@@ -192,6 +240,7 @@ void init_run(void)
 	char num[16];
 	size_t vlen;
 	int rc, code;
+	bool chan;
 
 	setup_fs();
 	read_spec();
@@ -205,13 +254,16 @@ void init_run(void)
 		fail("working directory %s is not a directory", spec.cwd);
 	syscall_init();
 	sched_init();
+	chan = podio_guest_init(envp, cwd);
 	prog = find_program(spec.argv[0], cwd);
 	rc = task_spawn(prog, spec.argv, envp, cwd, &main_task, &err);
 	if (rc)
 		fail("%s: %s", prog, err);
+	if (chan)
+		main_stdio();
 	platform_set_shutdown_handler(on_shutdown);
 	report("state", "running");
-	code = wait_main();
+	code = wait_main(chan);
 	fmt_snprintf(num, sizeof(num), "%d", code);
 	report("exit", num);
 	report("state", "exited");

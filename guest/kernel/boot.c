@@ -83,7 +83,8 @@ const char *boot_param(const char *key, size_t *len_r)
 		if ((size_t)(end - p) >= klen && !strncmp(p, key, klen) &&
 		    (p[klen] == '=' || p + klen == end)) {
 			/* a bare "key" is a flag: an empty value */
-			*len_r = p + klen == end ? 0 : (size_t)(end - p) - klen - 1;
+			*len_r = p + klen == end ? 0 :
+						   (size_t)(end - p) - klen - 1;
 			return p + klen == end ? end : p + klen + 1;
 		}
 		p = end;

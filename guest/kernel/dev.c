@@ -6,6 +6,7 @@
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/pty.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
@@ -338,7 +339,7 @@ void dev_init(void)
 	add_dev(dev, "full", 0x107, &full_fops);
 	add_dev(dev, "random", 0x108, &random_fops);
 	add_dev(dev, "urandom", 0x109, &random_fops);
-	add_dev(dev, "tty", 0x500, &console_fops);
+	add_dev(dev, "tty", 0x500, &dev_tty_fops);
 	console_ino = add_dev(dev, "console", 0x501, &console_fops);
 	if (!vfs_dir_find(dev, "fd")) {
 		vfs_symlink(dev, "fd", "/proc/self/fd");

@@ -50,7 +50,10 @@ struct garbage {
 	size_t len;
 };
 
-#define G(name, s) { name, s, sizeof(s) - 1 }
+#define G(name, s)                     \
+	{                              \
+		name, s, sizeof(s) - 1 \
+	}
 static const struct garbage garbage_values[] = {
 	G("empty", ""),
 	{ "2048 bytes", NULL, 2048 }, /* '9' x 2048: also a huge number */
@@ -82,8 +85,8 @@ static int write_big(const char *node, char *big)
 	for (size_t n = 2048; n >= 1024; n -= 64) {
 		rc = xs_write_bytes(0, node, big, n);
 		if (rc == 0) {
-			pr_info("xenpod-kernel: xs-garbage: %s: %zu bytes\n", node,
-				n);
+			pr_info("xenpod-kernel: xs-garbage: %s: %zu bytes\n",
+				node, n);
 			return 0;
 		}
 	}
@@ -178,11 +181,11 @@ static void xs_flood(void)
 		nodes = 1; /* no quota at all: rewrite the one that failed */
 	for (;;) {
 		for (unsigned i = 0; i < FLOOD_BURST; i++) {
-			unsigned k = (unsigned)((round * FLOOD_BURST + i) %
-						nodes);
+			unsigned k =
+				(unsigned)((round * FLOOD_BURST + i) % nodes);
 
-			fmt_snprintf(path, sizeof(path),
-				     "data/xenpod/flood/%u", k);
+			fmt_snprintf(path, sizeof(path), "data/xenpod/flood/%u",
+				     k);
 			fmt_snprintf(val, sizeof(val), "%lu", round);
 			xs_write(0, path, val);
 		}
@@ -219,8 +222,7 @@ static void silent(void)
 	/* Play dead: no answer to dom0's power-off request, no state. */
 	int rc = xs_unwatch("control/shutdown", "xenpod-shutdown");
 
-	pr_info("xenpod-kernel: silent: control/shutdown unwatched (%d)\n",
-		rc);
+	pr_info("xenpod-kernel: silent: control/shutdown unwatched (%d)\n", rc);
 	idle_forever();
 }
 

@@ -40,9 +40,9 @@
  */
 
 static uint64_t main_stack_top;
-/* TSC at start-up milestones, for the set-up time line on Xen:
- * 0 entry..first line printed, 1 page_init, 2 paging_init. */
-static uint64_t boot_marks[3];
+/* TSC at start-up milestones, for the set-up time line on Xen. */
+enum { MARK_CPU, MARK_DETECT, MARK_LINE, MARK_PAGE, MARK_PAGING, MARKS };
+static uint64_t boot_marks[MARKS];
 
 static void early_console(void)
 {
@@ -86,18 +86,20 @@ static void xen_services(void)
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
 	t[4] = time_now_ns();
-	pr_info("xenpod-kernel: Xen %u.%u; set-up: entry+first line %lu us, "
-	       "page_init %lu us, paging_init %lu us, events+clock %lu us, "
-	       "console %lu us, grants %lu us, xenstore %lu us, control "
-	       "watch %lu us\n",
-	       xen_version() >> 16, xen_version() & 0xffff,
-	       us_tsc(boot_marks[0] - boot_tsc),
-	       us_tsc(boot_marks[1] - boot_marks[0]),
-	       us_tsc(boot_marks[2] - boot_marks[1]),
-	       (t[0] - time_boot_ns()) / 1000 -
-		       us_tsc(boot_marks[2] - boot_tsc),
-	       (t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000, (t[3] - t[2]) / 1000,
-	       (t[4] - t[3]) / 1000);
+	pr_info("xenpod-kernel: Xen %u.%u; set-up: entry+cpu %lu us, detect "
+		"%lu us, first line %lu us, page_init %lu us, paging_init %lu "
+		"us, events+clock %lu us, console %lu us, grants %lu us, "
+		"xenstore %lu us, control watch %lu us\n",
+		xen_version() >> 16, xen_version() & 0xffff,
+		us_tsc(boot_marks[MARK_CPU] - boot_tsc),
+		us_tsc(boot_marks[MARK_DETECT] - boot_marks[MARK_CPU]),
+		us_tsc(boot_marks[MARK_LINE] - boot_marks[MARK_DETECT]),
+		us_tsc(boot_marks[MARK_PAGE] - boot_marks[MARK_LINE]),
+		us_tsc(boot_marks[MARK_PAGING] - boot_marks[MARK_PAGE]),
+		(t[0] - time_boot_ns()) / 1000 -
+			us_tsc(boot_marks[MARK_PAGING] - boot_tsc),
+		(t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000,
+		(t[3] - t[2]) / 1000, (t[4] - t[3]) / 1000);
 }
 
 static void plain_services(void)
@@ -118,9 +120,9 @@ static void kernel_main_stack(void)
 	else
 		plain_services();
 	pr_info("xenpod-kernel: boot to init in %lu us (%s clock, %zu KiB "
-	       "free)\n",
-	       (time_now_ns() - time_boot_ns()) / 1000,
-	       xen_present() ? "xen-pvclock" : "tsc", page_free_count() * 4);
+		"free)\n",
+		(time_now_ns() - time_boot_ns()) / 1000,
+		xen_present() ? "xen-pvclock" : "tsc", page_free_count() * 4);
 	if (!selftest_run())
 		init_run();
 	platform_poweroff(PLATFORM_EXIT_TESTFAIL);
@@ -132,20 +134,22 @@ void kernel_main(uint32_t start_info_pa)
 	int rc;
 
 	cpu_init();
+	boot_marks[MARK_CPU] = rdtsc();
 	early_console();
+	boot_marks[MARK_DETECT] = rdtsc();
 	rc = boot_info_copy(start_info_pa);
 	if (rc == -EINVAL)
 		panic("bad PVH start_info at %#x", start_info_pa);
 	klog_set_verbose(boot_flag("xenpod.verbose"));
 	pr_info("xenpod-kernel: PVH boot on %s, cmdline \"%s\"\n",
-	       xen_present() ? "Xen" : "plain x86", boot_cmdline());
+		xen_present() ? "Xen" : "plain x86", boot_cmdline());
 	if (rc)
 		printk("xenpod-kernel: start_info truncated (%d)\n", rc);
-	boot_marks[0] = rdtsc();
+	boot_marks[MARK_LINE] = rdtsc();
 	page_init();
-	boot_marks[1] = rdtsc();
+	boot_marks[MARK_PAGE] = rdtsc();
 	must(paging_init(), "paging");
-	boot_marks[2] = rdtsc();
+	boot_marks[MARK_PAGING] = rdtsc();
 	main_stack_top = kstack_alloc(8);
 	if (!main_stack_top)
 		panic("no memory for the main kernel stack");

@@ -59,6 +59,7 @@ struct pstream {
 static enum chan_state state = CH_NONE;
 static struct vchan vc;
 static volatile bool chan_changed;
+static uint32_t cur_ref; /* the connected server's ring-ref */
 static struct pstream *streams, *main_s;
 static unsigned nsessions;
 static const char tx_chan; /* writers waiting for credit or ring space */
@@ -129,8 +130,10 @@ static void stream_put(struct pstream *s)
 {
 	if (--s->refs > 0)
 		return;
-	if (s->pty)
+	if (s->pty) {
+		pty_hangup(s->pty); /* the slave outlives us: EOF and EIO */
 		pty_put(s->pty);
+	}
 	kfree(s->in);
 	kfree(s);
 }
@@ -169,8 +172,7 @@ static int send_frame(const uint8_t *frame, size_t len)
 	return rc > 0;
 }
 
-static int send_ctrl(uint8_t type, uint16_t stream, const void *p,
-		     uint32_t len)
+static int send_ctrl(uint8_t type, uint16_t stream, const void *p, uint32_t len)
 {
 	static uint8_t f[PODIO_HDR_LEN + 4 + PODIO_ERROR_MAX_MSG];
 	int n = podio_frame(f, sizeof(f), type, stream, p, len);
@@ -257,7 +259,7 @@ static long out_chunk(struct pstream *s, int fd, const uint8_t *src, size_t n,
 		if (copy_from_user(tx_buf + PODIO_HDR_LEN, src, chunk))
 			return -EFAULT;
 	} else {
-		memcpy(tx_buf + PODIO_HDR_LEN, src, chunk);
+		mem_copy_fast(tx_buf + PODIO_HDR_LEN, src, chunk);
 	}
 	h.type = fd == 1 ? PODIO_STDOUT : PODIO_STDERR;
 	h.stream = s->id;
@@ -287,10 +289,10 @@ long podio_stream_write(struct pstream *s, int fd, const void *src, size_t n,
 			r = -EPIPE;
 			break;
 		}
-		r = state == CH_READY ? out_chunk(s, fd, (const uint8_t *)src +
-							    done,
-						  n - done, user) :
-					0;
+		r = state == CH_READY ?
+			    out_chunk(s, fd, (const uint8_t *)src + done,
+				      n - done, user) :
+			    0;
 		if (r < 0)
 			break;
 		if (r > 0) {
@@ -343,7 +345,7 @@ long podio_stream_read(struct pstream *s, uint8_t *dst, size_t n, bool user,
 			if (copy_to_user(dst + done, s->in + s->in_head, k))
 				return done ? (long)done : -EFAULT;
 		} else {
-			memcpy(dst + done, s->in + s->in_head, k);
+			mem_copy_fast(dst + done, s->in + s->in_head, k);
 		}
 		s->in_head = (s->in_head + k) % PODIO_INITIAL_CREDIT;
 		s->in_count -= k;
@@ -362,10 +364,15 @@ bool podio_stream_readable(const struct pstream *s)
 	       (!s->listed && s != main_s);
 }
 
+bool podio_stream_eof(const struct pstream *s)
+{
+	return !s->in_count &&
+	       (s->in_eof || s->hup || (!s->listed && s != main_s));
+}
+
 static long in_read(struct file *f, void *ubuf, size_t n)
 {
-	return podio_stream_read(f->priv, ubuf, n, true,
-				 f->flags & O_NONBLOCK);
+	return podio_stream_read(f->priv, ubuf, n, true, f->flags & O_NONBLOCK);
 }
 
 static unsigned in_poll(struct file *f)
@@ -579,6 +586,7 @@ static void try_connect(void)
 		return;
 	}
 	rx_have = 0;
+	cur_ref = ref;
 	state = CH_HELLO;
 	pr_info("xenpod-kernel: pod channel up (ring-ref %u)\n", ref);
 }
@@ -624,10 +632,11 @@ static int on_stdin(struct pstream *s, const uint8_t *p, uint32_t len)
 		return violation("STDIN after EOF");
 	/* in_window + in_count + in_owed never exceed the buffer */
 	tail = (s->in_head + s->in_count) % PODIO_INITIAL_CREDIT;
-	first = PODIO_INITIAL_CREDIT - tail < len ? PODIO_INITIAL_CREDIT - tail :
-						    len;
-	memcpy(s->in + tail, p, first);
-	memcpy(s->in, p + first, len - first);
+	first = PODIO_INITIAL_CREDIT - tail < len ?
+			PODIO_INITIAL_CREDIT - tail :
+			len;
+	mem_copy_fast(s->in + tail, p, first);
+	mem_copy_fast(s->in, p + first, len - first);
 	s->in_count += len;
 	s->in_window -= len;
 	if (s->pty)
@@ -682,8 +691,8 @@ static int on_stream_frame(const struct podio_hdr *h, const uint8_t *p)
 
 	if (h->type == PODIO_EOF && p[0] != 0)
 		return violation("EOF for an output fd");
-	if (h->type == PODIO_SIGNAL && (podio_get32(p) == 0 ||
-					podio_get32(p) > NSIG))
+	if (h->type == PODIO_SIGNAL &&
+	    (podio_get32(p) == 0 || podio_get32(p) > NSIG))
 		return violation("bad signal number");
 	if (!s)
 		return 0;
@@ -753,12 +762,24 @@ static int rx_step(void)
 	return dispatch(&h, rx_buf + PODIO_HDR_LEN) < 0 ? -EPROTO : 1;
 }
 
+/* Everything in the ring: at most 64 KiB of frames, each handled in
+ * bounded time (credit bounds the data, MAX_SESSIONS the execs). */
 static void receive(void)
 {
-	for (int i = 0; i < 512 && state >= CH_HELLO; i++)
-		if (rx_step() <= 0)
-			return;
-	kick(); /* more may be waiting: come back after others ran */
+	while (state >= CH_HELLO && rx_step() > 0)
+		;
+}
+
+/* A new ring-ref while connected: a new server replaced ours (grant
+ * references are unique while granted, so the old one is gone or going). */
+static void check_replaced(void)
+{
+	uint32_t ref;
+
+	if (read_u32("xenpod/chan/ring-ref", &ref) == 0 && ref != cur_ref)
+		disconnect("replaced by a new server");
+	else
+		chan_changed = false;
 }
 
 void podio_guest_poll(void)
@@ -767,6 +788,8 @@ void podio_guest_poll(void)
 
 	if (state >= CH_HELLO && !vchan_server_alive(&vc))
 		disconnect("server gone");
+	if (state >= CH_HELLO && chan_changed)
+		check_replaced();
 	if (state == CH_DOWN && chan_changed)
 		try_connect();
 	if (state >= CH_HELLO)
@@ -878,12 +901,38 @@ static void merge_env(const struct podio_exec_view *v, char **out)
 	out[k] = NULL;
 }
 
-static void exec_fail(struct pstream *s, int32_t code, const char *fmt,
-		      const char *a, const char *b)
+/* ERROR for the stream: "xenpod: exec: WHAT: WHY". */
+static void exec_fail(struct pstream *s, int32_t code, const char *what,
+		      const char *why)
 {
-	fmt_snprintf(s->msg, sizeof(s->msg), fmt, a, b);
+	fmt_snprintf(s->msg, sizeof(s->msg), "xenpod: exec: %s: %s", what, why);
 	s->code = code;
 	s->error_pending = true;
+}
+
+/* The status a shell gives: 127 not found, 126 found but not runnable. */
+static int32_t spawn_code(int rc)
+{
+	if (rc == -ENOENT || rc == -ENOTDIR)
+		return 127;
+	return rc == -ENOMEM ? 125 : 126;
+}
+
+static const char *spawn_reason(int rc, const char *err)
+{
+	switch (rc) {
+	case -ENOENT:
+	case -ENOTDIR:
+		return "not found";
+	case -EACCES:
+		return "Permission denied";
+	case -EISDIR:
+		return "Is a directory";
+	case -ENOEXEC:
+		return "Exec format error";
+	default:
+		return err;
+	}
 }
 
 /* Builds the stdio of the new process: the stream's pipes, or a pty. */
@@ -909,13 +958,11 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 	int rc;
 
 	if (v->cwd[0] && vfs_lookup(base_cwd, v->cwd, true, &cwd) != 0) {
-		exec_fail(s, 125, "xenpod: exec: cd %s: %s", v->cwd,
-			  "No such file or directory");
+		exec_fail(s, 125, v->cwd, "cannot change directory");
 		return;
 	}
 	if (!S_ISDIR(cwd->mode)) {
-		exec_fail(s, 125, "xenpod: exec: cd %s: %s", v->cwd,
-			  "Not a directory");
+		exec_fail(s, 125, v->cwd, "not a directory");
 		return;
 	}
 	merge_env(v, envp);
@@ -923,20 +970,14 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 	prog = podio_find_program(v->argv[0], path ? path : DEFAULT_EXEC_PATH,
 				  cwd, prog_buf, sizeof(prog_buf));
 	if (session_files(s, v, fds)) {
-		exec_fail(s, 125, "xenpod: exec: %s: %s", v->argv[0],
-			  "out of memory");
+		exec_fail(s, 125, v->argv[0], "out of memory");
 		return;
 	}
 	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, &t, &err);
 	if (rc) {
 		for (int i = 0; i < 3; i++)
 			file_put(fds[i]);
-		if (rc == -ENOENT || rc == -ENOTDIR)
-			exec_fail(s, 127, "xenpod: exec: %s: %s", v->argv[0],
-				  "not found");
-		else
-			exec_fail(s, rc == -ENOMEM ? 125 : 126,
-				  "xenpod: exec: %s: %s", v->argv[0], err);
+		exec_fail(s, spawn_code(rc), v->argv[0], spawn_reason(rc, err));
 		return;
 	}
 	for (int i = 0; i < 3; i++) {
@@ -968,8 +1009,7 @@ static int exec_start(uint16_t id, const uint8_t *p, uint32_t len)
 	}
 	nsessions++;
 	if (nsessions > MAX_SESSIONS)
-		exec_fail(s, 125, "xenpod: exec: %s%s",
-			  "too many exec sessions in this pod", "");
+		exec_fail(s, 125, v.argv[0], "too many exec sessions");
 	else
 		exec_spawn(s, &v);
 	kick();
@@ -983,8 +1023,8 @@ bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd)
 	char buf[16];
 	int rc;
 
-	if (!xen_present() || xs_read(0, "xenpod/chan/ring-ref", buf,
-				      sizeof(buf)) < 0)
+	if (!xen_present() ||
+	    xs_read(0, "xenpod/chan/ring-ref", buf, sizeof(buf)) < 0)
 		return false;
 	base_env = pod_env;
 	base_cwd = pod_cwd;

@@ -7,6 +7,7 @@
 #include "arch/trap.h"
 #include "kernel/boot.h"
 #include "kernel/errno.h"
+#include "kernel/hostile.h"
 #include "kernel/mm.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -41,6 +42,8 @@
  *               dom0 and checks revocation while mapped / after unmap
  *               (protocol at test_grant()), then idles.
  *     idle      waits for ~/control/shutdown (Xen), or forever.
+ *   The hostile-guest modes for the daemon's reliability tests (xs-garbage,
+ *   xs-flood, evtchn-storm, silent, panic) are in kernel/hostile.c.
  *   With no test mode, init_run() runs (it reads everything after "--").
  */
 
@@ -343,6 +346,8 @@ bool selftest_run(void)
 	} else if (IS("idle")) {
 		for (;;)
 			platform_idle();
+	} else {
+		hostile_run(m, len); /* returns only if m is none of them */
 	}
 #undef IS
 	printk("xenpod-kernel: unknown or unsupported test mode \"%.*s\"\n",

@@ -20,11 +20,13 @@ void platform_set_shutdown_handler(void (*fn)(enum platform_shutdown_req r))
 /* Interrupt context: the value of control/shutdown arrived. */
 static void shutdown_read(void *arg, int err, const char *v, size_t len)
 {
+	bool poweroff = len == 8 && !memcmp(v, "poweroff", 8);
+
 	if (err || len == 0)
 		return; /* node gone or cleared (our own ack fires the watch) */
 	/* Acknowledge by clearing the node, as Linux does, in every case. */
 	xs_write_async(SHUTDOWN_PATH, "");
-	if (len == 8 && !memcmp(v, "poweroff", 8)) {
+	if (poweroff) {
 		if (poweroff_requested)
 			return;
 		poweroff_requested = true;
@@ -36,8 +38,8 @@ static void shutdown_read(void *arg, int err, const char *v, size_t len)
 		return;
 	}
 	pr_info("xenpod-kernel: control/shutdown=\"%.*s\" refused: a pod "
-	       "kernel only powers off\n",
-	       (int)(len > 32 ? 32 : len), v);
+		"kernel only powers off\n",
+		(int)(len > 32 ? 32 : len), v);
 }
 
 static void shutdown_watch(const char *path, const char *token, void *arg)

@@ -136,7 +136,8 @@ uint64_t gnttab_window(size_t npages)
 
 	if (!window_next) {
 		window_next = page_ram_end() + WINDOW_GAP;
-		window_next = (window_next + WINDOW_GAP - 1) & ~(WINDOW_GAP - 1);
+		window_next = (window_next + WINDOW_GAP - 1) &
+			      ~(WINDOW_GAP - 1);
 		if (window_next < WINDOW_FLOOR)
 			window_next = WINDOW_FLOOR;
 	}

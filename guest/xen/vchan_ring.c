@@ -2,14 +2,22 @@
 /* vchan_ring.c: libxenvchan ring indices, read once and checked, and the copies in and out. */
 #include "xenplat/vchan_ring.h"
 
-#include "lib/string.h"
-
 #define PAGE_BYTES 4096u
 
 /* Full barrier: our index update against the other end's reads. */
 static inline void mb(void)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* rep movsb: the rings carry bulk data, and lib/string.c copies a byte
+ * per loop iteration (plain x86-64, so the host tests run it too). */
+static inline void copy(void *dst, const void *src, size_t n)
+{
+	__asm__ volatile("rep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(n)
+			 :
+			 : "memory");
 }
 
 static inline uint32_t load_once(const uint32_t *p)
@@ -22,15 +30,15 @@ static inline void publish(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-int vchan_ring_attach(struct vchan_ring *r, struct ring_shared *shr,
-		      void *buf, uint32_t size, int write)
+int vchan_ring_attach(struct vchan_ring *r, struct ring_shared *shr, void *buf,
+		      uint32_t size, int write)
 {
 	r->shr = shr;
 	r->buf = buf;
 	r->size = size;
 	r->own = load_once(write ? &shr->prod : &shr->cons);
 	return (write ? vchan_ring_space(r) : vchan_ring_ready(r)) < 0 ? -EIO :
-									0;
+									 0;
 }
 
 int vchan_ring_ready(const struct vchan_ring *r)
@@ -58,8 +66,8 @@ int vchan_ring_read(struct vchan_ring *r, void *dst, size_t n)
 		n = (size_t)ready;
 	idx = r->own & (r->size - 1);
 	first = r->size - idx < n ? r->size - idx : (uint32_t)n;
-	memcpy(dst, r->buf + idx, first);
-	memcpy((uint8_t *)dst + first, r->buf, n - first);
+	copy(dst, r->buf + idx, first);
+	copy((uint8_t *)dst + first, r->buf, n - first);
 	mb(); /* copied out before the space is handed back */
 	r->own += (uint32_t)n;
 	publish(&r->shr->cons, r->own);
@@ -80,16 +88,15 @@ int vchan_ring_write(struct vchan_ring *r, const void *src, size_t n)
 	idx = r->own & (r->size - 1);
 	first = r->size - idx < n ? r->size - idx : (uint32_t)n;
 	mb(); /* the index was read before the data is written */
-	memcpy(r->buf + idx, src, first);
-	memcpy(r->buf, (const uint8_t *)src + first, n - first);
+	copy(r->buf + idx, src, first);
+	copy(r->buf, (const uint8_t *)src + first, n - first);
 	r->own += (uint32_t)n;
 	publish(&r->shr->prod, r->own); /* release: data before index */
 	return (int)n;
 }
 
 /* One side: size, pages and in-page offset; -EINVAL if out of range. */
-static int side(uint16_t order, uint32_t *size, unsigned *pages,
-		unsigned *off)
+static int side(uint16_t order, uint32_t *size, unsigned *pages, unsigned *off)
 {
 	if (order < VCHAN_MIN_ORDER || order > VCHAN_MAX_ORDER)
 		return -EINVAL;

@@ -163,18 +163,33 @@ static int transmit(bool *moved)
 	return 0;
 }
 
-/* Interrupts off. Moves bytes both ways and runs completions. */
+/*
+ * Interrupts off. Moves bytes both ways and runs completions. Completions
+ * and watch callbacks may submit requests, which pump again: that nested
+ * call only asks this one to go round once more, because receiving there
+ * would overwrite rx_body while the callback still reads its value.
+ */
 static void xs_pump(void)
 {
+	static bool pumping, again;
 	bool moved = false;
 
 	if (broken || !ring)
 		return;
-	if (transmit(&moved) || receive(&moved) || transmit(&moved)) {
-		fail_all();
+	if (pumping) {
+		again = true;
 		return;
 	}
-	if (moved)
+	pumping = true;
+	do {
+		again = false;
+		if (transmit(&moved) || receive(&moved) || transmit(&moved)) {
+			fail_all();
+			break;
+		}
+	} while (again && !broken);
+	pumping = false;
+	if (moved && !broken)
 		evtchn_notify(port);
 }
 

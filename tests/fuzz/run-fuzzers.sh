@@ -48,19 +48,22 @@ daemon/sha256.c daemon/image_async.c tests/fuzz/fuzz_image_check.c \
 guest/lib/cpio.c $common"
 yajl=$(libs yajl)
 arch=$(libs libarchive)
+# The daemon's pod I/O channel: its sources see guest/include/lib/podio.h.
+chan="g:daemon/pod_exec.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
+vchan=$(libs xenvchan)
 
 # NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),
 # sources (SET:PATH overrides the set for one file), libraries.
 spec() {
 	case $1 in
 	json) echo "d|$common|$yajl" ;;
-	rpc) echo "d|$core|$yajl $arch -pthread" ;;
-	state) echo "d|$core|$yajl $arch -pthread" ;;
+	rpc) echo "d|$core $chan|$yajl $arch $vchan -pthread" ;;
+	state) echo "d|$core $chan|$yajl $arch $vchan -pthread" ;;
 	xs) echo "d|daemon/xs.c $common|$(libs xenstore) $yajl" ;;
 	image) echo "g|$images|$arch $yajl -pthread" ;;
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
-	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)guest/lib/spec.c|$yajl $arch -pthread" ;;
+	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan -pthread" ;;
 	console) echo "d|daemon/console.c $common|$yajl" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
 	guest_elf) echo "g|guest/lib/elf.c tests/fuzz/fuzz_util.c|" ;;

@@ -86,7 +86,7 @@ fi
 conslog pself | grep "ticks in" | sed 's/^/    /'
 # Without xenpod.verbose the boot lines go to Xen's log, not the console.
 if ! conslog pself | grep -q "xenpod-kernel: .*boot" &&
-	xl dmesg | grep -q "(d$selfid) xenpod-kernel: boot to init"; then
+	xl dmesg | grep -q "(d$selfid) .*xenpod-kernel: boot to init"; then
 	pass "quiet boot: boot lines in xl dmesg, not on the console"
 else
 	fail "quiet boot" "console: $(conslog pself | grep boot | head -2)"

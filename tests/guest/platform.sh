@@ -110,6 +110,9 @@ expect fault 253 "CRASH: unhandled exception: page fault" "CR2 0000000000000010"
 boot stack "xenpod.test=stack"
 expect stack 253 "double fault (kernel stack overflow?)"
 
+boot panic "xenpod.test=panic xenpod.test.delay=10"
+expect panic 253 "PANIC: deliberate panic"
+
 boot unknown "xenpod.test=nosuchmode"
 expect unknown 255 "unknown or unsupported test mode"
 

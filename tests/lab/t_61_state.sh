@@ -9,7 +9,7 @@ r_cleanup
 xenpod run -d --name s-tick --memory 16 $R_IMG/rootfs /bin/sh -c \
 	'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done' >/dev/null
 xenpod run -d --name s-sleep --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
-xenpod run -d --name s-exit --memory 16 $R_IMG/rootfs /bin/sh -c 'sleep 6; exit 5' >/dev/null
+xenpod run -d --name s-exit --memory 16 $R_IMG/rootfs /bin/sh -c 'sleep 20; exit 5' >/dev/null
 printf '{"name":"s-created","image":"%s","command":["/bin/hello","late"],"memory_mib":16}\n' \
 	"$R_IMG/rootfs" >/tmp/s-created.json
 xenpod create -f /tmp/s-created.json >/dev/null
@@ -31,6 +31,7 @@ check "readopt: start of a re-adopted created pod (R9)" xenpod start s-created
 check_out "readopt: it runs to completion (R9)" 0 sh -c 'xenpod wait s-created >/dev/null; echo $?'
 check_out "readopt: and its output is logged (R9)" "hello late" sh -c 'xenpod logs s-created | grep hello'
 r_invariants "readopt"
+r_diag_if_failed
 r_cleanup
 
 # ---- R10: stray *.tmp, corrupt and truncated state files, odd files ----
@@ -83,6 +84,8 @@ q1=$(r_quarantined)
 check "state: xenpodd restarts again with the quarantine in place (R10)" r_daemon_restart
 check_out "state: nothing new quarantined on a clean restart (R10)" "$q1" r_quarantined
 
+r_diag_if_failed
+
 # ---- R10: kill -9 at random moments while state files are being written ----
 qb=$(r_quarantined)
 kills=0
@@ -106,4 +109,6 @@ check "state: no *.tmp left after the kills (R10)" sh -c "! ls -a $R_STATE | gre
 r_invariants "state-kills"
 r_cleanup
 check_out "state: every state file removed with its pod (R10)" 0 r_state_files
+r_diag_if_failed
 echo "INFO: t_61_state: $(r_ms_since $t61_start) ms"
+r_end

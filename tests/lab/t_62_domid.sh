@@ -93,9 +93,9 @@ xenpod run -d --name d-crash --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/nul
 dom=$(xl domid xenpod-d-crash)
 r_daemon_restart XENPOD_CRASH_AT=before_destroy
 xenpod kill d-crash >/dev/null 2>&1
-wait_for 10 sh -c '! pidof xenpodd'
+wait_for 10 r_no_daemon
 check "domid crash: the state file names domid $dom (R11)" \
-	grep -q "\"domid\": *$dom[,}]" $R_STATE/d-crash.json
+	grep -q "\"domid\": *${dom}[,}]" $R_STATE/d-crash.json
 xl destroy xenpod-d-crash
 wait_for 10 domain_gone xenpod-d-crash
 check "domid crash: domid $dom given to a new domain (R11)" t62_impostor $dom imp-crash
@@ -107,4 +107,6 @@ check "domid crash: rm of the pod (R11)" xenpod rm d-crash
 check "domid crash: the stranger survives (R11)" t62_alive imp-crash $dom
 xl destroy imp-crash
 r_invariants "domid"
+r_diag_if_failed
 echo "INFO: t_62_domid: $(r_ms_since $t62_start) ms"
+r_end

@@ -83,11 +83,13 @@ check "leak: daemon RSS flat ($rss0 -> $rss1 -> $rss2 KiB) (R12)" \
 for pt in after_domain_created after_spec_written after_domain_created; do
 	r_daemon_restart XENPOD_CRASH_AT=$pt
 	xenpod run -d --name l-crash --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null 2>&1
-	wait_for 10 sh -c '! pidof xenpodd'
+	wait_for 10 r_no_daemon
 	r_daemon_start
 done
 r_cleanup
 base_nofd=$(echo "$base" | sed 's/ fds=[0-9]*//')
 check_out "leak: after 3 create crashes and restarts: nothing left (R12)" "$base_nofd" \
 	wait_for_out_eq 10 "$base_nofd" t63_snap_nofd
+r_diag_if_failed
 echo "INFO: t_63_leak: $(r_ms_since $t63_start) ms"
+r_end

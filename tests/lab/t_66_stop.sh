@@ -30,4 +30,6 @@ check "stop: in well under its 30 s grace ($ms ms) (R16)" [ $ms -lt 10000 ]
 check_out "stop: its reason is poweroff (R16)" poweroff r_field g-polite reason
 check "stop: rm of both (R16)" xenpod rm g-deaf g-polite
 check_out "stop: no xenpod domains left (R16)" 0 xenpod_domains
+r_diag_if_failed
 echo "INFO: t_66_stop: $(r_ms_since $t66_start) ms"
+r_end

@@ -6,7 +6,30 @@ R_STATE=/var/lib/xenpod/pods
 R_QUAR=/var/lib/xenpod/quarantine
 R_DLOG=/var/log/xenpodd.log
 
-r_pid() { pidof xenpodd; }
+# xenpodd's pid; a zombie (a crashed daemon its parent has not reaped yet) does not count.
+# dom0's programs segfault now and then in the nested lab (exit 139, NESTED-XEN.md); a
+# read-only xenpod command is retried once then, so that flake does not fail a check.
+xenpod() {
+	command xenpod "$@"
+	r_rc=$?
+	case $r_rc:$1 in
+	139:inspect | 139:ls | 139:logs | 139:wait | 139:version)
+		echo "NOTE: xenpod $1 segfaulted (lab flake); retrying" >&2
+		command xenpod "$@"
+		r_rc=$?
+		;;
+	esac
+	return $r_rc
+}
+# Each t_6*.sh calls r_end last: the wrapper above is not left to the other tests.
+r_end() { unset -f xenpod; }
+
+r_pid() {
+	for p in $(pidof xenpodd); do
+		grep -q '^[0-9]* ([^)]*) Z' /proc/$p/stat 2>/dev/null || echo $p
+	done
+}
+r_no_daemon() { [ -z "$(r_pid)" ]; }
 
 # Seconds since boot with centiseconds (busybox has no date +%N).
 r_now() { cut -d' ' -f1 /proc/uptime; }
@@ -17,12 +40,13 @@ r_ms_since() { awk -v a="$1" -v b="$(r_now)" 'BEGIN { printf "%d\n", (b - a) * 1
 r_daemon_kill9() {
 	pid=$(r_pid)
 	[ -n "$pid" ] && kill -9 $pid
-	wait_for 10 sh -c '! pidof xenpodd'
+	wait_for 10 r_no_daemon
 }
 
 # r_daemon_start [VAR=VALUE...]: start xenpodd (with that environment), wait until it answers.
+# Started from a subshell, so init (not this shell) reaps it when it dies.
 r_daemon_start() {
-	env "$@" xenpodd -d >>$R_DLOG 2>&1 &
+	(env "$@" xenpodd -d >>$R_DLOG 2>&1 &)
 	wait_for 20 xenpod version
 }
 
@@ -37,7 +61,10 @@ r_daemon_ensure() {
 	r_daemon_restart
 }
 
-r_xs_nodes() { xenstore-ls -f / 2>/dev/null | wc -l; }
+r_xs_paths() { timeout 20 xenstore-ls -f / 2>/dev/null | sed 's/ = .*//' | sort; }
+r_xs_nodes() { r_xs_paths | wc -l; }
+# r_xs_new FILE: xenstore paths that are not in FILE (a saved r_xs_paths), space-separated.
+r_xs_new() { r_xs_paths | awk 'NR == FNR { old[$0] = 1; next } !old[$0]' "$1" - | tr '\n' ' '; }
 r_fds() { ls /proc/$(r_pid)/fd | wc -l; }
 r_rss_kb() { awk '/^VmRSS:/ { print $2 }' /proc/$(r_pid)/status; }
 r_state_files() { ls $R_STATE | wc -l; }
@@ -45,12 +72,12 @@ r_quarantined() { ls $R_QUAR | wc -l; }
 
 # r_field POD KEY: one field of `xenpod inspect` (strings unquoted, null as null).
 r_field() {
-	xenpod inspect "$1" 2>/dev/null |
-		sed -n 's/^ *"'"$2"'": *"\{0,1\}\([^"]*\)"\{0,1\},\{0,1\}$/\1/p' | head -1
+	xenpod inspect "$1" 2>/dev/null | sed -n -e 's/^ *"'"$2"'": *"\(.*\)",\{0,1\}$/\1/p' \
+		-e 's/^ *"'"$2"'": *\([^",]*\),\{0,1\}$/\1/p' | head -1
 }
 
 # Names of xenpod domains (xenpod-NAME -> NAME), sorted; dying ones included.
-r_dom_names() { xl list 2>/dev/null | awk 'NR > 1 && $1 ~ /^xenpod-/ { sub(/^xenpod-/, "", $1); print $1 }' | sort; }
+r_dom_names() { timeout 20 xl list 2>/dev/null | awk 'NR > 1 && $1 ~ /^xenpod-/ { sub(/^xenpod-/, "", $1); print $1 }' | sort; }
 
 # Names of pods whose state file says they are alive (creating/created/running), sorted.
 r_state_alive() {
@@ -140,3 +167,19 @@ r_cleanup() {
 # r_log_since MARK: the daemon log after the line count MARK (from r_log_mark).
 r_log_mark() { wc -l <$R_DLOG; }
 r_log_since() { tail -n +$(($1 + 1)) $R_DLOG; }
+
+# r_diag_if_failed: after new failures, print what the lab looks like (xl, pods, daemon log).
+R_FAILS_SEEN=$LAB_FAILED
+r_diag_if_failed() {
+	[ "$LAB_FAILED" -gt "$R_FAILS_SEEN" ] || return 0
+	R_FAILS_SEEN=$LAB_FAILED
+	{
+		echo "xl list:"
+		timeout 20 xl list
+		echo "xenpod ls -a:"
+		timeout 20 xenpod ls -a
+		echo "state dir: $(ls $R_STATE | tr '\n' ' ')"
+		echo "xenpodd.log:"
+		tail -25 $R_DLOG
+	} 2>&1 | sed 's/^/DIAG: /'
+}

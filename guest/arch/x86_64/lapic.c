@@ -223,7 +223,7 @@ const struct clock_ops *lapic_clock_init(void)
 	lapic_mult = ((uint64_t)apic_ticks << 32) /
 		     ((uint64_t)CALIBRATE_MS * 1000000ull);
 	pr_info("xenpod-kernel: TSC %lu kHz, APIC timer %lu kHz\n",
-	       tsc_ticks / CALIBRATE_MS, (uint64_t)apic_ticks / CALIBRATE_MS);
+		tsc_ticks / CALIBRATE_MS, (uint64_t)apic_ticks / CALIBRATE_MS);
 	if (irq_register(VEC_LAPIC_TIMER, lapic_timer_irq, NULL, true))
 		return NULL;
 	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER); /* one-shot */

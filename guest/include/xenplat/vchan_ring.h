@@ -28,8 +28,8 @@ struct vchan_ring {
 /* Starts using r: takes the current shared indices once as the starting
  * point (a fresh server has both at 0). write: true if we produce.
  * Returns 0 or -EIO if they are already inconsistent. */
-int vchan_ring_attach(struct vchan_ring *r, struct ring_shared *shr,
-		      void *buf, uint32_t size, int write);
+int vchan_ring_attach(struct vchan_ring *r, struct ring_shared *shr, void *buf,
+		      uint32_t size, int write);
 /* Bytes ready to read, or -EIO. */
 int vchan_ring_ready(const struct vchan_ring *r);
 /* Copies up to n bytes out; returns the count (0 when empty) or -EIO. */

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_exec: exec and attach: a process's stdio over one connection (raw terminal, resize, signals), and kill -s. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "xenpod.h"
+
+/* Stdin the daemon takes before it returns credit (PROTOCOL.md). */
+#define EXEC_INITIAL_CREDIT 65536
+#define EXEC_IN_CHUNK 32768
+/* ^C this many times leaves (the daemon then kills the process). */
+#define EXEC_INTR_LEAVE 3
+
+struct session {
+	struct cli *cli;
+	int fd; /* the daemon connection */
+	int64_t id; /* the pod_exec / pod_attach request */
+	bool in; /* forward stdin */
+	bool in_done;
+	bool tty;
+	uint32_t credit;
+	char *buf; /* received, not yet a whole line */
+	size_t len;
+	int intrs;
+	int status; /* the exit status once the reply came, else -1 */
+};
+
+/* ---- the terminal ---- */
+
+static struct termios saved_tio;
+static bool raw_on;
+static int sig_pipe[2] = { -1, -1 };
+
+static void term_restore(void)
+{
+	if (raw_on)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+	raw_on = false;
+}
+
+static int term_raw(void)
+{
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+		return -errno;
+	t = saved_tio;
+	cfmakeraw(&t);
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) < 0)
+		return -errno;
+	raw_on = true;
+	atexit(term_restore);
+	return 0;
+}
+
+static void winsize(int64_t *rows, int64_t *cols)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 ||
+	    ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+}
+
+/* Signals become bytes on a pipe, handled in the loop. */
+static void on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int e = errno;
+
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* full: the loop has enough to do already */
+	}
+	errno = e;
+}
+
+static int signals_setup(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGWINCH };
+	struct sigaction sa = { .sa_handler = on_signal };
+	size_t i;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* ---- talking to the daemon ---- */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -errno;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* A notification line (no id: the daemon sends no reply). */
+static int notify(struct session *s, const char *method, const char *params)
+{
+	char *line = NULL;
+	int n, rc;
+
+	n = asprintf(&line,
+		     "{\"jsonrpc\":\"2.0\",\"method\":\"%s\",\"params\":%s}\n",
+		     method, params);
+	if (n < 0)
+		return -ENOMEM;
+	rc = write_all(s->fd, line, (size_t)n);
+	free(line);
+	return rc;
+}
+
+static void send_signal(struct session *s, int sig)
+{
+	char p[32];
+
+	snprintf(p, sizeof(p), "{\"signal\":%d}", sig);
+	notify(s, "exec_signal", p);
+}
+
+static void send_resize(struct session *s)
+{
+	int64_t rows = 0, cols = 0;
+	char p[64];
+
+	winsize(&rows, &cols);
+	snprintf(p, sizeof(p), "{\"rows\":%lld,\"cols\":%lld}", (long long)rows,
+		 (long long)cols);
+	notify(s, "exec_resize", p);
+}
+
+static int pump_stdin(struct session *s)
+{
+	static unsigned char buf[EXEC_IN_CHUNK];
+	static char p[EXEC_IN_CHUNK / 3 * 4 + 64];
+	size_t want = s->credit < sizeof(buf) ? s->credit : sizeof(buf);
+	ssize_t r = read(STDIN_FILENO, buf, want);
+	int k;
+
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (r <= 0) {
+		s->in_done = true;
+		return notify(s, "exec_input", "{\"eof\":true}");
+	}
+	s->credit -= (uint32_t)r;
+	k = snprintf(p, sizeof(p), "{\"data\":\"");
+	k += (int)cli_b64_encode(buf, (size_t)r, p + k);
+	snprintf(p + k, sizeof(p) - (size_t)k, "\"}");
+	return notify(s, "exec_input", p);
+}
+
+static int on_output(const struct json *params)
+{
+	static unsigned char buf[1 << 20];
+	const char *data = json_str(json_get(params, "data"));
+	int64_t fd = 0;
+	long n;
+
+	if (!data || !json_int(json_get(params, "fd"), &fd) || fd < 1 || fd > 2)
+		return -EPROTO;
+	n = cli_b64_decode(data, buf, sizeof(buf));
+	if (n < 0)
+		return -EPROTO;
+	/* A closed stdout (| head) is not the process's failure. */
+	write_all((int)fd, (const char *)buf, (size_t)n);
+	return 0;
+}
+
+static int result_status(struct session *s, const struct json *res)
+{
+	const char *err = json_str(json_get(res, "error"));
+	int64_t code = 125, sig = 0;
+
+	json_int(json_get(res, "exit_code"), &code);
+	json_int(json_get(res, "signal"), &sig);
+	if (s->cli->json) {
+		term_restore();
+		cli_print_json(res, false);
+	}
+	if (err) {
+		term_restore();
+		cli_error("%s: %s", s->cli->cmd->name, err);
+	}
+	if (sig > 0 && sig < 128)
+		return 128 + (int)sig;
+	return (int)(code & 255);
+}
+
+/* One line from the daemon: output, credit, or the reply. */
+static int on_line(struct session *s, const char *line, size_t len)
+{
+	char err[256];
+	struct json *root = json_parse(line, len, err, sizeof(err));
+	const char *method;
+	const struct json *params, *e;
+	int64_t id, n;
+	int rc = 0;
+
+	if (!root)
+		return -EPROTO;
+	method = json_str(json_get(root, "method"));
+	params = json_get(root, "params");
+	if (method && !strcmp(method, "exec_output")) {
+		rc = on_output(params);
+	} else if (method && !strcmp(method, "exec_credit")) {
+		if (json_int(json_get(params, "bytes"), &n) && n > 0 &&
+		    n <= EXEC_INITIAL_CREDIT)
+			s->credit += (uint32_t)n;
+	} else if (!method && json_int(json_get(root, "id"), &id) &&
+		   id == s->id) {
+		e = json_get(root, "error");
+		if (e) {
+			term_restore();
+			cli_error("%s",
+				  json_str(json_get(e, "message")) ?: "error");
+			s->status = CLI_ERR;
+		} else {
+			s->status = result_status(s, json_get(root, "result"));
+		}
+	}
+	json_free(root);
+	return rc;
+}
+
+static int pump_socket(struct session *s)
+{
+	char *nl;
+	ssize_t r;
+	int rc;
+
+	if (s->len == CLIENT_LINE_MAX)
+		return -EPROTO;
+	r = read(s->fd, s->buf + s->len, CLIENT_LINE_MAX - s->len);
+	if (r < 0 && errno == EINTR)
+		return 0;
+	if (r <= 0)
+		return -ECONNRESET;
+	s->len += (size_t)r;
+	while (s->status < 0 && (nl = memchr(s->buf, '\n', s->len))) {
+		size_t n = (size_t)(nl - s->buf) + 1;
+
+		rc = on_line(s, s->buf, n - 1);
+		if (rc)
+			return rc;
+		memmove(s->buf, s->buf + n, s->len - n);
+		s->len -= n;
+	}
+	return 0;
+}
+
+static void on_local_signal(struct session *s, int sig)
+{
+	if (sig == SIGWINCH) {
+		if (s->tty)
+			send_resize(s);
+		return;
+	}
+	if (sig == SIGINT && ++s->intrs >= EXEC_INTR_LEAVE) {
+		term_restore();
+		cli_error("%s: interrupted; leaving (the process is killed)",
+			  s->cli->cmd->name);
+		s->status = 128 + SIGINT;
+		return;
+	}
+	send_signal(s, sig); /* the process decides what it means */
+}
+
+static int session_loop(struct session *s)
+{
+	while (s->status < 0) {
+		struct pollfd pf[3] = {
+			{ s->fd, POLLIN, 0 },
+			{ sig_pipe[0], POLLIN, 0 },
+			{ STDIN_FILENO, POLLIN, 0 },
+		};
+		nfds_t n = s->in && !s->in_done && s->credit ? 3 : 2;
+		unsigned char sig;
+		int rc;
+
+		if (poll(pf, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		while (read(sig_pipe[0], &sig, 1) == 1)
+			on_local_signal(s, sig);
+		if (s->status >= 0)
+			break;
+		if (n == 3 && (pf[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+			rc = pump_stdin(s);
+			if (rc)
+				return rc;
+		}
+		if (pf[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			rc = pump_socket(s);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Sends the request, then streams until its reply; returns the exit status. */
+static int run_session(struct cli *cli, const char *pod, const char *method,
+		       char *params, bool in, bool tty)
+{
+	struct session s = { .cli = cli,
+			     .in = in,
+			     .tty = tty,
+			     .credit = EXEC_INITIAL_CREDIT,
+			     .status = -1 };
+	int rc;
+
+	if (!params) {
+		cli_error("out of memory");
+		return CLI_ERR;
+	}
+	s.buf = malloc(CLIENT_LINE_MAX);
+	rc = s.buf ? cli_connect(cli) : -ENOMEM;
+	if (!rc)
+		rc = signals_setup();
+	if (!rc)
+		rc = client_send(&cli->client, method, params, &s.id);
+	free(params);
+	if (rc) {
+		if (rc == -ENOMEM)
+			cli_error("out of memory");
+		free(s.buf);
+		return CLI_ERR;
+	}
+	s.fd = cli->client.fd;
+	if (tty && isatty(STDIN_FILENO) && term_raw() < 0)
+		cli_error("%s: cannot put the terminal in raw mode",
+			  cli->cmd->name);
+	rc = session_loop(&s);
+	term_restore();
+	free(s.buf);
+	if (rc == -ECONNRESET)
+		cli_error("pod %s: connection to xenpodd lost", pod);
+	else if (rc)
+		cli_error("pod %s: %s", pod,
+			  rc == -EPROTO ? "malformed data from xenpodd" :
+					  strerror(-rc));
+	return rc ? CLI_ERR : s.status;
+}
+
+/* ---- commands ---- */
+
+int cmd_exec(struct cli *cli, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "workdir", required_argument, NULL, 'w' },
+		CMD_COMMON_OPTS,
+	};
+	struct json_writer *w;
+	const char **env = calloc((size_t)argc + 1, sizeof(char *));
+	const char *cwd = NULL, *pod;
+	bool in = false, tty = false;
+	int opt, nenv = 0, i, rc;
+	int64_t rows = 0, cols = 0;
+
+	if (!env) {
+		cli_error("out of memory");
+		return CLI_ERR;
+	}
+	while ((opt = cmd_getopt(cli, argc, argv, "+hite:w:", lo)) != -1) {
+		switch (opt) {
+		case 'i':
+			in = true;
+			break;
+		case 't':
+			tty = true;
+			break;
+		case 'e':
+			if (!cli_env_valid(optarg)) {
+				free(env);
+				return cmd_usage(cli,
+						 "-e %s: expected KEY=VALUE",
+						 optarg);
+			}
+			env[nenv++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/') {
+				free(env);
+				return cmd_usage(
+					cli, "-w %s: expected an absolute path",
+					optarg);
+			}
+			cwd = optarg;
+			break;
+		case CMD_OPT_HELP:
+			free(env);
+			return cmd_help(cli->cmd);
+		default:
+			free(env);
+			return cmd_usage(cli, NULL);
+		}
+	}
+	if (argc - optind < 2) {
+		free(env);
+		return cmd_usage(cli, argc == optind ? "missing POD" :
+						       "missing COMMAND");
+	}
+	pod = argv[optind];
+	if (!cmd_name_ok(pod)) {
+		free(env);
+		return cmd_usage(cli, NULL);
+	}
+	w = params_open(pod);
+	if (w) {
+		json_w_key(w, "command");
+		json_w_array_open(w);
+		for (i = optind + 1; i < argc; i++)
+			json_w_string(w, argv[i]);
+		json_w_array_close(w);
+		json_w_key(w, "env");
+		json_w_array_open(w);
+		for (i = 0; i < nenv; i++)
+			json_w_string(w, env[i]);
+		json_w_array_close(w);
+		if (cwd) {
+			json_w_key(w, "cwd");
+			json_w_string(w, cwd);
+		}
+		json_w_key(w, "tty");
+		json_w_bool(w, tty);
+		json_w_key(w, "stdin");
+		json_w_bool(w, in);
+		if (tty) {
+			winsize(&rows, &cols);
+			json_w_key(w, "rows");
+			json_w_int(w, rows);
+			json_w_key(w, "cols");
+			json_w_int(w, cols);
+		}
+	}
+	free(env);
+	rc = run_session(cli, pod, "pod_exec", params_close(w), in, tty);
+	return rc;
+}
+
+int cmd_attach(struct cli *cli, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "no-stdin", no_argument, NULL, 'n' },
+		CMD_COMMON_OPTS,
+	};
+	struct json_writer *w;
+	const char *pod;
+	bool in = true;
+	int opt, rc;
+
+	while ((opt = cmd_getopt(cli, argc, argv, "hn", lo)) != -1) {
+		switch (opt) {
+		case 'n':
+			in = false;
+			break;
+		case CMD_OPT_HELP:
+			return cmd_help(cli->cmd);
+		default:
+			return cmd_usage(cli, NULL);
+		}
+	}
+	rc = cmd_one_pod(cli, argc, argv, &pod);
+	if (rc)
+		return rc;
+	w = params_open(pod);
+	if (w) {
+		json_w_key(w, "stdin");
+		json_w_bool(w, in);
+	}
+	return run_session(cli, pod, "pod_attach", params_close(w), in, false);
+}
+
+/* kill -s SIGNAL POD: a signal to the main process over the pod's channel. */
+int cmd_kill_signal(struct cli *cli, const char *pod, int sig)
+{
+	struct json_writer *w = params_open(pod);
+	const struct json *result;
+	struct json *root = NULL;
+
+	if (w) {
+		json_w_key(w, "signal");
+		json_w_int(w, sig);
+	}
+	if (cli_call(cli, pod, "pod_signal", params_close(w), NULL, NULL, &root,
+		     &result) < 0)
+		return CLI_ERR;
+	if (cli->json)
+		cli_print_json(result, false);
+	else
+		printf("%s\n", pod);
+	json_free(root);
+	return CLI_OK;
+}

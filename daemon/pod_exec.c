@@ -1,0 +1,789 @@
+/* SPDX-License-Identifier: MIT */
+/* pod_exec: each pod's I/O channel: main stdout/stderr to the log, exec and attach sessions, signals. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chan.h"
+#include "console.h"
+#include "control.h"
+#include "ev.h"
+#include "json.h"
+#include "log.h"
+#include "pod_exec.h"
+#include "pod_internal.h"
+#include "rpc.h"
+#include "xenstore-paths.h"
+
+/* Client bytes queued beyond which an attached client misses live output
+ * (the log keeps it): the main process never waits for a viewer. */
+#define ATTACH_OUTQ_MAX (4 * 1024 * 1024)
+
+struct session;
+
+struct pod_io {
+	struct pod *pod;
+	struct chan *chan;
+	struct outlog *out;
+	struct ev_timer *hello_timer;
+	struct ev_timer *close_timer; /* closes a channel that went down */
+	struct session *sessions;
+	bool hello_seen;
+};
+
+struct session {
+	struct session *next, *prev;
+	struct pod_io *io;
+	struct rpc_req
+		*req; /* pending pod_exec / pod_attach; NULL once answered */
+	struct conn *conn; /* NULL once the client left */
+	uint16_t stream; /* 0: attached to the main process */
+	bool attach;
+	uint32_t owed[3]; /* output credit held back while the client is behind */
+	uint8_t *inq; /* stdin waiting for the guest's credit */
+	size_t inq_len;
+	uint32_t client_credit; /* stdin the client may still send */
+	bool in_eof, eof_sent;
+	uint64_t dropped; /* attach: live output the client was too slow for */
+};
+
+/* ---- base64 (stdio data inside JSON lines) ---- */
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static size_t b64_encode(const uint8_t *in, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = b64[(v >> 6) & 63];
+		out[o++] = b64[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)in[i] << 16 |
+			     (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+
+		out[o++] = b64[v >> 18];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int b64_val(char c)
+{
+	const char *p = c ? strchr(b64, c) : NULL;
+
+	return p ? (int)(p - b64) : -1;
+}
+
+/* Strict: length a multiple of 4, padding only at the end. Bytes or -EINVAL. */
+static long b64_decode(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(s), i, o = 0;
+
+	if (n % 4)
+		return -EINVAL;
+	for (i = 0; i < n; i += 4) {
+		int a = b64_val(s[i]), b = b64_val(s[i + 1]);
+		int c = s[i + 2] == '=' ? 0 : b64_val(s[i + 2]);
+		int d = s[i + 3] == '=' ? 0 : b64_val(s[i + 3]);
+		bool last = i + 4 == n;
+
+		if (a < 0 || b < 0 || c < 0 || d < 0 ||
+		    (!last && (s[i + 2] == '=' || s[i + 3] == '=')) ||
+		    (s[i + 2] == '=' && s[i + 3] != '='))
+			return -EINVAL;
+		if (o + 3 > cap)
+			return -E2BIG;
+		out[o++] = (uint8_t)(a << 2 | b >> 4);
+		if (s[i + 2] != '=')
+			out[o++] = (uint8_t)(b << 4 | c >> 2);
+		if (s[i + 3] != '=')
+			out[o++] = (uint8_t)(c << 6 | d);
+	}
+	return (long)o;
+}
+
+/* ---- sessions ---- */
+
+static struct session *session_of_conn(struct conn *c)
+{
+	struct pod *p;
+	struct session *s;
+
+	for (p = pod_ctx.pods; p; p = p->next)
+		for (s = p->io ? p->io->sessions : NULL; s; s = s->next)
+			if (s->conn == c)
+				return s;
+	return NULL;
+}
+
+static struct session *exec_session(struct pod_io *io, uint16_t stream)
+{
+	struct session *s;
+
+	for (s = io->sessions; s; s = s->next)
+		if (!s->attach && s->stream == stream)
+			return s;
+	return NULL;
+}
+
+static void session_free(struct session *s)
+{
+	struct pod_io *io = s->io;
+
+	if (s->conn)
+		control_on_drain(s->conn, NULL, NULL);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		io->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	free(s->inq);
+	free(s);
+}
+
+/* Answers the session's request (if still pending) and frees it. */
+static void session_end(struct session *s, const char *result, int code,
+			const char *err)
+{
+	struct rpc_req *req = s->req;
+
+	s->req = NULL;
+	if (req && err)
+		rpc_error(req, code, "%s", err);
+	else if (req)
+		rpc_reply(req, result);
+	session_free(s);
+}
+
+static void notify_output(struct session *s, int fd, const uint8_t *d, size_t n)
+{
+	char *buf = malloc(32 + (n + 2) / 3 * 4 + 1);
+	int k;
+
+	if (!buf)
+		return;
+	k = sprintf(buf, "{\"fd\":%d,\"data\":\"", fd);
+	k += (int)b64_encode(d, n, buf + k);
+	memcpy(buf + k, "\"}", 3);
+	rpc_notify(s->conn, "exec_output", buf);
+	free(buf);
+}
+
+/* The client's queue drained: give the guest back what it delivered. */
+static void on_drain(void *arg)
+{
+	struct session *s = arg;
+	int fd;
+
+	for (fd = 1; fd <= 2; fd++)
+		if (s->owed[fd] && s->io->chan)
+			chan_grant(s->io->chan, s->stream, fd, s->owed[fd]);
+	s->owed[1] = s->owed[2] = 0;
+}
+
+static void exec_output(struct pod_io *io, uint16_t stream, int fd,
+			const uint8_t *d, size_t n)
+{
+	struct session *s = exec_session(io, stream);
+
+	if (!s || !s->conn) { /* nobody to deliver to: drop, keep it flowing */
+		chan_grant(io->chan, stream, fd, (uint32_t)n);
+		return;
+	}
+	notify_output(s, fd, d, n);
+	if (control_outq(s->conn) < CONTROL_OUT_LOW) {
+		chan_grant(io->chan, s->stream, fd, (uint32_t)n);
+		return;
+	}
+	/* A stalled client stops only its own stream (credit), nothing else. */
+	s->owed[fd] += (uint32_t)n;
+	control_on_drain(s->conn, on_drain, s);
+}
+
+static void main_output(struct pod_io *io, int fd, const uint8_t *d, size_t n)
+{
+	struct session *s;
+
+	if (!io->out &&
+	    outlog_open(pod_ctx.log_dir, io->pod->name, 0, &io->out) < 0)
+		log_warn("pod %s: cannot open its output log", io->pod->name);
+	if (io->out)
+		outlog_append(io->out, fd, d, n);
+	chan_grant(io->chan, 0, fd, (uint32_t)n);
+	for (s = io->sessions; s; s = s->next) {
+		if (!s->attach || !s->conn)
+			continue;
+		if (control_outq(s->conn) > ATTACH_OUTQ_MAX) {
+			s->dropped += n;
+			continue;
+		}
+		notify_output(s, fd, d, n);
+	}
+	pod_logs_pod_changed(io->pod);
+}
+
+/* Moves queued stdin into the channel as the guest's credit allows. */
+static void stdin_pump(struct session *s)
+{
+	struct pod_io *io = s->io;
+	char note[64];
+	int r;
+
+	if (s->inq_len && io->chan) {
+		r = chan_stdin(io->chan, s->stream, s->inq, s->inq_len);
+		if (r > 0) {
+			memmove(s->inq, s->inq + r, s->inq_len - (size_t)r);
+			s->inq_len -= (size_t)r;
+			s->client_credit += (uint32_t)r;
+			if (s->conn) {
+				snprintf(note, sizeof(note), "{\"bytes\":%d}",
+					 r);
+				rpc_notify(s->conn, "exec_credit", note);
+			}
+		}
+	}
+	if (s->in_eof && !s->inq_len && !s->eof_sent && io->chan &&
+	    !s->attach) {
+		s->eof_sent = true;
+		chan_stdin_eof(io->chan, s->stream);
+	}
+}
+
+/* ---- channel callbacks ---- */
+
+static void on_hello(void *arg)
+{
+	struct pod_io *io = arg;
+
+	io->hello_seen = true;
+	ev_timer_del(io->hello_timer);
+	io->hello_timer = NULL;
+	log_info("pod %s: I/O channel connected", io->pod->name);
+}
+
+static void on_output(void *arg, uint16_t stream, int fd, const uint8_t *d,
+		      size_t n)
+{
+	struct pod_io *io = arg;
+
+	if (stream == 0)
+		main_output(io, fd, d, n);
+	else
+		exec_output(io, stream, fd, d, n);
+}
+
+static void on_eof(void *arg, uint16_t stream, int fd)
+{
+	(void)arg;
+	(void)stream;
+	(void)fd; /* EXIT follows once everything is sent */
+}
+
+static void exit_result(char *buf, size_t sz, int code, unsigned signo,
+			const char *error)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *t;
+
+	json_w_object_open(w);
+	json_w_key(w, "exit_code");
+	json_w_int(w, code);
+	json_w_key(w, "signal");
+	json_w_int(w, signo);
+	if (error) {
+		json_w_key(w, "error");
+		json_w_string(w, error);
+	}
+	json_w_object_close(w);
+	t = json_writer_text(w, NULL);
+	snprintf(buf, sz, "%s", t ? t : "{\"exit_code\":125,\"signal\":0}");
+	json_writer_free(w);
+}
+
+static void on_exit_cb(void *arg, uint16_t stream, int code, unsigned signo,
+		       const char *error)
+{
+	struct pod_io *io = arg;
+	struct session *s, *next;
+	char res[512];
+
+	exit_result(res, sizeof(res), code, signo, error);
+	for (s = io->sessions; s; s = next) {
+		next = s->next;
+		if ((stream == 0 && s->attach) ||
+		    (!s->attach && s->stream == stream))
+			session_end(s, res, 0, NULL);
+	}
+}
+
+static void on_writable(void *arg, uint16_t stream)
+{
+	struct pod_io *io = arg;
+	struct session *s;
+
+	for (s = io->sessions; s; s = s->next)
+		if (s->stream == stream)
+			stdin_pump(s);
+}
+
+static void on_close_timer(void *arg)
+{
+	struct pod_io *io = arg;
+
+	io->close_timer = NULL;
+	chan_close(io->chan);
+	io->chan = NULL;
+}
+
+static void end_all(struct pod_io *io, const char *why)
+{
+	while (io->sessions)
+		session_end(io->sessions, NULL, RPC_FAILED, why);
+}
+
+static void on_down(void *arg, const char *why)
+{
+	struct pod_io *io = arg;
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "pod %s: I/O channel closed: %s",
+		 io->pod->name, why);
+	end_all(io, msg);
+	/* Not from inside the channel's own callback. */
+	if (!io->close_timer)
+		ev_timer_add(ev_now_ms(), on_close_timer, io, &io->close_timer);
+}
+
+static const struct chan_cb chan_cbs = {
+	.hello = on_hello,
+	.output = on_output,
+	.eof = on_eof,
+	.exit = on_exit_cb,
+	.writable = on_writable,
+	.down = on_down,
+};
+
+/* ---- pod lifecycle ---- */
+
+/*
+ * Does the kernel serve the channel? It names ~/xenpod/chan to find the
+ * rings; a kernel that does not (older ones, test stand-ins) keeps all its
+ * output on the console, and the daemon then neither serves a channel nor
+ * waits for HELLO.
+ */
+static bool kernel_has_chan(const char *path)
+{
+	static char cached[PATH_MAX];
+	static struct stat cached_sb;
+	static bool cached_r;
+	static const char mark[] = XSP_XENPOD_CHAN_RING_REF;
+	struct stat sb;
+	char buf[65536 + sizeof(mark)];
+	size_t keep = 0, m = sizeof(mark) - 1;
+	ssize_t r;
+	bool found = false;
+	int fd;
+
+	if (stat(path, &sb) < 0)
+		return false;
+	if (!strcmp(cached, path) && sb.st_mtime == cached_sb.st_mtime &&
+	    sb.st_size == cached_sb.st_size && sb.st_ino == cached_sb.st_ino)
+		return cached_r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (!found && (r = read(fd, buf + keep, sizeof(buf) - keep)) > 0) {
+		size_t n = keep + (size_t)r;
+
+		found = memmem(buf, n, mark, m) != NULL;
+		keep = n < m ? n : m - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	close(fd);
+	snprintf(cached, sizeof(cached), "%s", path);
+	cached_sb = sb;
+	cached_r = found;
+	return found;
+}
+
+int pod_io_open(struct pod *p)
+{
+	struct pod_io *io = p->io;
+	int rc;
+
+	if (p->domid < 0 || !kernel_has_chan(pod_ctx.kernel))
+		return 0;
+	if (!io) {
+		io = calloc(1, sizeof(*io));
+		if (!io)
+			return -ENOMEM;
+		io->pod = p;
+		p->io = io;
+	}
+	if (io->chan)
+		return 0;
+	io->hello_seen = false;
+	rc = chan_open((uint32_t)p->domid, p->name, &chan_cbs, io, &io->chan);
+	if (rc)
+		log_warn("pod %s: cannot serve its I/O channel: %s", p->name,
+			 strerror(-rc));
+	return rc;
+}
+
+static void on_hello_timeout(void *arg)
+{
+	struct pod_io *io = arg;
+	struct pod *p = io->pod;
+
+	io->hello_timer = NULL;
+	if (io->hello_seen || pod_is_final(p))
+		return;
+	log_warn(
+		"pod %s: the guest did not connect its I/O channel within %d s; destroying it",
+		p->name, POD_IO_HELLO_MS / 1000);
+	pod_finish(p, POD_FAILED,
+		   "failed: the guest did not connect its I/O channel", false);
+}
+
+void pod_io_started(struct pod *p)
+{
+	struct pod_io *io = p->io;
+
+	if (!io || !io->chan || io->hello_seen || io->hello_timer)
+		return;
+	ev_timer_add(ev_now_ms() + POD_IO_HELLO_MS, on_hello_timeout, io,
+		     &io->hello_timer);
+}
+
+void pod_io_close(struct pod *p)
+{
+	struct pod_io *io = p->io;
+	char msg[128];
+
+	if (!io)
+		return;
+	/* What the guest sent before it stopped still goes to the log. */
+	if (io->chan)
+		chan_drain(io->chan);
+	p->io = NULL;
+	snprintf(msg, sizeof(msg), "pod %s: stopped", p->name);
+	/* Attached clients learn how the main process ended. */
+	while (io->sessions) {
+		struct session *s = io->sessions;
+		char res[128];
+
+		if (s->attach && p->has_exit) {
+			exit_result(res, sizeof(res), p->exit_code, 0, NULL);
+			session_end(s, res, 0, NULL);
+		} else {
+			session_end(s, NULL, RPC_FAILED, msg);
+		}
+	}
+	ev_timer_del(io->hello_timer);
+	ev_timer_del(io->close_timer);
+	chan_close(io->chan);
+	/* Its lost bytes were saved with the console's (pod_persist). */
+	outlog_close(io->out);
+	free(io);
+}
+
+uint64_t pod_io_lost_bytes(const struct pod *p)
+{
+	return p->io ? outlog_lost_bytes(p->io->out) : 0;
+}
+
+bool pod_io_has_outlog(const struct pod *p)
+{
+	return outlog_exists(pod_ctx.log_dir, p->name);
+}
+
+/* ---- RPCs ---- */
+
+/* The pod and its live channel, or an error answer. */
+static struct pod_io *io_or_fail(struct rpc_req *req, const char *name)
+{
+	struct pod *p = pod_find(name);
+
+	if (!p) {
+		rpc_error(req, RPC_NOT_FOUND, "pod %s: not found", name);
+		return NULL;
+	}
+	if (p->status != POD_RUNNING) {
+		rpc_error(req, RPC_CONFLICT, "pod %s: is %s, not running",
+			  p->name, pod_status_name(p->status));
+		return NULL;
+	}
+	if (!p->io || !p->io->chan) {
+		rpc_error(
+			req, RPC_FAILED,
+			"pod %s: has no I/O channel (its kernel does not serve one, or it was closed)",
+			p->name);
+		return NULL;
+	}
+	if (!chan_up(p->io->chan)) {
+		rpc_error(req, RPC_BUSY,
+			  "pod %s: its I/O channel is not connected yet",
+			  p->name);
+		return NULL;
+	}
+	return p->io;
+}
+
+static void session_cancel(struct rpc_req *req, void *arg)
+{
+	struct session *s = arg;
+	struct pod_io *io = s->io;
+
+	(void)req;
+	s->req = NULL;
+	s->conn = NULL;
+	/* The client left: the process goes; its stream closes on EXIT. */
+	if (!s->attach && io->chan && chan_stream_open(io->chan, s->stream)) {
+		chan_signal(io->chan, s->stream, SIGKILL);
+		for (int fd = 1; fd <= 2; fd++)
+			if (s->owed[fd])
+				chan_grant(io->chan, s->stream, fd,
+					   s->owed[fd]);
+		s->owed[1] = s->owed[2] = 0;
+		return;
+	}
+	session_free(s);
+}
+
+static struct session *session_new(struct pod_io *io, struct rpc_req *req)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->io = io;
+	s->req = req;
+	s->conn = rpc_req_conn(req);
+	s->client_credit = POD_IO_CLIENT_CREDIT;
+	s->next = io->sessions;
+	if (io->sessions)
+		io->sessions->prev = s;
+	io->sessions = s;
+	return s;
+}
+
+static char **strv_of(const struct json *arr)
+{
+	return arr ? pod_strv_from_json(arr) : calloc(1, sizeof(char *));
+}
+
+static int exec_send(struct pod_io *io, struct session *s,
+		     const struct pod_exec_req *x, char *err, size_t errsz)
+{
+	char **argv = strv_of(x->command), **env = strv_of(x->env);
+	struct podio_exec pe = { 0 };
+	int rc = -ENOMEM, id;
+
+	id = chan_stream_alloc(io->chan);
+	if (argv && env && id > 0) {
+		pe.tty = x->tty;
+		pe.rows = (uint16_t)x->rows;
+		pe.cols = (uint16_t)x->cols;
+		while (argv[pe.argc])
+			pe.argc++;
+		while (env[pe.envc])
+			pe.envc++;
+		pe.argv = (const char *const *)argv;
+		pe.envp = (const char *const *)env;
+		pe.cwd = x->cwd;
+		s->stream = (uint16_t)id;
+		rc = chan_exec(io->chan, s->stream, &pe);
+	} else if (id < 0) {
+		rc = id;
+	}
+	if (rc == -E2BIG)
+		snprintf(err, errsz,
+			 "params: command, env and cwd exceed %u bytes",
+			 PODIO_MAX_PAYLOAD);
+	else if (rc == -EINVAL)
+		snprintf(
+			err, errsz,
+			"params: command must have 1..%u items, env %u KEY=VALUE items at most",
+			PODIO_EXEC_MAX_ARGS, PODIO_EXEC_MAX_ENV);
+	else if (rc)
+		snprintf(err, errsz, "cannot start the command: %s",
+			 rc == -EBUSY ? "too many exec sessions in this pod" :
+					strerror(-rc));
+	pod_strv_free(argv);
+	pod_strv_free(env);
+	return rc;
+}
+
+void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
+{
+	struct pod_io *io = io_or_fail(req, x->name);
+	struct session *s;
+	char err[256];
+	int rc;
+
+	if (!io)
+		return;
+	if (session_of_conn(rpc_req_conn(req))) {
+		rpc_error(req, RPC_BUSY,
+			  "this connection has a session already");
+		return;
+	}
+	s = session_new(io, req);
+	if (!s) {
+		rpc_error(req, RPC_FAILED, "out of memory");
+		return;
+	}
+	rc = exec_send(io, s, x, err, sizeof(err));
+	if (rc) {
+		session_end(s, NULL, rpc_code_of(rc), err);
+		return;
+	}
+	if (!x->in) {
+		s->in_eof = true;
+		stdin_pump(s);
+	}
+	rpc_set_cancel(req, session_cancel, s);
+	rpc_set_streaming(req);
+}
+
+void pod_rpc_attach(struct rpc_req *req, const char *name, bool in)
+{
+	struct pod_io *io = io_or_fail(req, name);
+	struct session *s;
+
+	if (!io)
+		return;
+	if (session_of_conn(rpc_req_conn(req))) {
+		rpc_error(req, RPC_BUSY,
+			  "this connection has a session already");
+		return;
+	}
+	s = session_new(io, req);
+	if (!s) {
+		rpc_error(req, RPC_FAILED, "out of memory");
+		return;
+	}
+	s->attach = true;
+	s->stream = 0;
+	s->in_eof = !in;
+	rpc_set_cancel(req, session_cancel, s);
+	rpc_set_streaming(req);
+}
+
+void pod_rpc_signal(struct rpc_req *req, const char *name, int64_t signo)
+{
+	struct pod_io *io = io_or_fail(req, name);
+	int rc;
+
+	if (!io)
+		return;
+	rc = chan_signal(io->chan, 0, (uint32_t)signo);
+	if (rc) {
+		rpc_error(req, rpc_code_of(rc),
+			  "pod %s: cannot signal its main process: %s",
+			  io->pod->name, strerror(-rc));
+		return;
+	}
+	log_info("pod %s: signal %lld to the main process", io->pod->name,
+		 (long long)signo);
+	rpc_reply(req, "{}");
+}
+
+/* The session of the request's connection, or an error answer. */
+static struct session *session_or_fail(struct rpc_req *req)
+{
+	struct session *s = session_of_conn(rpc_req_conn(req));
+
+	if (!s || !s->io->chan)
+		rpc_error(req, RPC_CONFLICT,
+			  "no exec or attach session on this connection");
+	return s && s->io->chan ? s : NULL;
+}
+
+static void session_violation(struct session *s, const char *why)
+{
+	struct pod_io *io = s->io;
+
+	if (!s->attach && chan_stream_open(io->chan, s->stream))
+		chan_signal(io->chan, s->stream, SIGKILL);
+	if (s->req)
+		rpc_error(s->req, RPC_INVALID_PARAMS, "%s", why);
+	s->req = NULL;
+	s->conn = NULL;
+	if (s->attach || !chan_stream_open(io->chan, s->stream))
+		session_free(s);
+}
+
+void pod_rpc_exec_input(struct rpc_req *req, const char *data, bool eof)
+{
+	static uint8_t buf[CONTROL_LINE_MAX / 4 * 3 + 3];
+	struct session *s = session_or_fail(req);
+	long n = 0;
+
+	if (!s)
+		return;
+	rpc_reply(req, "{}");
+	if (data)
+		n = b64_decode(data, buf, sizeof(buf));
+	if (n < 0) {
+		session_violation(s, "exec_input: data is not base64");
+		return;
+	}
+	if ((uint64_t)n > s->client_credit || s->in_eof) {
+		session_violation(s, s->in_eof ?
+					     "exec_input after eof" :
+					     "exec_input beyond its credit");
+		return;
+	}
+	if (n) {
+		uint8_t *q = realloc(s->inq, s->inq_len + (size_t)n);
+
+		if (!q) {
+			session_violation(s, "out of memory");
+			return;
+		}
+		s->inq = q;
+		memcpy(s->inq + s->inq_len, buf, (size_t)n);
+		s->inq_len += (size_t)n;
+		s->client_credit -= (uint32_t)n;
+	}
+	if (eof)
+		s->in_eof = true;
+	stdin_pump(s);
+}
+
+void pod_rpc_exec_resize(struct rpc_req *req, int64_t rows, int64_t cols)
+{
+	struct session *s = session_or_fail(req);
+
+	if (!s)
+		return;
+	chan_resize(s->io->chan, s->stream, (uint16_t)rows, (uint16_t)cols);
+	rpc_reply(req, "{}");
+}
+
+void pod_rpc_exec_signal(struct rpc_req *req, int64_t signo)
+{
+	struct session *s = session_or_fail(req);
+
+	if (!s)
+		return;
+	chan_signal(s->io->chan, s->stream, (uint32_t)signo);
+	rpc_reply(req, "{}");
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* pod_exec: each pod's I/O channel: main stdout/stderr to the log, exec and attach sessions, signals. */
+#ifndef XENPOD_POD_EXEC_H
+#define XENPOD_POD_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct json;
+struct pod;
+struct rpc_req;
+
+/* The guest must answer HELLO this long after it was unpaused (R7). */
+#define POD_IO_HELLO_MS 10000
+/* Stdin a client may send before the daemon returns credit (exec_credit). */
+#define POD_IO_CLIENT_CREDIT 65536
+
+/* pod_exec parameters (PROTOCOL.md). */
+struct pod_exec_req {
+	const char *name;
+	const struct json *command,
+		*env; /* arrays of strings; env may be NULL */
+	const char *cwd; /* NULL: the pod's */
+	bool tty, in; /* a terminal; stdin from the client (else EOF at once) */
+	int64_t rows, cols;
+};
+
+/*
+ * Serve the pod's channel (after its domain is built, before it runs; or
+ * on re-adoption). A guest kernel that does not know the channel gets
+ * none (its output stays on the console). 0 or -errno.
+ */
+int pod_io_open(struct pod *p);
+/* The domain was unpaused: the guest has POD_IO_HELLO_MS to connect. */
+void pod_io_started(struct pod *p);
+/* The pod is over: end its sessions, close the channel and the log. Idempotent. */
+void pod_io_close(struct pod *p);
+/* Bytes of main-process output lost to log rotation since the log was opened. */
+uint64_t pod_io_lost_bytes(const struct pod *p);
+/* Does the pod have a stdout/stderr log (its guest used the channel)? */
+bool pod_io_has_outlog(const struct pod *p);
+
+void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x);
+void pod_rpc_attach(struct rpc_req *req, const char *name, bool in);
+void pod_rpc_signal(struct rpc_req *req, const char *name, int64_t signo);
+/* Notifications on a connection with an exec or attach session. */
+void pod_rpc_exec_input(struct rpc_req *req, const char *data, bool eof);
+void pod_rpc_exec_resize(struct rpc_req *req, int64_t rows, int64_t cols);
+void pod_rpc_exec_signal(struct rpc_req *req, int64_t signo);
+
+#endif

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: MIT */
+/* pty.c: pseudo-terminals over a pod I/O stream: termios, canonical input, echo, ISIG, job control. */
+#include "kernel/pty.h"
+
+#include "arch/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/time.h"
+#include "kernel/vfs.h"
+#include "lib/string.h"
+
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TCXONC 0x540a
+#define TCFLSH 0x540b
+#define TIOCSCTTY 0x540e
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+#define TIOCOUTQ 0x5411
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define FIONREAD 0x541b
+#define TIOCNOTTY 0x5422
+#define TIOCGSID 0x5429
+
+/* termios bits (Linux values) */
+#define IGNCR 0000200
+#define ICRNL 0000400
+#define INLCR 0000100
+#define OPOST 0000001
+#define ONLCR 0000004
+#define ISIG 0000001
+#define ICANON 0000002
+#define ECHO 0000010
+#define ECHOE 0000020
+#define ECHOK 0000040
+#define ECHONL 0000100
+#define NOFLSH 0000200
+#define ECHOCTL 0001000
+#define ECHOKE 0004000
+#define VINTR 0
+#define VQUIT 1
+#define VERASE 2
+#define VKILL 3
+#define VEOF 4
+#define VTIME 5
+#define VMIN 6
+#define VSUSP 10
+#define VEOL 11
+#define VWERASE 14
+
+#define RQ_SIZE 4096
+#define LINE_MAX 4095
+#define ECHO_SIZE 4096
+
+struct k_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+
+struct k_winsize {
+	uint16_t row, col, xpixel, ypixel;
+};
+
+struct pty {
+	struct pty *next; /* all ptys, for /dev/tty */
+	int refs; /* the stream's one + one per slave file */
+	struct pstream *s;
+	struct k_termios tio;
+	struct k_winsize ws;
+	int sid, fg;
+	bool hup;
+	/* read queue: committed input the slave reads */
+	uint8_t rq[RQ_SIZE];
+	uint32_t rq_head, rq_count;
+	bool eof_mark; /* ^D on an empty line: one read returns 0 */
+	/* canonical line being edited */
+	uint8_t line[LINE_MAX];
+	uint32_t line_len;
+	/* echo waiting for the ring */
+	uint8_t echo[ECHO_SIZE];
+	uint32_t echo_len;
+	unsigned index;
+};
+
+static const struct k_termios default_tio = {
+	.c_iflag = 0x500, /* ICRNL IXON */
+	.c_oflag = 0x5, /* OPOST ONLCR */
+	.c_cflag = 0xbf, /* B38400 CS8 CREAD HUPCL */
+	.c_lflag =
+		0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
+	.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12,
+		  0x0f, 0x17, 0x16, 0 },
+};
+
+static unsigned next_index;
+static struct pty *ptys;
+
+struct pty *pty_new(struct pstream *s, uint16_t rows, uint16_t cols)
+{
+	struct pty *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->refs = 1;
+	p->s = s;
+	p->tio = default_tio;
+	p->ws.row = rows ? rows : 24;
+	p->ws.col = cols ? cols : 80;
+	p->index = next_index++;
+	p->next = ptys;
+	ptys = p;
+	return p;
+}
+
+void pty_put(struct pty *p)
+{
+	struct pty **pp = &ptys;
+
+	if (--p->refs > 0)
+		return;
+	while (*pp && *pp != p)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = p->next;
+	kfree(p);
+}
+
+/* Signals every process of group pgrp. */
+static void signal_group(int pgrp, int sig)
+{
+	for (struct task *t = task_first(); t; t = t->next)
+		if (pgrp > 0 && t->pgid == pgrp && t->leader == t &&
+		    t->state != TASK_ZOMBIE)
+			signal_send(t, sig, 0);
+}
+
+void pty_set_session(struct pty *p, int pid)
+{
+	p->sid = p->fg = pid;
+}
+
+void pty_hangup(struct pty *p)
+{
+	p->hup = true;
+	p->s = NULL; /* the stream may go; the slave only sees EOF/EIO */
+	signal_group(p->fg, SIGHUP);
+	wake_up(p);
+	poll_wake();
+}
+
+void pty_resize(struct pty *p, uint16_t rows, uint16_t cols)
+{
+	if (p->ws.row == rows && p->ws.col == cols)
+		return;
+	p->ws.row = rows;
+	p->ws.col = cols;
+	signal_group(p->fg, SIGWINCH);
+}
+
+/* ---- input: the line discipline, run by init ---- */
+
+static void echo_put(struct pty *p, const char *b, uint32_t n)
+{
+	if (!(p->tio.c_lflag & ECHO) || n > ECHO_SIZE - p->echo_len)
+		return;
+	memcpy(p->echo + p->echo_len, b, n);
+	p->echo_len += n;
+}
+
+/* Echoes c as typed: control characters as ^X under ECHOCTL. */
+static void echo_char(struct pty *p, uint8_t c)
+{
+	char b[2] = { '^', (char)(c ^ 0x40) };
+
+	if ((p->tio.c_lflag & ECHOCTL) && (c < 0x20 || c == 0x7f) &&
+	    c != '\n' && c != '\t')
+		echo_put(p, b, 2);
+	else if (c == '\n')
+		echo_put(p,
+			 (p->tio.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR) ?
+				 "\r\n" :
+				 "\n",
+			 (p->tio.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR) ?
+				 2 :
+				 1);
+	else
+		echo_put(p, (const char *)&c, 1);
+}
+
+static void rq_put(struct pty *p, const uint8_t *b, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		p->rq[(p->rq_head + p->rq_count++) % RQ_SIZE] = b[i];
+}
+
+static void commit_line(struct pty *p)
+{
+	rq_put(p, p->line, p->line_len);
+	p->line_len = 0;
+	wake_up(p);
+	poll_wake();
+}
+
+static void erase_chars(struct pty *p, uint32_t n)
+{
+	while (n-- && p->line_len) {
+		uint8_t c = p->line[--p->line_len];
+
+		if (p->tio.c_lflag & ECHOE) {
+			echo_put(p, "\b \b", 3);
+			if ((p->tio.c_lflag & ECHOCTL) &&
+			    (c < 0x20 || c == 0x7f))
+				echo_put(p, "\b \b", 3);
+		}
+	}
+}
+
+static bool isig(struct pty *p, uint8_t c)
+{
+	const uint8_t *cc = p->tio.c_cc;
+	int sig = c == cc[VINTR] ? SIGINT :
+		  c == cc[VQUIT] ? SIGQUIT :
+		  c == cc[VSUSP] ? SIGTSTP :
+				   0;
+
+	if (!(p->tio.c_lflag & ISIG) || !sig || !c)
+		return false;
+	if (!(p->tio.c_lflag & NOFLSH)) {
+		p->line_len = 0;
+		p->rq_count = 0;
+	}
+	echo_char(p, c);
+	signal_group(p->fg, sig);
+	return true;
+}
+
+/* Canonical editing of one character. */
+static void canon(struct pty *p, uint8_t c)
+{
+	const uint8_t *cc = p->tio.c_cc;
+
+	if (c == cc[VERASE] || c == '\b') {
+		erase_chars(p, 1);
+	} else if (c == cc[VKILL]) {
+		erase_chars(p, p->line_len);
+	} else if (c == cc[VWERASE]) {
+		while (p->line_len && p->line[p->line_len - 1] == ' ')
+			erase_chars(p, 1);
+		while (p->line_len && p->line[p->line_len - 1] != ' ')
+			erase_chars(p, 1);
+	} else if (c == cc[VEOF]) {
+		if (!p->line_len)
+			p->eof_mark = true;
+		commit_line(p);
+	} else if (c == '\n' || (c == cc[VEOL] && c)) {
+		p->line[p->line_len++] = c;
+		echo_char(p, c);
+		commit_line(p);
+	} else if (p->line_len < LINE_MAX - 1) {
+		p->line[p->line_len++] = c;
+		echo_char(p, c);
+	}
+}
+
+/* Room for one more input character, whatever it turns out to be. */
+static bool room(const struct pty *p)
+{
+	if (p->echo_len + 6 > ECHO_SIZE)
+		return false;
+	if (p->tio.c_lflag & ICANON)
+		return p->rq_count + p->line_len + 1 <= RQ_SIZE;
+	return p->rq_count < RQ_SIZE;
+}
+
+static void input_char(struct pty *p, uint8_t c)
+{
+	if (c == '\r' && (p->tio.c_iflag & IGNCR))
+		return;
+	if (c == '\r' && (p->tio.c_iflag & ICRNL))
+		c = '\n';
+	else if (c == '\n' && (p->tio.c_iflag & INLCR))
+		c = '\r';
+	if (isig(p, c))
+		return;
+	if (p->tio.c_lflag & ICANON) {
+		canon(p, c);
+		return;
+	}
+	rq_put(p, &c, 1);
+	echo_char(p, c);
+	wake_up(p);
+	poll_wake();
+}
+
+void pty_input_ready(struct pty *p)
+{
+	wake_up(task_first());
+}
+
+void pty_pump(struct pty *p)
+{
+	uint8_t c;
+
+	while (!p->hup && p->s && room(p) &&
+	       podio_stream_read(p->s, &c, 1, false, true) == 1)
+		input_char(p, c);
+	if (p->s && podio_stream_eof(p->s))
+		wake_up(p); /* readers see the end of input */
+	if (p->echo_len)
+		pty_flush_output(p);
+}
+
+bool pty_flush_output(struct pty *p)
+{
+	long n;
+
+	if (!p->echo_len || !p->s)
+		return true;
+	n = podio_stream_write(p->s, 1, p->echo, p->echo_len, false, true);
+	if (n <= 0)
+		return n != -EAGAIN;
+	memmove(p->echo, p->echo + n, p->echo_len - (uint32_t)n);
+	p->echo_len -= (uint32_t)n;
+	return p->echo_len == 0;
+}
+
+/* ---- the slave ---- */
+
+/* Committed bytes a read may take: one line in canonical mode. */
+static uint32_t readable(const struct pty *p)
+{
+	if (!(p->tio.c_lflag & ICANON))
+		return p->rq_count;
+	for (uint32_t i = 0; i < p->rq_count; i++)
+		if (p->rq[(p->rq_head + i) % RQ_SIZE] == '\n')
+			return i + 1;
+	return p->rq_count;
+}
+
+static bool input_eof(const struct pty *p)
+{
+	return p->hup || !p->s || (podio_stream_eof(p->s) && !p->line_len);
+}
+
+static long slave_read(struct file *f, void *ubuf, size_t n)
+{
+	struct pty *p = f->priv;
+	uint64_t deadline = 0;
+	uint32_t k;
+
+	if (!(p->tio.c_lflag & ICANON) && p->tio.c_cc[VTIME])
+		deadline = time_now_ns() +
+			   (uint64_t)p->tio.c_cc[VTIME] * 100000000ull;
+	while (!(k = readable(p))) {
+		if (p->eof_mark) {
+			p->eof_mark = false;
+			return 0;
+		}
+		if (input_eof(p) || !n)
+			return 0;
+		if (!(p->tio.c_lflag & ICANON) && !p->tio.c_cc[VMIN] &&
+		    !deadline)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		switch (sleep_on(p, deadline)) {
+		case -EINTR:
+			return -ERESTARTSYS;
+		case -ETIMEDOUT:
+			return 0;
+		}
+	}
+	if (k > n)
+		k = (uint32_t)n;
+	for (uint32_t i = 0; i < k; i++) {
+		uint8_t c = p->rq[p->rq_head];
+
+		if (copy_to_user((uint8_t *)ubuf + i, &c, 1))
+			return i ? (long)i : -EFAULT;
+		p->rq_head = (p->rq_head + 1) % RQ_SIZE;
+		p->rq_count--;
+	}
+	wake_up(task_first()); /* room for more input */
+	return k;
+}
+
+/* OPOST/ONLCR: \n becomes \r\n. */
+static long slave_write(struct file *f, const void *ubuf, size_t n)
+{
+	struct pty *p = f->priv;
+	uint8_t in[256], out[512];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = n - done < sizeof(in) ? n - done : sizeof(in), m = 0;
+		long r;
+
+		if (p->hup || !p->s)
+			return done ? (long)done : -EIO;
+		if (copy_from_user(in, (const uint8_t *)ubuf + done, k))
+			return done ? (long)done : -EFAULT;
+		for (size_t i = 0; i < k; i++) {
+			if (in[i] == '\n' && (p->tio.c_oflag & OPOST) &&
+			    (p->tio.c_oflag & ONLCR))
+				out[m++] = '\r';
+			out[m++] = in[i];
+		}
+		r = podio_stream_write(p->s, 1, out, m, false, false);
+		if (r < 0)
+			return done ? (long)done : r;
+		if ((size_t)r < m) /* interrupted midway: count input bytes */
+			return (long)done + (r ? 1 : 0);
+		done += k;
+	}
+	return (long)done;
+}
+
+static unsigned slave_poll(struct file *f)
+{
+	struct pty *p = f->priv;
+	unsigned m = POLLOUT;
+
+	if (readable(p) || p->eof_mark || input_eof(p))
+		m |= POLLIN;
+	if (p->hup)
+		m |= POLLHUP;
+	return m;
+}
+
+static long set_termios(struct pty *p, unsigned long cmd, unsigned long arg)
+{
+	struct k_termios t;
+
+	if (copy_from_user(&t, (void *)arg, sizeof(t)))
+		return -EFAULT;
+	if (cmd == TCSETSF)
+		p->rq_count = 0;
+	/* leaving canonical mode: the partial line becomes readable */
+	if ((p->tio.c_lflag & ICANON) && !(t.c_lflag & ICANON))
+		commit_line(p);
+	p->tio = t;
+	wake_up(task_first());
+	return 0;
+}
+
+static long slave_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct pty *p = f->priv;
+	int v;
+
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user((void *)arg, &p->tio, sizeof(p->tio));
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return set_termios(p, cmd, arg);
+	case TIOCGWINSZ:
+		return copy_to_user((void *)arg, &p->ws, sizeof(p->ws));
+	case TIOCSWINSZ: {
+		struct k_winsize w;
+
+		if (copy_from_user(&w, (void *)arg, sizeof(w)))
+			return -EFAULT;
+		pty_resize(p, w.row, w.col);
+		p->ws = w;
+		return 0;
+	}
+	case TIOCGPGRP:
+		return copy_to_user((void *)arg, &p->fg, sizeof(p->fg));
+	case TIOCSPGRP:
+		if (copy_from_user(&v, (void *)arg, sizeof(v)))
+			return -EFAULT;
+		if (v <= 0)
+			return -EINVAL;
+		p->fg = v;
+		return 0;
+	case TIOCGSID:
+		return copy_to_user((void *)arg, &p->sid, sizeof(p->sid));
+	case TIOCSCTTY:
+	case TIOCNOTTY:
+	case TCXONC:
+		return 0;
+	case TCFLSH:
+		if (arg == 0 || arg == 2)
+			p->rq_count = p->line_len = 0;
+		return 0;
+	case FIONREAD:
+		v = (int)readable(p);
+		return copy_to_user((void *)arg, &v, sizeof(v));
+	case TIOCOUTQ:
+		v = (int)p->echo_len;
+		return copy_to_user((void *)arg, &v, sizeof(v));
+	default:
+		return -ENOTTY;
+	}
+}
+
+static void slave_release(struct file *f)
+{
+	pty_put(f->priv);
+}
+
+static const struct file_ops slave_ops = {
+	.read = slave_read,
+	.write = slave_write,
+	.poll = slave_poll,
+	.ioctl = slave_ioctl,
+	.release = slave_release,
+};
+
+int pty_slave_files(struct pty *p, struct file *fds[3])
+{
+	struct inode *ino = inode_new(S_IFCHR | 0620);
+
+	if (!ino)
+		return -ENOMEM;
+	ino->rdev = (136u << 8) | (p->index & 0xff); /* /dev/pts/N */
+	ino->fops = &slave_ops;
+	for (int i = 0; i < 3; i++) {
+		fds[i] = file_new(ino, O_RDWR);
+		if (!fds[i]) {
+			while (i--)
+				file_put(fds[i]);
+			if (!ino->open_refs)
+				kfree(ino);
+			return -ENOMEM;
+		}
+		fds[i]->priv = p;
+		p->refs++;
+	}
+	return 0;
+}
+
+/* ---- /dev/tty: the caller's controlling terminal ---- */
+
+/* The pty whose session the task belongs to, else NULL (the console). */
+static struct pty *ctty(struct file *f)
+{
+	if (!f->priv) {
+		for (struct pty *p = ptys; p; p = p->next) {
+			if (!p->hup && p->sid && p->sid == current->sid) {
+				p->refs++;
+				f->priv = p;
+				break;
+			}
+		}
+	}
+	return f->priv;
+}
+
+static long tty_read(struct file *f, void *ubuf, size_t n)
+{
+	return ctty(f) ? slave_read(f, ubuf, n) : console_fops.read(f, ubuf, n);
+}
+
+static long tty_write(struct file *f, const void *ubuf, size_t n)
+{
+	return ctty(f) ? slave_write(f, ubuf, n) :
+			 console_fops.write(f, ubuf, n);
+}
+
+static unsigned tty_poll(struct file *f)
+{
+	return ctty(f) ? slave_poll(f) : console_fops.poll(f);
+}
+
+static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	return ctty(f) ? slave_ioctl(f, cmd, arg) :
+			 console_fops.ioctl(f, cmd, arg);
+}
+
+static void tty_release(struct file *f)
+{
+	if (f->priv)
+		pty_put(f->priv);
+}
+
+const struct file_ops dev_tty_fops = {
+	.read = tty_read,
+	.write = tty_write,
+	.poll = tty_poll,
+	.ioctl = tty_ioctl,
+	.release = tty_release,
+};

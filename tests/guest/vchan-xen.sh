@@ -1,0 +1,207 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# vchan-xen.sh: lab test of the guest's pod I/O channel (issue 8) without xenpodd: a dom0
+# libxenvchan peer (xen-vchan-peer) is the server; HELLO, exec, stdin, 8 MiB, pty, signals,
+# 20 sessions, hostile frames, server kill -9 and reconnect.
+# Usage (host): scripts/lab run tests/guest/vchan-xen.sh BUILD/guest/xenpod-kernel \
+#                   BUILD/tests/guest/xen-vchan-peer ROOT.cpio
+# ROOT.cpio must hold /bin/busybox and /bin/sh. Prints PASS:/FAIL:/INFO: lines.
+
+K=/lab/xenpod-kernel
+R=/lab/$(basename "${3:-root.cpio}")
+[ -f "$R" ] || R=$(ls /lab/*.cpio 2>/dev/null | head -n 1)
+PEER=$(dirname "$0")/xen-vchan-peer
+[ -x "$PEER" ] || PEER=/lab/xen-vchan-peer
+failed=0
+pass() { echo "PASS: vchan: $1"; }
+fail() {
+	echo "FAIL: vchan: $1 - $2"
+	failed=1
+}
+T=/tmp/vchan
+rm -rf $T
+mkdir -p $T
+LOGDIR=$T/cons
+mkdir -p $LOGDIR
+[ -f /var/run/xen/xenconsoled.pid ] && kill "$(cat /var/run/xen/xenconsoled.pid)" 2>/dev/null
+sleep 0.3
+xenconsoled --pid-file=/var/run/xen/xenconsoled.pid --log=guest --log-dir=$LOGDIR
+conslog() { cat $LOGDIR/guest-vpod.log 2>/dev/null; }
+key() { xenstore-read /local/domain/$id/data/xenpod/$1 2>/dev/null; }
+until_ok() {
+	end=$(($(date +%s) + $1))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s)" -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+M=$T/main.log
+peer() { "$PEER" -m $M "$@"; }
+
+# The pod: a main process that prints a numbered tick every 0.5 s.
+main_cmd='echo main-start; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.5; done'
+cat >$T/vpod.cfg <<EOC
+type = "pvh"
+name = "vpod"
+kernel = "$K"
+ramdisk = "$R"
+memory = 96
+on_poweroff = "preserve"
+on_crash = "preserve"
+EOC
+xl create -p $T/vpod.cfg >/dev/null 2>&1 || { fail boot "xl create failed"; exit 1; }
+id=$(xl domid vpod)
+xenstore-write -- /local/domain/$id/xenpod/spec "-- /bin/sh -c $(echo "$main_cmd" | sed 's/ /%20/g')"
+xenstore-chmod /local/domain/$id/xenpod n0 r$id
+xenstore-chmod /local/domain/$id/xenpod/spec n0 r$id
+# The first server exists before the guest runs (as xenpodd does it).
+"$PEER" -m $M -T 600 $id >$T/peer0.out 2>&1 &
+p0=$!
+until_ok 20 xenstore-exists /local/domain/$id/xenpod/chan/ring-ref
+xl unpause vpod
+if until_ok 90 grep -q "tick 2" $M; then
+	pass "HELLO, main process stdout over the ring (stream 0)"
+else
+	fail "stream 0" "main.log: $(tail -c 200 $M 2>/dev/null); console: $(conslog | tail -n 5)"
+	xl destroy vpod
+	exit 1
+fi
+conslog | grep -q "tick" && fail "console" "main output also on the console" ||
+	pass "console carries no main-process output"
+
+# kill -9 of the server: the main process keeps running, output resumes.
+kill -9 $p0
+wait $p0 2>/dev/null
+before=$(grep -c tick $M)
+sleep 3
+
+# 1. exec of echo, stdout separate from stderr, exit status.
+t=$(ms)
+out=$(peer $id echo hello world 2>$T/err)
+rc=$?
+t=$(($(ms) - t))
+[ "$out" = "hello world" ] && [ $rc = 0 ] && pass "exec echo after a server kill -9 ($t ms incl. reconnect)" ||
+	fail "exec echo" "rc $rc out '$out' err '$(cat $T/err)'"
+out=$(peer $id sh -c 'echo to-out; echo to-err >&2; exit 3' 2>$T/err)
+rc=$?
+[ "$out" = to-out ] && [ "$(cat $T/err)" = to-err ] && [ $rc = 3 ] &&
+	pass "stdout and stderr separate, exit status 3 propagates" ||
+	fail "stdio" "rc $rc out '$out' err '$(cat $T/err)'"
+after=$(grep -c tick $M)
+[ "$after" -gt "$before" ] && pass "main output resumed after reconnect ($before -> $after ticks)" ||
+	fail "main resume" "$before -> $after ticks"
+
+# 2. a missing command: 127 and a shell-like message, at once.
+t=$(ms)
+peer $id no-such-cmd arg >$T/out 2>$T/err
+rc=$?
+t=$(($(ms) - t))
+grep -q "no-such-cmd: not found" $T/err && [ $rc = 127 ] && [ $t -lt 10000 ] &&
+	pass "missing command: 127, '$(cat $T/err)', $t ms" ||
+	fail "missing command" "rc $rc err '$(cat $T/err)' $t ms"
+peer $id /etc/motd >$T/out 2>$T/err
+rc=$?
+[ $rc = 126 ] && pass "not executable: 126 ($(cat $T/err))" || fail "not executable" "rc $rc err '$(cat $T/err)'"
+
+# 3. stdin round trip, small and 1 MiB (credit both ways).
+out=$(printf 'line1\nline2\n' | peer -i $id cat)
+[ "$out" = "$(printf 'line1\nline2\n')" ] && pass "stdin round trip with cat" || fail "stdin" "got '$out'"
+head -c 1048576 /dev/urandom >$T/in
+peer -i $id cat <$T/in >$T/back 2>$T/err
+cmp -s $T/in $T/back && pass "1 MiB of random stdin comes back byte-identical" ||
+	fail "stdin 1 MiB" "$(wc -c <$T/back) bytes back; $(cat $T/err)"
+
+# 4. 8 MiB through stdout, checksum.
+want=$(seq 1 1200000 | md5sum | cut -d' ' -f1)
+size=$(seq 1 1200000 | wc -c)
+got=$(peer -v $id busybox seq 1 1200000 2>$T/err | md5sum | cut -d' ' -f1)
+if [ "$got" = "$want" ]; then
+	pass "$size bytes through stdout, md5 identical"
+	echo "INFO: vchan stdout: $(grep bytes $T/err)"
+else
+	fail "8 MiB" "md5 $got != $want; $(cat $T/err)"
+fi
+
+# 5. signals: SIGNAL to an exec session.
+t=$(ms)
+peer -k 15@1500 $id sleep 60 >/dev/null 2>&1
+rc=$?
+t=$(($(ms) - t))
+[ $rc = 143 ] && [ $t -lt 30000 ] && pass "SIGNAL 15 ends sleep 60: status 143 ($t ms)" ||
+	fail "signal" "rc $rc after $t ms"
+
+# 6. 20 concurrent sessions.
+out=$(peer -n 20 $id sh -c 'sleep 1; echo done' 2>$T/err)
+rc=$?
+n=$(echo "$out" | grep -c '^done$')
+[ "$n" = 20 ] && [ $rc = 0 ] && pass "20 concurrent exec sessions" || fail "20 sessions" "$n done, rc $rc; $(cat $T/err)"
+
+# 7. pty.
+out=$(peer -t -r 33:101 $id sh -c 'test -t 0 && test -t 1 && echo tty-yes; busybox stty size' 2>&1)
+echo "$out" | grep -q tty-yes && echo "$out" | grep -q "33 101" &&
+	pass "tty=1: isatty true, window size 33x101" || fail "pty" "got '$out'"
+out=$(printf 'echo abc\nexit 5\n' | peer -t -i $id sh 2>&1)
+rc=$?
+echo "$out" | grep -q "abc" && [ $rc = 5 ] && pass "interactive sh on a pty: echo, exit 5" ||
+	fail "pty sh" "rc $rc out '$out'"
+out=$(printf 'abc\177\177x\n' | peer -t -i $id busybox head -n 1 2>&1)
+echo "$out" | grep -q "^ax" && pass "canonical mode: erase (DEL) edits the line" || fail "pty erase" "got '$out'"
+t=$(ms)
+out=$( (printf 'sleep 60; echo after\n'; sleep 3; printf '\003'; sleep 2; printf 'exit 7\n') |
+	peer -t -i $id sh 2>&1)
+rc=$?
+t=$(($(ms) - t))
+[ $rc = 7 ] && [ $t -lt 40000 ] && pass "^C interrupts the foreground sleep ($t ms)" ||
+	fail "pty ^C" "rc $rc after $t ms; out '$out'"
+
+out=$(peer -t -z 40:120@2000 $id sh -c 'trap "echo winch" WINCH; sleep 4; busybox stty size' 2>&1)
+echo "$out" | grep -q winch && echo "$out" | grep -q "40 120" &&
+	pass "RESIZE: SIGWINCH and the new size (40x120)" || fail "pty resize" "got '$out'"
+
+# 8. hostile frames close the channel; the next server works.
+for k in flags type len credit exec index; do
+	out=$("$PEER" -T 30 -H $k $id 2>&1)
+	echo "$out" | grep -q "guest closed" && pass "hostile '$k' frame: guest closes the channel" ||
+		fail "hostile $k" "$out"
+done
+out=$(peer $id echo still-alive 2>&1)
+[ "$out" = still-alive ] && pass "a new server after the violations works" || fail "after hostile" "got '$out'"
+conslog | grep "protocol violation\|index" | head -n 6 | sed 's/^/    /'
+
+# 9. kill -9 during a long-running exec; new execs work, the session was hung up.
+"$PEER" -m $M $id sh -c 'while true; do echo x; sleep 0.2; done' >/dev/null 2>&1 &
+lp=$!
+sleep 4
+kill -9 $lp
+wait $lp 2>/dev/null
+out=$(peer $id echo resumed 2>&1)
+[ "$out" = resumed ] && pass "kill -9 during a long exec: new execs work" || fail "kill -9 exec" "got '$out'"
+
+# 9b. a new server while the old one still runs replaces it (a restarted
+# daemon whose old instance is not gone yet); the old session is hung up.
+"$PEER" -T 60 $id sh -c 'trap "echo got-hup; exit 9" HUP; while true; do sleep 0.2; done' >$T/old.out 2>&1 &
+lp=$!
+sleep 4
+out=$(peer $id echo replaced 2>&1)
+[ "$out" = replaced ] && pass "a new server replaces a live one" || fail "replace" "got '$out'"
+sleep 1
+kill $lp 2>/dev/null
+wait $lp 2>/dev/null
+
+# 10. the main process: SIGNAL on stream 0, EXIT on stream 0, exit reported.
+peer -k 15@500 $id >$T/out 2>&1
+rc=$?
+until_ok 30 test "$(key state)" = exited
+[ $rc = 143 ] && [ "$(key exit)" = 143 ] && pass "SIGNAL to the main process: EXIT 143 on stream 0, exit 143 in xenstore" ||
+	fail "main signal" "peer rc $rc, exit '$(key exit)' state '$(key state)'; $(cat $T/out)"
+gaps=$(grep -o 'tick [0-9]*' $M | awk '{ if (NR > 1 && $2 != p + 1) g++; p = $2 } END { print g + 0 }')
+echo "INFO: vchan main stream: $(grep -c tick $M) ticks, $gaps gaps (each server kill -9 may lose what was in its ring)"
+if conslog | grep -E "CRASH|PANIC" >/dev/null; then
+	fail "guest" "$(conslog | grep -E 'CRASH|PANIC' | head -n 3)"
+fi
+echo "--- guest console:"
+conslog | tail -n 20 | sed 's/^/    /'
+xl destroy vpod 2>/dev/null
+exit $failed

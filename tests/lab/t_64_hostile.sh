@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: MIT
+# t_64_hostile.sh: hostile guests: xenstore garbage and floods, event storms, endless stdout,
+# panics, silent and vanished guests (R1, R2, R4, R5, R16).
+[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+t64_start=$(r_now)
+r_daemon_ensure
+r_cleanup
+KERNEL=/usr/lib/xenpod/xenpod-kernel
+FLOOD_S=${LAB_FLOOD_SECONDS:-40}
+LOGDIR=/var/log/xenpod
+
+# t64_lat: milliseconds for 10 `xenpod ls` + 10 `xenpod inspect h-by` (a client's view of latency).
+t64_lat() {
+	t=$(r_now)
+	i=0
+	while [ $i -lt 10 ]; do
+		xenpod ls >/dev/null && xenpod inspect h-by >/dev/null || return 1
+		i=$((i + 1))
+	done
+	r_ms_since $t
+}
+# t64_mode MODE: does this guest kernel have the test mode xenpod.test=MODE?
+t64_mode() { grep -aq "$1" $KERNEL; }
+t64_reason() { echo "$(r_field $1 status) $(r_field $1 reason)"; }
+t64_size() { [ -f "$1" ] && wc -c <"$1" || echo 0; }
+
+# The bystander: prints a line every 0.5 s for the whole test.
+xenpod run -d --name h-by --memory 16 $R_IMG/rootfs /bin/sh -c \
+	'i=0; while :; do echo by $i; i=$((i+1)); sleep 0.5; done' >/dev/null
+wait_for 10 sh -c 'xenpod logs h-by | grep -q "by 2"'
+lat0=$(t64_lat)
+rss0=$(r_rss_kb)
+echo "INFO: hostile: idle latency of 10 ls + 10 inspect: $lat0 ms; daemon RSS $rss0 KiB"
+
+# t64_bystander_ok TAG R: the bystander still runs and its output still arrives.
+t64_bystander_ok() {
+	n0=$(xenpod logs h-by | grep -c '^by ')
+	check "$1: the other pod keeps running and logging ($2)" wait_for 10 sh -c \
+		"[ \$(xenpod logs h-by | grep -c '^by ') -gt $n0 ]"
+}
+
+# ---- R1: garbage in every node the daemon reads ----
+if t64_mode xs-garbage; then
+	mark=$(r_log_mark)
+	xenpod run -d --name h-garbage --memory 16 --kernel-args xenpod.test=xs-garbage \
+		$R_IMG/rootfs /bin/true >/dev/null
+	check_out "garbage: the pod is marked failed (R1)" failed wait_for_out_eq 20 failed r_field h-garbage status
+	check "garbage: with a reason (R1)" sh -c 'xenpod inspect h-garbage | grep -q "\"reason\": *\"failed: ."'
+	check "garbage: its domain is destroyed (R1)" wait_for 10 domain_gone xenpod-h-garbage
+	check "garbage: xenpodd still answers (R1)" xenpod version
+	t64_bystander_ok garbage R1
+	dlog=$(r_log_since $mark | wc -c)
+	check "garbage: bounded daemon logging ($dlog bytes) (R1)" [ "$dlog" -lt 16384 ]
+	xenpod rm h-garbage >/dev/null
+else
+	echo "FAIL: garbage: the guest kernel has no xenpod.test=xs-garbage mode (R1)"
+	LAB_FAILED=$((LAB_FAILED + 1))
+fi
+
+# ---- R2 and R4: xenstore flood and event-channel storm; others' latency < 2x idle ----
+for mode in xs-flood:R2 evtchn-storm:R4; do
+	m=${mode%:*}
+	rn=${mode#*:}
+	if ! t64_mode $m; then
+		echo "FAIL: $m: the guest kernel has no xenpod.test=$m mode ($rn)"
+		LAB_FAILED=$((LAB_FAILED + 1))
+		continue
+	fi
+	rssa=$(r_rss_kb)
+	xenpod run -d --name h-$m --memory 16 --kernel-args xenpod.test=$m $R_IMG/rootfs /bin/true >/dev/null
+	sleep 3
+	check_out "$m: the hostile pod is still running (as it should) ($rn)" running r_field h-$m status
+	lat=$(t64_lat)
+	rssb=$(r_rss_kb)
+	echo "INFO: $m: latency of 10 ls + 10 inspect: $lat ms (idle $lat0 ms); daemon RSS $rssa -> $rssb KiB"
+	check "$m: others' ls/inspect latency $lat ms < 2 x idle $lat0 ms ($rn)" [ "$lat" -lt $((2 * lat0)) ]
+	check "$m: daemon memory bounded ($rssa -> $rssb KiB) ($rn)" [ $((rssb - rssa)) -lt 1024 ]
+	t64_bystander_ok $m $rn
+	check "$m: kill of the hostile pod ($rn)" xenpod kill h-$m
+	check "$m: rm of the hostile pod ($rn)" xenpod rm h-$m
+done
+
+# ---- R5: a pod writing to stdout without end ----
+r_xs_paths >/tmp/xs-t64
+rssa=$(r_rss_kb)
+line=$(printf '%0100d' 0)
+t0=$(r_now)
+xenpod run -d --name h-flood --memory 16 $R_IMG/rootfs /bin/busybox yes "$line" >/dev/null
+sleep $FLOOD_S
+rssb=$(r_rss_kb)
+lat=$(t64_lat)
+check "flood: the pod floods its console and keeps running (R5)" sh -c \
+	'xenpod inspect h-flood | grep -q "\"status\": *\"running\""'
+check "flood: kill of the flooding pod (R5)" xenpod kill h-flood
+ms=$(r_ms_since $t0)
+log=$(t64_size $LOGDIR/h-flood.log)
+log1=$(t64_size $LOGDIR/h-flood.log.1)
+lost=$(r_field h-flood log_lost_bytes)
+total=$((log + log1 + lost))
+echo "INFO: flood: $total bytes in $ms ms ($((total / (ms / 1000 + 1) / 1024)) KiB/s): log $log + log.1 $log1 + lost $lost; daemon RSS $rssa -> $rssb KiB; latency $lat ms (idle $lat0)"
+check "flood: the log is capped at 2 MiB ($log bytes) (R5)" [ "$log" -le 2097152 ]
+check "flood: the rotated log is capped at 2 MiB ($log1 bytes) (R5)" [ "$log1" -le 2097152 ]
+if [ $total -gt 4194304 ]; then
+	check "flood: lost bytes are counted ($lost) (R5)" [ "$lost" -gt 0 ]
+else
+	echo "FAIL: flood: only $total bytes in $FLOOD_S s, too few to rotate twice (R5)"
+	LAB_FAILED=$((LAB_FAILED + 1))
+fi
+check "flood: daemon memory flat ($rssa -> $rssb KiB) (R5)" [ $((rssb - rssa)) -lt 1024 ]
+check "flood: others' latency $lat ms < 2 x idle $lat0 ms (R5)" [ "$lat" -lt $((2 * lat0)) ]
+check "flood: the log ends in whole lines of the flood (R5)" sh -c \
+	"tail -c 2000 $LOGDIR/h-flood.log | grep -q '^$line\$'"
+r_daemon_restart
+check_out "flood: lost bytes survive a restart (R5)" "$lost" r_field h-flood log_lost_bytes
+check "flood: rm of the flooding pod removes its logs (R5)" sh -c \
+	"xenpod rm h-flood && [ ! -e $LOGDIR/h-flood.log ] && [ ! -e $LOGDIR/h-flood.log.1 ]"
+check_out "flood: no xenstore path left behind (R5)" "" wait_for_out_eq 10 "" r_xs_new /tmp/xs-t64
+
+# ---- R16: panics, init exits, silent and vanished guests ----
+t0=$(r_now)
+xenpod run --name h-crash --memory 16 --kernel-args xenpod.test=fault $R_IMG/rootfs /bin/true >/dev/null 2>&1
+ms=$(r_ms_since $t0)
+check_out "panic: a crashing guest kernel: pod stopped, reason crash (R16)" "stopped crash" t64_reason h-crash
+check "panic: promptly ($ms ms) (R16)" [ "$ms" -lt 15000 ]
+check "panic: its domain is destroyed (R16)" wait_for 10 domain_gone xenpod-h-crash
+if t64_mode panic; then
+	xenpod run --name h-panic --memory 16 --kernel-args xenpod.test=panic $R_IMG/rootfs /bin/true >/dev/null 2>&1
+	check_out "panic: a panicking guest: pod stopped, reason crash (R16)" "stopped crash" t64_reason h-panic
+else
+	echo "FAIL: panic: the guest kernel has no xenpod.test=panic mode (R16)"
+	LAB_FAILED=$((LAB_FAILED + 1))
+fi
+xenpod run --name h-noprog --memory 16 $R_IMG/rootfs /bin/no-such-program >/dev/null 2>&1
+check "init: init cannot start the program: pod failed with the reason (R16)" sh -c \
+	'xenpod inspect h-noprog | grep -q "\"status\": *\"failed\"" &&
+	xenpod inspect h-noprog | grep "\"reason\"" | grep -q "no-such-program"'
+check_rc "init: the program killed by a signal: exit status 137 (R16)" 137 \
+	xenpod run --name h-sig --memory 16 $R_IMG/rootfs /bin/sh -c 'kill -9 $$'
+check_out "init: its pod is stopped with exit code 137 (R16)" 137 r_field h-sig exit_code
+if t64_mode silent; then
+	xenpod run -d --name h-silent --memory 16 --kernel-args xenpod.test=silent $R_IMG/rootfs /bin/true >/dev/null
+	t0=$(r_now)
+	check "silent: stop -t 3 of a silent guest (R16)" xenpod stop -t 3 h-silent
+	ms=$(r_ms_since $t0)
+	check "silent: stopped promptly ($ms ms) (R16)" [ "$ms" -lt 10000 ]
+	check_out "silent: pod stopped (R16)" stopped r_field h-silent status
+	check "silent: its domain is destroyed (R16)" wait_for 10 domain_gone xenpod-h-silent
+else
+	echo "FAIL: silent: the guest kernel has no xenpod.test=silent mode (R16)"
+	LAB_FAILED=$((LAB_FAILED + 1))
+fi
+# The domain vanishes behind the daemon's back.
+xenpod run -d --name h-gone --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
+t0=$(r_now)
+xl destroy xenpod-h-gone
+check_out "gone: a destroyed domain's pod is stopped, reason lost (R16)" "stopped lost" \
+	wait_for_out_eq 10 "stopped lost" t64_reason h-gone
+check "gone: promptly ($(r_ms_since $t0) ms) (R16)" [ "$(r_ms_since $t0)" -lt 10000 ]
+check "gone: rm works without the domain (R16)" xenpod rm h-gone
+xenpod run -d --name h-gone2 --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
+xl destroy xenpod-h-gone2
+check "gone: rm -f right after the domain vanished works (R16)" xenpod rm -f h-gone2
+check "gone: xenpodd still answers (R16)" xenpod version
+t64_bystander_ok "R16 end" R16
+check "hostile: rm of everything (R16)" xenpod rm -f h-by h-crash h-noprog h-sig
+r_cleanup
+r_invariants hostile
+r_diag_if_failed
+echo "INFO: t_64_hostile: $(r_ms_since $t64_start) ms"
+r_end

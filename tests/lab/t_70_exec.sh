@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: MIT
+# t_70_exec.sh: pod I/O over the vchan (issue 8): exec, stdin/stdout/stderr, tty, signals, logs by stream, restart.
+
+IMG=/lab/images
+T=/tmp/t70
+mkdir -p $T
+
+restart_daemon() {
+	pid=$(pidof xenpodd)
+	[ -n "$pid" ] && kill -9 $pid
+	wait_for 5 sh -c '! pidof xenpodd'
+	xenpodd -d >>/var/log/xenpodd.log 2>&1 &
+	wait_for 10 xenpod version
+}
+
+# The channel is up once an exec works.
+chan_up() { xenpod exec "$1" /bin/true; }
+
+# fast_rc WANT SECONDS CMD...: exits WANT within SECONDS.
+fast_rc() {
+	want=$1
+	secs=$2
+	shift 2
+	t0=$(date +%s)
+	"$@" >/dev/null 2>&1
+	rc=$?
+	t1=$(date +%s)
+	[ "$rc" = "$want" ] && [ $((t1 - t0)) -le "$secs" ]
+}
+
+check "exec: a pod to exec in" xenpod run -d --name x1 --memory 96 $IMG/rootfs /bin/sleep 600
+check "exec: its channel comes up" wait_for 20 chan_up x1
+check_out "exec: echo" "hello exec" xenpod exec x1 /bin/echo hello exec
+check_rc "exec: a failing command's status" 7 xenpod exec x1 /bin/hello --exit 7
+check "exec: a missing command is 127 at once" fast_rc 127 3 xenpod exec x1 /no/such
+check "exec: ... and says so on stderr" sh -c \
+	'xenpod exec x1 /no/such 2>&1 >/dev/null | grep -qi "no such\|not found"'
+check_out "exec: -e and -w" "hello
+V=1" xenpod exec -e V=1 -w /tmp x1 /bin/hello --env V
+check_out "exec: stdout apart from stderr (stdout)" "out" \
+	sh -c 'xenpod exec x1 /bin/sh -c "echo out; echo err >&2" 2>/dev/null'
+check_out "exec: stdout apart from stderr (stderr)" "err" \
+	sh -c 'xenpod exec x1 /bin/sh -c "echo out; echo err >&2" 2>&1 >/dev/null'
+check_out "exec: stdin round trip" "data" sh -c 'echo data | xenpod exec -i x1 /bin/cat'
+check_out "exec: without -i stdin is empty" "" sh -c 'echo data | xenpod exec x1 /bin/cat'
+
+# 8 MiB each way, byte for byte: random bytes made in the guest (it tells
+# their checksum on stderr), random bytes sent in, and both at once.
+sum_of() { sha256sum | cut -d' ' -f1; }
+xenpod exec x1 /bin/busybox sh -c 'busybox head -c 8388608 /dev/urandom >/tmp/r &&
+	busybox sha256sum </tmp/r | busybox cut -d" " -f1 >&2 && cat /tmp/r' \
+	>$T/gout 2>$T/gsum
+check_out "exec: 8 MiB of stdout arrive identical" "$(cat $T/gsum)" sum_of <$T/gout
+check_out "exec: ... all of it" 8388608 sh -c "wc -c <$T/gout"
+head -c 8388608 /dev/urandom >$T/rand
+want=$(sum_of <$T/rand)
+check_out "exec: 8 MiB of stdin arrive identical" "$want" \
+	sh -c "xenpod exec -i x1 /bin/busybox sha256sum <$T/rand | cut -d' ' -f1"
+xenpod exec -i x1 /bin/cat <$T/rand >$T/rout
+check_out "exec: 8 MiB through stdin and back are identical" "$want" sum_of <$T/rout
+[ "$(sum_of <$T/rout)" = "$want" ] ||
+	echo "info: round trip: $(wc -c <$T/rout) bytes; $(cmp $T/rand $T/rout 2>&1 | head -1)"
+
+# Terminals.
+check "exec: -t gives a terminal" sh -c \
+	'xenpod exec -t x1 /bin/sh -c "test -t 0 && test -t 1 && echo TTY" | grep -q TTY'
+check_rc "exec: no terminal without -t" 1 xenpod exec x1 /bin/sh -c 'test -t 0'
+check "exec: ^C in the terminal interrupts the process" fast_rc 130 10 \
+	sh -c '(sleep 2; printf "\003") | xenpod exec -i -t x1 /bin/sleep 60'
+
+# 20 at once.
+i=1
+while [ $i -le 20 ]; do
+	xenpod exec x1 /bin/echo "n$i" >$T/c.$i 2>&1 &
+	i=$((i + 1))
+done
+wait
+ok=0
+i=1
+while [ $i -le 20 ]; do
+	[ "$(cat $T/c.$i)" = "n$i" ] && ok=$((ok + 1))
+	i=$((i + 1))
+done
+check_out "exec: 20 concurrent execs" 20 echo $ok
+
+# kill -9 of the daemon during a long exec; new execs work after the restart.
+xenpod exec x1 /bin/sleep 30 >/dev/null 2>&1 &
+sleep 1
+check "exec: xenpodd restarts after kill -9 during an exec" restart_daemon
+check "exec: the channel comes back after the restart" wait_for 30 chan_up x1
+check_out "exec: output resumes for new execs" "after restart" \
+	xenpod exec x1 /bin/echo after restart
+wait
+
+# The main process: stdout and stderr logged apart, signals, attach.
+check_out "main: run shows stdout on stdout" "out1" \
+	sh -c "xenpod run --name x3 $IMG/rootfs /bin/sh -c 'echo out1; echo err1 >&2' 2>/dev/null"
+check_out "main: logs --stream stdout" "out1" xenpod logs --stream stdout x3
+check_out "main: logs --stream stderr" "err1" sh -c 'xenpod logs --stream stderr x3 2>&1'
+check_out "main: logs has both" "err1
+out1" sh -c 'xenpod logs x3 2>&1 | sort'
+check "main: logs --stream kernel (the console) works" xenpod logs --stream kernel x3
+echo "info: x3 console log: $(xenpod logs --stream kernel x3 | wc -c) bytes"
+check "main: a pod for signals" xenpod run -d --name x2 $IMG/rootfs /bin/sleep 600
+check "main: its channel comes up" wait_for 20 chan_up x2
+check "main: kill -s TERM signals the main process" xenpod kill -s TERM x2
+check "main: ... which ends the pod" wait_for 15 sh -c \
+	'xenpod inspect x2 | grep -q "\"status\": *\"stopped\""'
+check "main: a pod to attach to" xenpod run -d --name x4 $IMG/rootfs /bin/cat
+check "main: its channel comes up" wait_for 20 chan_up x4
+check "main: attach: input reaches the main process, its output comes back" sh -c \
+	"(echo attached; sleep 3) | timeout 10 xenpod attach x4 | grep -q attached"
+
+check "exec: rm -f everything" sh -c 'xenpod rm -f $(xenpod ls -a -q)'
+check_out "exec: no xenpod domains left" 0 xenpod_domains
+rm -rf $T
