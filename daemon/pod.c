@@ -279,6 +279,8 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	json_w_string(w, p->cwd);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
+	json_w_key(w, "console_tty");
+	json_w_string(w, p->tty[0] ? p->tty : NULL);
 	json_w_key(w, "memory_mib");
 	json_w_int(w, p->memory_mib);
 	json_w_key(w, "vcpus");

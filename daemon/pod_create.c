@@ -159,17 +159,23 @@ static void on_console_data(void *arg)
 
 static int console_try(struct pod *p)
 {
-	char tty[256];
 	int rc;
 
-	rc = xs_console_tty(pod_ctx.xs, (uint32_t)p->domid, tty, sizeof(tty));
-	if (rc)
-		return rc;
-	rc = console_open(pod_ctx.log_dir, p->name, tty, p->lost_bytes,
+	if (!p->tty[0]) {
+		if (p->status != POD_CREATING)
+			return -ENOENT; /* never trust the node of a running guest */
+		rc = xs_console_tty(pod_ctx.xs, (uint32_t)p->domid, p->tty,
+				    sizeof(p->tty));
+		if (rc) {
+			p->tty[0] = '\0';
+			return rc;
+		}
+	}
+	rc = console_open(pod_ctx.log_dir, p->name, p->tty, p->lost_bytes,
 			  on_console_data, p, &p->con);
 	if (rc)
-		log_warn("pod %s: cannot capture console %s: %s", p->name, tty,
-			 strerror(-rc));
+		log_warn("pod %s: cannot capture console %s: %s", p->name,
+			 p->tty, strerror(-rc));
 	return rc ? rc : 0;
 }
 
@@ -539,7 +545,7 @@ void pod_rpc_create(struct rpc_req *req, const struct json *spec)
 
 struct state_in {
 	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
-	const char *kernel_args;
+	const char *kernel_args, *tty;
 	const char *created_at, *started_at, *finished_at;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
@@ -564,6 +570,7 @@ static const struct rpc_dec_field state_fields[] = {
 	ST("cwd", RPC_DEC_STRING, true, cwd, 1, 255),
 	ST("kernel_args", RPC_DEC_STRING, false, kernel_args, 0,
 	   POD_KERNEL_ARGS_MAX),
+	ST("console_tty", RPC_DEC_STRING, false, tty, 0, 31),
 	ST("memory_mib", RPC_DEC_INT, true, memory_mib, 4, 65536),
 	ST("vcpus", RPC_DEC_INT, true, vcpus, 1, 64),
 	ST("created_at", RPC_DEC_STRING, false, created_at, 0, 64),
@@ -602,6 +609,10 @@ static struct pod *pod_from_state(const struct state_in *s)
 		 s->reason ? s->reason : "");
 	snprintf(p->digest, sizeof(p->digest), "%s", s->digest);
 	snprintf(p->cpio, sizeof(p->cpio), "%s", s->cpio);
+	/* Our own file, but it may be corrupt: a pts path or nothing. */
+	if (s->tty && !strncmp(s->tty, "/dev/pts/", 9) && s->tty[9] &&
+	    strspn(s->tty + 9, "0123456789") == strlen(s->tty + 9))
+		snprintf(p->tty, sizeof(p->tty), "%s", s->tty);
 	p->image = strdup(s->image);
 	p->cwd = strdup(s->cwd);
 	if (s->kernel_args && s->kernel_args[0])

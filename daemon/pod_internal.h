@@ -46,6 +46,10 @@ struct pod {
 	char *image;
 	char digest[65];
 	char cpio[PATH_MAX];
+	/* The console pty, read from xenstore only while the new domain is
+	 * still paused: the guest can write ~/console, so later reads (after
+	 * a daemon restart) would let it point us at another pod's pty. */
+	char tty[32];
 	char **argv, **env; /* NULL-terminated */
 	char *cwd;
 	char *kernel_args; /* NULL: none; the guest kernel command line */

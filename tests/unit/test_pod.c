@@ -338,6 +338,8 @@ static void test_reconcile(void)
 		fake_xs_set_status((uint32_t)e, &st);
 		fake_hv_guest_shutdown((uint32_t)e, HV_REASON_POWEROFF);
 	}
+	/* A running guest may rewrite ~/console/tty: never followed. */
+	fake_xs_set_tty((uint32_t)a, "/dev/pts/999");
 	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
 	r = call_name("pod_wait", "e");
 	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) &&
@@ -349,6 +351,9 @@ static void test_reconcile(void)
 	r = call_name("pod_inspect", "a");
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "running");
 	CU_ASSERT(json_int(json_get(result(r), "domid"), &d) && d == a);
+	CU_ASSERT_PTR_NOT_NULL(json_str(json_get(result(r), "console_tty")));
+	CU_ASSERT_STRING_NOT_EQUAL(json_str(json_get(result(r), "console_tty")),
+				   "/dev/pts/999");
 	json_free(r);
 	r = call_name("pod_inspect", "b");
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "stopped");
