@@ -32,6 +32,7 @@ struct session {
 	size_t len;
 	int intrs;
 	int status; /* the exit status once the reply came, else -1 */
+	char bad[120]; /* the start of a line we could not use */
 };
 
 /* ---- the terminal ---- */
@@ -266,8 +267,21 @@ static int pump_socket(struct session *s)
 		size_t n = (size_t)(nl - s->buf) + 1;
 
 		rc = on_line(s, s->buf, n - 1);
-		if (rc)
+		if (rc) {
+			size_t i, o = 0;
+
+			/* Say what it was, printable, for the bug report. */
+			for (i = 0; i < n - 1 && o + 5 < sizeof(s->bad); i++)
+				o += (size_t)snprintf(
+					s->bad + o, sizeof(s->bad) - o,
+					s->buf[i] > 0x20 && s->buf[i] < 0x7f ?
+						"%c" :
+						"\\x%02x",
+					(unsigned char)s->buf[i]);
+			snprintf(s->bad + o, sizeof(s->bad) - o, " (%zu bytes)",
+				 n - 1);
 			return rc;
+		}
 		memmove(s->buf, s->buf + n, s->len - n);
 		s->len -= n;
 	}
@@ -363,10 +377,11 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 	free(s.buf);
 	if (rc == -ECONNRESET)
 		cli_error("pod %s: connection to xenpodd lost", pod);
+	else if (rc == -EPROTO)
+		cli_error("pod %s: malformed data from xenpodd: %s", pod,
+			  s.bad);
 	else if (rc)
-		cli_error("pod %s: %s", pod,
-			  rc == -EPROTO ? "malformed data from xenpodd" :
-					  strerror(-rc));
+		cli_error("pod %s: %s", pod, strerror(-rc));
 	return rc ? CLI_ERR : s.status;
 }
 

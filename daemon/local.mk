@@ -171,3 +171,12 @@ tests_unit_test_chan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 tests_unit_test_chan_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_chan_LDADD = $(XENPOD_CHAN_LIBS) $(XENPOD_COMMON_LIBS) \
 	$(CUNIT_LIBS)
+
+# Exec sessions end to end: control, rpc, pod_exec and chan with a fake guest
+# on a socketpair (8 MiB each way, credit on both legs).
+check_PROGRAMS += tests/unit/test_chan_e2e
+TESTS += tests/unit/test_chan_e2e
+tests_unit_test_chan_e2e_SOURCES = tests/unit/test_chan_e2e.c $(XENPOD_HARNESS)
+tests_unit_test_chan_e2e_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
+tests_unit_test_chan_e2e_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_chan_e2e_LDADD = $(XENPOD_TEST_LIBS) -lpthread

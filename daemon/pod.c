@@ -718,6 +718,10 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	p->exit_code = p->has_exit ? p->guest_exit : 0;
 	p->finished_at = time(NULL);
 	p->finishing = false;
+	/* The logs are about to close: keep their lost-bytes count (R5). */
+	if (p->con)
+		p->lost_bytes = console_lost_bytes(p->con);
+	p->lost_bytes += pod_io_lost_bytes(p);
 	console_close(p->con);
 	p->con = NULL;
 	pod_io_close(p);

@@ -422,20 +422,26 @@ static bool kernel_has_chan(const char *path)
 	return found;
 }
 
+static struct pod_io *io_get(struct pod *p)
+{
+	if (!p->io) {
+		p->io = calloc(1, sizeof(*p->io));
+		if (p->io)
+			p->io->pod = p;
+	}
+	return p->io;
+}
+
 int pod_io_open(struct pod *p)
 {
-	struct pod_io *io = p->io;
+	struct pod_io *io;
 	int rc;
 
 	if (p->domid < 0 || !kernel_has_chan(pod_ctx.kernel))
 		return 0;
-	if (!io) {
-		io = calloc(1, sizeof(*io));
-		if (!io)
-			return -ENOMEM;
-		io->pod = p;
-		p->io = io;
-	}
+	io = io_get(p);
+	if (!io)
+		return -ENOMEM;
 	if (io->chan)
 		return 0;
 	io->hello_seen = false;
@@ -444,6 +450,18 @@ int pod_io_open(struct pod *p)
 		log_warn("pod %s: cannot serve its I/O channel: %s", p->name,
 			 strerror(-rc));
 	return rc;
+}
+
+int pod_io_open_io(struct pod *p, const struct chan_io *tio, void *t, int fd)
+{
+	struct pod_io *io = io_get(p);
+
+	if (!io)
+		return -ENOMEM;
+	if (io->chan)
+		return -EEXIST;
+	io->hello_seen = false;
+	return chan_open_io(tio, t, fd, p->name, &chan_cbs, io, &io->chan);
 }
 
 static void on_hello_timeout(void *arg)
@@ -742,6 +760,15 @@ void pod_rpc_exec_input(struct rpc_req *req, const char *data, bool eof)
 	if (data)
 		n = b64_decode(data, buf, sizeof(buf));
 	if (n < 0) {
+		size_t i, len = strlen(data);
+
+		for (i = 0;
+		     i < len && (b64_val(data[i]) >= 0 || data[i] == '='); i++)
+			;
+		log_warn(
+			"pod %s: exec_input of %zu bytes is not base64 (byte %zu is 0x%02x)",
+			s->io->pod->name, len, i,
+			i < len ? (unsigned char)data[i] : 0);
 		session_violation(s, "exec_input: data is not base64");
 		return;
 	}

@@ -31,6 +31,9 @@ struct pod_exec_req {
  * none (its output stays on the console). 0 or -errno.
  */
 int pod_io_open(struct pod *p);
+/* Tests: serve the channel over transport t (chan_open_io) instead of a vchan. */
+struct chan_io;
+int pod_io_open_io(struct pod *p, const struct chan_io *io, void *t, int fd);
 /* The domain was unpaused: the guest has POD_IO_HELLO_MS to connect. */
 void pod_io_started(struct pod *p);
 /* The pod is over: end its sessions, close the channel and the log. Idempotent. */

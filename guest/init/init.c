@@ -28,6 +28,7 @@ static struct spec spec;
 static char *envp[SPEC_ENV_MAX + 2];
 static char prog_path[512];
 static struct task *main_task;
+static bool main_tty;
 
 /* Writes a report key under ~/data/xenpod (Xen only). */
 static void report(const char *key, const char *value)
@@ -104,9 +105,16 @@ static void read_spec(void)
 	rc = spec_parse(spec_buf, (size_t)rc, &spec, &err);
 	if (rc)
 		fail("bad spec: %s", err);
-	for (size_t i = 0; i < spec.nunknown; i++)
+	for (size_t i = 0; i < spec.nunknown; i++) {
+		/* "tty=1": the main process gets a pseudo-terminal on the
+		 * pod channel (lib/spec.c leaves the option to init) */
+		if (!strcmp(spec.unknown[i], "tty=1")) {
+			main_tty = true;
+			continue;
+		}
 		printk("init: warning: unknown spec option \"%s\" ignored\n",
 		       spec.unknown[i]);
+	}
 }
 
 static bool env_has(const char *key)
@@ -198,8 +206,10 @@ static int wait_main(bool chan)
 			podio_guest_poll();
 		if (reap(chan, &status))
 			break;
+		/* with a channel, also once a second: a server may die
+		 * without an event (a hostile one, say) */
 		sleep_on(podio_guest_wait_chan(),
-			 time_now_ns() + 1000000000ull);
+			 chan ? time_now_ns() + 1000000000ull : 0);
 	}
 	if (chan) {
 		/* The main process's EXIT, for dom0's stream 0 (the exit code
@@ -219,12 +229,13 @@ static int wait_main(bool chan)
 	return exit_code(status);
 }
 
-/* With a channel, the main process's stdio is stream 0. */
+/* With a channel, the main process's stdio is stream 0 (a pty on it
+ * with "tty=1" in the spec; without a channel that option is moot). */
 static void main_stdio(void)
 {
 	struct file *fds[3];
 
-	if (podio_guest_main_stdio(fds))
+	if (podio_guest_main_stdio(fds, main_tty))
 		fail("no memory for the main process's stdio");
 	for (int i = 0; i < 3; i++) {
 		file_put(main_task->files->fd[i]);

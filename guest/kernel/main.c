@@ -41,7 +41,7 @@
 
 static uint64_t main_stack_top;
 /* TSC at start-up milestones, for the set-up time line on Xen. */
-enum { MARK_CPU, MARK_DETECT, MARK_LINE, MARK_PAGE, MARK_PAGING, MARKS };
+enum { MARK_CPU, MARK_DETECT, MARK_INFO, MARK_PAGE, MARK_PAGING, MARKS };
 static uint64_t boot_marks[MARKS];
 
 static void early_console(void)
@@ -86,16 +86,17 @@ static void xen_services(void)
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
 	t[4] = time_now_ns();
-	pr_info("xenpod-kernel: Xen %u.%u; set-up: entry+cpu %lu us, detect "
-		"%lu us, first line %lu us, page_init %lu us, paging_init %lu "
-		"us, events+clock %lu us, console %lu us, grants %lu us, "
-		"xenstore %lu us, control watch %lu us\n",
+	/* Two lines: Xen splits guest lines at 200 characters. */
+	pr_info("xenpod-kernel: Xen %u.%u; set-up (us): entry+cpu %lu, detect "
+		"%lu, boot info %lu, page_init %lu, paging_init %lu\n",
 		xen_version() >> 16, xen_version() & 0xffff,
 		us_tsc(boot_marks[MARK_CPU] - boot_tsc),
 		us_tsc(boot_marks[MARK_DETECT] - boot_marks[MARK_CPU]),
-		us_tsc(boot_marks[MARK_LINE] - boot_marks[MARK_DETECT]),
-		us_tsc(boot_marks[MARK_PAGE] - boot_marks[MARK_LINE]),
-		us_tsc(boot_marks[MARK_PAGING] - boot_marks[MARK_PAGE]),
+		us_tsc(boot_marks[MARK_INFO] - boot_marks[MARK_DETECT]),
+		us_tsc(boot_marks[MARK_PAGE] - boot_marks[MARK_INFO]),
+		us_tsc(boot_marks[MARK_PAGING] - boot_marks[MARK_PAGE]));
+	pr_info("xenpod-kernel: set-up (us): events+clock %lu, console %lu, "
+		"grants %lu, xenstore %lu, control watch %lu\n",
 		(t[0] - time_boot_ns()) / 1000 -
 			us_tsc(boot_marks[MARK_PAGING] - boot_tsc),
 		(t[1] - t[0]) / 1000, (t[2] - t[1]) / 1000,
@@ -145,7 +146,7 @@ void kernel_main(uint32_t start_info_pa)
 		xen_present() ? "Xen" : "plain x86", boot_cmdline());
 	if (rc)
 		printk("xenpod-kernel: start_info truncated (%d)\n", rc);
-	boot_marks[MARK_LINE] = rdtsc();
+	boot_marks[MARK_INFO] = rdtsc();
 	page_init();
 	boot_marks[MARK_PAGE] = rdtsc();
 	must(paging_init(), "paging");

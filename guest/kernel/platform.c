@@ -30,6 +30,7 @@ void crash_begin(void)
 {
 	/* On Xen, crash text also goes to port 0xE9 (Xen's log, `xl
 	 * dmesg`), in case the console ring's reader is gone. */
+	klog_flush(); /* the log so far, before the report */
 	if (xen_present())
 		console_set_mirror(debugcon_write);
 }
@@ -61,6 +62,7 @@ void platform_poweroff(int exit_code)
 	if ((exit_code < 0 || exit_code > 0x7d) &&
 	    exit_code != PLATFORM_EXIT_TESTFAIL)
 		exit_code = 0x7d;
+	klog_flush();
 	irq_disable();
 	if (xen_present()) {
 		xen_shutdown(SHUTDOWN_poweroff);
@@ -74,6 +76,7 @@ void platform_poweroff(int exit_code)
 
 void platform_idle(void)
 {
+	klog_flush();
 	cpu_idle();
 }
 

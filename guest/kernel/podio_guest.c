@@ -71,6 +71,22 @@ static size_t rx_have;
 /* one frame being built: writers fill it and write it with interrupts
  * off and without sleeping, so a single buffer serves everyone */
 static uint8_t tx_buf[PODIO_HDR_LEN + PODIO_MAX_PAYLOAD];
+/*
+ * Stream 0's DATA frames that may still sit unread in the ring: if the
+ * server dies (a daemon killed between our write and its read), those it
+ * had not started consuming are sent again to the next server, so the
+ * main process's output is not lost. Headers are rebuilt from these
+ * records, never read back from the shared ring.
+ */
+#define REPLAY_RECS 256
+#define REPLAY_MAX (PODIO_RING_BYTES - 64)
+static struct replay_rec {
+	uint32_t pos, len; /* ring position of the header; payload bytes */
+	uint8_t type;
+} recs[REPLAY_RECS];
+static unsigned rec_head, rec_count;
+static uint8_t replay[REPLAY_MAX];
+static size_t replay_len;
 
 const void *podio_guest_wait_chan(void)
 {
@@ -217,6 +233,8 @@ static bool flush_stream(struct pstream *s)
 		s->exit_pending = false;
 		if (s != main_s)
 			stream_unlist(s);
+		else /* dom0 closed stream 0: nothing more may follow */
+			s->listed = false;
 	}
 	return true;
 }
@@ -232,6 +250,88 @@ static void flush_all(void)
 	}
 }
 
+/* Records a stream 0 frame; forgets those the server has consumed. */
+static void remember(uint32_t pos, uint32_t len, uint8_t type)
+{
+	uint32_t cons;
+
+	if (vchan_wr_consumed(&vc, &cons) == 0) {
+		while (rec_count) {
+			const struct replay_rec *r = &recs[rec_head];
+
+			if ((int32_t)(cons -
+				      (r->pos + PODIO_HDR_LEN + r->len)) < 0)
+				break;
+			rec_head = (rec_head + 1) % REPLAY_RECS;
+			rec_count--;
+		}
+	}
+	if (rec_count == REPLAY_RECS) { /* tiny writes: drop the oldest */
+		rec_head = (rec_head + 1) % REPLAY_RECS;
+		rec_count--;
+	}
+	recs[(rec_head + rec_count++) % REPLAY_RECS] =
+		(struct replay_rec){ pos, len, type };
+}
+
+/* The dying server's unread stream 0 frames, into the replay buffer
+ * (after any still waiting from an earlier server). */
+static void save_replay(void)
+{
+	uint32_t cons;
+	unsigned kept = 0;
+
+	if (vchan_wr_consumed(&vc, &cons) == 0) {
+		for (unsigned i = 0; i < rec_count; i++) {
+			const struct replay_rec *r =
+				&recs[(rec_head + i) % REPLAY_RECS];
+			struct podio_hdr h = { r->type, 0, 0, r->len };
+
+			if ((int32_t)(r->pos - cons) < 0)
+				continue; /* the server had started on it */
+			if (replay_len + PODIO_HDR_LEN + r->len > REPLAY_MAX)
+				break;
+			podio_hdr_encode(replay + replay_len, &h);
+			vchan_wr_peek(&vc, r->pos + PODIO_HDR_LEN,
+				      replay + replay_len + PODIO_HDR_LEN,
+				      r->len);
+			replay_len += PODIO_HDR_LEN + r->len;
+			kept++;
+		}
+	}
+	if (kept)
+		pr_info("xenpod-kernel: pod channel: %u unread stream 0 "
+			"frames kept for the next server\n",
+			kept);
+	rec_head = rec_count = 0;
+}
+
+/* Right after HELLO: stream 0's frames the last server never read. */
+static void send_replay(void)
+{
+	size_t off = 0;
+
+	while (off < replay_len) {
+		struct podio_hdr h;
+		uint32_t *credit, pos;
+
+		podio_hdr_decode(replay + off, &h); /* built by us */
+		credit = &main_s->out_credit[h.type == PODIO_STDOUT ? 0 : 1];
+		pos = vchan_wr_pos(&vc);
+		if (h.len > *credit ||
+		    send_frame(replay + off, PODIO_HDR_LEN + h.len) <= 0)
+			break;
+		*credit -= h.len;
+		remember(pos, h.len, h.type); /* this server may die too */
+		off += PODIO_HDR_LEN + h.len;
+	}
+	if (off < replay_len)
+		printk("xenpod-kernel: pod channel: %zu bytes of stream 0 "
+		       "lost in a server change\n",
+		       replay_len - off);
+	replay_len = 0;
+}
+
 /* Writes DATA frames of n user bytes on s's fd (1 or 2) within credit
  * and ring space. Returns bytes written, or 0 with *wait set. */
 static long out_chunk(struct pstream *s, int fd, const uint8_t *src, size_t n,
@@ -242,6 +342,7 @@ static long out_chunk(struct pstream *s, int fd, const uint8_t *src, size_t n,
 	int space = vchan_space(&vc, want);
 	size_t chunk = n;
 	struct podio_hdr h = { 0 };
+	uint32_t pos;
 
 	if (space < 0) {
 		disconnect("ring index violation on send");
@@ -265,9 +366,12 @@ static long out_chunk(struct pstream *s, int fd, const uint8_t *src, size_t n,
 	h.stream = s->id;
 	h.len = (uint32_t)chunk;
 	podio_hdr_encode(tx_buf, &h);
+	pos = vchan_wr_pos(&vc);
 	if (send_frame(tx_buf, PODIO_HDR_LEN + chunk) <= 0)
 		return 0;
 	s->out_credit[fd - 1] -= (uint32_t)chunk;
+	if (s == main_s)
+		remember(pos, h.len, h.type);
 	return (long)chunk;
 }
 
@@ -483,17 +587,26 @@ static int stream_files(struct pstream *s, struct file *fds[3])
 	return 0;
 }
 
-int podio_guest_main_stdio(struct file *fds[3])
+int podio_guest_main_stdio(struct file *fds[3], bool tty)
 {
 	if (!main_s)
 		return -ENODEV;
-	return stream_files(main_s, fds);
+	if (!tty)
+		return stream_files(main_s, fds);
+	/* the size comes with dom0's first RESIZE */
+	main_s->pty = pty_new(main_s, 24, 80);
+	if (!main_s->pty)
+		return -ENOMEM;
+	return pty_slave_files(main_s->pty, fds);
 }
 
 void podio_guest_set_main(int pid)
 {
-	if (main_s)
-		main_s->pid = pid;
+	if (!main_s)
+		return;
+	main_s->pid = pid;
+	if (main_s->pty)
+		pty_set_session(main_s->pty, pid);
 }
 
 /* ---- connection ---- */
@@ -519,7 +632,13 @@ static void disconnect(const char *why)
 
 	if (state < CH_HELLO)
 		return;
-	printk("xenpod-kernel: pod channel closed: %s\n", why);
+	/* A server going away is routine (a daemon restart): kernel log.
+	 * Violations also reach the console, which the user sees. */
+	if (strncmp(why, "protocol", 8) && strncmp(why, "ring", 4))
+		pr_info("xenpod-kernel: pod channel closed: %s\n", why);
+	else
+		printk("xenpod-kernel: pod channel closed: %s\n", why);
+	save_replay();
 	vchan_close(&vc);
 	state = CH_DOWN;
 	rx_have = 0;
@@ -616,6 +735,8 @@ static int on_hello(const struct podio_hdr *h, const uint8_t *p)
 	state = CH_READY;
 	main_s->in_window = PODIO_INITIAL_CREDIT;
 	main_s->out_credit[0] = main_s->out_credit[1] = PODIO_INITIAL_CREDIT;
+	if (main_s->listed)
+		send_replay();
 	wake_up(&tx_chan);
 	poll_wake();
 	return 0;

@@ -6,9 +6,13 @@
 #include "arch/io.h"
 #include "kernel/printk.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
 
 static console_sink_t early_sink, main_sink, mirror_sink;
 static bool log_verbose;
+/* Kernel log text not yet written to port 0xE9 (see klog_flush). */
+static char klog_buf[1024];
+static size_t klog_len;
 
 void console_set_early(console_sink_t sink)
 {
@@ -75,6 +79,28 @@ void printk(const char *fmt, ...)
 	console_write(buf, n);
 }
 
+void klog_flush(void)
+{
+	uint64_t fl = irq_save();
+
+	debugcon_write(klog_buf, klog_len);
+	klog_len = 0;
+	irq_restore(fl);
+}
+
+/* Interrupts off. */
+static void klog_put(const char *s, size_t n)
+{
+	if (klog_len + n > sizeof(klog_buf))
+		klog_flush();
+	if (n > sizeof(klog_buf)) {
+		debugcon_write(s, n);
+		return;
+	}
+	memcpy(klog_buf + klog_len, s, n);
+	klog_len += n;
+}
+
 void pr_info(const char *fmt, ...)
 {
 	char buf[512];
@@ -88,6 +114,6 @@ void pr_info(const char *fmt, ...)
 	fl = irq_save();
 	/* Never twice on 0xE9 (early Xen console, xenpod.e9 mirror). */
 	if (!(log_verbose && console_out(buf, n)))
-		debugcon_write(buf, n);
+		klog_put(buf, n);
 	irq_restore(fl);
 }

@@ -111,6 +111,7 @@ void schedule(void)
 	 * the CPU halts until an event arrives. */
 	while ((n = pick_next()) == NULL) {
 		sched_rearm();
+		klog_flush();
 		cpu_idle();
 	}
 	need_resched = false;

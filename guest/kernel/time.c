@@ -4,6 +4,7 @@
 
 #include "arch/cpu.h"
 #include "kernel/boot.h"
+#include "kernel/printk.h"
 #include "kernel/time.h"
 
 static const struct clock_ops *clock;
@@ -109,6 +110,7 @@ void time_sleep_ns(uint64_t ns)
 
 	/* Interrupts stay off from the check to the halt (cpu_idle enables
 	 * them atomically with it), so the wake-up cannot be missed. */
+	klog_flush();
 	while (time_now_ns() < deadline) {
 		ksleep_ns = deadline;
 		program();

@@ -177,11 +177,14 @@ int vchan_read(struct vchan *v, void *dst, size_t n)
 
 	if (!v->up)
 		return -EIO;
-	rc = vchan_ring_read(&v->rd, dst, n);
-	if (rc == 0) {
+	/* Short of what the caller needs (a frame's rest, say): ask to be
+	 * told of more before looking again, or the server's next write
+	 * would go unannounced. */
+	rc = vchan_ring_ready(&v->rd);
+	if (rc >= 0 && (size_t)rc < n)
 		request(v, VCHAN_NOTIFY_WRITE);
+	if (rc >= 0)
 		rc = vchan_ring_read(&v->rd, dst, n);
-	}
 	if (rc > 0)
 		notify(v, VCHAN_NOTIFY_READ);
 	return rc;
@@ -215,4 +218,28 @@ int vchan_space(struct vchan *v, size_t want)
 		rc = vchan_ring_space(&v->wr);
 	}
 	return rc;
+}
+
+uint32_t vchan_wr_pos(const struct vchan *v)
+{
+	return v->wr.own;
+}
+
+int vchan_wr_consumed(const struct vchan *v, uint32_t *cons_r)
+{
+	int space = vchan_ring_space(&v->wr);
+
+	if (space < 0)
+		return space;
+	/* own - cons = size - space, both read from the one load */
+	*cons_r = v->wr.own - (v->wr.size - (uint32_t)space);
+	return 0;
+}
+
+void vchan_wr_peek(const struct vchan *v, uint32_t pos, void *dst, size_t n)
+{
+	uint8_t *d = dst;
+
+	for (size_t i = 0; i < n; i++)
+		d[i] = v->wr.buf[(pos + i) & (v->wr.size - 1)];
 }

@@ -575,10 +575,18 @@ int xs_watch_async(const char *path, const char *token, xs_watch_cb cb,
 	return rc;
 }
 
-int xs_write_async(const char *path, const char *value)
+int xs_write_async_then(const char *path, const char *value,
+			void (*done)(void *arg, int err, const char *v,
+				     size_t len),
+			void *arg)
 {
 	struct xs_part p[2] = { { path, strlen(path), 1 },
 				{ value, strlen(value), 0 } };
 
-	return async_send(XS_WRITE, p, 2, NULL, NULL);
+	return async_send(XS_WRITE, p, 2, done, arg);
+}
+
+int xs_write_async(const char *path, const char *value)
+{
+	return xs_write_async_then(path, value, NULL, NULL);
 }

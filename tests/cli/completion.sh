@@ -32,7 +32,7 @@ c() {
 }
 
 c commands "check create " c
-c commands-after-global "events " --json e
+c commands-after-global "events exec " --json e
 c global-opts "--help --json --socket " --
 c global-opts-j "--json " --j
 c ls-opts "--all " ls --a
@@ -46,7 +46,13 @@ c help-once "" help ls ''
 c run-opts "--memory " run --mem
 c run-after-image "" run -m 64 /bin ''
 c run-name-arg "" run --name ''
-c exec-absent "events " e
+c e-commands "events exec " e
+c exec-opts "--interactive " exec --inter
+c exec-live "web1 web2 " exec -it w
+c exec-after-pod "" exec -i web1 ''
+c attach-live "web1 web2 " attach ''
+c kill-signal "TERM " kill -s TE
+c logs-stream "stderr stdout " logs --stream std
 c socket-passed "web1 web2 " --socket /tmp/x.sock kill ''
 tmp=$(mktemp -d) && touch "$tmp/spec.json" "$tmp/sp2.json"
 c create-file "$tmp/sp2.json $tmp/spec.json " create -f "$tmp/sp"

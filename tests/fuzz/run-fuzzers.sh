@@ -36,6 +36,8 @@ if [ ! -f "$B/cfg/config.h" ] || [ ! -f "$B/cfg/xenstore-schema/xenstore-paths.h
 		exit 1
 	fi
 fi
+# The schema may have grown since: regenerate the path header if it is stale.
+(cd "$B/cfg" && make xenstore-schema/xenstore-paths.h >make.log 2>&1)
 
 libs() { pkg-config --libs "$@" 2>/dev/null; }
 common="daemon/json.c daemon/log.c daemon/ev.c tests/fuzz/fuzz_util.c"

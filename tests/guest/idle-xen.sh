@@ -33,7 +33,7 @@ else
 	fail "quiet boot" "got '$(echo "$out" | tr '\n' '|')'"
 fi
 # (the newest domain's boot figures are the last ones in Xen's log)
-xl dmesg | grep "xenpod-kernel: \(Xen [0-9]\|boot to init\)" | tail -n 2 |
+xl dmesg | grep "xenpod-kernel: \(Xen [0-9]\|set-up\|boot to init\)" | tail -n 3 |
 	sed 's/^/INFO: /'
 xenpod rm -f i-hello >/dev/null 2>&1
 

@@ -6,22 +6,33 @@ t64_start=$(r_now)
 r_daemon_ensure
 r_cleanup
 KERNEL=/usr/lib/xenpod/xenpod-kernel
-FLOOD_S=${LAB_FLOOD_SECONDS:-40}
+FLOOD_S=${LAB_FLOOD_SECONDS:-30}
+FLOOD_MB=${LAB_FLOOD_MB:-64}
 LOGDIR=/var/log/xenpod
 
 # t64_lat: milliseconds for 10 `xenpod ls` + 10 `xenpod inspect h-by` (a client's view of latency).
-t64_lat() {
+t64_lat() { t64_lat1 || t64_lat1; }
+t64_lat1() {
 	t=$(r_now)
 	i=0
 	while [ $i -lt 10 ]; do
-		xenpod ls >/dev/null && xenpod inspect h-by >/dev/null || return 1
+		if ! e=$({ xenpod ls >/dev/null && xenpod inspect h-by >/dev/null; } 2>&1); then
+			echo "NOTE: latency probe failed: $e" >&2
+			return 1
+		fi
 		i=$((i + 1))
 	done
 	r_ms_since $t
 }
+# t64_cpu_ms: CPU time (user + system) xenpodd has used so far, in ms (USER_HZ = 100).
+t64_cpu_ms() {
+	read -r r_stat </proc/$(r_pid)/stat
+	set -- $r_stat
+	echo $(((${14} + ${15}) * 10))
+}
 # t64_mode MODE: does this guest kernel have the test mode xenpod.test=MODE?
 t64_mode() { grep -aq "$1" $KERNEL; }
-t64_reason() { echo "$(r_field $1 status) $(r_field $1 reason)"; }
+t64_reason() { r_fields $1 status reason; }
 t64_size() { [ -f "$1" ] && wc -c <"$1" || echo 0; }
 
 # The bystander: prints a line every 0.5 s for the whole test.
@@ -30,7 +41,14 @@ xenpod run -d --name h-by --memory 16 $R_IMG/rootfs /bin/sh -c \
 wait_for 10 sh -c 'xenpod logs h-by | grep -q "by 2"'
 lat0=$(t64_lat)
 rss0=$(r_rss_kb)
-echo "INFO: hostile: idle latency of 10 ls + 10 inspect: $lat0 ms; daemon RSS $rss0 KiB"
+# A benign pod that only burns its CPU: the lab's emulated CPUs are shared, so any busy guest
+# slows dom0's clients; the hostile pods are measured against this (and reported against idle).
+xenpod run -d --name h-busy --memory 16 $R_IMG/rootfs /bin/sh -c 'while :; do :; done' >/dev/null
+sleep 2
+latb=$(t64_lat)
+xenpod rm -f h-busy >/dev/null
+echo "INFO: hostile: latency of 10 ls + 10 inspect: idle $lat0 ms, next to a CPU-bound pod $latb ms; daemon RSS $rss0 KiB"
+[ -n "$latb" ] || latb=$lat0
 
 # t64_bystander_ok TAG R: the bystander still runs and its output still arrives.
 t64_bystander_ok() {
@@ -68,12 +86,22 @@ for mode in xs-flood:R2 evtchn-storm:R4; do
 	fi
 	rssa=$(r_rss_kb)
 	xenpod run -d --name h-$m --memory 16 --kernel-args xenpod.test=$m $R_IMG/rootfs /bin/true >/dev/null
+	sleep 2
+	cpu0=$(t64_cpu_ms)
+	w0=$(r_now)
 	sleep 3
+	cpu=$(($(t64_cpu_ms) - cpu0))
+	wms=$(r_ms_since $w0)
 	check_out "$m: the hostile pod is still running (as it should) ($rn)" running r_field h-$m status
 	lat=$(t64_lat)
 	rssb=$(r_rss_kb)
-	echo "INFO: $m: latency of 10 ls + 10 inspect: $lat ms (idle $lat0 ms); daemon RSS $rssa -> $rssb KiB"
-	check "$m: others' ls/inspect latency $lat ms < 2 x idle $lat0 ms ($rn)" [ "$lat" -lt $((2 * lat0)) ]
+	echo "INFO: $m: latency of 10 ls + 10 inspect: $lat ms (idle $lat0, CPU-bound neighbour $latb); daemon CPU $cpu ms in $wms ms; RSS $rssa -> $rssb KiB"
+	check "$m: others' ls/inspect latency $lat ms < 2 x $latb ms ($rn)" \
+		[ "${lat:-999999}" -gt 0 -a "${lat:-999999}" -lt $((2 * latb)) ]
+	# An event storm must be rate-limited to a small share of the daemon's time (R4); a
+	# xenstore flood costs the daemon its watch events, bounded per wakeup (R2: latency).
+	[ $rn = R4 ] && check "$m: the daemon's processing is rate-limited ($cpu ms CPU in $wms ms) ($rn)" \
+		[ $((cpu * 4)) -lt "$wms" ]
 	check "$m: daemon memory bounded ($rssa -> $rssb KiB) ($rn)" [ $((rssb - rssa)) -lt 1024 ]
 	t64_bystander_ok $m $rn
 	check "$m: kill of the hostile pod ($rn)" xenpod kill h-$m
@@ -81,39 +109,50 @@ for mode in xs-flood:R2 evtchn-storm:R4; do
 done
 
 # ---- R5: a pod writing to stdout without end ----
+# `yes` re-blocked by dd into 64 KiB writes: as fast as the I/O channel takes it. The flood runs
+# until FLOOD_MB MiB went by (the 2 MiB log rotates and loses bytes), or FLOOD_S seconds.
 r_xs_paths >/tmp/xs-t64
 rssa=$(r_rss_kb)
 line=$(printf '%0100d' 0)
+t64_total() {
+	echo $(($(t64_size $LOGDIR/h-flood.out) + $(t64_size $LOGDIR/h-flood.out.1) +
+		$(r_field h-flood log_lost_bytes)))
+}
 t0=$(r_now)
-xenpod run -d --name h-flood --memory 16 $R_IMG/rootfs /bin/busybox yes "$line" >/dev/null
-sleep $FLOOD_S
+xenpod run -d --name h-flood --memory 48 $R_IMG/rootfs /bin/sh -c \
+	"/bin/busybox yes $line | /bin/busybox dd obs=65536 2>/dev/null" >/dev/null
+while [ "$(r_ms_since $t0)" -lt $((FLOOD_S * 1000)) ]; do
+	sleep 2
+	lost=$(r_field h-flood log_lost_bytes)
+	[ "${lost:-0}" -gt 0 ] && [ "$(t64_total)" -gt $((FLOOD_MB * 1048576)) ] && break
+done
 rssb=$(r_rss_kb)
 lat=$(t64_lat)
-check "flood: the pod floods its console and keeps running (R5)" sh -c \
-	'xenpod inspect h-flood | grep -q "\"status\": *\"running\""'
+lost_live=$(r_field h-flood log_lost_bytes)
+check_out "flood: the pod floods its stdout and keeps running (R5)" running r_field h-flood status
 check "flood: kill of the flooding pod (R5)" xenpod kill h-flood
 ms=$(r_ms_since $t0)
-log=$(t64_size $LOGDIR/h-flood.log)
-log1=$(t64_size $LOGDIR/h-flood.log.1)
+# The main process's output log (records of the I/O channel) and its one rotation.
+log=$(t64_size $LOGDIR/h-flood.out)
+log1=$(t64_size $LOGDIR/h-flood.out.1)
 lost=$(r_field h-flood log_lost_bytes)
 total=$((log + log1 + lost))
-echo "INFO: flood: $total bytes in $ms ms ($((total / (ms / 1000 + 1) / 1024)) KiB/s): log $log + log.1 $log1 + lost $lost; daemon RSS $rssa -> $rssb KiB; latency $lat ms (idle $lat0)"
+echo "INFO: flood: $total bytes in $ms ms ($((total / (ms / 1000 + 1) / 1024)) KiB/s): out $log + out.1 $log1 + lost $lost (lost while running: $lost_live); daemon RSS $rssa -> $rssb KiB; latency $lat ms (idle $lat0)"
 check "flood: the log is capped at 2 MiB ($log bytes) (R5)" [ "$log" -le 2097152 ]
 check "flood: the rotated log is capped at 2 MiB ($log1 bytes) (R5)" [ "$log1" -le 2097152 ]
-if [ $total -gt 4194304 ]; then
-	check "flood: lost bytes are counted ($lost) (R5)" [ "$lost" -gt 0 ]
-else
-	echo "FAIL: flood: only $total bytes in $FLOOD_S s, too few to rotate twice (R5)"
-	LAB_FAILED=$((LAB_FAILED + 1))
-fi
+check "flood: the log rotated twice in the flood, lost bytes counted ($lost_live) (R5)" \
+	[ "${lost_live:-0}" -gt 0 ]
+check "flood: the lost-bytes count is kept when the pod stops ($lost_live -> $lost) (R5)" \
+	[ "${lost:-0}" -ge "${lost_live:-1}" ]
 check "flood: daemon memory flat ($rssa -> $rssb KiB) (R5)" [ $((rssb - rssa)) -lt 1024 ]
-check "flood: others' latency $lat ms < 2 x idle $lat0 ms (R5)" [ "$lat" -lt $((2 * lat0)) ]
+check "flood: others' latency $lat ms < 2 x busy $latb ms (R5)" \
+	[ "${lat:-999999}" -gt 0 -a "${lat:-999999}" -lt $((2 * latb)) ]
 check "flood: the log ends in whole lines of the flood (R5)" sh -c \
-	"tail -c 2000 $LOGDIR/h-flood.log | grep -q '^$line\$'"
+	"xenpod logs --tail 3 h-flood | grep -qx '$line'"
 r_daemon_restart
 check_out "flood: lost bytes survive a restart (R5)" "$lost" r_field h-flood log_lost_bytes
 check "flood: rm of the flooding pod removes its logs (R5)" sh -c \
-	"xenpod rm h-flood && [ ! -e $LOGDIR/h-flood.log ] && [ ! -e $LOGDIR/h-flood.log.1 ]"
+	"xenpod rm h-flood && ! ls $LOGDIR | grep -q '^h-flood\\.'"
 check_out "flood: no xenstore path left behind (R5)" "" wait_for_out_eq 10 "" r_xs_new /tmp/xs-t64
 
 # ---- R16: panics, init exits, silent and vanished guests ----

@@ -21,7 +21,7 @@ ms=$(r_ms_since $t0)
 check_out "stop: stop -t 4 of a pod ignoring it returns 0 (R16)" 0 echo $rc
 check "stop: it took the grace period, 4 s <= $ms ms < 10 s (R16)" [ $ms -ge 3900 -a $ms -lt 10000 ]
 check_out "stop: the pod is stopped with reason timeout (R16)" "stopped timeout" \
-	sh -c 'echo $(xenpod inspect g-deaf | sed -n "s/^ *\"\(status\|reason\)\": *\"\([^\"]*\)\".*/\2/p")'
+	r_fields g-deaf status reason
 check "stop: its domain is destroyed (R16)" wait_for 10 domain_gone xenpod-g-deaf
 t0=$(r_now)
 check "stop: a pod that honours stop stops at once (R16)" xenpod stop -t 30 g-polite

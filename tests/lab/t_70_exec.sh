@@ -52,14 +52,19 @@ xenpod exec x1 /bin/busybox sh -c 'busybox head -c 8388608 /dev/urandom >/tmp/r 
 	>$T/gout 2>$T/gsum
 check_out "exec: 8 MiB of stdout arrive identical" "$(cat $T/gsum)" sum_of <$T/gout
 check_out "exec: ... all of it" 8388608 sh -c "wc -c <$T/gout"
+[ "$(wc -c <$T/gout)" = 8388608 ] ||
+	grep -v "^$" /var/log/xenpodd.log | tail -5 | sed 's/^/info: xenpodd: /'
+
 head -c 8388608 /dev/urandom >$T/rand
 want=$(sum_of <$T/rand)
 check_out "exec: 8 MiB of stdin arrive identical" "$want" \
 	sh -c "xenpod exec -i x1 /bin/busybox sha256sum <$T/rand | cut -d' ' -f1"
 xenpod exec -i x1 /bin/cat <$T/rand >$T/rout
 check_out "exec: 8 MiB through stdin and back are identical" "$want" sum_of <$T/rout
-[ "$(sum_of <$T/rout)" = "$want" ] ||
+if [ "$(sum_of <$T/rout)" != "$want" ]; then
 	echo "info: round trip: $(wc -c <$T/rout) bytes; $(cmp $T/rand $T/rout 2>&1 | head -1)"
+	grep -v "^$" /var/log/xenpodd.log | tail -8 | sed 's/^/info: xenpodd: /'
+fi
 
 # Terminals.
 check "exec: -t gives a terminal" sh -c \

@@ -123,6 +123,80 @@ static void test_capture_rotation(void)
 	ev_dispose();
 }
 
+/* Everything of the chosen fds from the out log, as "<fd>text" chunks joined. */
+static char *out_all(unsigned mask, long tail)
+{
+	static char buf[8192];
+	static char rec[OUTLOG_REC_MAX];
+	struct outlog_reader *r;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(outlog_reader_open(dir, "o", mask, tail, &r), 0);
+	while ((n = outlog_reader_read(r, &fd, rec, sizeof(rec))) > 0) {
+		CU_ASSERT_FATAL(len + (size_t)n + 2 < sizeof(buf));
+		buf[len++] = (char)('0' + fd);
+		memcpy(buf + len, rec, (size_t)n);
+		len += (size_t)n;
+	}
+	CU_ASSERT_EQUAL(n, 0);
+	buf[len] = '\0';
+	outlog_reader_close(r);
+	return buf;
+}
+
+static void test_outlog(void)
+{
+	struct outlog *l;
+	char p[128];
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(outlog_open(dir, "o", 5, &l), 0);
+	CU_ASSERT_TRUE(outlog_exists(dir, "o"));
+	outlog_append(l, 1, "a1\n", 3);
+	outlog_append(l, 2, "e1\n", 3);
+	outlog_append(l, 1, "a2\na3\n", 6);
+	outlog_append(l, 2, "e2", 2);
+	CU_ASSERT_STRING_EQUAL(out_all(6, -1), "1a1\n2e1\n1a2\na3\n2e2");
+	CU_ASSERT_STRING_EQUAL(out_all(2, -1), "1a1\n1a2\na3\n");
+	CU_ASSERT_STRING_EQUAL(out_all(4, -1), "2e1\n2e2");
+	/* tail counts the lines of the chosen streams only. */
+	CU_ASSERT_STRING_EQUAL(out_all(2, 2), "1a2\na3\n");
+	CU_ASSERT_STRING_EQUAL(out_all(2, 1), "1a3\n");
+	CU_ASSERT_STRING_EQUAL(out_all(6, 2), "1a3\n2e2");
+	CU_ASSERT_STRING_EQUAL(out_all(6, 0), "");
+	CU_ASSERT_STRING_EQUAL(out_all(6, 100), "1a1\n2e1\n1a2\na3\n2e2");
+	CU_ASSERT_EQUAL(outlog_lost_bytes(l), 5);
+	outlog_close(l);
+	/* A record that is not ours (or half written) ends the reading. */
+	snprintf(p, sizeof(p), "%s/o.out", dir);
+	fd = open(p, O_WRONLY | O_APPEND);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, "\x07\x00\x01\x00x", 5), 5);
+	close(fd);
+	CU_ASSERT_STRING_EQUAL(out_all(6, -1), "1a1\n2e1\n1a2\na3\n2e2");
+	console_log_remove(dir, "o");
+	CU_ASSERT_FALSE(outlog_exists(dir, "o"));
+}
+
+/* Past CONSOLE_LOG_MAX the log rotates; the old .1 is counted as lost. */
+static void test_outlog_rotation(void)
+{
+	static char big[OUTLOG_REC_MAX];
+	struct outlog *l;
+	int i, n = CONSOLE_LOG_MAX / OUTLOG_REC_MAX * 3;
+
+	memset(big, 'x', sizeof(big));
+	CU_ASSERT_EQUAL_FATAL(outlog_open(dir, "r", 0, &l), 0);
+	for (i = 0; i < n; i++)
+		outlog_append(l, 1 + i % 2, big, sizeof(big));
+	CU_ASSERT_TRUE(outlog_lost_bytes(l) > 0);
+	CU_ASSERT_TRUE(outlog_lost_bytes(l) < (uint64_t)n * (sizeof(big) + 4));
+	outlog_close(l);
+	console_log_remove(dir, "r");
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -135,6 +209,8 @@ int main(void)
 	s = CU_add_suite("console", NULL, NULL);
 	CU_add_test(s, "tail", test_tail);
 	CU_add_test(s, "capture_rotation", test_capture_rotation);
+	CU_add_test(s, "outlog", test_outlog);
+	CU_add_test(s, "outlog_rotation", test_outlog_rotation);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -136,12 +136,11 @@ int podio_credit_encode(uint8_t *buf, uint8_t fd, uint32_t bytes); /* 8 B */
 int podio_credit_decode(const uint8_t *buf, size_t len, uint8_t *fd,
 			uint32_t *bytes);
 /* ERROR payload: code then message (truncated to PODIO_ERROR_MAX_MSG). */
-int podio_error_encode(uint8_t *buf, size_t cap, int32_t code,
-		       const char *msg);
+int podio_error_encode(uint8_t *buf, size_t cap, int32_t code, const char *msg);
 /* Copies the message into msg (msg_cap >= 1, NUL-terminated, control
  * characters replaced by '?'). */
-int podio_error_decode(const uint8_t *buf, size_t len, int32_t *code,
-		       char *msg, size_t msg_cap);
+int podio_error_decode(const uint8_t *buf, size_t len, int32_t *code, char *msg,
+		       size_t msg_cap);
 
 /* Little-endian helpers shared by both sides. */
 static inline void podio_put16(uint8_t *p, uint16_t v)

@@ -52,4 +52,12 @@ int vchan_write(struct vchan *v, const void *src, size_t n);
  * than want), or -EIO. */
 int vchan_space(struct vchan *v, size_t want);
 
+/* Our write position (the index the next vchan_write starts at). */
+uint32_t vchan_wr_pos(const struct vchan *v);
+/* What the server has consumed of our writes (cons, read once and
+ * checked to lie within the ring behind our position); -EIO if not. */
+int vchan_wr_consumed(const struct vchan *v, uint32_t *cons_r);
+/* Copies n bytes we wrote at position pos (still in the ring) out. */
+void vchan_wr_peek(const struct vchan *v, uint32_t pos, void *dst, size_t n);
+
 #endif

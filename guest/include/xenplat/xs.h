@@ -25,6 +25,12 @@ int xs_read_async(const char *path,
 		  void *arg);
 /* Fire-and-forget write for interrupt context. */
 int xs_write_async(const char *path, const char *value);
+/* The same, with done() called (interrupt context) once xenstore has
+ * answered, e.g. to act only after the write is known to be done. */
+int xs_write_async_then(const char *path, const char *value,
+			void (*done)(void *arg, int err, const char *v,
+				     size_t len),
+			void *arg);
 /* xs_watch() without waiting for the reply (a refusal is printed and the
  * watch dropped); for boot, where a round trip costs milliseconds. */
 int xs_watch_async(const char *path, const char *token, xs_watch_cb cb,
