@@ -648,26 +648,34 @@ static int exec_send(struct pod_io *io, struct session *s,
 	return rc;
 }
 
-void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
+/* A new session on req's connection for pod name; NULL once req is answered. */
+static struct session *session_open(struct rpc_req *req, const char *name)
 {
-	struct pod_io *io = io_or_fail(req, x->name);
+	struct pod_io *io = io_or_fail(req, name);
 	struct session *s;
-	char err[256];
-	int rc;
 
 	if (!io)
-		return;
+		return NULL;
 	if (session_of_conn(rpc_req_conn(req))) {
 		rpc_error(req, RPC_BUSY,
 			  "this connection has a session already");
-		return;
+		return NULL;
 	}
 	s = session_new(io, req);
-	if (!s) {
+	if (!s)
 		rpc_error(req, RPC_FAILED, "out of memory");
+	return s;
+}
+
+void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
+{
+	struct session *s = session_open(req, x->name);
+	char err[256];
+	int rc;
+
+	if (!s)
 		return;
-	}
-	rc = exec_send(io, s, x, err, sizeof(err));
+	rc = exec_send(s->io, s, x, err, sizeof(err));
 	if (rc) {
 		session_end(s, NULL, rpc_code_of(rc), err);
 		return;
@@ -682,21 +690,10 @@ void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
 
 void pod_rpc_attach(struct rpc_req *req, const char *name, bool in)
 {
-	struct pod_io *io = io_or_fail(req, name);
-	struct session *s;
+	struct session *s = session_open(req, name);
 
-	if (!io)
+	if (!s)
 		return;
-	if (session_of_conn(rpc_req_conn(req))) {
-		rpc_error(req, RPC_BUSY,
-			  "this connection has a session already");
-		return;
-	}
-	s = session_new(io, req);
-	if (!s) {
-		rpc_error(req, RPC_FAILED, "out of memory");
-		return;
-	}
 	s->attach = true;
 	s->stream = 0;
 	s->in_eof = !in;
