@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "util.h"
 #include "xenpod.h"
 
@@ -171,7 +172,7 @@ static int pump_stdin(struct session *s)
 	}
 	s->credit -= (uint32_t)r;
 	k = snprintf(p, sizeof(p), "{\"data\":\"");
-	k += (int)cli_b64_encode(buf, (size_t)r, p + k);
+	k += (int)b64_encode(buf, (size_t)r, p + k);
 	snprintf(p + k, sizeof(p) - (size_t)k, "\"}");
 	return notify(s, "exec_input", p);
 }
@@ -185,7 +186,7 @@ static int on_output(const struct json *params)
 
 	if (!data || !json_int(json_get(params, "fd"), &fd) || fd < 1 || fd > 2)
 		return -EPROTO;
-	n = cli_b64_decode(data, buf, sizeof(buf));
+	n = b64_decode(data, buf, sizeof(buf));
 	if (n < 0)
 		return -EPROTO;
 	/* A closed stdout (| head) is not the process's failure. */
@@ -484,15 +485,57 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
+		       bool tty)
+{
+	struct json_writer *w = params_open(pod);
+	int64_t rows = 0, cols = 0;
+
+	if (w) {
+		json_w_key(w, "stdin");
+		json_w_bool(w, in);
+		/* run -i: the end of our input is the end of its (docker's
+		 * stdin-once); a plain attach leaves it open for the next. */
+		json_w_key(w, "close_stdin");
+		json_w_bool(w, start && in);
+		json_w_key(w, "start");
+		json_w_bool(w, start);
+		if (tty) {
+			winsize(&rows, &cols);
+			json_w_key(w, "rows");
+			json_w_int(w, rows);
+			json_w_key(w, "cols");
+			json_w_int(w, cols);
+		}
+	}
+	return run_session(cli, pod, "pod_attach", params_close(w), in, tty);
+}
+
+/* Does the pod run its main process on a terminal, with stdin open? */
+static int attach_mode(struct cli *cli, const char *pod, bool *tty, bool *in)
+{
+	const struct json *result;
+	struct json *root = NULL;
+	bool b;
+
+	if (cli_call(cli, pod, "pod_inspect", params_close(params_open(pod)),
+		     NULL, NULL, &root, &result) < 0)
+		return CLI_ERR;
+	*tty = json_bool(json_get(result, "tty"), &b) && b;
+	if (!(json_bool(json_get(result, "stdin"), &b) && b))
+		*in = false;
+	json_free(root);
+	return 0;
+}
+
 int cmd_attach(struct cli *cli, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "no-stdin", no_argument, NULL, 'n' },
 		CMD_COMMON_OPTS,
 	};
-	struct json_writer *w;
 	const char *pod;
-	bool in = true;
+	bool in = true, tty = false;
 	int opt, rc;
 
 	while ((opt = cmd_getopt(cli, argc, argv, "hn", lo)) != -1) {
@@ -507,14 +550,12 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
 		}
 	}
 	rc = cmd_one_pod(cli, argc, argv, &pod);
+	if (!rc)
+		rc = attach_mode(cli, pod, &tty, &in);
 	if (rc)
 		return rc;
-	w = params_open(pod);
-	if (w) {
-		json_w_key(w, "stdin");
-		json_w_bool(w, in);
-	}
-	return run_session(cli, pod, "pod_attach", params_close(w), in, false);
+	return cli_attach_session(cli, pod, false, in,
+				  tty && isatty(STDIN_FILENO));
 }
 
 /* kill -s SIGNAL POD: a signal to the main process over the pod's channel. */

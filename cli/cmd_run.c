@@ -158,6 +158,28 @@ static int run_attach(struct cli *cli, struct attach *a)
 	return rc;
 }
 
+/*
+ * run -i / -t: one attach session that also starts the pod (so not a byte
+ * is missed), stdin and the terminal forwarded; then the pod's exit status.
+ */
+static int run_interactive(struct cli *cli, const char *name, bool in, bool tty)
+{
+	const struct json *result;
+	struct json *root = NULL;
+	int rc = cli_attach_session(cli, name, true, in, tty);
+
+	if (rc == CLI_ERR)
+		return CLI_EXIT_FAILED;
+	client_close(&cli->client);
+	client_init(&cli->client);
+	if (cli_call(cli, name, "pod_wait", params_close(params_open(name)),
+		     NULL, NULL, &root, &result) < 0)
+		return rc;
+	rc = pod_status(result, name);
+	json_free(root);
+	return rc;
+}
+
 /* Parse run's options into o (env must hold argc entries). */
 static int run_opts(struct cli *cli, int argc, char **argv,
 		    struct cli_run_opts *o, bool *detach)
@@ -168,6 +190,8 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "memory", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, OPT_VCPUS },
 		{ "kernel-args", required_argument, NULL, OPT_KERNEL_ARGS },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "tty", no_argument, NULL, 't' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
 		CMD_COMMON_OPTS,
@@ -175,10 +199,16 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 	int opt;
 
 	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
-	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:", lo)) != -1) {
+	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:it", lo)) != -1) {
 		switch (opt) {
 		case 'd':
 			*detach = true;
+			break;
+		case 'i':
+			o->open_stdin = true;
+			break;
+		case 't':
+			o->tty = true;
 			break;
 		case OPT_NAME:
 			if (!cmd_name_ok(optarg))
@@ -280,6 +310,13 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	a.name = name;
+	if (!detach && (o.tty || o.open_stdin)) {
+		/* The terminal's own ^C goes to the pod's process now. */
+		sigprocmask(SIG_SETMASK, &wait_mask, NULL);
+		cli->client.wait_mask = NULL;
+		rc = run_interactive(cli, name, o.open_stdin, o.tty);
+		goto out;
+	}
 	cli->client.on_intr = attach_intr;
 	cli->client.intr_arg = &a;
 	if (cli_call(cli, name, "pod_start", params_close(params_open(name)),

@@ -202,6 +202,14 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		json_w_key(w, "kernel_args");
 		json_w_string(w, o->kernel_args);
 	}
+	if (o->tty) {
+		json_w_key(w, "tty");
+		json_w_bool(w, true);
+	}
+	if (o->open_stdin) {
+		json_w_key(w, "stdin");
+		json_w_bool(w, true);
+	}
 	json_w_object_close(w);
 }
 
@@ -272,68 +280,4 @@ int cli_parse_signal(const char *s)
 		if (!strcasecmp(s, signals[i].name))
 			return signals[i].num;
 	return -EINVAL;
-}
-
-static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-size_t cli_b64_encode(const unsigned char *in, size_t n, char *out)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned long v = (unsigned long)in[i] << 16 |
-				  (unsigned long)in[i + 1] << 8 | in[i + 2];
-
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = b64[(v >> 6) & 63];
-		out[o++] = b64[v & 63];
-	}
-	if (i < n) {
-		unsigned long v =
-			(unsigned long)in[i] << 16 |
-			(i + 1 < n ? (unsigned long)in[i + 1] << 8 : 0);
-
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	return o;
-}
-
-static int b64_val(char c)
-{
-	const char *p = c ? strchr(b64, c) : NULL;
-
-	return p ? (int)(p - b64) : -1;
-}
-
-long cli_b64_decode(const char *s, unsigned char *out, size_t cap)
-{
-	size_t n = strlen(s), i, o = 0;
-
-	if (n % 4)
-		return -EINVAL;
-	for (i = 0; i < n; i += 4) {
-		bool last = i + 4 == n, p2 = s[i + 2] == '=',
-		     p3 = s[i + 3] == '=';
-		int a = b64_val(s[i]), b = b64_val(s[i + 1]);
-		int c = p2 ? 0 : b64_val(s[i + 2]),
-		    d = p3 ? 0 : b64_val(s[i + 3]);
-
-		if (a < 0 || b < 0 || c < 0 || d < 0 || ((p2 || p3) && !last) ||
-		    (p2 && !p3))
-			return -EINVAL;
-		if (o + 3 > cap)
-			return -E2BIG;
-		out[o++] = (unsigned char)(a << 2 | b >> 4);
-		if (!p2)
-			out[o++] = (unsigned char)(b << 4 | c >> 2);
-		if (!p3)
-			out[o++] = (unsigned char)(c << 6 | d);
-	}
-	return (long)o;
 }

@@ -42,6 +42,8 @@ struct cli_run_opts {
 	uint64_t memory_mib; /* 0: default */
 	uint64_t vcpus; /* 0: default */
 	const char *kernel_args; /* NULL: none */
+	bool tty; /* -t: the main process on a pseudo-terminal */
+	bool open_stdin; /* -i: its stdin open for attached clients */
 };
 
 /* "K=V" with a non-empty key free of '='. */
@@ -74,11 +76,5 @@ int cli_exit_status(const char *status, const char *reason, bool code_known,
  * ("TERM", "SIGKILL", "9"). Returns the Linux number, or -EINVAL.
  */
 int cli_parse_signal(const char *s);
-
-/* Base64 (exec's stdio in JSON lines): out needs (n + 2) / 3 * 4 + 1 bytes;
- * returns the length written (NUL-terminated). */
-size_t cli_b64_encode(const unsigned char *in, size_t n, char *out);
-/* Strict decode (padding only at the end); bytes written, or -EINVAL/-E2BIG. */
-long cli_b64_decode(const char *s, unsigned char *out, size_t cap);
 
 #endif

@@ -15,10 +15,13 @@
 
 static const struct cmd_spec cmd_table[] = {
 	{ "run", cmd_run,
-	  "[-d] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
+	  "[-dit] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
 	  "[-w DIR] [--kernel-args ARGS] IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
+	  "  -i, --interactive    keep COMMAND's stdin open (in the foreground:\n"
+	  "                       ours); without it, stdin is at end of file\n"
+	  "  -t, --tty            run COMMAND on a terminal in the pod\n"
 	  "      --name NAME      name the pod (default: generated)\n"
 	  "  -m, --memory MIB     memory in MiB (4..65536, default 32)\n"
 	  "      --vcpus N        virtual CPUs (1..64, default 1)\n"
@@ -26,7 +29,8 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n"
 	  "      --kernel-args ARGS  the guest kernel's command line, for\n"
 	  "                       debugging (see xenpod-kernel(7))\n",
-	  "In the foreground, the first ^C stops the pod, the second kills it.\n"
+	  "In the foreground, the first ^C stops the pod, the second kills it\n"
+	  "(with -i or -t, ^C goes to COMMAND; the third leaves).\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"
 	  "failed or could not be run.\n" },
 	{ "create", cmd_create, "-f SPEC.json",

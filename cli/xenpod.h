@@ -104,5 +104,12 @@ int cmd_exec(struct cli *cli, int argc, char **argv);
 int cmd_attach(struct cli *cli, int argc, char **argv);
 /* kill -s: deliver sig to the pod's main process (cmd_exec.c). */
 int cmd_kill_signal(struct cli *cli, const char *pod, int sig);
+/*
+ * Join pod's main process (pod_attach): its output to ours, our stdin to it
+ * if in, the terminal raw if tty; with start the created pod is started by
+ * the same request. The main process's exit status, or CLI_ERR.
+ */
+int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
+		       bool tty);
 
 #endif

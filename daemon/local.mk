@@ -5,7 +5,8 @@
 # user), logging, the event loop. Link with $(XENPOD_COMMON_LIBS).
 noinst_LIBRARIES += daemon/libxenpodcommon.a
 daemon_libxenpodcommon_a_SOURCES = daemon/json.c daemon/json.h \
-	daemon/log.c daemon/log.h daemon/ev.c daemon/ev.h
+	daemon/log.c daemon/log.h daemon/ev.c daemon/ev.h \
+	daemon/base64.c daemon/base64.h
 daemon_libxenpodcommon_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 XENPOD_COMMON_LIBS = daemon/libxenpodcommon.a $(YAJL_LIBS)
 

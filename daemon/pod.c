@@ -279,6 +279,10 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	json_w_string(w, p->cwd);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
+	json_w_key(w, "tty");
+	json_w_bool(w, p->term);
+	json_w_key(w, "stdin");
+	json_w_bool(w, p->open_stdin);
 	json_w_key(w, "console_tty");
 	json_w_string(w, p->tty[0] ? p->tty : NULL);
 	json_w_key(w, "memory_mib");
@@ -409,7 +413,7 @@ static int spec_opt(char *buf, size_t bufsz, size_t *off, const char *key,
 }
 
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
-		    const char *name, char *buf, size_t bufsz)
+		    const char *name, unsigned flags, char *buf, size_t bufsz)
 {
 	size_t off = 0,
 	       cap = bufsz < POD_SPEC_MAX + 1 ? bufsz : POD_SPEC_MAX + 1;
@@ -424,6 +428,10 @@ int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		rc = spec_opt(buf, cap, &off, "cwd", cwd);
 	if (!rc && name)
 		rc = spec_opt(buf, cap, &off, "name", name);
+	if (!rc && (flags & POD_SPEC_TTY))
+		rc = spec_token(buf, cap, &off, "tty=1");
+	if (!rc && (flags & POD_SPEC_STDIN))
+		rc = spec_token(buf, cap, &off, "stdin=1");
 	if (!rc)
 		rc = spec_token(buf, cap, &off, "--");
 	for (; *argv && !rc; argv++)
@@ -897,32 +905,47 @@ static bool busy_creating(struct rpc_req *req, const struct pod *p)
 	return true;
 }
 
-void pod_rpc_start(struct rpc_req *req, const char *name)
+int pod_start(struct pod *p, char *err, size_t errsz)
 {
-	struct pod *p = find_or_fail(req, name);
 	int rc;
 
-	if (!p || busy_creating(req, p))
-		return;
+	if (p->status == POD_CREATING) {
+		snprintf(err, errsz, "pod %s: is being created", p->name);
+		return RPC_BUSY;
+	}
 	if (p->status != POD_CREATED) {
-		rpc_error(req, RPC_CONFLICT, "pod %s: is %s, not created",
-			  p->name, pod_status_name(p->status));
-		return;
+		snprintf(err, errsz, "pod %s: is %s, not created", p->name,
+			 pod_status_name(p->status));
+		return RPC_CONFLICT;
 	}
 	rc = hv_unpause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 	if (rc) {
-		rpc_error(req, rpc_code_of(rc),
-			  "pod %s: cannot unpause domain: %s", p->name,
-			  strerror(-rc));
-		return;
+		snprintf(err, errsz, "pod %s: cannot unpause domain: %s",
+			 p->name, strerror(-rc));
+		return rpc_code_of(rc);
 	}
 	p->status = POD_RUNNING;
 	p->started_at = time(NULL);
 	pod_io_started(p);
 	pod_persist(p);
 	log_info("pod %s: started (domain %lld)", p->name, (long long)p->domid);
-	pod_reply(req, p);
 	pod_event(p, "started");
+	return 0;
+}
+
+void pod_rpc_start(struct rpc_req *req, const char *name)
+{
+	struct pod *p = find_or_fail(req, name);
+	char err[256];
+	int code;
+
+	if (!p)
+		return;
+	code = pod_start(p, err, sizeof(err));
+	if (code)
+		rpc_error(req, code, "%s", err);
+	else
+		pod_reply(req, p);
 }
 
 void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)

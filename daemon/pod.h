@@ -50,12 +50,16 @@ void pod_rpc_wait(struct rpc_req *req, const char *name);
 void pod_rpc_logs(struct rpc_req *req, const char *name, int64_t tail,
 		  bool follow, const char *stream);
 
+/* pod_spec_string flags: the main process's terminal and stdin. */
+#define POD_SPEC_TTY 1u
+#define POD_SPEC_STDIN 2u
+
 /*
- * Encode argv/env/cwd/name as the xenstore spec string (xenpod-paths.pandoc):
- * percent-encoded tokens "env=K=V... cwd=PATH name=NAME -- ARGV...".
+ * Encode argv/env/cwd/name/flags as the xenstore spec string (xenpod-paths.pandoc):
+ * percent-encoded tokens "env=K=V... cwd=PATH name=NAME tty=1 stdin=1 -- ARGV...".
  * 0, or -E2BIG when it would exceed POD_SPEC_MAX bytes.
  */
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
-		    const char *name, char *buf, size_t bufsz);
+		    const char *name, unsigned flags, char *buf, size_t bufsz);
 
 #endif

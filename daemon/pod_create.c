@@ -34,6 +34,7 @@ struct spec_in {
 	const char *kernel_args;
 	int64_t memory_mib;
 	int64_t vcpus;
+	bool tty, open_stdin;
 };
 
 #define SF(k, t, req, m, lo, hi)                               \
@@ -51,6 +52,8 @@ static const struct rpc_dec_field spec_fields[] = {
 	   POD_KERNEL_ARGS_MAX),
 	SF("memory_mib", RPC_DEC_INT, false, memory_mib, 4, 65536),
 	SF("vcpus", RPC_DEC_INT, false, vcpus, 1, 64),
+	SF("tty", RPC_DEC_BOOL, false, tty, 0, 0),
+	SF("stdin", RPC_DEC_BOOL, false, open_stdin, 0, 0),
 	{ NULL }
 };
 
@@ -219,6 +222,12 @@ void pod_console_attach(struct pod *p)
 	on_tty_timer(p);
 }
 
+static unsigned spec_flags(const struct pod *p)
+{
+	return (p->term ? POD_SPEC_TTY : 0) |
+	       (p->open_stdin ? POD_SPEC_STDIN : 0);
+}
+
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 {
 	struct pod *p = cookie;
@@ -234,8 +243,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	pod_crash_point("after_domain_created");
 	rc = hv_watch(pod_ctx.hv, domid, p->uuid);
 	if (!rc)
-		rc = pod_spec_string(p->argv, p->env, p->cwd, p->name, spec,
-				     sizeof(spec));
+		rc = pod_spec_string(p->argv, p->env, p->cwd, p->name,
+				     spec_flags(p), spec, sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
 	/* The channel is served before the guest runs, so it finds it at boot. */
@@ -256,8 +265,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 static int check_spec_size(const struct pod *p, char *err, size_t errsz)
 {
 	char spec[POD_SPEC_MAX + 1];
-	int rc = pod_spec_string(p->argv, p->env, p->cwd, p->name, spec,
-				 sizeof(spec));
+	int rc = pod_spec_string(p->argv, p->env, p->cwd, p->name,
+				 spec_flags(p), spec, sizeof(spec));
 
 	if (rc == -E2BIG)
 		snprintf(
@@ -468,6 +477,8 @@ static struct pod *pod_from_spec(const struct spec_in *s, char *err,
 		goto oom;
 	p->memory_mib = (unsigned)s->memory_mib;
 	p->vcpus = (unsigned)s->vcpus;
+	p->term = s->tty;
+	p->open_stdin = s->open_stdin;
 	p->created_at = time(NULL);
 	return p;
 oom:
@@ -549,6 +560,7 @@ struct state_in {
 	const char *created_at, *started_at, *finished_at;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
+	bool term, open_stdin;
 };
 
 #define ST(k, t, req, m, lo, hi)                                \
@@ -571,6 +583,8 @@ static const struct rpc_dec_field state_fields[] = {
 	ST("kernel_args", RPC_DEC_STRING, false, kernel_args, 0,
 	   POD_KERNEL_ARGS_MAX),
 	ST("console_tty", RPC_DEC_STRING, false, tty, 0, 31),
+	ST("tty", RPC_DEC_BOOL, false, term, 0, 0),
+	ST("stdin", RPC_DEC_BOOL, false, open_stdin, 0, 0),
 	ST("memory_mib", RPC_DEC_INT, true, memory_mib, 4, 65536),
 	ST("vcpus", RPC_DEC_INT, true, vcpus, 1, 64),
 	ST("created_at", RPC_DEC_STRING, false, created_at, 0, 64),
@@ -621,6 +635,8 @@ static struct pod *pod_from_state(const struct state_in *s)
 	p->env = pod_strv_from_json(s->env);
 	p->memory_mib = (unsigned)s->memory_mib;
 	p->vcpus = (unsigned)s->vcpus;
+	p->term = s->term;
+	p->open_stdin = s->open_stdin;
 	p->created_at = pod_parse_time(s->created_at);
 	p->started_at = pod_parse_time(s->started_at);
 	p->finished_at = pod_parse_time(s->finished_at);

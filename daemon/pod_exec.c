@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "chan.h"
 #include "console.h"
 #include "control.h"
@@ -44,6 +45,9 @@ struct session {
 	struct conn *conn; /* NULL once the client left */
 	uint16_t stream; /* 0: attached to the main process */
 	bool attach;
+	bool close_stdin; /* attach: the client's eof closes the main stdin */
+	uint16_t rows,
+		cols; /* the client's terminal, resent when the guest connects */
 	uint32_t owed[3]; /* output credit held back while the client is behind */
 	uint8_t *inq; /* stdin waiting for the guest's credit */
 	size_t inq_len;
@@ -51,71 +55,6 @@ struct session {
 	bool in_eof, eof_sent;
 	uint64_t dropped; /* attach: live output the client was too slow for */
 };
-
-/* ---- base64 (stdio data inside JSON lines) ---- */
-
-static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static size_t b64_encode(const uint8_t *in, size_t n, char *out)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = b64[(v >> 6) & 63];
-		out[o++] = b64[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)in[i] << 16 |
-			     (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
-
-		out[o++] = b64[v >> 18];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	return o;
-}
-
-static int b64_val(char c)
-{
-	const char *p = c ? strchr(b64, c) : NULL;
-
-	return p ? (int)(p - b64) : -1;
-}
-
-/* Strict: length a multiple of 4, padding only at the end. Bytes or -EINVAL. */
-static long b64_decode(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(s), i, o = 0;
-
-	if (n % 4)
-		return -EINVAL;
-	for (i = 0; i < n; i += 4) {
-		int a = b64_val(s[i]), b = b64_val(s[i + 1]);
-		int c = s[i + 2] == '=' ? 0 : b64_val(s[i + 2]);
-		int d = s[i + 3] == '=' ? 0 : b64_val(s[i + 3]);
-		bool last = i + 4 == n;
-
-		if (a < 0 || b < 0 || c < 0 || d < 0 ||
-		    (!last && (s[i + 2] == '=' || s[i + 3] == '=')) ||
-		    (s[i + 2] == '=' && s[i + 3] != '='))
-			return -EINVAL;
-		if (o + 3 > cap)
-			return -E2BIG;
-		out[o++] = (uint8_t)(a << 2 | b >> 4);
-		if (s[i + 2] != '=')
-			out[o++] = (uint8_t)(b << 4 | c >> 2);
-		if (s[i + 3] != '=')
-			out[o++] = (uint8_t)(c << 6 | d);
-	}
-	return (long)o;
-}
 
 /* ---- sessions ---- */
 
@@ -258,11 +197,11 @@ static void stdin_pump(struct session *s)
 			}
 		}
 	}
+	/* Sent once the channel takes it (before HELLO it cannot). */
 	if (s->in_eof && !s->inq_len && !s->eof_sent && io->chan &&
-	    !s->attach) {
+	    (!s->attach || s->close_stdin) &&
+	    chan_stdin_eof(io->chan, s->stream) == 0)
 		s->eof_sent = true;
-		chan_stdin_eof(io->chan, s->stream);
-	}
 }
 
 /* ---- channel callbacks ---- */
@@ -271,10 +210,19 @@ static void on_hello(void *arg)
 {
 	struct pod_io *io = arg;
 
+	struct session *s;
+
 	io->hello_seen = true;
 	ev_timer_del(io->hello_timer);
 	io->hello_timer = NULL;
 	log_info("pod %s: I/O channel connected", io->pod->name);
+	/* Clients attached before the pod started may have input waiting,
+	 * and a terminal size for the main process. */
+	for (s = io->sessions; s; s = s->next) {
+		if (s->attach && s->rows && s->cols)
+			chan_resize(io->chan, 0, s->rows, s->cols);
+		stdin_pump(s);
+	}
 }
 
 static void on_output(void *arg, uint16_t stream, int fd, const uint8_t *d,
@@ -534,17 +482,20 @@ bool pod_io_has_outlog(const struct pod *p)
 /* ---- RPCs ---- */
 
 /* The pod and its live channel, or an error answer. */
-static struct pod_io *io_or_fail(struct rpc_req *req, const char *name)
+/* The pod's I/O, up, or (to_start: attaching before the start) served. */
+static struct pod_io *io_or_fail(struct rpc_req *req, const char *name,
+				 bool to_start)
 {
 	struct pod *p = pod_find(name);
+	enum pod_status want = to_start ? POD_CREATED : POD_RUNNING;
 
 	if (!p) {
 		rpc_error(req, RPC_NOT_FOUND, "pod %s: not found", name);
 		return NULL;
 	}
-	if (p->status != POD_RUNNING) {
-		rpc_error(req, RPC_CONFLICT, "pod %s: is %s, not running",
-			  p->name, pod_status_name(p->status));
+	if (p->status != want) {
+		rpc_error(req, RPC_CONFLICT, "pod %s: is %s, not %s", p->name,
+			  pod_status_name(p->status), pod_status_name(want));
 		return NULL;
 	}
 	if (!p->io || !p->io->chan) {
@@ -554,7 +505,7 @@ static struct pod_io *io_or_fail(struct rpc_req *req, const char *name)
 			p->name);
 		return NULL;
 	}
-	if (!chan_up(p->io->chan)) {
+	if (!to_start && !chan_up(p->io->chan)) {
 		rpc_error(req, RPC_BUSY,
 			  "pod %s: its I/O channel is not connected yet",
 			  p->name);
@@ -649,9 +600,10 @@ static int exec_send(struct pod_io *io, struct session *s,
 }
 
 /* A new session on req's connection for pod name; NULL once req is answered. */
-static struct session *session_open(struct rpc_req *req, const char *name)
+static struct session *session_open(struct rpc_req *req, const char *name,
+				    bool to_start)
 {
-	struct pod_io *io = io_or_fail(req, name);
+	struct pod_io *io = io_or_fail(req, name, to_start);
 	struct session *s;
 
 	if (!io)
@@ -669,7 +621,7 @@ static struct session *session_open(struct rpc_req *req, const char *name)
 
 void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
 {
-	struct session *s = session_open(req, x->name);
+	struct session *s = session_open(req, x->name, false);
 	char err[256];
 	int rc;
 
@@ -688,22 +640,47 @@ void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
 	rpc_set_streaming(req);
 }
 
-void pod_rpc_attach(struct rpc_req *req, const char *name, bool in)
+void pod_rpc_attach(struct rpc_req *req, const struct pod_attach_req *a)
 {
-	struct session *s = session_open(req, name);
+	struct pod *p = pod_find(a->name);
+	struct session *s;
+	char err[256];
+	int code;
 
+	/* Its guest closed the main stdin at boot (no "stdin" in the spec). */
+	if (p && a->in && !p->open_stdin) {
+		rpc_error(
+			req, RPC_CONFLICT,
+			"pod %s: its main process has no open stdin (run it with -i)",
+			p->name);
+		return;
+	}
+	s = session_open(req, a->name, a->start);
 	if (!s)
 		return;
 	s->attach = true;
 	s->stream = 0;
-	s->in_eof = !in;
+	s->in_eof = !a->in;
+	s->close_stdin = a->close_stdin;
+	s->rows = (uint16_t)a->rows;
+	s->cols = (uint16_t)a->cols;
+	if (s->rows && s->cols && chan_up(s->io->chan))
+		chan_resize(s->io->chan, 0, s->rows, s->cols);
+	/* Joined before the unpause: not a byte of output is missed. */
+	if (a->start) {
+		code = pod_start(s->io->pod, err, sizeof(err));
+		if (code) {
+			session_end(s, NULL, code, err);
+			return;
+		}
+	}
 	rpc_set_cancel(req, session_cancel, s);
 	rpc_set_streaming(req);
 }
 
 void pod_rpc_signal(struct rpc_req *req, const char *name, int64_t signo)
 {
-	struct pod_io *io = io_or_fail(req, name);
+	struct pod_io *io = io_or_fail(req, name, false);
 	int rc;
 
 	if (!io)
@@ -798,7 +775,10 @@ void pod_rpc_exec_resize(struct rpc_req *req, int64_t rows, int64_t cols)
 
 	if (!s)
 		return;
-	chan_resize(s->io->chan, s->stream, (uint16_t)rows, (uint16_t)cols);
+	s->rows = (uint16_t)rows;
+	s->cols = (uint16_t)cols;
+	if (chan_up(s->io->chan))
+		chan_resize(s->io->chan, s->stream, s->rows, s->cols);
 	rpc_reply(req, "{}");
 }
 

@@ -44,7 +44,17 @@ uint64_t pod_io_lost_bytes(const struct pod *p);
 bool pod_io_has_outlog(const struct pod *p);
 
 void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x);
-void pod_rpc_attach(struct rpc_req *req, const char *name, bool in);
+/* pod_attach: join the main process; with start, a created pod is started
+ * once the session is in place (no output missed). */
+struct pod_attach_req {
+	const char *name;
+	bool in; /* stdin from the client */
+	bool close_stdin; /* the client's eof closes the main process's stdin */
+	bool start;
+	int64_t rows, cols; /* the terminal's size (0: unknown) */
+};
+
+void pod_rpc_attach(struct rpc_req *req, const struct pod_attach_req *a);
 void pod_rpc_signal(struct rpc_req *req, const char *name, int64_t signo);
 /* Notifications on a connection with an exec or attach session. */
 void pod_rpc_exec_input(struct rpc_req *req, const char *data, bool eof);

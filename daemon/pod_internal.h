@@ -53,6 +53,8 @@ struct pod {
 	char **argv, **env; /* NULL-terminated */
 	char *cwd;
 	char *kernel_args; /* NULL: none; the guest kernel command line */
+	bool term; /* the main process runs on a pseudo-terminal (spec "tty") */
+	bool open_stdin; /* its stdin stays open for attach (spec "stdin") */
 	unsigned memory_mib, vcpus;
 	time_t created_at, started_at, finished_at; /* 0: not yet */
 	uint64_t lost_bytes; /* console bytes lost to rotation (saved) */
@@ -107,6 +109,8 @@ const char *pod_status_name(enum pod_status s);
 bool pod_is_final(const struct pod *p);
 void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state);
 void pod_reply(struct rpc_req *req, const struct pod *p);
+/* Unpause a created pod: 0, or an RPC error code with err set. */
+int pod_start(struct pod *p, char *err, size_t errsz);
 int pod_persist(struct pod *p);
 void pod_event(const struct pod *p, const char *event);
 void pod_gc_images(void);

@@ -607,17 +607,25 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 	pod_rpc_exec(req, &p.x);
 }
 
+#define A_FIELD(k, t, m, lo, hi) \
+	FIELD(k, t, false, struct pod_attach_req, m, lo, hi)
+
 static void m_pod_attach(struct rpc_req *req, const struct json *params)
 {
 	static const struct rpc_dec_field f[] = {
-		X_FIELD("name", RPC_DEC_STRING, true, x.name, 1, 64),
-		X_FIELD("stdin", RPC_DEC_BOOL, false, x.in, 0, 0),
+		FIELD("name", RPC_DEC_STRING, true, struct pod_attach_req, name,
+		      1, 64),
+		A_FIELD("stdin", RPC_DEC_BOOL, in, 0, 0),
+		A_FIELD("close_stdin", RPC_DEC_BOOL, close_stdin, 0, 0),
+		A_FIELD("start", RPC_DEC_BOOL, start, 0, 0),
+		A_FIELD("rows", RPC_DEC_INT, rows, 0, 65535),
+		A_FIELD("cols", RPC_DEC_INT, cols, 0, 65535),
 		{ NULL }
 	};
-	struct p_exec p = { { 0 } };
+	struct pod_attach_req p = { 0 };
 
 	if (decode_params(req, params, f, &p))
-		pod_rpc_attach(req, p.x.name, p.x.in);
+		pod_rpc_attach(req, &p);
 }
 
 static void m_pod_signal(struct rpc_req *req, const struct json *params)

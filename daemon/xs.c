@@ -321,7 +321,7 @@ int xs_watch_status(struct xs *xs, uint32_t domid, const char *token)
 {
 	char path[80];
 
-	if (xs_path(path, sizeof(path), domid, XSP_DIR_DATA_XENPOD))
+	if (xs_path(path, sizeof(path), domid, XSP_DATA_XENPOD_STATE))
 		return -ENAMETOOLONG;
 	if (!xs_watch(xs->h, path, token))
 		return errno ? -errno : -EIO;
@@ -332,7 +332,7 @@ int xs_unwatch_status(struct xs *xs, uint32_t domid, const char *token)
 {
 	char path[80];
 
-	if (xs_path(path, sizeof(path), domid, XSP_DIR_DATA_XENPOD))
+	if (xs_path(path, sizeof(path), domid, XSP_DATA_XENPOD_STATE))
 		return -ENAMETOOLONG;
 	if (!xs_unwatch(xs->h, path, token))
 		return errno ? -errno : -EIO;

@@ -41,7 +41,11 @@ int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r);
  * -EINVAL if it is not /dev/pts/N (the guest can write that node). */
 int xs_console_tty(struct xs *xs, uint32_t domid, char *buf, size_t bufsz);
 
-/* Watch ~/data/xenpod of domid; events arrive on xs_fd(). token must be unique. */
+/*
+ * Watch ~/data/xenpod/state of domid (the guest writes it last), not the directory: writes
+ * elsewhere under ~/data/xenpod never wake the daemon. Events arrive on xs_fd(); token must be
+ * unique.
+ */
 int xs_watch_status(struct xs *xs, uint32_t domid, const char *token);
 int xs_unwatch_status(struct xs *xs, uint32_t domid, const char *token);
 int xs_fd(struct xs *xs);

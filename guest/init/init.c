@@ -28,7 +28,7 @@ static struct spec spec;
 static char *envp[SPEC_ENV_MAX + 2];
 static char prog_path[512];
 static struct task *main_task;
-static bool main_tty;
+static bool main_tty, main_stdin;
 
 /* Writes a report key under ~/data/xenpod (Xen only). */
 static void report(const char *key, const char *value)
@@ -110,6 +110,11 @@ static void read_spec(void)
 		 * pod channel (lib/spec.c leaves the option to init) */
 		if (!strcmp(spec.unknown[i], "tty=1")) {
 			main_tty = true;
+			continue;
+		}
+		/* "stdin=1": its stdin stays open for attached clients */
+		if (!strcmp(spec.unknown[i], "stdin=1")) {
+			main_stdin = true;
 			continue;
 		}
 		printk("init: warning: unknown spec option \"%s\" ignored\n",
@@ -235,7 +240,7 @@ static void main_stdio(void)
 {
 	struct file *fds[3];
 
-	if (podio_guest_main_stdio(fds, main_tty))
+	if (podio_guest_main_stdio(fds, main_tty, main_stdin))
 		fail("no memory for the main process's stdio");
 	for (int i = 0; i < 3; i++) {
 		file_put(main_task->files->fd[i]);

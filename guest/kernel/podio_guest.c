@@ -587,12 +587,15 @@ static int stream_files(struct pstream *s, struct file *fds[3])
 	return 0;
 }
 
-int podio_guest_main_stdio(struct file *fds[3], bool tty)
+int podio_guest_main_stdio(struct file *fds[3], bool tty, bool open_stdin)
 {
 	if (!main_s)
 		return -ENODEV;
-	if (!tty)
+	if (!tty) {
+		/* dom0 sends no input then: it refuses attach with stdin */
+		main_s->in_eof = !open_stdin;
 		return stream_files(main_s, fds);
+	}
 	/* the size comes with dom0's first RESIZE */
 	main_s->pty = pty_new(main_s, 24, 80);
 	if (!main_s->pty)

@@ -66,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    copy[POD_SPEC_MAX + 1];
 	const char *err = NULL;
 	struct spec sp;
+	unsigned flags;
 
 	n = fuzz_split(data, size, part, len, 4);
 	if (n < 1)
@@ -81,7 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    envc > SPEC_ENV_MAX || !env_ok(env, envc) ||
 	    (cwd && strlen(cwd) != len[2]) || (name && strlen(name) != len[3]))
 		goto out;
-	if (pod_spec_string(argv, env, cwd, name, buf, sizeof(buf)))
+	/* The flags ride on the input's length: the corpus stays as it is. */
+	flags = size % 4;
+	if (pod_spec_string(argv, env, cwd, name, flags, buf, sizeof(buf)))
 		goto out; /* too big: the daemon refuses the create */
 	memcpy(copy, buf, sizeof(buf));
 	if (spec_parse(copy, strlen(copy), &sp, &err))
@@ -101,6 +104,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mismatch("cwd", cwd ? cwd : "(none)", sp.cwd, buf);
 	if ((name || sp.name) && (!name || !sp.name || strcmp(name, sp.name)))
 		mismatch("name", name ? name : "(none)", sp.name, buf);
+	/* tty=1 and stdin=1 are init's options, left over by spec_parse. */
+	if (sp.nunknown != (size_t)((flags & 1) + (flags >> 1)) ||
+	    ((flags & POD_SPEC_TTY) && strcmp(sp.unknown[0], "tty=1")) ||
+	    ((flags & POD_SPEC_STDIN) &&
+	     strcmp(sp.unknown[sp.nunknown - 1], "stdin=1")))
+		mismatch("options", flags ? "tty=1/stdin=1" : "(none)",
+			 sp.nunknown ? sp.unknown[0] : NULL, buf);
 out:
 	free_v(argv);
 	free_v(env);

@@ -111,11 +111,26 @@ check "main: its channel comes up" wait_for 20 chan_up x2
 check "main: kill -s TERM signals the main process" xenpod kill -s TERM x2
 check "main: ... which ends the pod" wait_for 15 sh -c \
 	'xenpod inspect x2 | grep -q "\"status\": *\"stopped\""'
-check "main: a pod to attach to" xenpod run -d --name x4 $IMG/rootfs /bin/cat
+check "main: a pod to attach to (-i keeps its stdin open)" xenpod run -d -i --name x4 $IMG/rootfs /bin/cat
 check "main: its channel comes up" wait_for 20 chan_up x4
 check "main: attach: input reaches the main process, its output comes back" sh -c \
 	"(echo attached; sleep 3) | timeout 10 xenpod attach x4 | grep -q attached"
 
+# run -i / -t: the pod's main process on our stdin and a terminal.
+check "run: without -i the main process's stdin is at end of file" fast_rc 0 30 \
+	xenpod run --name x5 $IMG/rootfs /bin/cat
+check_out "run -i: stdin reaches the main process, its end ends it" "piped in" \
+	sh -c "echo piped in | timeout 30 xenpod run -i --name x6 $IMG/rootfs /bin/cat"
+check_rc "run -i: the exit status propagates" 3 \
+	sh -c "timeout 30 xenpod run -i --name x7 $IMG/rootfs /bin/sh -c 'read l; exit \$l' <<EOF
+3
+EOF"
+check "run -t: the main process has a terminal, and its first output is not missed" sh -c \
+	"timeout 30 xenpod run -t --name x8 $IMG/rootfs /bin/sh -c 'test -t 0 && test -t 1 && echo TTY' | grep -q TTY"
+check_out "run -t: inspect shows tty and stdin" "true false" \
+	sh -c "xenpod inspect --json x8 | grep -o '\"\(tty\|stdin\)\": *[a-z]*' | sed 's/.*: *//' | tr '\n' ' ' | sed 's/ \$//'"
+check "run -i -t: ^C in the terminal interrupts the main process (130)" fast_rc 130 30 \
+	sh -c "(sleep 3; printf '\003') | xenpod run -i -t --name x9 $IMG/rootfs /bin/sleep 60"
 check "exec: rm -f everything" sh -c 'xenpod rm -f $(xenpod ls -a -q)'
 check_out "exec: no xenpod domains left" 0 xenpod_domains
 rm -rf $T

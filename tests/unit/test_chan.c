@@ -358,6 +358,7 @@ static int start_exec(void)
 static void test_exec_exit(void)
 {
 	static struct podio_exec_view v;
+	struct podio_exec again = { 0, 0, 0, 2, 0, argv_echo, NULL, "" };
 	struct podio_hdr h;
 	const uint8_t *p;
 	uint8_t ex[8];
@@ -366,7 +367,7 @@ static void test_exec_exit(void)
 	up();
 	id = start_exec();
 	CU_ASSERT_TRUE(chan_stream_open(c, (uint16_t)id));
-	CU_ASSERT_EQUAL(chan_exec(c, (uint16_t)id, NULL), -EEXIST);
+	CU_ASSERT_EQUAL(chan_exec(c, (uint16_t)id, &again), -EEXIST);
 	p = dom0_frame(1, &h);
 	CU_ASSERT_EQUAL(h.type, PODIO_EXEC);
 	CU_ASSERT_EQUAL(h.stream, id);

@@ -12,6 +12,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "base64.h"
 #include "chan.h"
 #include "harness.h"
 #include "json.h"
@@ -269,35 +270,6 @@ static void c_write(struct client *c, const char *line)
 	}
 }
 
-static long b64d(const char *s, uint8_t *o)
-{
-	static const char a[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, n = strlen(s), k = 0;
-
-	for (i = 0; i + 3 < n; i += 4) {
-		uint32_t v = 0;
-		int j, pad = 0;
-
-		for (j = 0; j < 4; j++) {
-			const char *q = strchr(a, s[i + j]);
-
-			if (s[i + j] == '=')
-				pad++;
-			else if (!q)
-				return -1;
-			v = v << 6 |
-			    (uint32_t)(q && s[i + j] != '=' ? q - a : 0);
-		}
-		o[k++] = (uint8_t)(v >> 16);
-		if (pad < 2)
-			o[k++] = (uint8_t)(v >> 8);
-		if (pad < 1)
-			o[k++] = (uint8_t)v;
-	}
-	return (long)k;
-}
-
 static void c_line(struct client *c, const char *line, size_t n)
 {
 	static uint8_t buf[1 << 16];
@@ -310,8 +282,9 @@ static void c_line(struct client *c, const char *line, size_t n)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	m = json_str(json_get(root, "method"));
 	if (m && !strcmp(m, "exec_output")) {
-		k = b64d(json_str(json_get(json_get(root, "params"), "data")),
-			 buf);
+		k = b64_decode(
+			json_str(json_get(json_get(root, "params"), "data")),
+			buf, sizeof(buf));
 		CU_ASSERT_FATAL(k >= 0);
 		c->out = realloc(c->out, c->nout + (size_t)k);
 		memcpy(c->out + c->nout, buf, (size_t)k);
@@ -350,8 +323,6 @@ static void c_pump(struct client *c)
 static void session(struct client *c, const char *params, const uint8_t *input,
 		    size_t nin)
 {
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	static char line[70000];
 	size_t sent = 0;
 	int guard = 0;
@@ -367,25 +338,14 @@ static void session(struct client *c, const char *params, const uint8_t *input,
 	c_write(c, line);
 	while (!c->reply && guard++ < 200000) {
 		if (input && sent < nin && c->credit) {
-			size_t k = nin - sent, i, o;
+			size_t k = nin - sent, o;
 
 			k = k < 30000 ? k : 30000;
 			k = k < c->credit ? k : c->credit;
 			o = (size_t)sprintf(
 				line,
 				"{\"jsonrpc\":\"2.0\",\"method\":\"exec_input\",\"params\":{\"data\":\"");
-			for (i = 0; i < k; i += 3) {
-				const uint8_t *q = input + sent + i;
-				size_t m = k - i < 3 ? k - i : 3;
-				uint32_t v = (uint32_t)q[0] << 16 |
-					     (m > 1 ? q[1] << 8 : 0) |
-					     (m > 2 ? q[2] : 0);
-
-				line[o++] = b64[v >> 18];
-				line[o++] = b64[(v >> 12) & 63];
-				line[o++] = m > 1 ? b64[(v >> 6) & 63] : '=';
-				line[o++] = m > 2 ? b64[v & 63] : '=';
-			}
+			o += b64_encode(input + sent, k, line + o);
 			strcpy(line + o, "\"}}\n");
 			c_write(c, line);
 			sent += k;

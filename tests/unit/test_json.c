@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* test_json: strictness of the JSON parser and correctness of the writer. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
 
+#include "base64.h"
 #include "json.h"
 
 static struct json *parse(const char *s, char *err, size_t errsz)
@@ -223,6 +226,47 @@ static void test_mutations(void)
 	CU_ASSERT(accepted > 0);
 }
 
+/* base64 rides in the same JSON lines (exec stdio): RFC 4648 vectors, strictness. */
+static void test_base64(void)
+{
+	static const char *const vec[][2] = {
+		{ "", "" },
+		{ "f", "Zg==" },
+		{ "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" },
+	};
+	static const char *const bad[] = { "Zg=",      "Zg=a",	   "Z===",
+					   "Zm9v!A==", "Zg==Zg==", "Zm 9" };
+	uint8_t bytes[256], back[256];
+	char text[B64_LEN(256) + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		size_t n = strlen(vec[i][0]);
+
+		CU_ASSERT_EQUAL(b64_encode((const uint8_t *)vec[i][0], n, text),
+				strlen(vec[i][1]));
+		CU_ASSERT_STRING_EQUAL(text, vec[i][1]);
+		CU_ASSERT_EQUAL(b64_decode(vec[i][1], back, sizeof(back)),
+				(long)n);
+		CU_ASSERT_EQUAL(memcmp(back, vec[i][0], n), 0);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(b64_decode(bad[i], back, sizeof(back)),
+				-EINVAL);
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(255 - i);
+	CU_ASSERT_EQUAL(b64_encode(bytes, sizeof(bytes), text), B64_LEN(256));
+	CU_ASSERT_EQUAL(b64_decode(text, back, sizeof(back)), 256);
+	CU_ASSERT_EQUAL(memcmp(back, bytes, sizeof(bytes)), 0);
+	CU_ASSERT_EQUAL(b64_decode(text, back, 100), -E2BIG);
+	CU_ASSERT_EQUAL(b64_val('='), -1);
+	CU_ASSERT_EQUAL(b64_val('/'), 63);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -238,6 +282,7 @@ int main(void)
 	CU_add_test(s, "writer", test_writer);
 	CU_add_test(s, "roundtrip", test_roundtrip);
 	CU_add_test(s, "mutations", test_mutations);
+	CU_add_test(s, "base64", test_base64);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

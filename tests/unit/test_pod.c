@@ -518,6 +518,52 @@ static void test_domain_gone(void)
 	harness_stop(&H, true);
 }
 
+/* run -i -t: the spec carries tty=1 stdin=1 to the guest; both are kept across a restart. */
+static void test_tty_stdin(void)
+{
+	char params[1024];
+	struct json *r;
+	int64_t d;
+	bool b;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	create_params(params, sizeof(params), "t1",
+		      ",\"tty\":true,\"stdin\":true");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT(json_int(json_get(result(r), "domid"), &d) && d > 0);
+	json_free(r);
+	CU_ASSERT_STRING_EQUAL(
+		fake_xs_spec((uint32_t)d),
+		"env=A=b%20c cwd=/ name=t1 tty=1 stdin=1 -- /bin/echo hi%20there");
+	create_params(params, sizeof(params), "t2", ",\"tty\":1");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), -32602);
+	json_free(r);
+	harness_stop(&H, false);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "t1");
+	CU_ASSERT(json_bool(json_get(result(r), "tty"), &b) && b);
+	CU_ASSERT(json_bool(json_get(result(r), "stdin"), &b) && b);
+	json_free(r);
+	/* No I/O channel in this harness: attach says so, after the stdin check. */
+	r = harness_call(&H, "pod_attach",
+			 "{\"name\":\"t1\",\"stdin\":true,\"start\":true}");
+	CU_ASSERT_NOT_EQUAL(error_code(r), 0);
+	json_free(r);
+	/* A pod run without stdin: its guest closed the main stdin at boot. */
+	create_pod("t3");
+	r = harness_call(&H, "pod_attach",
+			 "{\"name\":\"t3\",\"stdin\":true,\"start\":true}");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		json_str(json_get(json_get(r, "error"), "message")) ?: "",
+		"no open stdin"));
+	json_free(r);
+	json_free(call_name("pod_rm", "t1"));
+	json_free(call_name("pod_rm", "t3"));
+	harness_stop(&H, true);
+}
+
 /* Two creates of the same name at once: exactly one wins, the other has no side effect. */
 static void test_same_name_race(void)
 {
@@ -590,6 +636,7 @@ int main(void)
 	CU_add_test(s, "image_cache", test_image_cache);
 	CU_add_test(s, "same_name_race", test_same_name_race);
 	CU_add_test(s, "domain_gone", test_domain_gone);
+	CU_add_test(s, "tty_stdin", test_tty_stdin);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -25,8 +25,9 @@ struct inode;
 bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd);
 /* Stream 0's files for the main process: fds[0] stdin, [1] stdout,
  * [2] stderr (new references), or with tty three on the slave of a pty
- * whose master is stream 0. 0 or -ENOMEM. */
-int podio_guest_main_stdio(struct file *fds[3], bool tty);
+ * whose master is stream 0. Without tty and open_stdin its stdin is at
+ * end of file from the start (as docker run without -i). 0 or -ENOMEM. */
+int podio_guest_main_stdio(struct file *fds[3], bool tty, bool open_stdin);
 /* The main process, for SIGNAL on stream 0. */
 void podio_guest_set_main(int pid);
 /* Does whatever is ready: (re)connects, reads and dispatches frames,
