@@ -75,6 +75,18 @@ static void winsize(int64_t *rows, int64_t *cols)
 	}
 }
 
+/* "rows" and "cols" of our terminal into a request's params. */
+static void w_winsize(struct json_writer *w)
+{
+	int64_t rows = 0, cols = 0;
+
+	winsize(&rows, &cols);
+	json_w_key(w, "rows");
+	json_w_int(w, rows);
+	json_w_key(w, "cols");
+	json_w_int(w, cols);
+}
+
 /* Signals become bytes on a pipe, handled in the loop. */
 static void on_signal(int sig)
 {
@@ -402,7 +414,6 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	const char *cwd = NULL, *pod;
 	bool in = false, tty = false;
 	int opt, nenv = 0, i, rc;
-	int64_t rows = 0, cols = 0;
 
 	if (!env) {
 		cli_error("out of memory");
@@ -472,13 +483,8 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		json_w_bool(w, tty);
 		json_w_key(w, "stdin");
 		json_w_bool(w, in);
-		if (tty) {
-			winsize(&rows, &cols);
-			json_w_key(w, "rows");
-			json_w_int(w, rows);
-			json_w_key(w, "cols");
-			json_w_int(w, cols);
-		}
+		if (tty)
+			w_winsize(w);
 	}
 	free(env);
 	rc = run_session(cli, pod, "pod_exec", params_close(w), in, tty);
@@ -489,7 +495,6 @@ int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
 		       bool tty)
 {
 	struct json_writer *w = params_open(pod);
-	int64_t rows = 0, cols = 0;
 
 	if (w) {
 		json_w_key(w, "stdin");
@@ -500,13 +505,8 @@ int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
 		json_w_bool(w, start && in);
 		json_w_key(w, "start");
 		json_w_bool(w, start);
-		if (tty) {
-			winsize(&rows, &cols);
-			json_w_key(w, "rows");
-			json_w_int(w, rows);
-			json_w_key(w, "cols");
-			json_w_int(w, cols);
-		}
+		if (tty)
+			w_winsize(w);
 	}
 	return run_session(cli, pod, "pod_attach", params_close(w), in, tty);
 }
