@@ -299,6 +299,7 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	if (for_state) {
 		json_w_key(w, "cpio");
 		json_w_string(w, p->cpio);
+		w_time(w, "stop_deadline", p->stop_deadline);
 	}
 	json_w_object_close(w);
 }
@@ -980,8 +981,28 @@ void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)
 	}
 	log_info("pod %s: power-off requested (timeout %lld s)", p->name,
 		 (long long)timeout_s);
+	p->stop_deadline = time(NULL) + (time_t)timeout_s;
+	pod_persist(p);
 	ev_timer_add(ev_now_ms() + (uint64_t)timeout_s * 1000, on_stop_timeout,
 		     p, &p->stop_timer);
+}
+
+void pod_resume_stop(struct pod *p)
+{
+	time_t now = time(NULL);
+
+	if (!p->stop_deadline || pod_is_final(p) || p->stop_timer)
+		return;
+	p->stop_requested = true;
+	log_info("pod %s: a stop was pending at the restart (%lld s left)",
+		 p->name,
+		 (long long)(p->stop_deadline > now ? p->stop_deadline - now :
+						      0));
+	ev_timer_add(ev_now_ms() + (p->stop_deadline > now ?
+					    (uint64_t)(p->stop_deadline - now) *
+						    1000 :
+					    0),
+		     on_stop_timeout, p, &p->stop_timer);
 }
 
 void pod_rpc_kill(struct rpc_req *req, const char *name)

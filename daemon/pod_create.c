@@ -557,7 +557,7 @@ void pod_rpc_create(struct rpc_req *req, const struct json *spec)
 struct state_in {
 	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
 	const char *kernel_args, *tty;
-	const char *created_at, *started_at, *finished_at;
+	const char *created_at, *started_at, *finished_at, *stop_deadline;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
 	bool term, open_stdin;
@@ -592,6 +592,7 @@ static const struct rpc_dec_field state_fields[] = {
 	ST("finished_at", RPC_DEC_STRING, false, finished_at, 0, 64),
 	ST("log_lost_bytes", RPC_DEC_INT, false, lost, 0, INT64_MAX),
 	ST("cpio", RPC_DEC_STRING, true, cpio, 0, PATH_MAX - 1),
+	ST("stop_deadline", RPC_DEC_STRING, false, stop_deadline, 0, 64),
 	{ NULL }
 };
 
@@ -640,6 +641,7 @@ static struct pod *pod_from_state(const struct state_in *s)
 	p->created_at = pod_parse_time(s->created_at);
 	p->started_at = pod_parse_time(s->started_at);
 	p->finished_at = pod_parse_time(s->finished_at);
+	p->stop_deadline = pod_parse_time(s->stop_deadline);
 	p->lost_bytes = (uint64_t)s->lost;
 	if (!p->image || !p->cwd || !p->argv || !p->env ||
 	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args)) {
@@ -741,6 +743,8 @@ static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 	if (d->state != HV_RUNNING)
 		pod_on_shutdown(p, d->state == HV_SHUTDOWN ? d->reason :
 							     HV_REASON_NONE);
+	else
+		pod_resume_stop(p);
 }
 
 static void reconcile_pod(struct pod *p, struct hv_dominfo *l, size_t n)

@@ -57,6 +57,9 @@ struct pod {
 	bool open_stdin; /* its stdin stays open for attach (spec "stdin") */
 	unsigned memory_mib, vcpus;
 	time_t created_at, started_at, finished_at; /* 0: not yet */
+	/* A stop's grace period ends (0: no stop pending): kept in the state,
+	 * so a restarted daemon still destroys a pod that ignored its stop. */
+	time_t stop_deadline;
 	uint64_t lost_bytes; /* console bytes lost to rotation (saved) */
 
 	/* Runtime only. */
@@ -109,6 +112,8 @@ const char *pod_status_name(enum pod_status s);
 bool pod_is_final(const struct pod *p);
 void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state);
 void pod_reply(struct rpc_req *req, const struct pod *p);
+/* Re-arm the grace timer of a stop that was pending when the daemon stopped. */
+void pod_resume_stop(struct pod *p);
 /* Unpause a created pod: 0, or an RPC error code with err set. */
 int pod_start(struct pod *p, char *err, size_t errsz);
 int pod_persist(struct pod *p);

@@ -415,6 +415,24 @@ static void test_stop_kill(void)
 	r = call_name("pod_start", "s3");
 	CU_ASSERT_EQUAL(error_code(r), 3);
 	json_free(r);
+
+	/* The daemon dies during a stop's grace period: the restarted one
+	 * still destroys the pod when the grace period is over. */
+	d2 = create_pod("s4");
+	json_free(call_name("pod_start", "s4"));
+	free(harness_raw(
+		&H, harness_connect(&H, false),
+		"{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"pod_stop\",\"params\":{\"name\":\"s4\",\"timeout\":2}}\n",
+		300));
+	harness_stop(&H, false);
+	CU_ASSERT_PTR_NOT_NULL(fake_hv_find((uint32_t)d2));
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_wait", "s4");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "reason")),
+			       "timeout");
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)d2));
+	fake_hv_obey_shutdown = true;
 	harness_stop(&H, true);
 }
 
