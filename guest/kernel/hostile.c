@@ -6,6 +6,7 @@
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/hostile.h"
+#include "kernel/podio_guest.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -14,6 +15,7 @@
 #include "platform.h"
 #include "xenplat/console.h"
 #include "xenplat/evtchn.h"
+#include "xenplat/vchan.h"
 #include "xenplat/xs.h"
 
 /*
@@ -34,6 +36,9 @@
  *                 never writes state, never answers.
  *   panic         (R16) a kernel panic (shutdown reason crash) one second
  *                 after boot, or after xenpod.test.delay=MS.
+ *   chan-mute     (R7) joins the pod's I/O channel (maps the rings, binds
+ *                 the event channel) and then never reads or answers it.
+ *   (The platform test mode `idle` plays a guest that never connects.)
  */
 
 /* The nodes under the guest's home that the daemon reads. */
@@ -226,6 +231,23 @@ static void silent(void)
 	idle_forever();
 }
 
+static void mute_event(evtchn_port_t port, struct trap_frame *f, void *arg)
+{
+}
+
+static void chan_mute(void)
+{
+	static struct vchan v;
+	uint32_t ref, port;
+	int rc = podio_guest_chan_nodes(&ref, &port);
+
+	if (!rc)
+		rc = vchan_connect(&v, 0, ref, port, mute_event, NULL);
+	pr_info("xenpod-kernel: chan-mute: joined the channel (%d), never reading\n",
+		rc);
+	idle_forever();
+}
+
 static void hostile_panic(void)
 {
 	size_t len;
@@ -255,6 +277,8 @@ bool hostile_run(const char *mode, size_t len)
 		evtchn_storm();
 	else if (IS("silent"))
 		silent();
+	else if (IS("chan-mute"))
+		chan_mute();
 #undef IS
 	return false;
 }

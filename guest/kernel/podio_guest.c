@@ -687,15 +687,20 @@ static int read_u32(const char *path, uint32_t *v)
 	return rc < 0 ? rc : parse_u32(buf, v);
 }
 
+int podio_guest_chan_nodes(uint32_t *ref, uint32_t *port)
+{
+	int rc = read_u32("xenpod/chan/ring-ref", ref);
+
+	return rc ? rc : read_u32("xenpod/chan/event-channel", port);
+}
+
 static void try_connect(void)
 {
 	uint32_t ref, port;
 	int rc;
 
 	chan_changed = false;
-	rc = read_u32("xenpod/chan/ring-ref", &ref);
-	if (!rc)
-		rc = read_u32("xenpod/chan/event-channel", &port);
+	rc = podio_guest_chan_nodes(&ref, &port);
 	if (rc) {
 		if (rc != -ENOENT)
 			printk("xenpod-kernel: bad xenpod/chan node: %d\n", rc);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # t_64_hostile.sh: hostile guests: xenstore garbage and floods, event storms, endless stdout,
-# panics, silent and vanished guests (R1, R2, R4, R5, R16).
+# panics, silent and vanished guests, guests that never connect or never read (R1, R2, R4, R5,
+# R7, R16).
 [ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
 t64_start=$(r_now)
 r_daemon_ensure
@@ -166,6 +167,29 @@ check_out "flood: lost bytes survive a restart (R5)" "$lost" r_field h-flood log
 check "flood: rm of the flooding pod removes its logs (R5)" sh -c \
 	"xenpod rm h-flood && ! ls $LOGDIR | grep -q '^h-flood\\.'"
 check_out "flood: no xenstore path left behind (R5)" "" wait_for_out_eq 10 "" r_xs_new /tmp/xs-t64
+
+# ---- R7: a guest that never connects its I/O channel, or joins it and never reads ----
+# xenpodd gives a started guest POD_IO_HELLO_MS (10 s) to answer its HELLO; then the pod fails
+# with that reason and its domain goes.
+for m in idle chan-mute; do
+	if ! t64_mode $m; then
+		echo "FAIL: r7: the guest kernel has no xenpod.test=$m mode (R7)"
+		LAB_FAILED=$((LAB_FAILED + 1))
+		continue
+	fi
+	r_xs_paths >/tmp/xs-r7
+	t0=$(r_now)
+	check_rc "r7 $m: xenpod run fails (125) (R7)" 125 sh -c \
+		"timeout 60 xenpod run --name h-$m --memory 16 --kernel-args xenpod.test=$m \
+		$R_IMG/rootfs /bin/true 2>/tmp/r7.err"
+	ms=$(r_ms_since $t0)
+	echo "INFO: r7 $m: the pod failed after $ms ms: $(head -c 200 /tmp/r7.err)"
+	check "r7 $m: with a clear error (R7)" grep -q "did not connect its I/O channel" /tmp/r7.err
+	check_out "r7 $m: the pod is failed (R7)" failed r_field h-$m status
+	check "r7 $m: its domain is destroyed (R7)" wait_for 10 domain_gone xenpod-h-$m
+	check "r7 $m: rm of the failed pod (R7)" xenpod rm h-$m
+	check_out "r7 $m: no xenstore path left behind (R7)" "" wait_for_out_eq 10 "" r_xs_new /tmp/xs-r7
+done
 
 # ---- R16: panics, init exits, silent and vanished guests ----
 t0=$(r_now)

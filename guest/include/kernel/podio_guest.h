@@ -27,6 +27,9 @@ bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd);
  * [2] stderr (new references), or with tty three on the slave of a pty
  * whose master is stream 0. Without tty and open_stdin its stdin is at
  * end of file from the start (as docker run without -i). 0 or -ENOMEM. */
+/* The server's ring-ref and event channel from ~/xenpod/chan, strictly
+ * parsed: 0, -ENOENT (none served), -EINVAL or the xenstore error. */
+int podio_guest_chan_nodes(uint32_t *ref, uint32_t *port);
 int podio_guest_main_stdio(struct file *fds[3], bool tty, bool open_stdin);
 /* The main process, for SIGNAL on stream 0. */
 void podio_guest_set_main(int pid);
