@@ -184,7 +184,7 @@ for m in idle chan-mute; do
 		$R_IMG/rootfs /bin/true 2>/tmp/r7.err"
 	ms=$(r_ms_since $t0)
 	echo "INFO: r7 $m: the pod failed after $ms ms: $(head -c 200 /tmp/r7.err)"
-	check "r7 $m: with a clear error (R7)" grep -q "did not connect its I/O channel" /tmp/r7.err
+	check "r7 $m: with a clear error (R7)" grep -q "did not connect or answer its I/O channel" /tmp/r7.err
 	check_out "r7 $m: the pod is failed (R7)" failed r_field h-$m status
 	check "r7 $m: its domain is destroyed (R7)" wait_for 10 domain_gone xenpod-h-$m
 	check "r7 $m: rm of the failed pod (R7)" xenpod rm h-$m
