@@ -423,8 +423,10 @@ static void on_hello_timeout(void *arg)
 	log_warn(
 		"pod %s: the guest did not connect or answer its I/O channel within %d s; destroying it",
 		p->name, POD_IO_HELLO_MS / 1000);
-	pod_finish(p, POD_FAILED,
-		   "failed: the guest did not connect or answer its I/O channel", false);
+	pod_finish(
+		p, POD_FAILED,
+		"failed: the guest did not connect or answer its I/O channel",
+		false);
 }
 
 void pod_io_started(struct pod *p)
