@@ -439,6 +439,60 @@ guest_work() {
 	work_results work.xen_linux /tmp/gw.out
 }
 
+# ---- 6. pod I/O -------------------------------------------------------------------
+
+# MiB per second for BYTES in MS milliseconds.
+mib_s() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.2f", b / 1048576 / (ms / 1000) }'; }
+
+# exec round trip; a pod's stdout over the vchan ring against the same bytes on its console.
+pod_io() {
+	local i r ms n t0 t1 got log=/var/log/xenpod/bio.log
+	local ring_bytes=$((${BENCH_RING_MIB:-16} * 1048576)) con_bytes=$((${BENCH_CONSOLE_KIB:-1024} * 1024))
+	[ $XENPOD_OK = 1 ] || { NA io "$XENPOD_WHY"; return; }
+	xenpod run -d --memory 64 --name bio $IMG /bin/sleep 3600 >>"$LOG" 2>&1
+	i=0
+	while [ $i -lt 100 ] && ! xenpod exec bio /bin/true >/dev/null 2>&1; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	: >/tmp/s.exec
+	i=0
+	while [ $i -lt $((REPS * 4)) ]; do
+		r=$($XPB cmd "" 30 -- xenpod exec bio /bin/true 2>>"$LOG")
+		echo "$r" | field cmd_ms >>/tmp/s.exec
+		i=$((i + 1))
+	done
+	R io.exec_true_ms "$(median </tmp/s.exec)"
+	R io.exec_true.samples "$(tr '\n' ',' </tmp/s.exec | sed 's/,$//')"
+	r=$($XPB cmd "" 600 -- sh -c "xenpod exec bio /bin/busybox dd if=/dev/zero bs=65536 \
+		count=$((ring_bytes / 65536)) 2>/dev/null | wc -c >/tmp/io.n" 2>>"$LOG")
+	ms=$(echo "$r" | field cmd_ms)
+	n=$(cat /tmp/io.n 2>/dev/null)
+	if [ "$n" = "$ring_bytes" ]; then
+		R io.ring_mib_s "$(mib_s "$ring_bytes" "$ms")"
+	else
+		NA io.ring_mib_s "exec stdout gave ${n:-no} bytes of $ring_bytes"
+	fi
+	# The console path: the guest's /dev/console, xenconsoled, the daemon, the pod's log.
+	n=$(wc -c <$log)
+	t0=$($XPB now)
+	xenpod exec bio /bin/sh -c "/bin/busybox yes 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde |
+		/bin/busybox head -c $con_bytes >/dev/console" >>"$LOG" 2>&1
+	i=0
+	while [ $(($(wc -c <$log) - n)) -lt "$con_bytes" ] && [ $i -lt 3000 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	t1=$($XPB now)
+	got=$(($(wc -c <$log) - n))
+	if [ "$got" -ge "$con_bytes" ]; then
+		R io.console_mib_s "$(mib_s "$con_bytes" $((t1 - t0)))"
+	else
+		NA io.console_mib_s "the console log grew by $got of $con_bytes bytes in 300 s"
+	fi
+	clean_all
+}
+
 # ---- main -------------------------------------------------------------------------
 
 say "xen $(xl info | awk '/^xen_version/ { print $3 }'), $(xl info | awk '/^nr_cpus/ { print $3 }') cpus, $(xl info | awk '/^total_memory/ { print $3 }') MiB"
@@ -451,7 +505,7 @@ fi
 probe_xenpod
 [ $KERNEL_OK = 1 ] && say "xenpod-kernel: yes" || say "xenpod-kernel: no ($KERNEL_WHY)"
 [ $XENPOD_OK = 1 ] && say "xenpod run: yes" || say "xenpod run: no ($XENPOD_WHY)"
-for part in ${BENCH_PARTS:-xs start_xk start_xenpod footprint idle start_linux scale_xenpod scale_xl work}; do
+for part in ${BENCH_PARTS:-xs start_xk start_xenpod footprint idle pod_io start_linux scale_xenpod scale_xl work}; do
 	say "part $part"
 	case $part in
 	xs) xs_cost ;;

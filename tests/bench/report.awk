@@ -62,6 +62,8 @@ function ratios(    i, t, unit, envs, e) {
 		"xenstore requests per lifecycle: xenpod / xl (same kernel)")
 	ratio_add("xs.xl_linux_over_xenpod", "xs.xl_linux.total", "xs.xenpod.total",
 		"xenstore requests per lifecycle: xl of Linux / xenpod")
+	ratio_add("io.ring_over_console", "io.ring_mib_s", "io.console_mib_s",
+		"pod stdout throughput: vchan ring / console")
 	split("getpid fork_exec pipe file", t, " ")
 	for (i = 1; i <= 4; i++) {
 		# Slowdown factors: >1 means the guest is slower than the reference.
@@ -193,6 +195,11 @@ function table(    t, i, tu) {
 			printf "%s  %s: n/a (%s)\n", ((n++) ? "" : "  why n/a:\n"), nk[i], NA[nk[i]]
 	if (!n && ("lab" in NA))
 		printf "  Xen columns: n/a (lab: %s)\n", NA["lab"]
+	print "\n6. Pod I/O (a running pod; exec: median of " cell("lab.reps") " x 4)"
+	row("xenpod exec POD /bin/true, round trip", "io.exec_true_ms", "ms")
+	row("stdout of exec over the vchan ring (dd, 64 KiB blocks)", "io.ring_mib_s", "MiB/s")
+	row("the same to /dev/console, until in the pod's log", "io.console_mib_s", "MiB/s")
+	rrow("ratio ring / console", "io.ring_over_console")
 }
 
 function rcell(name) { return (name in RV) ? RV[name] "x" : "n/a" }
