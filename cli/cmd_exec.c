@@ -32,6 +32,8 @@ struct session {
 	char *buf; /* received, not yet a whole line */
 	size_t len;
 	int intrs;
+	bool attach; /* pod_attach: leaving does not end the process */
+	bool left; /* we left on ^C, before the reply */
 	int status; /* the exit status once the reply came, else -1 */
 	char bad[120]; /* the start of a line we could not use */
 };
@@ -99,10 +101,26 @@ static void on_signal(int sig)
 	errno = e;
 }
 
+static const int session_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGWINCH };
+#define N_SESSION_SIGS (sizeof(session_sigs) / sizeof(session_sigs[0]))
+
+/* After the session: signals act as usual again (run waits for the pod). */
+static void signals_restore(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_SESSION_SIGS; i++)
+		signal(session_sigs[i], SIG_DFL);
+	if (sig_pipe[0] >= 0) {
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+		sig_pipe[0] = sig_pipe[1] = -1;
+	}
+}
+
 static int signals_setup(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				    SIGWINCH };
 	struct sigaction sa = { .sa_handler = on_signal };
 	size_t i;
 
@@ -110,8 +128,8 @@ static int signals_setup(void)
 		return -errno;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (i = 0; i < N_SESSION_SIGS; i++)
+		sigaction(session_sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
@@ -310,9 +328,11 @@ static void on_local_signal(struct session *s, int sig)
 	}
 	if (sig == SIGINT && ++s->intrs >= EXEC_INTR_LEAVE) {
 		term_restore();
-		cli_error("%s: interrupted; leaving (the process is killed)",
-			  s->cli->cmd->name);
+		cli_error("%s: interrupted; leaving (%s)", s->cli->cmd->name,
+			  s->attach ? "the pod keeps running" :
+				      "the process is killed");
 		s->status = 128 + SIGINT;
+		s->left = true;
 		return;
 	}
 	send_signal(s, sig); /* the process decides what it means */
@@ -353,13 +373,17 @@ static int session_loop(struct session *s)
 	return 0;
 }
 
-/* Sends the request, then streams until its reply; returns the exit status. */
+/*
+ * Sends the request, then streams until its reply; returns the exit status
+ * (*left_r: we left on ^C before it ended).
+ */
 static int run_session(struct cli *cli, const char *pod, const char *method,
-		       char *params, bool in, bool tty)
+		       char *params, bool in, bool tty, bool *left_r)
 {
 	struct session s = { .cli = cli,
 			     .in = in,
 			     .tty = tty,
+			     .attach = !strcmp(method, "pod_attach"),
 			     .credit = EXEC_INITIAL_CREDIT,
 			     .status = -1 };
 	int rc;
@@ -382,11 +406,16 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 		return CLI_ERR;
 	}
 	s.fd = cli->client.fd;
-	if (tty && isatty(STDIN_FILENO) && term_raw() < 0)
+	/* Raw only when our keys go to the process: without -i, ^C must
+	 * still reach us as a signal. */
+	if (tty && in && isatty(STDIN_FILENO) && term_raw() < 0)
 		cli_error("%s: cannot put the terminal in raw mode",
 			  cli->cmd->name);
 	rc = session_loop(&s);
 	term_restore();
+	signals_restore();
+	if (left_r)
+		*left_r = s.left;
 	free(s.buf);
 	if (rc == -ECONNRESET)
 		cli_error("pod %s: connection to xenpodd lost", pod);
@@ -487,12 +516,12 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			w_winsize(w);
 	}
 	free(env);
-	rc = run_session(cli, pod, "pod_exec", params_close(w), in, tty);
+	rc = run_session(cli, pod, "pod_exec", params_close(w), in, tty, NULL);
 	return rc;
 }
 
 int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
-		       bool tty)
+		       bool tty, bool *left_r)
 {
 	struct json_writer *w = params_open(pod);
 
@@ -508,7 +537,8 @@ int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
 		if (tty)
 			w_winsize(w);
 	}
-	return run_session(cli, pod, "pod_attach", params_close(w), in, tty);
+	return run_session(cli, pod, "pod_attach", params_close(w), in, tty,
+			   left_r);
 }
 
 /* Does the pod run its main process on a terminal, with stdin open? */
@@ -555,7 +585,7 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	return cli_attach_session(cli, pod, false, in,
-				  tty && isatty(STDIN_FILENO));
+				  tty && isatty(STDIN_FILENO), NULL);
 }
 
 /* kill -s SIGNAL POD: a signal to the main process over the pod's channel. */

@@ -166,10 +166,13 @@ static int run_interactive(struct cli *cli, const char *name, bool in, bool tty)
 {
 	const struct json *result;
 	struct json *root = NULL;
-	int rc = cli_attach_session(cli, name, true, in, tty);
+	bool left = false;
+	int rc = cli_attach_session(cli, name, true, in, tty, &left);
 
 	if (rc == CLI_ERR)
 		return CLI_EXIT_FAILED;
+	if (left)
+		return rc; /* the pod runs on: see xenpod ls */
 	client_close(&cli->client);
 	client_init(&cli->client);
 	if (cli_call(cli, name, "pod_wait", params_close(params_open(name)),

@@ -106,10 +106,11 @@ int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_kill_signal(struct cli *cli, const char *pod, int sig);
 /*
  * Join pod's main process (pod_attach): its output to ours, our stdin to it
- * if in, the terminal raw if tty; with start the created pod is started by
- * the same request. The main process's exit status, or CLI_ERR.
+ * if in, the terminal raw if tty and in; with start the created pod is
+ * started by the same request. The main process's exit status, or CLI_ERR;
+ * *left_r (may be NULL): we left on ^C before it ended.
  */
 int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
-		       bool tty);
+		       bool tty, bool *left_r);
 
 #endif

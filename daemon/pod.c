@@ -279,10 +279,16 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	json_w_string(w, p->cwd);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
-	json_w_key(w, "tty");
-	json_w_bool(w, p->term);
-	json_w_key(w, "stdin");
-	json_w_bool(w, p->open_stdin);
+	/* Only when set in the state file, which an older daemon can then
+	 * still read (it refuses keys it does not know). */
+	if (!for_state || p->term) {
+		json_w_key(w, "tty");
+		json_w_bool(w, p->term);
+	}
+	if (!for_state || p->open_stdin) {
+		json_w_key(w, "stdin");
+		json_w_bool(w, p->open_stdin);
+	}
 	json_w_key(w, "console_tty");
 	json_w_string(w, p->tty[0] ? p->tty : NULL);
 	json_w_key(w, "memory_mib");
@@ -299,7 +305,8 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	if (for_state) {
 		json_w_key(w, "cpio");
 		json_w_string(w, p->cpio);
-		w_time(w, "stop_deadline", p->stop_deadline);
+		if (p->stop_deadline)
+			w_time(w, "stop_deadline", p->stop_deadline);
 	}
 	json_w_object_close(w);
 }

@@ -33,8 +33,10 @@ struct pod_io {
 	struct outlog *out;
 	struct ev_timer *hello_timer;
 	struct ev_timer *close_timer; /* closes a channel that went down */
+	char down_why[256]; /* why it went down, for its sessions' answers */
 	struct session *sessions;
 	bool hello_seen;
+	bool main_in_closed; /* EOF went to the main process's stdin */
 };
 
 struct session {
@@ -184,6 +186,15 @@ static void stdin_pump(struct session *s)
 	char note[64];
 	int r;
 
+	/* The guest takes no more input on a closed stdin (it would be a
+	 * protocol violation): what other attached clients send is dropped. */
+	if (s->attach && io->main_in_closed && !s->eof_sent && s->inq_len) {
+		log_info(
+			"pod %s: %zu bytes of input after its stdin closed dropped",
+			io->pod->name, s->inq_len);
+		s->inq_len = 0;
+	}
+
 	if (s->inq_len && io->chan) {
 		r = chan_stdin(io->chan, s->stream, s->inq, s->inq_len);
 		if (r > 0) {
@@ -200,8 +211,11 @@ static void stdin_pump(struct session *s)
 	/* Sent once the channel takes it (before HELLO it cannot). */
 	if (s->in_eof && !s->inq_len && !s->eof_sent && io->chan &&
 	    (!s->attach || s->close_stdin) &&
-	    chan_stdin_eof(io->chan, s->stream) == 0)
+	    chan_stdin_eof(io->chan, s->stream) == 0) {
 		s->eof_sent = true;
+		if (s->attach)
+			io->main_in_closed = true;
+	}
 }
 
 /* ---- channel callbacks ---- */
@@ -295,25 +309,23 @@ static void on_close_timer(void *arg)
 	struct pod_io *io = arg;
 
 	io->close_timer = NULL;
+	while (io->sessions)
+		session_end(io->sessions, NULL, RPC_FAILED, io->down_why);
 	chan_close(io->chan);
 	io->chan = NULL;
 }
 
-static void end_all(struct pod_io *io, const char *why)
-{
-	while (io->sessions)
-		session_end(io->sessions, NULL, RPC_FAILED, why);
-}
-
+/*
+ * The channel can go down inside any send (a write that fails), with
+ * callers still holding a session: its sessions end, and the channel
+ * closes, from the loop, not from here.
+ */
 static void on_down(void *arg, const char *why)
 {
 	struct pod_io *io = arg;
-	char msg[256];
 
-	snprintf(msg, sizeof(msg), "pod %s: I/O channel closed: %s",
-		 io->pod->name, why);
-	end_all(io, msg);
-	/* Not from inside the channel's own callback. */
+	snprintf(io->down_why, sizeof(io->down_why),
+		 "pod %s: I/O channel closed: %s", io->pod->name, why);
 	if (!io->close_timer)
 		ev_timer_add(ev_now_ms(), on_close_timer, io, &io->close_timer);
 }
@@ -534,6 +546,11 @@ static void session_cancel(struct rpc_req *req, void *arg)
 		s->owed[1] = s->owed[2] = 0;
 		return;
 	}
+	/* run -i's client left: the main process sees the end of its input
+	 * (else one reading stdin would wait for ever). */
+	if (s->attach && s->close_stdin && !s->eof_sent && io->chan &&
+	    !io->main_in_closed && chan_stdin_eof(io->chan, 0) == 0)
+		io->main_in_closed = true;
 	session_free(s);
 }
 
@@ -655,6 +672,12 @@ void pod_rpc_attach(struct rpc_req *req, const struct pod_attach_req *a)
 			req, RPC_CONFLICT,
 			"pod %s: its main process has no open stdin (run it with -i)",
 			p->name);
+		return;
+	}
+	if (p && a->in && p->io && p->io->main_in_closed) {
+		rpc_error(req, RPC_CONFLICT,
+			  "pod %s: its main process's stdin was closed",
+			  p->name);
 		return;
 	}
 	s = session_open(req, a->name, a->start);
