@@ -60,7 +60,7 @@ static void sk_close(void *t)
 static const struct chan_io sock_io = { sk_read, sk_write, sk_state, sk_ack,
 					sk_close };
 
-/* ---- the fake guest: HELLO, and per stream "cat" or "gen N" ---- */
+/* ---- the fake guest: HELLO, and per stream "cat", "gen N" or "die" ---- */
 
 struct gstream {
 	uint16_t id;
@@ -134,6 +134,10 @@ static void g_exec(uint16_t id, const uint8_t *p, uint32_t len)
 	} else if (!strcmp(v.argv[0], "gen") && v.argc == 2) {
 		s->kind = 2;
 		s->gen_left = strtoull(v.argv[1], NULL, 10);
+	} else if (!strcmp(v.argv[0], "die")) {
+		/* The guest goes away mid-session: its end of the channel closes. */
+		shutdown(g.fd, SHUT_RDWR);
+		g.stop = 1;
 	} else {
 		n = podio_error_encode(e, sizeof(e), 127, "no such file");
 		g_send(PODIO_ERROR, id, e, (uint32_t)n);
@@ -443,6 +447,26 @@ static void test_cat(void)
 	free(in);
 }
 
+/* The channel goes down while the daemon sends stdin (and reads): the
+ * session ends with the reason, the daemon carries on (ASan: no use after
+ * free of a session ended inside a send). */
+static void test_guest_dies(void)
+{
+	static uint8_t in[300000];
+	struct client c;
+	const char *msg;
+
+	session(&c, "{\"name\":\"e1\",\"command\":[\"die\"],\"stdin\":true}",
+		in, sizeof(in));
+	msg = json_str(json_get(json_get(c.reply, "error"), "message"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "I/O channel closed"));
+	json_free(c.reply);
+	free(c.out);
+	free(c.in);
+	json_free(harness_call(&H, "daemon_hello", NULL));
+}
+
 static void test_missing(void)
 {
 	struct client c;
@@ -468,6 +492,7 @@ int main(void)
 	CU_add_test(s, "missing", test_missing);
 	CU_add_test(s, "gen_8mib", test_gen);
 	CU_add_test(s, "cat_8mib", test_cat);
+	CU_add_test(s, "guest_dies", test_guest_dies);
 	CU_add_test(s, "stop", stop_pod);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
