@@ -30,6 +30,8 @@
 #define IGNCR 0000200
 #define ICRNL 0000400
 #define INLCR 0000100
+#define IXON 0002000
+#define IXANY 0004000
 #define OPOST 0000001
 #define ONLCR 0000004
 #define ISIG 0000001
@@ -48,6 +50,8 @@
 #define VEOF 4
 #define VTIME 5
 #define VMIN 6
+#define VSTART 8
+#define VSTOP 9
 #define VSUSP 10
 #define VEOL 11
 #define VWERASE 14
@@ -74,6 +78,7 @@ struct pty {
 	struct k_winsize ws;
 	int sid, fg;
 	bool hup;
+	bool stopped; /* output stopped by ^S (IXON) until ^Q */
 	/* read queue: committed input the slave reads */
 	uint8_t rq[RQ_SIZE];
 	uint32_t rq_head, rq_count;
@@ -150,6 +155,7 @@ void pty_hangup(struct pty *p)
 	p->s = NULL; /* the stream may go; the slave only sees EOF/EIO */
 	signal_group(p->fg, SIGHUP);
 	wake_up(p);
+	wake_up(&p->stopped);
 	poll_wake();
 }
 
@@ -277,8 +283,31 @@ static bool room(const struct pty *p)
 	return p->rq_count < RQ_SIZE;
 }
 
+/* IXON: ^S stops the slave's output, ^Q (or, with IXANY, any key) restarts
+ * it; the two keys themselves are not input. True if c was used up. */
+static bool flow_control(struct pty *p, uint8_t c)
+{
+	const uint8_t *cc = p->tio.c_cc;
+
+	if (!(p->tio.c_iflag & IXON))
+		return false;
+	if (c == cc[VSTOP] && c) {
+		p->stopped = true;
+		return true;
+	}
+	if (p->stopped && (c == cc[VSTART] || (p->tio.c_iflag & IXANY))) {
+		p->stopped = false;
+		wake_up(&p->stopped);
+		poll_wake();
+		return c == cc[VSTART];
+	}
+	return c == cc[VSTART] && c;
+}
+
 static void input_char(struct pty *p, uint8_t c)
 {
+	if (flow_control(p, c))
+		return;
 	if (c == '\r' && (p->tio.c_iflag & IGNCR))
 		return;
 	if (c == '\r' && (p->tio.c_iflag & ICRNL))
@@ -402,6 +431,13 @@ static long slave_write(struct file *f, const void *ubuf, size_t n)
 
 		if (p->hup || !p->s)
 			return done ? (long)done : -EIO;
+		if (p->stopped) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			if (sleep_on(&p->stopped, 0) == -EINTR)
+				return done ? (long)done : -ERESTARTSYS;
+			continue;
+		}
 		if (copy_from_user(in, (const uint8_t *)ubuf + done, k))
 			return done ? (long)done : -EFAULT;
 		for (size_t i = 0; i < k; i++) {
@@ -423,7 +459,7 @@ static long slave_write(struct file *f, const void *ubuf, size_t n)
 static unsigned slave_poll(struct file *f)
 {
 	struct pty *p = f->priv;
-	unsigned m = POLLOUT;
+	unsigned m = p->stopped ? 0 : POLLOUT;
 
 	if (readable(p) || p->eof_mark || input_eof(p))
 		m |= POLLIN;

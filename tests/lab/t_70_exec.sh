@@ -72,6 +72,21 @@ check "exec: -t gives a terminal" sh -c \
 check_rc "exec: no terminal without -t" 1 xenpod exec x1 /bin/sh -c 'test -t 0'
 check "exec: ^C in the terminal interrupts the process" fast_rc 130 10 \
 	sh -c '(sleep 2; printf "\003") | xenpod exec -i -t x1 /bin/sleep 60'
+# ^S stops the terminal's output (the writer blocks: its next step has not run 4 s later), ^Q
+# restarts it.
+t70_ixon() {
+	rm -f $T/early
+	{
+		printf '\023'
+		sleep 4
+		xenpod exec x1 /bin/sh -c 'test -e /tmp/ixon && echo EARLY' >$T/early 2>&1
+		printf '\021'
+		sleep 3
+	} | xenpod exec -i -t x1 /bin/sh -c 'sleep 1; echo a; touch /tmp/ixon; echo b' |
+		tr -d '\r' | tr '\n' ' ' | sed 's/ $//'
+	cat $T/early
+}
+check_out "exec: ^S stops the terminal's output, ^Q restarts it" "a b" t70_ixon
 
 # 20 at once.
 i=1
