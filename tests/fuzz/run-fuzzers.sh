@@ -40,7 +40,7 @@ fi
 (cd "$B/cfg" && make xenstore-schema/xenstore-paths.h >make.log 2>&1)
 
 libs() { pkg-config --libs "$@" 2>/dev/null; }
-common="daemon/json.c daemon/log.c daemon/ev.c tests/fuzz/fuzz_util.c"
+common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
 core="daemon/control.c daemon/rpc.c daemon/pod.c daemon/pod_create.c \
 daemon/pod_logs.c daemon/store.c daemon/console.c daemon/image.c \
 daemon/image_oci.c daemon/image_tree.c daemon/sha256.c tests/harness.c \

@@ -63,7 +63,8 @@ on_crash = "preserve"
 EOC
 xl create -p $T/vpod.cfg >/dev/null 2>&1 || { fail boot "xl create failed"; exit 1; }
 id=$(xl domid vpod)
-xenstore-write -- /local/domain/$id/xenpod/spec "-- /bin/sh -c $(echo "$main_cmd" | sed 's/ /%20/g')"
+# stdin=1: the main process's stdin stays open (the credit test below writes to it).
+xenstore-write -- /local/domain/$id/xenpod/spec "stdin=1 -- /bin/sh -c $(echo "$main_cmd" | sed 's/ /%20/g')"
 xenstore-chmod /local/domain/$id/xenpod n0 r$id
 xenstore-chmod /local/domain/$id/xenpod/spec n0 r$id
 # The first server exists before the guest runs (as xenpodd does it).

@@ -66,8 +66,9 @@ static void die(const char *msg)
 	exit(125);
 }
 
-/* Writes all of buf to the vchan (blocking on its event). */
-static void put(const void *buf, size_t n)
+/* Writes all of buf to the vchan (blocking on its event); 0, or -1 when
+ * the channel failed. */
+static int try_put(const void *buf, size_t n)
 {
 	size_t off = 0;
 
@@ -75,11 +76,18 @@ static void put(const void *buf, size_t n)
 		int w = libxenvchan_write(vc, (const char *)buf + off, n - off);
 
 		if (w < 0)
-			die("vchan write failed");
+			return -1;
 		off += (size_t)w;
 		if (off < n && libxenvchan_wait(vc) < 0)
-			die("vchan wait failed");
+			return -1;
 	}
+	return 0;
+}
+
+static void put(const void *buf, size_t n)
+{
+	if (try_put(buf, n))
+		die("vchan write failed");
 }
 
 static void frame(uint8_t type, uint16_t stream, const void *p, uint32_t len,
@@ -284,10 +292,15 @@ static int be_hostile(double deadline)
 		podio_put32(bad + 4, PODIO_MAX_PAYLOAD + 1);
 		put(bad, sizeof(bad));
 	} else if (!strcmp(hostile, "credit")) {
-		static uint8_t junk[PODIO_MAX_PAYLOAD];
+		static uint8_t junk[PODIO_HDR_LEN + PODIO_MAX_PAYLOAD];
 
-		for (int i = 0; i < 5; i++) /* 80 KiB > the 64 KiB window */
-			frame(PODIO_STDIN, 0, junk, sizeof(junk), 0);
+		/* 80 KiB > the 64 KiB window; the guest may close the channel
+		 * while the last frames are still being written. */
+		junk[0] = PODIO_STDIN;
+		podio_put32(junk + 4, PODIO_MAX_PAYLOAD);
+		for (int i = 0; i < 5; i++)
+			if (try_put(junk, sizeof(junk)))
+				break;
 	} else if (!strcmp(hostile, "exec")) {
 		uint8_t p[PODIO_EXEC_FIXED + 2] = { 0 };
 
