@@ -28,6 +28,9 @@ struct chan {
 	int fd;
 	struct ev_fd *evh;
 	struct ev_timer *again; /* more to do after the budget ran out */
+	struct ev_timer *tick; /* the periodic poll (CHAN_TICK_MS) */
+	uint64_t missed_logged; /* when a missed event was last logged */
+	uint64_t rx_bytes, tx_bytes; /* moved off / onto the rings */
 	char name[65];
 	const struct chan_cb *cb;
 	void *arg;
@@ -71,6 +74,8 @@ static void go_down(struct chan *c, const char *fmt, ...)
 	c->evh = NULL;
 	ev_timer_del(c->again);
 	c->again = NULL;
+	ev_timer_del(c->tick);
+	c->tick = NULL;
 	log_warn("pod %s: channel closed: %s", c->name, c->why);
 	if (c->cb->down)
 		c->cb->down(c->arg, c->why);
@@ -92,6 +97,7 @@ static void flush(struct chan *c)
 			return; /* ring full: the guest's read notifies us */
 		memmove(c->out, c->out + r, c->out_len - (size_t)r);
 		c->out_len -= (size_t)r;
+		c->tx_bytes += (uint64_t)r;
 	}
 }
 
@@ -290,6 +296,7 @@ static void pump(struct chan *c)
 		if (r == 0)
 			return;
 		c->in_len += (size_t)r;
+		c->rx_bytes += (uint64_t)r;
 	}
 	if (!c->down)
 		schedule_again(c); /* budget spent: finish on a later turn */
@@ -335,6 +342,36 @@ static void schedule_again(struct chan *c)
 {
 	if (!c->again && !c->down)
 		ev_timer_add(ev_now_ms() + 1, on_again, c, &c->again);
+}
+
+/*
+ * The periodic poll. Work it finds (frames to flush, or to read) is work
+ * whose event never came: logged (once a minute at most) for diagnosis.
+ */
+static void on_tick(void *arg)
+{
+	struct chan *c = arg;
+	uint64_t rx0 = c->rx_bytes, tx0 = c->tx_bytes, now = ev_now_ms();
+
+	c->tick = NULL;
+	if (c->down)
+		return;
+	if (c->parked && !c->again) { /* never left parked without a timer */
+		c->parked = false;
+		ev_fd_modify(c->evh, POLLIN);
+	}
+	chan_poll(c);
+	if (c->down)
+		return;
+	if ((c->rx_bytes != rx0 || c->tx_bytes != tx0) &&
+	    now - c->missed_logged >= 60000) {
+		c->missed_logged = now;
+		log_info(
+			"pod %s: channel: the periodic poll moved %llu bytes in, %llu out: an event was missed",
+			c->name, (unsigned long long)(c->rx_bytes - rx0),
+			(unsigned long long)(c->tx_bytes - tx0));
+	}
+	ev_timer_add(now + CHAN_TICK_MS, on_tick, c, &c->tick);
 }
 
 /* An event-channel storm parks the fd for the rest of the window (R4). */
@@ -384,6 +421,9 @@ int chan_open_io(const struct chan_io *io, void *t, int fd, const char *name,
 	podio_put32(v, PODIO_VERSION);
 	if (!rc)
 		rc = queue_frame(c, PODIO_HELLO, 0, v, sizeof(v));
+	if (!rc)
+		rc = ev_timer_add(ev_now_ms() + CHAN_TICK_MS, on_tick, c,
+				  &c->tick);
 	if (rc) {
 		c->down = true; /* no callbacks from here */
 		chan_close(c);
@@ -399,6 +439,7 @@ void chan_close(struct chan *c)
 		return;
 	ev_fd_del(c->evh);
 	ev_timer_del(c->again);
+	ev_timer_del(c->tick);
 	c->io->close(c->t);
 	free(c->out);
 	free(c);
