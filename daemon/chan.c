@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <libxenvchan.h>
+#include <xenevtchn.h>
 
 #include "chan.h"
 #include "ev.h"
@@ -344,6 +345,17 @@ static void schedule_again(struct chan *c)
 		ev_timer_add(ev_now_ms() + 1, on_again, c, &c->again);
 }
 
+/* Any stream besides the main one open (an exec session)? */
+static bool busy(const struct chan *c)
+{
+	size_t i;
+
+	for (i = 1; i <= CHAN_MAX_STREAMS; i++)
+		if (c->streams[i].used)
+			return true;
+	return false;
+}
+
 /*
  * The periodic poll. Work it finds (frames to flush, or to read) is work
  * whose event never came: logged (once a minute at most) for diagnosis.
@@ -363,6 +375,11 @@ static void on_tick(void *arg)
 	chan_poll(c);
 	if (c->down)
 		return;
+	/* Frames still waiting for ring space, or sessions open: an event
+	 * the guest may have missed is sent again (it costs the guest one
+	 * wake-up a second while it has work, nothing when idle). */
+	if (c->io->kick && (c->out_len || busy(c)))
+		c->io->kick(c->t);
 	if ((c->rx_bytes != rx0 || c->tx_bytes != tx0) &&
 	    now - c->missed_logged >= 60000) {
 		c->missed_logged = now;
@@ -443,6 +460,26 @@ void chan_close(struct chan *c)
 	c->io->close(c->t);
 	free(c->out);
 	free(c);
+}
+
+void chan_describe(const struct chan *c, char *buf, size_t sz)
+{
+	size_t i, o;
+
+	o = (size_t)snprintf(
+		buf, sz,
+		"hello %d down %d parked %d out %zu in %zu rx %llu tx %llu streams",
+		c->hello, c->down, c->parked, c->out_len, c->in_len,
+		(unsigned long long)c->rx_bytes,
+		(unsigned long long)c->tx_bytes);
+	for (i = 0; i <= CHAN_MAX_STREAMS && o < sz; i++)
+		if (c->streams[i].used)
+			o += (size_t)snprintf(buf + o, sz - o,
+					      " %u:allow %u/%u credit %u",
+					      c->streams[i].id,
+					      c->streams[i].out_allow[1],
+					      c->streams[i].out_allow[2],
+					      c->streams[i].in_credit);
 }
 
 bool chan_up(const struct chan *c)
@@ -622,12 +659,20 @@ static void vc_close(void *t)
 	libxenvchan_close(t);
 }
 
+static void vc_kick(void *t)
+{
+	struct libxenvchan *v = t;
+
+	xenevtchn_notify(v->event, v->event_port);
+}
+
 static const struct chan_io vchan_io = {
 	.read = vc_read,
 	.write = vc_write,
 	.state = vc_state,
 	.ack = vc_ack,
 	.close = vc_close,
+	.kick = vc_kick,
 };
 
 int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,

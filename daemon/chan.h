@@ -37,6 +37,7 @@ struct chan_io {
 	int (*state)(void *t);
 	void (*ack)(void *t);
 	void (*close)(void *t);
+	void (*kick)(void *t); /* an event to the guest; may be NULL */
 };
 
 /* What the guest tells the channel's owner; every callback may call chan_*. */
@@ -76,6 +77,8 @@ void chan_poll(struct chan *c);
 void chan_drain(struct chan *c);
 /* The guest answered HELLO and the channel is not down. */
 bool chan_up(const struct chan *c);
+/* One line on the channel's state and its streams' credit (xenpodd's SIGUSR1 dump). */
+void chan_describe(const struct chan *c, char *buf, size_t sz);
 /* Why the channel went down ("" while up). */
 const char *chan_why(const struct chan *c);
 

@@ -483,6 +483,30 @@ void pod_io_close(struct pod *p)
 	free(io);
 }
 
+void pod_io_dump(void)
+{
+	char line[1024];
+	struct pod *p;
+	struct session *s;
+
+	for (p = pod_ctx.pods; p; p = p->next) {
+		if (!p->io)
+			continue;
+		if (p->io->chan)
+			chan_describe(p->io->chan, line, sizeof(line));
+		else
+			snprintf(line, sizeof(line), "no channel");
+		log_info("pod %s: io: %s", p->name, line);
+		for (s = p->io->sessions; s; s = s->next)
+			log_info(
+				"pod %s: session stream %u attach %d conn %d outq %zu inq %zu client_credit %u owed %u/%u in_eof %d eof_sent %d",
+				p->name, s->stream, s->attach, s->conn != NULL,
+				s->conn ? control_outq(s->conn) : 0, s->inq_len,
+				s->client_credit, s->owed[1], s->owed[2],
+				s->in_eof, s->eof_sent);
+	}
+}
+
 uint64_t pod_io_lost_bytes(const struct pod *p)
 {
 	return p->io ? outlog_lost_bytes(p->io->out) : 0;

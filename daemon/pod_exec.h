@@ -43,6 +43,9 @@ uint64_t pod_io_lost_bytes(const struct pod *p);
 /* Does the pod have a stdout/stderr log (its guest used the channel)? */
 bool pod_io_has_outlog(const struct pod *p);
 
+/* Logs every pod's channel and sessions (xenpodd's SIGUSR1). */
+void pod_io_dump(void);
+
 void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x);
 /* pod_attach: join the main process; with start, a created pod is started
  * once the session is in place (no output missed). */

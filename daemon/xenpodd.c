@@ -19,6 +19,7 @@
 #include "hv.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_exec.h"
 #include "rpc.h"
 #include "store.h"
 #include "xs.h"
@@ -148,6 +149,10 @@ static void on_signal(int fd, short revents, void *arg)
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
 			continue; /* nothing to reload; keep running */
+		if (si.ssi_signo == SIGUSR1) {
+			pod_io_dump(); /* for diagnosis: channels and sessions */
+			continue;
+		}
 		log_info("signal %u: shutting down (pods keep running)",
 			 si.ssi_signo);
 		quit = 1;
@@ -164,6 +169,7 @@ static int setup_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -52,7 +52,7 @@ yajl=$(libs yajl)
 arch=$(libs libarchive)
 # The daemon's pod I/O channel: its sources see guest/include/lib/podio.h.
 chan="g:daemon/pod_exec.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
-vchan=$(libs xenvchan)
+vchan=$(libs xenvchan xenevtchn)
 
 # NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),
 # sources (SET:PATH overrides the set for one file), libraries.

@@ -47,7 +47,8 @@ check_out "exec: without -i stdin is empty" "" sh -c 'echo data | xenpod exec x1
 # 8 MiB each way, byte for byte: random bytes made in the guest (it tells
 # their checksum on stderr), random bytes sent in, and both at once.
 sum_of() { sha256sum | cut -d' ' -f1; }
-xenpod exec x1 /bin/busybox sh -c 'busybox head -c 8388608 /dev/urandom >/tmp/r &&
+# Each bounded: a hang is a failure here, not the lab's timeout.
+timeout 180 xenpod exec x1 /bin/busybox sh -c 'busybox head -c 8388608 /dev/urandom >/tmp/r &&
 	busybox sha256sum </tmp/r | busybox cut -d" " -f1 >&2 && cat /tmp/r' \
 	>$T/gout 2>$T/gsum
 check_out "exec: 8 MiB of stdout arrive identical" "$(cat $T/gsum)" sum_of <$T/gout
@@ -58,8 +59,11 @@ check_out "exec: ... all of it" 8388608 sh -c "wc -c <$T/gout"
 head -c 8388608 /dev/urandom >$T/rand
 want=$(sum_of <$T/rand)
 check_out "exec: 8 MiB of stdin arrive identical" "$want" \
-	sh -c "xenpod exec -i x1 /bin/busybox sha256sum <$T/rand | cut -d' ' -f1"
-xenpod exec -i x1 /bin/cat <$T/rand >$T/rout
+	sh -c "timeout 180 xenpod exec -i x1 /bin/busybox sha256sum <$T/rand | cut -d' ' -f1"
+t0=$(date +%s)
+timeout 180 xenpod exec -i x1 /bin/cat <$T/rand >$T/rout
+echo "info: 8 MiB round trip took $(($(date +%s) - t0)) s"
+grep -a "missed" /var/log/xenpodd.log | tail -3 | sed 's/^/info: xenpodd: /'
 check_out "exec: 8 MiB through stdin and back are identical" "$want" sum_of <$T/rout
 if [ "$(sum_of <$T/rout)" != "$want" ]; then
 	echo "info: round trip: $(wc -c <$T/rout) bytes; $(cmp $T/rand $T/rout 2>&1 | head -1)"
