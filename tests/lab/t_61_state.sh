@@ -95,7 +95,7 @@ echo "INFO: t_61_state: corrupt-files part done at $(r_ms_since $t61_start) ms"
 qb=$(r_quarantined)
 kills=0
 i=0
-while [ $i -lt 4 ]; do
+while [ $i -lt 3 ]; do
 	(j=0; while [ $j -lt 10 ]; do
 		xenpod run --name s-w$i-$j --memory 16 $R_IMG/rootfs /bin/true >/dev/null 2>&1
 		xenpod rm s-w$i-$j >/dev/null 2>&1

@@ -30,7 +30,10 @@ t62_stranger_ok1() {
 t62_claim() {
 	sed -i 's/"domid": *\(null\|[0-9]*\)/"domid":'"$2"'/' $R_STATE/$1.json
 }
-t62_domid_of_uuid() { xl list -v | awk -v u="$1" 'NR > 1 && $7 == u { print $2 }'; }
+t62_domid_of_uuid() { t62_domid_of_uuid1 "$1" || { sleep 0.5 && t62_domid_of_uuid1 "$1"; }; }
+t62_domid_of_uuid1() {
+	xl list -v 2>/dev/null | awk -v u="$1" 'NR > 1 && $7 == u { print $2; f = 1 } END { exit !f }'
+}
 
 # t62_xl_create CFG [KEY=VALUE]: xl create -p, with xl's output shown if it fails.
 t62_xl_create() { o=$(xl create -p "$@" 2>&1) || { echo "NOTE: xl create $*: $o" | tail -5; return 1; }; }
@@ -75,16 +78,26 @@ check "domid: the stranger survives the rm (R11)" t62_stranger_ok
 r_diag_if_failed
 
 # Rapid destroy/create with strangers coming and going between the pods' domains.
+# t62_cycle I: one cycle; says which step failed (xl itself may fail now and then under TCG,
+# so its lookups are asked twice and a destroy counts once the domain is gone).
+t62_cycle() {
+	t62_xl_create /tmp/stranger.cfg name=\"stranger$1\"
+	o=$(xenpod run -d --name d-r$1 --memory 16 $R_IMG/rootfs /bin/sleep 3600 2>&1) ||
+		{ echo "NOTE: cycle $1: run: $o"; return 1; }
+	u=$(r_field d-r$1 uuid)
+	d=$(r_field d-r$1 domid)
+	x=$(t62_domid_of_uuid "$u")
+	[ -n "$d" ] && [ "$d" = "$x" ] ||
+		{ echo "NOTE: cycle $1: the pod says domid '$d', xl '$x' for uuid $u"; return 1; }
+	xl destroy stranger$1 2>/dev/null || wait_for 5 domain_gone stranger$1 ||
+		{ echo "NOTE: cycle $1: xl destroy of the stranger failed"; return 1; }
+	o=$(xenpod kill d-r$1 2>&1) || { echo "NOTE: cycle $1: kill: $o"; return 1; }
+	o=$(xenpod rm d-r$1 2>&1) || { echo "NOTE: cycle $1: rm: $o"; return 1; }
+}
 ok=0
 i=0
 while [ $i -lt 10 ]; do
-	t62_xl_create /tmp/stranger.cfg name=\"stranger$i\"
-	xenpod run -d --name d-r$i --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null 2>&1
-	u=$(r_field d-r$i uuid)
-	if [ "$(r_field d-r$i domid)" = "$(t62_domid_of_uuid $u)" ] &&
-		xl destroy stranger$i && xenpod kill d-r$i >/dev/null && xenpod rm d-r$i >/dev/null; then
-		ok=$((ok + 1))
-	fi
+	t62_cycle $i && ok=$((ok + 1))
 	xenpod rm -f d-r$i >/dev/null 2>&1
 	xl destroy stranger$i >/dev/null 2>&1
 	i=$((i + 1))

@@ -4,7 +4,7 @@
 t63_start=$(r_now)
 r_daemon_ensure
 r_cleanup
-CYCLES=${LAB_LEAK_CYCLES:-8}
+CYCLES=${LAB_LEAK_CYCLES:-6}
 t63_asan=$(grep -aq __asan_init "$(command -v xenpodd)" && echo 1)
 FAILS=${LAB_LEAK_FAILS:-2}
 

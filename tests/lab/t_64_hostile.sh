@@ -7,7 +7,7 @@ t64_start=$(r_now)
 r_daemon_ensure
 r_cleanup
 KERNEL=/usr/lib/xenpod/xenpod-kernel
-FLOOD_S=${LAB_FLOOD_SECONDS:-30}
+FLOOD_S=${LAB_FLOOD_SECONDS:-20}
 FLOOD_MB=${LAB_FLOOD_MB:-64}
 LOGDIR=/var/log/xenpod
 
