@@ -486,7 +486,8 @@ pod_io() {
 	t1=$($XPB now)
 	got=$(($(wc -c <$log) - n))
 	if [ "$got" -ge "$con_bytes" ]; then
-		R io.console_mib_s "$(mib_s "$con_bytes" $((t1 - t0)))"
+		# xpbench now prints milliseconds with a fraction: awk, not $(( )).
+		R io.console_mib_s "$(mib_s "$con_bytes" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")"
 	else
 		NA io.console_mib_s "the console log grew by $got of $con_bytes bytes in 300 s"
 	fi
