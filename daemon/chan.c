@@ -633,6 +633,40 @@ int chan_grant(struct chan *c, uint16_t stream, int fd, uint32_t n)
 
 /* ---- the libxenvchan transport (the only libxenvchan user) ---- */
 
+#define GNTALLOC_LIMIT "/sys/module/xen_gntalloc/parameters/limit"
+
+void chan_host_setup(void)
+{
+	/* One control page and two rings per pod. */
+	unsigned per_pod = 1 + 2 * (PODIO_RING_BYTES / 4096);
+	unsigned long limit = 0;
+	FILE *f = fopen(GNTALLOC_LIMIT, "re");
+	int ok = f && fscanf(f, "%lu", &limit) == 1;
+
+	if (f)
+		fclose(f);
+	if (!ok) {
+		log_warn(
+			"cannot read %s (xen_gntalloc not loaded?): the I/O channel needs it",
+			GNTALLOC_LIMIT);
+		return;
+	}
+	if (limit >= CHAN_GNTALLOC_PAGES)
+		return;
+	f = fopen(GNTALLOC_LIMIT, "we");
+	ok = f && fprintf(f, "%u\n", CHAN_GNTALLOC_PAGES) > 0;
+	if (f && fclose(f))
+		ok = 0;
+	if (ok)
+		log_info(
+			"raised dom0's gntalloc limit from %lu to %u pages (%u per pod)",
+			limit, CHAN_GNTALLOC_PAGES, per_pod);
+	else
+		log_warn(
+			"dom0's gntalloc limit is %lu pages: at most %lu pods get an I/O channel (%u pages each); raise %s",
+			limit, limit / per_pod, per_pod, GNTALLOC_LIMIT);
+}
+
 static int vc_read(void *t, void *buf, size_t n)
 {
 	return libxenvchan_read(t, buf, n);

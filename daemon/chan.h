@@ -64,6 +64,14 @@ struct chan_cb {
  * PODIO_RING_BYTES, non-blocking, its fd in the event loop); sends HELLO.
  * name is the pod's, for log lines. 0 or -errno.
  */
+/*
+ * dom0's gntalloc driver caps the pages all vchan servers may share
+ * (module parameter "limit", 1024 by default: 31 pods of 33 pages). Raises
+ * it to CHAN_GNTALLOC_PAGES if lower; logs what it did or why it could not.
+ */
+#define CHAN_GNTALLOC_PAGES 65536
+void chan_host_setup(void);
+
 int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,
 	      void *arg, struct chan **c_r);
 /* The same over any transport t (tests); fd < 0: the caller drives chan_poll. */

@@ -483,6 +483,12 @@ void pod_io_close(struct pod *p)
 	free(io);
 }
 
+void pod_io_host_setup(void)
+{
+	if (kernel_has_chan(pod_ctx.kernel))
+		chan_host_setup();
+}
+
 void pod_io_dump(void)
 {
 	char line[1024];

@@ -43,6 +43,8 @@ uint64_t pod_io_lost_bytes(const struct pod *p);
 /* Does the pod have a stdout/stderr log (its guest used the channel)? */
 bool pod_io_has_outlog(const struct pod *p);
 
+/* Host set-up the channels need (dom0's gntalloc limit: chan_host_setup). */
+void pod_io_host_setup(void);
 /* Logs every pod's channel and sessions (xenpodd's SIGUSR1). */
 void pod_io_dump(void);
 

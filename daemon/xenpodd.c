@@ -218,6 +218,7 @@ static int start(const struct opts *o, struct daemon *d)
 	rc = pod_init(&pc);
 	if (rc)
 		fatal("cannot watch xenstore: %s", strerror(-rc));
+	pod_io_host_setup();
 	rc = pod_reconcile();
 	if (rc)
 		fatal("cannot reconcile pods with running domains: %s",
