@@ -69,7 +69,7 @@ struct chan_cb {
  * (module parameter "limit", 1024 by default: 31 pods of 33 pages). Raises
  * it to CHAN_GNTALLOC_PAGES if lower; logs what it did or why it could not.
  */
-#define CHAN_GNTALLOC_PAGES 65536
+#define CHAN_GNTALLOC_PAGES 65536u
 void chan_host_setup(void);
 
 int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,
