@@ -189,7 +189,7 @@ static void send_resize(struct session *s)
 static int pump_stdin(struct session *s)
 {
 	static unsigned char buf[EXEC_IN_CHUNK];
-	static char p[EXEC_IN_CHUNK / 3 * 4 + 64];
+	static char p[B64_LEN(EXEC_IN_CHUNK) + 64];
 	size_t want = s->credit < sizeof(buf) ? s->credit : sizeof(buf);
 	ssize_t r = read(STDIN_FILENO, buf, want);
 	int k;

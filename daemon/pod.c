@@ -997,19 +997,17 @@ void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)
 void pod_resume_stop(struct pod *p)
 {
 	time_t now = time(NULL);
+	uint64_t left_s;
 
 	if (!p->stop_deadline || pod_is_final(p) || p->stop_timer)
 		return;
+	left_s = p->stop_deadline > now ? (uint64_t)(p->stop_deadline - now) :
+					  0;
 	p->stop_requested = true;
-	log_info("pod %s: a stop was pending at the restart (%lld s left)",
-		 p->name,
-		 (long long)(p->stop_deadline > now ? p->stop_deadline - now :
-						      0));
-	ev_timer_add(ev_now_ms() + (p->stop_deadline > now ?
-					    (uint64_t)(p->stop_deadline - now) *
-						    1000 :
-					    0),
-		     on_stop_timeout, p, &p->stop_timer);
+	log_info("pod %s: a stop was pending at the restart (%llu s left)",
+		 p->name, (unsigned long long)left_s);
+	ev_timer_add(ev_now_ms() + left_s * 1000, on_stop_timeout, p,
+		     &p->stop_timer);
 }
 
 void pod_rpc_kill(struct rpc_req *req, const char *name)

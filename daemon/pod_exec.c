@@ -114,7 +114,7 @@ static void session_end(struct session *s, const char *result, int code,
 
 static void notify_output(struct session *s, int fd, const uint8_t *d, size_t n)
 {
-	char *buf = malloc(32 + (n + 2) / 3 * 4 + 1);
+	char *buf = malloc(32 + B64_LEN(n) + 1);
 	int k;
 
 	if (!buf)
