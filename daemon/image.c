@@ -32,7 +32,7 @@
 #include "image.h"
 #include "image_oci.h"
 #include "image_tree.h"
-#include "sha256.h"
+#include "digest.h"
 
 #define IMAGE_KEY_VERSION "xenpod-image-v1"
 #define IMAGE_MAX_DEPTH 128
@@ -370,7 +370,7 @@ static int image_from_dir(struct img *img, const char *dir, bool data)
 }
 
 /* Key of a directory: its sorted metadata (see the top of this file). */
-static int image_dir_key(struct img *img, struct sha256 *h)
+static int image_dir_key(struct img *img, struct sha256_ctx *h)
 {
 	struct img_ent **l;
 	size_t n, i;
@@ -380,15 +380,15 @@ static int image_dir_key(struct img *img, struct sha256 *h)
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++) {
-		sha256_update(h, l[i]->path, strlen(l[i]->path) + 1);
+		digest_update(h, l[i]->path, strlen(l[i]->path) + 1);
 		snprintf(line, sizeof(line), "%o %u %u %lld %lld %lld",
 			 l[i]->mode, l[i]->uid, l[i]->gid,
 			 (long long)l[i]->size, (long long)l[i]->mtime,
 			 (long long)l[i]->ctime_ns);
-		sha256_update(h, line, strlen(line) + 1);
+		digest_update(h, line, strlen(line) + 1);
 		if (l[i]->link)
-			sha256_update(h, l[i]->link, strlen(l[i]->link));
-		sha256_update(h, "", 1);
+			digest_update(h, l[i]->link, strlen(l[i]->link));
+		digest_update(h, "", 1);
 	}
 	free(l);
 	return 0;
@@ -398,7 +398,7 @@ static int image_dir_key(struct img *img, struct sha256 *h)
 
 struct image_out {
 	int fd;
-	struct sha256 h;
+	struct sha256_ctx h;
 	int err;
 };
 
@@ -423,7 +423,7 @@ static la_ssize_t image_out_write(struct archive *a, void *arg, const void *buf,
 		p += r;
 		left -= (size_t)r;
 	}
-	sha256_update(&o->h, buf, len);
+	digest_update(&o->h, buf, len);
 	return (la_ssize_t)len;
 }
 
@@ -509,7 +509,7 @@ static int image_write_cpio(struct img *img, int fd, char *hex)
 			      archive_error_string(w));
 	archive_write_free(w);
 	if (!rc)
-		sha256_final_hex(&o.h, hex);
+		digest_hex(&o.h, hex);
 	return rc;
 }
 
@@ -596,7 +596,7 @@ static int image_publish(struct img *img, const char *cache, char *digest)
 	return image_fsync_dir(cache);
 }
 
-static int image_key_file(struct img *img, int fd, struct sha256 *h)
+static int image_key_file(struct img *img, int fd, struct sha256_ctx *h)
 {
 	char buf[65536];
 	ssize_t r;
@@ -606,16 +606,16 @@ static int image_key_file(struct img *img, int fd, struct sha256 *h)
 			continue;
 		if (r < 0)
 			return img_fail(img, -errno, "%s", strerror(errno));
-		sha256_update(h, buf, (size_t)r);
+		digest_update(h, buf, (size_t)r);
 	}
 	return 0;
 }
 
-static void image_key_start(struct sha256 *h, const char *kind)
+static void image_key_start(struct sha256_ctx *h, const char *kind)
 {
 	sha256_init(h);
-	sha256_update(h, IMAGE_KEY_VERSION, sizeof(IMAGE_KEY_VERSION));
-	sha256_update(h, kind, strlen(kind) + 1);
+	digest_update(h, IMAGE_KEY_VERSION, sizeof(IMAGE_KEY_VERSION));
+	digest_update(h, kind, strlen(kind) + 1);
 }
 
 /* ---- entry point ---- */
@@ -663,7 +663,7 @@ static int image_finish(struct image_job *j)
 
 static int image_key(struct image_job *j)
 {
-	struct sha256 h;
+	struct sha256_ctx h;
 	struct stat st;
 	int rc;
 
@@ -673,7 +673,7 @@ static int image_key(struct image_job *j)
 		snprintf(j->info->kind, sizeof(j->info->kind), "oci");
 		rc = image_oci_open(&j->img, j->ref, &j->oci, j->info);
 		image_key_start(&h, "oci");
-		sha256_update(&h, j->oci.manifest_digest,
+		digest_update(&h, j->oci.manifest_digest,
 			      strlen(j->oci.manifest_digest));
 	} else if (S_ISDIR(st.st_mode)) {
 		snprintf(j->info->kind, sizeof(j->info->kind), "dir");
@@ -699,7 +699,7 @@ static int image_key(struct image_job *j)
 				"not a directory or an archive file");
 	}
 	if (!rc)
-		sha256_final_hex(&h, j->key);
+		digest_hex(&h, j->key);
 	return rc;
 }
 

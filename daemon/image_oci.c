@@ -12,7 +12,7 @@
 
 #include "image_oci.h"
 #include "json.h"
-#include "sha256.h"
+#include "digest.h"
 
 #define OCI_JSON_MAX (1024 * 1024) /* index, manifest, config */
 #define OCI_MAX_LAYERS 256
@@ -98,8 +98,8 @@ static int oci_read_file(struct img *img, const char *path, size_t cap,
 static int oci_read_json(struct img *img, const struct image_oci *o,
 			 const char *digest, struct json **j_r)
 {
-	char path[4200], hex[SHA256_HEX_LEN + 1], jerr[200];
-	struct sha256 h;
+	char path[4200], hex[DIGEST_HEX_LEN + 1], jerr[200];
+	struct sha256_ctx h;
 	size_t len;
 	char *buf;
 	int rc;
@@ -111,8 +111,8 @@ static int oci_read_json(struct img *img, const struct image_oci *o,
 	if (rc)
 		return rc;
 	sha256_init(&h);
-	sha256_update(&h, buf, len);
-	sha256_final_hex(&h, hex);
+	digest_update(&h, buf, len);
+	digest_hex(&h, hex);
 	if (strcmp(hex, digest + sizeof(sha_prefix) - 1)) {
 		free(buf);
 		return img_fail(img, -EINVAL, "blob %s: digest mismatch",
@@ -303,7 +303,7 @@ int image_oci_open(struct img *img, const char *dir, struct image_oci *o,
 /* Reads a layer blob for libarchive, hashing every byte on the way. */
 struct oci_reader {
 	int fd;
-	struct sha256 h;
+	struct sha256_ctx h;
 	char buf[65536];
 };
 
@@ -319,7 +319,7 @@ static la_ssize_t oci_read_cb(struct archive *a, void *arg, const void **p)
 		archive_set_error(a, errno, "read: %s", strerror(errno));
 		return -1;
 	}
-	sha256_update(&r->h, r->buf, (size_t)n);
+	digest_update(&r->h, r->buf, (size_t)n);
 	*p = r->buf;
 	return n;
 }
@@ -328,7 +328,7 @@ static int oci_layer(struct img *img, const struct image_oci *o,
 		     const char *digest)
 {
 	struct oci_reader *r = calloc(1, sizeof(*r));
-	char path[4200], hex[SHA256_HEX_LEN + 1];
+	char path[4200], hex[DIGEST_HEX_LEN + 1];
 	struct archive *a = image_archive_reader();
 	const void *p;
 	int rc;
@@ -353,7 +353,7 @@ static int oci_layer(struct img *img, const struct image_oci *o,
 	while (!rc && oci_read_cb(a, r, &p) > 0)
 		;
 	if (!rc) {
-		sha256_final_hex(&r->h, hex);
+		digest_hex(&r->h, hex);
 		if (strcmp(hex, digest + sizeof(sha_prefix) - 1))
 			rc = img_fail(img, -EINVAL, "layer %s: digest mismatch",
 				      digest);

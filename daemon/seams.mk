@@ -9,11 +9,11 @@ daemon_libxenpodseams_a_SOURCES = daemon/hv_xl.c daemon/hv.h \
 	daemon/xs.c daemon/xs.h \
 	daemon/image.c daemon/image.h daemon/image_oci.c daemon/image_oci.h \
 	daemon/image_tree.c daemon/image_tree.h daemon/image_async.c \
-	daemon/sha256.c daemon/sha256.h
+	daemon/digest.c daemon/digest.h
 daemon_libxenpodseams_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) \
-	$(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS)
+	$(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS) $(NETTLE_CFLAGS)
 XENPOD_SEAMS_LIBS = daemon/libxenpodseams.a $(XENLIGHT_LIBS) \
-	$(XENTOOLLOG_LIBS) $(XENSTORE_LIBS) $(LIBARCHIVE_LIBS)
+	$(XENTOOLLOG_LIBS) $(XENSTORE_LIBS) $(LIBARCHIVE_LIBS) $(NETTLE_LIBS)
 
 # Unit tests of the seams (CUnit).
 SEAMS_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)

@@ -10,7 +10,7 @@
 #include "fuzz_image.h"
 #include "image.h"
 #include "log.h"
-#include "sha256.h"
+#include "digest.h"
 
 /*
  * Input: index.json, manifest, config and one layer, split by "\n----\n".
@@ -65,12 +65,12 @@ static struct buf subst(const uint8_t *text, size_t n, const char *key,
 /* Store data as a blob; digest = "sha256:HEX". */
 static void blob(const void *data, size_t n, char digest[80])
 {
-	char hex[SHA256_HEX_LEN + 1], path[600];
-	struct sha256 h;
+	char hex[DIGEST_HEX_LEN + 1], path[600];
+	struct sha256_ctx h;
 
 	sha256_init(&h);
-	sha256_update(&h, data, n);
-	sha256_final_hex(&h, hex);
+	digest_update(&h, data, n);
+	digest_hex(&h, hex);
 	snprintf(digest, 80, "sha256:%s", hex);
 	snprintf(path, sizeof(path), "%s/blobs/sha256/%s", layout, hex);
 	fuzz_write(path, data, n);

@@ -43,13 +43,13 @@ libs() { pkg-config --libs "$@" 2>/dev/null; }
 common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
 core="daemon/control.c daemon/rpc.c daemon/pod.c daemon/pod_create.c \
 daemon/pod_logs.c daemon/store.c daemon/console.c daemon/image.c \
-daemon/image_oci.c daemon/image_tree.c daemon/sha256.c tests/harness.c \
+daemon/image_oci.c daemon/image_tree.c daemon/digest.c tests/harness.c \
 tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
 images="daemon/image.c daemon/image_oci.c daemon/image_tree.c \
-daemon/sha256.c daemon/image_async.c tests/fuzz/fuzz_image_check.c \
+daemon/digest.c daemon/image_async.c tests/fuzz/fuzz_image_check.c \
 guest/lib/cpio.c $common"
 yajl=$(libs yajl)
-arch=$(libs libarchive)
+arch=$(libs libarchive nettle)
 # The daemon's pod I/O channel: its sources see guest/include/lib/podio.h.
 chan="g:daemon/pod_exec.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
 vchan=$(libs xenvchan xenevtchn)
