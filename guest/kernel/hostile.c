@@ -20,7 +20,7 @@
 
 /*
  * Each mode plays a guest that attacks (or fails) the daemon, as in
- * RELIABILITY.md; it replaces init, so no program runs. The ones that do
+ * docs/RELIABILITY.md; it replaces init, so no program runs. The ones that do
  * not end by themselves keep answering ~/control/shutdown (the watch set
  * up at boot runs in interrupt context), so `xenpod stop` still works,
  * except `silent`, which plays dead. Progress goes to the kernel log.

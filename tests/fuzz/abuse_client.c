@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* abuse_client: hostile clients against a live xenpodd socket (RELIABILITY.md R13-R15); libc only. */
+/* abuse_client: hostile clients against a live xenpodd socket (docs/RELIABILITY.md R13-R15); libc only. */
 /*
  * usage: abuse_client [-q] [-i IMAGE] [-t PARTIAL_TIMEOUT_S] [-n CONNS] SOCKET
  *

@@ -58,13 +58,13 @@ wait_for() {
 }
 
 # A domain is gone when a successful `xl list` does not name it (a failed lookup proves nothing:
-# NESTED-XEN.md).
+# docs/NESTED-XEN.md).
 domain_gone() {
 	_list=$(xl list 2>/dev/null) || return 1
 	! echo "$_list" | awk -v n="$1" 'NR > 1 && $1 == n { f = 1 } END { exit !f }'
 }
 
-# domid_of NAME: the domain's id. Under TCG `xl domid` fails now and then (NESTED-XEN.md), so it
+# domid_of NAME: the domain's id. Under TCG `xl domid` fails now and then (docs/NESTED-XEN.md), so it
 # is retried for up to 5 s, then `xl list` is parsed; each failure's message goes to stderr.
 domid_of() {
 	for _try in 1 2 3 4 5 6 7 8 9 10; do

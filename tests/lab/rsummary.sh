@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# rsummary.sh: one line per RELIABILITY.md R-number with the pass/fail counts found in test logs.
+# rsummary.sh: one line per docs/RELIABILITY.md R-number with the pass/fail counts found in test logs.
 #
 # usage: rsummary.sh LOG...
 # Counts the "PASS: NAME" / "FAIL: NAME - why" lines whose NAME carries R-numbers, written
@@ -72,6 +72,6 @@ END {
 	}
 	for (id in seen)
 		if (!listed[id])
-			printf "R%d: %d passed, %d failed (not a row of RELIABILITY.md)\n", id, pass[id], fail[id]
+			printf "R%d: %d passed, %d failed (not a row of docs/RELIABILITY.md)\n", id, pass[id], fail[id]
 	exit bad
 }'

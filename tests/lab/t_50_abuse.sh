@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# t_50_abuse.sh: hostile clients against the real xenpodd in dom0 (RELIABILITY.md R13-R15).
+# t_50_abuse.sh: hostile clients against the real xenpodd in dom0 (docs/RELIABILITY.md R13-R15).
 if [ -x ./abuse_client ]; then
 	ABUSE_CLIENT=./abuse_client sh ./client-abuse.sh /run/xenpod/xenpodd.sock /lab/images/rootfs ||
 		LAB_FAILED=$((LAB_FAILED + 1))

@@ -111,7 +111,7 @@ check_out "leak: after 3 create crashes and restarts: nothing left (R12)" "$base
 # Under ASan (a lab built with --enable-sanitizers), the daemon's exit runs LeakSanitizer
 # over two more rounds of everything above. Full unwinding (libxl has no frame pointers) lets
 # the suppressions name the two allocations libxl 4.17 itself never frees, once per process
-# (the probe in /work/notes/r-findings.md F3: they do not grow with the number of pods).
+# (probed in the lab with growing numbers of pods: they stay at one of each per daemon process).
 if [ -n "$t63_asan" ]; then
 	printf 'leak:libxl__sigchld_needed\nleak:libxl__xswait_start\n' >/tmp/xenpod-lsan.supp
 	r_daemon_restart ASAN_OPTIONS=fast_unwind_on_malloc=0 \

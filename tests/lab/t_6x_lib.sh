@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# t_6x_lib.sh: helpers of the reliability tests t_6*.sh (RELIABILITY.md); defines functions only.
+# t_6x_lib.sh: helpers of the reliability tests t_6*.sh (docs/RELIABILITY.md); defines functions only.
 
 R_IMG=/lab/images
 R_STATE=/var/lib/xenpod/pods
@@ -7,7 +7,7 @@ R_QUAR=/var/lib/xenpod/quarantine
 R_DLOG=/var/log/xenpodd.log
 
 # xenpodd's pid; a zombie (a crashed daemon its parent has not reaped yet) does not count.
-# dom0's programs segfault now and then in the nested lab (exit 139, NESTED-XEN.md); a
+# dom0's programs segfault now and then in the nested lab (exit 139, docs/NESTED-XEN.md); a
 # read-only xenpod command is retried once then, and so is a `run --name N` that left no
 # pod N behind, so that flake does not fail a check.
 xenpod() {
@@ -128,7 +128,7 @@ r_stray_xs() {
 	[ "$nvm" -le "$ndom" ] || echo "/vm has $nvm entries for $ndom domains"
 }
 
-# r_invariants TAG: RELIABILITY.md's after-restart invariants (R8) as checks named "TAG: ...".
+# r_invariants TAG: docs/RELIABILITY.md's after-restart invariants (R8) as checks named "TAG: ...".
 r_invariants() {
 	check "$1: pods alive in the state dir == xenpod domains (R8)" wait_for 15 r_same_sets
 	check "$1: each alive pod's domain has its uuid (R8)" r_uuids_match

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_xs: strict parsing of guest-written xenstore values (RELIABILITY.md R1). */
+/* test_xs: strict parsing of guest-written xenstore values (docs/RELIABILITY.md R1). */
 #include <errno.h>
 #include <string.h>
 
