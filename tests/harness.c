@@ -127,6 +127,16 @@ static int core_start(struct harness *h)
 	return h->cfd < 0 ? h->cfd : 0;
 }
 
+bool harness_guest_runs = true;
+
+static void guest_runs(uint32_t domid)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_RUNNING };
+
+	if (harness_guest_runs)
+		fake_xs_set_status(domid, &st);
+}
+
 int harness_start(struct harness *h)
 {
 	int rc;
@@ -138,6 +148,8 @@ int harness_start(struct harness *h)
 		 getenv("XENPOD_TEST_DEBUG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERR);
 	fake_hv_reset();
 	fake_xs_reset();
+	harness_guest_runs = true;
+	fake_hv_on_unpause = guest_runs;
 	rc = make_dirs(h);
 	if (!rc)
 		rc = open_pty(h);

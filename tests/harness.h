@@ -22,6 +22,10 @@ struct harness {
 	int events; /* `event` notifications seen */
 };
 
+/* Does the fake guest report its program running at unpause (true after
+ * harness_start)? Tests of a start that never completes clear it. */
+extern bool harness_guest_runs;
+
 /* Fresh dirs, fake seams reset, daemon core started (store, pod, rpc), one root connection. */
 int harness_start(struct harness *h);
 /* Stop the core as a crashing daemon would (domains stay in the fake hypervisor). */
