@@ -245,11 +245,17 @@ static void note(struct harness *h, const char *line)
 char *harness_raw(struct harness *h, int fd, const char *line, int timeout_ms)
 {
 	size_t n = strlen(line);
-	char *reply;
 
 	if (send(fd, line, n, MSG_NOSIGNAL) != (ssize_t)n ||
 	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
 		return NULL;
+	return harness_reply(h, fd, timeout_ms);
+}
+
+char *harness_reply(struct harness *h, int fd, int timeout_ms)
+{
+	char *reply;
+
 	free(h->log_data);
 	h->log_data = NULL;
 	h->log_len = 0;

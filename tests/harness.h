@@ -37,6 +37,8 @@ int harness_connect(struct harness *h, bool read_only);
 
 /* Send a raw line on fd, return the next non-notification reply line (malloc'd) or NULL on timeout. */
 char *harness_raw(struct harness *h, int fd, const char *line, int timeout_ms);
+/* The next reply on fd (to a request sent before), or NULL on timeout. */
+char *harness_reply(struct harness *h, int fd, int timeout_ms);
 /*
  * Call method with params (JSON text or NULL) and wait for the reply.
  * Returns the parsed reply (free with json_free) or NULL on timeout.
