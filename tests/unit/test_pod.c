@@ -636,6 +636,73 @@ static void test_image_cache(void)
 	harness_stop(&H, true);
 }
 
+/* Create a pod from image dir with command and extra spec keys; the reply. */
+static struct json *create_from(const char *name, const char *dir,
+				const char *command, const char *extra)
+{
+	char params[1024];
+
+	snprintf(
+		params, sizeof(params),
+		"{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"%s\"]%s}}",
+		name, dir, command, extra ? extra : "");
+	return harness_call(&H, "pod_create", params);
+}
+
+/* The memory floor: the image's program (through PATH and symlinks) and
+ * rootfs count; less is refused naming the figures; no memory_mib gives
+ * what the image needs when that is above the default. */
+static void test_memory_floor(void)
+{
+	char dir[400], path[500];
+	struct json *r;
+	int64_t mem = 0;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	snprintf(dir, sizeof(dir), "%s/bigimg", H.root);
+	snprintf(path, sizeof(path), "%s/bin", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755) || mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bin/big", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (int i = 0; i < 20 * 1024; i++) /* 20 MiB, not compressible away */
+		fprintf(f, "%01023d\n", i);
+	fclose(f);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s/bin/sh", dir);
+	CU_ASSERT_EQUAL(symlink("big", path), 0);
+
+	/* The tiny test image fits in the smallest pod the spec allows. */
+	r = create_from("tiny", H.image_dir, "/bin/hello", ",\"memory_mib\":4");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	json_free(r);
+	/* 20 MiB rootfs + 20 MiB program: 8 is refused, with the figures. */
+	r = create_from("small", dir, "sh", ",\"memory_mib\":8");
+	CU_ASSERT_EQUAL(error_code(r), -32602);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(error_msg(r), "pod small: memory 8 MiB is below the"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(error_msg(r), "rootfs 20.0 + program 20.0"));
+	json_free(r);
+	r = call_name("pod_inspect", "small");
+	CU_ASSERT_EQUAL(error_code(r), 2); /* nothing left */
+	json_free(r);
+	/* No memory_mib: the need (above the 32 MiB default). */
+	r = create_from("auto", dir, "/bin/sh", NULL);
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	CU_ASSERT(json_int(json_get(result(r), "memory_mib"), &mem) &&
+		  mem > 40 && mem < 46);
+	json_free(r);
+	/* A program that is not in the image counts nothing (the guest will
+	 * say it is not found): 32 MiB then. */
+	r = create_from("none", dir, "nosuch", NULL);
+	CU_ASSERT(json_int(json_get(result(r), "memory_mib"), &mem) &&
+		  mem == 32);
+	json_free(r);
+	harness_stop(&H, true);
+}
+
 /* Send pod_start for name on fd; NULL if it is (still) unanswered after ms. */
 static struct json *start_on(int fd, const char *name, int ms)
 {
@@ -779,6 +846,7 @@ int main(void)
 	CU_add_test(s, "start_waits", test_start_waits);
 	CU_add_test(s, "start_fails", test_start_fails);
 	CU_add_test(s, "create_failures", test_create_failures);
+	CU_add_test(s, "memory_floor", test_memory_floor);
 	CU_add_test(s, "reconcile", test_reconcile);
 	CU_add_test(s, "stop_kill", test_stop_kill);
 	CU_add_test(s, "hostile_guest", test_hostile_guest);
