@@ -47,10 +47,24 @@ check_out "start: ... and it is failed" failed field s-cs status
 check_rc "start: run (foreground) of a missing program exits 127" 127 \
 	xenpod run --name s-fg $IMG/rootfs /bin/no-such-prog
 
+# The memory floor: 4 MiB is too small for busybox; refused at create with the figure.
+rc_err mem xenpod run -d --name s-mem --memory 4 $IMG/rootfs /bin/busybox sleep 100000
+echo "INFO: run -d --memory 4 of busybox: exit $(rc_of mem): $(cat $T/mem.err)"
+check_out "start: run -d --memory 4 of busybox exits 125" 125 rc_of mem
+check "start: ... naming what the image needs" grep -q "memory 4 MiB is below the [0-9]* MiB this image needs" $T/mem.err
+check_rc "start: ... and no pod is left" 1 xenpod inspect s-mem
+need=$(sed -n 's/.*below the \([0-9]*\) MiB.*/\1/p' $T/mem.err)
+echo "INFO: busybox image needs ${need:-?} MiB"
+check_out "start: at exactly that figure busybox runs" s-need \
+	xenpod run -d --name s-need --memory ${need:-0} $IMG/rootfs /bin/busybox sleep 100000
+check_out "start: ... and takes an exec" ok xenpod exec s-need /bin/busybox echo ok
+xenpod exec s-need /bin/busybox head -2 /proc/meminfo | sed 's/^/INFO: at the floor: /'
+
 # A start that works still prints the name and exits 0, and the pod runs.
 check_out "start: run -d of a good program prints its name" s-ok \
 	xenpod run -d --name s-ok $IMG/rootfs /bin/sleep 600
 check_out "start: ... and it is running" running field s-ok status
+xenpod exec s-ok /bin/busybox head -2 /proc/meminfo | sed 's/^/INFO: at 32 MiB: /'
 # A program that exits at once still started.
 check_out "start: run -d of a program that exits at once succeeds" s-quick \
 	xenpod run -d --name s-quick $IMG/rootfs /bin/true
@@ -83,6 +97,6 @@ done
 echo "INFO: run -d then exec at once: $bad failures out of $n ($(($(date +%s) - t0)) s)"
 check_out "start: $n times run -d then exec at once: no failure" 0 echo $bad
 
-for p in s-nf s-nx s-cs s-fg s-ok s-quick s-lf s-at; do
+for p in s-nf s-nx s-cs s-fg s-ok s-quick s-lf s-at s-need; do
 	xenpod rm -f $p >/dev/null 2>&1
 done
