@@ -800,17 +800,9 @@ static void on_start_timeout(void *arg)
 	p->start_timer = NULL;
 	if (!p->start_pending || pod_is_final(p) || p->finishing)
 		return;
-	/* The channel's deadline is the same: its reason says more. */
-	if (pod_io_connecting(p)) {
-		log_warn(
-			"pod %s: the guest did not connect or answer its I/O channel within %d s; destroying it",
-			p->name, POD_IO_HELLO_MS / 1000);
-		pod_finish(
-			p, POD_FAILED,
-			"failed: the guest did not connect or answer its I/O channel",
-			false);
+	/* The channel's deadline is the same, and its reason says more. */
+	if (pod_io_connecting(p))
 		return;
-	}
 	log_warn(
 		"pod %s: the guest did not start its program within %d s; destroying it",
 		p->name, POD_IO_HELLO_MS / 1000);
