@@ -800,9 +800,13 @@ static void on_start_timeout(void *arg)
 	p->start_timer = NULL;
 	if (!p->start_pending || pod_is_final(p) || p->finishing)
 		return;
-	/* The channel's deadline is the same, and its reason says more. */
-	if (pod_io_connecting(p))
+	/* The channel's deadline is the same, and its reason says more;
+	 * should it connect just in time, look again a second later. */
+	if (pod_io_connecting(p)) {
+		ev_timer_add(ev_now_ms() + 1000, on_start_timeout, p,
+			     &p->start_timer);
 		return;
+	}
 	log_warn(
 		"pod %s: the guest did not start its program within %d s; destroying it",
 		p->name, POD_IO_HELLO_MS / 1000);
