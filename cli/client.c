@@ -19,6 +19,7 @@ void client_init(struct client *c)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->next_id = 1;
+	c->rpc_status = -1;
 }
 
 static const char *connect_hint(int err)
@@ -194,10 +195,14 @@ static int fill(struct client *c)
 static int rpc_error(struct client *c, const struct json *e)
 {
 	const char *msg = json_str(json_get(e, "message"));
-	int64_t code = 0;
+	int64_t code = 0, status = -1;
 
 	json_int(json_get(e, "code"), &code);
 	c->rpc_code = (int)code;
+	c->rpc_status = -1;
+	if (json_int(json_get(json_get(e, "data"), "exit_code"), &status) &&
+	    status >= 0 && status <= 255)
+		c->rpc_status = (int)status;
 	snprintf(c->err, sizeof(c->err), "%s",
 		 msg && msg[0] ? msg : "xenpodd reported an error");
 	switch (code) {
@@ -254,6 +259,7 @@ int client_wait(struct client *c, int64_t id, client_notify_fn fn, void *arg,
 	char perr[256];
 
 	c->rpc_code = 0;
+	c->rpc_status = -1;
 	for (;;) {
 		size_t n = line_len(c);
 		struct json *root = NULL;

@@ -19,6 +19,9 @@ struct client {
 	char *buf; /* received bytes not yet consumed */
 	size_t len;
 	int rpc_code; /* JSON-RPC error code of the last failed call, else 0 */
+	/* Its error's data.exit_code (0..255): the status to exit with, as
+	 * for a program that could not be started; -1 when it has none. */
+	int rpc_status;
 	char err[1024]; /* one-line reason of the last failure */
 	/*
 	 * Signals: if wait_mask is set, each blocking read first waits in

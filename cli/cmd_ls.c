@@ -247,14 +247,23 @@ static int event_notify(void *arg, const char *method,
 	const char *name = json_str(json_get(params, "name"));
 	const char *event = json_str(json_get(params, "event"));
 	const char *t = json_str(json_get(params, "time"));
+	const char *reason = json_str(json_get(params, "reason"));
+	int64_t code;
 
 	if (strcmp(method, "event"))
 		return 0;
-	if (cli->json)
+	if (cli->json) {
 		cli_print_json(params, false);
-	else
-		printf("%s %s %s\n", t ? t : "-", name ? name : "-",
-		       event ? event : "-");
+		fflush(stdout);
+		return 0;
+	}
+	printf("%s %s %s", t ? t : "-", name ? name : "-", event ? event : "-");
+	/* How it ended: "(failed: /bin/x: not found, exit code 127)". */
+	if (reason && json_int(json_get(params, "exit_code"), &code))
+		printf(" (%s, exit code %lld)", reason, (long long)code);
+	else if (reason)
+		printf(" (%s)", reason);
+	putchar('\n');
 	fflush(stdout);
 	return 0;
 }

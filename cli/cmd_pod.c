@@ -48,9 +48,15 @@ static int simple_pod_call(struct cli *cli, int argc, char **argv,
 	return rc;
 }
 
+/* Like simple_pod_call, but a pod whose program could not be started
+ * exits with the status of that (125, 126, 127; xenpod(1) EXIT STATUS). */
 int cmd_start(struct cli *cli, int argc, char **argv)
 {
-	return simple_pod_call(cli, argc, argv, "pod_start");
+	int rc = simple_pod_call(cli, argc, argv, "pod_start");
+
+	if (rc == CLI_ERR && cli->client.rpc_status >= 0)
+		return cli->client.rpc_status;
+	return rc;
 }
 
 int cmd_kill(struct cli *cli, int argc, char **argv)

@@ -97,12 +97,12 @@ static int log_notify(void *arg, const char *method, const struct json *params)
 static int pod_status(const struct json *pod, const char *name)
 {
 	const char *reason = json_str(json_get(pod, "reason"));
+	const char *status = json_str(json_get(pod, "status"));
 	int64_t code = 0;
 	bool known = json_int(json_get(pod, "exit_code"), &code);
-	int st = cli_exit_status(json_str(json_get(pod, "status")), reason,
-				 known, code);
+	int st = cli_exit_status(status, reason, known, code);
 
-	if (st == CLI_EXIT_FAILED)
+	if (st == CLI_EXIT_FAILED || (status && !strcmp(status, "failed")))
 		cli_error("pod %s failed: %s", name,
 			  reason ? reason : "no exit code");
 	return st;
@@ -125,11 +125,14 @@ static void block_signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 }
 
-/* A failure after connecting is the pod's or daemon's: 125 as docker. */
+/* A failure after connecting is the pod's or daemon's: 125 as docker,
+ * or the status the daemon gave (126, 127: the program cannot run). */
 static int run_failed(struct cli *cli)
 {
 	if (interrupts)
 		return 128 + SIGINT;
+	if (cli->client.fd >= 0 && cli->client.rpc_status >= 0)
+		return cli->client.rpc_status;
 	return cli->client.fd < 0 ? CLI_ERR : CLI_EXIT_FAILED;
 }
 

@@ -35,6 +35,8 @@ tests_cli_harness_xenpodd_LDADD = $(XENPOD_TEST_LIBS)
 dist_noinst_DATA += tests/cli/badid.golden tests/cli/big.golden \
 	tests/cli/closed.golden tests/cli/create.golden tests/cli/create.out \
 	tests/cli/events.golden tests/cli/events.out tests/cli/garbage.golden \
+	tests/cli/events-failed.golden tests/cli/events-failed.out \
+	tests/cli/start-noexec.golden tests/cli/run-detach-notfound.golden \
 	tests/cli/inspect-json.golden tests/cli/inspect-json.out \
 	tests/cli/inspect-notfound.golden tests/cli/kill.golden \
 	tests/cli/kill.out tests/cli/logs.golden tests/cli/logs.out \

@@ -200,6 +200,7 @@ static void pod_free(struct pod *p)
 	ev_timer_del(p->stop_timer);
 	ev_timer_del(p->drain_timer);
 	ev_timer_del(p->status_timer);
+	ev_timer_del(p->start_timer);
 	console_close(p->con);
 	pod_io_close(p);
 	strv_free(p->argv);
@@ -352,6 +353,7 @@ void pod_event(const struct pod *p, const char *event)
 	struct json_writer *w = json_writer_new(false);
 	char ts[32];
 	const char *t;
+	bool final;
 
 	fmt_time(time(NULL), ts, sizeof(ts));
 	json_w_object_open(w);
@@ -363,6 +365,16 @@ void pod_event(const struct pod *p, const char *event)
 	json_w_string(w, event);
 	json_w_key(w, "time");
 	json_w_string(w, ts);
+	/* How it ended (failed, exited, stopped): the same as the POD says. */
+	final = pod_is_final(p) && strcmp(event, "removed") != 0;
+	if (final && p->reason[0]) {
+		json_w_key(w, "reason");
+		json_w_string(w, p->reason);
+	}
+	if (final && p->has_exit) {
+		json_w_key(w, "exit_code");
+		json_w_int(w, p->exit_code);
+	}
 	json_w_object_close(w);
 	t = json_writer_text(w, NULL);
 	if (t)
@@ -609,12 +621,14 @@ void pod_read_guest(struct pod *p)
 		return;
 	}
 	p->guest = st.state;
-	if (st.state == XS_GUEST_EXITED) {
+	if (st.state == XS_GUEST_EXITED || st.state == XS_GUEST_FAILED)
 		p->guest_exit = st.exit_code;
-	} else if (st.state == XS_GUEST_FAILED ||
-		   st.state == XS_GUEST_INVALID) {
+	if (st.state == XS_GUEST_FAILED || st.state == XS_GUEST_INVALID)
 		snprintf(p->guest_error, sizeof(p->guest_error), "%s",
 			 st.error);
+	if (st.state == XS_GUEST_RUNNING || st.state == XS_GUEST_EXITED) {
+		p->prog_started = true;
+		pod_check_started(p);
 	}
 	if (st.state == XS_GUEST_INVALID && !pod_is_final(p) &&
 	    p->status != POD_CREATING) {
@@ -661,14 +675,24 @@ static void on_xs(int fd, short revents, void *arg)
 
 /* ---- stopping ---- */
 
+/* The first waiter of list, unlinked (its request still to answer), or NULL. */
+static struct pod_waiter *waiter_pop(struct pod_waiter **list)
+{
+	struct pod_waiter *wt = *list;
+
+	if (wt) {
+		*list = wt->next;
+		if (*list)
+			(*list)->prev = NULL;
+	}
+	return wt;
+}
+
 static void reply_waiters(struct pod *p)
 {
 	struct pod_waiter *wt;
 
-	while ((wt = p->waiters)) {
-		p->waiters = wt->next;
-		if (p->waiters)
-			p->waiters->prev = NULL;
+	while ((wt = waiter_pop(&p->waiters))) {
 		pod_reply(wt->req, p);
 		free(wt);
 	}
@@ -681,13 +705,14 @@ static void waiter_cancel(struct rpc_req *req, void *arg)
 	if (wt->prev)
 		wt->prev->next = wt->next;
 	else
-		wt->pod->waiters = wt->next;
+		*wt->list = wt->next;
 	if (wt->next)
 		wt->next->prev = wt->prev;
 	free(wt);
 }
 
-int pod_add_waiter(struct pod *p, struct rpc_req *req)
+static int add_waiter(struct pod *p, struct pod_waiter **list,
+		      struct rpc_req *req)
 {
 	struct pod_waiter *wt = calloc(1, sizeof(*wt));
 
@@ -695,12 +720,99 @@ int pod_add_waiter(struct pod *p, struct rpc_req *req)
 		return -ENOMEM;
 	wt->req = req;
 	wt->pod = p;
-	wt->next = p->waiters;
-	if (p->waiters)
-		p->waiters->prev = wt;
-	p->waiters = wt;
+	wt->list = list;
+	wt->next = *list;
+	if (*list)
+		(*list)->prev = wt;
+	*list = wt;
 	rpc_set_cancel(req, waiter_cancel, wt);
 	return 0;
+}
+
+int pod_add_waiter(struct pod *p, struct rpc_req *req)
+{
+	return add_waiter(p, &p->waiters, req);
+}
+
+/* ---- starting: answered once the program runs ---- */
+
+/* The program runs (and the channel is up): now the pod has started. */
+static void announce_started(struct pod *p)
+{
+	struct pod_waiter *wt;
+
+	p->start_pending = false;
+	ev_timer_del(p->start_timer);
+	p->start_timer = NULL;
+	log_info("pod %s: started (domain %lld)", p->name, (long long)p->domid);
+	pod_event(p, "started");
+	while ((wt = waiter_pop(&p->start_waiters))) {
+		pod_reply(wt->req, p);
+		free(wt);
+	}
+}
+
+void pod_check_started(struct pod *p)
+{
+	if (p->start_pending && p->status == POD_RUNNING && p->prog_started &&
+	    !pod_io_connecting(p))
+		announce_started(p);
+}
+
+/*
+ * The pod ended before its start was complete. If its program did run
+ * (it exited at once, say), the start succeeded; otherwise each pending
+ * pod_start gets the reason, with the status a shell or docker would
+ * give: 127 not found, 126 cannot execute, 125 for anything else.
+ */
+static void finish_start(struct pod *p)
+{
+	struct pod_waiter *wt;
+	int status = p->status == POD_FAILED && p->has_exit ? p->exit_code :
+							      XS_FAIL_OTHER;
+
+	if (!p->start_pending)
+		return;
+	if (p->prog_started) {
+		announce_started(p);
+		return;
+	}
+	p->start_pending = false;
+	ev_timer_del(p->start_timer);
+	p->start_timer = NULL;
+	while ((wt = waiter_pop(&p->start_waiters))) {
+		if (p->status == POD_FAILED)
+			rpc_error_status(wt->req, RPC_FAILED, status,
+					 "pod %s: %s", p->name, p->reason);
+		else
+			rpc_error_status(
+				wt->req, RPC_FAILED, status,
+				"pod %s: %s before its program started (%s)",
+				p->name, pod_status_name(p->status), p->reason);
+		free(wt);
+	}
+}
+
+static void on_start_timeout(void *arg)
+{
+	struct pod *p = arg;
+
+	p->start_timer = NULL;
+	if (!p->start_pending || pod_is_final(p) || p->finishing)
+		return;
+	/* The channel's deadline is the same, and its reason says more;
+	 * should it connect just in time, look again a second later. */
+	if (pod_io_connecting(p)) {
+		ev_timer_add(ev_now_ms() + 1000, on_start_timeout, p,
+			     &p->start_timer);
+		return;
+	}
+	log_warn(
+		"pod %s: the guest did not start its program within %d s; destroying it",
+		p->name, POD_IO_HELLO_MS / 1000);
+	pod_finish(p, POD_FAILED,
+		   "failed: the guest did not start its program in time",
+		   false);
 }
 
 static const char *final_event(const struct pod *p)
@@ -730,7 +842,10 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	p->stop_timer = p->drain_timer = p->tty_timer = p->status_timer = NULL;
 	p->status = st;
 	snprintf(p->reason, sizeof(p->reason), "%s", reason);
-	p->has_exit = keep_exit && p->guest == XS_GUEST_EXITED;
+	/* A failed start has a status too (125..127, xs.h XS_FAIL_*). */
+	p->has_exit = keep_exit &&
+		      (p->guest == XS_GUEST_EXITED ||
+		       (st == POD_FAILED && p->guest == XS_GUEST_FAILED));
 	p->exit_code = p->has_exit ? p->guest_exit : 0;
 	p->finished_at = time(NULL);
 	p->finishing = false;
@@ -759,6 +874,7 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	else
 		log_info("pod %s: %s (%s)", p->name, pod_status_name(st),
 			 p->reason);
+	finish_start(p);
 	reply_waiters(p);
 	pod_logs_pod_changed(p);
 	pod_event(p, final_event(p));
@@ -772,7 +888,7 @@ static void finish_after_shutdown(struct pod *p)
 	if (p->guest == XS_GUEST_FAILED || p->guest == XS_GUEST_INVALID) {
 		snprintf(reason, sizeof(reason), "failed: %s",
 			 p->guest_error[0] ? p->guest_error : "init failed");
-		pod_finish(p, POD_FAILED, reason, false);
+		pod_finish(p, POD_FAILED, reason, true);
 		return;
 	}
 	if (p->shutdown_reason == HV_REASON_NONE)
@@ -934,13 +1050,17 @@ int pod_start(struct pod *p, char *err, size_t errsz)
 	}
 	p->status = POD_RUNNING;
 	p->started_at = time(NULL);
+	p->start_pending = true;
+	ev_timer_add(ev_now_ms() + POD_IO_HELLO_MS, on_start_timeout, p,
+		     &p->start_timer);
 	pod_io_started(p);
 	pod_persist(p);
-	log_info("pod %s: started (domain %lld)", p->name, (long long)p->domid);
-	pod_event(p, "started");
+	log_info("pod %s: unpaused domain %lld; waiting for its program",
+		 p->name, (long long)p->domid);
 	return 0;
 }
 
+/* Answered once the program runs (PROTOCOL.md), or with why it did not. */
 void pod_rpc_start(struct rpc_req *req, const char *name)
 {
 	struct pod *p = find_or_fail(req, name);
@@ -950,10 +1070,14 @@ void pod_rpc_start(struct rpc_req *req, const char *name)
 	if (!p)
 		return;
 	code = pod_start(p, err, sizeof(err));
-	if (code)
+	if (code) {
 		rpc_error(req, code, "%s", err);
-	else
-		pod_reply(req, p);
+		return;
+	}
+	if (!p->start_pending)
+		pod_reply(req, p); /* complete already */
+	else if (add_waiter(p, &p->start_waiters, req) < 0)
+		rpc_error(req, RPC_FAILED, "out of memory");
 }
 
 void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "pod_exec.h"
 #include "pod_internal.h"
+#include "pod_memory.h"
 #include "rpc.h"
 #include "store.h"
 
@@ -332,6 +333,46 @@ oom:
 	return NULL;
 }
 
+static double mib(uint64_t kib)
+{
+	return (double)kib / 1024.0;
+}
+
+/* Refuse less memory than the image needs (pod_memory.h); without
+ * memory_mib in the spec, take the default or the need if that is more. */
+static int check_memory(struct pod *p, char *err, size_t errsz)
+{
+	struct pod_mem_need n;
+	int rc = pod_memory_need(pod_ctx.kernel, p->cpio, p->argv, p->env,
+				 p->cwd, &n);
+
+	if (rc) {
+		snprintf(err, errsz, "cannot read the kernel or rootfs: %s",
+			 strerror(-rc));
+		return rc;
+	}
+	log_debug(
+		"pod %s: needs %u MiB (kernel %llu + rootfs %llu + program %llu + fixed %llu KiB)",
+		p->name, n.total_mib, (unsigned long long)n.kernel_kib,
+		(unsigned long long)n.rootfs_kib,
+		(unsigned long long)n.prog_kib,
+		(unsigned long long)n.fixed_kib);
+	if (!p->memory_mib) {
+		p->memory_mib = n.total_mib > POD_MEM_DEFAULT_MIB ?
+					n.total_mib :
+					POD_MEM_DEFAULT_MIB;
+		return 0;
+	}
+	if (p->memory_mib >= n.total_mib)
+		return 0;
+	snprintf(
+		err, errsz,
+		"memory %u MiB is below the %u MiB this image needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f MiB; xenpod-spec(5))",
+		p->memory_mib, n.total_mib, mib(n.kernel_kib),
+		mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib));
+	return -EINVAL;
+}
+
 /* The image is ready: fill what the spec left to it (command, env, cwd). */
 static int apply_image(struct pod *p, const struct image_info *ii,
 		       char **spec_env, char *err, size_t errsz)
@@ -353,6 +394,8 @@ static int apply_image(struct pod *p, const struct image_info *ii,
 	}
 	snprintf(p->digest, sizeof(p->digest), "%s", ii->digest);
 	snprintf(p->cpio, sizeof(p->cpio), "%s", ii->cpio_path);
+	if (check_memory(p, err, errsz))
+		return -EINVAL;
 	/* Mark the cache entry used now: the cache drops least recently used ones. */
 	utimensat(AT_FDCWD, p->cpio, NULL, 0);
 	return check_spec_size(p, err, errsz);
@@ -512,7 +555,7 @@ static int create_check(const struct json *spec, struct spec_in *s, char *err,
 
 void pod_rpc_create(struct rpc_req *req, const struct json *spec)
 {
-	struct spec_in s = { .memory_mib = 32, .vcpus = 1 };
+	struct spec_in s = { .memory_mib = 0, .vcpus = 1 }; /* 0: the image's */
 	char err[512] = "";
 	char **env = NULL;
 	struct pod *p;

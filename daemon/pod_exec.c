@@ -56,6 +56,11 @@ struct session {
 	uint32_t client_credit; /* stdin the client may still send */
 	bool in_eof, eof_sent;
 	uint64_t dropped; /* attach: live output the client was too slow for */
+	/* An exec that came while the channel was connecting: sent on HELLO
+	 * (the pod fails if none comes in time: POD_IO_HELLO_MS). */
+	bool queued;
+	char **q_argv, **q_env, *q_cwd;
+	bool q_tty;
 };
 
 /* ---- sessions ---- */
@@ -95,6 +100,9 @@ static void session_free(struct session *s)
 	if (s->next)
 		s->next->prev = s->prev;
 	free(s->inq);
+	pod_strv_free(s->q_argv);
+	pod_strv_free(s->q_env);
+	free(s->q_cwd);
 	free(s);
 }
 
@@ -186,6 +194,8 @@ static void stdin_pump(struct session *s)
 	char note[64];
 	int r;
 
+	if (s->queued)
+		return; /* no stream yet: the input waits for the exec */
 	/* The guest takes no more input on a closed stdin (it would be a
 	 * protocol violation): what other attached clients send is dropped. */
 	if (s->attach && io->main_in_closed && !s->eof_sent && s->inq_len) {
@@ -220,23 +230,33 @@ static void stdin_pump(struct session *s)
 
 /* ---- channel callbacks ---- */
 
+static void send_queued(struct session *s);
+
 static void on_hello(void *arg)
 {
 	struct pod_io *io = arg;
-
-	struct session *s;
+	struct pod *p = io->pod;
+	struct session *s, *next;
 
 	io->hello_seen = true;
 	ev_timer_del(io->hello_timer);
 	io->hello_timer = NULL;
-	log_info("pod %s: I/O channel connected", io->pod->name);
+	log_info("pod %s: I/O channel connected", p->name);
 	/* Clients attached before the pod started may have input waiting,
-	 * and a terminal size for the main process. */
-	for (s = io->sessions; s; s = s->next) {
+	 * and a terminal size for the main process; execs that came while
+	 * it connected go now. */
+	for (s = io->sessions; s; s = next) {
+		next = s->next;
+		if (s->queued) {
+			send_queued(s);
+			continue;
+		}
 		if (s->attach && s->rows && s->cols)
 			chan_resize(io->chan, 0, s->rows, s->cols);
 		stdin_pump(s);
 	}
+	/* A pending pod_start may be complete now (p may be finished after). */
+	pod_check_started(p);
 }
 
 static void on_output(void *arg, uint16_t stream, int fd, const uint8_t *d,
@@ -441,6 +461,11 @@ static void on_hello_timeout(void *arg)
 		false);
 }
 
+bool pod_io_connecting(const struct pod *p)
+{
+	return p->io && p->io->chan && !p->io->hello_seen;
+}
+
 void pod_io_started(struct pod *p)
 {
 	struct pod_io *io = p->io;
@@ -549,10 +574,12 @@ static struct pod_io *io_or_fail(struct rpc_req *req, const char *name,
 			p->name);
 		return NULL;
 	}
-	if (!to_start && !chan_up(p->io->chan)) {
-		rpc_error(req, RPC_BUSY,
-			  "pod %s: its I/O channel is not connected yet",
-			  p->name);
+	/* Before the first HELLO the request waits for it (sessions are
+	 * queued); a channel that went down since is an error. */
+	if (!to_start && p->io->hello_seen && !chan_up(p->io->chan)) {
+		rpc_error(req, RPC_FAILED, "%s",
+			  p->io->down_why[0] ? p->io->down_why :
+					       "its I/O channel is down");
 		return NULL;
 	}
 	return p->io;
@@ -567,7 +594,8 @@ static void session_cancel(struct rpc_req *req, void *arg)
 	s->req = NULL;
 	s->conn = NULL;
 	/* The client left: the process goes; its stream closes on EXIT. */
-	if (!s->attach && io->chan && chan_stream_open(io->chan, s->stream)) {
+	if (!s->attach && !s->queued && io->chan &&
+	    chan_stream_open(io->chan, s->stream)) {
 		chan_signal(io->chan, s->stream, SIGKILL);
 		for (int fd = 1; fd <= 2; fd++)
 			if (s->owed[fd])
@@ -606,25 +634,27 @@ static char **strv_of(const struct json *arr)
 	return arr ? pod_strv_from_json(arr) : calloc(1, sizeof(char *));
 }
 
-static int exec_send(struct pod_io *io, struct session *s,
-		     const struct pod_exec_req *x, char *err, size_t errsz)
+/* Start the session's process: its command in s->q_* (then freed). */
+static int exec_send(struct pod_io *io, struct session *s, char *err,
+		     size_t errsz)
 {
-	char **argv = strv_of(x->command), **env = strv_of(x->env);
+	char **argv = s->q_argv, **env = s->q_env;
 	struct podio_exec pe = { 0 };
 	int rc = -ENOMEM, id;
 
+	s->queued = false;
 	id = chan_stream_alloc(io->chan);
 	if (argv && env && id > 0) {
-		pe.tty = x->tty;
-		pe.rows = (uint16_t)x->rows;
-		pe.cols = (uint16_t)x->cols;
+		pe.tty = s->q_tty;
+		pe.rows = s->rows;
+		pe.cols = s->cols;
 		while (argv[pe.argc])
 			pe.argc++;
 		while (env[pe.envc])
 			pe.envc++;
 		pe.argv = (const char *const *)argv;
 		pe.envp = (const char *const *)env;
-		pe.cwd = x->cwd;
+		pe.cwd = s->q_cwd;
 		s->stream = (uint16_t)id;
 		rc = chan_exec(io->chan, s->stream, &pe);
 	} else if (id < 0) {
@@ -645,7 +675,25 @@ static int exec_send(struct pod_io *io, struct session *s,
 					strerror(-rc));
 	pod_strv_free(argv);
 	pod_strv_free(env);
+	free(s->q_cwd);
+	s->q_argv = s->q_env = NULL;
+	s->q_cwd = NULL;
 	return rc;
+}
+
+/* The channel is up: a queued exec goes (or fails, answered). */
+static void send_queued(struct session *s)
+{
+	char err[256];
+	int rc = exec_send(s->io, s, err, sizeof(err));
+
+	if (rc) {
+		session_end(s, NULL, rpc_code_of(rc), err);
+		return;
+	}
+	if (s->rows && s->cols && s->q_tty)
+		chan_resize(s->io->chan, s->stream, s->rows, s->cols);
+	stdin_pump(s);
 }
 
 /* A new session on req's connection for pod name; NULL once req is answered. */
@@ -676,13 +724,28 @@ void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
 
 	if (!s)
 		return;
-	rc = exec_send(s->io, s, x, err, sizeof(err));
-	if (rc) {
-		session_end(s, NULL, rpc_code_of(rc), err);
+	s->q_argv = strv_of(x->command);
+	s->q_env = strv_of(x->env);
+	s->q_cwd = x->cwd ? strdup(x->cwd) : NULL;
+	s->q_tty = x->tty;
+	s->rows = (uint16_t)x->rows;
+	s->cols = (uint16_t)x->cols;
+	s->in_eof = !x->in;
+	if (!s->q_argv || !s->q_env || (x->cwd && !s->q_cwd)) {
+		session_end(s, NULL, RPC_FAILED, "out of memory");
 		return;
 	}
-	if (!x->in) {
-		s->in_eof = true;
+	if (!chan_up(s->io->chan)) {
+		/* Connecting (the pod was just started): sent on HELLO. */
+		s->queued = true;
+		log_debug("pod %s: exec queued until its channel connects",
+			  s->io->pod->name);
+	} else {
+		rc = exec_send(s->io, s, err, sizeof(err));
+		if (rc) {
+			session_end(s, NULL, rpc_code_of(rc), err);
+			return;
+		}
 		stdin_pump(s);
 	}
 	rpc_set_cancel(req, session_cancel, s);
@@ -767,13 +830,16 @@ static void session_violation(struct session *s, const char *why)
 {
 	struct pod_io *io = s->io;
 
-	if (!s->attach && chan_stream_open(io->chan, s->stream))
+	bool running = !s->attach && !s->queued &&
+		       chan_stream_open(io->chan, s->stream);
+
+	if (running)
 		chan_signal(io->chan, s->stream, SIGKILL);
 	if (s->req)
 		rpc_error(s->req, RPC_INVALID_PARAMS, "%s", why);
 	s->req = NULL;
 	s->conn = NULL;
-	if (s->attach || !chan_stream_open(io->chan, s->stream))
+	if (!running)
 		session_free(s);
 }
 
@@ -832,7 +898,7 @@ void pod_rpc_exec_resize(struct rpc_req *req, int64_t rows, int64_t cols)
 		return;
 	s->rows = (uint16_t)rows;
 	s->cols = (uint16_t)cols;
-	if (chan_up(s->io->chan))
+	if (!s->queued && chan_up(s->io->chan))
 		chan_resize(s->io->chan, s->stream, s->rows, s->cols);
 	rpc_reply(req, "{}");
 }
@@ -843,6 +909,10 @@ void pod_rpc_exec_signal(struct rpc_req *req, int64_t signo)
 
 	if (!s)
 		return;
-	chan_signal(s->io->chan, s->stream, (uint32_t)signo);
+	if (s->queued) /* not started yet: it ends before it begins */
+		session_end(s, NULL, RPC_FAILED,
+			    "signalled before its process started");
+	else
+		chan_signal(s->io->chan, s->stream, (uint32_t)signo);
 	rpc_reply(req, "{}");
 }

@@ -36,6 +36,8 @@ struct chan_io;
 int pod_io_open_io(struct pod *p, const struct chan_io *io, void *t, int fd);
 /* The domain was unpaused: the guest has POD_IO_HELLO_MS to connect. */
 void pod_io_started(struct pod *p);
+/* Is the pod's channel served but not yet connected (no HELLO yet)? */
+bool pod_io_connecting(const struct pod *p);
 /* The pod is over: end its sessions, close the channel and the log. Idempotent. */
 void pod_io_close(struct pod *p);
 /* Bytes of main-process output lost to log rotation since the log was opened. */

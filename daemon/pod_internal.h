@@ -27,9 +27,11 @@ enum pod_status {
 	POD_FAILED,
 };
 
-/* A request answered with the POD once the pod is stopped (wait, stop). */
+/* A request answered with the POD once the pod is stopped (wait, stop),
+ * or once its program has started (start). */
 struct pod_waiter {
 	struct pod_waiter *next, *prev;
+	struct pod_waiter **list; /* the pod's waiters or start_waiters */
 	struct rpc_req *req;
 	struct pod *pod;
 };
@@ -80,6 +82,13 @@ struct pod {
 	char guest_error[128];
 	struct rpc_req *create_req; /* pending pod_create, or NULL */
 	struct pod_waiter *waiters;
+	/* Unpaused by pod_start; "started" is not said (nor pod_start
+	 * answered) until the guest runs the program and its channel, if
+	 * the kernel serves one, is connected (bounded by start_timer). */
+	bool start_pending;
+	bool prog_started; /* the guest reported it running (or exited) */
+	struct ev_timer *start_timer;
+	struct pod_waiter *start_waiters;
 };
 
 struct pod_ctx {
@@ -116,6 +125,8 @@ void pod_reply(struct rpc_req *req, const struct pod *p);
 void pod_resume_stop(struct pod *p);
 /* Unpause a created pod: 0, or an RPC error code with err set. */
 int pod_start(struct pod *p, char *err, size_t errsz);
+/* A pending start may be complete now (the guest's report, the channel's HELLO). */
+void pod_check_started(struct pod *p);
 int pod_persist(struct pod *p);
 void pod_event(const struct pod *p, const char *event);
 void pod_gc_images(void);

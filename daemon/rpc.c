@@ -101,7 +101,9 @@ void rpc_reply(struct rpc_req *req, const char *result)
 	req_free(req);
 }
 
-static void error_text(int code, const char *msg, char *buf, size_t bufsz)
+/* status >= 0: "data":{"exit_code":STATUS} as well. */
+static void error_text(int code, const char *msg, int status, char *buf,
+		       size_t bufsz)
 {
 	struct json_writer *w = json_writer_new(false);
 	const char *t;
@@ -111,6 +113,13 @@ static void error_text(int code, const char *msg, char *buf, size_t bufsz)
 	json_w_int(w, code);
 	json_w_key(w, "message");
 	json_w_string(w, msg);
+	if (status >= 0) {
+		json_w_key(w, "data");
+		json_w_object_open(w);
+		json_w_key(w, "exit_code");
+		json_w_int(w, status);
+		json_w_object_close(w);
+	}
 	json_w_object_close(w);
 	t = json_writer_text(w, NULL);
 	snprintf(buf, bufsz, "%s",
@@ -118,23 +127,40 @@ static void error_text(int code, const char *msg, char *buf, size_t bufsz)
 	json_writer_free(w);
 }
 
-void rpc_error(struct rpc_req *req, int code, const char *fmt, ...)
+static void verror(struct rpc_req *req, int code, int status, const char *fmt,
+		   va_list ap)
 {
 	char msg[1024], text[2048];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	for (char *p = msg; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
 	if (req->conn)
 		log_debug("rpc: %s %s: error %d: %s", control_peer(req->conn),
 			  req->method ? req->method : "?", code, msg);
-	error_text(code, msg, text, sizeof(text));
+	error_text(code, msg, status, text, sizeof(text));
 	send_response(req, "error", text);
 	req_free(req);
+}
+
+void rpc_error(struct rpc_req *req, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(req, code, -1, fmt, ap);
+	va_end(ap);
+}
+
+void rpc_error_status(struct rpc_req *req, int code, int status,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(req, code, status, fmt, ap);
+	va_end(ap);
 }
 
 int rpc_code_of(int neg_errno)
@@ -859,7 +885,7 @@ static void on_overflow(struct conn *c)
 	char text[256], line[512];
 	int n;
 
-	error_text(RPC_PARSE_ERROR, "request larger than 1 MiB", text,
+	error_text(RPC_PARSE_ERROR, "request larger than 1 MiB", -1, text,
 		   sizeof(text));
 	n = snprintf(line, sizeof(line),
 		     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":%s}", text);

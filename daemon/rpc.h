@@ -32,6 +32,11 @@ void rpc_reply(struct rpc_req *req, const char *result);
 /* Answer req with an error; message is one line. req is freed. */
 void rpc_error(struct rpc_req *req, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same with "data":{"exit_code":STATUS} (0..255): the exit status the
+ * client should give, as for a program that could not be started. */
+void rpc_error_status(struct rpc_req *req, int code, int status,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Error code for a -errno (ENOENT → not found, EEXIST → conflict, ...). */
 int rpc_code_of(int neg_errno);
 

@@ -229,6 +229,21 @@ static void xs_eval_exit(const struct xs_value *exit,
 		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT, "a malformed");
 }
 
+/* With state failed, exit is the failure's status: 127 not found, 126
+ * cannot execute, 125 anything else (also when absent: older guests). */
+static void xs_eval_fail_status(const struct xs_value *exit,
+				struct xs_guest_status *st)
+{
+	st->exit_code = XS_FAIL_OTHER;
+	if (exit->rc == -ENOENT)
+		return;
+	if (exit->rc ||
+	    xs_parse_exit_code(exit->val, exit->len, &st->exit_code) ||
+	    st->exit_code < XS_FAIL_OTHER || st->exit_code > XS_FAIL_NOT_FOUND)
+		xs_invalid(st, "~/" XSP_DATA_XENPOD_EXIT,
+			   "a failure status other than 125..127 in");
+}
+
 static void xs_eval_error(const struct xs_value *error,
 			  struct xs_guest_status *st)
 {
@@ -254,8 +269,11 @@ void xs_status_eval(const struct xs_value *state, const struct xs_value *exit,
 	}
 	if (st_r->state == XS_GUEST_EXITED)
 		xs_eval_exit(exit, st_r);
-	else if (st_r->state == XS_GUEST_FAILED)
+	else if (st_r->state == XS_GUEST_FAILED) {
 		xs_eval_error(error, st_r);
+		if (st_r->state == XS_GUEST_FAILED)
+			xs_eval_fail_status(exit, st_r);
+	}
 }
 
 /* Read a node for xs_status_eval: guest trouble stays in v->rc. */
@@ -283,10 +301,10 @@ int xs_read_status(struct xs *xs, uint32_t domid, struct xs_guest_status *st_r)
 	/* Read only what the state needs: keeps a chatty guest cheap. */
 	if (!state.rc)
 		xs_parse_state(state.val, state.len, &guess);
-	if (guess == XS_GUEST_EXITED)
+	if (guess == XS_GUEST_EXITED || guess == XS_GUEST_FAILED)
 		rc = xs_read_value(xs, domid, XSP_DATA_XENPOD_EXIT, b_exit,
 				   &exit);
-	else if (guess == XS_GUEST_FAILED)
+	if (!rc && guess == XS_GUEST_FAILED)
 		rc = xs_read_value(xs, domid, XSP_DATA_XENPOD_ERROR, b_error,
 				   &error);
 	if (rc)

@@ -22,9 +22,15 @@ enum xs_guest_state {
 	XS_GUEST_INVALID, /* the guest wrote something malformed; error says what */
 };
 
+/* The status of a failed start (state failed), as docker's. */
+#define XS_FAIL_OTHER 125 /* init's own trouble, or out of memory */
+#define XS_FAIL_CANNOT_EXEC 126 /* found, but cannot be executed */
+#define XS_FAIL_NOT_FOUND 127
+
 struct xs_guest_status {
 	enum xs_guest_state state;
-	int exit_code; /* 0..255, valid when XS_GUEST_EXITED */
+	/* 0..255 when XS_GUEST_EXITED; XS_FAIL_* when XS_GUEST_FAILED */
+	int exit_code;
 	char error[128];
 };
 

@@ -42,6 +42,8 @@ static struct fdom doms[FAKE_MAX];
 static uint32_t next_domid = 1;
 static int shutdown_requests;
 
+void (*fake_hv_on_unpause)(uint32_t domid);
+
 void fake_hv_reset(void)
 {
 	memset(doms, 0, sizeof(doms));
@@ -196,6 +198,8 @@ int hv_unpause(struct hv *hv, uint32_t domid, const char *uuid)
 	if (!d)
 		return -ESRCH;
 	d->info.paused = 0;
+	if (fake_hv_on_unpause)
+		fake_hv_on_unpause(domid);
 	return 0;
 }
 

@@ -12,6 +12,9 @@
 extern int fake_hv_fail_create_sync; /* hv_create_paused returns this */
 extern int fake_hv_fail_create_async; /* create_done gets this */
 extern bool fake_hv_obey_shutdown; /* hv_shutdown makes the guest power off */
+/* Called after each unpause (the harness reports the guest's program
+ * running there, as a real init soon does); NULL: nothing. */
+extern void (*fake_hv_on_unpause)(uint32_t domid);
 
 void fake_hv_reset(void);
 size_t fake_hv_count(void);

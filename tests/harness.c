@@ -127,6 +127,16 @@ static int core_start(struct harness *h)
 	return h->cfd < 0 ? h->cfd : 0;
 }
 
+bool harness_guest_runs = true;
+
+static void guest_runs(uint32_t domid)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_RUNNING };
+
+	if (harness_guest_runs)
+		fake_xs_set_status(domid, &st);
+}
+
 int harness_start(struct harness *h)
 {
 	int rc;
@@ -138,6 +148,8 @@ int harness_start(struct harness *h)
 		 getenv("XENPOD_TEST_DEBUG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERR);
 	fake_hv_reset();
 	fake_xs_reset();
+	harness_guest_runs = true;
+	fake_hv_on_unpause = guest_runs;
 	rc = make_dirs(h);
 	if (!rc)
 		rc = open_pty(h);
@@ -233,11 +245,17 @@ static void note(struct harness *h, const char *line)
 char *harness_raw(struct harness *h, int fd, const char *line, int timeout_ms)
 {
 	size_t n = strlen(line);
-	char *reply;
 
 	if (send(fd, line, n, MSG_NOSIGNAL) != (ssize_t)n ||
 	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
 		return NULL;
+	return harness_reply(h, fd, timeout_ms);
+}
+
+char *harness_reply(struct harness *h, int fd, int timeout_ms)
+{
+	char *reply;
+
 	free(h->log_data);
 	h->log_data = NULL;
 	h->log_len = 0;

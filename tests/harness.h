@@ -22,6 +22,10 @@ struct harness {
 	int events; /* `event` notifications seen */
 };
 
+/* Does the fake guest report its program running at unpause (true after
+ * harness_start)? Tests of a start that never completes clear it. */
+extern bool harness_guest_runs;
+
 /* Fresh dirs, fake seams reset, daemon core started (store, pod, rpc), one root connection. */
 int harness_start(struct harness *h);
 /* Stop the core as a crashing daemon would (domains stay in the fake hypervisor). */
@@ -33,6 +37,8 @@ int harness_connect(struct harness *h, bool read_only);
 
 /* Send a raw line on fd, return the next non-notification reply line (malloc'd) or NULL on timeout. */
 char *harness_raw(struct harness *h, int fd, const char *line, int timeout_ms);
+/* The next reply on fd (to a request sent before), or NULL on timeout. */
+char *harness_reply(struct harness *h, int fd, int timeout_ms);
 /*
  * Call method with params (JSON text or NULL) and wait for the reply.
  * Returns the parsed reply (free with json_free) or NULL on timeout.

@@ -18,6 +18,7 @@
 
 #define SPEC_MAX 4096
 #define ERROR_MAX 127
+#define FAIL_STATUS 125 /* init failed, not the program (as docker) */
 #define DEFAULT_PATH \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -44,6 +45,38 @@ static void report(const char *key, const char *value)
 		printk("init: cannot write %s: %d\n", path, rc);
 }
 
+/* Why init could not start the program, and the status of that failure
+ * (xenpod-xenstore(7)): 127 not found, 126 cannot be executed, 125 the
+ * rest (init's own trouble); then init powers off with that status. */
+static void die(int status, char *msg) __attribute__((noreturn));
+static void die(int status, char *msg)
+{
+	char num[8];
+
+	for (char *p = msg; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	printk("init: %s\n", msg);
+	fmt_snprintf(num, sizeof(num), "%d", status);
+	report("error", msg);
+	report("exit", num);
+	report("state", "failed");
+	platform_poweroff(status);
+}
+
+static void fail_status(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+static void fail_status(int status, const char *fmt, ...)
+{
+	char msg[ERROR_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	die(status, msg);
+}
+
 static void fail(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -54,13 +87,7 @@ static void fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			*p = '?';
-	printk("init: %s\n", msg);
-	report("error", msg);
-	report("state", "failed");
-	platform_poweroff(127);
+	die(FAIL_STATUS, msg);
 }
 
 static void setup_fs(void)
@@ -274,7 +301,8 @@ void init_run(void)
 	prog = find_program(spec.argv[0], cwd);
 	rc = task_spawn(prog, spec.argv, envp, cwd, &main_task, &err);
 	if (rc)
-		fail("%s: %s", prog, err);
+		fail_status(podio_spawn_status(rc), "%s: %s", prog,
+			    podio_spawn_reason(rc, err));
 	if (chan)
 		main_stdio();
 	platform_set_shutdown_handler(on_shutdown);

@@ -1039,15 +1039,14 @@ static void exec_fail(struct pstream *s, int32_t code, const char *what,
 	s->error_pending = true;
 }
 
-/* The status a shell gives: 127 not found, 126 found but not runnable. */
-static int32_t spawn_code(int rc)
+int podio_spawn_status(int rc)
 {
 	if (rc == -ENOENT || rc == -ENOTDIR)
 		return 127;
 	return rc == -ENOMEM ? 125 : 126;
 }
 
-static const char *spawn_reason(int rc, const char *err)
+const char *podio_spawn_reason(int rc, const char *err)
 {
 	switch (rc) {
 	case -ENOENT:
@@ -1106,7 +1105,8 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 	if (rc) {
 		for (int i = 0; i < 3; i++)
 			file_put(fds[i]);
-		exec_fail(s, spawn_code(rc), v->argv[0], spawn_reason(rc, err));
+		exec_fail(s, podio_spawn_status(rc), v->argv[0],
+			  podio_spawn_reason(rc, err));
 		return;
 	}
 	for (int i = 0; i < 3; i++) {

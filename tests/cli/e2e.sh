@@ -106,7 +106,7 @@ X rm ev >/dev/null
 sleep 0.3
 kill $epid 2>/dev/null
 wait $epid 2>/dev/null
-grep -q ' ev created$' "$tmp/events" && grep -q ' ev exited$' "$tmp/events" &&
+grep -q ' ev created$' "$tmp/events" && grep -q ' ev exited (poweroff, exit code 0)$' "$tmp/events" &&
 	grep -q ' ev removed$' "$tmp/events" && pass events || fail events "$(cat "$tmp/events")"
 
 # ^C during a foreground run stops the pod; the run exits 143.

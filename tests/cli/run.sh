@@ -126,6 +126,8 @@ t kill kill 0 kill web1
 t wait wait 0 wait web1
 t version version 0 version
 ERR="xenpodd closed the connection" t events events 1 events
+ERR="xenpodd closed the connection" t events-failed events-failed 1 events
+ERR="xenpod: pod web1: failed: /etc/motd: Permission denied" t start-noexec start-noexec 126 start web1
 ERR="xenpodd closed the connection before answering" t closed closed 1 kill web1
 ERR="exceeds" t big big 1 ls
 ERR="bad reply from xenpodd" t garbage garbage 1 inspect web1
@@ -142,6 +144,7 @@ t run-detach run-detach 0 run -d --vcpus 2 -w /srv /
 t run-killed run-killed 137 run /
 ERR="xenpod: pod pod-0 failed: crash" t run-crash run-crash 125 run /
 ERR="xenpod: pod web1: already exists" t run-create-fails run-create-fails 125 run --name web1 /
+ERR="xenpod: pod pod-1a2b3c4d: failed: /nope: not found" t run-detach-notfound run-detach-notfound 127 run -d / /nope
 
 # ^C twice during a foreground run: stop, then kill, output keeps flowing.
 name=run-interrupt

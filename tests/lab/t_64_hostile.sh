@@ -34,6 +34,7 @@ t64_cpu_ms() {
 # t64_mode MODE: does this guest kernel have the test mode xenpod.test=MODE?
 t64_mode() { grep -aq "$1" $KERNEL; }
 t64_reason() { r_fields $1 status reason; }
+t64_running() { [ "$(r_field "$1" status)" = running ]; }
 t64_size() { [ -f "$1" ] && wc -c <"$1" || echo 0; }
 
 # The bystander: prints a line every 0.5 s for the whole test.
@@ -73,8 +74,9 @@ t64_bystander_ok() {
 # ---- R1: garbage in every node the daemon reads ----
 if t64_mode xs-garbage; then
 	mark=$(r_log_mark)
+	# Its start fails (the guest's report is garbage): run -d says so.
 	xenpod run -d --name h-garbage --memory 16 --kernel-args xenpod.test=xs-garbage \
-		$R_IMG/rootfs /bin/true >/dev/null
+		$R_IMG/rootfs /bin/true >/dev/null 2>&1
 	check_out "garbage: the pod is marked failed (R1)" failed wait_for_out_eq 20 failed r_field h-garbage status
 	check "garbage: with a reason (R1)" sh -c 'xenpod inspect h-garbage | grep -q "\"reason\": *\"failed: ."'
 	check "garbage: its domain is destroyed (R1)" wait_for 10 domain_gone xenpod-h-garbage
@@ -98,7 +100,11 @@ for mode in xs-flood:R2 evtchn-storm:R4; do
 		continue
 	fi
 	rssa=$(r_rss_kb)
-	xenpod run -d --name h-$m --memory 16 --kernel-args xenpod.test=$m $R_IMG/rootfs /bin/true >/dev/null
+	# No program ever starts (the mode replaces init), so run -d would wait
+	# for it until the guest-connect deadline: it runs in the background.
+	xenpod run -d --name h-$m --memory 16 --kernel-args xenpod.test=$m $R_IMG/rootfs /bin/true >/dev/null 2>&1 &
+	t64_bg=$!
+	wait_for 20 t64_running h-$m
 	sleep 2
 	cpu0=$(t64_cpu_ms)
 	w0=$(r_now)
@@ -118,6 +124,7 @@ for mode in xs-flood:R2 evtchn-storm:R4; do
 	check "$m: daemon memory bounded ($rssa -> $rssb KiB) ($rn)" [ $((rssb - rssa)) -lt 1024 ]
 	t64_bystander_ok $m $rn
 	check "$m: kill of the hostile pod ($rn)" xenpod kill h-$m
+	wait $t64_bg
 	check "$m: rm of the hostile pod ($rn)" xenpod rm h-$m
 done
 
@@ -213,12 +220,18 @@ check_rc "init: the program killed by a signal: exit status 137 (R16)" 137 \
 	xenpod run --name h-sig --memory 16 $R_IMG/rootfs /bin/sh -c 'kill -9 $$'
 check_out "init: its pod is stopped with exit code 137 (R16)" 137 r_field h-sig exit_code
 if t64_mode silent; then
-	xenpod run -d --name h-silent --memory 16 --kernel-args xenpod.test=silent $R_IMG/rootfs /bin/true >/dev/null
+	# It never starts a program: run -d waits for one in the background.
+	xenpod run -d --name h-silent --memory 16 --kernel-args xenpod.test=silent $R_IMG/rootfs /bin/true >/dev/null 2>&1 &
+	t64_bg=$!
+	wait_for 20 t64_running h-silent
 	t0=$(r_now)
 	check "silent: stop -t 3 of a silent guest (R16)" xenpod stop -t 3 h-silent
 	ms=$(r_ms_since $t0)
 	check "silent: stopped promptly ($ms ms) (R16)" [ "$ms" -lt 10000 ]
 	check_out "silent: pod stopped (R16)" stopped r_field h-silent status
+	wait $t64_bg
+	t64_rc=$?
+	check_out "silent: its run -d failed: stopped before the program started (R16)" 125 echo $t64_rc
 	check "silent: its domain is destroyed (R16)" wait_for 10 domain_gone xenpod-h-silent
 else
 	echo "FAIL: silent: the guest kernel has no xenpod.test=silent mode (R16)"

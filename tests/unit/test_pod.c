@@ -663,6 +663,204 @@ static void test_image_cache(void)
 	harness_stop(&H, true);
 }
 
+/* Create a pod from image dir with command and extra spec keys; the reply. */
+static struct json *create_from(const char *name, const char *dir,
+				const char *command, const char *extra)
+{
+	char params[1024];
+
+	snprintf(
+		params, sizeof(params),
+		"{\"spec\":{\"name\":\"%s\",\"image\":\"%s\",\"command\":[\"%s\"]%s}}",
+		name, dir, command, extra ? extra : "");
+	return harness_call(&H, "pod_create", params);
+}
+
+/* The memory floor: the image's program (through PATH and symlinks) and
+ * rootfs count; less is refused naming the figures; no memory_mib gives
+ * what the image needs when that is above the default. */
+static void test_memory_floor(void)
+{
+	char dir[400], path[500];
+	struct json *r;
+	int64_t mem = 0;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	snprintf(dir, sizeof(dir), "%s/bigimg", H.root);
+	snprintf(path, sizeof(path), "%s/bin", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755) || mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bin/big", dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (int i = 0; i < 20 * 1024; i++) /* 20 MiB, not compressible away */
+		fprintf(f, "%01023d\n", i);
+	fclose(f);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s/bin/sh", dir);
+	CU_ASSERT_EQUAL(symlink("big", path), 0);
+
+	/* The tiny test image fits in the smallest pod the spec allows. */
+	r = create_from("tiny", H.image_dir, "/bin/hello", ",\"memory_mib\":4");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	json_free(r);
+	/* 20 MiB rootfs + 20 MiB program: 8 is refused, with the figures. */
+	r = create_from("small", dir, "sh", ",\"memory_mib\":8");
+	CU_ASSERT_EQUAL(error_code(r), -32602);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(error_msg(r), "pod small: memory 8 MiB is below the"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(error_msg(r), "rootfs 20.0 + program 20.0"));
+	json_free(r);
+	r = call_name("pod_inspect", "small");
+	CU_ASSERT_EQUAL(error_code(r), 2); /* nothing left */
+	json_free(r);
+	/* No memory_mib: the need (above the 32 MiB default). */
+	r = create_from("auto", dir, "/bin/sh", NULL);
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	CU_ASSERT(json_int(json_get(result(r), "memory_mib"), &mem) &&
+		  mem > 40 && mem < 46);
+	json_free(r);
+	/* A program that is not in the image counts nothing (the guest will
+	 * say it is not found): 32 MiB then. */
+	r = create_from("none", dir, "nosuch", NULL);
+	CU_ASSERT(json_int(json_get(result(r), "memory_mib"), &mem) &&
+		  mem == 32);
+	json_free(r);
+	harness_stop(&H, true);
+}
+
+/* Send pod_start for name on fd; NULL if it is (still) unanswered after ms. */
+static struct json *start_on(int fd, const char *name, int ms)
+{
+	char line[256], err[128], *reply;
+	struct json *j;
+
+	snprintf(
+		line, sizeof(line),
+		"{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"pod_start\",\"params\":{\"name\":\"%s\"}}",
+		name);
+	reply = harness_raw(&H, fd, line, ms);
+	j = reply ? json_parse(reply, strlen(reply), err, sizeof(err)) : NULL;
+	free(reply);
+	return j;
+}
+
+static struct json *reply_on(int fd, int ms)
+{
+	char err[128], *reply = harness_reply(&H, fd, ms);
+	struct json *j;
+
+	j = reply ? json_parse(reply, strlen(reply), err, sizeof(err)) : NULL;
+	free(reply);
+	return j;
+}
+
+/* pod_start is answered once the guest says its program runs, not at the unpause. */
+static void test_start_waits(void)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_RUNNING };
+	struct json *r;
+	int64_t domid;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	harness_guest_runs = false;
+	json_free(harness_call(&H, "events_subscribe", NULL));
+	domid = create_pod("w");
+	fd = harness_connect(&H, false);
+	CU_ASSERT_FATAL(fd >= 0);
+	r = start_on(fd, "w", 300);
+	CU_ASSERT_PTR_NULL(r); /* unpaused, but no answer yet */
+	json_free(r);
+	CU_ASSERT_EQUAL(fake_hv_find((uint32_t)domid)->paused, 0);
+	json_free(harness_call(&H, "daemon_hello", NULL)); /* reads events */
+	CU_ASSERT_EQUAL(H.events, 1); /* created; not started yet */
+	fake_xs_set_status((uint32_t)domid, &st);
+	r = reply_on(fd, 2000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "running");
+	json_free(r);
+	json_free(harness_call(&H, "daemon_hello", NULL)); /* reads events */
+	CU_ASSERT_EQUAL(H.events, 2); /* started */
+	/* A second start is refused at once: the pod runs. */
+	r = call_name("pod_start", "w");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	json_free(r);
+	/* A program that ran and exited before the report was read started. */
+	domid = create_pod("quick");
+	r = start_on(fd, "quick", 100);
+	CU_ASSERT_PTR_NULL(r);
+	st.state = XS_GUEST_EXITED;
+	st.exit_code = 0;
+	fake_xs_set_status((uint32_t)domid, &st);
+	fake_hv_guest_shutdown((uint32_t)domid, HV_REASON_POWEROFF);
+	r = reply_on(fd, 3000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	json_free(r);
+	close(fd);
+	harness_stop(&H, true);
+}
+
+/* A program that cannot start: pod_start fails with the guest's reason and
+ * status (data.exit_code), the pod is failed with that exit code, and the
+ * events say "failed" only. */
+static void test_start_fails(void)
+{
+	struct xs_guest_status st = { .state = XS_GUEST_FAILED,
+				      .exit_code = 127 };
+	struct json *r;
+	int64_t domid, code = 0;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	harness_guest_runs = false;
+	json_free(harness_call(&H, "events_subscribe", NULL));
+	domid = create_pod("nf");
+	fd = harness_connect(&H, false);
+	r = start_on(fd, "nf", 200);
+	CU_ASSERT_PTR_NULL(r);
+	snprintf(st.error, sizeof(st.error), "/bin/nope: not found");
+	fake_xs_set_status((uint32_t)domid, &st);
+	fake_hv_guest_shutdown((uint32_t)domid, HV_REASON_POWEROFF);
+	r = reply_on(fd, 4000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(error_code(r), 1);
+	CU_ASSERT_STRING_EQUAL(error_msg(r),
+			       "pod nf: failed: /bin/nope: not found");
+	CU_ASSERT(json_int(json_get(json_get(json_get(r, "error"), "data"),
+				    "exit_code"),
+			   &code) &&
+		  code == 127);
+	json_free(r);
+	r = call_name("pod_wait", "nf");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "failed");
+	CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) &&
+		  code == 127);
+	json_free(r);
+	harness_run(50);
+	CU_ASSERT_EQUAL(H.events, 2); /* created, failed: never "started" */
+
+	/* Stopped before the program started: an error, status 125. */
+	domid = create_pod("st");
+	r = start_on(fd, "st", 100);
+	CU_ASSERT_PTR_NULL(r);
+	json_free(call_name("pod_kill", "st"));
+	r = reply_on(fd, 2000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(error_code(r), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "before its program"));
+	CU_ASSERT(json_int(json_get(json_get(json_get(r, "error"), "data"),
+				    "exit_code"),
+			   &code) &&
+		  code == 125);
+	json_free(r);
+	(void)domid;
+	close(fd);
+	harness_stop(&H, true);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -672,7 +870,10 @@ int main(void)
 		return 1;
 	s = CU_add_suite("pod", NULL, NULL);
 	CU_add_test(s, "cycle", test_cycle);
+	CU_add_test(s, "start_waits", test_start_waits);
+	CU_add_test(s, "start_fails", test_start_fails);
 	CU_add_test(s, "create_failures", test_create_failures);
+	CU_add_test(s, "memory_floor", test_memory_floor);
 	CU_add_test(s, "reconcile", test_reconcile);
 	CU_add_test(s, "stop_kill", test_stop_kill);
 	CU_add_test(s, "hostile_guest", test_hostile_guest);

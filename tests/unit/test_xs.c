@@ -178,6 +178,30 @@ static void test_status_eval(void)
 	xs_status_eval(&s, &absent, &oversized, &st);
 	CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "data/xenpod/error"));
+	/* failed: exit is the failure's status, 125 when absent (older guests) */
+	e = val("x", 1);
+	xs_status_eval(&s, &absent, &e, &st);
+	CU_ASSERT_EQUAL(st.exit_code, XS_FAIL_OTHER);
+	{
+		struct xs_value ex = val("127", 3);
+
+		xs_status_eval(&s, &ex, &e, &st);
+		CU_ASSERT_EQUAL(st.state, XS_GUEST_FAILED);
+		CU_ASSERT_EQUAL(st.exit_code, XS_FAIL_NOT_FOUND);
+		ex = val("126", 3);
+		xs_status_eval(&s, &ex, &e, &st);
+		CU_ASSERT_EQUAL(st.exit_code, XS_FAIL_CANNOT_EXEC);
+		/* only 125..127: anything else is the guest's garbage */
+		ex = val("0", 1);
+		xs_status_eval(&s, &ex, &e, &st);
+		CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "data/xenpod/exit"));
+		ex = val("128", 3);
+		xs_status_eval(&s, &ex, &e, &st);
+		CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+		xs_status_eval(&s, &oversized, &e, &st);
+		CU_ASSERT_EQUAL(st.state, XS_GUEST_INVALID);
+	}
 	/* R1: garbage in state or exit always ends as INVALID naming the node. */
 	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
 		s = val(garbage[i].v, garbage[i].len);

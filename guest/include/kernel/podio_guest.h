@@ -51,4 +51,12 @@ const void *podio_guest_wait_chan(void);
 const char *podio_find_program(const char *name, const char *path_env,
 			       struct inode *cwd, char *buf, unsigned cap);
 
+/* A failed task_spawn (rc, its err) as a shell and docker report it:
+ * 127 not found (ENOENT, ENOTDIR), 125 out of memory (the pod is too
+ * small, not the program wrong), 126 for the rest (found but cannot be
+ * executed: EACCES, EISDIR, ENOEXEC, a bad ELF); and the reason in
+ * strerror's words where there is one. */
+int podio_spawn_status(int rc);
+const char *podio_spawn_reason(int rc, const char *err);
+
 #endif
