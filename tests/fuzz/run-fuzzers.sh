@@ -30,7 +30,11 @@ command -v "$CC" >/dev/null || { fail "fuzzers" "$CC not found"; exit 1; }
 # config.h and the generated xenstore paths come from a configured tree.
 if [ ! -f "$B/cfg/config.h" ] || [ ! -f "$B/cfg/xenstore-schema/xenstore-paths.h" ]; then
 	mkdir -p "$B/cfg"
-	if ! (cd "$B/cfg" && "$top/configure" -q >configure.log 2>&1 &&
+	# A tree configured in place cannot be configured elsewhere: use a pristine copy.
+	src=${FUZZ_SRC:-$top}
+	[ -n "${FUZZ_SRC:-}" ] || [ ! -f "$top/config.status" ] ||
+		src=$("$top/scripts/srctree" "$B/src") || { fail "fuzzers" "cannot copy the configured tree"; exit 1; }
+	if ! (cd "$B/cfg" && "$src/configure" -q >configure.log 2>&1 &&
 		make xenstore-schema/xenstore-paths.h >make.log 2>&1); then
 		fail "fuzzers" "configure in $B/cfg failed (see $B/cfg/configure.log)"
 		exit 1
