@@ -99,10 +99,10 @@ static int pod_status(const struct json *pod, const char *name)
 	const char *reason = json_str(json_get(pod, "reason"));
 	int64_t code = 0;
 	bool known = json_int(json_get(pod, "exit_code"), &code);
-	int st = cli_exit_status(json_str(json_get(pod, "status")), reason,
-				 known, code);
+	const char *status = json_str(json_get(pod, "status"));
+	int st = cli_exit_status(status, reason, known, code);
 
-	if (st == CLI_EXIT_FAILED)
+	if (st == CLI_EXIT_FAILED || (status && !strcmp(status, "failed")))
 		cli_error("pod %s failed: %s", name,
 			  reason ? reason : "no exit code");
 	return st;

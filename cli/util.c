@@ -237,6 +237,10 @@ int cli_exit_status(const char *status, const char *reason, bool code_known,
 {
 	if (reason && (!strcmp(reason, "killed") || !strcmp(reason, "timeout")))
 		return CLI_EXIT_KILLED;
+	/* The guest kernel died: as docker reports a killed container. */
+	if (status && !strcmp(status, "failed") && reason &&
+	    !strncmp(reason, "crashed", 7))
+		return CLI_EXIT_KILLED;
 	if ((status && !strcmp(status, "failed")) ||
 	    (reason &&
 	     (!strcmp(reason, "crash") || !strncmp(reason, "failed", 6))))
