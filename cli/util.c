@@ -237,6 +237,10 @@ int cli_exit_status(const char *status, const char *reason, bool code_known,
 {
 	if (reason && (!strcmp(reason, "killed") || !strcmp(reason, "timeout")))
 		return CLI_EXIT_KILLED;
+	/* The guest kernel died: as docker reports a killed container. */
+	if (status && !strcmp(status, "failed") && reason &&
+	    !strncmp(reason, "crashed", 7))
+		return CLI_EXIT_KILLED;
 	/* A failed start says why with its status: 125, 126 or 127. */
 	if (status && !strcmp(status, "failed") && code_known)
 		return (int)(code & 0xff);

@@ -63,8 +63,9 @@ char *cli_build_run_params(const struct cli_run_opts *o);
 /*
  * The exit status "xenpod run" and "xenpod wait" report for a stopped pod,
  * from its POD fields (reason may be NULL, code_known false when exit_code
- * is null). A pod killed or destroyed after the stop timeout gives 137; a
- * crash or failure 125; a known exit code is passed on (low 8 bits, as a
+ * is null). A pod killed or destroyed after the stop timeout gives 137, and
+ * so does a failed one whose guest kernel died (reason "crashed: ...");
+ * another failure 125; a known exit code is passed on (low 8 bits, as a
  * process's); a clean poweroff or stop without one gives 143; anything else
  * 125.
  */

@@ -16,7 +16,7 @@ daemon_libxenpodd_a_SOURCES = daemon/control.c daemon/control.h \
 	daemon/rpc.c daemon/rpc.h daemon/pod.c daemon/pod.h \
 	daemon/pod_internal.h daemon/pod_create.c daemon/pod_logs.c \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
-	daemon/pod_exec.c daemon/pod_exec.h \
+	daemon/pod_exec.c daemon/pod_exec.h daemon/pod_kernel.c \
 	daemon/pod_memory.c daemon/pod_memory.h
 # pod_exec.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include

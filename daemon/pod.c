@@ -280,6 +280,19 @@ void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
 	json_w_string(w, p->cwd);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
+	/* What it was created with; unknown (null) for a pod from an older
+	 * state file, and then left out of the state file. */
+	if (!for_state || p->kernel[0]) {
+		json_w_key(w, "kernel");
+		json_w_string(w, p->kernel[0] ? p->kernel : NULL);
+		json_w_key(w, "kernel_digest");
+		json_w_string(w, p->kernel_digest[0] ? p->kernel_digest : NULL);
+		json_w_key(w, "io_channel");
+		if (p->chan == POD_CHAN_UNKNOWN)
+			json_w_null(w);
+		else
+			json_w_bool(w, p->chan == POD_CHAN_IO);
+	}
 	/* Only when set in the state file, which an older daemon can then
 	 * still read (it refuses keys it does not know). */
 	if (!for_state || p->term) {
@@ -819,19 +832,19 @@ static const char *final_event(const struct pod *p)
 {
 	if (p->status == POD_FAILED)
 		return "failed";
-	if (!p->stop_requested &&
-	    (!strcmp(p->reason, "poweroff") || !strcmp(p->reason, "crash")))
+	if (!p->stop_requested && !strcmp(p->reason, "poweroff"))
 		return "exited";
 	return "stopped";
 }
 
 /*
- * The pod is over: record why, destroy its domain and keep its log. The
- * stopped state is saved before the destroy, so a crash in between is
- * finished by the next start (it destroys by UUID).
+ * The pod is over: record why (and its exit code, or -1 for none), destroy
+ * its domain and keep its log. The stopped state is saved before the
+ * destroy, so a crash in between is finished by the next start (it
+ * destroys by UUID).
  */
-void pod_finish(struct pod *p, enum pod_status st, const char *reason,
-		bool keep_exit)
+static void finish_code(struct pod *p, enum pod_status st, const char *reason,
+			int exit_code)
 {
 	int rc;
 
@@ -842,11 +855,8 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	p->stop_timer = p->drain_timer = p->tty_timer = p->status_timer = NULL;
 	p->status = st;
 	snprintf(p->reason, sizeof(p->reason), "%s", reason);
-	/* A failed start has a status too (125..127, xs.h XS_FAIL_*). */
-	p->has_exit = keep_exit &&
-		      (p->guest == XS_GUEST_EXITED ||
-		       (st == POD_FAILED && p->guest == XS_GUEST_FAILED));
-	p->exit_code = p->has_exit ? p->guest_exit : 0;
+	p->has_exit = exit_code >= 0;
+	p->exit_code = p->has_exit ? exit_code : 0;
 	p->finished_at = time(NULL);
 	p->finishing = false;
 	/* The logs are about to close: keep their lost-bytes count (R5). */
@@ -880,10 +890,59 @@ void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 	pod_event(p, final_event(p));
 }
 
+void pod_finish(struct pod *p, enum pod_status st, const char *reason,
+		bool keep_exit)
+{
+	/* A failed start has a status too (125..127, xs.h XS_FAIL_*). */
+	bool has_exit = keep_exit &&
+			(p->guest == XS_GUEST_EXITED ||
+			 (st == POD_FAILED && p->guest == XS_GUEST_FAILED));
+
+	finish_code(p, st, reason, has_exit ? p->guest_exit : -1);
+}
+
+/*
+ * What a domain's shutdown reason says about its guest. Our init powers off
+ * once its program is over, and the kernel refuses reboot and suspend
+ * requests, so only a power-off is a clean end and only a vanished domain
+ * (destroyed behind our back) is merely lost. Xen turns a triple fault into
+ * a reboot, a panic is a crash, a watchdog fires for a hung kernel, and a
+ * soft reset is a kernel giving up on itself (kexec): the kernel died, and
+ * the pod is failed, "crashed: ...", exit code POD_EXIT_CRASHED. A suspend
+ * or a reason unknown to us fails the pod without an exit code. NULL: a
+ * clean stop.
+ */
+static const char *shutdown_failure(enum hv_shutdown_reason r, bool *crashed)
+{
+	*crashed = true;
+	switch (r) {
+	case HV_REASON_NONE:
+	case HV_REASON_POWEROFF:
+		*crashed = false;
+		return NULL;
+	case HV_REASON_REBOOT:
+		return "crashed: the guest kernel rebooted (triple fault?)";
+	case HV_REASON_CRASH:
+		return "crashed: the guest kernel crashed (panic or fatal fault)";
+	case HV_REASON_WATCHDOG:
+		return "crashed: the guest's watchdog fired (its kernel hung)";
+	case HV_REASON_SOFT_RESET:
+		return "crashed: the guest kernel asked for a soft reset";
+	case HV_REASON_SUSPEND:
+		*crashed = false;
+		return "failed: the domain was suspended (a pod cannot resume)";
+	default:
+		*crashed = false;
+		return "failed: the domain shut down for an unknown reason";
+	}
+}
+
 /* The reason a pod gives after its domain shut down on its own (or on our request). */
 static void finish_after_shutdown(struct pod *p)
 {
 	char reason[sizeof(p->reason)];
+	const char *failure;
+	bool crashed;
 
 	if (p->guest == XS_GUEST_FAILED || p->guest == XS_GUEST_INVALID) {
 		snprintf(reason, sizeof(reason), "failed: %s",
@@ -891,11 +950,17 @@ static void finish_after_shutdown(struct pod *p)
 		pod_finish(p, POD_FAILED, reason, true);
 		return;
 	}
-	if (p->shutdown_reason == HV_REASON_NONE)
-		snprintf(reason, sizeof(reason), "lost");
-	else
-		snprintf(reason, sizeof(reason), "%s",
+	failure = shutdown_failure(p->shutdown_reason, &crashed);
+	if (failure) {
+		log_warn("pod %s: domain %lld shut down with reason %s",
+			 p->name, (long long)p->domid,
 			 hv_reason_name(p->shutdown_reason));
+		finish_code(p, POD_FAILED, failure,
+			    crashed ? POD_EXIT_CRASHED : -1);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "%s",
+		 p->shutdown_reason == HV_REASON_NONE ? "lost" : "poweroff");
 	pod_finish(p, POD_STOPPED, reason, true);
 }
 

@@ -405,9 +405,21 @@ static int apply_image(struct pod *p, const struct image_info *ii,
 static void create_build(struct pod *p)
 {
 	struct hv_domain_config dc = { 0 };
-	char dname[80], err[128];
+	struct pod_kernel_info ki;
+	char dname[80], err[PATH_MAX + 64];
 	int rc;
 
+	/* Recorded with the pod: a later daemon may run with another kernel. */
+	rc = pod_kernel_probe(pod_ctx.kernel, &ki);
+	if (rc) {
+		snprintf(err, sizeof(err), "guest kernel %.300s: %s",
+			 pod_ctx.kernel, strerror(-rc));
+		create_abort(p, RPC_FAILED, err);
+		return;
+	}
+	snprintf(p->kernel, sizeof(p->kernel), "%s", pod_ctx.kernel);
+	snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s", ki.digest);
+	p->chan = ki.io_channel ? POD_CHAN_IO : POD_CHAN_NONE;
 	rc = pod_persist(p);
 	if (rc) {
 		snprintf(err, sizeof(err), "cannot save its state: %s",
@@ -421,7 +433,7 @@ static void create_build(struct pod *p)
 	dc.uuid = p->uuid;
 	dc.memory_mib = p->memory_mib;
 	dc.vcpus = p->vcpus;
-	dc.kernel = pod_ctx.kernel;
+	dc.kernel = p->kernel;
 	dc.ramdisk = p->cpio;
 	dc.cmdline = p->kernel_args ? p->kernel_args : "";
 	rc = hv_create_paused(pod_ctx.hv, &dc, p);
@@ -601,9 +613,10 @@ struct state_in {
 	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
 	const char *kernel_args, *tty;
 	const char *created_at, *started_at, *finished_at, *stop_deadline;
+	const char *kernel, *kernel_digest;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
-	bool term, open_stdin;
+	bool term, open_stdin, io_channel;
 };
 
 #define ST(k, t, req, m, lo, hi)                                \
@@ -636,6 +649,11 @@ static const struct rpc_dec_field state_fields[] = {
 	ST("log_lost_bytes", RPC_DEC_INT, false, lost, 0, INT64_MAX),
 	ST("cpio", RPC_DEC_STRING, true, cpio, 0, PATH_MAX - 1),
 	ST("stop_deadline", RPC_DEC_STRING, false, stop_deadline, 0, 64),
+	/* Absent in state files from before they were recorded. */
+	ST("kernel", RPC_DEC_STRING, false, kernel, 1, PATH_MAX - 1),
+	ST("kernel_digest", RPC_DEC_STRING, false, kernel_digest,
+	   DIGEST_HEX_LEN, DIGEST_HEX_LEN),
+	ST("io_channel", RPC_DEC_BOOL, false, io_channel, 0, 0),
 	{ NULL }
 };
 
@@ -686,6 +704,13 @@ static struct pod *pod_from_state(const struct state_in *s)
 	p->finished_at = pod_parse_time(s->finished_at);
 	p->stop_deadline = pod_parse_time(s->stop_deadline);
 	p->lost_bytes = (uint64_t)s->lost;
+	if (s->kernel) {
+		snprintf(p->kernel, sizeof(p->kernel), "%s", s->kernel);
+		p->chan = s->io_channel ? POD_CHAN_IO : POD_CHAN_NONE;
+	}
+	if (s->kernel_digest)
+		snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s",
+			 s->kernel_digest);
 	if (!p->image || !p->cwd || !p->argv || !p->env ||
 	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args)) {
 		pod_free_detached(p);

@@ -361,45 +361,15 @@ static const struct chan_cb chan_cbs = {
 
 /* ---- pod lifecycle ---- */
 
-/*
- * Does the kernel serve the channel? It names ~/xenpod/chan to find the
- * rings; a kernel that does not (older ones, test stand-ins) keeps all its
- * output on the console, and the daemon then neither serves a channel nor
- * waits for HELLO.
- */
-static bool kernel_has_chan(const char *path)
+/* dom0's set-up for channels (the gntalloc limit), done before the first one. */
+static void host_setup_once(void)
 {
-	static char cached[PATH_MAX];
-	static struct stat cached_sb;
-	static bool cached_r;
-	static const char mark[] = XSP_XENPOD_CHAN_RING_REF;
-	struct stat sb;
-	char buf[65536 + sizeof(mark)];
-	size_t keep = 0, m = sizeof(mark) - 1;
-	ssize_t r;
-	bool found = false;
-	int fd;
+	static bool done;
 
-	if (stat(path, &sb) < 0)
-		return false;
-	if (!strcmp(cached, path) && sb.st_mtime == cached_sb.st_mtime &&
-	    sb.st_size == cached_sb.st_size && sb.st_ino == cached_sb.st_ino)
-		return cached_r;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	while (!found && (r = read(fd, buf + keep, sizeof(buf) - keep)) > 0) {
-		size_t n = keep + (size_t)r;
-
-		found = memmem(buf, n, mark, m) != NULL;
-		keep = n < m ? n : m - 1;
-		memmove(buf, buf + n - keep, keep);
-	}
-	close(fd);
-	snprintf(cached, sizeof(cached), "%s", path);
-	cached_sb = sb;
-	cached_r = found;
-	return found;
+	if (done)
+		return;
+	done = true;
+	chan_host_setup();
 }
 
 static struct pod_io *io_get(struct pod *p)
@@ -417,13 +387,15 @@ int pod_io_open(struct pod *p)
 	struct pod_io *io;
 	int rc;
 
-	if (p->domid < 0 || !kernel_has_chan(pod_ctx.kernel))
+	/* The kernel the pod booted decides, not the daemon's current one. */
+	if (p->domid < 0 || !pod_kernel_serves_chan(p))
 		return 0;
 	io = io_get(p);
 	if (!io)
 		return -ENOMEM;
 	if (io->chan)
 		return 0;
+	host_setup_once();
 	io->hello_seen = false;
 	rc = chan_open((uint32_t)p->domid, p->name, &chan_cbs, io, &io->chan);
 	if (rc)
@@ -510,8 +482,10 @@ void pod_io_close(struct pod *p)
 
 void pod_io_host_setup(void)
 {
-	if (kernel_has_chan(pod_ctx.kernel))
-		chan_host_setup();
+	struct pod_kernel_info ki;
+
+	if (pod_kernel_probe(pod_ctx.kernel, &ki) == 0 && ki.io_channel)
+		host_setup_once();
 }
 
 void pod_io_dump(void)

@@ -10,6 +10,7 @@
 
 #include "hv.h"
 #include "pod.h"
+#include "digest.h"
 #include "xs.h"
 
 struct console;
@@ -26,6 +27,16 @@ enum pod_status {
 	POD_STOPPED,
 	POD_FAILED,
 };
+
+/* Does the pod's kernel serve the I/O channel (as recorded when it was created)? */
+enum pod_chan {
+	POD_CHAN_UNKNOWN, /* a state file from before it was recorded */
+	POD_CHAN_NONE,
+	POD_CHAN_IO,
+};
+
+/* The exit code of a pod whose guest kernel died: docker's for a killed container (128 + SIGKILL). */
+#define POD_EXIT_CRASHED 137
 
 /* A request answered with the POD once the pod is stopped (wait, stop),
  * or once its program has started (start). */
@@ -52,6 +63,12 @@ struct pod {
 	 * still paused: the guest can write ~/console, so later reads (after
 	 * a daemon restart) would let it point us at another pod's pty. */
 	char tty[32];
+	/* What it was created with, kept in the state ("" and POD_CHAN_UNKNOWN
+	 * for a pod from an older state file): a re-adopted pod is judged by
+	 * the kernel it booted, not by the daemon's current --kernel. */
+	char kernel[PATH_MAX];
+	char kernel_digest[DIGEST_HEX_LEN + 1];
+	enum pod_chan chan;
 	char **argv, **env; /* NULL-terminated */
 	char *cwd;
 	char *kernel_args; /* NULL: none; the guest kernel command line */
@@ -150,6 +167,17 @@ void pod_create_dispose(void);
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err);
 /* Start capturing the console (retries until xenconsoled has published the tty). */
 void pod_console_attach(struct pod *p);
+
+/* pod_kernel.c: what a guest kernel file is. */
+struct pod_kernel_info {
+	char digest[DIGEST_HEX_LEN + 1]; /* sha256 of the file, lowercase hex */
+	bool io_channel; /* it serves the I/O channel (names ~/xenpod/chan) */
+};
+/* Read and describe the kernel at path (cached while the file is unchanged). 0 or -errno. */
+int pod_kernel_probe(const char *path, struct pod_kernel_info *ki);
+/* Does the pod's kernel serve the channel? As recorded at its create; for a
+ * pod from an older state file, as the daemon's current kernel does. */
+bool pod_kernel_serves_chan(const struct pod *p);
 
 /* pod_logs.c */
 void pod_logs_pod_changed(struct pod *p); /* new output, or the pod stopped */

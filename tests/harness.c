@@ -237,7 +237,12 @@ static void note(struct harness *h, const char *line)
 		memcpy(h->log_data + h->log_len, data, n + 1);
 		h->log_len += n;
 	} else if (m && !strcmp(m, "event")) {
+		const char *e =
+			json_str(json_get(json_get(j, "params"), "event"));
+
 		h->events++;
+		snprintf(h->last_event, sizeof(h->last_event), "%s",
+			 e ? e : "");
 	}
 	json_free(j);
 }

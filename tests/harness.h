@@ -20,6 +20,7 @@ struct harness {
 	char *log_data; /* concatenated `log` notifications of the last call */
 	size_t log_len;
 	int events; /* `event` notifications seen */
+	char last_event[32]; /* the last one's "event" */
 };
 
 /* Does the fake guest report its program running at unpause (true after

@@ -38,6 +38,10 @@
  *                 after boot, or after xenpod.test.delay=MS.
  *   chan-mute     (R7) joins the pod's I/O channel (maps the rings, binds
  *                 the event channel) and then never reads or answers it.
+ *   triple-fault  loads an empty IDT and traps, one second after boot (or
+ *                 after xenpod.test.delay=MS): the CPU cannot deliver the
+ *                 exception, nor the #GP and #DF that follow, so it triple
+ *                 faults, which Xen turns into a reboot request.
  *   (The platform test mode `idle` plays a guest that never connects.)
  */
 
@@ -248,7 +252,8 @@ static void chan_mute(void)
 	idle_forever();
 }
 
-static void hostile_panic(void)
+/* xenpod.test.delay=MS (default 1000): the daemon sees the pod run first. */
+static void test_delay(void)
 {
 	size_t len;
 	const char *v = boot_param("xenpod.test.delay", &len);
@@ -257,7 +262,26 @@ static void hostile_panic(void)
 	if (v && strtou64(v, len, 10, 3600000, &ms))
 		ms = 1000;
 	time_sleep_ns(ms * 1000000);
+}
+
+static void hostile_panic(void)
+{
+	test_delay();
 	panic("deliberate panic (xenpod.test=panic)");
+}
+
+static void triple_fault(void)
+{
+	static const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) no_idt = { 0, 0 };
+
+	test_delay();
+	pr_info("xenpod-kernel: triple-fault: empty IDT, then int3\n");
+	klog_flush();
+	__asm__ volatile("cli\n\tlidt %0\n\tint3" : : "m"(no_idt) : "memory");
+	cpu_halt_forever();
 }
 
 bool hostile_run(const char *mode, size_t len)
@@ -265,6 +289,8 @@ bool hostile_run(const char *mode, size_t len)
 #define IS(s) (len == sizeof(s) - 1 && !memcmp(mode, s, len))
 	if (IS("panic"))
 		hostile_panic();
+	if (IS("triple-fault"))
+		triple_fault();
 	if (IS("silent") && !xen_present())
 		idle_forever();
 	if (!xen_present())

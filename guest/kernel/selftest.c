@@ -43,7 +43,8 @@
  *               (protocol at test_grant()), then idles.
  *     idle      waits for ~/control/shutdown (Xen), or forever.
  *   The hostile-guest modes for the daemon's reliability tests (xs-garbage,
- *   xs-flood, evtchn-storm, silent, panic) are in kernel/hostile.c.
+ *   xs-flood, evtchn-storm, silent, panic, chan-mute, triple-fault) are in
+ *   kernel/hostile.c.
  *   With no test mode, init_run() runs (it reads everything after "--").
  */
 

@@ -202,12 +202,14 @@ done
 t0=$(r_now)
 xenpod run --name h-crash --memory 16 --kernel-args xenpod.test=fault $R_IMG/rootfs /bin/true >/dev/null 2>&1
 ms=$(r_ms_since $t0)
-check_out "panic: a crashing guest kernel: pod stopped, reason crash (R16)" "stopped crash" t64_reason h-crash
+check_out "panic: a crashing guest kernel: pod failed, crashed (R16)" \
+	"failed crashed: the guest kernel crashed (panic or fatal fault)" t64_reason h-crash
 check "panic: promptly ($ms ms) (R16)" [ "$ms" -lt 15000 ]
 check "panic: its domain is destroyed (R16)" wait_for 10 domain_gone xenpod-h-crash
 if t64_mode panic; then
 	xenpod run --name h-panic --memory 16 --kernel-args xenpod.test=panic $R_IMG/rootfs /bin/true >/dev/null 2>&1
-	check_out "panic: a panicking guest: pod stopped, reason crash (R16)" "stopped crash" t64_reason h-panic
+	check_out "panic: a panicking guest: pod failed, crashed (R16)" \
+		"failed crashed: the guest kernel crashed (panic or fatal fault)" t64_reason h-panic
 else
 	echo "FAIL: panic: the guest kernel has no xenpod.test=panic mode (R16)"
 	LAB_FAILED=$((LAB_FAILED + 1))

@@ -183,6 +183,18 @@ static void test_exit_status(void)
 	CU_ASSERT_EQUAL(cli_exit_status("failed", "failed: no init", false, 0),
 			125);
 	CU_ASSERT_EQUAL(cli_exit_status("failed", NULL, false, 0), 125);
+	/* The guest kernel died (a triple fault, a panic): 137, as docker's killed. */
+	CU_ASSERT_EQUAL(
+		cli_exit_status(
+			"failed",
+			"crashed: the guest kernel rebooted (triple fault?)",
+			true, 137),
+		137);
+	CU_ASSERT_EQUAL(cli_exit_status("failed", "crashed: x", false, 0), 137);
+	CU_ASSERT_EQUAL(cli_exit_status("failed",
+					"failed: the domain was suspended",
+					false, 0),
+			125);
 	CU_ASSERT_EQUAL(cli_exit_status("stopped", NULL, false, 0), 125);
 	CU_ASSERT_EQUAL(cli_exit_status(NULL, NULL, true, 5), 5);
 }

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "pod.h"
 #include "pod_internal.h"
+#include "digest.h"
 
 static struct harness H;
 
@@ -861,6 +862,230 @@ static void test_start_fails(void)
 	harness_stop(&H, true);
 }
 
+static void sha256_hex_of(const char *data, char out[DIGEST_HEX_LEN + 1])
+{
+	struct sha256_ctx h;
+
+	sha256_init(&h);
+	digest_update(&h, data, strlen(data));
+	digest_hex(&h, out);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* kernel, kernel_digest and io_channel of a pod as "PATH DIGEST BOOL" ("null" when null). */
+static void pod_kernel_facts(const char *name, char *buf, size_t sz)
+{
+	struct json *r = call_name("pod_inspect", name);
+	const struct json *p = result(r);
+	const char *k = json_str(json_get(p, "kernel"));
+	const char *d = json_str(json_get(p, "kernel_digest"));
+	bool b = false;
+	bool known = json_bool(json_get(p, "io_channel"), &b);
+
+	snprintf(buf, sz, "%s %s %s", k ? k : "null", d ? d : "null",
+		 known ? (b ? "true" : "false") : "null");
+	json_free(r);
+}
+
+/*
+ * A pod keeps the kernel it was created with: a daemon restarted with
+ * another --kernel (one that serves the I/O channel) re-adopts it by its
+ * own, and serves it no channel; an old state file (no such fields) loads.
+ */
+static void test_kernel_recorded(void)
+{
+	static const char chan_kernel[] = "ELF ... xenpod/chan/ring-ref ...";
+	char want[PATH_MAX + 200], got[PATH_MAX + 200], hex[DIGEST_HEX_LEN + 1];
+	char old_kernel[300], path[400];
+	struct pod_kernel_info ki;
+	struct json *r;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	sha256_hex_of("ELF", hex);
+	create_pod("k1");
+	snprintf(want, sizeof(want), "%s %s false", H.kernel, hex);
+	pod_kernel_facts("k1", got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, want);
+	/* The state file has them too. */
+	snprintf(path, sizeof(path), "%s/pods/k1.json", H.state_dir);
+	{
+		char text[8192] = "";
+		FILE *f = fopen(path, "r");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		CU_ASSERT(fread(text, 1, sizeof(text) - 1, f) > 0);
+		fclose(f);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, hex));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"io_channel\":false"));
+	}
+	json_free(call_name("pod_start", "k1"));
+
+	/* An older state file: no kernel fields. */
+	write_state("old", "22222222-2222-4333-8444-555555555555", "stopped");
+	harness_stop(&H, false);
+	/* The package ships a new kernel elsewhere, one with the channel. */
+	snprintf(old_kernel, sizeof(old_kernel), "%s", H.kernel);
+	snprintf(H.kernel, sizeof(H.kernel), "%s/kernel-2", H.root);
+	write_text(H.kernel, chan_kernel);
+	CU_ASSERT_EQUAL_FATAL(pod_kernel_probe(H.kernel, &ki), 0);
+	CU_ASSERT(ki.io_channel);
+	sha256_hex_of(chan_kernel, hex);
+	CU_ASSERT_STRING_EQUAL(ki.digest, hex);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+
+	pod_kernel_facts("k1", got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, want);
+	CU_ASSERT_STRING_EQUAL(
+		status_of(result(r = call_name("pod_inspect", "k1"))),
+		"running");
+	json_free(r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pod_find("k1"));
+	CU_ASSERT(!pod_kernel_serves_chan(pod_find("k1")));
+	CU_ASSERT_PTR_NULL(pod_find("k1")->io); /* no channel was served */
+	pod_kernel_facts("old", got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "null null null");
+	/* Unknown: judged by the daemon's kernel, as before. */
+	CU_ASSERT(pod_kernel_serves_chan(pod_find("old")));
+
+	/* The kernel is gone: the running pod does not care; a create says why. */
+	CU_ASSERT_EQUAL(unlink(H.kernel), 0);
+	create_params(path, sizeof(path), "k2", NULL);
+	r = harness_call(&H, "pod_create", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "guest kernel"));
+	json_free(r);
+	CU_ASSERT_STRING_EQUAL(old_kernel, pod_find("k1")->kernel);
+	json_free(call_name("pod_kill", "k1"));
+	harness_stop(&H, true);
+}
+
+/* A digest that is not one quarantines the state file (it is our file, but corrupt). */
+static void test_kernel_state_corrupt(void)
+{
+	char path[400];
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	harness_stop(&H, false);
+	snprintf(path, sizeof(path), "%s/pods/bad.json", H.state_dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+		"{\"name\":\"bad\",\"uuid\":\"33333333-2222-4333-8444-555555555555\",\"status\":\"stopped\","
+		"\"image\":\"/i\",\"image_digest\":\"\",\"command\":[\"/x\"],\"env\":[],\"cwd\":\"/\","
+		"\"memory_mib\":32,\"vcpus\":1,\"cpio\":\"\",\"kernel\":\"/k\",\"kernel_digest\":\"abc\"}\n");
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	CU_ASSERT_PTR_NULL(pod_find("bad"));
+	snprintf(path, sizeof(path), "%s/quarantine", H.state_dir);
+	CU_ASSERT_EQUAL(harness_count_files(path), 1);
+	harness_stop(&H, true);
+}
+
+/* How each shutdown reason ends a pod: "POD-STATUS REASON EXIT-CODE EVENT". */
+static void shutdown_ends(enum hv_shutdown_reason why, bool exited_first,
+			  const char *want)
+{
+	char got[512];
+	struct json *r;
+	int64_t d, code = -1;
+
+	d = create_pod("sd");
+	json_free(call_name("pod_start", "sd"));
+	if (exited_first) {
+		struct xs_guest_status st = { .state = XS_GUEST_EXITED,
+					      .exit_code = 0 };
+
+		fake_xs_set_status((uint32_t)d, &st);
+		harness_run(50);
+	}
+	fake_hv_guest_shutdown((uint32_t)d, why);
+	json_free(call_name("pod_wait", "sd"));
+	/* The event follows the answer: it is read with the next one. */
+	r = call_name("pod_inspect", "sd");
+	json_int(json_get(result(r), "exit_code"), &code);
+	snprintf(got, sizeof(got), "%s %s %lld %s", status_of(result(r)),
+		 json_str(json_get(result(r), "reason")) ?: "null",
+		 (long long)code, H.last_event);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	if (strcmp(got, want))
+		fprintf(stderr, "%s: got \"%s\"\n", hv_reason_name(why), got);
+	json_free(r);
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	json_free(call_name("pod_rm", "sd"));
+}
+
+/*
+ * A guest kernel that died is never a clean stop: Xen turns a triple fault
+ * into a reboot, which our init never asks for. Failed, "crashed: ...",
+ * exit code 137, event "failed"; also when found at a restart.
+ */
+static void test_crashed(void)
+{
+	struct json *r;
+	int64_t d;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	json_free(harness_call(&H, "events_subscribe", NULL));
+	shutdown_ends(HV_REASON_POWEROFF, true, "stopped poweroff 0 exited");
+	shutdown_ends(
+		HV_REASON_REBOOT, false,
+		"failed crashed: the guest kernel rebooted (triple fault?) 137 failed");
+	/* The program had ended; its kernel died on the way out: still a crash. */
+	shutdown_ends(
+		HV_REASON_REBOOT, true,
+		"failed crashed: the guest kernel rebooted (triple fault?) 137 failed");
+	shutdown_ends(
+		HV_REASON_CRASH, false,
+		"failed crashed: the guest kernel crashed (panic or fatal fault) 137 failed");
+	shutdown_ends(
+		HV_REASON_WATCHDOG, false,
+		"failed crashed: the guest's watchdog fired (its kernel hung) 137 failed");
+	shutdown_ends(
+		HV_REASON_SOFT_RESET, false,
+		"failed crashed: the guest kernel asked for a soft reset 137 failed");
+	shutdown_ends(
+		HV_REASON_SUSPEND, false,
+		"failed failed: the domain was suspended (a pod cannot resume) -1 failed");
+	shutdown_ends(
+		HV_REASON_UNKNOWN, false,
+		"failed failed: the domain shut down for an unknown reason -1 failed");
+
+	/* It triple-faults while no daemon runs: the restarted one says crashed. */
+	d = create_pod("late");
+	json_free(call_name("pod_start", "late"));
+	harness_stop(&H, false);
+	fake_hv_guest_shutdown((uint32_t)d, HV_REASON_REBOOT);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_wait", "late");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "failed");
+	CU_ASSERT_STRING_EQUAL(
+		json_str(json_get(result(r), "reason")) ?: "",
+		"crashed: the guest kernel rebooted (triple fault?)");
+	json_free(r);
+	CU_ASSERT_PTR_NULL(fake_hv_find((uint32_t)d));
+	/* ... and so does the next daemon, from the state file. */
+	harness_stop(&H, false);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "late");
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "failed");
+	{
+		int64_t code = 0;
+
+		CU_ASSERT(json_int(json_get(result(r), "exit_code"), &code) &&
+			  code == 137);
+	}
+	json_free(r);
+	harness_stop(&H, true);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -883,6 +1108,9 @@ int main(void)
 	CU_add_test(s, "same_name_race", test_same_name_race);
 	CU_add_test(s, "domain_gone", test_domain_gone);
 	CU_add_test(s, "tty_stdin", test_tty_stdin);
+	CU_add_test(s, "kernel_recorded", test_kernel_recorded);
+	CU_add_test(s, "kernel_state_corrupt", test_kernel_state_corrupt);
+	CU_add_test(s, "crashed", test_crashed);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

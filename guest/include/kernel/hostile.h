@@ -8,7 +8,8 @@
 
 /*
  * Runs the hostile test mode named mode[0..len) (xs-garbage, xs-flood,
- * evtchn-storm, silent, panic; see kernel/hostile.c); these never return.
+ * evtchn-storm, silent, panic, chan-mute, triple-fault; see
+ * kernel/hostile.c); these never return.
  * Returns false for any other name, or a Xen-only mode without Xen.
  */
 bool hostile_run(const char *mode, size_t len);
