@@ -19,7 +19,13 @@ while [ $i -le $WAKE_PODS ]; do
 		>$T/wk$i.out 2>&1 &
 	i=$((i + 1))
 done
+# The control: the same sleeper in dom0 (PV Linux) at the same time. Late wake-ups there too, at
+# the same moments, are the whole machine stalling (QEMU on a loaded host), not the guest.
+$IMG/rootfs/bin/sleeper $WAKE_SLEEPS 10 50 >$T/dom0.out 2>&1 &
 wait
+sed 's/^/wake: dom0: /' $T/dom0.out
+awk '/^sleeps / { printf "FIGURE: wake: dom0 control: %d sleeps, %d late, %.1f per 1000, worst %d ms\n",
+	$2, $4, $4 * 1000 / $2, $8 }' $T/dom0.out
 t1=$(date +%s)
 cat $T/wk*.out | sed 's/^/wake: /'
 check_out "wake: every sleeper pod reported" $WAKE_PODS \

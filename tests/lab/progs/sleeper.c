@@ -14,7 +14,8 @@
  * looks like until some other event wakes the CPU. Prints one line:
  *   sleeps N late L over1s S max_ms M total_ms T elapsed_ms E
  * (over1s: late by a second or more; total: the time asked for; elapsed:
- * the time the loop took). Exits 0 unless a clock or sleep call failed.
+ * the time the loop took), after a "late: ..." line on stderr for each of
+ * the first 8 late ones. Exits 0 unless a clock or sleep call failed.
  */
 #define LATE_MS 100
 
@@ -42,7 +43,8 @@ int main(int argc, char **argv)
 	}
 	start = now_ns();
 	for (long i = 0; i < count; i++) {
-		long ms = lo + (long)((seed >> 8) % (unsigned long)(hi - lo + 1));
+		long ms =
+			lo + (long)((seed >> 8) % (unsigned long)(hi - lo + 1));
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000l };
 		long long t0, t1, over;
 
@@ -61,8 +63,10 @@ int main(int argc, char **argv)
 		}
 		if (over > max_ns)
 			max_ns = over;
-		if (over >= LATE_MS * 1000000ll)
-			late++;
+		if (over >= LATE_MS * 1000000ll && late++ < 8)
+			fprintf(stderr,
+				"late: sleep %ld of %ld ms at +%lld ms woke %lld ms late\n",
+				i, ms, (t0 - start) / 1000000, over / 1000000);
 		if (over >= 1000000000ll)
 			over1s++;
 	}
