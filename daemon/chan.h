@@ -17,9 +17,9 @@
 /* Wakeups of one channel per window before its fd is parked for the window (R4). */
 #define CHAN_WAKE_WINDOW_MS 100
 #define CHAN_WAKE_MAX 500
-/* The channel is also polled this often, events or not: a lost event
- * notification costs a pause, never a hang. */
-#define CHAN_TICK_MS 1000
+/* The safety net: the channel is also polled this often, events or not,
+ * so a lost event notification costs a pause, never a hang (chan.c). */
+#define CHAN_TICK_MS 20000
 /* Queued dom0 -> guest bytes; beyond this, stdin is refused (control frames still go). */
 #define CHAN_OUT_MAX (512 * 1024)
 

@@ -8,6 +8,7 @@ rm -rf "$out"
 mkdir -p "$out/rootfs/bin" "$out/rootfs/etc" "$out/rootfs/tmp"
 
 musl-gcc -static -O2 -o "$out/rootfs/bin/hello" "$here/progs/hello.c"
+musl-gcc -static -O2 -o "$out/rootfs/bin/sleeper" "$here/progs/sleeper.c"
 cp /bin/busybox "$out/rootfs/bin/busybox"
 for app in sh echo cat ls env true false sleep; do
 	ln -s busybox "$out/rootfs/bin/$app"
