@@ -6,7 +6,7 @@ EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c tests/l
 	tests/lab/t_40_loop.sh tests/lab/t_50_abuse.sh tests/lab/t_65_vchan.sh \
 	tests/lab/t_22_start.sh \
 	tests/lab/t_70_exec.sh \
-	tests/lab/t_75_wake.sh docs/WAKEUPS.md
+	tests/lab/t_75_wake.sh
 # The reliability suite (docs/RELIABILITY.md; t_6x_lib.sh is its helpers, rsummary.sh its summary).
 EXTRA_DIST += tests/lab/t_60_crash.sh tests/lab/t_61_state.sh tests/lab/t_62_domid.sh \
 	tests/lab/t_63_leak.sh tests/lab/t_64_hostile.sh tests/lab/t_66_stop.sh tests/lab/t_6x_lib.sh \
