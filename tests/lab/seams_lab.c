@@ -314,8 +314,11 @@ static void t_idle(const char *kernel, const char *ramdisk)
 			{ " 5", NULL, NULL, XS_GUEST_INVALID, 0, "state" },
 			{ "", NULL, NULL, XS_GUEST_INVALID, 0, "state" },
 			{ "..", NULL, NULL, XS_GUEST_INVALID, 0, "state" },
-			{ "failed", NULL, "boom\\x1b[1m", XS_GUEST_FAILED, 0,
+			/* a failure carries its status (125..127) in exit */
+			{ "failed", "126", "boom\\x1b[1m", XS_GUEST_FAILED, 126,
 			  "boom" },
+			{ "failed", "7", NULL, XS_GUEST_INVALID, 0,
+			  "failure status" },
 		};
 		char big[2100];
 		size_t k;
@@ -344,7 +347,8 @@ static void t_idle(const char *kernel, const char *ramdisk)
 			printf("  r1 %zu: state %d code %d error \"%s\"\n", k,
 			       st.state, st.exit_code, st.error);
 			check(rc == 0 && st.state == r1[k].want &&
-				      (r1[k].want != XS_GUEST_EXITED ||
+				      ((r1[k].want != XS_GUEST_EXITED &&
+					r1[k].want != XS_GUEST_FAILED) ||
 				       st.exit_code == r1[k].code) &&
 				      strstr(st.error, r1[k].msg),
 			      "xs: R1 value judged", "case %zu", k);
