@@ -344,6 +344,12 @@ static void schedule_again(struct chan *c)
 		ev_timer_add(ev_now_ms() + 1, on_again, c, &c->again);
 }
 
+/* The safety net's period: short only while the guest has not said HELLO. */
+static uint64_t tick_ms(const struct chan *c)
+{
+	return c->hello ? CHAN_TICK_MS : CHAN_CONNECT_TICK_MS;
+}
+
 /*
  * The safety net: a rare poll (CHAN_TICK_MS) besides the events. Events
  * are the channel's only signal; this is here so that one lost
@@ -377,7 +383,7 @@ static void on_tick(void *arg)
 			"pod %s: channel: the periodic poll moved %llu bytes in, %llu out: an event was missed",
 			c->name, (unsigned long long)(c->rx_bytes - rx0),
 			(unsigned long long)(c->tx_bytes - tx0));
-	ev_timer_add(now + CHAN_TICK_MS, on_tick, c, &c->tick);
+	ev_timer_add(now + tick_ms(c), on_tick, c, &c->tick);
 }
 
 /* An event-channel storm parks the fd for the rest of the window (R4). */
@@ -428,7 +434,7 @@ int chan_open_io(const struct chan_io *io, void *t, int fd, const char *name,
 	if (!rc)
 		rc = queue_frame(c, PODIO_HELLO, 0, v, sizeof(v));
 	if (!rc)
-		rc = ev_timer_add(ev_now_ms() + CHAN_TICK_MS, on_tick, c,
+		rc = ev_timer_add(ev_now_ms() + tick_ms(c), on_tick, c,
 				  &c->tick);
 	if (rc) {
 		c->down = true; /* no callbacks from here */

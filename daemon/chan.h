@@ -20,6 +20,9 @@
 /* The safety net: the channel is also polled this often, events or not,
  * so a lost event notification costs a pause, never a hang (chan.c). */
 #define CHAN_TICK_MS 20000
+/* Until the guest's HELLO arrives the net runs this often: a lost notification
+ * while connecting must not outlast the connect timeout (a few polls a pod). */
+#define CHAN_CONNECT_TICK_MS 1000
 /* Queued dom0 -> guest bytes; beyond this, stdin is refused (control frames still go). */
 #define CHAN_OUT_MAX (512 * 1024)
 
