@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,7 +402,119 @@ static void refuse(struct conn *c, int code, const char *msg)
 	flush(c);
 }
 
-static int conn_new(int fd, bool trusted, bool trusted_ro, struct conn **c_r)
+/* Nothing pending and no subscription: may be closed to make room. */
+static bool conn_idle(const struct conn *c)
+{
+	return !c->closing && !c->close_after_flush && !c->busy &&
+	       !c->persistent && !c->in_len && !control_outq(c);
+}
+
+/* Live connections of uid (root: every root peer). */
+static int uid_count(uid_t uid, bool root)
+{
+	const struct conn *c;
+	int n = 0;
+
+	for (c = ctl.conns; c; c = c->next)
+		if (!c->closing && !c->close_after_flush && c->root == root &&
+		    (root || c->uid == uid))
+			n++;
+	return n;
+}
+
+/* (The list is newest first: on equal times the older one wins.)
+ * The longest-idle connection of the given uid (only_uid) or of the uid holding the most. */
+static struct conn *pick_victim(const struct conn *self, bool only_uid,
+				int *top_r)
+{
+	struct conn *c, *best = NULL;
+	int n, top = 0;
+
+	for (c = ctl.conns; c; c = c->next) {
+		if (c == self || !conn_idle(c) || c->root)
+			continue;
+		if (only_uid && c->uid != self->uid)
+			continue;
+		n = uid_count(c->uid, false);
+		if (n > top ||
+		    (n == top && best && c->last_active <= best->last_active)) {
+			top = n;
+			best = c;
+		}
+	}
+	if (top_r)
+		*top_r = top;
+	return best;
+}
+
+/* Connection-limit lines, at most one per CONTROL_EVICT_LOG_MS (a flood of connects cannot flood the log). */
+static void limit_log(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void limit_log(const char *fmt, ...)
+{
+	static uint64_t last;
+	static unsigned quiet;
+	uint64_t now = ev_now_ms();
+	char line[320];
+	va_list ap;
+
+	if (last && now - last < CONTROL_EVICT_LOG_MS) {
+		quiet++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_warn("control: %s (%u such lines suppressed before this one)", line,
+		 quiet);
+	last = now;
+	quiet = 0;
+}
+
+static void evict(struct conn *victim, const struct conn *for_c,
+		  const char *why)
+{
+	limit_log(
+		"%s: closing an idle connection of uid %u (holding %d of %d) for %s (uid %u holds %d)",
+		why, (unsigned)victim->uid, uid_count(victim->uid, false),
+		ctl.n_conns, for_c->peer, (unsigned)for_c->uid,
+		uid_count(for_c->uid, for_c->root));
+	refuse(victim, 5,
+	       "idle connection closed to make room for another client");
+}
+
+/* Apply the limits to a new connection c: 0 admitted (maybe by evicting), -EMFILE refuse. */
+static int admit(struct conn *c)
+{
+	int live = 0, nonroot = 0, mine, top;
+	struct conn *o, *v;
+
+	for (o = ctl.conns; o; o = o->next)
+		if (!o->closing && !o->close_after_flush) {
+			live++;
+			nonroot += !o->root;
+		}
+	mine = uid_count(c->uid, c->root);
+	if (!c->root && mine > CONTROL_UID_MAX_CONNS) {
+		v = pick_victim(c, true, NULL);
+		if (!v)
+			return -EMFILE;
+		evict(v, c, "uid at its connection limit");
+		live--;
+		nonroot--;
+	}
+	if (c->root ? live <= CONTROL_MAX_CONNS + CONTROL_ROOT_RESERVE :
+		      nonroot <= CONTROL_MAX_CONNS)
+		return 0;
+	v = pick_victim(c, false, &top);
+	if (!v || (!c->root && mine >= top))
+		return -EMFILE;
+	evict(v, c, "connections full");
+	return 0;
+}
+
+static int conn_new(int fd, bool trusted, bool trusted_ro, bool member,
+		    uid_t uid, struct conn **c_r)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	struct ucred cr;
@@ -415,6 +528,8 @@ static int conn_new(int fd, bool trusted, bool trusted_ro, struct conn **c_r)
 		free(c);
 		return -errno;
 	}
+	if (member)
+		cr.uid = uid;
 	c->uid = cr.uid;
 	c->root = cr.uid == 0 || trusted;
 	c->ro = trusted ? trusted_ro : !c->root;
@@ -433,15 +548,16 @@ static int conn_new(int fd, bool trusted, bool trusted_ro, struct conn **c_r)
 	ctl.n_conns++;
 	if (!c->root)
 		ctl.n_nonroot++;
-	if (!c->root && !in_group(cr.uid, cr.gid)) {
+	if (!c->root && !member && !in_group(cr.uid, cr.gid)) {
 		log_info("control: refusing %s (neither root nor in group %s)",
 			 c->peer, ctl.group);
 		refuse(c, 4,
 		       "permission denied: only root and group xenpod may connect");
-	} else if (c->root ? ctl.n_conns >
-				     CONTROL_MAX_CONNS + CONTROL_ROOT_RESERVE :
-			     ctl.n_nonroot > CONTROL_MAX_CONNS) {
-		log_warn("control: too many connections; refusing %s", c->peer);
+	} else if (admit(c) < 0) {
+		limit_log(
+			"too many connections (uid %u holds %d, %d in all, none idle to close); refusing %s",
+			(unsigned)c->uid, uid_count(c->uid, c->root),
+			ctl.n_conns, c->peer);
 		refuse(c, 5, "too many connections; try again later");
 	}
 	if (c_r)
@@ -451,7 +567,12 @@ static int conn_new(int fd, bool trusted, bool trusted_ro, struct conn **c_r)
 
 int control_adopt_fd(int fd, bool read_only, struct conn **c_r)
 {
-	return conn_new(fd, true, read_only, c_r);
+	return conn_new(fd, true, read_only, false, 0, c_r);
+}
+
+int control_adopt_fd_uid(int fd, uid_t uid, struct conn **c_r)
+{
+	return conn_new(fd, false, false, true, uid, c_r);
 }
 
 static void resume_accept(void *arg)
@@ -478,7 +599,7 @@ static void on_listen(int fd, short revents, void *arg)
 			}
 			return;
 		}
-		if (conn_new(cfd, false, false, NULL) < 0)
+		if (conn_new(cfd, false, false, false, 0, NULL) < 0)
 			close(cfd);
 	}
 }

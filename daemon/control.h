@@ -11,9 +11,19 @@
 #define CONTROL_LOCK_NAME "xenpodd.lock"
 /* A request line may be this long (plus its newline). */
 #define CONTROL_LINE_MAX (1024 * 1024)
-/* Connections of non-root peers; root has CONTROL_ROOT_RESERVE more, so it is never locked out. */
+/*
+ * Connection limits (R27). Non-root peers share CONTROL_MAX_CONNS; root has
+ * CONTROL_ROOT_RESERVE more, so it is never locked out. One non-root uid holds
+ * at most CONTROL_UID_MAX_CONNS. When a limit is reached, the longest-idle
+ * connection (nothing pending, no subscription) of the uid holding the most
+ * is closed to make room, if the newcomer's uid holds fewer; else the
+ * newcomer is refused (code 5). Evictions are logged, at most once per
+ * CONTROL_EVICT_LOG_MS.
+ */
 #define CONTROL_MAX_CONNS 128
 #define CONTROL_ROOT_RESERVE 32
+#define CONTROL_UID_MAX_CONNS 32
+#define CONTROL_EVICT_LOG_MS 10000
 /* A half-received request is dropped after this long without its newline. */
 #define CONTROL_PARTIAL_TIMEOUT_MS 30000
 /* An idle connection (nothing pending, no subscription) is closed after this long. */
@@ -70,6 +80,8 @@ void control_set_hooks(const struct control_hooks *h);
 
 /* For tests: serve an already connected socket as root (or read-only), whatever its peer. */
 int control_adopt_fd(int fd, bool read_only, struct conn **c_r);
+/* For tests: serve a connected socket as a member of the group with this uid (0: root). */
+int control_adopt_fd_uid(int fd, uid_t uid, struct conn **c_r);
 int control_count(void);
 
 #endif

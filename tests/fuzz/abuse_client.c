@@ -342,6 +342,95 @@ static void check_stall(int partial_s)
 	close(fd);
 }
 
+/* Become a member of group xenpod with this uid (root only; no passwd entry needed). */
+static int become_member(uid_t uid)
+{
+	struct group *gr = getgrnam("xenpod");
+	gid_t gid;
+
+	if (!gr)
+		return -ENOENT;
+	gid = gr->gr_gid;
+	if (setgroups(1, &gid) || setgid(gid) || setuid(uid))
+		return -errno;
+	return 0;
+}
+
+/* A child as member uid: 0 if daemon_hello is answered with a result. */
+static int served_as(uid_t uid)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(become_member(uid) || !alive() ? 1 : 0);
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* R27: one member uid holds many idle connections: root and other members are still served. */
+static void check_idle_uid(int want)
+{
+	int up[2], down[2], held = -1, st;
+	char buf[64];
+	pid_t pid;
+
+	if (geteuid() != 0 || !getgrnam("xenpod")) {
+		printf("SKIP: R27 one uid's idle connections - not root or no group xenpod\n");
+		return;
+	}
+	if (pipe(up) || pipe(down))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { (rlim_t)want + 64, (rlim_t)want + 64 };
+		int *fds = calloc((size_t)want, sizeof(int)), i, n = 0;
+
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if (!fds || become_member(2000))
+			_exit(1);
+		for (i = 0; i < want; i++)
+			fds[i] = dial();
+		sleep(2); /* the daemon accepts (and evicts) what is queued */
+		for (i = 0; i < want; i++) {
+			struct pollfd p = { .fd = fds[i], .events = POLLIN };
+
+			if (fds[i] >= 0 && poll(&p, 1, 0) == 0)
+				n++; /* no error line, not closed: held */
+		}
+		dprintf(up[1], "%d\n", n);
+		if (read(down[0], buf, 1) < 0)
+			_exit(1);
+		_exit(0); /* closes them all */
+	}
+	if (pid < 0)
+		return;
+	close(up[1]);
+	close(down[0]);
+	st = (int)read(up[0], buf, sizeof(buf) - 1);
+	if (st > 0) {
+		buf[st] = '\0';
+		held = atoi(buf);
+	}
+	result(held >= 0 && held <= CONTROL_UID_MAX_CONNS,
+	       "R27 one member uid's idle connections capped",
+	       "uid 2000 dialled %d, holds %d (cap %d)", want, held,
+	       CONTROL_UID_MAX_CONNS);
+	result(alive(), "R27 root served while uid 2000 holds its connections",
+	       NULL);
+	result(served_as(2001) == 0,
+	       "R27 another member (uid 2001) served meanwhile", NULL);
+	if (write(down[1], "x", 1) < 0)
+		perror("write");
+	close(down[1]);
+	close(up[0]);
+	waitpid(pid, &st, 0);
+	sleep(1);
+	result(served_as(2000) == 0 && alive(),
+	       "R27 everyone served again once uid 2000 closed", NULL);
+}
+
 /* R15: many idle connections: a cap is enforced, refusals are clean, service resumes. */
 static void check_idle(int want)
 {
@@ -588,6 +677,7 @@ int main(int argc, char **argv)
 	check_malformed();
 	check_big();
 	check_idle(conns);
+	check_idle_uid(conns < 200 ? conns : 200);
 	check_unauthorised();
 	if (image) {
 		check_mid_create();

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -122,6 +123,111 @@ static void test_disconnect_pending(void)
 	harness_stop(&H, true);
 }
 
+/* A client end adopted as a group member with this uid (0: root). */
+static int dial_uid(uid_t uid)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if (control_adopt_fd_uid(sv[1], uid, NULL) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	return sv[0];
+}
+
+/* Is daemon_hello answered with a result on fd? */
+static bool served(int fd)
+{
+	char *r = harness_raw(
+		&H, fd,
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon_hello\"}",
+		2000);
+	bool ok = r && strstr(r, "\"result\":");
+
+	free(r);
+	return ok;
+}
+
+/* Closed by the daemon (after its one error line), or still open? */
+static bool closed_by_daemon(int fd)
+{
+	char buf[512];
+	ssize_t r;
+
+	while ((r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		;
+	return r == 0;
+}
+
+/* R27: one uid's idle connections cannot lock out root or other members. */
+static void test_per_uid_caps(void)
+{
+	static int fds[5][200];
+	int i, u, held = 0, evicted = 0, fd;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	for (i = 0; i < 200; i++) {
+		fds[0][i] = dial_uid(1000);
+		CU_ASSERT_FATAL(fds[0][i] >= 0);
+	}
+	harness_run(50);
+	for (i = 0; i < 200; i++) {
+		if (closed_by_daemon(fds[0][i]))
+			evicted++;
+		else
+			held++;
+	}
+	printf("\n  uid 1000 dialled 200 idle: %d held, %d closed\n", held,
+	       evicted);
+	CU_ASSERT_EQUAL(held, CONTROL_UID_MAX_CONNS);
+	/* The newest are the ones kept (the longest-idle were closed). */
+	CU_ASSERT_FALSE(closed_by_daemon(fds[0][199]));
+	fd = dial_uid(0);
+	CU_ASSERT(served(fd));
+	close(fd);
+	fd = dial_uid(1001);
+	CU_ASSERT(served(fd));
+	close(fd);
+	CU_ASSERT(served(H.cfd));
+	/* Fill the non-root room with four uids; a fifth uid still gets in. */
+	for (u = 1; u < 4; u++)
+		for (i = 0; i < CONTROL_UID_MAX_CONNS; i++)
+			fds[u][i] = dial_uid(1000 + (uid_t)u);
+	harness_run(50);
+	fd = dial_uid(1004);
+	CU_ASSERT(served(fd));
+	evicted = 0;
+	for (u = 0; u < 4; u++)
+		for (i = 0; i < CONTROL_UID_MAX_CONNS; i++)
+			if (fds[u][u ? i : 200 - CONTROL_UID_MAX_CONNS + i] >=
+				    0 &&
+			    closed_by_daemon(
+				    fds[u][u ? i :
+					       200 - CONTROL_UID_MAX_CONNS + i]))
+				evicted++;
+	printf("  4 uids x %d idle, then uid 1004: %d evicted, %d connections\n",
+	       CONTROL_UID_MAX_CONNS, evicted, control_count());
+	CU_ASSERT_EQUAL(evicted, 1);
+	CU_ASSERT(control_count() <= CONTROL_MAX_CONNS + 1);
+	fd = dial_uid(0);
+	CU_ASSERT(served(fd));
+	close(fd);
+	/* Everyone closes: everyone is served again. */
+	for (i = 0; i < 200; i++)
+		close(fds[0][i]);
+	for (u = 1; u < 4; u++)
+		for (i = 0; i < CONTROL_UID_MAX_CONNS; i++)
+			close(fds[u][i]);
+	harness_run(50);
+	CU_ASSERT_EQUAL(control_count(), 2);
+	CU_ASSERT(served(fd = dial_uid(1000)));
+	close(fd);
+	harness_stop(&H, true);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -133,6 +239,7 @@ int main(void)
 	CU_add_test(s, "pipelining", test_pipelining);
 	CU_add_test(s, "oversized", test_oversized);
 	CU_add_test(s, "disconnect_pending", test_disconnect_pending);
+	CU_add_test(s, "per_uid_caps", test_per_uid_caps);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
