@@ -10,7 +10,7 @@ EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c tests/l
 # The reliability suite (docs/RELIABILITY.md; t_6x_lib.sh is its helpers, rsummary.sh its summary).
 EXTRA_DIST += tests/lab/t_60_crash.sh tests/lab/t_61_state.sh tests/lab/t_62_domid.sh \
 	tests/lab/t_63_leak.sh tests/lab/t_64_hostile.sh tests/lab/t_66_stop.sh tests/lab/t_6x_lib.sh \
-	tests/lab/t_67_facts.sh
+	tests/lab/t_67_facts.sh tests/lab/stress.sh
 dist_noinst_SCRIPTS += tests/lab/rsummary.sh
 
 # The seams' lab driver: hv_xl.c, xs.c and image.c against a real dom0 (tests/lab/t_10_seams.sh).
