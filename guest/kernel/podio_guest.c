@@ -1048,6 +1048,10 @@ int podio_spawn_status(int rc)
 
 const char *podio_spawn_reason(int rc, const char *err)
 {
+	/* A missing or unusable dynamic linker: the loader's words say which
+	 * (as execve logs them), more than the errno would. */
+	if (err && !strncmp(err, "dynamically", 11))
+		return err;
 	switch (rc) {
 	case -ENOENT:
 	case -ENOTDIR:

@@ -55,7 +55,8 @@ const char *podio_find_program(const char *name, const char *path_env,
  * 127 not found (ENOENT, ENOTDIR), 125 out of memory (the pod is too
  * small, not the program wrong), 126 for the rest (found but cannot be
  * executed: EACCES, EISDIR, ENOEXEC, a bad ELF); and the reason in
- * strerror's words where there is one. */
+ * strerror's words where there is one, or the loader's own when it names
+ * a missing or unusable dynamic linker. */
 int podio_spawn_status(int rc);
 const char *podio_spawn_reason(int rc, const char *err);
 
