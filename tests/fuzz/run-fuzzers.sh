@@ -46,7 +46,7 @@ fi
 libs() { pkg-config --libs "$@" 2>/dev/null; }
 common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
 core="daemon/control.c daemon/rpc.c daemon/pod.c daemon/pod_create.c \
-daemon/pod_logs.c daemon/store.c daemon/console.c daemon/image.c \
+daemon/pod_logs.c daemon/pod_kernel.c daemon/pod_memory.c daemon/store.c daemon/console.c daemon/image.c \
 daemon/image_oci.c daemon/image_tree.c daemon/digest.c tests/harness.c \
 tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
 images="daemon/image.c daemon/image_oci.c daemon/image_tree.c \
