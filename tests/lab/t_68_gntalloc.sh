@@ -9,19 +9,18 @@ old=$(cat $G)
 echo "info: gntalloc limit was $old pages"
 # One pod's channel shares 33 pages: 40 leaves room for one.
 echo 40 >$G
-xs_before=$(timeout 20 xenstore-ls -f /local/domain 2>/dev/null | grep -c xenpod)
 failed=
 for i in 1 2 3; do
-	if ! out=$(xenpod run -d --name g$i --memory 96 $IMG/rootfs /bin/sleep 600 2>&1); then
+	if ! err=$(xenpod run -d --name g$i --memory 96 $IMG/rootfs /bin/sleep 600 2>&1); then
 		failed=g$i
-		echo "info: g$i: $out"
+		echo "info: g$i: $err"
 		break
 	fi
 done
 check "gntalloc: a pod fails once the pages are out" test -n "$failed"
 check "gntalloc: xenpodd is still alive" pidof xenpodd
 check "gntalloc: ... and answers" xenpod ls
-check "gntalloc: the error names gntalloc's limit" sh -c 'echo "$1" | grep -q "gntalloc.*limit"' _ "$out"
+check "gntalloc: the error names gntalloc's limit" sh -c 'echo "$1" | grep -q "gntalloc.*limit"' _ "$err"
 check "gntalloc: no domain left for the failed pod" sh -c \
 	"! xl list 2>/dev/null | grep -q 'xenpod-$failed\$\|xenpod-$failed '"
 check "gntalloc: no xenstore node left for it" sh -c \
@@ -33,4 +32,4 @@ check "gntalloc: a pod runs again" xenpod run -d --name g9 --memory 96 $IMG/root
 check_out "gntalloc: exec works in it" "hi" xenpod exec g9 /bin/echo hi
 for i in 1 2 3 9; do xenpod rm -f g$i >/dev/null 2>&1; done
 check "gntalloc: no pod domains left" wait_for 30 sh -c "! xl list 2>/dev/null | grep -q '^xenpod-g'"
-unset xs_before failed old out
+unset failed old err
