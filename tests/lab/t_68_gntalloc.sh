@@ -18,6 +18,9 @@ for i in 1 2 3; do
 	fi
 done
 check "gntalloc: a pod fails once the pages are out" test -n "$failed"
+# More failing creates: the old failure path freed a stale pointer, a crash
+# only when malloc handed back a used chunk.
+for i in 4 5 6 7 8 9; do xenpod run -d --name h$i --memory 96 $IMG/rootfs /bin/true >/dev/null 2>&1; done
 check "gntalloc: xenpodd is still alive" pidof xenpodd
 check "gntalloc: ... and answers" xenpod ls
 check "gntalloc: the error names gntalloc's limit" sh -c 'echo "$1" | grep -q "gntalloc.*limit"' _ "$err"
@@ -30,6 +33,6 @@ echo "$old" >$G
 check "gntalloc: limit restored" test "$(cat $G)" = "$old"
 check "gntalloc: a pod runs again" xenpod run -d --name g9 --memory 96 $IMG/rootfs /bin/sleep 600
 check_out "gntalloc: exec works in it" "hi" xenpod exec g9 /bin/echo hi
-for i in 1 2 3 9; do xenpod rm -f g$i >/dev/null 2>&1; done
+for i in g1 g2 g3 g9 h4 h5 h6 h7 h8 h9; do xenpod rm -f $i >/dev/null 2>&1; done
 check "gntalloc: no pod domains left" wait_for 30 sh -c "! xl list 2>/dev/null | grep -q '^xenpod-g'"
 unset failed old err
