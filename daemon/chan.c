@@ -9,6 +9,7 @@
 
 #include <libxenvchan.h>
 #include <xenevtchn.h>
+#include <xengnttab.h>
 
 #include "chan.h"
 #include "ev.h"
@@ -704,8 +705,117 @@ static const struct chan_io vchan_io = {
 	.kick = vc_kick,
 };
 
-int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,
-	      void *arg, struct chan **c_r)
+/*
+ * A vchan server set up as libxenvchan_server_init does (same ring orders,
+ * page layout, notify offset and xenstore nodes, so the guest sees the
+ * same), but with its own failure path: the library's frees an unset
+ * xs_path when sharing fails (Xen 4.17), which crashed xenpodd when dom0's
+ * gntalloc ran out of pages. The struct is zeroed; on failure each step
+ * undoes what it did; libxenvchan_close is called only on a whole one.
+ */
+static int vc_order(size_t bytes)
+{
+	int o = 12;
+
+	while (bytes > (1ul << o))
+		o++;
+	return o;
+}
+
+static int vc_server(uint32_t domid, const char *path, chan_publish_fn publish,
+		     void *xs, struct libxenvchan **v_r)
+{
+	struct libxenvchan *v = calloc(1, sizeof(*v));
+	int order = vc_order(PODIO_RING_BYTES), pages = 1 << (order - 12);
+	uint32_t ring_ref = 0;
+	xenevtchn_port_or_error_t port;
+	int rc;
+
+	_Static_assert(PODIO_RING_BYTES > 2048, "rings outside the page");
+	if (!v)
+		return -ENOMEM;
+	v->is_server = 1;
+	v->read.order = v->write.order = order;
+	v->gntshr = xengntshr_open(NULL, 0);
+	if (!v->gntshr) {
+		rc = errno ? -errno : -EIO;
+		goto out_free;
+	}
+	v->event = xenevtchn_open(NULL, 0);
+	if (!v->event) {
+		rc = errno ? -errno : -EIO;
+		goto out_gntshr;
+	}
+	port = xenevtchn_bind_unbound_port(v->event, domid);
+	if (port < 0) {
+		rc = errno ? -errno : -EIO;
+		goto out_event;
+	}
+	v->event_port = (uint32_t)port;
+	if (xenevtchn_unmask(v->event, v->event_port)) {
+		rc = errno ? -errno : -EIO;
+		goto out_unbind;
+	}
+	v->ring = xengntshr_share_page_notify(
+		v->gntshr, domid, &ring_ref, 1,
+		offsetof(struct vchan_interface, srv_live), v->event_port);
+	if (!v->ring) {
+		rc = errno ? -errno : -EIO;
+		goto out_unbind;
+	}
+	memset(v->ring, 0, 4096);
+	v->read.shr = &v->ring->left;
+	v->write.shr = &v->ring->right;
+	v->ring->left_order = (uint16_t)order;
+	v->ring->right_order = (uint16_t)order;
+	v->ring->cli_live = 2;
+	v->ring->srv_live = 1;
+	v->ring->cli_notify = VCHAN_NOTIFY_WRITE;
+	v->read.buffer = xengntshr_share_pages(v->gntshr, domid, pages,
+					       v->ring->grants, 1);
+	if (!v->read.buffer) {
+		rc = errno ? -errno : -EIO;
+		goto out_ring;
+	}
+	v->write.buffer = xengntshr_share_pages(v->gntshr, domid, pages,
+						v->ring->grants + pages, 1);
+	if (!v->write.buffer) {
+		rc = errno ? -errno : -EIO;
+		goto out_read;
+	}
+	/* Fully set up: from here libxenvchan_close undoes it all, and
+	 * removes path (it frees xs_path, so it is malloc'ed). */
+	v->xs_path = strdup(path);
+	if (!v->xs_path) {
+		rc = -ENOMEM;
+		goto out_write;
+	}
+	rc = publish(xs, domid, path, ring_ref, v->event_port);
+	if (rc) {
+		libxenvchan_close(v);
+		return rc;
+	}
+	*v_r = v;
+	return 0;
+out_write:
+	xengntshr_unshare(v->gntshr, v->write.buffer, pages);
+out_read:
+	xengntshr_unshare(v->gntshr, v->read.buffer, pages);
+out_ring:
+	xengntshr_unshare(v->gntshr, v->ring, 1);
+out_unbind:
+	xenevtchn_unbind(v->event, v->event_port);
+out_event:
+	xenevtchn_close(v->event);
+out_gntshr:
+	xengntshr_close(v->gntshr);
+out_free:
+	free(v);
+	return rc;
+}
+
+int chan_open(uint32_t domid, const char *name, chan_publish_fn publish,
+	      void *xs, const struct chan_cb *cb, void *arg, struct chan **c_r)
 {
 	struct libxenvchan *v;
 	char path[96];
@@ -713,10 +823,9 @@ int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,
 
 	snprintf(path, sizeof(path), "/local/domain/%u/" XSP_XENPOD_CHAN,
 		 domid);
-	v = libxenvchan_server_init(NULL, (int)domid, path, PODIO_RING_BYTES,
-				    PODIO_RING_BYTES);
-	if (!v)
-		return errno ? -errno : -EIO;
+	rc = vc_server(domid, path, publish, xs, &v);
+	if (rc)
+		return rc;
 	v->blocking = 0;
 	rc = chan_open_io(&vchan_io, v, libxenvchan_fd_for_select(v), name, cb,
 			  arg, c_r);

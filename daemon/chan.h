@@ -75,8 +75,13 @@ struct chan_cb {
 #define CHAN_GNTALLOC_PAGES 65536u
 void chan_host_setup(void);
 
-int chan_open(uint32_t domid, const char *name, const struct chan_cb *cb,
-	      void *arg, struct chan **c_r);
+/* publish(xs, domid, dir, ring_ref, port) writes the xenstore nodes the
+ * guest's client reads (xs_publish_vchan). -ENOSPC: dom0's gntalloc is out
+ * of pages. On failure nothing is left shared, bound or written. */
+typedef int (*chan_publish_fn)(void *xs, uint32_t domid, const char *dir,
+			       uint32_t ring_ref, uint32_t port);
+int chan_open(uint32_t domid, const char *name, chan_publish_fn publish,
+	      void *xs, const struct chan_cb *cb, void *arg, struct chan **c_r);
 /* The same over any transport t (tests); fd < 0: the caller drives chan_poll. */
 int chan_open_io(const struct chan_io *io, void *t, int fd, const char *name,
 		 const struct chan_cb *cb, void *arg, struct chan **c_r);

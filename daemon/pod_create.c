@@ -251,6 +251,14 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	/* The channel is served before the guest runs, so it finds it at boot. */
 	if (!rc)
 		rc = pod_io_open(p);
+	if (rc == -ENOSPC) {
+		snprintf(
+			msg, sizeof(msg),
+			"cannot set up domain %u: its I/O channel: dom0's gntalloc is out of pages (raise /sys/module/xen_gntalloc/parameters/limit)",
+			domid);
+		create_abort(p, RPC_FAILED, msg);
+		return;
+	}
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot set up domain %u: %s", domid,
 			 strerror(-rc));

@@ -397,8 +397,13 @@ int pod_io_open(struct pod *p)
 		return 0;
 	host_setup_once();
 	io->hello_seen = false;
-	rc = chan_open((uint32_t)p->domid, p->name, &chan_cbs, io, &io->chan);
-	if (rc)
+	rc = chan_open((uint32_t)p->domid, p->name, xs_publish_vchan,
+		       pod_ctx.xs, &chan_cbs, io, &io->chan);
+	if (rc == -ENOSPC)
+		log_warn(
+			"pod %s: cannot serve its I/O channel: dom0's gntalloc is out of pages (raise /sys/module/xen_gntalloc/parameters/limit)",
+			p->name);
+	else if (rc)
 		log_warn("pod %s: cannot serve its I/O channel: %s", p->name,
 			 strerror(-rc));
 	return rc;

@@ -146,6 +146,40 @@ static bool xs_set_guest_ro(struct xs *xs, xs_transaction_t t, const char *path,
 	return xs_set_permissions(xs->h, t, path, perms, 2);
 }
 
+int xs_publish_vchan(void *xsv, uint32_t domid, const char *dir,
+		     uint32_t ring_ref, uint32_t port)
+{
+	struct xs *xs = xsv;
+	char path[160], val[16];
+	xs_transaction_t t;
+	int rc;
+
+	for (int tries = 0; tries < 8; tries++) {
+		t = xs_transaction_start(xs->h);
+		if (t == XBT_NULL)
+			return errno ? -errno : -EIO;
+		snprintf(path, sizeof(path), "%s/ring-ref", dir);
+		snprintf(val, sizeof(val), "%u", ring_ref);
+		if (xs_write(xs->h, t, path, val, strlen(val)) &&
+		    xs_set_guest_ro(xs, t, path, domid)) {
+			snprintf(path, sizeof(path), "%s/event-channel", dir);
+			snprintf(val, sizeof(val), "%u", port);
+			if (xs_write(xs->h, t, path, val, strlen(val)) &&
+			    xs_set_guest_ro(xs, t, path, domid)) {
+				if (xs_transaction_end(xs->h, t, false))
+					return 0;
+				if (errno == EAGAIN)
+					continue;
+				return errno ? -errno : -EIO;
+			}
+		}
+		rc = errno ? -errno : -EIO;
+		xs_transaction_end(xs->h, t, true);
+		return rc;
+	}
+	return -EAGAIN;
+}
+
 static int xs_write_spec_txn(struct xs *xs, uint32_t domid, const char *dir,
 			     const char *path, const char *spec)
 {

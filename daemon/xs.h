@@ -39,6 +39,11 @@ void xs_disconnect(struct xs *xs);
 
 /* Write the pod spec (xenstore-schema: ~/xenpod/spec), read-only to the guest. */
 int xs_write_spec(struct xs *xs, uint32_t domid, const char *spec);
+/* Publish a vchan server's DIR/ring-ref and DIR/event-channel (what a
+ * libxenvchan client reads), dom0's and read-only to the guest. xs is a
+ * struct xs *, untyped so it fits chan_open's publish hook. */
+int xs_publish_vchan(void *xs, uint32_t domid, const char *dir,
+		     uint32_t ring_ref, uint32_t port);
 /* Read and strictly parse the guest's status nodes. Guest garbage is not an
  * error: it yields 0 with state XS_GUEST_INVALID and error naming the node;
  * -errno only when xenstore itself fails. */

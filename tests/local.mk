@@ -5,6 +5,7 @@ EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c tests/l
 	tests/lab/t_00_lab.sh tests/lab/t_05_guest.sh tests/lab/t_10_seams.sh tests/lab/t_20_pods.sh tests/lab/t_30_restart.sh \
 	tests/lab/t_40_loop.sh tests/lab/t_50_abuse.sh tests/lab/t_65_vchan.sh \
 	tests/lab/t_22_start.sh \
+	tests/lab/t_68_gntalloc.sh \
 	tests/lab/t_70_exec.sh \
 	tests/lab/t_75_wake.sh
 # The reliability suite (docs/RELIABILITY.md; t_6x_lib.sh is its helpers, rsummary.sh its summary).
