@@ -56,7 +56,7 @@ yajl=$(libs yajl)
 arch=$(libs libarchive nettle)
 # The daemon's pod I/O channel: its sources see guest/include/lib/podio.h.
 chan="g:daemon/pod_exec.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
-vchan=$(libs xenvchan xenevtchn)
+vchan=$(libs xenvchan xenevtchn xengnttab)
 
 # NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),
 # sources (SET:PATH overrides the set for one file), libraries.
