@@ -73,6 +73,12 @@ tests_unit_test_rpc_SOURCES = tests/unit/test_rpc.c $(XENPOD_HARNESS)
 tests_unit_test_rpc_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_rpc_LDADD = $(XENPOD_TEST_LIBS)
 
+check_PROGRAMS += tests/unit/test_rpc_conv
+TESTS += tests/unit/test_rpc_conv
+tests_unit_test_rpc_conv_SOURCES = tests/unit/test_rpc_conv.c $(XENPOD_HARNESS)
+tests_unit_test_rpc_conv_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_rpc_conv_LDADD = $(XENPOD_TEST_LIBS)
+
 check_PROGRAMS += tests/unit/test_store tests/unit/test_ev
 TESTS += tests/unit/test_store tests/unit/test_ev
 tests_unit_test_store_SOURCES = tests/unit/test_store.c
@@ -163,7 +169,10 @@ dist_noinst_DATA += \
 	tests/data/rpc/33-bad-utf8.req \
 	tests/data/rpc/33-bad-utf8.resp \
 	tests/data/rpc/34-too-deep.req \
-	tests/data/rpc/34-too-deep.resp
+	tests/data/rpc/34-too-deep.resp \
+	tests/data/rpc-conv/01-create-start-wait.conv \
+	tests/data/rpc-conv/02-stop.conv \
+	tests/data/rpc-conv/03-logs.conv
 
 # The channel's frame engine over a fake transport (hostile guest frames).
 check_PROGRAMS += tests/unit/test_chan
