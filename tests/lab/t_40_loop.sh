@@ -7,9 +7,10 @@ xs_nodes() { xenstore-ls -f / | wc -l; }
 daemon_fds() { ls /proc/$(pidof xenpodd)/fd | wc -l; }
 state_files() { ls /var/lib/xenpod | grep -vc '^images$'; }
 
-# One cycle first: the daemon opens some handles once, on its first pod
-# (the grant and event channel devices); the baseline is taken after them,
-# so what the check counts is growth per pod, not one-time set-up.
+# One cycle first: libxl opens a pipe pair once, on the first domain it
+# builds (seen in the lab: the daemon's fds are the same before and after
+# the first pod but for that pipe); the baseline is taken after it, so the
+# check counts growth per pod, not one-time set-up by a test run before.
 xenpod run --name loop-warm $IMG/rootfs /bin/hello warm >/dev/null 2>&1
 xenpod rm loop-warm >/dev/null 2>&1
 nodes0=$(xs_nodes)
