@@ -26,6 +26,7 @@ guest_xenpod_kernel_SOURCES = \
 	guest/include/arch/memlayout.h guest/include/arch/paging.h \
 	guest/include/arch/trap.h \
 	guest/include/kernel/boot.h guest/include/kernel/errno.h \
+	guest/include/kernel/list.h guest/include/lib/errno.h \
 	guest/include/kernel/hostile.h \
 	guest/include/kernel/mm.h guest/include/kernel/panic.h \
 	guest/include/kernel/printk.h guest/include/kernel/selftest.h \

@@ -13,6 +13,7 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/sys_proc.c guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
 	guest/include/kernel/proc.h guest/include/kernel/vfs.h \
+	guest/include/kernel/termios.h \
 	guest/include/kernel/syscall.h guest/include/kernel/syscall_nr.h
 
 GUEST_HOST_CPPFLAGS = -DGUEST_LIB_HOST -I$(top_srcdir)/guest/include

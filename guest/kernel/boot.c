@@ -15,6 +15,28 @@ static size_t nmodules;
 static struct boot_region memmap[BOOT_MEMMAP_MAX];
 static size_t nmemmap;
 
+/* The kernel's name for a start_info memory map type; unknown types are
+ * reserved (never used as RAM). */
+static enum boot_region_type region_type(uint32_t xen_type)
+{
+	switch (xen_type) {
+	case XEN_HVM_MEMMAP_TYPE_RAM:
+		return BOOT_REGION_RAM;
+	case XEN_HVM_MEMMAP_TYPE_ACPI:
+		return BOOT_REGION_ACPI;
+	case XEN_HVM_MEMMAP_TYPE_NVS:
+		return BOOT_REGION_NVS;
+	case XEN_HVM_MEMMAP_TYPE_UNUSABLE:
+		return BOOT_REGION_UNUSABLE;
+	case XEN_HVM_MEMMAP_TYPE_DISABLED:
+		return BOOT_REGION_DISABLED;
+	case XEN_HVM_MEMMAP_TYPE_PMEM:
+		return BOOT_REGION_PMEM;
+	default:
+		return BOOT_REGION_RESERVED;
+	}
+}
+
 int boot_info_copy(uint64_t start_info_pa)
 {
 	const struct hvm_start_info *si = phys_to_virt(start_info_pa);
@@ -53,7 +75,7 @@ int boot_info_copy(uint64_t start_info_pa)
 			}
 			memmap[nmemmap].addr = e[i].addr;
 			memmap[nmemmap].size = e[i].size;
-			memmap[nmemmap].type = e[i].type;
+			memmap[nmemmap].type = region_type(e[i].type);
 			nmemmap++;
 		}
 	}

@@ -1,28 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* dev.c: /dev: null, zero, full, random, urandom, console, tty; the wall clock and RNG. */
+/* dev.c: /dev: null, zero, full, random, urandom, console, tty; the RNG. */
 #include "arch/cpu.h"
-#include "arch/io.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/pty.h"
+#include "kernel/termios.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
-#include "platform.h"
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TIOCSCTTY 0x540e
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541b
-#define FIONBIO 0x5421
 
 /* ---- random numbers: xoshiro256** seeded from RDRAND (if any) and the TSC ---- */
 
@@ -86,74 +73,6 @@ void random_fill(void *buf, size_t n)
 	}
 }
 
-/* ---- wall clock: CMOS RTC at boot (plain QEMU), then the monotonic clock ---- */
-
-static int64_t boot_epoch_ns = -1;
-
-static uint8_t cmos(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
-static int bcd(uint8_t v, bool binary)
-{
-	return binary ? v : (v & 15) + (v >> 4) * 10;
-}
-
-static int64_t days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int64_t rtc_read_ns(void)
-{
-	uint8_t sec, min, hour, day, mon, year, regb;
-	bool bin;
-
-	if (xen_present())
-		return 0; /* PVH has no RTC */
-	while (cmos(0x0a) & 0x80)
-		cpu_relax();
-	sec = cmos(0);
-	min = cmos(2);
-	hour = cmos(4);
-	day = cmos(7);
-	mon = cmos(8);
-	year = cmos(9);
-	regb = cmos(0x0b);
-	if (sec == 0xff && year == 0xff)
-		return 0;
-	bin = regb & 4;
-	return ((days_from_civil(2000 + bcd(year, bin), bcd(mon, bin),
-				 bcd(day, bin)) *
-			 86400 +
-		 bcd(hour & 0x7f, bin) * 3600 + bcd(min, bin) * 60 +
-		 bcd(sec, bin)) *
-		1000000000ll) -
-	       (int64_t)time_now_ns();
-}
-
-int64_t time_realtime_ns(void)
-{
-	if (boot_epoch_ns < 0)
-		boot_epoch_ns = rtc_read_ns();
-	return boot_epoch_ns + (int64_t)time_now_ns();
-}
-
-void time_set_realtime_ns(int64_t ns);
-void time_set_realtime_ns(int64_t ns)
-{
-	boot_epoch_ns = ns - (int64_t)time_now_ns();
-}
-
 /* ---- the devices ---- */
 
 static long null_read(struct file *f, void *ubuf, size_t n)
@@ -213,26 +132,9 @@ static long console_write_op(struct file *f, const void *ubuf, size_t n)
 	return (long)done;
 }
 
-/* Linux's struct termios (the TCGETS layout) with a console's defaults. */
-struct k_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
-
-static struct k_termios con_termios = {
-	.c_iflag = 0x500, /* ICRNL IXON */
-	.c_oflag = 0x5, /* OPOST ONLCR */
-	.c_cflag = 0xbf, /* B38400 CS8 CREAD HUPCL */
-	.c_lflag =
-		0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
-	.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12,
-		  0x0f, 0x17, 0x16, 0 },
-};
-
-static struct {
-	uint16_t row, col, xpixel, ypixel;
-} con_winsz = { 24, 80, 0, 0 };
+/* The console's terminal settings (termios_default from dev_init). */
+static struct k_termios con_termios;
+static struct k_winsize con_winsz = { 24, 80, 0, 0 };
 
 static int con_pgrp;
 
@@ -329,6 +231,7 @@ void dev_init(void)
 	struct inode *dev;
 
 	rng_init();
+	con_termios = termios_default;
 	dev = dev_dir();
 	if (!dev) {
 		printk("xenpod-kernel: cannot create /dev\n");

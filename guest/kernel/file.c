@@ -50,6 +50,51 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
+struct files *files_new(void)
+{
+	struct files *fs = kzalloc(sizeof(*fs));
+
+	if (fs)
+		fs->refs = 1;
+	return fs;
+}
+
+void files_set_stdio(struct files *fs, struct file *f)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fd)
+			file_get(f);
+		fs->fd[fd] = f;
+	}
+}
+
+/* A private copy of a descriptor table (fork, or exec in a thread). */
+struct files *files_copy(const struct files *p)
+{
+	struct files *fs = kzalloc(sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	fs->refs = 1;
+	for (int i = 0; i < FD_MAX; i++) {
+		fs->fd[i] = p->fd[i];
+		if (fs->fd[i])
+			file_get(fs->fd[i]);
+	}
+	memcpy(fs->cloexec, p->cloexec, sizeof(fs->cloexec));
+	return fs;
+}
+
+void files_put(struct files *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	for (int i = 0; i < FD_MAX; i++)
+		if (fs->fd[i])
+			file_put(fs->fd[i]);
+	kfree(fs);
+}
+
 int fd_install(struct file *f, int min_fd, bool cloexec)
 {
 	struct task *t = current;
@@ -84,16 +129,6 @@ int fd_close(int fd)
 	current->files->cloexec[fd / 64] &= ~(1ull << (fd % 64));
 	file_put(f);
 	return 0;
-}
-
-static char *kstrdup_n(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = kmalloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
 }
 
 /* Finds or creates the file for O_CREAT. path is a kernel copy. */
@@ -157,7 +192,7 @@ static int open_checks(struct inode *ino, int flags)
 
 int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)
 {
-	char *path = kstrdup_n(upath_k);
+	char *path = kstrdup(upath_k);
 	struct inode *ino = NULL;
 	struct file *f;
 	int rc;

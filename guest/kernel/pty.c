@@ -6,25 +6,10 @@
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#include "kernel/termios.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TCXONC 0x540a
-#define TCFLSH 0x540b
-#define TIOCSCTTY 0x540e
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCOUTQ 0x5411
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541b
-#define TIOCNOTTY 0x5422
-#define TIOCGSID 0x5429
 
 /* termios bits (Linux values) */
 #define IGNCR 0000200
@@ -60,18 +45,8 @@
 #define LINE_MAX 4095
 #define ECHO_SIZE 4096
 
-struct k_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
-
-struct k_winsize {
-	uint16_t row, col, xpixel, ypixel;
-};
-
 struct pty {
-	struct pty *next; /* all ptys, for /dev/tty */
+	struct list_node node; /* in ptys, for /dev/tty */
 	int refs; /* the stream's one + one per slave file */
 	struct pstream *s;
 	struct k_termios tio;
@@ -92,7 +67,7 @@ struct pty {
 	unsigned index;
 };
 
-static const struct k_termios default_tio = {
+const struct k_termios termios_default = {
 	.c_iflag = 0x500, /* ICRNL IXON */
 	.c_oflag = 0x5, /* OPOST ONLCR */
 	.c_cflag = 0xbf, /* B38400 CS8 CREAD HUPCL */
@@ -103,7 +78,7 @@ static const struct k_termios default_tio = {
 };
 
 static unsigned next_index;
-static struct pty *ptys;
+static struct list_node ptys = LIST_INIT(ptys);
 
 struct pty *pty_new(struct pstream *s, uint16_t rows, uint16_t cols)
 {
@@ -113,35 +88,29 @@ struct pty *pty_new(struct pstream *s, uint16_t rows, uint16_t cols)
 		return NULL;
 	p->refs = 1;
 	p->s = s;
-	p->tio = default_tio;
+	p->tio = termios_default;
 	p->ws.row = rows ? rows : 24;
 	p->ws.col = cols ? cols : 80;
 	p->index = next_index++;
-	p->next = ptys;
-	ptys = p;
+	list_add_head(&ptys, &p->node);
 	return p;
 }
 
 void pty_put(struct pty *p)
 {
-	struct pty **pp = &ptys;
-
 	if (--p->refs > 0)
 		return;
-	while (*pp && *pp != p)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = p->next;
+	list_del(&p->node);
 	kfree(p);
 }
 
 /* Signals every process of group pgrp. */
 static void signal_group(int pgrp, int sig)
 {
-	for (struct task *t = task_first(); t; t = t->next)
-		if (pgrp > 0 && t->pgid == pgrp && t->leader == t &&
-		    t->state != TASK_ZOMBIE)
-			signal_send(t, sig, 0);
+	struct task *t;
+
+	for_each_task(t) if (pgrp > 0 && t->pgid == pgrp && t->leader == t &&
+			     t->state != TASK_ZOMBIE) signal_send(t, sig, 0);
 }
 
 void pty_set_session(struct pty *p, int pid)
@@ -579,7 +548,10 @@ int pty_slave_files(struct pty *p, struct file *fds[3])
 static struct pty *ctty(struct file *f)
 {
 	if (!f->priv) {
-		for (struct pty *p = ptys; p; p = p->next) {
+		struct pty *p;
+
+		list_for_each(p, &ptys, node)
+		{
 			if (!p->hup && p->sid && p->sid == current->sid) {
 				p->refs++;
 				f->priv = p;

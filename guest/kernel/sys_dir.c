@@ -65,7 +65,10 @@ static int dir_next(struct inode *dir, uint64_t pos, char *name,
 		*next_r = pos + 1;
 		return dir->iops->readdir(dir, pos - 2, name, 256, ino_r);
 	}
-	for (struct dentry *d = dir->children; d; d = d->next) {
+	struct dentry *d;
+
+	list_for_each(d, &dir->children, node)
+	{
 		uint64_t p = 2 + (DSEQ_MAX - d->seq);
 
 		if (p < pos)

@@ -4,6 +4,7 @@
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
 

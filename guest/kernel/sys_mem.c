@@ -23,9 +23,10 @@ static uint64_t page_up(uint64_t v)
 
 static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start < end && v->end > start)
-			return false;
+	struct vma *v;
+
+	list_for_each(v, &mm->vmas,
+		      node) if (v->start < end && v->end > start) return false;
 	return true;
 }
 

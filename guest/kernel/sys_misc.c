@@ -104,8 +104,6 @@ static long sys_time(const struct sysargs *a)
 	return (long)t;
 }
 
-void time_set_realtime_ns(int64_t ns);
-
 static long sys_settimeofday(const struct sysargs *a)
 {
 	struct {
@@ -194,9 +192,9 @@ static long sys_sysinfo(const struct sysargs *a)
 		char f[4];
 	} si;
 	int procs = 0;
+	struct task *t;
 
-	for (struct task *t = task_first(); t; t = t->next)
-		procs++;
+	for_each_task(t) procs++;
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int64_t)(time_now_ns() / 1000000000);
 	si.totalram = page_total_count() * PAGE_SIZE;

@@ -95,15 +95,16 @@ static long sys_wait4(const struct sysargs *a)
 static long sys_kill(const struct sysargs *a)
 {
 	int pid = (int)a->arg[0], sig = (int)a->arg[1], found = 0;
+	struct task *t;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid > 0) {
-		struct task *t = task_find(pid);
-
+		t = task_find(pid);
 		return t && t->mm ? signal_send(t, sig, current->pid) : -ESRCH;
 	}
-	for (struct task *t = task_first(); t; t = t->next) {
+	for_each_task(t)
+	{
 		if (!t->mm || t->state == TASK_ZOMBIE)
 			continue;
 		if ((pid == 0 && t->pgid != current->pgid) ||

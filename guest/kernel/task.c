@@ -38,6 +38,8 @@ void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
 extern char task_first_return[];
 extern char syscall_entry[];
 
+struct list_node task_list = LIST_INIT(task_list);
+
 struct task *task_first(void)
 {
 	return &init_task;
@@ -45,9 +47,9 @@ struct task *task_first(void)
 
 struct task *task_find(int pid)
 {
-	for (struct task *t = &init_task; t; t = t->next)
-		if (t->pid == pid && t->state != TASK_ZOMBIE)
-			return t;
+	struct task *t;
+
+	for_each_task(t) if (t->pid == pid && t->state != TASK_ZOMBIE) return t;
 	return NULL;
 }
 
@@ -88,17 +90,27 @@ static void switch_to(struct task *next)
 	context_switch(&prev->ksp, next->ksp);
 }
 
+/* The task after t in the list, wrapping around. */
+static struct task *task_after(struct task *t)
+{
+	struct list_node *n = t->node.next;
+
+	if (n == &task_list)
+		n = n->next;
+	return list_entry(n, struct task, node);
+}
+
 /* Round robin: the next runnable task after current, else current. */
 static struct task *pick_next(void)
 {
-	struct task *t = current->next ? current->next : &init_task;
+	struct task *t = task_after(current);
 
 	for (;;) {
 		if (t->state == TASK_RUNNABLE)
 			return t;
 		if (t == current)
 			return NULL;
-		t = t->next ? t->next : &init_task;
+		t = task_after(t);
 	}
 }
 
@@ -136,8 +148,10 @@ void sched_rearm(void)
 {
 	uint64_t min = 0, fl = irq_save();
 	int runnable = 0;
+	struct task *t;
 
-	for (struct task *t = &init_task; t; t = t->next) {
+	for_each_task(t)
+	{
 		if (t->state == TASK_RUNNABLE)
 			runnable++;
 		if (t->state == TASK_BLOCKED && t->wake_at &&
@@ -160,8 +174,10 @@ static void sched_irq_exit(void)
 static void sched_tick(struct trap_frame *f)
 {
 	uint64_t now = time_now_ns();
+	struct task *t;
 
-	for (struct task *t = &init_task; t; t = t->next) {
+	for_each_task(t)
+	{
 		if (t->state == TASK_BLOCKED && t->wake_at &&
 		    t->wake_at <= now) {
 			t->timed_out = true;
@@ -222,13 +238,18 @@ void sleep_uninterruptible(const void *chan)
 int futex_wake(struct mm *mm, uint64_t uaddr, int n)
 {
 	int woken = 0;
+	struct task *t;
 
-	for (struct task *t = &init_task; t && woken < n; t = t->next)
+	for_each_task(t)
+	{
+		if (woken == n)
+			break;
 		if (t->state == TASK_BLOCKED && t->mm == mm &&
 		    t->wait_chan == (const void *)uaddr) {
 			t->state = TASK_RUNNABLE;
 			woken++;
 		}
+	}
 	return woken;
 }
 
@@ -236,27 +257,34 @@ int futex_requeue(struct mm *mm, uint64_t uaddr, int nwake, uint64_t uaddr2,
 		  int nmove)
 {
 	int woken = futex_wake(mm, uaddr, nwake), moved = 0;
+	struct task *t;
 
-	for (struct task *t = &init_task; t && moved < nmove; t = t->next)
+	for_each_task(t)
+	{
+		if (moved == nmove)
+			break;
 		if (t->state == TASK_BLOCKED && t->mm == mm &&
 		    t->wait_chan == (const void *)uaddr) {
 			t->wait_chan = (const void *)uaddr2;
 			moved++;
 		}
+	}
 	return woken + moved;
 }
 
 void wake_up(const void *chan)
 {
-	for (struct task *t = &init_task; t; t = t->next)
-		if (t->state == TASK_BLOCKED && t->wait_chan == chan)
-			t->state = TASK_RUNNABLE;
+	struct task *t;
+
+	for_each_task(t) if (t->state == TASK_BLOCKED && t->wait_chan == chan)
+		t->state = TASK_RUNNABLE;
 }
 
 static int user_fault(struct trap_frame *f);
 
 void sched_init(void)
 {
+	list_add_tail(&task_list, &init_task.node);
 	init_task.state = TASK_RUNNABLE;
 	init_task.leader = &init_task;
 	init_task.group_live = 1;
@@ -299,6 +327,7 @@ static struct task *task_alloc(void)
 	memset(sw, 0, 7 * sizeof(*sw));
 	sw[6] = (uint64_t)task_first_return;
 	t->ksp = (uint64_t)sw;
+	list_init(&t->node);
 	t->pid = next_pid++;
 	t->tgid = t->pid;
 	t->leader = t;
@@ -309,21 +338,12 @@ static struct task *task_alloc(void)
 
 static void task_link(struct task *t)
 {
-	struct task *p = &init_task;
-
-	while (p->next)
-		p = p->next;
-	p->next = t;
+	list_add_tail(&task_list, &t->node);
 }
 
 static void task_free(struct task *t)
 {
-	struct task **pp = &init_task.next;
-
-	while (*pp && *pp != t)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = t->next;
+	list_del(&t->node);
 	mm_put(t->mm);
 	files_put(t->files);
 	sighand_put(t->sighand);
@@ -359,13 +379,13 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 	t->parent = &init_task;
 	t->pgid = t->sid = t->pid;
 	t->cwd = cwd;
-	t->files = kzalloc(sizeof(*t->files));
+	t->files = files_new();
 	t->sighand = kzalloc(sizeof(*t->sighand));
 	if (!t->files || !t->sighand) {
 		task_free(t);
 		return -ENOMEM;
 	}
-	t->files->refs = t->sighand->refs = 1;
+	t->sighand->refs = 1;
 	t->umask = 022;
 	default_fpu(t);
 	rc = exec_load(t, path, argv, envp, false, err_r);
@@ -378,48 +398,17 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 		task_free(t);
 		return -ENOMEM;
 	}
-	t->files->fd[0] = con;
-	file_get(con);
-	t->files->fd[1] = con;
-	file_get(con);
-	t->files->fd[2] = con;
+	files_set_stdio(t->files, con);
 	task_link(t);
 	t->state = TASK_RUNNABLE;
 	*task_r = t;
 	return 0;
 }
 
-void files_put(struct files *fs)
-{
-	if (!fs || --fs->refs > 0)
-		return;
-	for (int i = 0; i < FD_MAX; i++)
-		if (fs->fd[i])
-			file_put(fs->fd[i]);
-	kfree(fs);
-}
-
 void sighand_put(struct sighand *sh)
 {
 	if (sh && --sh->refs == 0)
 		kfree(sh);
-}
-
-/* A private copy of a descriptor table (fork, or exec in a thread). */
-static struct files *files_copy(const struct files *p)
-{
-	struct files *fs = kzalloc(sizeof(*fs));
-
-	if (!fs)
-		return NULL;
-	fs->refs = 1;
-	for (int i = 0; i < FD_MAX; i++) {
-		fs->fd[i] = p->fd[i];
-		if (fs->fd[i])
-			file_get(fs->fd[i]);
-	}
-	memcpy(fs->cloexec, p->cloexec, sizeof(fs->cloexec));
-	return fs;
 }
 
 static struct sighand *sighand_copy(const struct sighand *p)
@@ -465,23 +454,18 @@ static void copy_task_state(struct task *t, struct task *p)
 	t->sid = p->sid;
 	t->altstack_sp = p->altstack_sp;
 	t->altstack_size = p->altstack_size;
-	if (p->exe_path) {
-		size_t n = strlen(p->exe_path) + 1;
-
-		t->exe_path = kmalloc(n);
-		if (t->exe_path)
-			memcpy(t->exe_path, p->exe_path, n);
-	}
+	if (p->exe_path)
+		t->exe_path = kstrdup(p->exe_path);
 	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
 }
 
 /* Frees exited threads (they cannot free their own kernel stack). */
 static void reap_threads(void)
 {
-	struct task *c = init_task.next, *n;
+	struct task *c, *n;
 
-	for (; c; c = n) {
-		n = c->next;
+	list_for_each_safe(c, n, &task_list, node)
+	{
 		if (c->autoreap && c->state == TASK_ZOMBIE && c != current)
 			task_free(c);
 	}
@@ -576,9 +560,9 @@ static void clear_tid(struct task *t)
 /* The last thread is gone: the process becomes a zombie for its parent. */
 static void process_done(struct task *l, int status)
 {
-	for (struct task *c = init_task.next; c; c = c->next)
-		if (c->parent == l)
-			c->parent = &init_task;
+	struct task *c;
+
+	for_each_task(c) if (c->parent == l) c->parent = &init_task;
 	l->exit_status = l->group_exiting ? l->group_exit_status : status;
 	l->alarm_at = 0;
 	if (l->parent) {
@@ -616,12 +600,14 @@ void task_exit(int status)
 
 static void kill_other_threads(struct task *t)
 {
-	for (struct task *x = init_task.next; x; x = x->next)
-		if (x->leader == t->leader && x != t &&
-		    x->state != TASK_ZOMBIE) {
-			x->group_killed = true;
-			signal_send(x, SIGKILL, 0);
-		}
+	struct task *x;
+
+	for_each_task(x) if (x->leader == t->leader && x != t &&
+			     x->state != TASK_ZOMBIE)
+	{
+		x->group_killed = true;
+		signal_send(x, SIGKILL, 0);
+	}
 }
 
 void task_exit_group(int status)
@@ -675,8 +661,10 @@ long task_wait(int pid, int *status_r, int options, int *rpid_r)
 {
 	for (;;) {
 		bool have = false;
+		struct task *c, *n;
 
-		for (struct task *c = init_task.next; c; c = c->next) {
+		list_for_each_safe(c, n, &task_list, node)
+		{
 			if (!wait_match(c, pid))
 				continue;
 			have = true;

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* time.c: monotonic time, the preemption tick, one-shot wake-ups, over a clock back-end. */
+/* time.c: monotonic time and the wall clock, the preemption tick, one-shot wake-ups, over a clock back-end. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/io.h"
 #include "kernel/boot.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
+#include "platform.h"
 
 static const struct clock_ops *clock;
 static void (*tick_fn)(struct trap_frame *f);
@@ -119,4 +122,71 @@ void time_sleep_ns(uint64_t ns)
 	ksleep_ns = 0;
 	program();
 	irq_restore(fl);
+}
+
+/* The wall clock: the CMOS RTC at boot (plain QEMU), then the monotonic clock. */
+
+static int64_t boot_epoch_ns = -1;
+
+static uint8_t cmos(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static int bcd(uint8_t v, bool binary)
+{
+	return binary ? v : (v & 15) + (v >> 4) * 10;
+}
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int64_t rtc_read_ns(void)
+{
+	uint8_t sec, min, hour, day, mon, year, regb;
+	bool bin;
+
+	if (xen_present())
+		return 0; /* PVH has no RTC */
+	while (cmos(0x0a) & 0x80)
+		cpu_relax();
+	sec = cmos(0);
+	min = cmos(2);
+	hour = cmos(4);
+	day = cmos(7);
+	mon = cmos(8);
+	year = cmos(9);
+	regb = cmos(0x0b);
+	if (sec == 0xff && year == 0xff)
+		return 0;
+	bin = regb & 4;
+	return ((days_from_civil(2000 + bcd(year, bin), bcd(mon, bin),
+				 bcd(day, bin)) *
+			 86400 +
+		 bcd(hour & 0x7f, bin) * 3600 + bcd(min, bin) * 60 +
+		 bcd(sec, bin)) *
+		1000000000ll) -
+	       (int64_t)time_now_ns();
+}
+
+int64_t time_realtime_ns(void)
+{
+	if (boot_epoch_ns < 0)
+		boot_epoch_ns = rtc_read_ns();
+	return boot_epoch_ns + (int64_t)time_now_ns();
+}
+
+void time_set_realtime_ns(int64_t ns)
+{
+	boot_epoch_ns = ns - (int64_t)time_now_ns();
 }

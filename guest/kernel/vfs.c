@@ -4,6 +4,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
 
@@ -16,8 +17,6 @@ static int nesting; /* current symlink recursion depth (one CPU, no preemption) 
 static struct inode *root;
 static uint64_t next_ino = 1;
 static uint64_t next_seq = 1;
-
-int64_t time_realtime_ns(void);
 
 struct inode *vfs_root(void)
 {
@@ -33,6 +32,7 @@ struct inode *inode_new(uint32_t mode)
 		return NULL;
 	ino->mode = mode;
 	ino->ino = next_ino++;
+	list_init(&ino->children);
 	ino->atime_ns = ino->mtime_ns = ino->ctime_ns = now;
 	return ino;
 }
@@ -82,20 +82,11 @@ struct inode *vfs_dir_find(struct inode *dir, const char *name)
 		return dir->parent ? dir->parent : dir;
 	if (dir->iops && dir->iops->lookup)
 		return dir->iops->lookup(dir, name);
-	for (struct dentry *d = dir->children; d; d = d->next)
-		if (!strcmp(d->name, name))
-			return d->ino;
+	struct dentry *d;
+
+	list_for_each(d, &dir->children,
+		      node) if (!strcmp(d->name, name)) return d->ino;
 	return NULL;
-}
-
-static char *kstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = kmalloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
 }
 
 int vfs_link(struct inode *dir, const char *name, struct inode *ino)
@@ -120,8 +111,7 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 	}
 	d->ino = ino;
 	d->seq = next_seq++;
-	d->next = dir->children;
-	dir->children = d;
+	list_add_head(&dir->children, &d->node);
 	ino->nlink++;
 	if (S_ISDIR(ino->mode)) {
 		ino->parent = dir;
@@ -172,39 +162,37 @@ int vfs_symlink(struct inode *dir, const char *name, const char *target)
 	return 0;
 }
 
-static struct dentry **dentry_slot(struct inode *dir, const char *name)
+static struct dentry *dentry_find(struct inode *dir, const char *name)
 {
-	struct dentry **pp;
+	struct dentry *d;
 
-	for (pp = &dir->children; *pp; pp = &(*pp)->next)
-		if (!strcmp((*pp)->name, name))
-			return pp;
+	list_for_each(d, &dir->children,
+		      node) if (!strcmp(d->name, name)) return d;
 	return NULL;
 }
 
 int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 {
-	struct dentry **pp, *d;
+	struct dentry *d;
 	struct inode *ino;
 
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
-	pp = dentry_slot(dir, name);
-	if (!pp)
+	d = dentry_find(dir, name);
+	if (!d)
 		return dir->iops ? -EACCES : -ENOENT;
-	d = *pp;
 	ino = d->ino;
 	if (S_ISDIR(ino->mode)) {
 		if (!dir_ok)
 			return -EISDIR;
-		if (ino->children || ino->iops)
+		if (!list_empty(&ino->children) || ino->iops)
 			return -ENOTEMPTY;
 		ino->nlink = 1; /* drop "." */
 		dir->nlink--;
 	} else if (must_dir) {
 		return -ENOTDIR;
 	}
-	*pp = d->next;
+	list_del(&d->node);
 	kfree(d->name);
 	kfree(d);
 	ino->nlink--;
@@ -227,21 +215,20 @@ static bool is_ancestor(struct inode *a, struct inode *d)
 int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 	       const char *nname)
 {
-	struct dentry **pp = dentry_slot(odir, oname), **np, *d;
+	struct dentry *d = dentry_find(odir, oname), *nd;
 	struct inode *ino, *old;
 	char *name, *dname = NULL;
 	int rc;
 
-	if (!pp)
+	if (!d)
 		return odir->iops ? -EACCES : -ENOENT;
 	if (ndir->iops)
 		return -EACCES;
-	d = *pp;
 	ino = d->ino;
 	if (S_ISDIR(ino->mode) && is_ancestor(ino, ndir))
 		return -EINVAL;
-	np = dentry_slot(ndir, nname);
-	if (np && (*np)->ino == ino)
+	nd = dentry_find(ndir, nname);
+	if (nd && nd->ino == ino)
 		return 0;
 	name = kstrdup(nname);
 	if (S_ISDIR(ino->mode))
@@ -251,8 +238,8 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		kfree(dname);
 		return -ENOMEM;
 	}
-	if (np) {
-		old = (*np)->ino;
+	if (nd) {
+		old = nd->ino;
 		rc = 0;
 		if (S_ISDIR(old->mode) && !S_ISDIR(ino->mode))
 			rc = -EISDIR;
@@ -265,15 +252,13 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 			kfree(dname);
 			return rc;
 		}
-		pp = dentry_slot(odir, oname); /* the list may have changed */
 	}
 	/* Move the entry itself: the inode keeps its links. */
-	*pp = d->next;
+	list_del(&d->node);
 	kfree(d->name);
 	d->name = name;
 	d->seq = next_seq++;
-	d->next = ndir->children;
-	ndir->children = d;
+	list_add_head(&ndir->children, &d->node);
 	if (S_ISDIR(ino->mode)) {
 		odir->nlink--;
 		ndir->nlink++;

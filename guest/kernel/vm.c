@@ -114,6 +114,7 @@ struct mm *mm_new(void)
 	}
 	mm->mmap_top = USER_MMAP_TOP;
 	mm->users = 1;
+	list_init(&mm->vmas);
 	return mm;
 }
 
@@ -134,19 +135,22 @@ void mm_destroy(struct mm *mm)
 
 	if (!mm)
 		return;
-	for (v = mm->vmas; v; v = n) {
-		n = v->next;
-		kfree(v);
-	}
+	list_for_each_safe(v, n, &mm->vmas, node) kfree(v);
 	pt_destroy(mm->pt, free_leaf, NULL);
 	kfree(mm);
 }
 
 struct vma *mm_find(struct mm *mm, uint64_t addr)
 {
-	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+	struct vma *v;
+
+	list_for_each(v, &mm->vmas, node)
+	{
+		if (v->start > addr)
+			break;
 		if (addr < v->end)
 			return v;
+	}
 	return NULL;
 }
 
@@ -163,7 +167,7 @@ static int split_at(struct mm *mm, uint64_t addr)
 	*n = *v;
 	n->start = addr;
 	v->end = addr;
-	v->next = n;
+	list_add_head(&v->node, &n->node); /* just after v */
 	return 0;
 }
 
@@ -191,7 +195,7 @@ static bool range_ok(uint64_t start, uint64_t end)
 
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t end)
 {
-	struct vma **pp, *v;
+	struct vma *v, *n;
 	int rc;
 
 	if (!range_ok(start, end))
@@ -201,27 +205,25 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t end)
 		rc = split_at(mm, end);
 	if (rc)
 		return rc;
-	pp = &mm->vmas;
-	while ((v = *pp) != NULL) {
+	list_for_each_safe(v, n, &mm->vmas, node)
+	{
 		if (v->start >= start && v->end <= end) {
 			unmap_pages(mm, v->start, v->end);
-			*pp = v->next;
+			list_del(&v->node);
 			kfree(v);
-			continue;
 		}
-		pp = &v->next;
 	}
 	return 0;
 }
 
 static void merge_adjacent(struct mm *mm)
 {
-	struct vma *v = mm->vmas, *n;
+	struct vma *v = list_first(&mm->vmas, struct vma, node), *n;
 
-	while (v && (n = v->next) != NULL) {
+	while (v && (n = list_next(&mm->vmas, v, node)) != NULL) {
 		if (v->end == n->start && v->prot == n->prot) {
 			v->end = n->end;
-			v->next = n->next;
+			list_del(&n->node);
 			kfree(n);
 			continue;
 		}
@@ -231,7 +233,7 @@ static void merge_adjacent(struct mm *mm)
 
 int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 {
-	struct vma **pp, *v;
+	struct vma *v, *pos;
 	int rc;
 
 	if (!range_ok(start, end))
@@ -245,10 +247,8 @@ int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 	v->start = start;
 	v->end = end;
 	v->prot = prot;
-	for (pp = &mm->vmas; *pp && (*pp)->start < start; pp = &(*pp)->next)
-		;
-	v->next = *pp;
-	*pp = v;
+	list_for_each(pos, &mm->vmas, node) if (pos->start >= start) break;
+	list_add_before(&pos->node, &v->node); /* the head if none */
 	merge_adjacent(mm);
 	return 0;
 }
@@ -289,7 +289,10 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 		rc = split_at(mm, end);
 	if (rc)
 		return rc;
-	for (struct vma *v = mm->vmas; v; v = v->next) {
+	struct vma *v;
+
+	list_for_each(v, &mm->vmas, node)
+	{
 		struct protect_arg pa = { mm, pte_flags(prot) };
 
 		if (v->start < start || v->end > end)
@@ -315,7 +318,10 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len)
 		if (top < len + (1ull << 20))
 			return 0;
 		cand = top - len;
-		for (struct vma *v = mm->vmas; v; v = v->next) {
+		struct vma *v;
+
+		list_for_each(v, &mm->vmas, node)
+		{
 			if (v->start < top && v->end > cand) {
 				top = v->start;
 				moved = true;
@@ -472,7 +478,7 @@ static int copy_region(struct mm *dst, struct mm *src, struct vma *v)
 struct mm *mm_fork(struct mm *src)
 {
 	struct mm *dst;
-	struct vma **tail;
+	struct vma *v;
 
 	if (!refs_ready())
 		return NULL;
@@ -483,16 +489,14 @@ struct mm *mm_fork(struct mm *src)
 	dst->brk = src->brk;
 	dst->stack_lo = src->stack_lo;
 	dst->mmap_top = src->mmap_top;
-	tail = &dst->vmas;
-	for (struct vma *v = src->vmas; v; v = v->next) {
+	list_for_each(v, &src->vmas, node)
+	{
 		struct vma *n = kmalloc(sizeof(*n));
 
 		if (!n)
 			goto fail;
 		*n = *v;
-		n->next = NULL;
-		*tail = n;
-		tail = &n->next;
+		list_add_tail(&dst->vmas, &n->node);
 		if (copy_region(dst, src, v))
 			goto fail;
 	}

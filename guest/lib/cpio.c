@@ -2,7 +2,7 @@
 /* cpio.c: newc cpio reader; every length is checked against the archive end. */
 #include "lib/cpio.h"
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 #define CPIO_HDR_LEN 110
 

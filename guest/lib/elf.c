@@ -2,7 +2,7 @@
 /* elf.c: ELF64 header and program header validation for the loader. */
 #include "lib/elf.h"
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static int elf_fail(const char **err_r, const char *msg)
 {

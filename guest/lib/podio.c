@@ -2,7 +2,7 @@
 /* podio.c: encoders and strict decoders of the pod I/O frames (lib/podio.h); both sides share them. */
 #include "lib/podio.h"
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 /* Payload sizes of the fixed-size types; 0 = variable (checked apart). */

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static int hexval(char c)
 {

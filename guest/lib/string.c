@@ -2,7 +2,7 @@
 /* string.c: freestanding memory/string functions and a strict number parser. */
 #include <stdint.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)

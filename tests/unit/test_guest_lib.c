@@ -5,7 +5,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "kernel/errno.h"
+#include "lib/errno.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 

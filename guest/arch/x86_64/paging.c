@@ -10,8 +10,6 @@
 #include "kernel/panic.h"
 #include "lib/string.h"
 
-#include <xen/arch-x86/hvm/start_info.h> /* memmap type values only */
-
 #define ENTRIES 512
 #define IDX(va, lvl) (((va) >> (12 + 9 * (lvl))) & 511)
 #define LARGE_2M 0x200000ull
@@ -295,7 +293,7 @@ int paging_init(void)
 		pml4[IDX(slots[i], 3)] = pdpt | PTE_P | PTE_W;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
+		if (map[i].type != BOOT_REGION_RAM)
 			continue;
 		rc = map_direct(map[i].addr, map[i].addr + map[i].size);
 		if (rc)

@@ -11,10 +11,21 @@
 #define BOOT_MODULES_MAX 4
 #define BOOT_MEMMAP_MAX 64
 
+/* What a memory map entry holds (the loader's types, translated by boot.c). */
+enum boot_region_type {
+	BOOT_REGION_RAM = 1,
+	BOOT_REGION_RESERVED,
+	BOOT_REGION_ACPI,
+	BOOT_REGION_NVS,
+	BOOT_REGION_UNUSABLE,
+	BOOT_REGION_DISABLED,
+	BOOT_REGION_PMEM,
+};
+
 struct boot_region {
 	uint64_t addr;
 	uint64_t size;
-	uint32_t type; /* XEN_HVM_MEMMAP_TYPE_* */
+	enum boot_region_type type;
 };
 
 struct boot_module {

@@ -32,6 +32,8 @@ void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
 size_t kmalloc_usable(const void *p);
+/* A kmalloc'd copy of a string, or NULL. */
+char *kstrdup(const char *s);
 
 /*
  * Kernel stacks in the vmap area, each below an unmapped guard page (an

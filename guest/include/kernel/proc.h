@@ -9,8 +9,10 @@
 
 #include "arch/paging.h"
 #include "arch/trap.h"
+#include "kernel/list.h"
 
 struct file;
+struct files;
 struct inode;
 
 /* Memory protections (Linux PROT_*) of a region. */
@@ -21,13 +23,13 @@ struct inode;
 struct vma {
 	uint64_t start, end; /* page-aligned, [start, end) */
 	uint32_t prot; /* VM_* */
-	struct vma *next; /* sorted by start */
+	struct list_node node; /* in mm->vmas, sorted by start */
 };
 
 struct mm {
 	int users; /* tasks sharing it (threads) */
 	pt_t pt;
-	struct vma *vmas;
+	struct list_node vmas;
 	uint64_t brk_start, brk; /* heap: [brk_start, brk) */
 	uint64_t stack_lo; /* lowest address the stack may grow to */
 	uint64_t mmap_top; /* mmap searches downwards from here */
@@ -97,7 +99,6 @@ long strncpy_from_user(char *dst, const char *usrc, size_t cap);
 int user_range_ok(const void *uptr, size_t n, bool write);
 
 #define NSIG 64
-#define FD_MAX 256
 
 /* Linux's struct sigaction as the rt_sigaction syscall sees it. */
 struct k_sigaction {
@@ -144,13 +145,6 @@ struct k_sigaction {
 
 enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_ZOMBIE };
 
-/* A file descriptor table. */
-struct files {
-	int refs;
-	struct file *fd[FD_MAX];
-	uint64_t cloexec[FD_MAX / 64];
-};
-
 /* Signal handlers. */
 struct sighand {
 	int refs;
@@ -161,7 +155,7 @@ struct task {
 	int pid, pgid, sid;
 	enum task_state state;
 	struct task *parent;
-	struct task *next; /* all tasks */
+	struct list_node node; /* in task_list */
 	uint64_t ksp; /* saved kernel %rsp while switched out */
 	uint64_t kstack_top;
 	struct trap_frame *uframe; /* user registers, top of the kernel stack */
@@ -204,6 +198,9 @@ struct task {
 };
 
 extern struct task *current;
+/* Every task, init's kernel task first, in creation order. */
+extern struct list_node task_list;
+#define for_each_task(t) list_for_each(t, &task_list, node)
 
 /* Scheduler (task.c). */
 void sched_init(void);
@@ -221,7 +218,6 @@ void wake_up(const void *chan);
 int futex_wake(struct mm *mm, uint64_t uaddr, int n);
 int futex_requeue(struct mm *mm, uint64_t uaddr, int nwake, uint64_t uaddr2,
 		  int nmove);
-void files_put(struct files *fs);
 void sighand_put(struct sighand *sh);
 /* Re-arms the one-shot timer for the earliest sleeper or alarm, and the
  * time slice while two or more tasks are runnable (tickless). */

@@ -46,6 +46,12 @@ void timer_set_period(uint64_t period_ns);
  * previous one (0: none). The tick handler sees it like any tick. */
 void timer_set_oneshot(uint64_t deadline_ns);
 
+/* The wall clock (CLOCK_REALTIME), ns since the epoch: the RTC read at
+ * first use (0 under Xen, where PVH has none) plus the monotonic clock;
+ * settimeofday moves it. */
+int64_t time_realtime_ns(void);
+void time_set_realtime_ns(int64_t ns);
+
 /* Busy-free sleep for kernel code running before/without a scheduler:
  * idles with interrupts on until the time has passed. */
 void time_sleep_ns(uint64_t ns);

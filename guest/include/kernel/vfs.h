@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/list.h"
+
 #define S_IFMT 0170000
 #define S_IFSOCK 0140000
 #define S_IFLNK 0120000
@@ -87,7 +89,7 @@ struct inode {
 	uint64_t *pcache;
 	size_t pcache_n;
 	/* directory */
-	struct dentry *children;
+	struct list_node children; /* dentries, newest first */
 	struct inode *parent;
 	const char *name; /* this directory's name in its parent */
 	/* symlink */
@@ -101,7 +103,7 @@ struct dentry {
 	uint64_t seq; /* creation order: getdents offsets survive unlinks */
 	char *name;
 	struct inode *ino;
-	struct dentry *next;
+	struct list_node node; /* in the directory's children */
 };
 
 struct file {
@@ -171,6 +173,25 @@ void procfs_init(void);
 struct file *file_new(struct inode *ino, uint32_t flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
+
+/* File descriptor tables (file.c): shared by CLONE_FILES threads. */
+#define FD_MAX 256
+
+struct files {
+	int refs;
+	struct file *fd[FD_MAX];
+	uint64_t cloexec[FD_MAX / 64];
+};
+
+/* An empty table (one reference), or NULL. */
+struct files *files_new(void);
+/* A private copy (fork, or exec in a thread), or NULL. */
+struct files *files_copy(const struct files *p);
+/* Drops a reference; closes every descriptor with the last. */
+void files_put(struct files *fs);
+/* Installs f (one reference, which this takes) as fds 0, 1 and 2. */
+void files_set_stdio(struct files *fs, struct file *f);
+/* The current task's descriptors: */
 int fd_install(struct file *f, int min_fd, bool cloexec);
 struct file *fd_get(int fd);
 int fd_close(int fd);
@@ -190,7 +211,5 @@ int pipe_create(struct file **rd_r, struct file **wr_r);
 /* The console device's ops, for init's stdio. */
 extern const struct file_ops console_fops;
 struct inode *dev_console_inode(void);
-
-int64_t time_realtime_ns(void);
 
 #endif

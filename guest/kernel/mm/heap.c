@@ -120,3 +120,13 @@ size_t kmalloc_usable(const void *p)
 		return (size_t)h->size * PAGE_SIZE - HDR;
 	return ((size_t)1 << h->size) - HDR;
 }
+
+char *kstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = kmalloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}

@@ -10,8 +10,6 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 
-#include <xen/arch-x86/hvm/start_info.h>
-
 extern const char __kernel_end[];
 
 static uint8_t *bitmap; /* 1 = used or not RAM */
@@ -39,8 +37,7 @@ static uint64_t ram_end(void)
 	uint64_t end = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (m[i].type == XEN_HVM_MEMMAP_TYPE_RAM &&
-		    m[i].addr + m[i].size > end)
+		if (m[i].type == BOOT_REGION_RAM && m[i].addr + m[i].size > end)
 			end = m[i].addr + m[i].size;
 	return end;
 }
@@ -72,7 +69,7 @@ static uint64_t place_bitmap(uint64_t len)
 	for (size_t i = 0; i < n; i++) {
 		uint64_t pa, end = m[i].addr + m[i].size, c;
 
-		if (m[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
+		if (m[i].type != BOOT_REGION_RAM)
 			continue;
 		pa = (m[i].addr + 0xfff) & ~0xfffull;
 		while ((c = clash_end(pa, len)) != 0)
@@ -118,7 +115,7 @@ void page_init(void)
 	bitmap = phys_to_virt(at);
 	memset(bitmap, 0xff, len);
 	for (size_t i = 0; i < n; i++)
-		if (m[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
+		if (m[i].type == BOOT_REGION_RAM)
 			mark(m[i].addr, m[i].size, false);
 	ntotal = nfree;
 	mark(0, 0x100000, true);
