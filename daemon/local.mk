@@ -12,13 +12,19 @@ XENPOD_COMMON_LIBS = daemon/libxenpodcommon.a $(YAJL_LIBS)
 
 # The daemon core (everything but main and the seams), also linked by unit tests with fakes.
 noinst_LIBRARIES += daemon/libxenpodd.a
-daemon_libxenpodd_a_SOURCES = daemon/control.c daemon/control.h \
-	daemon/rpc.c daemon/rpc.h daemon/pod.c daemon/pod.h \
-	daemon/pod_internal.h daemon/pod_create.c daemon/pod_logs.c \
+# The RPC layer (control.c, rpc*.c) sits on the pod layer (pod.h; pod*.c,
+# state_json.c), never the reverse: docs/DAEMON.md.
+daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
+	daemon/control.c daemon/control.h \
+	daemon/rpc.c daemon/rpc.h daemon/rpc_pod.c daemon/rpc_stream.c \
+	daemon/json_dec.c daemon/json_dec.h \
+	daemon/pod.c daemon/pod.h daemon/pod_internal.h \
+	daemon/pod_create.c daemon/pod_reconcile.c daemon/pod_logs.c \
+	daemon/state_json.c daemon/state_json.h \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
-	daemon/pod_exec.c daemon/pod_exec.h daemon/pod_kernel.c \
+	daemon/pod_io.c daemon/pod_io.h daemon/pod_kernel.c \
 	daemon/pod_memory.c daemon/pod_memory.h
-# pod_exec.c speaks guest/include/lib/podio.h through chan.h.
+# pod_io.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
 include daemon/seams.mk
@@ -174,7 +180,7 @@ tests_unit_test_chan_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_chan_LDADD = $(XENPOD_CHAN_LIBS) $(XENPOD_COMMON_LIBS) \
 	$(CUNIT_LIBS)
 
-# Exec sessions end to end: control, rpc, pod_exec and chan with a fake guest
+# Exec sessions end to end: control, rpc, pod_io and chan with a fake guest
 # on a socketpair (8 MiB each way, credit on both legs).
 check_PROGRAMS += tests/unit/test_chan_e2e
 TESTS += tests/unit/test_chan_e2e

@@ -16,7 +16,7 @@
 #include "chan.h"
 #include "harness.h"
 #include "json.h"
-#include "pod_exec.h"
+#include "pod_io.h"
 #include "pod_internal.h"
 
 static struct harness H;
