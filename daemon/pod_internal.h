@@ -33,7 +33,7 @@ struct pod_waiter {
 
 struct pod {
 	struct pod *next, *prev;
-	char name[65];
+	char name[XP_NAME_MAX + 1];
 	char uuid[HV_UUID_LEN + 1];
 	int64_t domid; /* -1: no domain */
 	enum pod_status status;

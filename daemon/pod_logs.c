@@ -20,7 +20,7 @@ struct logstream {
 	struct conlog_reader *r; /* the kernel console, or */
 	struct outlog_reader *o; /* the main process's stdout/stderr */
 	bool follow;
-	char name[65];
+	char name[XP_NAME_MAX + 1];
 	/* An incomplete UTF-8 sequence held for the next chunk, per fd
 	 * ([0] the console). */
 	char carry[3][4];

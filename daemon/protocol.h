@@ -9,6 +9,30 @@
 /* daemon_hello's "protocol": bumped when a change breaks an older peer. */
 #define XP_PROTOCOL_VERSION 1
 
+/* Methods (requests and client notifications). */
+#define XP_M_DAEMON_HELLO "daemon_hello"
+#define XP_M_EVENTS_SUBSCRIBE "events_subscribe"
+#define XP_M_POD_CREATE "pod_create"
+#define XP_M_POD_START "pod_start"
+#define XP_M_POD_STOP "pod_stop"
+#define XP_M_POD_KILL "pod_kill"
+#define XP_M_POD_RM "pod_rm"
+#define XP_M_POD_LIST "pod_list"
+#define XP_M_POD_INSPECT "pod_inspect"
+#define XP_M_POD_WAIT "pod_wait"
+#define XP_M_POD_LOGS "pod_logs"
+#define XP_M_POD_EXEC "pod_exec"
+#define XP_M_POD_ATTACH "pod_attach"
+#define XP_M_POD_SIGNAL "pod_signal"
+#define XP_M_EXEC_INPUT "exec_input"
+#define XP_M_EXEC_RESIZE "exec_resize"
+#define XP_M_EXEC_SIGNAL "exec_signal"
+/* Notifications from the daemon. */
+#define XP_N_EXEC_OUTPUT "exec_output"
+#define XP_N_EXEC_CREDIT "exec_credit"
+#define XP_N_LOG "log"
+#define XP_N_EVENT "event"
+
 /* Pod names: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. */
 #define XP_NAME_MAX 64
 #define XP_NAME_PATTERN "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"

@@ -281,7 +281,7 @@ static void notify_if_subscribed(struct conn *c, void *arg)
 	struct rpc_conn *rc = control_data(c);
 
 	if (rc && rc->subscribed)
-		rpc_notify(c, "event", arg);
+		rpc_notify(c, XP_N_EVENT, arg);
 }
 
 void rpc_broadcast_event(const char *params)
@@ -333,8 +333,8 @@ static void m_events_subscribe(struct rpc_req *req, const struct json *params)
 }
 
 static const struct rpc_method core_methods[] = {
-	{ "daemon_hello", true, m_daemon_hello },
-	{ "events_subscribe", true, m_events_subscribe },
+	{ XP_M_DAEMON_HELLO, true, m_daemon_hello },
+	{ XP_M_EVENTS_SUBSCRIBE, true, m_events_subscribe },
 	{ NULL }
 };
 

@@ -196,7 +196,7 @@ static bool decode_name(struct rpc_req *req, const struct json *params,
 {
 	if (!rpc_decode_params(req, params, fields, p))
 		return false;
-	if (p->name && !xp_name_valid(p->name)) {
+	if (!xp_name_valid(p->name)) { /* "name" is required */
 		rpc_error(req, RPC_INVALID_PARAMS,
 			  "params.name: invalid pod name (allowed: %s)",
 			  XP_NAME_PATTERN);
@@ -511,14 +511,14 @@ static void m_pod_logs(struct rpc_req *req, const struct json *params)
 }
 
 const struct rpc_method rpc_pod_methods[] = {
-	{ "pod_create", false, m_pod_create },
-	{ "pod_start", false, m_pod_start },
-	{ "pod_stop", false, m_pod_stop },
-	{ "pod_kill", false, m_pod_kill },
-	{ "pod_rm", false, m_pod_rm },
-	{ "pod_list", true, m_pod_list },
-	{ "pod_inspect", true, m_pod_inspect },
-	{ "pod_wait", true, m_pod_wait },
-	{ "pod_logs", true, m_pod_logs },
+	{ XP_M_POD_CREATE, false, m_pod_create },
+	{ XP_M_POD_START, false, m_pod_start },
+	{ XP_M_POD_STOP, false, m_pod_stop },
+	{ XP_M_POD_KILL, false, m_pod_kill },
+	{ XP_M_POD_RM, false, m_pod_rm },
+	{ XP_M_POD_LIST, true, m_pod_list },
+	{ XP_M_POD_INSPECT, true, m_pod_inspect },
+	{ XP_M_POD_WAIT, true, m_pod_wait },
+	{ XP_M_POD_LOGS, true, m_pod_logs },
 	{ NULL }
 };

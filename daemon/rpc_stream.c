@@ -38,7 +38,7 @@ static void sink_output(pod_token t, int fd, const uint8_t *d, size_t n)
 	k = sprintf(buf, "{\"fd\":%d,\"data\":\"", fd);
 	k += (int)b64_encode(d, n, buf + k);
 	memcpy(buf + k, "\"}", 3);
-	rpc_notify(c, "exec_output", buf);
+	rpc_notify(c, XP_N_EXEC_OUTPUT, buf);
 	free(buf);
 }
 
@@ -50,7 +50,7 @@ static void sink_credit(pod_token t, uint32_t n)
 	if (!c)
 		return;
 	snprintf(note, sizeof(note), "{\"bytes\":%u}", n);
-	rpc_notify(c, "exec_credit", note);
+	rpc_notify(c, XP_N_EXEC_CREDIT, note);
 }
 
 static int sink_log(pod_token t, const char *pod, const char *stream,
@@ -74,7 +74,7 @@ static int sink_log(pod_token t, const char *pod, const char *stream,
 	json_w_object_close(w);
 	text = json_writer_text(w, NULL);
 	if (text)
-		rc = rpc_notify(c, "log", text);
+		rc = rpc_notify(c, XP_N_LOG, text);
 	json_writer_free(w);
 	return rc;
 }
@@ -361,11 +361,11 @@ static void m_exec_signal(struct rpc_req *req, const struct json *params)
 }
 
 const struct rpc_method rpc_stream_methods[] = {
-	{ "pod_exec", false, m_pod_exec },
-	{ "pod_attach", false, m_pod_attach },
-	{ "pod_signal", false, m_pod_signal },
-	{ "exec_input", false, m_exec_input },
-	{ "exec_resize", false, m_exec_resize },
-	{ "exec_signal", false, m_exec_signal },
+	{ XP_M_POD_EXEC, false, m_pod_exec },
+	{ XP_M_POD_ATTACH, false, m_pod_attach },
+	{ XP_M_POD_SIGNAL, false, m_pod_signal },
+	{ XP_M_EXEC_INPUT, false, m_exec_input },
+	{ XP_M_EXEC_RESIZE, false, m_exec_resize },
+	{ XP_M_EXEC_SIGNAL, false, m_exec_signal },
 	{ NULL }
 };
