@@ -22,6 +22,7 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/pod_create.c daemon/pod_reconcile.c daemon/pod_logs.c \
 	daemon/state_json.c daemon/state_json.h \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
+	daemon/logfile.c daemon/logfile.h daemon/outlog.c daemon/outlog.h \
 	daemon/pod_io.c daemon/pod_io.h daemon/pod_kernel.c \
 	daemon/pod_memory.c daemon/pod_memory.h
 # pod_io.c speaks guest/include/lib/podio.h through chan.h.

@@ -11,6 +11,7 @@
 
 #include "chan.h"
 #include "console.h"
+#include "outlog.h"
 #include "ev.h"
 #include "log.h"
 #include "pod.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "outlog.h"
 #include "log.h"
 #include "pod.h"
 #include "pod_internal.h"
