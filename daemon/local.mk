@@ -74,6 +74,14 @@ tests_unit_test_pod_SOURCES = tests/unit/test_pod.c $(XENPOD_HARNESS)
 tests_unit_test_pod_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_pod_LDADD = $(XENPOD_TEST_LIBS)
 
+# The pod state machine through pod.h's C API, and each asynchronous
+# failure's wire code.
+check_PROGRAMS += tests/unit/test_pod_api
+TESTS += tests/unit/test_pod_api
+tests_unit_test_pod_api_SOURCES = tests/unit/test_pod_api.c $(XENPOD_HARNESS)
+tests_unit_test_pod_api_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_pod_api_LDADD = $(XENPOD_TEST_LIBS)
+
 check_PROGRAMS += tests/unit/test_rpc
 TESTS += tests/unit/test_rpc
 tests_unit_test_rpc_SOURCES = tests/unit/test_rpc.c $(XENPOD_HARNESS)
