@@ -109,6 +109,10 @@ tests_unit_test_console_SOURCES = tests/unit/test_console.c
 tests_unit_test_console_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_console_LDADD = $(XENPOD_TEST_LIBS)
 
+# The daemon's layers (docs/DAEMON.md): the pod layer never includes the RPC layer.
+dist_noinst_SCRIPTS += tests/check-layers.sh
+TESTS += tests/check-layers.sh
+
 # Golden request/response pairs for test_rpc (XENPOD_GOLDEN_UPDATE=1 rewrites the .resp files).
 dist_noinst_DATA += \
 	tests/data/rpc/01-hello.req \

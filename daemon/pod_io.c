@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "chan.h"
-#include "console.h"
 #include "outlog.h"
 #include "ev.h"
 #include "log.h"
