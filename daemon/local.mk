@@ -50,7 +50,7 @@ xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_CHAN_LIBS) $(XENPOD_SEAMS_LIBS) \
 # systemd unit.
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
-EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md
+EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
