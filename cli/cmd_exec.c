@@ -14,9 +14,8 @@
 #include "base64.h"
 #include "util.h"
 #include "xenpod.h"
+#include "protocol.h"
 
-/* Stdin the daemon takes before it returns credit (PROTOCOL.md). */
-#define EXEC_INITIAL_CREDIT 65536
 #define EXEC_IN_CHUNK 32768
 /* ^C this many times leaves (the daemon then kills the process). */
 #define EXEC_INTR_LEAVE 3
@@ -172,7 +171,7 @@ static void send_signal(struct session *s, int sig)
 	char p[32];
 
 	snprintf(p, sizeof(p), "{\"signal\":%d}", sig);
-	notify(s, "exec_signal", p);
+	notify(s, XP_M_EXEC_SIGNAL, p);
 }
 
 static void send_resize(struct session *s)
@@ -183,7 +182,7 @@ static void send_resize(struct session *s)
 	winsize(&rows, &cols);
 	snprintf(p, sizeof(p), "{\"rows\":%lld,\"cols\":%lld}", (long long)rows,
 		 (long long)cols);
-	notify(s, "exec_resize", p);
+	notify(s, XP_M_EXEC_RESIZE, p);
 }
 
 static int pump_stdin(struct session *s)
@@ -198,13 +197,13 @@ static int pump_stdin(struct session *s)
 		return 0;
 	if (r <= 0) {
 		s->in_done = true;
-		return notify(s, "exec_input", "{\"eof\":true}");
+		return notify(s, XP_M_EXEC_INPUT, "{\"eof\":true}");
 	}
 	s->credit -= (uint32_t)r;
 	k = snprintf(p, sizeof(p), "{\"data\":\"");
 	k += (int)b64_encode(buf, (size_t)r, p + k);
 	snprintf(p + k, sizeof(p) - (size_t)k, "\"}");
-	return notify(s, "exec_input", p);
+	return notify(s, XP_M_EXEC_INPUT, p);
 }
 
 static int on_output(const struct json *params)
@@ -258,11 +257,11 @@ static int on_line(struct session *s, const char *line, size_t len)
 		return -EPROTO;
 	method = json_str(json_get(root, "method"));
 	params = json_get(root, "params");
-	if (method && !strcmp(method, "exec_output")) {
+	if (method && !strcmp(method, XP_N_EXEC_OUTPUT)) {
 		rc = on_output(params);
-	} else if (method && !strcmp(method, "exec_credit")) {
+	} else if (method && !strcmp(method, XP_N_EXEC_CREDIT)) {
 		if (json_int(json_get(params, "bytes"), &n) && n > 0 &&
-		    n <= EXEC_INITIAL_CREDIT)
+		    n <= XP_EXEC_CREDIT)
 			s->credit += (uint32_t)n;
 	} else if (!method && json_int(json_get(root, "id"), &id) &&
 		   id == s->id) {
@@ -383,8 +382,8 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 	struct session s = { .cli = cli,
 			     .in = in,
 			     .tty = tty,
-			     .attach = !strcmp(method, "pod_attach"),
-			     .credit = EXEC_INITIAL_CREDIT,
+			     .attach = !strcmp(method, XP_M_POD_ATTACH),
+			     .credit = XP_EXEC_CREDIT,
 			     .status = -1 };
 	int rc;
 
@@ -516,7 +515,8 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			w_winsize(w);
 	}
 	free(env);
-	rc = run_session(cli, pod, "pod_exec", params_close(w), in, tty, NULL);
+	rc = run_session(cli, pod, XP_M_POD_EXEC, params_close(w), in, tty,
+			 NULL);
 	return rc;
 }
 
@@ -537,7 +537,7 @@ int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
 		if (tty)
 			w_winsize(w);
 	}
-	return run_session(cli, pod, "pod_attach", params_close(w), in, tty,
+	return run_session(cli, pod, XP_M_POD_ATTACH, params_close(w), in, tty,
 			   left_r);
 }
 
@@ -548,7 +548,7 @@ static int attach_mode(struct cli *cli, const char *pod, bool *tty, bool *in)
 	struct json *root = NULL;
 	bool b;
 
-	if (cli_call(cli, pod, "pod_inspect", params_close(params_open(pod)),
+	if (cli_call(cli, pod, XP_M_POD_INSPECT, params_close(params_open(pod)),
 		     NULL, NULL, &root, &result) < 0)
 		return CLI_ERR;
 	*tty = json_bool(json_get(result, "tty"), &b) && b;
@@ -599,8 +599,8 @@ int cmd_kill_signal(struct cli *cli, const char *pod, int sig)
 		json_w_key(w, "signal");
 		json_w_int(w, sig);
 	}
-	if (cli_call(cli, pod, "pod_signal", params_close(w), NULL, NULL, &root,
-		     &result) < 0)
+	if (cli_call(cli, pod, XP_M_POD_SIGNAL, params_close(w), NULL, NULL,
+		     &root, &result) < 0)
 		return CLI_ERR;
 	if (cli->json)
 		cli_print_json(result, false);

@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 #include "xenpod.h"
-
-#define PROTOCOL_VERSION 1 /* daemon/PROTOCOL.md */
+#include "protocol.h"
 
 struct check {
 	const char *name;
@@ -158,8 +157,8 @@ static int hello(struct cli *cli, struct json **root_r,
 	int rc = client_connect(&cli->client, cli->socket);
 
 	if (rc == 0)
-		rc = client_call(&cli->client, "daemon_hello", NULL, NULL, NULL,
-				 root_r, result_r);
+		rc = client_call(&cli->client, XP_M_DAEMON_HELLO, NULL, NULL,
+				 NULL, root_r, result_r);
 	return rc;
 }
 
@@ -177,7 +176,7 @@ static void check_daemon(struct cli *cli, struct check *c)
 	}
 	ver = json_str(json_get(result, "version"));
 	json_int(json_get(result, "protocol"), &proto);
-	c->ok = proto == PROTOCOL_VERSION;
+	c->ok = proto == XP_PROTOCOL_VERSION;
 	snprintf(c->detail, sizeof(c->detail),
 		 "xenpodd %s at %s speaks protocol %" PRId64 "%s",
 		 ver ? ver : "?", cli->socket, proto,
@@ -256,7 +255,7 @@ static void print_version_json(const struct json *daemon)
 	json_w_key(w, "version");
 	json_w_string(w, PACKAGE_VERSION);
 	json_w_key(w, "protocol");
-	json_w_int(w, PROTOCOL_VERSION);
+	json_w_int(w, XP_PROTOCOL_VERSION);
 	json_w_object_close(w);
 	if (daemon) {
 		json_w_key(w, "daemon");
@@ -287,7 +286,7 @@ int cmd_version(struct cli *cli, int argc, char **argv)
 		print_version_json(rc == 0 ? result : NULL);
 	else
 		printf("client: xenpod %s (protocol %d)\n", PACKAGE_VERSION,
-		       PROTOCOL_VERSION);
+		       XP_PROTOCOL_VERSION);
 	if (!cli->json && rc == 0) {
 		json_int(json_get(result, "protocol"), &proto);
 		printf("daemon: xenpodd %s (protocol %" PRId64 ")\n",

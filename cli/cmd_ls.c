@@ -10,6 +10,7 @@
 #include "output.h"
 #include "util.h"
 #include "xenpod.h"
+#include "protocol.h"
 
 static const char *const ls_heads[] = {
 	"NAME", ">ID", ">MEM", ">VCPUS", "STATUS", ">EXIT", "IMAGE", "AGE",
@@ -127,8 +128,8 @@ int cmd_ls(struct cli *cli, int argc, char **argv)
 		json_w_key(w, "all");
 		json_w_bool(w, all);
 	}
-	if (cli_call(cli, NULL, "pod_list", params_close(w), NULL, NULL, &root,
-		     &result) < 0)
+	if (cli_call(cli, NULL, XP_M_POD_LIST, params_close(w), NULL, NULL,
+		     &root, &result) < 0)
 		return CLI_ERR;
 	pods = json_get(result, "pods");
 	if (json_type(pods) != JSON_ARRAY) {
@@ -156,7 +157,7 @@ static int logs_notify(void *arg, const char *method, const struct json *params)
 	struct logs_ctx *l = arg;
 	const char *data = json_str(json_get(params, "data"));
 
-	if (strcmp(method, "log") || !data)
+	if (strcmp(method, XP_N_LOG) || !data)
 		return 0;
 	const char *stream = json_str(json_get(params, "stream"));
 	FILE *out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
@@ -233,7 +234,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 		json_w_key(w, "stream");
 		json_w_string(w, l.stream);
 	}
-	if (cli_call(cli, pod, "pod_logs", params_close(w), logs_notify, &l,
+	if (cli_call(cli, pod, XP_M_POD_LOGS, params_close(w), logs_notify, &l,
 		     &root, &result) < 0)
 		return CLI_ERR;
 	json_free(root);
@@ -250,7 +251,7 @@ static int event_notify(void *arg, const char *method,
 	const char *reason = json_str(json_get(params, "reason"));
 	int64_t code;
 
-	if (strcmp(method, "event"))
+	if (strcmp(method, XP_N_EVENT))
 		return 0;
 	if (cli->json) {
 		cli_print_json(params, false);
@@ -282,7 +283,7 @@ int cmd_events(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(cli, "too many arguments");
-	if (cli_call(cli, NULL, "events_subscribe",
+	if (cli_call(cli, NULL, XP_M_EVENTS_SUBSCRIBE,
 		     params_close(params_open(NULL)), event_notify, cli, &root,
 		     &result) < 0)
 		return CLI_ERR;

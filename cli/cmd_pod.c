@@ -9,6 +9,7 @@
 
 #include "util.h"
 #include "xenpod.h"
+#include "protocol.h"
 
 static const struct option no_opts[] = { CMD_COMMON_OPTS };
 
@@ -52,7 +53,7 @@ static int simple_pod_call(struct cli *cli, int argc, char **argv,
  * exits with the status of that (125, 126, 127; xenpod(1) EXIT STATUS). */
 int cmd_start(struct cli *cli, int argc, char **argv)
 {
-	int rc = simple_pod_call(cli, argc, argv, "pod_start");
+	int rc = simple_pod_call(cli, argc, argv, XP_M_POD_START);
 
 	if (rc == CLI_ERR && cli->client.rpc_status >= 0)
 		return cli->client.rpc_status;
@@ -92,8 +93,8 @@ int cmd_kill(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (sig)
 		return cmd_kill_signal(cli, pod, sig);
-	if (cli_call(cli, pod, "pod_kill", params_close(params_open(pod)), NULL,
-		     NULL, &root, &result) < 0)
+	if (cli_call(cli, pod, XP_M_POD_KILL, params_close(params_open(pod)),
+		     NULL, NULL, &root, &result) < 0)
 		return CLI_ERR;
 	rc = cmd_print_pod(cli, result, pod);
 	json_free(root);
@@ -118,11 +119,12 @@ int cmd_stop(struct cli *cli, int argc, char **argv)
 	while ((opt = cmd_getopt(cli, argc, argv, "ht:", lo)) != -1) {
 		switch (opt) {
 		case 't':
-			if (cli_parse_uint(optarg, 0, 86400, &secs) < 0)
+			if (cli_parse_uint(optarg, 0, XP_STOP_TIMEOUT_MAX,
+					   &secs) < 0)
 				return cmd_usage(cli,
-						 "-t %s: expected 0 to 86400 "
+						 "-t %s: expected 0 to %d "
 						 "seconds",
-						 optarg);
+						 optarg, XP_STOP_TIMEOUT_MAX);
 			have_t = true;
 			break;
 		case CMD_OPT_HELP:
@@ -139,8 +141,8 @@ int cmd_stop(struct cli *cli, int argc, char **argv)
 		json_w_key(w, "timeout");
 		json_w_int(w, (int64_t)secs);
 	}
-	if (cli_call(cli, pod, "pod_stop", params_close(w), NULL, NULL, &root,
-		     &result) < 0)
+	if (cli_call(cli, pod, XP_M_POD_STOP, params_close(w), NULL, NULL,
+		     &root, &result) < 0)
 		return CLI_ERR;
 	rc = cmd_print_pod(cli, result, pod);
 	json_free(root);
@@ -182,7 +184,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 			json_w_key(w, "force");
 			json_w_bool(w, force);
 		}
-		if (cli_call(cli, argv[i], "pod_rm", params_close(w), NULL,
+		if (cli_call(cli, argv[i], XP_M_POD_RM, params_close(w), NULL,
 			     NULL, &root, &result) < 0) {
 			rc = CLI_ERR;
 			if (cli->client.fd < 0 || cli->client.rpc_code == 0)
@@ -211,7 +213,7 @@ int cmd_inspect(struct cli *cli, int argc, char **argv)
 	rc = cmd_one_pod(cli, argc, argv, &pod);
 	if (rc)
 		return rc;
-	if (cli_call(cli, pod, "pod_inspect", params_close(params_open(pod)),
+	if (cli_call(cli, pod, XP_M_POD_INSPECT, params_close(params_open(pod)),
 		     NULL, NULL, &root, &result) < 0)
 		return CLI_ERR;
 	/* Meant for people by default; --json gives one line for scripts. */
@@ -233,8 +235,8 @@ int cmd_wait(struct cli *cli, int argc, char **argv)
 	rc = cmd_one_pod(cli, argc, argv, &pod);
 	if (rc)
 		return rc;
-	if (cli_call(cli, pod, "pod_wait", params_close(params_open(pod)), NULL,
-		     NULL, &root, &result) < 0)
+	if (cli_call(cli, pod, XP_M_POD_WAIT, params_close(params_open(pod)),
+		     NULL, NULL, &root, &result) < 0)
 		return CLI_ERR;
 	if (cli->json) {
 		rc = cli_print_json(result, false) ? CLI_ERR : CLI_OK;

@@ -11,6 +11,7 @@
 
 #include "util.h"
 #include "xenpod.h"
+#include "protocol.h"
 
 enum { OPT_NAME = 0x200, OPT_VCPUS, OPT_KERNEL_ARGS };
 
@@ -52,12 +53,12 @@ static int attach_intr(void *arg)
 		fprintf(stderr,
 			"xenpod: stopping pod %s (^C again to kill it)\n",
 			a->name);
-		send_detached(a, &a->stop_c, "pod_stop");
+		send_detached(a, &a->stop_c, XP_M_POD_STOP);
 	}
 	if (interrupts >= 2 && a->acted == 1) {
 		a->acted = 2;
 		fprintf(stderr, "xenpod: killing pod %s\n", a->name);
-		send_detached(a, &a->kill_c, "pod_kill");
+		send_detached(a, &a->kill_c, XP_M_POD_KILL);
 	}
 	return 0;
 }
@@ -86,7 +87,7 @@ static int log_notify(void *arg, const char *method, const struct json *params)
 	FILE *out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
 
 	(void)arg;
-	if (strcmp(method, "log") || !data)
+	if (strcmp(method, XP_N_LOG) || !data)
 		return 0;
 	fputs(data, out);
 	fflush(out); /* the point is to see output as it happens */
@@ -148,11 +149,11 @@ static int run_attach(struct cli *cli, struct attach *a)
 		json_w_key(w, "follow");
 		json_w_bool(w, true);
 	}
-	if (cli_call(cli, a->name, "pod_logs", params_close(w), log_notify,
+	if (cli_call(cli, a->name, XP_M_POD_LOGS, params_close(w), log_notify,
 		     NULL, &root, &result) < 0)
 		return run_failed(cli);
 	json_free(root);
-	if (cli_call(cli, a->name, "pod_wait",
+	if (cli_call(cli, a->name, XP_M_POD_WAIT,
 		     params_close(params_open(a->name)), NULL, NULL, &root,
 		     &result) < 0)
 		return run_failed(cli);
@@ -178,7 +179,7 @@ static int run_interactive(struct cli *cli, const char *name, bool in, bool tty)
 		return rc; /* the pod runs on: see xenpod ls */
 	client_close(&cli->client);
 	client_init(&cli->client);
-	if (cli_call(cli, name, "pod_wait", params_close(params_open(name)),
+	if (cli_call(cli, name, XP_M_POD_WAIT, params_close(params_open(name)),
 		     NULL, NULL, &root, &result) < 0)
 		return rc;
 	rc = pod_status(result, name);
@@ -222,17 +223,19 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 			o->name = optarg;
 			break;
 		case 'm':
-			if (cli_parse_uint(optarg, 4, 65536, &o->memory_mib))
+			if (cli_parse_uint(optarg, XP_MEMORY_MIB_MIN,
+					   XP_MEMORY_MIB_MAX, &o->memory_mib))
 				return cmd_usage(cli,
-						 "--memory %s: expected 4 to "
-						 "65536 (MiB)",
-						 optarg);
+						 "--memory %s: expected %d to "
+						 "%d (MiB)",
+						 optarg, XP_MEMORY_MIB_MIN,
+						 XP_MEMORY_MIB_MAX);
 			break;
 		case OPT_VCPUS:
-			if (cli_parse_uint(optarg, 1, 64, &o->vcpus))
+			if (cli_parse_uint(optarg, 1, XP_VCPUS_MAX, &o->vcpus))
 				return cmd_usage(cli,
-						 "--vcpus %s: expected 1 to 64",
-						 optarg);
+						 "--vcpus %s: expected 1 to %d",
+						 optarg, XP_VCPUS_MAX);
 			break;
 		case OPT_KERNEL_ARGS:
 			o->kernel_args = optarg;
@@ -298,14 +301,14 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		cli->client.on_intr = create_intr;
 		cli->client.intr_arg = &cli->client;
 	}
-	if (cli_call(cli, o.name, "pod_create", cli_build_run_params(&o), NULL,
-		     NULL, &root, &result) < 0) {
+	if (cli_call(cli, o.name, XP_M_POD_CREATE, cli_build_run_params(&o),
+		     NULL, NULL, &root, &result) < 0) {
 		rc = run_failed(cli);
 		goto out;
 	}
 	name = strdup(json_str(json_get(result, "name")) ?: "");
 	json_free(root);
-	if (!name || !cli_name_valid(name)) {
+	if (!name || !xp_name_valid(name)) {
 		cli_error("bad reply from xenpodd: pod_create without a name");
 		rc = CLI_EXIT_FAILED;
 		goto out;
@@ -325,7 +328,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	}
 	cli->client.on_intr = attach_intr;
 	cli->client.intr_arg = &a;
-	if (cli_call(cli, name, "pod_start", params_close(params_open(name)),
+	if (cli_call(cli, name, XP_M_POD_START, params_close(params_open(name)),
 		     NULL, NULL, &root, &result) < 0) {
 		rc = run_failed(cli);
 		goto out;
@@ -469,7 +472,7 @@ static struct json *load_spec(const char *path)
 			  spec_name(path));
 	} else if (!json_get(spec, "image")) {
 		cli_error("%s: spec.image: missing", spec_name(path));
-	} else if (name && !cli_name_valid(name)) {
+	} else if (name && !xp_name_valid(name)) {
 		cmd_name_ok(name);
 	} else {
 		return spec;
@@ -512,7 +515,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	json_free(spec);
 	if (!params)
 		return CLI_ERR;
-	if (cli_call(cli, NULL, "pod_create", params, NULL, NULL, &root,
+	if (cli_call(cli, NULL, XP_M_POD_CREATE, params, NULL, NULL, &root,
 		     &result) < 0)
 		return CLI_ERR;
 	rc = cmd_print_pod(cli, result, "");

@@ -58,11 +58,11 @@ int cmd_getopt(struct cli *cli, int argc, char **argv, const char *shortopts,
 
 bool cmd_name_ok(const char *name)
 {
-	if (cli_name_valid(name))
+	if (xp_name_valid(name))
 		return true;
 	cli_error("invalid pod name '%s': expected 1 to %d letters, digits, "
 		  "'_', '.' or '-', starting with a letter or digit",
-		  name, CLI_NAME_MAX);
+		  name, XP_NAME_MAX);
 	return false;
 }
 

@@ -10,27 +10,6 @@
 
 #include "json.h"
 
-static bool name_char(char c, bool first)
-{
-	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return !first && (c == '_' || c == '.' || c == '-');
-}
-
-bool cli_name_valid(const char *name)
-{
-	size_t i;
-
-	if (!name || !name[0])
-		return false;
-	for (i = 0; name[i]; i++) {
-		if (i >= CLI_NAME_MAX || !name_char(name[i], i == 0))
-			return false;
-	}
-	return true;
-}
-
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	bool overflow = false;

@@ -8,10 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define CLI_NAME_MAX 64
-
-/* True if name matches [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. */
-bool cli_name_valid(const char *name);
+#include "protocol.h" /* pod names: xp_name_valid, XP_NAME_MAX */
 
 /*
  * Strict decimal parse: digits only (no sign, space, prefix or suffix),

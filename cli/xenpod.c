@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "protocol.h"
 #include "xenpod.h"
+
+/* The usage text below spells these limits out. */
+_Static_assert(XP_MEMORY_MIB_MIN == 4 && XP_MEMORY_MIB_MAX == 65536 &&
+		       XP_VCPUS_MAX == 64,
+	       "update run's usage text (--memory, --vcpus)");
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"

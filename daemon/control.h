@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "protocol.h"
+
 #define CONTROL_SOCKET_NAME "xenpodd.sock"
 #define CONTROL_LOCK_NAME "xenpodd.lock"
 /* A request line may be this long (plus its newline). */
-#define CONTROL_LINE_MAX (1024 * 1024)
+#define CONTROL_LINE_MAX XP_LINE_MAX
 /*
  * Connection limits (R27). Non-root peers share CONTROL_MAX_CONNS; root has
  * CONTROL_ROOT_RESERVE more, so it is never locked out. One non-root uid holds

@@ -12,13 +12,20 @@ XENPOD_COMMON_LIBS = daemon/libxenpodcommon.a $(YAJL_LIBS)
 
 # The daemon core (everything but main and the seams), also linked by unit tests with fakes.
 noinst_LIBRARIES += daemon/libxenpodd.a
-daemon_libxenpodd_a_SOURCES = daemon/control.c daemon/control.h \
-	daemon/rpc.c daemon/rpc.h daemon/pod.c daemon/pod.h \
-	daemon/pod_internal.h daemon/pod_create.c daemon/pod_logs.c \
+# The RPC layer (control.c, rpc*.c) sits on the pod layer (pod.h; pod*.c,
+# state_json.c), never the reverse: docs/DAEMON.md.
+daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
+	daemon/control.c daemon/control.h \
+	daemon/rpc.c daemon/rpc.h daemon/rpc_pod.c daemon/rpc_stream.c \
+	daemon/json_dec.c daemon/json_dec.h \
+	daemon/pod.c daemon/pod.h daemon/pod_internal.h \
+	daemon/pod_create.c daemon/pod_reconcile.c daemon/pod_logs.c \
+	daemon/state_json.c daemon/state_json.h \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
-	daemon/pod_exec.c daemon/pod_exec.h daemon/pod_kernel.c \
+	daemon/logfile.c daemon/logfile.h daemon/outlog.c daemon/outlog.h \
+	daemon/pod_io.c daemon/pod_io.h daemon/pod_kernel.c \
 	daemon/pod_memory.c daemon/pod_memory.h
-# pod_exec.c speaks guest/include/lib/podio.h through chan.h.
+# pod_io.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
 include daemon/seams.mk
@@ -43,7 +50,7 @@ xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_CHAN_LIBS) $(XENPOD_SEAMS_LIBS) \
 # systemd unit.
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
-EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md
+EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
@@ -66,6 +73,14 @@ TESTS += tests/unit/test_pod
 tests_unit_test_pod_SOURCES = tests/unit/test_pod.c $(XENPOD_HARNESS)
 tests_unit_test_pod_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_pod_LDADD = $(XENPOD_TEST_LIBS)
+
+# The pod state machine through pod.h's C API, and each asynchronous
+# failure's wire code.
+check_PROGRAMS += tests/unit/test_pod_api
+TESTS += tests/unit/test_pod_api
+tests_unit_test_pod_api_SOURCES = tests/unit/test_pod_api.c $(XENPOD_HARNESS)
+tests_unit_test_pod_api_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_pod_api_LDADD = $(XENPOD_TEST_LIBS)
 
 check_PROGRAMS += tests/unit/test_rpc
 TESTS += tests/unit/test_rpc
@@ -99,6 +114,10 @@ TESTS += tests/unit/test_console
 tests_unit_test_console_SOURCES = tests/unit/test_console.c
 tests_unit_test_console_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_console_LDADD = $(XENPOD_TEST_LIBS)
+
+# The daemon's layers (docs/DAEMON.md): the pod layer never includes the RPC layer.
+dist_noinst_SCRIPTS += tests/check-layers.sh
+TESTS += tests/check-layers.sh
 
 # Golden request/response pairs for test_rpc (XENPOD_GOLDEN_UPDATE=1 rewrites the .resp files).
 dist_noinst_DATA += \
@@ -183,7 +202,7 @@ tests_unit_test_chan_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_chan_LDADD = $(XENPOD_CHAN_LIBS) $(XENPOD_COMMON_LIBS) \
 	$(CUNIT_LIBS)
 
-# Exec sessions end to end: control, rpc, pod_exec and chan with a fake guest
+# Exec sessions end to end: control, rpc, pod_io and chan with a fake guest
 # on a socketpair (8 MiB each way, credit on both legs).
 check_PROGRAMS += tests/unit/test_chan_e2e
 TESTS += tests/unit/test_chan_e2e

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pod: the pod registry and lifecycle state machine (no libxl types: hv.h, xs.h seams only). */
+/* pod: the pod registry and lifecycle state machine behind pod.h (no libxl types: hv.h, xs.h seams only). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,15 +15,13 @@
 #include <unistd.h>
 
 #include "console.h"
-#include "control.h"
 #include "ev.h"
 #include "image.h"
-#include "json.h"
 #include "log.h"
 #include "pod.h"
-#include "pod_exec.h"
 #include "pod_internal.h"
-#include "rpc.h"
+#include "pod_io.h"
+#include "state_json.h"
 #include "store.h"
 #include "xs.h"
 
@@ -58,24 +56,6 @@ static size_t strv_len(char *const *v)
 	return n;
 }
 
-/* Copy a JSON array of strings (already checked) into a NULL-terminated vector. */
-static char **strv_from_json(const struct json *arr)
-{
-	size_t i, n = json_len(arr);
-	char **v = calloc(n + 1, sizeof(*v));
-
-	if (!v)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		v[i] = strdup(json_str(json_at(arr, i)));
-		if (!v[i]) {
-			strv_free(v);
-			return NULL;
-		}
-	}
-	return v;
-}
-
 static char **strv_dup(char *const *src)
 {
 	size_t i, n = strv_len(src);
@@ -91,27 +71,6 @@ static char **strv_dup(char *const *src)
 		}
 	}
 	return v;
-}
-
-static void fmt_time(time_t t, char *buf, size_t sz)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static time_t parse_time(const char *s)
-{
-	struct tm tm = { 0 };
-	const char *end;
-
-	if (!s)
-		return 0;
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end)
-		return 0;
-	return timegm(&tm);
 }
 
 static int random_hex(char *buf, size_t nbytes)
@@ -224,137 +183,55 @@ bool pod_is_final(const struct pod *p)
 	return p->status == POD_STOPPED || p->status == POD_FAILED;
 }
 
-/* ---- JSON ---- */
+/* ---- what a pod is ---- */
 
-static void w_strv(struct json_writer *w, const char *key, char *const *v)
+uint64_t pod_lost_bytes(const struct pod *p)
 {
-	json_w_key(w, key);
-	json_w_array_open(w);
-	for (; v && *v; v++)
-		json_w_string(w, *v);
-	json_w_array_close(w);
+	return p->con ? console_lost_bytes(p->con) + pod_io_lost_bytes(p) :
+			p->lost_bytes;
 }
 
-static void w_time(struct json_writer *w, const char *key, time_t t)
+void pod_info(const struct pod *p, struct pod_info *out)
 {
-	char buf[32];
-
-	json_w_key(w, key);
-	if (!t) {
-		json_w_null(w);
-		return;
-	}
-	fmt_time(t, buf, sizeof(buf));
-	json_w_string(w, buf);
-}
-
-/* The POD object of PROTOCOL.md; for_state adds what only the state file needs. */
-void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state)
-{
-	json_w_object_open(w);
-	json_w_key(w, "name");
-	json_w_string(w, p->name);
-	json_w_key(w, "uuid");
-	json_w_string(w, p->uuid);
-	json_w_key(w, "domid");
-	if (p->domid >= 0)
-		json_w_int(w, p->domid);
-	else
-		json_w_null(w);
-	json_w_key(w, "status");
-	json_w_string(w, pod_status_name(p->status));
-	json_w_key(w, "exit_code");
-	if (p->has_exit)
-		json_w_int(w, p->exit_code);
-	else
-		json_w_null(w);
-	json_w_key(w, "reason");
-	json_w_string(w, p->reason[0] ? p->reason : NULL);
-	json_w_key(w, "image");
-	json_w_string(w, p->image);
-	json_w_key(w, "image_digest");
-	json_w_string(w, p->digest);
-	w_strv(w, "command", p->argv);
-	w_strv(w, "env", p->env);
-	json_w_key(w, "cwd");
-	json_w_string(w, p->cwd);
-	json_w_key(w, "kernel_args");
-	json_w_string(w, p->kernel_args);
-	/* What it was created with; unknown (null) for a pod from an older
-	 * state file, and then left out of the state file. */
-	if (!for_state || p->kernel[0]) {
-		json_w_key(w, "kernel");
-		json_w_string(w, p->kernel[0] ? p->kernel : NULL);
-		json_w_key(w, "kernel_digest");
-		json_w_string(w, p->kernel_digest[0] ? p->kernel_digest : NULL);
-		json_w_key(w, "io_channel");
-		if (p->chan == POD_CHAN_UNKNOWN)
-			json_w_null(w);
-		else
-			json_w_bool(w, p->chan == POD_CHAN_IO);
-	}
-	/* Only when set in the state file, which an older daemon can then
-	 * still read (it refuses keys it does not know). */
-	if (!for_state || p->term) {
-		json_w_key(w, "tty");
-		json_w_bool(w, p->term);
-	}
-	if (!for_state || p->open_stdin) {
-		json_w_key(w, "stdin");
-		json_w_bool(w, p->open_stdin);
-	}
-	json_w_key(w, "console_tty");
-	json_w_string(w, p->tty[0] ? p->tty : NULL);
-	json_w_key(w, "memory_mib");
-	json_w_int(w, p->memory_mib);
-	json_w_key(w, "vcpus");
-	json_w_int(w, p->vcpus);
-	w_time(w, "created_at", p->created_at);
-	w_time(w, "started_at", p->started_at);
-	w_time(w, "finished_at", p->finished_at);
-	json_w_key(w, "log_lost_bytes");
-	json_w_int(w, (int64_t)(p->con ? console_lost_bytes(p->con) +
-						 pod_io_lost_bytes(p) :
-					 p->lost_bytes));
-	if (for_state) {
-		json_w_key(w, "cpio");
-		json_w_string(w, p->cpio);
-		if (p->stop_deadline)
-			w_time(w, "stop_deadline", p->stop_deadline);
-	}
-	json_w_object_close(w);
-}
-
-/* Reply with the POD object. */
-void pod_reply(struct rpc_req *req, const struct pod *p)
-{
-	struct json_writer *w = json_writer_new(false);
-	const char *t;
-
-	pod_write_json(w, p, false);
-	t = json_writer_text(w, NULL);
-	if (t)
-		rpc_reply(req, t);
-	else
-		rpc_error(req, RPC_FAILED, "out of memory");
-	json_writer_free(w);
+	out->name = p->name;
+	out->uuid = p->uuid;
+	out->domid = p->domid;
+	out->status = p->status;
+	out->has_exit = p->has_exit;
+	out->exit_code = p->exit_code;
+	out->reason = p->reason;
+	out->image = p->image;
+	out->digest = p->digest;
+	out->argv = p->argv;
+	out->env = p->env;
+	out->cwd = p->cwd;
+	out->kernel_args = p->kernel_args;
+	out->kernel = p->kernel;
+	out->kernel_digest = p->kernel_digest;
+	out->chan = p->chan;
+	out->term = p->term;
+	out->open_stdin = p->open_stdin;
+	out->console_tty = p->tty;
+	out->memory_mib = p->memory_mib;
+	out->vcpus = p->vcpus;
+	out->created_at = p->created_at;
+	out->started_at = p->started_at;
+	out->finished_at = p->finished_at;
+	out->stop_deadline = p->stop_deadline;
+	out->log_lost_bytes = pod_lost_bytes(p);
+	out->cpio = p->cpio;
 }
 
 int pod_persist(struct pod *p)
 {
-	struct json_writer *w = json_writer_new(false);
-	const char *t;
-	size_t len;
-	int rc = -ENOMEM;
+	struct pod_info pi;
+	int rc;
 
 	if (p->con)
 		p->lost_bytes =
 			console_lost_bytes(p->con) + pod_io_lost_bytes(p);
-	pod_write_json(w, p, true);
-	t = json_writer_text(w, &len);
-	if (t)
-		rc = store_save(p->name, t, len);
-	json_writer_free(w);
+	pod_info(p, &pi);
+	rc = state_json_save(&pi);
 	if (rc)
 		log_warn("pod %s: cannot save state: %s", p->name,
 			 strerror(-rc));
@@ -363,36 +240,88 @@ int pod_persist(struct pod *p)
 
 void pod_event(const struct pod *p, const char *event)
 {
-	struct json_writer *w = json_writer_new(false);
-	char ts[32];
-	const char *t;
-	bool final;
-
-	fmt_time(time(NULL), ts, sizeof(ts));
-	json_w_object_open(w);
-	json_w_key(w, "name");
-	json_w_string(w, p->name);
-	json_w_key(w, "uuid");
-	json_w_string(w, p->uuid);
-	json_w_key(w, "event");
-	json_w_string(w, event);
-	json_w_key(w, "time");
-	json_w_string(w, ts);
+	struct pod_event e = { .name = p->name,
+			       .uuid = p->uuid,
+			       .event = event,
+			       .time = time(NULL) };
 	/* How it ended (failed, exited, stopped): the same as the POD says. */
-	final = pod_is_final(p) && strcmp(event, "removed") != 0;
-	if (final && p->reason[0]) {
-		json_w_key(w, "reason");
-		json_w_string(w, p->reason);
-	}
+	bool final = pod_is_final(p) && strcmp(event, "removed") != 0;
+
+	if (final && p->reason[0])
+		e.reason = p->reason;
 	if (final && p->has_exit) {
-		json_w_key(w, "exit_code");
-		json_w_int(w, p->exit_code);
+		e.has_exit = true;
+		e.exit_code = p->exit_code;
 	}
-	json_w_object_close(w);
-	t = json_writer_text(w, NULL);
-	if (t)
-		rpc_broadcast_event(t);
-	json_writer_free(w);
+	if (pod_ctx.ops && pod_ctx.ops->event)
+		pod_ctx.ops->event(&e);
+}
+
+/* ---- answers ---- */
+
+void pod_reply_pod(pod_token t, const struct pod *p)
+{
+	if (t && pod_ctx.ops && pod_ctx.ops->reply_pod)
+		pod_ctx.ops->reply_pod(t, p);
+}
+
+void pod_reply_error(pod_token t, int neg_errno, int status, const char *msg)
+{
+	if (t && pod_ctx.ops && pod_ctx.ops->reply_error)
+		pod_ctx.ops->reply_error(t, neg_errno, status, msg);
+}
+
+static void null_output(pod_token t, int fd, const uint8_t *d, size_t n)
+{
+	(void)t, (void)fd, (void)d, (void)n;
+}
+
+static void null_credit(pod_token t, uint32_t n)
+{
+	(void)t, (void)n;
+}
+
+static int null_log(pod_token t, const char *pod, const char *stream,
+		    const char *d, size_t n)
+{
+	(void)t, (void)pod, (void)stream, (void)d, (void)n;
+	return 0;
+}
+
+static bool null_writable(pod_token t)
+{
+	(void)t;
+	return true;
+}
+
+static size_t null_queued(pod_token t)
+{
+	(void)t;
+	return 0;
+}
+
+static void null_on_writable(pod_token t, void (*cb)(void *), void *arg)
+{
+	(void)t, (void)cb, (void)arg;
+}
+
+const struct pod_sink *pod_sink(void)
+{
+	static const struct pod_sink none = {
+		.output = null_output,
+		.credit = null_credit,
+		.log = null_log,
+		.writable = null_writable,
+		.queued = null_queued,
+		.on_writable = null_on_writable,
+	};
+
+	return pod_ctx.ops && pod_ctx.ops->sink ? pod_ctx.ops->sink : &none;
+}
+
+void pod_set_ops(const struct pod_ops *ops)
+{
+	pod_ctx.ops = ops;
 }
 
 /* ---- spec ---- */
@@ -706,45 +635,55 @@ static void reply_waiters(struct pod *p)
 	struct pod_waiter *wt;
 
 	while ((wt = waiter_pop(&p->waiters))) {
-		pod_reply(wt->req, p);
+		pod_reply_pod(wt->tok, p);
 		free(wt);
 	}
 }
 
-static void waiter_cancel(struct rpc_req *req, void *arg)
+static bool cancel_in(struct pod_waiter **list, pod_token t)
 {
-	struct pod_waiter *wt = arg;
+	struct pod_waiter *wt;
 
-	if (wt->prev)
-		wt->prev->next = wt->next;
-	else
-		*wt->list = wt->next;
-	if (wt->next)
-		wt->next->prev = wt->prev;
-	free(wt);
+	for (wt = *list; wt; wt = wt->next) {
+		if (wt->tok != t)
+			continue;
+		if (wt->prev)
+			wt->prev->next = wt->next;
+		else
+			*wt->list = wt->next;
+		if (wt->next)
+			wt->next->prev = wt->prev;
+		free(wt);
+		return true;
+	}
+	return false;
 }
 
-static int add_waiter(struct pod *p, struct pod_waiter **list,
-		      struct rpc_req *req)
+bool pod_waiter_cancel(pod_token t)
+{
+	struct pod *p;
+
+	for (p = pod_ctx.pods; p; p = p->next)
+		if (cancel_in(&p->waiters, t) ||
+		    cancel_in(&p->start_waiters, t))
+			return true;
+	return false;
+}
+
+static int add_waiter(struct pod *p, struct pod_waiter **list, pod_token t)
 {
 	struct pod_waiter *wt = calloc(1, sizeof(*wt));
 
 	if (!wt)
 		return -ENOMEM;
-	wt->req = req;
+	wt->tok = t;
 	wt->pod = p;
 	wt->list = list;
 	wt->next = *list;
 	if (*list)
 		(*list)->prev = wt;
 	*list = wt;
-	rpc_set_cancel(req, waiter_cancel, wt);
 	return 0;
-}
-
-int pod_add_waiter(struct pod *p, struct rpc_req *req)
-{
-	return add_waiter(p, &p->waiters, req);
 }
 
 /* ---- starting: answered once the program runs ---- */
@@ -760,7 +699,7 @@ static void announce_started(struct pod *p)
 	log_info("pod %s: started (domain %lld)", p->name, (long long)p->domid);
 	pod_event(p, "started");
 	while ((wt = waiter_pop(&p->start_waiters))) {
-		pod_reply(wt->req, p);
+		pod_reply_pod(wt->tok, p);
 		free(wt);
 	}
 }
@@ -794,14 +733,17 @@ static void finish_start(struct pod *p)
 	ev_timer_del(p->start_timer);
 	p->start_timer = NULL;
 	while ((wt = waiter_pop(&p->start_waiters))) {
+		char msg[512];
+
 		if (p->status == POD_FAILED)
-			rpc_error_status(wt->req, RPC_FAILED, status,
-					 "pod %s: %s", p->name, p->reason);
+			snprintf(msg, sizeof(msg), "pod %s: %s", p->name,
+				 p->reason);
 		else
-			rpc_error_status(
-				wt->req, RPC_FAILED, status,
-				"pod %s: %s before its program started (%s)",
-				p->name, pod_status_name(p->status), p->reason);
+			snprintf(msg, sizeof(msg),
+				 "pod %s: %s before its program started (%s)",
+				 p->name, pod_status_name(p->status),
+				 p->reason);
+		pod_reply_error(wt->tok, -ECANCELED, status, msg);
 		free(wt);
 	}
 }
@@ -1031,87 +973,87 @@ static void on_stop_timeout(void *arg)
 	pod_finish(p, POD_STOPPED, "timeout", false);
 }
 
-/* ---- RPC: queries ---- */
+/* ---- reading ---- */
 
-static struct pod *find_or_fail(struct rpc_req *req, const char *name)
+bool pod_status_final(enum pod_status s)
+{
+	return s == POD_STOPPED || s == POD_FAILED;
+}
+
+static struct pod *find_or_fail(const char *name, char *err, size_t errsz)
 {
 	struct pod *p = pod_find(name);
 
 	if (!p)
-		rpc_error(req, RPC_NOT_FOUND, "pod %s: not found", name);
+		snprintf(err, errsz, "pod %s: not found", name);
 	return p;
 }
 
-void pod_rpc_inspect(struct rpc_req *req, const char *name)
+int pod_get(const char *name, const struct pod **p_r, char *err, size_t errsz)
 {
-	struct pod *p = find_or_fail(req, name);
-
-	if (p)
-		pod_reply(req, p);
+	*p_r = find_or_fail(name, err, errsz);
+	return *p_r ? 0 : -ENOENT;
 }
 
-void pod_rpc_list(struct rpc_req *req, bool all)
+const struct pod *pod_first(void)
 {
-	struct json_writer *w = json_writer_new(false);
-	struct pod *p;
-	const char *t;
-
-	json_w_object_open(w);
-	json_w_key(w, "pods");
-	json_w_array_open(w);
-	for (p = pod_ctx.pods; p; p = p->next)
-		if (all || !pod_is_final(p))
-			pod_write_json(w, p, false);
-	json_w_array_close(w);
-	json_w_object_close(w);
-	t = json_writer_text(w, NULL);
-	if (t)
-		rpc_reply(req, t);
-	else
-		rpc_error(req, RPC_FAILED, "out of memory");
-	json_writer_free(w);
+	return pod_ctx.pods;
 }
 
-void pod_rpc_wait(struct rpc_req *req, const char *name)
+const struct pod *pod_next(const struct pod *p)
 {
-	struct pod *p = find_or_fail(req, name);
+	return p->next;
+}
 
+static int oom(char *err, size_t errsz)
+{
+	snprintf(err, errsz, "out of memory");
+	return -ENOMEM;
+}
+
+int pod_wait(const char *name, pod_token t, const struct pod **p_r, char *err,
+	     size_t errsz)
+{
+	struct pod *p = find_or_fail(name, err, errsz);
+
+	*p_r = p;
 	if (!p)
-		return;
+		return -ENOENT;
 	if (pod_is_final(p))
-		pod_reply(req, p);
-	else if (pod_add_waiter(p, req) < 0)
-		rpc_error(req, RPC_FAILED, "out of memory");
+		return 0;
+	if (add_waiter(p, &p->waiters, t) < 0)
+		return oom(err, errsz);
+	return POD_DEFERRED;
 }
 
-/* ---- RPC: changes ---- */
+/* ---- changes ---- */
 
-static bool busy_creating(struct rpc_req *req, const struct pod *p)
+static int busy_creating(const struct pod *p, char *err, size_t errsz)
 {
 	if (p->status != POD_CREATING)
-		return false;
-	rpc_error(req, RPC_BUSY, "pod %s: is being created", p->name);
-	return true;
+		return 0;
+	snprintf(err, errsz, "pod %s: is being created", p->name);
+	return -EBUSY;
 }
 
-int pod_start(struct pod *p, char *err, size_t errsz)
+int pod_unpause(struct pod *p, char *err, size_t errsz)
 {
 	int rc;
 
 	if (p->status == POD_CREATING) {
 		snprintf(err, errsz, "pod %s: is being created", p->name);
-		return RPC_BUSY;
+		return -EBUSY;
 	}
 	if (p->status != POD_CREATED) {
 		snprintf(err, errsz, "pod %s: is %s, not created", p->name,
 			 pod_status_name(p->status));
-		return RPC_CONFLICT;
+		return -EBADFD;
 	}
 	rc = hv_unpause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 	if (rc) {
 		snprintf(err, errsz, "pod %s: cannot unpause domain: %s",
 			 p->name, strerror(-rc));
-		return rpc_code_of(rc);
+		return rc;
 	}
 	p->status = POD_RUNNING;
 	p->started_at = time(NULL);
@@ -1126,54 +1068,55 @@ int pod_start(struct pod *p, char *err, size_t errsz)
 }
 
 /* Answered once the program runs (PROTOCOL.md), or with why it did not. */
-void pod_rpc_start(struct rpc_req *req, const char *name)
+int pod_start(const char *name, pod_token t, const struct pod **p_r, char *err,
+	      size_t errsz)
 {
-	struct pod *p = find_or_fail(req, name);
-	char err[256];
-	int code;
-
-	if (!p)
-		return;
-	code = pod_start(p, err, sizeof(err));
-	if (code) {
-		rpc_error(req, code, "%s", err);
-		return;
-	}
-	if (!p->start_pending)
-		pod_reply(req, p); /* complete already */
-	else if (add_waiter(p, &p->start_waiters, req) < 0)
-		rpc_error(req, RPC_FAILED, "out of memory");
-}
-
-void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)
-{
-	struct pod *p = find_or_fail(req, name);
+	struct pod *p = find_or_fail(name, err, errsz);
 	int rc;
 
-	if (!p || busy_creating(req, p))
-		return;
-	if (pod_is_final(p)) {
-		pod_reply(req, p);
-		return;
-	}
-	if (pod_add_waiter(p, req) < 0) {
-		rpc_error(req, RPC_FAILED, "out of memory");
-		return;
-	}
+	*p_r = p;
+	if (!p)
+		return -ENOENT;
+	rc = pod_unpause(p, err, errsz);
+	if (rc)
+		return rc;
+	if (!p->start_pending)
+		return 0; /* complete already */
+	if (add_waiter(p, &p->start_waiters, t) < 0)
+		return oom(err, errsz);
+	return POD_DEFERRED;
+}
+
+int pod_stop(const char *name, int64_t timeout_s, pod_token t,
+	     const struct pod **p_r, char *err, size_t errsz)
+{
+	struct pod *p = find_or_fail(name, err, errsz);
+	int rc;
+
+	*p_r = p;
+	if (!p)
+		return -ENOENT;
+	rc = busy_creating(p, err, errsz);
+	if (rc)
+		return rc;
+	if (pod_is_final(p))
+		return 0;
+	if (add_waiter(p, &p->waiters, t) < 0)
+		return oom(err, errsz);
 	if (p->stop_requested || p->finishing)
-		return;
+		return POD_DEFERRED;
 	p->stop_requested = true;
 	if (p->status == POD_CREATED) {
 		/* Never started: there is nobody to shut down cleanly. */
 		pod_finish(p, POD_STOPPED, "stopped", false);
-		return;
+		return POD_DEFERRED;
 	}
 	rc = hv_shutdown(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 	if (rc) {
 		log_warn("pod %s: shutdown request failed (%s); destroying it",
 			 p->name, strerror(-rc));
 		pod_finish(p, POD_STOPPED, "killed", false);
-		return;
+		return POD_DEFERRED;
 	}
 	log_info("pod %s: power-off requested (timeout %lld s)", p->name,
 		 (long long)timeout_s);
@@ -1181,6 +1124,7 @@ void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s)
 	pod_persist(p);
 	ev_timer_add(ev_now_ms() + (uint64_t)timeout_s * 1000, on_stop_timeout,
 		     p, &p->stop_timer);
+	return POD_DEFERRED;
 }
 
 void pod_resume_stop(struct pod *p)
@@ -1199,38 +1143,45 @@ void pod_resume_stop(struct pod *p)
 		     &p->stop_timer);
 }
 
-void pod_rpc_kill(struct rpc_req *req, const char *name)
+int pod_kill(const char *name, const struct pod **p_r, char *err, size_t errsz)
 {
-	struct pod *p = find_or_fail(req, name);
-
-	if (!p || busy_creating(req, p))
-		return;
-	if (!pod_is_final(p))
-		pod_finish(p, POD_STOPPED, "killed", false);
-	pod_reply(req, p);
-}
-
-void pod_rpc_rm(struct rpc_req *req, const char *name, bool force)
-{
-	struct pod *p = find_or_fail(req, name);
+	struct pod *p = find_or_fail(name, err, errsz);
 	int rc;
 
-	if (!p || busy_creating(req, p))
-		return;
+	*p_r = p;
+	if (!p)
+		return -ENOENT;
+	rc = busy_creating(p, err, errsz);
+	if (rc)
+		return rc;
+	if (!pod_is_final(p))
+		pod_finish(p, POD_STOPPED, "killed", false);
+	return 0;
+}
+
+int pod_rm(const char *name, bool force, char *err, size_t errsz)
+{
+	struct pod *p = find_or_fail(name, err, errsz);
+	int rc;
+
+	if (!p)
+		return -ENOENT;
+	rc = busy_creating(p, err, errsz);
+	if (rc)
+		return rc;
 	if (!pod_is_final(p) && !force) {
-		rpc_error(req, RPC_CONFLICT,
-			  "pod %s: is %s; stop it first or use force", p->name,
-			  pod_status_name(p->status));
-		return;
+		snprintf(err, errsz,
+			 "pod %s: is %s; stop it first or use force", p->name,
+			 pod_status_name(p->status));
+		return -EBADFD;
 	}
 	if (!pod_is_final(p))
 		pod_finish(p, POD_STOPPED, "killed", false);
 	rc = store_remove(p->name);
 	if (rc) {
-		rpc_error(req, RPC_FAILED,
-			  "pod %s: cannot remove its state: %s", p->name,
-			  strerror(-rc));
-		return;
+		snprintf(err, errsz, "pod %s: cannot remove its state: %s",
+			 p->name, strerror(-rc));
+		return -EIO; /* whatever the cause: the removal failed */
 	}
 	pod_logs_pod_removed(p);
 	console_log_remove(pod_ctx.log_dir, p->name);
@@ -1239,7 +1190,16 @@ void pod_rpc_rm(struct rpc_req *req, const char *name, bool force)
 	log_info("pod %s: removed", p->name);
 	pod_free(p);
 	pod_gc_images();
-	rpc_reply(req, "{}");
+	return 0;
+}
+
+void pod_cancel(pod_token t)
+{
+	if (!t)
+		return;
+	if (pod_waiter_cancel(t) || pod_create_cancel(t) || pod_io_cancel(t))
+		return;
+	pod_logs_cancel(t);
 }
 
 /* ---- init ---- */
@@ -1290,11 +1250,6 @@ void pod_unlink_detached(struct pod *p)
 	pod_unlink(p);
 }
 
-char **pod_strv_from_json(const struct json *arr)
-{
-	return strv_from_json(arr);
-}
-
 char **pod_strv_dup(char *const *v)
 {
 	return strv_dup(v);
@@ -1318,9 +1273,4 @@ int pod_random_name(char *buf, size_t sz)
 		return -EIO;
 	snprintf(buf, sz, "pod-%s", hex);
 	return 0;
-}
-
-time_t pod_parse_time(const char *s)
-{
-	return parse_time(s);
 }

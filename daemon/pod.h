@@ -1,19 +1,127 @@
 /* SPDX-License-Identifier: MIT */
-/* pod: the pod registry and lifecycle state machine (no libxl types: hv.h, xs.h seams only). */
+/* pod: the pod layer's API in C types (no JSON, no connections): lifecycle, exec sessions, logs. */
 #ifndef XENPOD_POD_H
 #define XENPOD_POD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "hv.h"
 
-struct json;
-struct rpc_req;
 struct xs;
 
 #define POD_SPEC_MAX 4096 /* bytes of the xenstore spec string */
+
+/*
+ * Errors. Every operation returns 0, POD_DEFERRED or -errno with a one-line
+ * message in err (naming the pod). The errno says what kind of failure it is;
+ * the RPC layer turns it into a wire code (rpc_code_of, the only mapping):
+ *   -ENOENT   no such pod (or a file the request names)
+ *   -EEXIST   the name is taken
+ *   -EBADFD   the pod (or session) is in the wrong state for the request
+ *   -EBUSY    the pod is being created; too many sessions
+ *   -EINVAL   the request itself is wrong (a limit, a missing field)
+ *   -EACCES, -EPERM  denied
+ *   any other errno: the request failed (ECANCELED: the pod ended first).
+ */
+
+/*
+ * Deferred requests. The caller names each request with a token (non-zero,
+ * unique while the request is pending). An operation that returns
+ * POD_DEFERRED has taken the token: exactly one answer follows through
+ * pod_ops (maybe before the operation returns), unless the caller withdraws
+ * the request first with pod_cancel. Any other return value is the answer.
+ */
+typedef uint64_t pod_token;
+#define POD_DEFERRED 1
+
+enum pod_status {
+	POD_CREATING, /* state file written, domain being built */
+	POD_CREATED, /* domain exists, paused, spec written */
+	POD_RUNNING,
+	POD_STOPPED,
+	POD_FAILED,
+};
+
+/* Does the pod's kernel serve the I/O channel (as recorded when it was created)? */
+enum pod_chan {
+	POD_CHAN_UNKNOWN, /* a state file from before it was recorded */
+	POD_CHAN_NONE,
+	POD_CHAN_IO,
+};
+
+struct pod; /* opaque: read it through pod_info */
+
+/* What a pod is, as the API shows it (pointers into the pod: valid until it changes). */
+struct pod_info {
+	const char *name, *uuid;
+	int64_t domid; /* -1: no domain */
+	enum pod_status status;
+	bool has_exit;
+	int exit_code;
+	const char *reason; /* "" while alive */
+	const char *image, *digest;
+	char *const *argv, *const *env;
+	const char *cwd;
+	const char *kernel_args; /* NULL: none */
+	const char *kernel,
+		*kernel_digest; /* "": unknown (an older state file) */
+	enum pod_chan chan;
+	bool term, open_stdin;
+	const char *console_tty; /* "": none */
+	unsigned memory_mib, vcpus;
+	time_t created_at, started_at, finished_at; /* 0: not yet */
+	time_t stop_deadline; /* 0: no stop pending */
+	uint64_t log_lost_bytes;
+	const char *cpio; /* the rootfs it boots */
+};
+
+/* A lifecycle event (created, started, exited, stopped, failed, removed). */
+struct pod_event {
+	const char *name, *uuid, *event;
+	time_t time;
+	const char *reason; /* NULL: not said (the pod is not over, or removed) */
+	bool has_exit;
+	int exit_code;
+};
+
+/* The sink of a pending exec, attach or logs request: its client, over whatever carries it. */
+struct pod_sink {
+	/* Output of the session's process (fd 1 or 2). */
+	void (*output)(pod_token t, int fd, const uint8_t *data, size_t n);
+	/* The session's stdin took n more bytes: the client may send as many again. */
+	void (*credit)(pod_token t, uint32_t n);
+	/* A chunk of a log (stream "kernel", "stdout" or "stderr"); data holds any
+	 * bytes. 0, or -errno when the client is going away (pod_cancel follows). */
+	int (*log)(pod_token t, const char *pod, const char *stream,
+		   const char *data, size_t n);
+	/* Is the client keeping up (its backlog below the low mark)? */
+	bool (*writable)(pod_token t);
+	/* Bytes queued towards the client. */
+	size_t (*queued)(pod_token t);
+	/* Call cb(arg) once, when the client is writable again; cb NULL: forget it. */
+	void (*on_writable)(pod_token t, void (*cb)(void *arg), void *arg);
+};
+
+/* How deferred requests are answered and events told (the RPC layer's). */
+struct pod_ops {
+	/* Answered with the pod (create, start, stop, wait). */
+	void (*reply_pod)(pod_token t, const struct pod *p);
+	/* Answered with an error; status >= 0 is the exit status the client
+	 * should give (as for a program that could not be started), else -1. */
+	void (*reply_error)(pod_token t, int neg_errno, int status,
+			    const char *msg);
+	/* An exec or attach session ended: how its process did (error: NULL or
+	 * why it never ran). */
+	void (*reply_exit)(pod_token t, int exit_code, unsigned signo,
+			   const char *error);
+	/* A logs request reached its end. */
+	void (*reply_done)(pod_token t);
+	void (*event)(const struct pod_event *e);
+	const struct pod_sink *sink;
+};
 
 struct pod_config {
 	const char *log_dir; /* console logs: LOG_DIR/NAME.log */
@@ -24,6 +132,8 @@ struct pod_config {
 
 /* The store must be initialised. Hooks the xenstore watch fd into ev. 0 or -errno. */
 int pod_init(const struct pod_config *cfg);
+/* Where answers and events go (NULL: nowhere). */
+void pod_set_ops(const struct pod_ops *ops);
 /*
  * Load the state files and reconcile them with the running domains: re-adopt
  * live pods (matched by UUID), mark vanished ones stopped (reason "lost"),
@@ -37,18 +147,112 @@ size_t pod_count(void);
 /* Callbacks to pass to hv_open. */
 extern const struct hv_callbacks pod_hv_callbacks;
 
-/* RPC entry points: each answers req now or later (see PROTOCOL.md). */
-void pod_rpc_create(struct rpc_req *req, const struct json *spec);
-void pod_rpc_start(struct rpc_req *req, const char *name);
-void pod_rpc_stop(struct rpc_req *req, const char *name, int64_t timeout_s);
-void pod_rpc_kill(struct rpc_req *req, const char *name);
-void pod_rpc_rm(struct rpc_req *req, const char *name, bool force);
-void pod_rpc_list(struct rpc_req *req, bool all);
-void pod_rpc_inspect(struct rpc_req *req, const char *name);
-void pod_rpc_wait(struct rpc_req *req, const char *name);
-/* stream: "stdout", "stderr", "kernel" or NULL (stdout and stderr). */
-void pod_rpc_logs(struct rpc_req *req, const char *name, int64_t tail,
-		  bool follow, const char *stream);
+/* Host set-up the channels need (dom0's gntalloc limit: chan_host_setup). */
+void pod_io_host_setup(void);
+/* Logs every pod's channel and sessions (xenpodd's SIGUSR1). */
+void pod_io_dump(void);
+
+/* ---- reading ---- */
+
+void pod_info(const struct pod *p, struct pod_info *out);
+const char *pod_status_name(enum pod_status s);
+bool pod_status_final(enum pod_status s); /* stopped or failed */
+/* The pod called name: 0, or -ENOENT with err set. */
+int pod_get(const char *name, const struct pod **p_r, char *err, size_t errsz);
+/* All pods: for (p = pod_first(); p; p = pod_next(p)). */
+const struct pod *pod_first(void);
+const struct pod *pod_next(const struct pod *p);
+
+/* ---- lifecycle (PROTOCOL.md says what each does) ---- */
+
+/* A decoded, checked spec (the RPC layer checks syntax; the pod layer the rest). */
+struct pod_spec {
+	const char *name; /* NULL: a generated one */
+	const char *image; /* an absolute path */
+	char *const *command; /* NULL: the image's */
+	char *const *env; /* KEY=VALUE items, or NULL */
+	const char *cwd; /* NULL: the image's */
+	const char *kernel_args; /* NULL or "": none */
+	unsigned memory_mib; /* 0: what the image needs, at least the default */
+	unsigned vcpus;
+	bool tty, open_stdin;
+	/* How messages name the spec (e.g. "params.spec"); must outlive the
+	 * create (a string literal). */
+	const char *path;
+};
+
+/* POD_DEFERRED (answered with the created pod) or -errno. */
+int pod_create(const struct pod_spec *spec, pod_token t, char *err,
+	       size_t errsz);
+/* Answered once the program runs: 0 with *p_r (complete already), POD_DEFERRED or -errno. */
+int pod_start(const char *name, pod_token t, const struct pod **p_r, char *err,
+	      size_t errsz);
+/* Answered once the pod is over: 0 with *p_r, POD_DEFERRED or -errno. */
+int pod_stop(const char *name, int64_t timeout_s, pod_token t,
+	     const struct pod **p_r, char *err, size_t errsz);
+int pod_wait(const char *name, pod_token t, const struct pod **p_r, char *err,
+	     size_t errsz);
+/* 0 with *p_r (killed now) or -errno. */
+int pod_kill(const char *name, const struct pod **p_r, char *err, size_t errsz);
+/* 0 (gone) or -errno. */
+int pod_rm(const char *name, bool force, char *err, size_t errsz);
+
+/* Which log pod_logs reads. */
+enum pod_log_stream {
+	POD_LOG_DEFAULT, /* stdout and stderr if the guest uses the channel, else the console */
+	POD_LOG_STDOUT,
+	POD_LOG_STDERR,
+	POD_LOG_KERNEL,
+};
+
+/* Stream a log through the sink (tail < 0: all; follow: until the pod is
+ * over). POD_DEFERRED (answered with reply_done or an error) or -errno. */
+int pod_logs(const char *name, int64_t tail, bool follow,
+	     enum pod_log_stream stream, pod_token t, char *err, size_t errsz);
+
+/* The requester of t went away: drop it (an exec session's process is killed). */
+void pod_cancel(pod_token t);
+
+/* ---- exec and attach sessions (pod_io.c) ---- */
+
+struct pod_exec_req {
+	const char *name;
+	char *const *command, *const *env; /* NULL-terminated; env may be NULL */
+	const char *cwd; /* NULL: the pod's */
+	bool tty, in; /* a terminal; stdin from the client (else EOF at once) */
+	uint16_t rows, cols;
+	const char
+		*path; /* how messages name the request ("params"); a literal */
+};
+
+/* A session streams through the sink; POD_DEFERRED (reply_exit or an error) or -errno. */
+int pod_exec(const struct pod_exec_req *x, pod_token t, char *err,
+	     size_t errsz);
+
+/* Join the main process; with start, a created pod is started once the
+ * session is in place (no output missed). */
+struct pod_attach_req {
+	const char *name;
+	bool in; /* stdin from the client */
+	bool close_stdin; /* the client's eof closes the main process's stdin */
+	bool start;
+	uint16_t rows, cols; /* the terminal's size (0: unknown) */
+};
+
+int pod_attach(const struct pod_attach_req *a, pod_token t, char *err,
+	       size_t errsz);
+/* Signal the main process. 0 or -errno. */
+int pod_signal(const char *name, int signo, char *err, size_t errsz);
+
+/* The session of token t (its exec or attach request). Each returns 0 or
+ * -EBADFD (no such session); a session the client misuses ends with -EINVAL. */
+/* The pod the session is in (for messages), or NULL. */
+const char *pod_session_pod(pod_token t);
+int pod_session_input(pod_token t, const uint8_t *data, size_t n, bool eof);
+/* The client broke the session's protocol: it ends with -EINVAL and why. */
+int pod_session_violation(pod_token t, const char *why);
+int pod_session_resize(pod_token t, uint16_t rows, uint16_t cols);
+int pod_session_signal(pod_token t, int signo);
 
 /* pod_spec_string flags: the main process's terminal and stdin. */
 #define POD_SPEC_TTY 1u

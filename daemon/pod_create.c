@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pod_create: pod creation (spec → image → paused domain → spec in xenstore) and restart reconciliation. */
+/* pod_create: pod creation (spec → image → paused domain → spec in xenstore). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,105 +14,16 @@
 #include "console.h"
 #include "ev.h"
 #include "image.h"
-#include "json.h"
 #include "log.h"
-#include "pod_exec.h"
+#include "pod.h"
 #include "pod_internal.h"
+#include "pod_io.h"
 #include "pod_memory.h"
-#include "rpc.h"
 #include "store.h"
 
 /* The console pty appears once xenconsoled noticed the domain: poll for it this often/long. */
 #define TTY_RETRY_MS 50
 #define TTY_RETRIES 200
-
-struct spec_in {
-	const char *name;
-	const char *image;
-	const struct json *command;
-	const struct json *env;
-	const char *cwd;
-	const char *kernel_args;
-	int64_t memory_mib;
-	int64_t vcpus;
-	bool tty, open_stdin;
-};
-
-#define SF(k, t, req, m, lo, hi)                               \
-	{                                                      \
-		k, t, req, offsetof(struct spec_in, m), lo, hi \
-	}
-
-static const struct rpc_dec_field spec_fields[] = {
-	SF("name", RPC_DEC_STRING, false, name, 1, 64),
-	SF("image", RPC_DEC_STRING, true, image, 1, 4095),
-	SF("command", RPC_DEC_STRINGS, false, command, 1024, 4096),
-	SF("env", RPC_DEC_STRINGS, false, env, 1024, 4096),
-	SF("cwd", RPC_DEC_STRING, false, cwd, 1, 255),
-	SF("kernel_args", RPC_DEC_STRING, false, kernel_args, 0,
-	   POD_KERNEL_ARGS_MAX),
-	SF("memory_mib", RPC_DEC_INT, false, memory_mib, 4, 65536),
-	SF("vcpus", RPC_DEC_INT, false, vcpus, 1, 64),
-	SF("tty", RPC_DEC_BOOL, false, tty, 0, 0),
-	SF("stdin", RPC_DEC_BOOL, false, open_stdin, 0, 0),
-	{ NULL }
-};
-
-/* The kernel command line: printable ASCII only (it lands in a libxl
- * config and on the guest's console). */
-static bool kernel_args_valid(const char *a)
-{
-	for (; *a; a++)
-		if (*a < 0x20 || *a > 0x7e)
-			return false;
-	return true;
-}
-
-/* Semantic checks the table cannot express. */
-static int spec_check(const struct spec_in *s, char *err, size_t errsz)
-{
-	size_t i;
-
-	if (s->name && !rpc_name_valid(s->name)) {
-		snprintf(
-			err, errsz,
-			"params.spec.name: invalid pod name (allowed: [A-Za-z0-9][A-Za-z0-9_.-]{0,63})");
-		return -EINVAL;
-	}
-	if (s->image[0] != '/') {
-		snprintf(err, errsz,
-			 "params.spec.image: must be an absolute path");
-		return -EINVAL;
-	}
-	if (s->cwd && s->cwd[0] != '/') {
-		snprintf(err, errsz,
-			 "params.spec.cwd: must be an absolute path");
-		return -EINVAL;
-	}
-	if (s->command && json_len(s->command) &&
-	    !json_str(json_at(s->command, 0))[0]) {
-		snprintf(err, errsz,
-			 "params.spec.command[0]: must not be empty");
-		return -EINVAL;
-	}
-	if (s->kernel_args && !kernel_args_valid(s->kernel_args)) {
-		snprintf(
-			err, errsz,
-			"params.spec.kernel_args: only printable ASCII is allowed");
-		return -EINVAL;
-	}
-	for (i = 0; i < json_len(s->env); i++) {
-		const char *e = json_str(json_at(s->env, i));
-		const char *eq = strchr(e, '=');
-
-		if (!eq || eq == e) {
-			snprintf(err, errsz,
-				 "params.spec.env[%zu]: expected KEY=VALUE", i);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
 
 static bool env_has_key(char *const *env, const char *kv)
 {
@@ -124,21 +35,23 @@ static bool env_has_key(char *const *env, const char *kv)
 	return false;
 }
 
-/* Undo a create completely: no domain, no state file, no log, no unused cpio. */
-static void create_abort(struct pod *p, int code, const char *msg)
+/* Undo a create completely: no domain, no state file, no log, no unused cpio.
+ * rc: the -errno its request is answered with. */
+static void create_abort(struct pod *p, int rc, const char *msg)
 {
-	int rc;
+	char text[1024];
+	int r;
 
 	log_warn("pod %s: create failed: %s", p->name, msg);
 	if (p->domid >= 0) {
-		rc = hv_destroy(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
-		if (rc && rc != -ESRCH)
+		r = hv_destroy(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+		if (r && r != -ESRCH)
 			log_warn("pod %s: destroying domain %lld: %s", p->name,
-				 (long long)p->domid, strerror(-rc));
+				 (long long)p->domid, strerror(-r));
 	}
-	if (p->create_req)
-		rpc_error(p->create_req, code, "pod %s: %s", p->name, msg);
-	p->create_req = NULL;
+	snprintf(text, sizeof(text), "pod %s: %s", p->name, msg);
+	pod_reply_error(p->create_tok, rc, -1, text);
+	p->create_tok = 0;
 	ev_timer_del(p->tty_timer);
 	p->tty_timer = NULL;
 	store_remove(p->name);
@@ -148,12 +61,18 @@ static void create_abort(struct pod *p, int code, const char *msg)
 	pod_gc_images();
 }
 
-static void create_cancel(struct rpc_req *req, void *arg)
+bool pod_create_cancel(pod_token t)
 {
-	struct pod *p = arg;
+	struct pod *p;
 
 	/* The client left; the create carries on (or rolls back) without it. */
-	p->create_req = NULL;
+	for (p = pod_ctx.pods; p; p = p->next) {
+		if (p->create_tok == t) {
+			p->create_tok = 0;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void on_console_data(void *arg)
@@ -189,9 +108,8 @@ static void create_complete(struct pod *p)
 	pod_persist(p);
 	log_info("pod %s: created (domain %lld, uuid %s)", p->name,
 		 (long long)p->domid, p->uuid);
-	if (p->create_req)
-		pod_reply(p->create_req, p);
-	p->create_req = NULL;
+	pod_reply_pod(p->create_tok, p);
+	p->create_tok = 0;
 	pod_event(p, "created");
 }
 
@@ -237,7 +155,7 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot build the domain: %s",
 			 err && err[0] ? err : strerror(-rc));
-		create_abort(p, RPC_FAILED, msg);
+		create_abort(p, -EIO, msg);
 		return;
 	}
 	p->domid = domid;
@@ -256,13 +174,13 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 			msg, sizeof(msg),
 			"cannot set up domain %u: its I/O channel: dom0's gntalloc is out of pages (raise /sys/module/xen_gntalloc/parameters/limit)",
 			domid);
-		create_abort(p, RPC_FAILED, msg);
+		create_abort(p, -EIO, msg);
 		return;
 	}
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot set up domain %u: %s", domid,
 			 strerror(-rc));
-		create_abort(p, RPC_FAILED, msg);
+		create_abort(p, -EIO, msg);
 		return;
 	}
 	pod_crash_point("after_spec_written");
@@ -271,7 +189,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	pod_console_attach(p);
 }
 
-static int check_spec_size(const struct pod *p, char *err, size_t errsz)
+static int check_spec_size(const struct pod *p, const char *path, char *err,
+			   size_t errsz)
 {
 	char spec[POD_SPEC_MAX + 1];
 	int rc = pod_spec_string(p->argv, p->env, p->cwd, p->name,
@@ -280,10 +199,10 @@ static int check_spec_size(const struct pod *p, char *err, size_t errsz)
 	if (rc == -E2BIG)
 		snprintf(
 			err, errsz,
-			"params.spec: command, env and cwd together exceed %d bytes once encoded",
-			POD_SPEC_MAX);
+			"%s: command, env and cwd together exceed %d bytes once encoded",
+			path, POD_SPEC_MAX);
 	else if (rc)
-		snprintf(err, errsz, "params.spec: %s", strerror(-rc));
+		snprintf(err, errsz, "%s: %s", path, strerror(-rc));
 	return rc ? -EINVAL : 0;
 }
 
@@ -297,6 +216,7 @@ struct pod_prep {
 	struct pod_prep *next, *prev;
 	struct pod *pod; /* NULL once orphaned by pod_create_dispose */
 	char **env; /* the spec's env (merged with the image's later) */
+	const char *path; /* how messages name the spec */
 };
 
 static struct pod_prep *preps;
@@ -383,19 +303,20 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 
 /* The image is ready: fill what the spec left to it (command, env, cwd). */
 static int apply_image(struct pod *p, const struct image_info *ii,
-		       char **spec_env, char *err, size_t errsz)
+		       const struct pod_prep *j, char *err, size_t errsz)
 {
 	if (!p->argv && ii->default_argv && ii->default_argv[0])
 		p->argv = pod_strv_dup(ii->default_argv);
 	if (!p->argv) {
 		snprintf(
 			err, errsz,
-			"params.spec.command: required (the image has no default command)");
+			"%s.command: required (the image has no default command)",
+			j->path);
 		return -EINVAL;
 	}
 	if (!p->cwd)
 		p->cwd = strdup(ii->default_cwd[0] ? ii->default_cwd : "/");
-	p->env = merge_env(ii->default_env, spec_env);
+	p->env = merge_env(ii->default_env, j->env);
 	if (!p->cwd || !p->env) {
 		snprintf(err, errsz, "out of memory");
 		return -ENOMEM;
@@ -406,7 +327,7 @@ static int apply_image(struct pod *p, const struct image_info *ii,
 		return -EINVAL;
 	/* Mark the cache entry used now: the cache drops least recently used ones. */
 	utimensat(AT_FDCWD, p->cpio, NULL, 0);
-	return check_spec_size(p, err, errsz);
+	return check_spec_size(p, j->path, err, errsz);
 }
 
 /* State saved as "creating", then libxl builds the paused domain. */
@@ -422,7 +343,7 @@ static void create_build(struct pod *p)
 	if (rc) {
 		snprintf(err, sizeof(err), "guest kernel %.300s: %s",
 			 pod_ctx.kernel, strerror(-rc));
-		create_abort(p, RPC_FAILED, err);
+		create_abort(p, -EIO, err);
 		return;
 	}
 	snprintf(p->kernel, sizeof(p->kernel), "%s", pod_ctx.kernel);
@@ -432,7 +353,7 @@ static void create_build(struct pod *p)
 	if (rc) {
 		snprintf(err, sizeof(err), "cannot save its state: %s",
 			 strerror(-rc));
-		create_abort(p, RPC_FAILED, err);
+		create_abort(p, -EIO, err);
 		return;
 	}
 	pod_crash_point("after_state_creating");
@@ -448,7 +369,7 @@ static void create_build(struct pod *p)
 	if (rc) {
 		snprintf(err, sizeof(err),
 			 "cannot start building the domain: %s", strerror(-rc));
-		create_abort(p, RPC_FAILED, err);
+		create_abort(p, -EIO, err);
 	}
 }
 
@@ -465,22 +386,21 @@ static void prep_done(void *arg, int rc, const struct image_info *info,
 		return;
 	}
 	if (rc) {
-		create_abort(p, rc == -EINVAL ? RPC_FAILED : rpc_code_of(rc),
+		/* A bad image is not a bad request: it failed. */
+		create_abort(p, rc == -EINVAL ? -EIO : rc,
 			     ierr && ierr[0] ? ierr : strerror(-rc));
 	} else {
-		rc = apply_image(p, info, j->env, err, sizeof(err));
+		rc = apply_image(p, info, j, err, sizeof(err));
 		if (rc)
-			create_abort(p,
-				     rc == -EINVAL ? RPC_INVALID_PARAMS :
-						     RPC_FAILED,
-				     err);
+			create_abort(p, rc == -EINVAL ? -EINVAL : -EIO, err);
 		else
 			create_build(p);
 	}
 	prep_unlink(j);
 }
 
-static int prep_start(struct pod *p, const char *image, char **env)
+static int prep_start(struct pod *p, const char *image, char **env,
+		      const char *path)
 {
 	struct pod_prep *j = calloc(1, sizeof(*j));
 	int rc;
@@ -494,6 +414,7 @@ static int prep_start(struct pod *p, const char *image, char **env)
 		return rc;
 	}
 	j->env = env;
+	j->path = path;
 	j->next = preps;
 	if (preps)
 		preps->prev = j;
@@ -512,7 +433,7 @@ void pod_create_dispose(void)
 }
 
 /* The pod as far as the spec alone defines it, reserved under its name. */
-static struct pod *pod_from_spec(const struct spec_in *s, char *err,
+static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 				 size_t errsz)
 {
 	struct pod *p = calloc(1, sizeof(*p));
@@ -535,11 +456,11 @@ static struct pod *pod_from_spec(const struct spec_in *s, char *err,
 	if (s->kernel_args && s->kernel_args[0] &&
 	    !(p->kernel_args = strdup(s->kernel_args)))
 		goto oom;
-	if (s->command && json_len(s->command) &&
-	    !(p->argv = pod_strv_from_json(s->command)))
+	if (s->command && s->command[0] &&
+	    !(p->argv = pod_strv_dup(s->command)))
 		goto oom;
-	p->memory_mib = (unsigned)s->memory_mib;
-	p->vcpus = (unsigned)s->vcpus;
+	p->memory_mib = s->memory_mib;
+	p->vcpus = s->vcpus;
 	p->term = s->tty;
 	p->open_stdin = s->open_stdin;
 	p->created_at = time(NULL);
@@ -550,16 +471,12 @@ oom:
 	return NULL;
 }
 
-static int create_check(const struct json *spec, struct spec_in *s, char *err,
-			size_t errsz)
+int pod_create(const struct pod_spec *s, pod_token t, char *err, size_t errsz)
 {
+	char **env = NULL;
+	struct pod *p;
 	int rc;
 
-	rc = rpc_decode(spec, "params.spec", spec_fields, s, err, errsz);
-	if (!rc)
-		rc = spec_check(s, err, errsz);
-	if (rc)
-		return rc;
 	if (s->name && pod_find(s->name)) {
 		snprintf(err, errsz, "pod %s: already exists", s->name);
 		return -EEXIST;
@@ -570,314 +487,26 @@ static int create_check(const struct json *spec, struct spec_in *s, char *err,
 			 strerror(errno));
 		return rc;
 	}
-	return 0;
-}
-
-void pod_rpc_create(struct rpc_req *req, const struct json *spec)
-{
-	struct spec_in s = { .memory_mib = 0, .vcpus = 1 }; /* 0: the image's */
-	char err[512] = "";
-	char **env = NULL;
-	struct pod *p;
-	int rc;
-
-	rc = create_check(spec, &s, err, sizeof(err));
-	if (rc) {
-		rpc_error(req,
-			  rc == -EINVAL ? RPC_INVALID_PARAMS : rpc_code_of(rc),
-			  "%s", err);
-		return;
-	}
-	p = pod_from_spec(&s, err, sizeof(err));
+	p = pod_from_spec(s, err, errsz);
 	if (p && pod_find(p->name)) { /* a generated name already taken */
 		pod_free_detached(p);
 		p = NULL;
-		snprintf(err, sizeof(err),
-			 "generated pod name taken; try again");
+		snprintf(err, errsz, "generated pod name taken; try again");
 	}
-	if (p && s.env && !(env = pod_strv_from_json(s.env))) {
+	if (p && s->env && !(env = pod_strv_dup(s->env))) {
 		pod_free_detached(p);
 		p = NULL;
-		snprintf(err, sizeof(err), "out of memory");
+		snprintf(err, errsz, "out of memory");
 	}
-	if (!p) {
-		rpc_error(req, RPC_FAILED, "%s", err);
-		return;
-	}
+	if (!p)
+		return -EIO; /* out of memory, or the name: it failed */
 	pod_link(p);
-	p->create_req = req;
-	rpc_set_cancel(req, create_cancel, p);
+	p->create_tok = t;
 	log_info("pod %s: creating (image %s)", p->name, p->image);
-	rc = prep_start(p, s.image, env);
+	rc = prep_start(p, s->image, env, s->path ? s->path : "spec");
 	if (rc) {
 		pod_strv_free(env);
-		create_abort(p, RPC_FAILED, strerror(-rc));
+		create_abort(p, -EIO, strerror(-rc));
 	}
-}
-
-/* ---- loading state and reconciling ---- */
-
-struct state_in {
-	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
-	const char *kernel_args, *tty;
-	const char *created_at, *started_at, *finished_at, *stop_deadline;
-	const char *kernel, *kernel_digest;
-	int64_t domid, exit_code, memory_mib, vcpus, lost;
-	const struct json *command, *env;
-	bool term, open_stdin, io_channel;
-};
-
-#define ST(k, t, req, m, lo, hi)                                \
-	{                                                       \
-		k, t, req, offsetof(struct state_in, m), lo, hi \
-	}
-
-static const struct rpc_dec_field state_fields[] = {
-	ST("name", RPC_DEC_STRING, true, name, 1, 64),
-	ST("uuid", RPC_DEC_STRING, true, uuid, HV_UUID_LEN, HV_UUID_LEN),
-	ST("domid", RPC_DEC_INT, false, domid, 0, UINT32_MAX),
-	ST("status", RPC_DEC_STRING, true, status, 1, 16),
-	ST("exit_code", RPC_DEC_INT, false, exit_code, 0, 255),
-	ST("reason", RPC_DEC_STRING, false, reason, 0, 191),
-	ST("image", RPC_DEC_STRING, true, image, 1, 4095),
-	ST("image_digest", RPC_DEC_STRING, true, digest, 0, 64),
-	ST("command", RPC_DEC_STRINGS, true, command, 1024, 4096),
-	ST("env", RPC_DEC_STRINGS, true, env, 1024, 4096),
-	ST("cwd", RPC_DEC_STRING, true, cwd, 1, 255),
-	ST("kernel_args", RPC_DEC_STRING, false, kernel_args, 0,
-	   POD_KERNEL_ARGS_MAX),
-	ST("console_tty", RPC_DEC_STRING, false, tty, 0, 31),
-	ST("tty", RPC_DEC_BOOL, false, term, 0, 0),
-	ST("stdin", RPC_DEC_BOOL, false, open_stdin, 0, 0),
-	ST("memory_mib", RPC_DEC_INT, true, memory_mib, 4, 65536),
-	ST("vcpus", RPC_DEC_INT, true, vcpus, 1, 64),
-	ST("created_at", RPC_DEC_STRING, false, created_at, 0, 64),
-	ST("started_at", RPC_DEC_STRING, false, started_at, 0, 64),
-	ST("finished_at", RPC_DEC_STRING, false, finished_at, 0, 64),
-	ST("log_lost_bytes", RPC_DEC_INT, false, lost, 0, INT64_MAX),
-	ST("cpio", RPC_DEC_STRING, true, cpio, 0, PATH_MAX - 1),
-	ST("stop_deadline", RPC_DEC_STRING, false, stop_deadline, 0, 64),
-	/* Absent in state files from before they were recorded. */
-	ST("kernel", RPC_DEC_STRING, false, kernel, 1, PATH_MAX - 1),
-	ST("kernel_digest", RPC_DEC_STRING, false, kernel_digest,
-	   DIGEST_HEX_LEN, DIGEST_HEX_LEN),
-	ST("io_channel", RPC_DEC_BOOL, false, io_channel, 0, 0),
-	{ NULL }
-};
-
-static int parse_status(const char *s, enum pod_status *r)
-{
-	enum pod_status st;
-
-	for (st = POD_CREATING; st <= POD_FAILED; st++) {
-		if (strcmp(pod_status_name(st), s) == 0) {
-			*r = st;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static struct pod *pod_from_state(const struct state_in *s)
-{
-	struct pod *p = calloc(1, sizeof(*p));
-
-	if (!p)
-		return NULL;
-	snprintf(p->name, sizeof(p->name), "%s", s->name);
-	snprintf(p->uuid, sizeof(p->uuid), "%s", s->uuid);
-	p->domid = s->domid;
-	p->has_exit = s->exit_code >= 0;
-	p->exit_code = p->has_exit ? (int)s->exit_code : 0;
-	snprintf(p->reason, sizeof(p->reason), "%s",
-		 s->reason ? s->reason : "");
-	snprintf(p->digest, sizeof(p->digest), "%s", s->digest);
-	snprintf(p->cpio, sizeof(p->cpio), "%s", s->cpio);
-	/* Our own file, but it may be corrupt: a pts path or nothing. */
-	if (s->tty && !strncmp(s->tty, "/dev/pts/", 9) && s->tty[9] &&
-	    strspn(s->tty + 9, "0123456789") == strlen(s->tty + 9))
-		snprintf(p->tty, sizeof(p->tty), "%s", s->tty);
-	p->image = strdup(s->image);
-	p->cwd = strdup(s->cwd);
-	if (s->kernel_args && s->kernel_args[0])
-		p->kernel_args = strdup(s->kernel_args);
-	p->argv = pod_strv_from_json(s->command);
-	p->env = pod_strv_from_json(s->env);
-	p->memory_mib = (unsigned)s->memory_mib;
-	p->vcpus = (unsigned)s->vcpus;
-	p->term = s->term;
-	p->open_stdin = s->open_stdin;
-	p->created_at = pod_parse_time(s->created_at);
-	p->started_at = pod_parse_time(s->started_at);
-	p->finished_at = pod_parse_time(s->finished_at);
-	p->stop_deadline = pod_parse_time(s->stop_deadline);
-	p->lost_bytes = (uint64_t)s->lost;
-	if (s->kernel) {
-		snprintf(p->kernel, sizeof(p->kernel), "%s", s->kernel);
-		p->chan = s->io_channel ? POD_CHAN_IO : POD_CHAN_NONE;
-	}
-	if (s->kernel_digest)
-		snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s",
-			 s->kernel_digest);
-	if (!p->image || !p->cwd || !p->argv || !p->env ||
-	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args)) {
-		pod_free_detached(p);
-		return NULL;
-	}
-	return p;
-}
-
-static int load_one(const char *file_name, struct json *root, void *arg,
-		    char *why, size_t whysz)
-{
-	struct state_in s = { .domid = -1, .exit_code = -1 };
-	enum pod_status st;
-	struct pod *p;
-	int rc;
-
-	rc = rpc_decode(root, "state", state_fields, &s, why, whysz);
-	if (!rc && (strcmp(s.name, file_name) || !rpc_name_valid(s.name))) {
-		snprintf(why, whysz,
-			 "state.name: does not match the file name");
-		rc = -EINVAL;
-	}
-	if (!rc && parse_status(s.status, &st)) {
-		snprintf(why, whysz, "state.status: unknown \"%.16s\"",
-			 s.status);
-		rc = -EINVAL;
-	}
-	if (!rc && pod_find_uuid(s.uuid)) {
-		snprintf(why, whysz, "state.uuid: used by another pod");
-		rc = -EINVAL;
-	}
-	if (!rc) {
-		p = pod_from_state(&s);
-		if (!p) {
-			rc = -ENOMEM;
-		} else {
-			p->status = st;
-			pod_link(p);
-		}
-	}
-	json_free(root);
-	return rc;
-}
-
-static struct hv_dominfo *find_dom(struct hv_dominfo *l, size_t n,
-				   const char *uuid)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcasecmp(l[i].uuid, uuid) == 0)
-			return &l[i];
-	return NULL;
-}
-
-/* Destroy a listed domain and strike it from the list (so it is not destroyed twice). */
-static void destroy_dom(struct hv_dominfo *d, const char *why)
-{
-	int rc = 0;
-
-	/* A dying domain is being destroyed already (e.g. just before a crash). */
-	if (d->state != HV_DYING)
-		rc = hv_destroy(pod_ctx.hv, d->domid, d->uuid);
-	log_warn("domain %u (%s, %s): %s; destroy: %s", d->domid, d->name,
-		 d->uuid, why,
-		 d->state == HV_DYING ? "already dying" :
-		 rc		      ? strerror(-rc) :
-					"started");
-	d->name[0] = '\0';
-}
-
-/* A pod that was alive when the daemon stopped. */
-static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
-{
-	if (!d) {
-		log_warn("pod %s: its domain is gone; marking it stopped",
-			 p->name);
-		p->domid = -1;
-		pod_finish(p, POD_STOPPED, "lost", false);
-		return;
-	}
-	if (p->domid != (int64_t)d->domid)
-		log_info("pod %s: domain id %lld is now %u (same uuid)",
-			 p->name, (long long)p->domid, d->domid);
-	p->domid = d->domid;
-	if (hv_watch(pod_ctx.hv, d->domid, p->uuid))
-		log_warn("pod %s: cannot watch domain %u", p->name, d->domid);
-	pod_watch_guest(p);
-	pod_read_guest(p);
-	if (pod_is_final(p))
-		return;
-	pod_console_attach(p);
-	/* A new channel at the same path: the guest reconnects to it. */
-	pod_io_open(p);
-	pod_persist(p);
-	log_info("pod %s: re-adopted (domain %u, %s)", p->name, d->domid,
-		 pod_status_name(p->status));
-	if (d->state != HV_RUNNING)
-		pod_on_shutdown(p, d->state == HV_SHUTDOWN ? d->reason :
-							     HV_REASON_NONE);
-	else
-		pod_resume_stop(p);
-}
-
-static void reconcile_pod(struct pod *p, struct hv_dominfo *l, size_t n)
-{
-	struct hv_dominfo *d = find_dom(l, n, p->uuid);
-
-	switch (p->status) {
-	case POD_CREATING:
-		if (d)
-			destroy_dom(d, "half-created pod");
-		log_warn(
-			"pod %s: was being created when the daemon stopped; removed",
-			p->name);
-		store_remove(p->name);
-		console_log_remove(pod_ctx.log_dir, p->name);
-		pod_unlink_detached(p);
-		pod_free_detached(p);
-		break;
-	case POD_CREATED:
-	case POD_RUNNING:
-		reconcile_alive(p, d);
-		break;
-	default:
-		if (d)
-			destroy_dom(d, "stopped pod's domain still exists");
-		if (p->domid >= 0) {
-			p->domid = -1;
-			pod_persist(p);
-		}
-		break;
-	}
-}
-
-int pod_reconcile(void)
-{
-	struct hv_dominfo *l = NULL;
-	struct pod *p, *next;
-	size_t n = 0, i;
-	int rc;
-
-	rc = store_load_all(load_one, NULL);
-	if (rc)
-		return rc;
-	rc = hv_list(pod_ctx.hv, &l, &n);
-	if (rc)
-		return rc;
-	for (p = pod_ctx.pods; p; p = next) {
-		next = p->next;
-		reconcile_pod(p, l, n);
-	}
-	for (i = 0; i < n; i++) {
-		if (strncmp(l[i].name, "xenpod-", 7) == 0 &&
-		    !pod_find_uuid(l[i].uuid))
-			destroy_dom(&l[i], "xenpod domain without a pod");
-	}
-	free(l);
-	pod_gc_images();
-	log_info("%zu pod(s) loaded", pod_count());
-	return 0;
+	return POD_DEFERRED;
 }

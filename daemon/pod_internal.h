@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pod_internal: the pod struct and helpers shared by pod.c, pod_create.c and pod_logs.c. */
+/* pod_internal: the pod struct and helpers shared by the pod layer's files (pod*.c, state_json.c). */
 #ifndef XENPOD_POD_INTERNAL_H
 #define XENPOD_POD_INTERNAL_H
 
@@ -10,30 +10,14 @@
 
 #include "hv.h"
 #include "pod.h"
+#include "protocol.h"
 #include "digest.h"
 #include "xs.h"
 
 struct console;
 struct ev_fd;
 struct ev_timer;
-struct json_writer;
 struct pod_io;
-struct rpc_req;
-
-enum pod_status {
-	POD_CREATING, /* state file written, domain being built */
-	POD_CREATED, /* domain exists, paused, spec written */
-	POD_RUNNING,
-	POD_STOPPED,
-	POD_FAILED,
-};
-
-/* Does the pod's kernel serve the I/O channel (as recorded when it was created)? */
-enum pod_chan {
-	POD_CHAN_UNKNOWN, /* a state file from before it was recorded */
-	POD_CHAN_NONE,
-	POD_CHAN_IO,
-};
 
 /* The exit code of a pod whose guest kernel died: docker's for a killed container (128 + SIGKILL). */
 #define POD_EXIT_CRASHED 137
@@ -43,13 +27,13 @@ enum pod_chan {
 struct pod_waiter {
 	struct pod_waiter *next, *prev;
 	struct pod_waiter **list; /* the pod's waiters or start_waiters */
-	struct rpc_req *req;
+	pod_token tok;
 	struct pod *pod;
 };
 
 struct pod {
 	struct pod *next, *prev;
-	char name[65];
+	char name[XP_NAME_MAX + 1];
 	char uuid[HV_UUID_LEN + 1];
 	int64_t domid; /* -1: no domain */
 	enum pod_status status;
@@ -83,7 +67,7 @@ struct pod {
 
 	/* Runtime only. */
 	struct console *con;
-	struct pod_io *io; /* the I/O channel and its sessions (pod_exec.c) */
+	struct pod_io *io; /* the I/O channel and its sessions (pod_io.c) */
 	struct ev_timer *tty_timer;
 	int tty_tries;
 	struct ev_timer *stop_timer;
@@ -97,7 +81,7 @@ struct pod {
 	enum xs_guest_state guest;
 	int guest_exit;
 	char guest_error[128];
-	struct rpc_req *create_req; /* pending pod_create, or NULL */
+	pod_token create_tok; /* pending pod_create, or 0 */
 	struct pod_waiter *waiters;
 	/* Unpaused by pod_start; "started" is not said (nor pod_start
 	 * answered) until the guest runs the program and its channel, if
@@ -120,10 +104,11 @@ struct pod_ctx {
 	size_t n_pods;
 	int n_preparing; /* images being converted: the cache must not be collected */
 	int image_cache_keep; /* unused cached rootfs files kept (least recently used go) */
+	const struct pod_ops *ops; /* answers and events (NULL: none) */
 };
 
 /* The guest kernel command line a spec may set (kernel_args). */
-#define POD_KERNEL_ARGS_MAX 512
+#define POD_KERNEL_ARGS_MAX XP_KERNEL_ARGS_MAX
 #define POD_IMAGE_CACHE_KEEP 8
 #define POD_STATUS_COALESCE_MS 20
 
@@ -134,14 +119,13 @@ struct pod *pod_find_uuid(const char *uuid);
 void pod_link(struct pod *p);
 void pod_unlink_detached(struct pod *p);
 void pod_free_detached(struct pod *p);
-const char *pod_status_name(enum pod_status s);
 bool pod_is_final(const struct pod *p);
-void pod_write_json(struct json_writer *w, const struct pod *p, bool for_state);
-void pod_reply(struct rpc_req *req, const struct pod *p);
+/* Console and output-log bytes lost to rotation so far. */
+uint64_t pod_lost_bytes(const struct pod *p);
 /* Re-arm the grace timer of a stop that was pending when the daemon stopped. */
 void pod_resume_stop(struct pod *p);
-/* Unpause a created pod: 0, or an RPC error code with err set. */
-int pod_start(struct pod *p, char *err, size_t errsz);
+/* Unpause a created pod: 0 or -errno with err set. */
+int pod_unpause(struct pod *p, char *err, size_t errsz);
 /* A pending start may be complete now (the guest's report, the channel's HELLO). */
 void pod_check_started(struct pod *p);
 int pod_persist(struct pod *p);
@@ -152,21 +136,29 @@ void pod_read_guest(struct pod *p);
 void pod_finish(struct pod *p, enum pod_status st, const char *reason,
 		bool keep_exit);
 void pod_on_shutdown(struct pod *p, enum hv_shutdown_reason reason);
-int pod_add_waiter(struct pod *p, struct rpc_req *req);
 /* _exit(137) if XENPOD_CRASH_AT names this point (reliability tests). */
 void pod_crash_point(const char *point);
-char **pod_strv_from_json(const struct json *arr);
 char **pod_strv_dup(char *const *v);
 void pod_strv_free(char **v);
 int pod_make_uuid(char out[HV_UUID_LEN + 1]);
 int pod_random_name(char *buf, size_t sz);
-time_t pod_parse_time(const char *s);
+
+/* Answers through pod_ctx.ops (nothing when there are none). */
+void pod_reply_pod(pod_token t, const struct pod *p);
+void pod_reply_error(pod_token t, int neg_errno, int status, const char *msg);
+/* The sink (never NULL: without ops, one that drops everything). */
+const struct pod_sink *pod_sink(void);
+
+/* pod.c: cancel a waiter of t (wait, stop, start). Was there one? */
+bool pod_waiter_cancel(pod_token t);
 
 /* pod_create.c */
 void pod_create_dispose(void);
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err);
 /* Start capturing the console (retries until xenconsoled has published the tty). */
 void pod_console_attach(struct pod *p);
+/* The requester of a pending create left: was t one? */
+bool pod_create_cancel(pod_token t);
 
 /* pod_kernel.c: what a guest kernel file is. */
 struct pod_kernel_info {
@@ -183,5 +175,6 @@ bool pod_kernel_serves_chan(const struct pod *p);
 void pod_logs_pod_changed(struct pod *p); /* new output, or the pod stopped */
 void pod_logs_pod_removed(struct pod *p);
 void pod_logs_dispose(void);
+bool pod_logs_cancel(pod_token t);
 
 #endif

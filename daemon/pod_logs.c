@@ -1,29 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* pod_logs: streams a pod's logs (stdout/stderr records or the kernel console) to a client as `log` notifications. */
+/* pod_logs: streams a pod's logs (stdout/stderr records or the kernel console) through the sink of a logs request. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console.h"
-#include "control.h"
-#include "json.h"
+#include "outlog.h"
 #include "log.h"
-#include "pod_exec.h"
+#include "pod.h"
 #include "pod_internal.h"
-#include "rpc.h"
+#include "pod_io.h"
 
 #define LOG_CHUNK (64 * 1024)
 
 struct logstream {
 	struct logstream *next, *prev;
 	struct pod *pod; /* NULL once the pod was removed */
-	struct rpc_req *req;
-	struct conn *conn;
+	pod_token tok; /* the logs request, whose sink the chunks go to */
 	struct conlog_reader *r; /* the kernel console, or */
 	struct outlog_reader *o; /* the main process's stdout/stderr */
 	bool follow;
-	char name[65];
+	char name[XP_NAME_MAX + 1];
 	/* An incomplete UTF-8 sequence held for the next chunk, per fd
 	 * ([0] the console). */
 	char carry[3][4];
@@ -48,22 +46,32 @@ static void unlink_stream(struct logstream *s)
 
 static void finish(struct logstream *s, int rc)
 {
-	control_on_drain(s->conn, NULL, NULL);
+	char msg[256];
+
+	pod_sink()->on_writable(s->tok, NULL, NULL);
 	unlink_stream(s);
-	if (rc)
-		rpc_error(s->req, RPC_FAILED, "pod %s: reading its log: %s",
-			  s->name, strerror(-rc));
-	else
-		rpc_reply(s->req, "{}");
+	if (rc) {
+		snprintf(msg, sizeof(msg), "pod %s: reading its log: %s",
+			 s->name, strerror(-rc));
+		pod_reply_error(s->tok, -EIO, -1, msg);
+	} else if (pod_ctx.ops && pod_ctx.ops->reply_done) {
+		pod_ctx.ops->reply_done(s->tok);
+	}
 	free(s);
 }
 
-static void on_cancel(struct rpc_req *req, void *arg)
+bool pod_logs_cancel(pod_token t)
 {
-	struct logstream *s = arg;
+	struct logstream *s;
 
-	unlink_stream(s);
-	free(s);
+	for (s = streams; s; s = s->next) {
+		if (s->tok == t) {
+			unlink_stream(s);
+			free(s);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Bytes at the end of buf[0..n) that start a UTF-8 sequence not yet complete. */
@@ -84,23 +92,7 @@ static size_t incomplete_tail(const unsigned char *buf, size_t n)
 
 static int send_chunk(struct logstream *s, int fd, const char *data, size_t n)
 {
-	struct json_writer *w = json_writer_new(false);
-	const char *t;
-	int rc = -ENOMEM;
-
-	json_w_object_open(w);
-	json_w_key(w, "name");
-	json_w_string(w, s->name);
-	json_w_key(w, "stream");
-	json_w_string(w, stream_names[fd]);
-	json_w_key(w, "data");
-	json_w_string_n(w, data, n);
-	json_w_object_close(w);
-	t = json_writer_text(w, NULL);
-	if (t)
-		rc = rpc_notify(s->conn, "log", t);
-	json_writer_free(w);
-	return rc;
+	return pod_sink()->log(s->tok, s->name, stream_names[fd], data, n);
 }
 
 static bool at_end(const struct logstream *s)
@@ -141,9 +133,9 @@ static void pump(void *arg)
 	int fd;
 
 	for (;;) {
-		if (control_outq(s->conn) >= CONTROL_OUT_LOW) {
-			/* The client is behind: continue when its queue drains. */
-			control_on_drain(s->conn, pump, s);
+		if (!pod_sink()->writable(s->tok)) {
+			/* The client is behind: continue when it catches up. */
+			pod_sink()->on_writable(s->tok, pump, s);
 			return;
 		}
 		r = read_chunk(s, buf, &fd);
@@ -166,25 +158,24 @@ static void pump(void *arg)
 		memcpy(s->carry[fd], start + n - keep, keep);
 		s->ncarry[fd] = keep;
 		if (n > keep && send_chunk(s, fd, start, n - keep) < 0)
-			return; /* connection closing: on_cancel frees s */
+			return; /* the client is going: pod_cancel frees s */
 	}
 }
 
-/* Which log: "stdout", "stderr", "kernel"; NULL: stdout and stderr when the
- * pod's guest speaks the channel, else the console (older kernels). */
+/* Which log: stdout, stderr, both, or the kernel console; by default stdout
+ * and stderr when the pod's guest speaks the channel, else the console
+ * (older kernels). */
 static int open_reader(struct logstream *s, const struct pod *p,
-		       const char *stream, int64_t tail)
+		       enum pod_log_stream stream, int64_t tail)
 {
 	unsigned mask = 1u << OUTLOG_STDOUT | 1u << OUTLOG_STDERR;
 
-	if (stream && !strcmp(stream, "stdout"))
+	if (stream == POD_LOG_STDOUT)
 		mask = 1u << OUTLOG_STDOUT;
-	else if (stream && !strcmp(stream, "stderr"))
+	else if (stream == POD_LOG_STDERR)
 		mask = 1u << OUTLOG_STDERR;
-	else if (stream && !strcmp(stream, "kernel"))
+	else if (stream == POD_LOG_KERNEL)
 		mask = 0;
-	else if (stream)
-		return -EINVAL;
 	else if (!p->io && !pod_io_has_outlog(p))
 		mask = 0;
 	if (!mask)
@@ -193,46 +184,39 @@ static int open_reader(struct logstream *s, const struct pod *p,
 	return outlog_reader_open(pod_ctx.log_dir, p->name, mask, tail, &s->o);
 }
 
-void pod_rpc_logs(struct rpc_req *req, const char *name, int64_t tail,
-		  bool follow, const char *stream)
+int pod_logs(const char *name, int64_t tail, bool follow,
+	     enum pod_log_stream stream, pod_token t, char *err, size_t errsz)
 {
 	struct pod *p = pod_find(name);
 	struct logstream *s;
 	int rc;
 
 	if (!p) {
-		rpc_error(req, RPC_NOT_FOUND, "pod %s: not found", name);
-		return;
+		snprintf(err, errsz, "pod %s: not found", name);
+		return -ENOENT;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		rpc_error(req, RPC_FAILED, "out of memory");
-		return;
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
 	}
 	rc = open_reader(s, p, stream, tail);
-	if (rc == -EINVAL) {
-		free(s);
-		rpc_error(req, RPC_INVALID_PARAMS,
-			  "params.stream: expected stdout, stderr or kernel");
-		return;
-	}
 	if (rc) {
 		free(s);
-		rpc_error(req, RPC_FAILED, "pod %s: cannot open its log: %s",
-			  p->name, strerror(-rc));
-		return;
+		snprintf(err, errsz, "pod %s: cannot open its log: %s", p->name,
+			 strerror(-rc));
+		return -EIO; /* whatever the cause: the log could not be read */
 	}
 	s->pod = p;
-	s->req = req;
-	s->conn = rpc_req_conn(req);
+	s->tok = t;
 	s->follow = follow;
 	snprintf(s->name, sizeof(s->name), "%s", p->name);
 	s->next = streams;
 	if (streams)
 		streams->prev = s;
 	streams = s;
-	rpc_set_cancel(req, on_cancel, s);
 	pump(s);
+	return POD_DEFERRED;
 }
 
 void pod_logs_pod_changed(struct pod *p)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* rpc: JSON-RPC 2.0 over the control socket: request decoding, method table, replies. */
+/* rpc: JSON-RPC 2.0 over the control socket: envelope, method table, replies, the errno-to-code mapping. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,18 +9,24 @@
 #include "config.h"
 #include "control.h"
 #include "json.h"
+#include "json_dec.h"
 #include "log.h"
 #include "pod.h"
-#include "pod_exec.h"
+#include "protocol.h"
 #include "rpc.h"
 
 struct rpc_req {
 	struct conn *conn;
 	char *id; /* JSON text of the id; NULL for a notification (no reply) */
 	const char *method;
-	void (*cancel)(struct rpc_req *req, void *arg);
-	void *cancel_arg;
+	/* Deferred (rpc_defer): its token, and its place among the pending. */
+	pod_token tok;
+	struct rpc_req *dnext, *dprev;
 };
+
+/* Deferred requests, found by token. */
+static struct rpc_req *deferred;
+static pod_token last_token;
 
 /* Per-connection state. */
 struct rpc_conn {
@@ -29,14 +35,6 @@ struct rpc_conn {
 	bool subscribed;
 	/* An exec/attach session owns the connection: only exec_* may follow. */
 	bool streaming;
-};
-
-typedef void rpc_method_fn(struct rpc_req *req, const struct json *params);
-
-struct rpc_method {
-	const char *name;
-	bool read_only;
-	rpc_method_fn *fn;
 };
 
 static struct rpc_conn *rconn(struct conn *c)
@@ -50,12 +48,26 @@ static struct rpc_conn *rconn(struct conn *c)
 	return rc;
 }
 
+static void undefer(struct rpc_req *req)
+{
+	if (!req->tok)
+		return;
+	if (req->dprev)
+		req->dprev->dnext = req->dnext;
+	else
+		deferred = req->dnext;
+	if (req->dnext)
+		req->dnext->dprev = req->dprev;
+	req->tok = 0;
+}
+
 static void req_free(struct rpc_req *req)
 {
 	struct rpc_conn *rc;
 
 	if (!req)
 		return;
+	undefer(req);
 	if (req->conn) {
 		rc = control_data(req->conn);
 		if (rc && rc->pending == req) {
@@ -171,6 +183,7 @@ int rpc_code_of(int neg_errno)
 		return RPC_NOT_FOUND;
 	case EEXIST:
 	case EISCONN:
+	case EBADFD: /* the pod layer: the wrong state for the request */
 		return RPC_CONFLICT;
 	case EACCES:
 	case EPERM:
@@ -185,15 +198,36 @@ int rpc_code_of(int neg_errno)
 	}
 }
 
-void rpc_set_cancel(struct rpc_req *req,
-		    void (*cancel)(struct rpc_req *req, void *arg), void *arg)
+void rpc_fail(struct rpc_req *req, int neg_errno, const char *msg)
+{
+	rpc_error(req, rpc_code_of(neg_errno), "%s", msg);
+}
+
+pod_token rpc_defer(struct rpc_req *req)
 {
 	struct rpc_conn *rc = req->conn ? control_data(req->conn) : NULL;
 
-	req->cancel = cancel;
-	req->cancel_arg = arg;
+	if (!req->tok) {
+		req->tok = ++last_token;
+		req->dprev = NULL;
+		req->dnext = deferred;
+		if (deferred)
+			deferred->dprev = req;
+		deferred = req;
+	}
 	if (rc)
 		rc->pending = req;
+	return req->tok;
+}
+
+struct rpc_req *rpc_req_of(pod_token t)
+{
+	struct rpc_req *req;
+
+	for (req = t ? deferred : NULL; req; req = req->dnext)
+		if (req->tok == t)
+			return req;
+	return NULL;
 }
 
 void rpc_set_streaming(struct rpc_req *req)
@@ -206,6 +240,13 @@ void rpc_set_streaming(struct rpc_req *req)
 	/* A quiet session (a long sleep) is not an idle connection. */
 	control_set_persistent(req->conn, true);
 	control_request_done(req->conn);
+}
+
+pod_token rpc_session_of(const struct rpc_req *req)
+{
+	struct rpc_conn *rc = req->conn ? control_data(req->conn) : NULL;
+
+	return rc && rc->streaming && rc->pending ? rc->pending->tok : 0;
 }
 
 struct conn *rpc_req_conn(const struct rpc_req *req)
@@ -240,7 +281,7 @@ static void notify_if_subscribed(struct conn *c, void *arg)
 	struct rpc_conn *rc = control_data(c);
 
 	if (rc && rc->subscribed)
-		rpc_notify(c, "event", arg);
+		rpc_notify(c, XP_N_EVENT, arg);
 }
 
 void rpc_broadcast_event(const char *params)
@@ -248,187 +289,14 @@ void rpc_broadcast_event(const char *params)
 	control_foreach(notify_if_subscribed, (void *)params);
 }
 
-bool rpc_name_valid(const char *name)
-{
-	size_t i, n;
-
-	if (!name)
-		return false;
-	n = strlen(name);
-	if (n < 1 || n > 64)
-		return false;
-	for (i = 0; i < n; i++) {
-		char ch = name[i];
-		bool alnum = (ch >= 'a' && ch <= 'z') ||
-			     (ch >= 'A' && ch <= 'Z') ||
-			     (ch >= '0' && ch <= '9');
-
-		if (!alnum && (i == 0 || (ch != '_' && ch != '.' && ch != '-')))
-			return false;
-	}
-	return true;
-}
-
-/* ---- strict decoding ---- */
-
-static const char *type_word(enum rpc_dec_type t)
-{
-	switch (t) {
-	case RPC_DEC_STRING:
-		return "a string";
-	case RPC_DEC_INT:
-		return "an integer";
-	case RPC_DEC_BOOL:
-		return "true or false";
-	case RPC_DEC_STRINGS:
-		return "an array of strings";
-	default:
-		return "an object";
-	}
-}
-
-static int dec_strings(const struct json *v, const char *path,
-		       const struct rpc_dec_field *f, char *err, size_t errsz)
-{
-	size_t i, n = json_len(v);
-
-	if ((int64_t)n > f->min) {
-		snprintf(err, errsz, "%s.%s: more than %lld items", path,
-			 f->key, (long long)f->min);
-		return -EINVAL;
-	}
-	for (i = 0; i < n; i++) {
-		const char *s = json_str(json_at(v, i));
-
-		if (!s) {
-			snprintf(err, errsz, "%s.%s[%zu]: expected a string",
-				 path, f->key, i);
-			return -EINVAL;
-		}
-		if ((int64_t)strlen(s) > f->max) {
-			snprintf(err, errsz,
-				 "%s.%s[%zu]: longer than %lld bytes", path,
-				 f->key, i, (long long)f->max);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static int dec_field(const struct json *v, const char *path,
-		     const struct rpc_dec_field *f, void *out, char *err,
-		     size_t errsz)
-{
-	char *dst = (char *)out + f->off;
-	const char *s;
-	int64_t n;
-	bool b;
-
-	switch (f->type) {
-	case RPC_DEC_STRING:
-		if (!(s = json_str(v)))
-			break;
-		if ((int64_t)strlen(s) < f->min ||
-		    (int64_t)strlen(s) > f->max) {
-			snprintf(err, errsz,
-				 "%s.%s: length must be %lld..%lld bytes", path,
-				 f->key, (long long)f->min, (long long)f->max);
-			return -EINVAL;
-		}
-		memcpy(dst, &s, sizeof(s));
-		return 0;
-	case RPC_DEC_INT:
-		if (!json_int(v, &n))
-			break;
-		if (n < f->min || n > f->max) {
-			snprintf(err, errsz, "%s.%s: must be %lld..%lld", path,
-				 f->key, (long long)f->min, (long long)f->max);
-			return -EINVAL;
-		}
-		memcpy(dst, &n, sizeof(n));
-		return 0;
-	case RPC_DEC_BOOL:
-		if (!json_bool(v, &b))
-			break;
-		memcpy(dst, &b, sizeof(b));
-		return 0;
-	case RPC_DEC_STRINGS:
-		if (json_type(v) != JSON_ARRAY)
-			break;
-		if (dec_strings(v, path, f, err, errsz))
-			return -EINVAL;
-		memcpy(dst, &v, sizeof(v));
-		return 0;
-	case RPC_DEC_OBJECT:
-		if (json_type(v) != JSON_OBJECT)
-			break;
-		memcpy(dst, &v, sizeof(v));
-		return 0;
-	}
-	snprintf(err, errsz, "%s.%s: expected %s", path, f->key,
-		 type_word(f->type));
-	return -EINVAL;
-}
-
-static const struct rpc_dec_field *find_field(const struct rpc_dec_field *f,
-					      const char *key)
-{
-	for (; f->key; f++)
-		if (strcmp(f->key, key) == 0)
-			return f;
-	return NULL;
-}
-
-int rpc_decode(const struct json *obj, const char *path,
-	       const struct rpc_dec_field *fields, void *out, char *err,
-	       size_t errsz)
-{
-	const struct rpc_dec_field *f;
-	const struct json *v;
-	size_t i;
-
-	if (json_type(obj) != JSON_OBJECT) {
-		snprintf(err, errsz, "%s: expected an object", path);
-		return -EINVAL;
-	}
-	for (i = 0; i < json_len(obj); i++) {
-		const char *key = json_key_at(obj, i);
-
-		f = find_field(fields, key);
-		if (!f) {
-			snprintf(err, errsz, "%s: unknown key \"%.64s\"", path,
-				 key);
-			return -EINVAL;
-		}
-		v = json_value_at(obj, i);
-		if (json_type(v) == JSON_NULL && !f->required)
-			continue;
-		if (dec_field(v, path, f, out, err, errsz))
-			return -EINVAL;
-	}
-	for (f = fields; f->key; f++) {
-		v = json_get(obj, f->key);
-		if (f->required && (!v || json_type(v) == JSON_NULL)) {
-			snprintf(err, errsz, "%s.%s: required", path, f->key);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 /* ---- methods ---- */
 
-#define FIELD(k, t, req, st, m, lo, hi)            \
-	{                                          \
-		k, t, req, offsetof(st, m), lo, hi \
-	}
-
-static bool decode_params(struct rpc_req *req, const struct json *params,
-			  const struct rpc_dec_field *fields, void *out)
+bool rpc_decode_params(struct rpc_req *req, const struct json *params,
+		       const struct json_dec_field *fields, void *out)
 {
 	char err[512];
 
-	if (rpc_decode(params, "params", fields, out, err, sizeof(err))) {
+	if (json_decode(params, "params", fields, out, err, sizeof(err))) {
 		rpc_error(req, RPC_INVALID_PARAMS, "%s", err);
 		return false;
 	}
@@ -437,22 +305,22 @@ static bool decode_params(struct rpc_req *req, const struct json *params,
 
 static void m_daemon_hello(struct rpc_req *req, const struct json *params)
 {
-	static const struct rpc_dec_field none[] = { { NULL } };
+	static const struct json_dec_field none[] = { { NULL } };
 	char res[128];
 
-	if (!decode_params(req, params, none, NULL))
+	if (!rpc_decode_params(req, params, none, NULL))
 		return;
 	snprintf(res, sizeof(res), "{\"protocol\":%d,\"version\":\"%s\"}",
-		 RPC_PROTOCOL_VERSION, PACKAGE_VERSION);
+		 XP_PROTOCOL_VERSION, PACKAGE_VERSION);
 	rpc_reply(req, res);
 }
 
 static void m_events_subscribe(struct rpc_req *req, const struct json *params)
 {
-	static const struct rpc_dec_field none[] = { { NULL } };
+	static const struct json_dec_field none[] = { { NULL } };
 	struct rpc_conn *rc;
 
-	if (!decode_params(req, params, none, NULL))
+	if (!rpc_decode_params(req, params, none, NULL))
 		return;
 	rc = rconn(req->conn);
 	if (!rc) {
@@ -464,275 +332,24 @@ static void m_events_subscribe(struct rpc_req *req, const struct json *params)
 	rpc_reply(req, "{}");
 }
 
-struct p_name {
-	const char *name;
-	int64_t timeout;
-	bool force, all, follow;
-	int64_t tail;
-	const struct json *spec;
-	const char *stream;
-};
-
-#define NAME_FIELD \
-	FIELD("name", RPC_DEC_STRING, true, struct p_name, name, 1, 64)
-
-static bool decode_name(struct rpc_req *req, const struct json *params,
-			const struct rpc_dec_field *fields, struct p_name *p)
-{
-	if (!decode_params(req, params, fields, p))
-		return false;
-	if (p->name && !rpc_name_valid(p->name)) {
-		rpc_error(
-			req, RPC_INVALID_PARAMS,
-			"params.name: invalid pod name (allowed: [A-Za-z0-9][A-Za-z0-9_.-]{0,63})");
-		return false;
-	}
-	return true;
-}
-
-static void m_pod_create(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		FIELD("spec", RPC_DEC_OBJECT, true, struct p_name, spec, 0, 0),
-		{ NULL }
-	};
-	struct p_name p = { 0 };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_create(req, p.spec);
-}
-
-static void m_pod_start(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = { NAME_FIELD, { NULL } };
-	struct p_name p = { 0 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_start(req, p.name);
-}
-
-static void m_pod_stop(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = { NAME_FIELD,
-						  FIELD("timeout", RPC_DEC_INT,
-							false, struct p_name,
-							timeout, 0, 86400),
-						  { NULL } };
-	struct p_name p = { .timeout = 10 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_stop(req, p.name, p.timeout);
-}
-
-static void m_pod_kill(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = { NAME_FIELD, { NULL } };
-	struct p_name p = { 0 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_kill(req, p.name);
-}
-
-static void m_pod_rm(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		NAME_FIELD,
-		FIELD("force", RPC_DEC_BOOL, false, struct p_name, force, 0, 0),
-		{ NULL }
-	};
-	struct p_name p = { 0 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_rm(req, p.name, p.force);
-}
-
-static void m_pod_list(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		FIELD("all", RPC_DEC_BOOL, false, struct p_name, all, 0, 0),
-		{ NULL }
-	};
-	struct p_name p = { 0 };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_list(req, p.all);
-}
-
-static void m_pod_inspect(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = { NAME_FIELD, { NULL } };
-	struct p_name p = { 0 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_inspect(req, p.name);
-}
-
-static void m_pod_wait(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = { NAME_FIELD, { NULL } };
-	struct p_name p = { 0 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_wait(req, p.name);
-}
-
-static void m_pod_logs(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		NAME_FIELD,
-		FIELD("tail", RPC_DEC_INT, false, struct p_name, tail, 0,
-		      INT32_MAX),
-		FIELD("follow", RPC_DEC_BOOL, false, struct p_name, follow, 0,
-		      0),
-		FIELD("stream", RPC_DEC_STRING, false, struct p_name, stream, 1,
-		      16),
-		{ NULL }
-	};
-	struct p_name p = { .tail = -1 };
-
-	if (decode_name(req, params, f, &p))
-		pod_rpc_logs(req, p.name, p.tail, p.follow, p.stream);
-}
-
-struct p_exec {
-	struct pod_exec_req x;
-	const char *data;
-	bool eof;
-	int64_t signo, rows, cols;
-};
-
-#define X_FIELD(k, t, req, m, lo, hi) FIELD(k, t, req, struct p_exec, m, lo, hi)
-
-static void m_pod_exec(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		X_FIELD("name", RPC_DEC_STRING, true, x.name, 1, 64),
-		X_FIELD("command", RPC_DEC_STRINGS, true, x.command, 256, 4096),
-		X_FIELD("env", RPC_DEC_STRINGS, false, x.env, 256, 4096),
-		X_FIELD("cwd", RPC_DEC_STRING, false, x.cwd, 1, 4095),
-		X_FIELD("tty", RPC_DEC_BOOL, false, x.tty, 0, 0),
-		X_FIELD("stdin", RPC_DEC_BOOL, false, x.in, 0, 0),
-		X_FIELD("rows", RPC_DEC_INT, false, x.rows, 0, 65535),
-		X_FIELD("cols", RPC_DEC_INT, false, x.cols, 0, 65535),
-		{ NULL }
-	};
-	struct p_exec p = { { 0 } };
-
-	if (!decode_params(req, params, f, &p))
-		return;
-	if (!rpc_name_valid(p.x.name)) {
-		rpc_error(req, RPC_INVALID_PARAMS,
-			  "params.name: invalid pod name");
-		return;
-	}
-	if (!json_len(p.x.command)) {
-		rpc_error(req, RPC_INVALID_PARAMS,
-			  "params.command: must not be empty");
-		return;
-	}
-	pod_rpc_exec(req, &p.x);
-}
-
-#define A_FIELD(k, t, m, lo, hi) \
-	FIELD(k, t, false, struct pod_attach_req, m, lo, hi)
-
-static void m_pod_attach(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		FIELD("name", RPC_DEC_STRING, true, struct pod_attach_req, name,
-		      1, 64),
-		A_FIELD("stdin", RPC_DEC_BOOL, in, 0, 0),
-		A_FIELD("close_stdin", RPC_DEC_BOOL, close_stdin, 0, 0),
-		A_FIELD("start", RPC_DEC_BOOL, start, 0, 0),
-		A_FIELD("rows", RPC_DEC_INT, rows, 0, 65535),
-		A_FIELD("cols", RPC_DEC_INT, cols, 0, 65535),
-		{ NULL }
-	};
-	struct pod_attach_req p = { 0 };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_attach(req, &p);
-}
-
-static void m_pod_signal(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		X_FIELD("name", RPC_DEC_STRING, true, x.name, 1, 64),
-		X_FIELD("signal", RPC_DEC_INT, true, signo, 1, 64),
-		{ NULL }
-	};
-	struct p_exec p = { { 0 } };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_signal(req, p.x.name, p.signo);
-}
-
-static void m_exec_input(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		X_FIELD("data", RPC_DEC_STRING, false, data, 0,
-			CONTROL_LINE_MAX),
-		X_FIELD("eof", RPC_DEC_BOOL, false, eof, 0, 0),
-		{ NULL }
-	};
-	struct p_exec p = { { 0 } };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_exec_input(req, p.data, p.eof);
-}
-
-static void m_exec_resize(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		X_FIELD("rows", RPC_DEC_INT, true, rows, 0, 65535),
-		X_FIELD("cols", RPC_DEC_INT, true, cols, 0, 65535),
-		{ NULL }
-	};
-	struct p_exec p = { { 0 } };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_exec_resize(req, p.rows, p.cols);
-}
-
-static void m_exec_signal(struct rpc_req *req, const struct json *params)
-{
-	static const struct rpc_dec_field f[] = {
-		X_FIELD("signal", RPC_DEC_INT, true, signo, 1, 64), { NULL }
-	};
-	struct p_exec p = { { 0 } };
-
-	if (decode_params(req, params, f, &p))
-		pod_rpc_exec_signal(req, p.signo);
-}
-
-static const struct rpc_method methods[] = {
-	{ "daemon_hello", true, m_daemon_hello },
-	{ "events_subscribe", true, m_events_subscribe },
-	{ "pod_create", false, m_pod_create },
-	{ "pod_start", false, m_pod_start },
-	{ "pod_stop", false, m_pod_stop },
-	{ "pod_kill", false, m_pod_kill },
-	{ "pod_rm", false, m_pod_rm },
-	{ "pod_list", true, m_pod_list },
-	{ "pod_inspect", true, m_pod_inspect },
-	{ "pod_wait", true, m_pod_wait },
-	{ "pod_logs", true, m_pod_logs },
-	{ "pod_exec", false, m_pod_exec },
-	{ "pod_attach", false, m_pod_attach },
-	{ "pod_signal", false, m_pod_signal },
-	{ "exec_input", false, m_exec_input },
-	{ "exec_resize", false, m_exec_resize },
-	{ "exec_signal", false, m_exec_signal },
+static const struct rpc_method core_methods[] = {
+	{ XP_M_DAEMON_HELLO, true, m_daemon_hello },
+	{ XP_M_EVENTS_SUBSCRIBE, true, m_events_subscribe },
 	{ NULL }
 };
 
 static const struct rpc_method *find_method(const char *name)
 {
+	static const struct rpc_method *const tables[] = { core_methods,
+							   rpc_pod_methods,
+							   rpc_stream_methods };
 	const struct rpc_method *m;
+	size_t i;
 
-	for (m = methods; m->name; m++)
-		if (strcmp(m->name, name) == 0)
-			return m;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		for (m = tables[i]; m->name; m++)
+			if (strcmp(m->name, name) == 0)
+				return m;
 	return NULL;
 }
 
@@ -871,8 +488,9 @@ static void on_closed(struct conn *c)
 	if (req) {
 		rc->pending = NULL;
 		req->conn = NULL;
-		if (req->cancel)
-			req->cancel(req, req->cancel_arg);
+		/* Withdrawn first: the pod layer no longer answers or streams to it. */
+		pod_cancel(req->tok);
+		undefer(req);
 		free(req->id);
 		free(req);
 	}
@@ -899,6 +517,15 @@ void rpc_init(void)
 		.closed = on_closed,
 		.overflow = on_overflow,
 	};
+	static const struct pod_ops ops = {
+		.reply_pod = rpc_pod_reply_pod,
+		.reply_error = rpc_pod_reply_error,
+		.reply_exit = rpc_stream_reply_exit,
+		.reply_done = rpc_pod_reply_done,
+		.event = rpc_pod_event,
+		.sink = &rpc_stream_sink,
+	};
 
 	control_set_hooks(&hooks);
+	pod_set_ops(&ops);
 }

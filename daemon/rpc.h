@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* rpc: JSON-RPC 2.0 over the control socket: request decoding, method table, replies. */
+/* rpc: JSON-RPC 2.0 over the control socket: envelope, method table, replies, the errno-to-code mapping. */
 #ifndef XENPOD_RPC_H
 #define XENPOD_RPC_H
 
@@ -7,11 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json_dec.h"
+#include "pod.h"
+
 struct conn;
 struct json;
 struct rpc_req;
-
-#define RPC_PROTOCOL_VERSION 1
 
 /* JSON-RPC error codes (PROTOCOL.md). */
 #define RPC_PARSE_ERROR -32700
@@ -24,7 +25,7 @@ struct rpc_req;
 #define RPC_DENIED 4
 #define RPC_BUSY 5
 
-/* Install the control hooks (line, closed, overflow). */
+/* Install the control hooks (line, closed, overflow) and answer for the pod layer (pod_set_ops). */
 void rpc_init(void);
 
 /* Answer req with result (JSON text of an object); req is freed. */
@@ -37,56 +38,56 @@ void rpc_error(struct rpc_req *req, int code, const char *fmt, ...)
 void rpc_error_status(struct rpc_req *req, int code, int status,
 		      const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Error code for a -errno (ENOENT → not found, EEXIST → conflict, ...). */
+/* The error code of a -errno: the only mapping (pod.h lists what each means). */
 int rpc_code_of(int neg_errno);
+/* Answer req with the pod layer's error rc and message. */
+void rpc_fail(struct rpc_req *req, int neg_errno, const char *msg);
 
 /*
- * A deferred request is cancelled when its connection goes away; cancel(req,
- * arg) must unlink it from wherever it is kept. req is freed after.
+ * A request the pod layer may answer later: its token (pod.h). A request
+ * still pending when its connection goes away is withdrawn (pod_cancel).
+ * Call before the pod operation; answering req (now or later) ends it.
  */
-void rpc_set_cancel(struct rpc_req *req,
-		    void (*cancel)(struct rpc_req *req, void *arg), void *arg);
+pod_token rpc_defer(struct rpc_req *req);
+/* The pending request of token t, or NULL (answered, or its client left). */
+struct rpc_req *rpc_req_of(pod_token t);
 struct conn *rpc_req_conn(const struct rpc_req *req);
 /*
- * A deferred request (rpc_set_cancel done) that streams: the connection
- * reads further lines while it is pending, but only exec_* methods
- * (pod_exec, pod_attach sessions).
+ * A deferred request that streams: the connection reads further lines
+ * while it is pending, but only exec_* methods (pod_exec, pod_attach
+ * sessions).
  */
 void rpc_set_streaming(struct rpc_req *req);
+/* The streaming request (session) on req's connection: its token, or 0. */
+pod_token rpc_session_of(const struct rpc_req *req);
 
 /* Send a notification {"jsonrpc":"2.0","method":M,"params":P} on c. 0 or -errno. */
 int rpc_notify(struct conn *c, const char *method, const char *params);
 /* Send an `event` notification to every subscribed connection. */
 void rpc_broadcast_event(const char *params);
 
-/* Strict decoding of JSON objects: a table of known keys; anything else is an error. */
-enum rpc_dec_type {
-	RPC_DEC_STRING, /* const char * */
-	RPC_DEC_INT, /* int64_t, within [min, max] */
-	RPC_DEC_BOOL, /* bool */
-	RPC_DEC_STRINGS, /* const struct json * (array of strings, <= max items) */
-	RPC_DEC_OBJECT, /* const struct json * (object; decode it further) */
+/* Decode params against the table; on error answer req (invalid params) and return false. */
+bool rpc_decode_params(struct rpc_req *req, const struct json *params,
+		       const struct json_dec_field *fields, void *out);
+
+/* Method tables (NULL-terminated) of rpc_pod.c and rpc_stream.c. */
+typedef void rpc_method_fn(struct rpc_req *req, const struct json *params);
+struct rpc_method {
+	const char *name;
+	bool read_only;
+	rpc_method_fn *fn;
 };
+extern const struct rpc_method rpc_pod_methods[];
+extern const struct rpc_method rpc_stream_methods[];
 
-struct rpc_dec_field {
-	const char *key;
-	enum rpc_dec_type type;
-	bool required;
-	size_t off; /* offsetof the destination in the output struct */
-	/* INT: the range; STRING: min/max length; STRINGS: min = most items, max = item length */
-	int64_t min, max;
-};
-
-/*
- * Decode obj (named path in errors, e.g. "params.spec") against the table
- * (terminated by a NULL key) into out. Absent optional keys and null values
- * leave out's defaults. 0, or -EINVAL with "PATH.KEY: what is wrong" in err.
- */
-int rpc_decode(const struct json *obj, const char *path,
-	       const struct rpc_dec_field *fields, void *out, char *err,
-	       size_t errsz);
-
-/* Pod names: [A-Za-z0-9][A-Za-z0-9_.-]{0,63}. */
-bool rpc_name_valid(const char *name);
+/* The answers and sink of rpc_pod.c and rpc_stream.c (pod.h's pod_ops). */
+void rpc_pod_reply_pod(pod_token t, const struct pod *p);
+void rpc_pod_reply_error(pod_token t, int neg_errno, int status,
+			 const char *msg);
+void rpc_pod_reply_done(pod_token t);
+void rpc_pod_event(const struct pod_event *e);
+void rpc_stream_reply_exit(pod_token t, int exit_code, unsigned signo,
+			   const char *error);
+extern const struct pod_sink rpc_stream_sink;
 
 #endif

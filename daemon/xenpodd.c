@@ -19,7 +19,7 @@
 #include "hv.h"
 #include "log.h"
 #include "pod.h"
-#include "pod_exec.h"
+#include "protocol.h"
 #include "rpc.h"
 #include "store.h"
 #include "xs.h"
@@ -100,7 +100,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			exit(0);
 		case 'V':
 			printf("xenpodd %s (protocol %d)\n", PACKAGE_VERSION,
-			       RPC_PROTOCOL_VERSION);
+			       XP_PROTOCOL_VERSION);
 			exit(0);
 		default:
 			usage(stderr);

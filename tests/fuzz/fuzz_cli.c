@@ -93,7 +93,7 @@ static void parsers(const uint8_t *data, size_t size)
 	if (cli_parse_time(s, &t) == 0)
 		cli_format_age((int64_t)time(NULL) - (int64_t)t, age,
 			       sizeof(age));
-	if (cli_name_valid(s) && (!s[0] || strlen(s) > CLI_NAME_MAX))
+	if (xp_name_valid(s) && (!s[0] || strlen(s) > XP_NAME_MAX))
 		abort();
 	(void)cli_env_valid(s);
 	free(s);

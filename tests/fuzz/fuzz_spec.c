@@ -11,7 +11,7 @@
 /*
  * Input: argv, env, cwd and name split by "\n----\n"; argv and env items
  * are separated by NUL bytes; a cwd or name of "<none>" is left out. Items
- * are what the daemon accepts (rpc.c / pod_create.c): argv up to
+ * are what the daemon accepts (rpc_pod.c / pod_create.c): argv up to
  * SPEC_ARGV_MAX items, env "K=V" with a non-empty key. What the daemon
  * encodes, the guest must decode to the very same strings.
  */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fuzz_state: a pod state file (store.c + pod_create.c's loader and reconciliation) at daemon start. */
+/* fuzz_state: a pod state file (store.c, state_json.c's loader, pod_reconcile.c) at daemon start. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -45,8 +45,10 @@ fi
 
 libs() { pkg-config --libs "$@" 2>/dev/null; }
 common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
-core="daemon/control.c daemon/rpc.c daemon/pod.c daemon/pod_create.c \
-daemon/pod_logs.c daemon/pod_kernel.c daemon/pod_memory.c daemon/store.c daemon/console.c daemon/image.c \
+core="daemon/control.c daemon/rpc.c daemon/rpc_pod.c daemon/rpc_stream.c daemon/json_dec.c \
+daemon/pod.c daemon/pod_create.c daemon/pod_reconcile.c daemon/state_json.c \
+daemon/pod_logs.c daemon/pod_kernel.c daemon/pod_memory.c daemon/store.c daemon/console.c \
+daemon/logfile.c daemon/outlog.c daemon/image.c \
 daemon/image_oci.c daemon/image_tree.c daemon/digest.c tests/harness.c \
 tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
 images="daemon/image.c daemon/image_oci.c daemon/image_tree.c \
@@ -55,7 +57,7 @@ guest/lib/cpio.c $common"
 yajl=$(libs yajl)
 arch=$(libs libarchive nettle)
 # The daemon's pod I/O channel: its sources see guest/include/lib/podio.h.
-chan="g:daemon/pod_exec.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
+chan="g:daemon/pod_io.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
 vchan=$(libs xenvchan xenevtchn xengnttab)
 
 # NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),
@@ -70,7 +72,7 @@ spec() {
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
 	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan -pthread" ;;
-	console) echo "d|daemon/console.c $common|$yajl" ;;
+	console) echo "d|daemon/console.c daemon/logfile.c daemon/outlog.c $common|$yajl" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
 	guest_elf) echo "g|guest/lib/elf.c tests/fuzz/fuzz_util.c|" ;;
 	guest_spec) echo "g|guest/lib/spec.c tests/fuzz/fuzz_util.c|" ;;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_chan_e2e: exec sessions end to end through the daemon core (control, rpc, pod_exec, chan) with a fake guest on a socketpair. */
+/* test_chan_e2e: exec sessions end to end through the daemon core (control, rpc, pod_io, chan) with a fake guest on a socketpair. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 #include "chan.h"
 #include "harness.h"
 #include "json.h"
-#include "pod_exec.h"
+#include "pod_io.h"
 #include "pod_internal.h"
 
 static struct harness H;

@@ -12,28 +12,28 @@
 
 static void test_names(void)
 {
-	char max[CLI_NAME_MAX + 2];
+	char max[XP_NAME_MAX + 2];
 
-	CU_ASSERT(cli_name_valid("a"));
-	CU_ASSERT(cli_name_valid("web1"));
-	CU_ASSERT(cli_name_valid("0ab_c.d-e"));
-	CU_ASSERT(cli_name_valid("A-"));
-	CU_ASSERT(!cli_name_valid(NULL));
-	CU_ASSERT(!cli_name_valid(""));
-	CU_ASSERT(!cli_name_valid("-a"));
-	CU_ASSERT(!cli_name_valid("_a"));
-	CU_ASSERT(!cli_name_valid(".a"));
-	CU_ASSERT(!cli_name_valid(".."));
-	CU_ASSERT(!cli_name_valid("a/b"));
-	CU_ASSERT(!cli_name_valid("a b"));
-	CU_ASSERT(!cli_name_valid("a\n"));
-	CU_ASSERT(!cli_name_valid("caf\xc3\xa9"));
-	memset(max, 'x', CLI_NAME_MAX);
-	max[CLI_NAME_MAX] = '\0';
-	CU_ASSERT(cli_name_valid(max));
-	max[CLI_NAME_MAX] = 'x';
-	max[CLI_NAME_MAX + 1] = '\0';
-	CU_ASSERT(!cli_name_valid(max));
+	CU_ASSERT(xp_name_valid("a"));
+	CU_ASSERT(xp_name_valid("web1"));
+	CU_ASSERT(xp_name_valid("0ab_c.d-e"));
+	CU_ASSERT(xp_name_valid("A-"));
+	CU_ASSERT(!xp_name_valid(NULL));
+	CU_ASSERT(!xp_name_valid(""));
+	CU_ASSERT(!xp_name_valid("-a"));
+	CU_ASSERT(!xp_name_valid("_a"));
+	CU_ASSERT(!xp_name_valid(".a"));
+	CU_ASSERT(!xp_name_valid(".."));
+	CU_ASSERT(!xp_name_valid("a/b"));
+	CU_ASSERT(!xp_name_valid("a b"));
+	CU_ASSERT(!xp_name_valid("a\n"));
+	CU_ASSERT(!xp_name_valid("caf\xc3\xa9"));
+	memset(max, 'x', XP_NAME_MAX);
+	max[XP_NAME_MAX] = '\0';
+	CU_ASSERT(xp_name_valid(max));
+	max[XP_NAME_MAX] = 'x';
+	max[XP_NAME_MAX + 1] = '\0';
+	CU_ASSERT(!xp_name_valid(max));
 }
 
 static void test_numbers(void)

@@ -11,6 +11,7 @@
 #include <CUnit/Basic.h>
 
 #include "console.h"
+#include "outlog.h"
 #include "ev.h"
 #include "log.h"
 

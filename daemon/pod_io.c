@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pod_exec: each pod's I/O channel: main stdout/stderr to the log, exec and attach sessions, signals. */
+/* pod_io: each pod's I/O channel: main stdout/stderr to the log, exec and attach sessions, signals. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,16 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base64.h"
 #include "chan.h"
-#include "console.h"
-#include "control.h"
+#include "outlog.h"
 #include "ev.h"
-#include "json.h"
 #include "log.h"
-#include "pod_exec.h"
+#include "pod.h"
 #include "pod_internal.h"
-#include "rpc.h"
+#include "pod_io.h"
 #include "xenstore-paths.h"
 
 /* Client bytes queued beyond which an attached client misses live output
@@ -42,9 +39,10 @@ struct pod_io {
 struct session {
 	struct session *next, *prev;
 	struct pod_io *io;
-	struct rpc_req
-		*req; /* pending pod_exec / pod_attach; NULL once answered */
-	struct conn *conn; /* NULL once the client left */
+	/* The pending pod_exec / pod_attach, whose sink the session streams
+	 * to; 0 once answered or the client left. */
+	pod_token tok;
+	const char *path; /* how messages name the exec request */
 	uint16_t stream; /* 0: attached to the main process */
 	bool attach;
 	bool close_stdin; /* attach: the client's eof closes the main stdin */
@@ -65,14 +63,16 @@ struct session {
 
 /* ---- sessions ---- */
 
-static struct session *session_of_conn(struct conn *c)
+static struct session *session_of_token(pod_token t)
 {
 	struct pod *p;
 	struct session *s;
 
+	if (!t)
+		return NULL;
 	for (p = pod_ctx.pods; p; p = p->next)
 		for (s = p->io ? p->io->sessions : NULL; s; s = s->next)
-			if (s->conn == c)
+			if (s->tok == t)
 				return s;
 	return NULL;
 }
@@ -91,8 +91,8 @@ static void session_free(struct session *s)
 {
 	struct pod_io *io = s->io;
 
-	if (s->conn)
-		control_on_drain(s->conn, NULL, NULL);
+	if (s->tok)
+		pod_sink()->on_writable(s->tok, NULL, NULL);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -106,32 +106,34 @@ static void session_free(struct session *s)
 	free(s);
 }
 
-/* Answers the session's request (if still pending) and frees it. */
-static void session_end(struct session *s, const char *result, int code,
-			const char *err)
+/* Drops the session's request: no more answers or output go to it. */
+static pod_token session_detach(struct session *s)
 {
-	struct rpc_req *req = s->req;
+	pod_token t = s->tok;
 
-	s->req = NULL;
-	if (req && err)
-		rpc_error(req, code, "%s", err);
-	else if (req)
-		rpc_reply(req, result);
+	if (t)
+		pod_sink()->on_writable(t, NULL, NULL);
+	s->tok = 0;
+	return t;
+}
+
+/* Answers the session's request (if still pending) with how its process
+ * ended, and frees it. */
+static void session_exit(struct session *s, int code, unsigned signo,
+			 const char *error)
+{
+	pod_token t = session_detach(s);
+
+	if (t && pod_ctx.ops && pod_ctx.ops->reply_exit)
+		pod_ctx.ops->reply_exit(t, code, signo, error);
 	session_free(s);
 }
 
-static void notify_output(struct session *s, int fd, const uint8_t *d, size_t n)
+/* Answers the session's request (if still pending) with an error, and frees it. */
+static void session_fail(struct session *s, int rc, const char *err)
 {
-	char *buf = malloc(32 + B64_LEN(n) + 1);
-	int k;
-
-	if (!buf)
-		return;
-	k = sprintf(buf, "{\"fd\":%d,\"data\":\"", fd);
-	k += (int)b64_encode(d, n, buf + k);
-	memcpy(buf + k, "\"}", 3);
-	rpc_notify(s->conn, "exec_output", buf);
-	free(buf);
+	pod_reply_error(session_detach(s), rc, -1, err);
+	session_free(s);
 }
 
 /* The client's queue drained: give the guest back what it delivered. */
@@ -151,22 +153,25 @@ static void exec_output(struct pod_io *io, uint16_t stream, int fd,
 {
 	struct session *s = exec_session(io, stream);
 
-	if (!s || !s->conn) { /* nobody to deliver to: drop, keep it flowing */
+	const struct pod_sink *sink = pod_sink();
+
+	if (!s || !s->tok) { /* nobody to deliver to: drop, keep it flowing */
 		chan_grant(io->chan, stream, fd, (uint32_t)n);
 		return;
 	}
-	notify_output(s, fd, d, n);
-	if (control_outq(s->conn) < CONTROL_OUT_LOW) {
+	sink->output(s->tok, fd, d, n);
+	if (sink->writable(s->tok)) {
 		chan_grant(io->chan, s->stream, fd, (uint32_t)n);
 		return;
 	}
 	/* A stalled client stops only its own stream (credit), nothing else. */
 	s->owed[fd] += (uint32_t)n;
-	control_on_drain(s->conn, on_drain, s);
+	sink->on_writable(s->tok, on_drain, s);
 }
 
 static void main_output(struct pod_io *io, int fd, const uint8_t *d, size_t n)
 {
+	const struct pod_sink *sink = pod_sink();
 	struct session *s;
 
 	if (!io->out &&
@@ -176,13 +181,13 @@ static void main_output(struct pod_io *io, int fd, const uint8_t *d, size_t n)
 		outlog_append(io->out, fd, d, n);
 	chan_grant(io->chan, 0, fd, (uint32_t)n);
 	for (s = io->sessions; s; s = s->next) {
-		if (!s->attach || !s->conn)
+		if (!s->attach || !s->tok)
 			continue;
-		if (control_outq(s->conn) > ATTACH_OUTQ_MAX) {
+		if (sink->queued(s->tok) > ATTACH_OUTQ_MAX) {
 			s->dropped += n;
 			continue;
 		}
-		notify_output(s, fd, d, n);
+		sink->output(s->tok, fd, d, n);
 	}
 	pod_logs_pod_changed(io->pod);
 }
@@ -191,7 +196,6 @@ static void main_output(struct pod_io *io, int fd, const uint8_t *d, size_t n)
 static void stdin_pump(struct session *s)
 {
 	struct pod_io *io = s->io;
-	char note[64];
 	int r;
 
 	if (s->queued)
@@ -211,11 +215,8 @@ static void stdin_pump(struct session *s)
 			memmove(s->inq, s->inq + r, s->inq_len - (size_t)r);
 			s->inq_len -= (size_t)r;
 			s->client_credit += (uint32_t)r;
-			if (s->conn) {
-				snprintf(note, sizeof(note), "{\"bytes\":%d}",
-					 r);
-				rpc_notify(s->conn, "exec_credit", note);
-			}
+			if (s->tok)
+				pod_sink()->credit(s->tok, (uint32_t)r);
 		}
 	}
 	/* Sent once the channel takes it (before HELLO it cannot). */
@@ -277,40 +278,17 @@ static void on_eof(void *arg, uint16_t stream, int fd)
 	(void)fd; /* EXIT follows once everything is sent */
 }
 
-static void exit_result(char *buf, size_t sz, int code, unsigned signo,
-			const char *error)
-{
-	struct json_writer *w = json_writer_new(false);
-	const char *t;
-
-	json_w_object_open(w);
-	json_w_key(w, "exit_code");
-	json_w_int(w, code);
-	json_w_key(w, "signal");
-	json_w_int(w, signo);
-	if (error) {
-		json_w_key(w, "error");
-		json_w_string(w, error);
-	}
-	json_w_object_close(w);
-	t = json_writer_text(w, NULL);
-	snprintf(buf, sz, "%s", t ? t : "{\"exit_code\":125,\"signal\":0}");
-	json_writer_free(w);
-}
-
 static void on_exit_cb(void *arg, uint16_t stream, int code, unsigned signo,
 		       const char *error)
 {
 	struct pod_io *io = arg;
 	struct session *s, *next;
-	char res[512];
 
-	exit_result(res, sizeof(res), code, signo, error);
 	for (s = io->sessions; s; s = next) {
 		next = s->next;
 		if ((stream == 0 && s->attach) ||
 		    (!s->attach && s->stream == stream))
-			session_end(s, res, 0, NULL);
+			session_exit(s, code, signo, error);
 	}
 }
 
@@ -330,7 +308,7 @@ static void on_close_timer(void *arg)
 
 	io->close_timer = NULL;
 	while (io->sessions)
-		session_end(io->sessions, NULL, RPC_FAILED, io->down_why);
+		session_fail(io->sessions, -ENOTCONN, io->down_why);
 	chan_close(io->chan);
 	io->chan = NULL;
 }
@@ -468,14 +446,11 @@ void pod_io_close(struct pod *p)
 	/* Attached clients learn how the main process ended. */
 	while (io->sessions) {
 		struct session *s = io->sessions;
-		char res[128];
 
-		if (s->attach && p->has_exit) {
-			exit_result(res, sizeof(res), p->exit_code, 0, NULL);
-			session_end(s, res, 0, NULL);
-		} else {
-			session_end(s, NULL, RPC_FAILED, msg);
-		}
+		if (s->attach && p->has_exit)
+			session_exit(s, p->exit_code, 0, NULL);
+		else
+			session_fail(s, -ECANCELED, msg);
 	}
 	ev_timer_del(io->hello_timer);
 	ev_timer_del(io->close_timer);
@@ -495,6 +470,7 @@ void pod_io_host_setup(void)
 
 void pod_io_dump(void)
 {
+	const struct pod_sink *sink = pod_sink();
 	char line[1024];
 	struct pod *p;
 	struct session *s;
@@ -510,8 +486,8 @@ void pod_io_dump(void)
 		for (s = p->io->sessions; s; s = s->next)
 			log_info(
 				"pod %s: session stream %u attach %d conn %d outq %zu inq %zu client_credit %u owed %u/%u in_eof %d eof_sent %d",
-				p->name, s->stream, s->attach, s->conn != NULL,
-				s->conn ? control_outq(s->conn) : 0, s->inq_len,
+				p->name, s->stream, s->attach, s->tok != 0,
+				s->tok ? sink->queued(s->tok) : 0, s->inq_len,
 				s->client_credit, s->owed[1], s->owed[2],
 				s->in_eof, s->eof_sent);
 	}
@@ -527,51 +503,55 @@ bool pod_io_has_outlog(const struct pod *p)
 	return outlog_exists(pod_ctx.log_dir, p->name);
 }
 
-/* ---- RPCs ---- */
+/* ---- sessions: the API ---- */
 
-/* The pod and its live channel, or an error answer. */
 /* The pod's I/O, up, or (to_start: attaching before the start) served. */
-static struct pod_io *io_or_fail(struct rpc_req *req, const char *name,
-				 bool to_start)
+static struct pod_io *io_or_fail(const char *name, bool to_start, int *rc,
+				 char *err, size_t errsz)
 {
 	struct pod *p = pod_find(name);
 	enum pod_status want = to_start ? POD_CREATED : POD_RUNNING;
 
 	if (!p) {
-		rpc_error(req, RPC_NOT_FOUND, "pod %s: not found", name);
+		snprintf(err, errsz, "pod %s: not found", name);
+		*rc = -ENOENT;
 		return NULL;
 	}
 	if (p->status != want) {
-		rpc_error(req, RPC_CONFLICT, "pod %s: is %s, not %s", p->name,
-			  pod_status_name(p->status), pod_status_name(want));
+		snprintf(err, errsz, "pod %s: is %s, not %s", p->name,
+			 pod_status_name(p->status), pod_status_name(want));
+		*rc = -EBADFD;
 		return NULL;
 	}
 	if (!p->io || !p->io->chan) {
-		rpc_error(
-			req, RPC_FAILED,
+		snprintf(
+			err, errsz,
 			"pod %s: has no I/O channel (its kernel does not serve one, or it was closed)",
 			p->name);
+		*rc = -ENOTCONN;
 		return NULL;
 	}
 	/* Before the first HELLO the request waits for it (sessions are
 	 * queued); a channel that went down since is an error. */
 	if (!to_start && p->io->hello_seen && !chan_up(p->io->chan)) {
-		rpc_error(req, RPC_FAILED, "%s",
-			  p->io->down_why[0] ? p->io->down_why :
-					       "its I/O channel is down");
+		snprintf(err, errsz, "%s",
+			 p->io->down_why[0] ? p->io->down_why :
+					      "its I/O channel is down");
+		*rc = -ENOTCONN;
 		return NULL;
 	}
 	return p->io;
 }
 
-static void session_cancel(struct rpc_req *req, void *arg)
+bool pod_io_cancel(pod_token t)
 {
-	struct session *s = arg;
-	struct pod_io *io = s->io;
+	struct session *s = session_of_token(t);
+	struct pod_io *io;
 
-	(void)req;
-	s->req = NULL;
-	s->conn = NULL;
+	if (!s)
+		return false;
+	io = s->io;
+	s->tok = 0;
 	/* The client left: the process goes; its stream closes on EXIT. */
 	if (!s->attach && !s->queued && io->chan &&
 	    chan_stream_open(io->chan, s->stream)) {
@@ -581,7 +561,7 @@ static void session_cancel(struct rpc_req *req, void *arg)
 				chan_grant(io->chan, s->stream, fd,
 					   s->owed[fd]);
 		s->owed[1] = s->owed[2] = 0;
-		return;
+		return true;
 	}
 	/* run -i's client left: the main process sees the end of its input
 	 * (else one reading stdin would wait for ever). */
@@ -589,17 +569,17 @@ static void session_cancel(struct rpc_req *req, void *arg)
 	    !io->main_in_closed && chan_stdin_eof(io->chan, 0) == 0)
 		io->main_in_closed = true;
 	session_free(s);
+	return true;
 }
 
-static struct session *session_new(struct pod_io *io, struct rpc_req *req)
+static struct session *session_new(struct pod_io *io, pod_token t)
 {
 	struct session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->io = io;
-	s->req = req;
-	s->conn = rpc_req_conn(req);
+	s->tok = t;
 	s->client_credit = POD_IO_CLIENT_CREDIT;
 	s->next = io->sessions;
 	if (io->sessions)
@@ -608,9 +588,9 @@ static struct session *session_new(struct pod_io *io, struct rpc_req *req)
 	return s;
 }
 
-static char **strv_of(const struct json *arr)
+static char **strv_of(char *const *v)
 {
-	return arr ? pod_strv_from_json(arr) : calloc(1, sizeof(char *));
+	return v ? pod_strv_dup(v) : calloc(1, sizeof(char *));
 }
 
 /* Start the session's process: its command in s->q_* (then freed). */
@@ -640,14 +620,13 @@ static int exec_send(struct pod_io *io, struct session *s, char *err,
 		rc = id;
 	}
 	if (rc == -E2BIG)
-		snprintf(err, errsz,
-			 "params: command, env and cwd exceed %u bytes",
-			 PODIO_MAX_PAYLOAD);
+		snprintf(err, errsz, "%s: command, env and cwd exceed %u bytes",
+			 s->path, PODIO_MAX_PAYLOAD);
 	else if (rc == -EINVAL)
 		snprintf(
 			err, errsz,
-			"params: command must have 1..%u items, env %u KEY=VALUE items at most",
-			PODIO_EXEC_MAX_ARGS, PODIO_EXEC_MAX_ENV);
+			"%s: command must have 1..%u items, env %u KEY=VALUE items at most",
+			s->path, PODIO_EXEC_MAX_ARGS, PODIO_EXEC_MAX_ENV);
 	else if (rc)
 		snprintf(err, errsz, "cannot start the command: %s",
 			 rc == -EBUSY ? "too many exec sessions in this pod" :
@@ -667,7 +646,7 @@ static void send_queued(struct session *s)
 	int rc = exec_send(s->io, s, err, sizeof(err));
 
 	if (rc) {
-		session_end(s, NULL, rpc_code_of(rc), err);
+		session_fail(s, rc, err);
 		return;
 	}
 	if (s->rows && s->cols && s->q_tty)
@@ -675,44 +654,44 @@ static void send_queued(struct session *s)
 	stdin_pump(s);
 }
 
-/* A new session on req's connection for pod name; NULL once req is answered. */
-static struct session *session_open(struct rpc_req *req, const char *name,
-				    bool to_start)
+/* A new session for request t on pod name; NULL (rc, err set) if none can be. */
+static struct session *session_open(const char *name, bool to_start,
+				    pod_token t, int *rc, char *err,
+				    size_t errsz)
 {
-	struct pod_io *io = io_or_fail(req, name, to_start);
+	struct pod_io *io = io_or_fail(name, to_start, rc, err, errsz);
 	struct session *s;
 
 	if (!io)
 		return NULL;
-	if (session_of_conn(rpc_req_conn(req))) {
-		rpc_error(req, RPC_BUSY,
-			  "this connection has a session already");
-		return NULL;
+	s = session_new(io, t);
+	if (!s) {
+		snprintf(err, errsz, "out of memory");
+		*rc = -ENOMEM;
 	}
-	s = session_new(io, req);
-	if (!s)
-		rpc_error(req, RPC_FAILED, "out of memory");
 	return s;
 }
 
-void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
+int pod_exec(const struct pod_exec_req *x, pod_token t, char *err, size_t errsz)
 {
-	struct session *s = session_open(req, x->name, false);
-	char err[256];
 	int rc;
+	struct session *s = session_open(x->name, false, t, &rc, err, errsz);
 
 	if (!s)
-		return;
+		return rc;
+	s->path = x->path ? x->path : "exec";
 	s->q_argv = strv_of(x->command);
 	s->q_env = strv_of(x->env);
 	s->q_cwd = x->cwd ? strdup(x->cwd) : NULL;
 	s->q_tty = x->tty;
-	s->rows = (uint16_t)x->rows;
-	s->cols = (uint16_t)x->cols;
+	s->rows = x->rows;
+	s->cols = x->cols;
 	s->in_eof = !x->in;
 	if (!s->q_argv || !s->q_env || (x->cwd && !s->q_cwd)) {
-		session_end(s, NULL, RPC_FAILED, "out of memory");
-		return;
+		s->tok = 0;
+		session_free(s);
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
 	}
 	if (!chan_up(s->io->chan)) {
 		/* Connecting (the pod was just started): sent on HELLO. */
@@ -720,92 +699,95 @@ void pod_rpc_exec(struct rpc_req *req, const struct pod_exec_req *x)
 		log_debug("pod %s: exec queued until its channel connects",
 			  s->io->pod->name);
 	} else {
-		rc = exec_send(s->io, s, err, sizeof(err));
+		rc = exec_send(s->io, s, err, errsz);
 		if (rc) {
-			session_end(s, NULL, rpc_code_of(rc), err);
-			return;
+			s->tok = 0;
+			session_free(s);
+			return rc;
 		}
 		stdin_pump(s);
 	}
-	rpc_set_cancel(req, session_cancel, s);
-	rpc_set_streaming(req);
+	return POD_DEFERRED;
 }
 
-void pod_rpc_attach(struct rpc_req *req, const struct pod_attach_req *a)
+int pod_attach(const struct pod_attach_req *a, pod_token t, char *err,
+	       size_t errsz)
 {
 	struct pod *p = pod_find(a->name);
 	struct session *s;
-	char err[256];
-	int code;
+	int rc;
 
 	/* Its guest closed the main stdin at boot (no "stdin" in the spec). */
 	if (p && a->in && !p->open_stdin) {
-		rpc_error(
-			req, RPC_CONFLICT,
+		snprintf(
+			err, errsz,
 			"pod %s: its main process has no open stdin (run it with -i)",
 			p->name);
-		return;
+		return -EBADFD;
 	}
 	if (p && a->in && p->io && p->io->main_in_closed) {
-		rpc_error(req, RPC_CONFLICT,
-			  "pod %s: its main process's stdin was closed",
-			  p->name);
-		return;
+		snprintf(err, errsz,
+			 "pod %s: its main process's stdin was closed",
+			 p->name);
+		return -EBADFD;
 	}
-	s = session_open(req, a->name, a->start);
+	s = session_open(a->name, a->start, t, &rc, err, errsz);
 	if (!s)
-		return;
+		return rc;
 	s->attach = true;
 	s->stream = 0;
 	s->in_eof = !a->in;
 	s->close_stdin = a->close_stdin;
-	s->rows = (uint16_t)a->rows;
-	s->cols = (uint16_t)a->cols;
+	s->rows = a->rows;
+	s->cols = a->cols;
 	if (s->rows && s->cols && chan_up(s->io->chan))
 		chan_resize(s->io->chan, 0, s->rows, s->cols);
 	/* Joined before the unpause: not a byte of output is missed. */
 	if (a->start) {
-		code = pod_start(s->io->pod, err, sizeof(err));
-		if (code) {
-			session_end(s, NULL, code, err);
-			return;
+		rc = pod_unpause(s->io->pod, err, errsz);
+		if (rc) {
+			s->tok = 0;
+			session_free(s);
+			return rc;
 		}
 	}
-	rpc_set_cancel(req, session_cancel, s);
-	rpc_set_streaming(req);
+	return POD_DEFERRED;
 }
 
-void pod_rpc_signal(struct rpc_req *req, const char *name, int64_t signo)
+int pod_signal(const char *name, int signo, char *err, size_t errsz)
 {
-	struct pod_io *io = io_or_fail(req, name, false);
 	int rc;
+	struct pod_io *io = io_or_fail(name, false, &rc, err, errsz);
 
 	if (!io)
-		return;
+		return rc;
 	rc = chan_signal(io->chan, 0, (uint32_t)signo);
 	if (rc) {
-		rpc_error(req, rpc_code_of(rc),
-			  "pod %s: cannot signal its main process: %s",
-			  io->pod->name, strerror(-rc));
-		return;
+		snprintf(err, errsz,
+			 "pod %s: cannot signal its main process: %s",
+			 io->pod->name, strerror(-rc));
+		return rc;
 	}
-	log_info("pod %s: signal %lld to the main process", io->pod->name,
-		 (long long)signo);
-	rpc_reply(req, "{}");
+	log_info("pod %s: signal %d to the main process", io->pod->name, signo);
+	return 0;
 }
 
-/* The session of the request's connection, or an error answer. */
-static struct session *session_or_fail(struct rpc_req *req)
+/* The live session of request t, or NULL. */
+static struct session *session_live(pod_token t)
 {
-	struct session *s = session_of_conn(rpc_req_conn(req));
+	struct session *s = session_of_token(t);
 
-	if (!s || !s->io->chan)
-		rpc_error(req, RPC_CONFLICT,
-			  "no exec or attach session on this connection");
 	return s && s->io->chan ? s : NULL;
 }
 
-static void session_violation(struct session *s, const char *why)
+const char *pod_session_pod(pod_token t)
+{
+	struct session *s = session_live(t);
+
+	return s ? s->io->pod->name : NULL;
+}
+
+static void violation(struct session *s, const char *why)
 {
 	struct pod_io *io = s->io;
 
@@ -814,84 +796,73 @@ static void session_violation(struct session *s, const char *why)
 
 	if (running)
 		chan_signal(io->chan, s->stream, SIGKILL);
-	if (s->req)
-		rpc_error(s->req, RPC_INVALID_PARAMS, "%s", why);
-	s->req = NULL;
-	s->conn = NULL;
+	pod_reply_error(session_detach(s), -EINVAL, -1, why);
 	if (!running)
 		session_free(s);
 }
 
-void pod_rpc_exec_input(struct rpc_req *req, const char *data, bool eof)
+int pod_session_violation(pod_token t, const char *why)
 {
-	static uint8_t buf[CONTROL_LINE_MAX / 4 * 3 + 3];
-	struct session *s = session_or_fail(req);
-	long n = 0;
+	struct session *s = session_live(t);
 
 	if (!s)
-		return;
-	rpc_reply(req, "{}");
-	if (data)
-		n = b64_decode(data, buf, sizeof(buf));
-	if (n < 0) {
-		size_t i, len = strlen(data);
+		return -EBADFD;
+	violation(s, why);
+	return 0;
+}
 
-		for (i = 0;
-		     i < len && (b64_val(data[i]) >= 0 || data[i] == '='); i++)
-			;
-		log_warn(
-			"pod %s: exec_input of %zu bytes is not base64 (byte %zu is 0x%02x)",
-			s->io->pod->name, len, i,
-			i < len ? (unsigned char)data[i] : 0);
-		session_violation(s, "exec_input: data is not base64");
-		return;
-	}
+int pod_session_input(pod_token t, const uint8_t *data, size_t n, bool eof)
+{
+	struct session *s = session_live(t);
+
+	if (!s)
+		return -EBADFD;
 	if ((uint64_t)n > s->client_credit || s->in_eof) {
-		session_violation(s, s->in_eof ?
-					     "exec_input after eof" :
-					     "exec_input beyond its credit");
-		return;
+		violation(s, s->in_eof ? "exec_input after eof" :
+					 "exec_input beyond its credit");
+		return 0;
 	}
 	if (n) {
-		uint8_t *q = realloc(s->inq, s->inq_len + (size_t)n);
+		uint8_t *q = realloc(s->inq, s->inq_len + n);
 
 		if (!q) {
-			session_violation(s, "out of memory");
-			return;
+			violation(s, "out of memory");
+			return 0;
 		}
 		s->inq = q;
-		memcpy(s->inq + s->inq_len, buf, (size_t)n);
-		s->inq_len += (size_t)n;
+		memcpy(s->inq + s->inq_len, data, n);
+		s->inq_len += n;
 		s->client_credit -= (uint32_t)n;
 	}
 	if (eof)
 		s->in_eof = true;
 	stdin_pump(s);
+	return 0;
 }
 
-void pod_rpc_exec_resize(struct rpc_req *req, int64_t rows, int64_t cols)
+int pod_session_resize(pod_token t, uint16_t rows, uint16_t cols)
 {
-	struct session *s = session_or_fail(req);
+	struct session *s = session_live(t);
 
 	if (!s)
-		return;
-	s->rows = (uint16_t)rows;
-	s->cols = (uint16_t)cols;
+		return -EBADFD;
+	s->rows = rows;
+	s->cols = cols;
 	if (!s->queued && chan_up(s->io->chan))
 		chan_resize(s->io->chan, s->stream, s->rows, s->cols);
-	rpc_reply(req, "{}");
+	return 0;
 }
 
-void pod_rpc_exec_signal(struct rpc_req *req, int64_t signo)
+int pod_session_signal(pod_token t, int signo)
 {
-	struct session *s = session_or_fail(req);
+	struct session *s = session_live(t);
 
 	if (!s)
-		return;
+		return -EBADFD;
 	if (s->queued) /* not started yet: it ends before it begins */
-		session_end(s, NULL, RPC_FAILED,
-			    "signalled before its process started");
+		session_fail(s, -ECANCELED,
+			     "signalled before its process started");
 	else
 		chan_signal(s->io->chan, s->stream, (uint32_t)signo);
-	rpc_reply(req, "{}");
+	return 0;
 }

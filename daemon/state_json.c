@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* state_json: a pod's state file as JSON: encode and save it, load and decode every one (store.c keeps the files). */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "hv.h"
+#include "json.h"
+#include "json_dec.h"
+#include "pod.h"
+#include "pod_internal.h"
+#include "protocol.h"
+#include "state_json.h"
+#include "store.h"
+
+/* ---- encoding ---- */
+
+static void w_strv(struct json_writer *w, const char *key, char *const *v)
+{
+	json_w_key(w, key);
+	json_w_array_open(w);
+	for (; v && *v; v++)
+		json_w_string(w, *v);
+	json_w_array_close(w);
+}
+
+/* The POD object's keys, and what only the state needs; keys unset in an
+ * older daemon's state are left out, so that daemon can still read it (it
+ * refuses keys it does not know). */
+static void write_state(struct json_writer *w, const struct pod_info *p)
+{
+	json_w_object_open(w);
+	json_w_key(w, "name");
+	json_w_string(w, p->name);
+	json_w_key(w, "uuid");
+	json_w_string(w, p->uuid);
+	json_w_key(w, "domid");
+	if (p->domid >= 0)
+		json_w_int(w, p->domid);
+	else
+		json_w_null(w);
+	json_w_key(w, "status");
+	json_w_string(w, pod_status_name(p->status));
+	json_w_key(w, "exit_code");
+	if (p->has_exit)
+		json_w_int(w, p->exit_code);
+	else
+		json_w_null(w);
+	json_w_key(w, "reason");
+	json_w_string(w, p->reason[0] ? p->reason : NULL);
+	json_w_key(w, "image");
+	json_w_string(w, p->image);
+	json_w_key(w, "image_digest");
+	json_w_string(w, p->digest);
+	w_strv(w, "command", p->argv);
+	w_strv(w, "env", p->env);
+	json_w_key(w, "cwd");
+	json_w_string(w, p->cwd);
+	json_w_key(w, "kernel_args");
+	json_w_string(w, p->kernel_args);
+	if (p->kernel[0]) {
+		json_w_key(w, "kernel");
+		json_w_string(w, p->kernel);
+		json_w_key(w, "kernel_digest");
+		json_w_string(w, p->kernel_digest[0] ? p->kernel_digest : NULL);
+		json_w_key(w, "io_channel");
+		if (p->chan == POD_CHAN_UNKNOWN)
+			json_w_null(w);
+		else
+			json_w_bool(w, p->chan == POD_CHAN_IO);
+	}
+	if (p->term) {
+		json_w_key(w, "tty");
+		json_w_bool(w, p->term);
+	}
+	if (p->open_stdin) {
+		json_w_key(w, "stdin");
+		json_w_bool(w, p->open_stdin);
+	}
+	json_w_key(w, "console_tty");
+	json_w_string(w, p->console_tty[0] ? p->console_tty : NULL);
+	json_w_key(w, "memory_mib");
+	json_w_int(w, p->memory_mib);
+	json_w_key(w, "vcpus");
+	json_w_int(w, p->vcpus);
+	json_w_key(w, "created_at");
+	json_w_time(w, p->created_at);
+	json_w_key(w, "started_at");
+	json_w_time(w, p->started_at);
+	json_w_key(w, "finished_at");
+	json_w_time(w, p->finished_at);
+	json_w_key(w, "log_lost_bytes");
+	json_w_int(w, (int64_t)p->log_lost_bytes);
+	json_w_key(w, "cpio");
+	json_w_string(w, p->cpio);
+	if (p->stop_deadline) {
+		json_w_key(w, "stop_deadline");
+		json_w_time(w, p->stop_deadline);
+	}
+	json_w_object_close(w);
+}
+
+int state_json_save(const struct pod_info *pi)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *t;
+	size_t len;
+	int rc = -ENOMEM;
+
+	write_state(w, pi);
+	t = json_writer_text(w, &len);
+	if (t)
+		rc = store_save(pi->name, t, len);
+	json_writer_free(w);
+	return rc;
+}
+
+/* ---- decoding ---- */
+
+struct state_in {
+	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
+	const char *kernel_args, *tty;
+	const char *created_at, *started_at, *finished_at, *stop_deadline;
+	const char *kernel, *kernel_digest;
+	int64_t domid, exit_code, memory_mib, vcpus, lost;
+	const struct json *command, *env;
+	bool term, open_stdin, io_channel;
+};
+
+#define ST(k, t, req, m, lo, hi) \
+	JSON_FIELD(k, t, req, struct state_in, m, lo, hi)
+
+static const struct json_dec_field state_fields[] = {
+	ST("name", JSON_DEC_STRING, true, name, 1, XP_NAME_MAX),
+	ST("uuid", JSON_DEC_STRING, true, uuid, HV_UUID_LEN, HV_UUID_LEN),
+	ST("domid", JSON_DEC_INT, false, domid, 0, UINT32_MAX),
+	ST("status", JSON_DEC_STRING, true, status, 1, 16),
+	ST("exit_code", JSON_DEC_INT, false, exit_code, 0, 255),
+	ST("reason", JSON_DEC_STRING, false, reason, 0, 191),
+	ST("image", JSON_DEC_STRING, true, image, 1, 4095),
+	ST("image_digest", JSON_DEC_STRING, true, digest, 0, 64),
+	ST("command", JSON_DEC_STRINGS, true, command, 1024, 4096),
+	ST("env", JSON_DEC_STRINGS, true, env, 1024, 4096),
+	ST("cwd", JSON_DEC_STRING, true, cwd, 1, 255),
+	ST("kernel_args", JSON_DEC_STRING, false, kernel_args, 0,
+	   POD_KERNEL_ARGS_MAX),
+	ST("console_tty", JSON_DEC_STRING, false, tty, 0, 31),
+	ST("tty", JSON_DEC_BOOL, false, term, 0, 0),
+	ST("stdin", JSON_DEC_BOOL, false, open_stdin, 0, 0),
+	ST("memory_mib", JSON_DEC_INT, true, memory_mib, 4, 65536),
+	ST("vcpus", JSON_DEC_INT, true, vcpus, 1, 64),
+	ST("created_at", JSON_DEC_STRING, false, created_at, 0, 64),
+	ST("started_at", JSON_DEC_STRING, false, started_at, 0, 64),
+	ST("finished_at", JSON_DEC_STRING, false, finished_at, 0, 64),
+	ST("log_lost_bytes", JSON_DEC_INT, false, lost, 0, INT64_MAX),
+	ST("cpio", JSON_DEC_STRING, true, cpio, 0, PATH_MAX - 1),
+	ST("stop_deadline", JSON_DEC_STRING, false, stop_deadline, 0, 64),
+	/* Absent in state files from before they were recorded. */
+	ST("kernel", JSON_DEC_STRING, false, kernel, 1, PATH_MAX - 1),
+	ST("kernel_digest", JSON_DEC_STRING, false, kernel_digest,
+	   DIGEST_HEX_LEN, DIGEST_HEX_LEN),
+	ST("io_channel", JSON_DEC_BOOL, false, io_channel, 0, 0),
+	{ NULL }
+};
+
+static int parse_status(const char *s, enum pod_status *r)
+{
+	enum pod_status st;
+
+	for (st = POD_CREATING; st <= POD_FAILED; st++) {
+		if (strcmp(pod_status_name(st), s) == 0) {
+			*r = st;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void info_of_state(const struct state_in *s, enum pod_status st,
+			  struct pod_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->name = s->name;
+	pi->uuid = s->uuid;
+	pi->domid = s->domid;
+	pi->status = st;
+	pi->has_exit = s->exit_code >= 0;
+	pi->exit_code = pi->has_exit ? (int)s->exit_code : 0;
+	pi->reason = s->reason ? s->reason : "";
+	pi->image = s->image;
+	pi->digest = s->digest;
+	pi->cwd = s->cwd;
+	pi->kernel_args = s->kernel_args;
+	pi->kernel = s->kernel ? s->kernel : "";
+	pi->kernel_digest = s->kernel_digest ? s->kernel_digest : "";
+	pi->chan = !s->kernel	 ? POD_CHAN_UNKNOWN :
+		   s->io_channel ? POD_CHAN_IO :
+				   POD_CHAN_NONE;
+	pi->term = s->term;
+	pi->open_stdin = s->open_stdin;
+	pi->console_tty = s->tty ? s->tty : "";
+	pi->memory_mib = (unsigned)s->memory_mib;
+	pi->vcpus = (unsigned)s->vcpus;
+	pi->created_at = json_time_parse(s->created_at);
+	pi->started_at = json_time_parse(s->started_at);
+	pi->finished_at = json_time_parse(s->finished_at);
+	pi->stop_deadline = json_time_parse(s->stop_deadline);
+	pi->log_lost_bytes = (uint64_t)s->lost;
+	pi->cpio = s->cpio;
+}
+
+struct load_ctx {
+	state_json_load_cb *cb;
+	void *arg;
+};
+
+static int load_one(const char *file_name, struct json *root, void *arg,
+		    char *why, size_t whysz)
+{
+	struct state_in s = { .domid = -1, .exit_code = -1 };
+	const struct load_ctx *lc = arg;
+	char **argv = NULL, **env = NULL;
+	struct pod_info pi;
+	enum pod_status st;
+	int rc;
+
+	rc = json_decode(root, "state", state_fields, &s, why, whysz);
+	if (!rc && (strcmp(s.name, file_name) || !xp_name_valid(s.name))) {
+		snprintf(why, whysz,
+			 "state.name: does not match the file name");
+		rc = -EINVAL;
+	}
+	if (!rc && parse_status(s.status, &st)) {
+		snprintf(why, whysz, "state.status: unknown \"%.16s\"",
+			 s.status);
+		rc = -EINVAL;
+	}
+	if (!rc) {
+		argv = json_strv(s.command);
+		env = json_strv(s.env);
+		if (!argv || !env)
+			rc = -ENOMEM;
+	}
+	if (!rc) {
+		info_of_state(&s, st, &pi);
+		pi.argv = argv;
+		pi.env = env;
+		rc = lc->cb(&pi, lc->arg, why, whysz);
+	}
+	json_strv_free(argv);
+	json_strv_free(env);
+	json_free(root);
+	return rc;
+}
+
+int state_json_load_all(state_json_load_cb *cb, void *arg)
+{
+	struct load_ctx lc = { cb, arg };
+
+	return store_load_all(load_one, &lc);
+}
