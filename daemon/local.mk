@@ -32,10 +32,11 @@ include daemon/seams.mk
 
 # The pod I/O channel: chan.c is the only libxenvchan user (a seam: the unit
 # tests drive its frame engine over a fake transport); the podio codec is the
-# guest's own, built for the host.
+# guest's own, built for the host, and so is the cpio reader pod_memory.c
+# walks a rootfs with (the daemon reads an archive as the guest will).
 noinst_LIBRARIES += daemon/libxenpodchan.a
 daemon_libxenpodchan_a_SOURCES = daemon/chan.c daemon/chan.h \
-	guest/lib/podio.c guest/lib/string.c
+	guest/lib/podio.c guest/lib/string.c guest/lib/cpio.c
 daemon_libxenpodchan_a_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
 daemon_libxenpodchan_a_CFLAGS = $(AM_CFLAGS) $(XENVCHAN_CFLAGS)
 XENPOD_CHAN_LIBS = daemon/libxenpodchan.a $(XENVCHAN_LIBS)

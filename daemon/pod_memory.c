@@ -8,25 +8,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/cpio.h"
 #include "pod_memory.h"
 
 #define DEFAULT_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define NEWC_HDR 110
 #define LINK_HOPS 32
 
 struct centry {
 	char *name; /* normalised: "bin/sh" ("" is the root) */
 	uint32_t mode;
 	uint64_t size;
-	off_t data;
+	const char *data; /* inside the mapped archive */
 };
 
+/* The archive, mapped read-only, read by the guest's own cpio reader. */
 struct cindex {
-	int fd;
+	const uint8_t *base;
+	size_t len;
 	struct centry *e;
 	size_t n, cap;
 };
@@ -106,38 +109,21 @@ static void norm(const char *in, char *out)
 	out[o] = '\0';
 }
 
-static unsigned long hex8(const char *p)
-{
-	char b[9];
-
-	memcpy(b, p, 8);
-	b[8] = '\0';
-	return strtoul(b, NULL, 16);
-}
-
-/* Index the cpio's entries (headers only: data is skipped). */
+/* Index the cpio's entries, as the guest's reader sees them. */
 static int index_cpio(struct cindex *ix)
 {
-	char hdr[NEWC_HDR], name[PATH_MAX], path[PATH_MAX];
-	off_t off = 0;
+	struct cpio_reader r;
+	struct cpio_entry ce;
+	const char *err;
+	char path[CPIO_NAME_MAX];
+	int rc;
 
-	for (;;) {
-		unsigned long namesize, size;
+	cpio_init(&r, ix->base, ix->len);
+	while ((rc = cpio_next(&r, &ce, &err)) == 1) {
 		struct centry *e;
 
-		if (pread(ix->fd, hdr, NEWC_HDR, off) != NEWC_HDR ||
-		    (memcmp(hdr, "070701", 6) && memcmp(hdr, "070702", 6)))
+		if (cpio_path_clean(ce.name, path, sizeof(path), &err) < 0)
 			return -EINVAL;
-		namesize = hex8(hdr + 94);
-		size = hex8(hdr + 54);
-		if (!namesize || namesize > sizeof(name) ||
-		    pread(ix->fd, name, namesize, off + NEWC_HDR) !=
-			    (ssize_t)namesize)
-			return -EINVAL;
-		name[namesize - 1] = '\0';
-		off = (off + NEWC_HDR + (off_t)namesize + 3) & ~(off_t)3;
-		if (!strcmp(name, "TRAILER!!!"))
-			return 0;
 		if (ix->n == ix->cap) {
 			size_t cap = ix->cap ? 2 * ix->cap : 256;
 			struct centry *ne = realloc(ix->e, cap * sizeof(*ne));
@@ -148,16 +134,15 @@ static int index_cpio(struct cindex *ix)
 			ix->cap = cap;
 		}
 		e = &ix->e[ix->n];
-		norm(name, path);
 		e->name = strdup(path);
 		if (!e->name)
 			return -ENOMEM;
-		e->mode = (uint32_t)hex8(hdr + 14);
-		e->size = size;
-		e->data = off;
+		e->mode = ce.mode;
+		e->size = ce.size;
+		e->data = ce.data;
 		ix->n++;
-		off = (off + (off_t)size + 3) & ~(off_t)3;
 	}
+	return rc;
 }
 
 /* The last entry named path (a later one replaces an earlier one). */
@@ -190,10 +175,9 @@ again:
 		if (S_ISLNK(e->mode)) {
 			char *slash;
 
-			if (++hops > LINK_HOPS || e->size >= sizeof(tgt) ||
-			    pread(ix->fd, tgt, e->size, e->data) !=
-				    (ssize_t)e->size)
+			if (++hops > LINK_HOPS || e->size >= sizeof(tgt))
 				return NULL;
+			memcpy(tgt, e->data, e->size);
 			tgt[e->size] = '\0';
 			slash = strrchr(pre, '/');
 			if (slash)
@@ -241,14 +225,12 @@ static uint64_t program_bytes(const struct cindex *ix, const char *name,
 {
 	const struct centry *e = find_program(ix, name, path, cwd);
 	char line[256];
-	size_t n;
-	ssize_t r;
+	size_t n, r;
 
 	if (!e || !S_ISREG(e->mode))
 		return 0;
-	r = pread(ix->fd, line,
-		  e->size < sizeof(line) - 1 ? e->size : sizeof(line) - 1,
-		  e->data);
+	r = e->size < sizeof(line) - 1 ? e->size : sizeof(line) - 1;
+	memcpy(line, e->data, r);
 	if (r < 3 || line[0] != '#' || line[1] != '!')
 		return e->size;
 	line[r] = '\0';
@@ -275,35 +257,46 @@ int pod_memory_need(const char *kernel, const char *cpio, char *const *argv,
 		    char *const *env, const char *cwd,
 		    struct pod_mem_need *need)
 {
-	struct cindex ix = { .fd = -1 };
+	struct cindex ix = { 0 };
 	struct stat sb;
 	uint64_t total;
-	int rc;
+	void *map = MAP_FAILED;
+	int fd, rc;
 
 	memset(need, 0, sizeof(*need));
 	rc = kernel_kib(kernel, &need->kernel_kib);
 	if (rc)
 		return rc;
-	ix.fd = open(cpio, O_RDONLY | O_CLOEXEC);
-	if (ix.fd < 0 || fstat(ix.fd, &sb) < 0) {
+	fd = open(cpio, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0) {
 		rc = -errno;
-		goto out;
+		close(fd);
+		return rc;
+	}
+	if (sb.st_size > 0)
+		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd,
+			   0);
+	close(fd);
+	if (map != MAP_FAILED) {
+		ix.base = map;
+		ix.len = (size_t)sb.st_size;
 	}
 	need->rootfs_kib = kib_up((uint64_t)sb.st_size);
 	need->fixed_kib = POD_MEM_FIXED_KIB + POD_MEM_PROG_KIB;
 	/* An archive the index cannot read counts no program: the guest
 	 * says what is wrong with it. */
-	if (argv && argv[0] && !index_cpio(&ix))
+	if (argv && argv[0] && ix.base && !index_cpio(&ix))
 		need->prog_kib = kib_up(program_bytes(
 			&ix, argv[0], env_path(env), cwd ? cwd : "/"));
 	total = need->kernel_kib + need->rootfs_kib + need->prog_kib +
 		need->fixed_kib;
 	need->total_mib = (unsigned)((total + 1023) / 1024);
-out:
 	for (size_t i = 0; i < ix.n; i++)
 		free(ix.e[i].name);
 	free(ix.e);
-	if (ix.fd >= 0)
-		close(ix.fd);
-	return rc;
+	if (ix.base)
+		munmap(map, ix.len);
+	return 0;
 }

@@ -47,7 +47,7 @@ libs() { pkg-config --libs "$@" 2>/dev/null; }
 common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
 core="daemon/control.c daemon/rpc.c daemon/rpc_pod.c daemon/rpc_stream.c daemon/json_dec.c \
 daemon/pod.c daemon/pod_create.c daemon/pod_reconcile.c daemon/state_json.c \
-daemon/pod_logs.c daemon/pod_kernel.c daemon/pod_memory.c daemon/store.c daemon/console.c \
+daemon/pod_logs.c daemon/pod_kernel.c daemon/store.c daemon/console.c \
 daemon/logfile.c daemon/outlog.c daemon/image.c \
 daemon/image_oci.c daemon/image_tree.c daemon/digest.c tests/harness.c \
 tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
@@ -56,8 +56,10 @@ daemon/digest.c daemon/image_async.c tests/fuzz/fuzz_image_check.c \
 guest/lib/cpio.c $common"
 yajl=$(libs yajl)
 arch=$(libs libarchive nettle)
-# The daemon's pod I/O channel: its sources see guest/include/lib/podio.h.
-chan="g:daemon/pod_io.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c"
+# The daemon's pod I/O channel and memory floor: their sources see guest/include/lib
+# (podio.h, cpio.h).
+chan="g:daemon/pod_io.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c \
+g:daemon/pod_memory.c g:guest/lib/cpio.c"
 vchan=$(libs xenvchan xenevtchn xengnttab)
 
 # NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),

@@ -259,10 +259,11 @@ static void run_conv(const char *dir, const char *base, bool update)
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (line[0] == '>' && line[1] == ' ') {
-			char *req = strdup(line + 2);
-			size_t rcap = strlen(req) + 512;
+			size_t rcap = strlen(line) + 512;
+			char *req = calloc(1, rcap);
 
-			req = realloc(req, rcap);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(req);
+			snprintf(req, rcap, "%s", line + 2);
 			replace_all(req, rcap, "@IMAGE@", H.image_dir);
 			CU_ASSERT(send(H.cfd, req, strlen(req), MSG_NOSIGNAL) ==
 				  (ssize_t)strlen(req));
