@@ -77,18 +77,8 @@ static void fail_status(int status, const char *fmt, ...)
 	die(status, msg);
 }
 
-static void fail(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
-{
-	char msg[ERROR_MAX + 1];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	die(FAIL_STATUS, msg);
-}
+/* The common case: a set-up failure, docker's 125. */
+#define fail(...) fail_status(FAIL_STATUS, __VA_ARGS__)
 
 static void setup_fs(void)
 {
