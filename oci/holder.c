@@ -315,10 +315,14 @@ static void holder_main(const char *id, bool terminal, int fifo, int guard)
 	close(fifo);
 	conn_reset();
 	status = cli_attach_session(&oci.cli, id, true, true, terminal, &left);
-	/* Leaving on ^C must not leave the pod without its holder. */
-	if (left)
-		pod_kill(id);
+	(void)left;
+	/*
+	 * Whatever ended the session (the process, a start that failed, ^C
+	 * three times, a lost connection), the pod must not outlive us. A
+	 * stopped pod is left as it is (pod_kill of it changes nothing).
+	 */
 	client_close(&oci.cli.client);
+	pod_kill(id);
 	if (write(guard, "x", 1) != 1) {
 		/* the guard kills the pod: it has stopped already */
 	}

@@ -33,3 +33,7 @@ tests_fuzz_fuzz_ociconfig_LDADD = $(XENPOD_COMMON_LIBS)
 
 dist_man_MANS += man/xenpod-oci.1
 EXTRA_DIST += docs/OCI.md
+
+# The lab's stand-in for conmon (a subreaper, a console-socket receiver).
+noinst_PROGRAMS += tests/lab/oci_reaper
+tests_lab_oci_reaper_SOURCES = tests/lab/oci_reaper.c
