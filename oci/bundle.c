@@ -65,7 +65,7 @@ bool oci_path_clean(const char *s)
 		return false;
 	if (!s[1])
 		return true;
-	for (p = s; *p; ) {
+	for (p = s; *p;) {
 		const char *q;
 		size_t n;
 
@@ -90,8 +90,8 @@ static void free_strv(char **v)
 }
 
 /* An array of strings into a NULL-terminated vector. */
-static int strv(struct ctx *x, const struct json *a, const char *what,
-		bool env, char ***out, size_t *n_out)
+static int strv(struct ctx *x, const struct json *a, const char *what, bool env,
+		char ***out, size_t *n_out)
 {
 	size_t i, n = json_len(a);
 	char **v;
@@ -147,12 +147,16 @@ static int parse_user(struct ctx *x, const struct json *u)
 		if (!v)
 			continue;
 		if (!json_int(v, &id) || id < 0 || id > UINT32_MAX)
-			return bad(x, "process.user.%s: expected an integer "
-				      "0..4294967295", ids[i]);
+			return bad(x,
+				   "process.user.%s: expected an integer "
+				   "0..4294967295",
+				   ids[i]);
 		if (id != 0)
-			return bad(x, "process.user.%s: %lld: only 0 is "
-				      "supported (the guest runs the program "
-				      "as root)", ids[i], (long long)id);
+			return bad(x,
+				   "process.user.%s: %lld: only 0 is "
+				   "supported (the guest runs the program "
+				   "as root)",
+				   ids[i], (long long)id);
 	}
 	for (i = 0; i < json_len(u); i++) {
 		const char *k = json_key_at(u, i);
@@ -309,8 +313,10 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 		if (json_type(m) != JSON_OBJECT)
 			return bad(x, "mounts[%zu]: expected an object", i);
 		if (!d || !oci_path_clean(d) || strlen(d) > 4095)
-			return bad(x, "mounts[%zu].destination: expected a "
-				      "normalised absolute path", i);
+			return bad(x,
+				   "mounts[%zu].destination: expected a "
+				   "normalised absolute path",
+				   i);
 		if (json_get(m, "type") && !type)
 			return bad(x, "mounts[%zu].type: expected a string", i);
 		if (json_get(m, "source") && !src)
@@ -319,25 +325,27 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 		if (guest_path(d)) {
 			om->kind = OCI_MOUNT_GUEST;
 		} else if (is_bind(m)) {
-			if (!src || !oci_path_clean(src) ||
-			    strlen(src) > 4095)
-				return bad(x, "mounts[%zu].source: a bind "
-					      "mount needs a normalised "
-					      "absolute path", i);
+			if (!src || !oci_path_clean(src) || strlen(src) > 4095)
+				return bad(x,
+					   "mounts[%zu].source: a bind "
+					   "mount needs a normalised "
+					   "absolute path",
+					   i);
 			om->kind = OCI_MOUNT_BIND;
 			if (!(om->source = strdup(src)))
 				return oom(x);
-		} else if (type && (!strcmp(type, "tmpfs") ||
-				    !strcmp(type, "mqueue") ||
-				    !strcmp(type, "cgroup") ||
-				    !strcmp(type, "cgroup2"))) {
+		} else if (type &&
+			   (!strcmp(type, "tmpfs") || !strcmp(type, "mqueue") ||
+			    !strcmp(type, "cgroup") ||
+			    !strcmp(type, "cgroup2"))) {
 			/* The pod's root is in memory already. */
 			om->kind = OCI_MOUNT_GUEST;
 		} else {
-			return bad(x, "mounts[%zu]: %s on %s: only bind "
-				      "mounts of files and tmpfs are "
-				      "supported", i, type ? type : "(no type)",
-				   d);
+			return bad(x,
+				   "mounts[%zu]: %s on %s: only bind "
+				   "mounts of files and tmpfs are "
+				   "supported",
+				   i, type ? type : "(no type)", d);
 		}
 		if (!(om->destination = strdup(d)))
 			return oom(x);
@@ -382,9 +390,11 @@ static int parse_resources(struct ctx *x, const struct json *r)
 				      "an integer");
 		if (n > 0) {
 			if (n > (int64_t)65536 * MIB)
-				return bad(x, "linux.resources.memory.limit: "
-					      "%lld bytes is more than a pod "
-					      "may have (64 GiB)", (long long)n);
+				return bad(x,
+					   "linux.resources.memory.limit: "
+					   "%lld bytes is more than a pod "
+					   "may have (64 GiB)",
+					   (long long)n);
 			n = (n + MIB - 1) / MIB;
 			if (n < 4)
 				return bad(x, "linux.resources.memory.limit: "
@@ -404,9 +414,11 @@ static int parse_resources(struct ctx *x, const struct json *r)
 		if (quota > 0) {
 			n = quota / period + (quota % period != 0);
 			if (n > 64)
-				return bad(x, "linux.resources.cpu: %lld "
-					      "CPUs is more than a pod may "
-					      "have (64)", (long long)n);
+				return bad(x,
+					   "linux.resources.cpu: %lld "
+					   "CPUs is more than a pod may "
+					   "have (64)",
+					   (long long)n);
 			x->c->vcpus = n;
 		}
 	}
@@ -446,8 +458,8 @@ static int parse_linux(struct ctx *x, const struct json *l)
 }
 
 /* A decimal annotation value in [lo, hi]. */
-static int ann_number(struct ctx *x, const char *key, const char *s,
-		      int64_t lo, int64_t hi, int64_t *out)
+static int ann_number(struct ctx *x, const char *key, const char *s, int64_t lo,
+		      int64_t hi, int64_t *out)
 {
 	char *end;
 	long long v;

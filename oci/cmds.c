@@ -44,8 +44,7 @@ static int next_opt(int argc, char **argv, const char *cmd,
 }
 
 /* The one ID operand. Returns it, or NULL after logging why. */
-static const char *one_id(int argc, char **argv, const char *cmd,
-			  bool more_ok)
+static const char *one_id(int argc, char **argv, const char *cmd, bool more_ok)
 {
 	if (optind >= argc) {
 		oci_err("%s: missing container id", cmd);
@@ -58,7 +57,8 @@ static const char *one_id(int argc, char **argv, const char *cmd,
 	if (!oci_id_valid(argv[optind])) {
 		oci_err("%s: invalid container id '%s': expected 1 to 64 "
 			"letters, digits, '_', '.' or '-', starting with a "
-			"letter or digit", cmd, argv[optind]);
+			"letter or digit",
+			cmd, argv[optind]);
 		return NULL;
 	}
 	return argv[optind];
@@ -118,15 +118,6 @@ static int pod_status(const char *id, char *buf, size_t size)
 	snprintf(buf, size, "%s", st ? st : "unknown");
 	json_free(root);
 	return 0;
-}
-
-const char *oci_status(const char *s)
-{
-	if (s && (!strcmp(s, "created") || !strcmp(s, "creating")))
-		return "created";
-	if (s && !strcmp(s, "running"))
-		return "running";
-	return "stopped";
 }
 
 /* The container's status, loading its state; NULL after logging why. */
@@ -222,11 +213,11 @@ static int read_file(const char *path, size_t max, char **buf_r, size_t *len_r)
  */
 static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 {
-	struct open_how how = { .flags = O_WRONLY | O_CREAT | O_TRUNC |
-					 O_CLOEXEC | O_NOFOLLOW,
-				.mode = 0644,
-				.resolve = RESOLVE_IN_ROOT |
-					   RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {
+		.flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		.mode = 0644,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
+	};
 	char *data = NULL;
 	size_t len = 0, off = 0;
 	struct stat st;
@@ -238,8 +229,8 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		oci_err("mounts[%zu]: %s on %s: directory bind mounts are not "
-			"supported yet (a pod has no volumes)", i, m->source,
-			m->destination);
+			"supported yet (a pod has no volumes)",
+			i, m->source, m->destination);
 		return -ENOTSUP;
 	}
 	rc = read_file(m->source, BIND_FILE_MAX, &data, &len);
@@ -252,8 +243,8 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 	}
 	dir = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	fd = dir < 0 ? -1 :
-		(int)syscall(SYS_openat2, dir, m->destination + 1, &how,
-			     sizeof(how));
+		       (int)syscall(SYS_openat2, dir, m->destination + 1, &how,
+				    sizeof(how));
 	rc = fd < 0 ? -errno : 0;
 	if (dir >= 0)
 		close(dir);
@@ -396,8 +387,9 @@ int oci_cmd_create(int argc, char **argv)
 	rc = read_file(path, OCI_CONFIG_MAX, &text, &len);
 	if (rc) {
 		oci_err("%s: %s", path,
-			rc == -EFBIG ? "larger than 1 MiB" :
-			rc == -EINVAL ? "not a regular file" : strerror(-rc));
+			rc == -EFBIG  ? "larger than 1 MiB" :
+			rc == -EINVAL ? "not a regular file" :
+					strerror(-rc));
 		return OCI_ERR;
 	}
 	rc = oci_config_parse(text, len, bundle, &c, err, sizeof(err));
@@ -407,8 +399,10 @@ int oci_cmd_create(int argc, char **argv)
 		return OCI_ERR;
 	}
 	if (c.ignored[0])
-		oci_log("warning", "container %s: config.json: ignored (see "
-				   "xenpod-oci(1)): %s", id, c.ignored);
+		oci_log("warning",
+			"container %s: config.json: ignored (see "
+			"xenpod-oci(1)): %s",
+			id, c.ignored);
 	if (c.process.terminal && !console) {
 		oci_err("container %s: process.terminal needs --console-socket",
 			id);
@@ -416,7 +410,8 @@ int oci_cmd_create(int argc, char **argv)
 	}
 	if (!c.process.terminal && console) {
 		oci_err("container %s: --console-socket without "
-			"process.terminal", id);
+			"process.terminal",
+			id);
 		goto fail_config;
 	}
 	rc = mkdir_p(oci.root, 0711);
@@ -589,7 +584,8 @@ int oci_cmd_start(int argc, char **argv)
 	client_close(&ev);
 	if (rc == -ESRCH) {
 		oci_err("container %s: its pid holder exited before the "
-			"container started", id);
+			"container started",
+			id);
 		goto fail;
 	}
 	if (rc != -ECANCELED) {
@@ -876,7 +872,8 @@ int oci_cmd_delete(int argc, char **argv)
 		return OCI_ERR;
 	if (!strcmp(status, "running") && !force) {
 		oci_err("cannot delete container %s that is not stopped: "
-			"running", id);
+			"running",
+			id);
 		oci_state_free(&st);
 		return OCI_ERR;
 	}
@@ -1116,6 +1113,7 @@ int oci_cmd_pause(int argc, char **argv)
 		return OCI_ERR;
 	oci_state_free(&st);
 	oci_err("container %s: %s is not supported: xenpodd has no method to "
-		"%s a pod yet", id, cmd, cmd);
+		"%s a pod yet",
+		id, cmd, cmd);
 	return OCI_ERR;
 }

@@ -121,8 +121,10 @@ static int console_setup(const char *console, char *err, size_t errsz)
 	rc = send_master(console, m, name);
 	close(m);
 	if (rc) {
-		snprintf(err, errsz, "--console-socket %s: cannot pass the "
-				     "terminal: %s", console, strerror(-rc));
+		snprintf(err, errsz,
+			 "--console-socket %s: cannot pass the "
+			 "terminal: %s",
+			 console, strerror(-rc));
 		close(s);
 		return rc;
 	}
@@ -192,8 +194,10 @@ static void guard_main(const char *id, int gp, int ready)
 		dup2(fd, 2);
 	}
 	close_but(gp, ready);
-	fd = oci_path(lock, sizeof(lock), id, "guard.lock") ? -1 :
-		open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = oci_path(lock, sizeof(lock), id, "guard.lock") ?
+		     -1 :
+		     open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			  0600);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0)
 		_exit(1); /* the holder sees no ready byte and fails */
 	if (write(ready, "g", 1) != 1)
@@ -239,8 +243,9 @@ static int guard_start(const char *id, char *err, size_t errsz)
 	if (read(rp[0], &c, 1) != 1) {
 		close(rp[0]);
 		close(gp[1]);
-		snprintf(err, errsz, "the pid holder's guard did not start "
-				     "(guard.lock)");
+		snprintf(err, errsz,
+			 "the pid holder's guard did not start "
+			 "(guard.lock)");
 		return -EIO;
 	}
 	close(rp[0]);
@@ -402,7 +407,8 @@ static int main_setup(void *arg, int ready)
 	int fifo, guard;
 
 	close_inherited(ready);
-	oci.log = NULL; /* its fd is gone; errors go to the container's stderr */
+	oci.log =
+		NULL; /* its fd is gone; errors go to the container's stderr */
 	if (a->console && console_setup(a->console, err, sizeof(err))) {
 		ready_send(ready, "%s", err);
 		return 1;

@@ -19,6 +19,15 @@ bool oci_id_valid(const char *id)
 	return cli_name_valid(id);
 }
 
+const char *oci_status(const char *s)
+{
+	if (s && (!strcmp(s, "created") || !strcmp(s, "creating")))
+		return "created";
+	if (s && !strcmp(s, "running"))
+		return "running";
+	return "stopped";
+}
+
 int oci_path(char *buf, size_t size, const char *id, const char *leaf)
 {
 	int n = snprintf(buf, size, "%s/%s%s%s", oci.root, id, leaf ? "/" : "",
@@ -100,8 +109,10 @@ static int copy_str(char *dst, size_t size, const struct json *v,
 	const char *s = json_str(v);
 
 	if (!s || (!empty_ok && !s[0]) || strlen(s) >= size) {
-		snprintf(err, errsz, "%s: expected a string of at most %zu "
-				     "bytes", key, size - 1);
+		snprintf(err, errsz,
+			 "%s: expected a string of at most %zu "
+			 "bytes",
+			 key, size - 1);
 		return -EINVAL;
 	}
 	memcpy(dst, s, strlen(s) + 1);
@@ -149,8 +160,8 @@ int oci_state_parse(const char *text, size_t len, struct oci_state *s,
 		snprintf(err, errsz, "pid: expected an integer 0..2147483647");
 		rc = -EINVAL;
 	}
-	if (!rc && (!json_int(json_get(root, "pid_start"), &start) ||
-		    start < 0)) {
+	if (!rc &&
+	    (!json_int(json_get(root, "pid_start"), &start) || start < 0)) {
 		snprintf(err, errsz, "pid_start: expected an integer >= 0");
 		rc = -EINVAL;
 	}
@@ -282,7 +293,8 @@ uint64_t oci_proc_start(pid_t pid)
 
 bool oci_holder_alive(const struct oci_state *s)
 {
-	return s->pid > 0 && s->pid_start && oci_proc_start(s->pid) == s->pid_start;
+	return s->pid > 0 && s->pid_start &&
+	       oci_proc_start(s->pid) == s->pid_start;
 }
 
 void oci_now(char *buf, size_t size)

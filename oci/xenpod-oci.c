@@ -63,7 +63,8 @@ void oci_log(const char *level, const char *fmt, ...)
 		/* logfmt, as runc's text format: quotes and backslashes escaped. */
 		dprintf(fd, "time=\"%s\" level=%s msg=\"", now, level);
 		for (q = msg; *q; q++)
-			dprintf(fd, "%s%c", (*q == '"' || *q == '\\') ? "\\" : "",
+			dprintf(fd, "%s%c",
+				(*q == '"' || *q == '\\') ? "\\" : "",
 				*q == '\n' ? ' ' : *q);
 		dprintf(fd, "\"\n");
 	}
@@ -166,7 +167,8 @@ static int parse_global(int argc, char **argv)
 		case G_LOG_FORMAT:
 			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
 				oci_err("--log-format %s: expected text or "
-					"json", optarg);
+					"json",
+					optarg);
 				return -OCI_USAGE;
 			}
 			oci.log_json = !strcmp(optarg, "json");

@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!err[0] || strchr(err, '\n')) {
 		abort(); /* every refusal is one line saying why */
 	}
-	if (oci_process_parse((const char *)data, size, &p, err,
-			      sizeof(err)) == 0)
+	if (oci_process_parse((const char *)data, size, &p, err, sizeof(err)) ==
+	    0)
 		oci_process_free(&p);
 	else if (!err[0] || strchr(err, '\n'))
 		abort();

@@ -40,7 +40,8 @@ static int console(const char *sock, const char *out)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char cbuf[CMSG_SPACE(sizeof(int))], name[256], buf[4096], rp[4200];
 	struct iovec iov = { name, sizeof(name) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
 			     .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
@@ -90,7 +91,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "--console"))
 		return console(argv[2], argv[3]);
 	if (argc < 4) {
-		fprintf(stderr, "usage: oci_reaper PIDFILE STATUSFILE CMD...\n");
+		fprintf(stderr,
+			"usage: oci_reaper PIDFILE STATUSFILE CMD...\n");
 		return 2;
 	}
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
@@ -130,7 +132,8 @@ int main(int argc, char **argv)
 		if (w != target)
 			continue;
 		if (WIFEXITED(st))
-			snprintf(buf, sizeof(buf), "exit %d\n", WEXITSTATUS(st));
+			snprintf(buf, sizeof(buf), "exit %d\n",
+				 WEXITSTATUS(st));
 		else
 			snprintf(buf, sizeof(buf), "signal %d\n", WTERMSIG(st));
 		put(argv[2], buf);
