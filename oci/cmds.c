@@ -501,11 +501,21 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-/* While waiting for the start: give up if the holder is gone. */
+/*
+ * While waiting for the start: give up if the holder is gone and the pod
+ * was never started (a started one's events are on their way).
+ */
 static int check_holder(void *arg)
 {
+	char ps[32];
+
 	(void)arg;
-	return oci_holder_alive(watched) ? 0 : -ESRCH;
+	if (oci_holder_alive(watched))
+		return 0;
+	if (pod_status(watched->id, ps, sizeof(ps)) == 0 &&
+	    strcmp(ps, "created"))
+		return 0;
+	return -ESRCH;
 }
 
 int oci_cmd_start(int argc, char **argv)

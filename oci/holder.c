@@ -32,6 +32,11 @@
 
 #define MSG_MAX 512
 
+/* The CLI's session code names the command in its messages. */
+static const struct cmd_spec attach_spec = {
+	.name = "attach",
+	.args = "POD",
+};
 static const struct cmd_spec exec_spec = {
 	.name = "exec",
 	.args = "[options] POD COMMAND...",
@@ -319,6 +324,7 @@ static void holder_main(const char *id, bool terminal, int fifo, int guard)
 	wait_start(id, fifo, guard);
 	close(fifo);
 	conn_reset();
+	oci.cli.cmd = &attach_spec;
 	status = cli_attach_session(&oci.cli, id, true, true, terminal, &left);
 	(void)left;
 	/*
