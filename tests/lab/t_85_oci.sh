@@ -31,7 +31,7 @@ ocreate() {
 	shift
 	rm -f $OT/$_id.pid $OT/$_id.status
 	"$REAP" $OT/$_id.pid $OT/$_id.status xenpod-oci --root $OROOT --log $OLOG --log-format json \
-		create --bundle $B --pid-file $OT/$_id.pid "$@" $_id >$OT/$_id.out 2>$OT/$_id.err </dev/null &
+		create --bundle $B --pid-file $OT/$_id.pid "$@" $_id >$OT/$_id.out 2>$OT/$_id.err <"${OSTDIN:-/dev/null}" &
 	wait_for 120 sh -c "test -s $OT/$_id.pid || test -s $OT/$_id.status"
 	test -s $OT/$_id.pid
 }
@@ -41,6 +41,8 @@ opid() { O state "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
 oreaped() { wait_for 120 test -s $OT/$1.status && cat $OT/$1.status; }
 oholders() { ps | grep -c '[x]enpod-oci' || true; }
 oexec() { O exec "$@" </dev/null; }
+# Centiseconds since boot, for the figures (printed, never asserted).
+now_cs() { read -r _u _rest </proc/uptime; echo "${_u%.*}${_u#*.}"; }
 odomains() { xl list | awk 'NR > 1 && $1 ~ /^xenpod-o-/ { n++ } END { print n + 0 }'; }
 
 if [ ! -x "$REAP" ]; then
@@ -85,6 +87,17 @@ check_out "oci: a bind-mounted file is in the pod" "from the host" cat $OT/o-exi
 check_out "oci: stderr reaches the holder's stderr" "to-stderr" cat $OT/o-exit3.err
 check "oci: delete (exit 3)" O delete o-exit3
 
+# The holder's stdin is the container's (-i); its end closes the program's stdin.
+ocfg '["/bin/cat"]'
+echo "via stdin" >$OT/in
+OSTDIN=$OT/in
+check "oci: create with stdin from a file" ocreate o-cat
+OSTDIN=
+check "oci: start (stdin)" O start o-cat
+check_out "oci: the stdin program ends at its end of file" "exit 0" oreaped o-cat
+check_out "oci: stdin reached the program" "via stdin" cat $OT/o-cat.out
+check "oci: delete (stdin)" O delete o-cat
+
 # A running container: state, exec, kill with a signal name, delete refusals.
 ocfg '["/bin/sleep","600"]'
 check "oci: create (sleeper)" ocreate o-sleep
@@ -102,6 +115,15 @@ rm -f $OT/e1.pid $OT/e1.status
 check_out "oci: exec --detach: its holder exits with the status" "exit 0" oreaped e1
 check_out "oci: exec --process: args, env" "hello proc
 PV=from-process" cat $OT/e1.out
+rm -f $OT/con2.sock $OT/con2.out $OT/con2.out.ready
+"$REAP" --console $OT/con2.sock $OT/con2.out &
+wait_for 10 test -e $OT/con2.out.ready
+rm -f $OT/e2.pid $OT/e2.status
+"$REAP" $OT/e2.pid $OT/e2.status xenpod-oci --root $OROOT exec --detach --tty --console-socket $OT/con2.sock \
+	--pid-file $OT/e2.pid o-sleep /bin/sh -c 'echo exec-tty; [ -t 1 ] && echo exec-is-a-tty' </dev/null &
+check_out "oci: exec -t --detach: its holder exits 0" "exit 0" oreaped e2
+check "oci: exec -t: output came through the passed pty" wait_for 10 grep -q exec-tty $OT/con2.out
+check "oci: exec -t: the process saw a terminal" grep -q exec-is-a-tty $OT/con2.out
 check "oci: ps --format json lists the holder" sh -c "O() { xenpod-oci --root $OROOT \"\$@\"; }; [ \"\$(O ps --format json o-sleep)\" = \"[$(cat $OT/o-sleep.pid)]\" ]"
 check_rc "oci: pause is refused clearly" 1 O pause o-sleep
 check_rc "oci: delete of a running container fails" 1 O delete o-sleep
@@ -162,6 +184,31 @@ check_rc "oci: a bad id is a usage error" 2 O state ../x
 check_out "oci: --version" "xenpod-oci version 0.1.0
 spec: 1.1.0" xenpod-oci --version
 check "oci: features is JSON naming the spec" sh -c 'xenpod-oci features | grep -q "\"ociVersionMax\": \"1.1.0\""'
+
+# Cycles: create/start/exit/delete of hello, timed (a figure), then nothing may be left.
+ocfg '["/bin/hello","cycle"]'
+t0=$(now_cs)
+i=0
+cyc_ok=0
+while [ $i -lt 10 ]; do
+	if ocreate o-cyc$i && O start o-cyc$i && [ "$(oreaped o-cyc$i)" = "exit 0" ] &&
+		[ "$(cat $OT/o-cyc$i.out)" = "hello cycle" ] && O delete o-cyc$i; then
+		cyc_ok=$((cyc_ok + 1))
+	fi
+	i=$((i + 1))
+done
+t1=$(now_cs)
+check_out "oci: 10 create/start/delete cycles of hello" 10 echo $cyc_ok
+echo "FIGURE: oci: xenpod-oci create+start+exit+delete of hello: $(((t1 - t0) * 10 / 10)) ms per cycle (10 cycles)"
+t0=$(now_cs)
+i=0
+while [ $i -lt 5 ]; do
+	xenpod run --name o-run$i $IMG/rootfs /bin/hello cycle >/dev/null 2>&1
+	xenpod rm o-run$i >/dev/null 2>&1
+	i=$((i + 1))
+done
+t1=$(now_cs)
+echo "FIGURE: oci: xenpod run+rm of hello, for comparison: $(((t1 - t0) * 10 / 5)) ms per cycle (5 cycles)"
 
 check_out "oci: no container state left" "" ls $OROOT
 check_out "oci: no xenpod-oci process left" 0 oholders
