@@ -207,17 +207,63 @@ static int read_file(const char *path, size_t max, char **buf_r, size_t *len_r)
 	return 0;
 }
 
+/* openat2 with the path resolved as if dir were "/". */
+static int open_in_root(int dir, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = { .flags = (uint64_t)flags | O_CLOEXEC,
+				.mode = mode,
+				.resolve = RESOLVE_IN_ROOT |
+					   RESOLVE_NO_MAGICLINKS };
+
+	return (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how));
+}
+
+/*
+ * Make the missing directories above rel (podman binds /run/.containerenv
+ * into images without /run), each inside the root: the parent is opened
+ * resolved in it, and mkdirat never follows the last component.
+ */
+static int mkdir_in_root(int root, const char *rel)
+{
+	char buf[4096], *p;
+	int parent, rc;
+
+	if (snprintf(buf, sizeof(buf), "%s", rel) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = strchr(buf, '/'); p; p = strchr(p + 1, '/')) {
+		char *name;
+
+		*p = '\0';
+		name = strrchr(buf, '/');
+		if (name) {
+			*name = '\0';
+			parent = open_in_root(root, buf, O_PATH | O_DIRECTORY,
+					      0);
+			*name++ = '/';
+		} else {
+			parent = open_in_root(root, ".", O_PATH | O_DIRECTORY,
+					      0);
+			name = buf;
+		}
+		if (parent < 0)
+			return -errno;
+		rc = mkdirat(parent, name, 0755) < 0 && errno != EEXIST ?
+			     -errno :
+			     0;
+		close(parent);
+		if (rc)
+			return rc;
+		*p = '/';
+	}
+	return 0;
+}
+
 /*
  * A file bind mount: copy source to destination inside the root, resolved
  * as if root were "/" (a symlink in the image cannot lead out of it).
  */
 static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 {
-	struct open_how how = {
-		.flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		.mode = 0644,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
-	};
 	char *data = NULL;
 	size_t len = 0, off = 0;
 	struct stat st;
@@ -242,10 +288,12 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 		return rc;
 	}
 	dir = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	fd = dir < 0 ? -1 :
-		       (int)syscall(SYS_openat2, dir, m->destination + 1, &how,
-				    sizeof(how));
-	rc = fd < 0 ? -errno : 0;
+	rc = dir < 0 ? -errno : mkdir_in_root(dir, m->destination + 1);
+	fd = rc ? -1 :
+		  open_in_root(dir, m->destination + 1,
+			       O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+	if (!rc && fd < 0)
+		rc = -errno;
 	if (dir >= 0)
 		close(dir);
 	while (!rc && off < len) {

@@ -175,6 +175,29 @@ ocfg '["/bin/hello"]' false ',"readonly":true'
 check_rc "oci: a read-only root is refused" 1 O create --bundle $B o-ro
 check "oci: ... with a JSON error line naming the field" grep -q '"level":"error","msg":".*root.readonly' $OLOG
 check_rc "oci: ... and nothing is left" 1 O state o-ro
+# File binds resolve inside the root: a symlink in the image cannot lead out; missing
+# directories (podman's /run/.containerenv) are made.
+B2=$OT/bundle2
+mkdir -p $B2/rootfs/bin $OT/outside
+cp $IMG/rootfs/bin/hello $B2/rootfs/bin/hello
+ln -s $OT/outside $B2/rootfs/etc
+ln -s ../../../.. $B2/rootfs/up
+bind2() {
+	printf '{"ociVersion":"1.0.0","process":{"args":["/bin/hello"]},"root":{"path":"rootfs"},"mounts":[{"destination":"%s","type":"bind","source":"%s"}]}\n' \
+		"$1" $OT/hostfile >$B2/config.json
+}
+bind2 /etc/evil
+check_rc "oci: a bind through a symlink out of the root is refused" 1 O create --bundle $B2 o-b2
+check "oci: ... and nothing was written outside" sh -c "[ ! -e $OT/outside/evil ]"
+bind2 /up/evil
+check "oci: a bind through .. symlinks stays in the root" O create --bundle $B2 o-b3
+check "oci: ... landing at its top" test -f $B2/rootfs/evil
+check "oci: delete (bind)" O delete o-b3
+bind2 /run/.containerenv
+check "oci: a bind under a missing directory" O create --bundle $B2 o-b4
+check "oci: ... makes it" test -f $B2/rootfs/run/.containerenv
+check "oci: delete (bind 2)" O delete o-b4
+
 ocfg '["/bin/hello"]'
 check "oci: create (dup)" ocreate o-dup
 check_rc "oci: a second create of the same id fails" 1 O create --bundle $B o-dup
