@@ -215,16 +215,24 @@ ocfg '["/bin/hello","cycle"]'
 t0=$(now_cs)
 i=0
 cyc_ok=0
-while [ $i -lt 10 ]; do
-	if ocreate o-cyc$i && O start o-cyc$i && [ "$(oreaped o-cyc$i)" = "exit 0" ] &&
-		[ "$(cat $OT/o-cyc$i.out)" = "hello cycle" ] && O delete o-cyc$i; then
+while [ $i -lt 20 ]; do
+	c=o-cyc$i
+	step=create
+	if ocreate $c && step=start && O start $c 2>$OT/$c.start && step=reaped &&
+		[ "$(oreaped $c)" = "exit 0" ] && step=output &&
+		[ "$(cat $OT/$c.out)" = "hello cycle" ] && step=delete && O delete $c; then
 		cyc_ok=$((cyc_ok + 1))
+	else
+		echo "NOTE: oci: cycle $i failed at $step; status '$(cat $OT/$c.status 2>&1)'," \
+			"out '$(cat $OT/$c.out)', err '$(cat $OT/$c.err)', start '$(cat $OT/$c.start 2>&1)'," \
+			"pod $(xenpod inspect $c 2>&1 | grep -E '"(status|reason|exit_code)"' | tr -d ' \n')"
+		O delete --force $c >/dev/null 2>&1
 	fi
 	i=$((i + 1))
 done
 t1=$(now_cs)
-check_out "oci: 10 create/start/delete cycles of hello" 10 echo $cyc_ok
-echo "FIGURE: oci: xenpod-oci create+start+exit+delete of hello: $(((t1 - t0) * 10 / 10)) ms per cycle (10 cycles)"
+check_out "oci: 20 create/start/delete cycles of hello" 20 echo $cyc_ok
+echo "FIGURE: oci: xenpod-oci create+start+exit+delete of hello: $(((t1 - t0) * 10 / 20)) ms per cycle (20 cycles)"
 t0=$(now_cs)
 i=0
 while [ $i -lt 5 ]; do
