@@ -172,6 +172,27 @@ static void pod_kill(const char *id)
 	client_close(&oci.cli.client);
 }
 
+/* Wait until the pod has stopped. 0, or -errno (no daemon, no pod). */
+static int pod_wait(const char *id)
+{
+	char *params = params_close(params_open(id));
+	const struct json *result;
+	struct json *root = NULL;
+	int rc = params ? 0 : -ENOMEM;
+
+	conn_reset();
+	if (!rc)
+		rc = client_connect(&oci.cli.client, oci.cli.socket);
+	if (!rc)
+		rc = client_call(&oci.cli.client, "pod_wait", params, NULL,
+				 NULL, &root, &result);
+	if (!rc)
+		json_free(root);
+	free(params);
+	client_close(&oci.cli.client);
+	return rc;
+}
+
 /* Close every descriptor from 3 up but a and b. */
 static void close_but(int a, int b)
 {
@@ -326,14 +347,16 @@ static void holder_main(const char *id, bool terminal, int fifo, int guard)
 	conn_reset();
 	oci.cli.cmd = &attach_spec;
 	status = cli_attach_session(&oci.cli, id, true, true, terminal, &left);
-	(void)left;
-	/*
-	 * Whatever ended the session (the process, a start that failed, ^C
-	 * three times, a lost connection), the pod must not outlive us. A
-	 * stopped pod is left as it is (pod_kill of it changes nothing).
-	 */
 	client_close(&oci.cli.client);
-	pod_kill(id);
+	/*
+	 * The process has ended (or the session broke): we live on until the
+	 * pod has stopped by itself (its init powers off after the main
+	 * process; killing it now would lose its own ending and exit code).
+	 * If that cannot be waited for, or we left on ^C, the pod must not
+	 * outlive us (pod_kill of a stopped pod changes nothing).
+	 */
+	if (left || pod_wait(id))
+		pod_kill(id);
 	if (write(guard, "x", 1) != 1) {
 		/* the guard kills the pod: it has stopped already */
 	}

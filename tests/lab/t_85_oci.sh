@@ -71,6 +71,9 @@ check_out "oci: stdout reaches the holder's stdout" "hello oci
 OCI_VAR=from-bundle" cat $OT/o-echo.out
 check_out "oci: state after the exit is stopped" stopped ostatus o-echo
 check_out "oci: a stopped container's pid is 0" 0 opid o-echo
+check "oci: the pod ended by itself (poweroff), not killed by its holder" \
+	sh -c 'xenpod inspect o-echo | grep -q "\"reason\": *\"poweroff\""'
+
 check_rc "oci: kill of a stopped container fails" 1 O kill o-echo TERM
 check "oci: ... saying it is not running" grep -q 'container not running' $OLOG
 check "oci: delete" O delete o-echo
@@ -85,6 +88,7 @@ check "oci: start (exit 3)" O start o-exit3
 check_out "oci: the holder exits with 3" "exit 3" oreaped o-exit3
 check_out "oci: a bind-mounted file is in the pod" "from the host" cat $OT/o-exit3.out
 check_out "oci: stderr reaches the holder's stderr" "to-stderr" cat $OT/o-exit3.err
+check "oci: the pod keeps the exit code 3" sh -c 'xenpod inspect o-exit3 | grep -q "\"exit_code\": *3"'
 check "oci: delete (exit 3)" O delete o-exit3
 
 # The holder's stdin is the container's (-i); its end closes the program's stdin.
