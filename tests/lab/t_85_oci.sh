@@ -174,6 +174,14 @@ check "oci: the program saw a terminal" grep -q stdin-is-a-tty $OT/con.out
 check "oci: delete (tty)" O delete o-tty
 check_rc "oci: -t without --console-socket is refused" 1 O create --bundle $B o-tty2
 
+# A program that does not exist: start fails with the pod's reason.
+ocfg '["/bin/no-such-program"]'
+check "oci: create (not found)" ocreate o-nf
+check_rc "oci: start of a missing program fails" 1 O start o-nf
+check "oci: ... with the pod's reason" grep -q 'container o-nf: cannot start: failed: .*not found' $OLOG
+check "oci: its holder ends" oreaped o-nf
+check "oci: delete (not found)" O delete o-nf
+
 # Bad input: one line each, in the JSON log the callers read.
 ocfg '["/bin/hello"]' false ',"readonly":true'
 check_rc "oci: a read-only root is refused" 1 O create --bundle $B o-ro
