@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio"
+all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig"
 targets=${*:-$all}
 failed=0
 
@@ -73,6 +73,7 @@ spec() {
 	image) echo "g|$images|$arch $yajl -pthread" ;;
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
+	ociconfig) echo "c|oci/bundle.c $common|$yajl" ;;
 	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan -pthread" ;;
 	console) echo "d|daemon/console.c daemon/logfile.c daemon/outlog.c $common|$yajl" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;

@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: MIT */
+/* bundle: an OCI bundle's config.json (and exec's process.json) mapped onto a xenpod pod spec. */
+#include "bundle.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#define MIB (1024 * 1024)
+#define MAX_ITEMS 1024 /* the daemon's bound on command and env */
+
+struct ctx {
+	char *err;
+	size_t errsz;
+	struct oci_config *c; /* NULL for a bare process */
+};
+
+static int bad(struct ctx *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int bad(struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->err, x->errsz, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int oom(struct ctx *x)
+{
+	snprintf(x->err, x->errsz, "out of memory");
+	return -ENOMEM;
+}
+
+static void ignore(struct ctx *x, const char *field)
+{
+	char *s;
+	size_t n;
+
+	if (!x->c)
+		return;
+	s = x->c->ignored;
+	n = strlen(s);
+	/* Listed once each; a full list ends in "..." rather than a cut name. */
+	if (strstr(s, field) || strstr(s, "..."))
+		return;
+	if (n + strlen(field) + 5 >= sizeof(x->c->ignored))
+		snprintf(s + n, sizeof(x->c->ignored) - n, "%s...",
+			 n ? "," : "");
+	else
+		snprintf(s + n, sizeof(x->c->ignored) - n, "%s%s", n ? "," : "",
+			 field);
+}
+
+bool oci_path_clean(const char *s)
+{
+	const char *p;
+
+	if (!s || s[0] != '/')
+		return false;
+	if (!s[1])
+		return true;
+	for (p = s; *p;) {
+		const char *q;
+		size_t n;
+
+		p++; /* past '/' */
+		q = strchr(p, '/');
+		n = q ? (size_t)(q - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+static void free_strv(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* An array of strings into a NULL-terminated vector. */
+static int strv(struct ctx *x, const struct json *a, const char *what, bool env,
+		char ***out, size_t *n_out)
+{
+	size_t i, n = json_len(a);
+	char **v;
+
+	if (json_type(a) != JSON_ARRAY)
+		return bad(x, "%s: expected an array of strings", what);
+	if (n > MAX_ITEMS)
+		return bad(x, "%s: more than %d entries", what, MAX_ITEMS);
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return oom(x);
+	for (i = 0; i < n; i++) {
+		const char *s = json_str(json_at(a, i));
+
+		if (!s) {
+			free_strv(v);
+			return bad(x, "%s[%zu]: expected a string", what, i);
+		}
+		if (env && (s[0] == '=' || !strchr(s, '='))) {
+			free_strv(v);
+			return bad(x, "%s[%zu]: expected KEY=VALUE", what, i);
+		}
+		v[i] = strdup(s);
+		if (!v[i]) {
+			free_strv(v);
+			return oom(x);
+		}
+	}
+	*out = v;
+	*n_out = n;
+	return 0;
+}
+
+void oci_process_free(struct oci_process *p)
+{
+	free_strv(p->args);
+	free_strv(p->env);
+	free(p->cwd);
+	memset(p, 0, sizeof(*p));
+}
+
+static int parse_user(struct ctx *x, const struct json *u)
+{
+	static const char *const ids[] = { "uid", "gid" };
+	size_t i;
+
+	if (json_type(u) != JSON_OBJECT)
+		return bad(x, "process.user: expected an object");
+	for (i = 0; i < 2; i++) {
+		const struct json *v = json_get(u, ids[i]);
+		int64_t id;
+
+		if (!v)
+			continue;
+		if (!json_int(v, &id) || id < 0 || id > UINT32_MAX)
+			return bad(x,
+				   "process.user.%s: expected an integer "
+				   "0..4294967295",
+				   ids[i]);
+		if (id != 0)
+			return bad(x,
+				   "process.user.%s: %lld: only 0 is "
+				   "supported (the guest runs the program "
+				   "as root)",
+				   ids[i], (long long)id);
+	}
+	for (i = 0; i < json_len(u); i++) {
+		const char *k = json_key_at(u, i);
+
+		if (strcmp(k, "uid") && strcmp(k, "gid"))
+			ignore(x, !strcmp(k, "additionalGids") ?
+					  "process.user.additionalGids" :
+					  "process.user");
+	}
+	return 0;
+}
+
+static int parse_process(struct ctx *x, const struct json *o,
+			 struct oci_process *p)
+{
+	const struct json *v;
+	const char *cwd;
+	size_t i;
+	bool b;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (json_type(o) != JSON_OBJECT)
+		return bad(x, "process: expected an object");
+	v = json_get(o, "args");
+	if (!v || json_type(v) != JSON_ARRAY || !json_len(v))
+		return bad(x, "process.args: expected a non-empty array of "
+			      "strings");
+	rc = strv(x, v, "process.args", false, &p->args, &p->n_args);
+	if (rc)
+		goto fail;
+	if (!p->args[0][0]) {
+		rc = bad(x, "process.args[0]: must not be empty");
+		goto fail;
+	}
+	v = json_get(o, "env");
+	if (v)
+		rc = strv(x, v, "process.env", true, &p->env, &p->n_env);
+	else if (!(p->env = calloc(1, sizeof(char *))))
+		rc = oom(x);
+	if (rc)
+		goto fail;
+	v = json_get(o, "cwd");
+	cwd = v ? json_str(v) : "/";
+	if (!cwd || cwd[0] != '/' || strlen(cwd) > 255) {
+		rc = bad(x, "process.cwd: expected an absolute path (at most "
+			    "255 bytes)");
+		goto fail;
+	}
+	p->cwd = strdup(cwd);
+	if (!p->cwd) {
+		rc = oom(x);
+		goto fail;
+	}
+	v = json_get(o, "terminal");
+	if (v && !json_bool(v, &b)) {
+		rc = bad(x, "process.terminal: expected true or false");
+		goto fail;
+	}
+	p->terminal = v && b;
+	v = json_get(o, "user");
+	if (v && (rc = parse_user(x, v)))
+		goto fail;
+	for (i = 0; i < json_len(o); i++) {
+		static const char *const used[] = { "args", "env", "cwd",
+						    "terminal", "user" };
+		const char *k = json_key_at(o, i);
+		char name[80];
+		size_t j;
+
+		for (j = 0; j < sizeof(used) / sizeof(used[0]); j++)
+			if (!strcmp(k, used[j]))
+				break;
+		if (j < sizeof(used) / sizeof(used[0]))
+			continue;
+		snprintf(name, sizeof(name), "process.%.60s", k);
+		ignore(x, name);
+	}
+	return 0;
+fail:
+	oci_process_free(p);
+	return rc;
+}
+
+int oci_process_parse(const char *text, size_t len, struct oci_process *p,
+		      char *err, size_t errsz)
+{
+	struct ctx x = { .err = err, .errsz = errsz };
+	struct json *root;
+	char perr[256];
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (len > OCI_CONFIG_MAX)
+		return bad(&x, "larger than %d bytes", OCI_CONFIG_MAX);
+	root = json_parse(text, len, perr, sizeof(perr));
+	if (!root)
+		return bad(&x, "not valid JSON: %s", perr);
+	rc = parse_process(&x, root, p);
+	json_free(root);
+	return rc;
+}
+
+/* Destinations the guest provides itself (its own /proc, /dev, /sys). */
+static bool guest_path(const char *d)
+{
+	static const char *const dirs[] = { "/proc", "/dev", "/sys" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		n = strlen(dirs[i]);
+		if (!strncmp(d, dirs[i], n) && (d[n] == '/' || !d[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool is_bind(const struct json *m)
+{
+	const char *type = json_str(json_get(m, "type"));
+	const struct json *opts = json_get(m, "options");
+	size_t i;
+
+	if (type && !strcmp(type, "bind"))
+		return true;
+	for (i = 0; i < json_len(opts); i++) {
+		const char *o = json_str(json_at(opts, i));
+
+		if (o && (!strcmp(o, "bind") || !strcmp(o, "rbind")))
+			return true;
+	}
+	return false;
+}
+
+static int parse_mounts(struct ctx *x, const struct json *a)
+{
+	struct oci_config *c = x->c;
+	size_t i, n = json_len(a);
+
+	if (json_type(a) != JSON_ARRAY)
+		return bad(x, "mounts: expected an array");
+	if (n > MAX_ITEMS)
+		return bad(x, "mounts: more than %d entries", MAX_ITEMS);
+	c->mounts = calloc(n ? n : 1, sizeof(*c->mounts));
+	if (!c->mounts)
+		return oom(x);
+	for (i = 0; i < n; i++) {
+		const struct json *m = json_at(a, i);
+		const char *d = json_str(json_get(m, "destination"));
+		const char *type = json_str(json_get(m, "type"));
+		const char *src = json_str(json_get(m, "source"));
+		struct oci_mount *om = &c->mounts[c->n_mounts];
+
+		if (json_type(m) != JSON_OBJECT)
+			return bad(x, "mounts[%zu]: expected an object", i);
+		if (!d || !oci_path_clean(d) || strlen(d) > 4095)
+			return bad(x,
+				   "mounts[%zu].destination: expected a "
+				   "normalised absolute path",
+				   i);
+		if (json_get(m, "type") && !type)
+			return bad(x, "mounts[%zu].type: expected a string", i);
+		if (json_get(m, "source") && !src)
+			return bad(x, "mounts[%zu].source: expected a string",
+				   i);
+		if (guest_path(d)) {
+			om->kind = OCI_MOUNT_GUEST;
+		} else if (is_bind(m)) {
+			if (!src || !oci_path_clean(src) || strlen(src) > 4095)
+				return bad(x,
+					   "mounts[%zu].source: a bind "
+					   "mount needs a normalised "
+					   "absolute path",
+					   i);
+			om->kind = OCI_MOUNT_BIND;
+			if (!(om->source = strdup(src)))
+				return oom(x);
+		} else if (type &&
+			   (!strcmp(type, "tmpfs") || !strcmp(type, "mqueue") ||
+			    !strcmp(type, "cgroup") ||
+			    !strcmp(type, "cgroup2"))) {
+			/* The pod's root is in memory already. */
+			om->kind = OCI_MOUNT_GUEST;
+		} else {
+			return bad(x,
+				   "mounts[%zu]: %s on %s: only bind "
+				   "mounts of files and tmpfs are "
+				   "supported",
+				   i, type ? type : "(no type)", d);
+		}
+		if (!(om->destination = strdup(d)))
+			return oom(x);
+		c->n_mounts++;
+	}
+	return 0;
+}
+
+static int parse_hooks(struct ctx *x, const struct json *h)
+{
+	size_t i;
+
+	if (json_type(h) != JSON_OBJECT)
+		return bad(x, "hooks: expected an object");
+	for (i = 0; i < json_len(h); i++) {
+		const struct json *v = json_value_at(h, i);
+
+		if (json_type(v) == JSON_ARRAY && json_len(v) == 0)
+			continue;
+		if (json_type(v) == JSON_NULL)
+			continue;
+		return bad(x, "hooks.%s: hooks are not supported yet",
+			   json_key_at(h, i));
+	}
+	return 0;
+}
+
+/* linux.resources: memory.limit and cpu.quota/period size the pod. */
+static int parse_resources(struct ctx *x, const struct json *r)
+{
+	const struct json *mem = json_get(r, "memory");
+	const struct json *cpu = json_get(r, "cpu");
+	const struct json *v;
+	int64_t n, quota, period = 100000;
+	size_t i;
+
+	if (json_type(r) != JSON_OBJECT)
+		return bad(x, "linux.resources: expected an object");
+	if ((v = json_get(mem, "limit")) && json_type(v) != JSON_NULL) {
+		if (!json_int(v, &n))
+			return bad(x, "linux.resources.memory.limit: expected "
+				      "an integer");
+		if (n > 0) {
+			if (n > (int64_t)65536 * MIB)
+				return bad(x,
+					   "linux.resources.memory.limit: "
+					   "%lld bytes is more than a pod "
+					   "may have (64 GiB)",
+					   (long long)n);
+			n = (n + MIB - 1) / MIB;
+			if (n < 4)
+				return bad(x, "linux.resources.memory.limit: "
+					      "less than the 4 MiB a pod "
+					      "needs");
+			x->c->memory_mib = n;
+		}
+	}
+	if ((v = json_get(cpu, "period")) && json_type(v) != JSON_NULL &&
+	    (!json_int(v, &period) || period <= 0))
+		return bad(x, "linux.resources.cpu.period: expected a "
+			      "positive integer");
+	if ((v = json_get(cpu, "quota")) && json_type(v) != JSON_NULL) {
+		if (!json_int(v, &quota))
+			return bad(x, "linux.resources.cpu.quota: expected an "
+				      "integer");
+		if (quota > 0) {
+			n = quota / period + (quota % period != 0);
+			if (n > 64)
+				return bad(x,
+					   "linux.resources.cpu: %lld "
+					   "CPUs is more than a pod may "
+					   "have (64)",
+					   (long long)n);
+			x->c->vcpus = n;
+		}
+	}
+	for (i = 0; i < json_len(r); i++) {
+		const char *k = json_key_at(r, i);
+		char name[80];
+
+		if (!strcmp(k, "memory") || !strcmp(k, "cpu"))
+			continue;
+		snprintf(name, sizeof(name), "linux.resources.%.50s", k);
+		ignore(x, name);
+	}
+	return 0;
+}
+
+static int parse_linux(struct ctx *x, const struct json *l)
+{
+	size_t i;
+	int rc;
+
+	if (json_type(l) != JSON_OBJECT)
+		return bad(x, "linux: expected an object");
+	for (i = 0; i < json_len(l); i++) {
+		const char *k = json_key_at(l, i);
+		char name[80];
+
+		if (!strcmp(k, "resources")) {
+			rc = parse_resources(x, json_value_at(l, i));
+			if (rc)
+				return rc;
+			continue;
+		}
+		snprintf(name, sizeof(name), "linux.%.60s", k);
+		ignore(x, name);
+	}
+	return 0;
+}
+
+/* A decimal annotation value in [lo, hi]. */
+static int ann_number(struct ctx *x, const char *key, const char *s, int64_t lo,
+		      int64_t hi, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = (s && s[0] >= '0' && s[0] <= '9') ? strtoll(s, &end, 10) : -1;
+	if (v < lo || v > hi || errno || *end)
+		return bad(x, "annotations.%s: expected a number %lld..%lld",
+			   key, (long long)lo, (long long)hi);
+	*out = v;
+	return 0;
+}
+
+static int parse_annotations(struct ctx *x, const struct json *a)
+{
+	struct json_writer *w;
+	const char *text;
+	size_t i;
+	int rc;
+
+	if (json_type(a) != JSON_OBJECT)
+		return bad(x, "annotations: expected an object");
+	for (i = 0; i < json_len(a); i++) {
+		const char *k = json_key_at(a, i);
+		const char *v = json_str(json_value_at(a, i));
+
+		if (!v)
+			return bad(x, "annotations.%.100s: expected a string",
+				   k);
+		if (!strcmp(k, OCI_ANN_MEMORY))
+			rc = ann_number(x, k, v, 4, 65536, &x->c->memory_mib);
+		else if (!strcmp(k, OCI_ANN_VCPUS))
+			rc = ann_number(x, k, v, 1, 64, &x->c->vcpus);
+		else
+			rc = 0;
+		if (rc)
+			return rc;
+	}
+	w = json_writer_new(false);
+	if (!w)
+		return oom(x);
+	json_w_value(w, a);
+	text = json_writer_text(w, NULL);
+	free(x->c->annotations);
+	x->c->annotations = text ? strdup(text) : NULL;
+	json_writer_free(w);
+	return x->c->annotations ? 0 : oom(x);
+}
+
+void oci_config_free(struct oci_config *c)
+{
+	size_t i;
+
+	oci_process_free(&c->process);
+	free(c->root_path);
+	free(c->hostname);
+	free(c->annotations);
+	for (i = 0; i < c->n_mounts; i++) {
+		free(c->mounts[i].destination);
+		free(c->mounts[i].source);
+	}
+	free(c->mounts);
+	memset(c, 0, sizeof(*c));
+}
+
+static int parse_root(struct ctx *x, const struct json *r, const char *bundle)
+{
+	const char *path = json_str(json_get(r, "path"));
+	const struct json *ro = json_get(r, "readonly");
+	bool b;
+
+	if (json_type(r) != JSON_OBJECT)
+		return bad(x, "root: expected an object");
+	if (!path || !path[0])
+		return bad(x, "root.path: expected a non-empty string");
+	if (ro && !json_bool(ro, &b))
+		return bad(x, "root.readonly: expected true or false");
+	if (ro && b)
+		return bad(x, "root.readonly: a read-only root is not "
+			      "supported yet");
+	if (path[0] == '/')
+		x->c->root_path = strdup(path);
+	else if (asprintf(&x->c->root_path, "%s/%s", bundle, path) < 0)
+		x->c->root_path = NULL;
+	if (!x->c->root_path)
+		return oom(x);
+	if (strlen(x->c->root_path) > 4095)
+		return bad(x, "root.path: longer than 4095 bytes");
+	return 0;
+}
+
+static int parse_config(struct ctx *x, const struct json *root,
+			const char *bundle)
+{
+	const char *ver = json_str(json_get(root, "ociVersion"));
+	const struct json *v;
+	size_t i;
+	int rc;
+
+	if (json_type(root) != JSON_OBJECT)
+		return bad(x, "expected a JSON object");
+	if (!ver || strncmp(ver, "1.", 2))
+		return bad(x, "ociVersion: expected a string \"1.x.y\"");
+	v = json_get(root, "process");
+	if (!v)
+		return bad(x, "process: required");
+	rc = parse_process(x, v, &x->c->process);
+	if (rc)
+		return rc;
+	v = json_get(root, "root");
+	if (!v)
+		return bad(x, "root: required");
+	rc = parse_root(x, v, bundle);
+	if (rc)
+		return rc;
+	v = json_get(root, "hostname");
+	if (v) {
+		if (!json_str(v))
+			return bad(x, "hostname: expected a string");
+		if (!(x->c->hostname = strdup(json_str(v))))
+			return oom(x);
+		if (x->c->hostname[0])
+			ignore(x, "hostname");
+	}
+	if ((v = json_get(root, "mounts")) && (rc = parse_mounts(x, v)))
+		return rc;
+	if ((v = json_get(root, "hooks")) && (rc = parse_hooks(x, v)))
+		return rc;
+	/* Annotations before linux: an explicit size wins over resources. */
+	if ((v = json_get(root, "linux")) && (rc = parse_linux(x, v)))
+		return rc;
+	if ((v = json_get(root, "annotations")) &&
+	    (rc = parse_annotations(x, v)))
+		return rc;
+	if (!x->c->annotations && !(x->c->annotations = strdup("{}")))
+		return oom(x);
+	for (i = 0; i < json_len(root); i++) {
+		static const char *const other[] = { "domainname", "vm",
+						     "windows", "solaris",
+						     "zos" };
+		const char *k = json_key_at(root, i);
+		size_t j;
+
+		for (j = 0; j < sizeof(other) / sizeof(other[0]); j++)
+			if (!strcmp(k, other[j]))
+				ignore(x, k);
+	}
+	return 0;
+}
+
+int oci_config_parse(const char *text, size_t len, const char *bundle,
+		     struct oci_config *c, char *err, size_t errsz)
+{
+	struct ctx x = { .err = err, .errsz = errsz, .c = c };
+	struct json *root;
+	char perr[256];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (len > OCI_CONFIG_MAX)
+		return bad(&x, "larger than %d bytes", OCI_CONFIG_MAX);
+	if (!bundle || bundle[0] != '/')
+		return bad(&x, "the bundle path must be absolute");
+	root = json_parse(text, len, perr, sizeof(perr));
+	if (!root)
+		return bad(&x, "not valid JSON: %s", perr);
+	rc = parse_config(&x, root, bundle);
+	json_free(root);
+	if (rc)
+		oci_config_free(c);
+	return rc;
+}
+
+char *oci_config_pod_params(const struct oci_config *c, const char *name)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *text;
+	char *out = NULL;
+	size_t i;
+
+	if (!w)
+		return NULL;
+	json_w_object_open(w);
+	json_w_key(w, "spec");
+	json_w_object_open(w);
+	json_w_key(w, "name");
+	json_w_string(w, name);
+	json_w_key(w, "image");
+	json_w_string(w, c->root_path);
+	json_w_key(w, "command");
+	json_w_array_open(w);
+	for (i = 0; i < c->process.n_args; i++)
+		json_w_string(w, c->process.args[i]);
+	json_w_array_close(w);
+	json_w_key(w, "env");
+	json_w_array_open(w);
+	for (i = 0; i < c->process.n_env; i++)
+		json_w_string(w, c->process.env[i]);
+	json_w_array_close(w);
+	json_w_key(w, "cwd");
+	json_w_string(w, c->process.cwd);
+	if (c->memory_mib) {
+		json_w_key(w, "memory_mib");
+		json_w_int(w, c->memory_mib);
+	}
+	if (c->vcpus) {
+		json_w_key(w, "vcpus");
+		json_w_int(w, c->vcpus);
+	}
+	json_w_key(w, "tty");
+	json_w_bool(w, c->process.terminal);
+	json_w_key(w, "stdin");
+	json_w_bool(w, true);
+	json_w_object_close(w);
+	json_w_object_close(w);
+	text = json_writer_text(w, NULL);
+	if (text)
+		out = strdup(text);
+	json_writer_free(w);
+	return out;
+}

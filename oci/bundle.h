@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* bundle: an OCI bundle's config.json (and exec's process.json) mapped onto a xenpod pod spec. */
+#ifndef XENPOD_OCI_BUNDLE_H
+#define XENPOD_OCI_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* config.json larger than this is refused (the JSON parser's own bound). */
+#define OCI_CONFIG_MAX (1024 * 1024)
+/* Annotations that choose the pod's size (they win over linux.resources). */
+#define OCI_ANN_MEMORY "org.xenpod.memory-mib"
+#define OCI_ANN_VCPUS "org.xenpod.vcpus"
+
+struct oci_process {
+	char **args; /* NULL-terminated */
+	size_t n_args;
+	char **env; /* "K=V", NULL-terminated */
+	size_t n_env;
+	char *cwd; /* absolute */
+	bool terminal;
+};
+
+enum oci_mount_kind {
+	OCI_MOUNT_GUEST, /* /proc, /dev, /sys and below, tmpfs...: the guest's own */
+	OCI_MOUNT_BIND, /* a bind mount: a file is copied in at create */
+};
+
+struct oci_mount {
+	char *destination; /* absolute, normalised (no "..", no "//") */
+	char *source; /* bind: absolute */
+	enum oci_mount_kind kind;
+};
+
+struct oci_config {
+	struct oci_process process;
+	char *root_path; /* absolute (relative paths resolved against the bundle) */
+	char *hostname; /* NULL if none (ignored: see docs/OCI.md) */
+	char *annotations; /* JSON object text, "{}" if none */
+	int64_t memory_mib; /* 0: the daemon's default */
+	int64_t vcpus; /* 0: the daemon's default */
+	struct oci_mount *mounts;
+	size_t n_mounts;
+	/* Fields present that xenpod accepts and ignores, comma separated
+	 * ("linux.namespaces,linux.seccomp"), for one log line; "" if none. */
+	char ignored[512];
+};
+
+/*
+ * Parse config.json text. bundle (absolute) resolves a relative root.path.
+ * Returns 0, or -EINVAL / -ENOMEM with a one-line reason in err naming the
+ * field ("process.args: expected a non-empty array of strings"). On error
+ * nothing is left allocated.
+ */
+int oci_config_parse(const char *text, size_t len, const char *bundle,
+		     struct oci_config *c, char *err, size_t errsz);
+void oci_config_free(struct oci_config *c);
+
+/* An exec's process.json: the "process" object alone. Same conventions. */
+int oci_process_parse(const char *text, size_t len, struct oci_process *p,
+		      char *err, size_t errsz);
+void oci_process_free(struct oci_process *p);
+
+/*
+ * The params of pod_create for pod name: {"spec":{...}}. The main stdin is
+ * always open (the pid holder relays its own stdin, and its end). Returns
+ * malloc'd text or NULL (out of memory).
+ */
+char *oci_config_pod_params(const struct oci_config *c, const char *name);
+
+/* True if s is a normalised absolute path: "/", or "/a/b" with no empty,
+ * "." or ".." component and no trailing '/'. */
+bool oci_path_clean(const char *s);
+
+#endif

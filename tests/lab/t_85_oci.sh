@@ -1,0 +1,262 @@
+# SPDX-License-Identifier: MIT
+# t_85_oci.sh: xenpod-oci (issue 17) with the real daemon: runc's create/start/state/kill/delete/exec on a bundle from a lab image.
+
+IMG=/lab/images
+OT=/tmp/oci
+OROOT=/run/xenpod-oci-lab
+OLOG=$OT/oci.log
+O() { xenpod-oci --root $OROOT --log $OLOG --log-format json "$@"; }
+REAP=$PWD/oci_reaper
+B=$OT/bundle
+
+# ocfg ARGS-JSON [TERMINAL] [ROOT-EXTRA]: the bundle's config.json (a podman-like one).
+ocfg() {
+	cat >$B/config.json <<CFG
+{"ociVersion":"1.0.2-dev","process":{"terminal":${2:-false},"user":{"uid":0,"gid":0,"additionalGids":[0,10]},
+"args":$1,"env":["PATH=/bin","OCI_VAR=from-bundle","TERM=xterm"],"cwd":"/",
+"capabilities":{"bounding":["CAP_CHOWN"]},"rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}],"noNewPrivileges":true},
+"root":{"path":"rootfs"${3:-}},"hostname":"ocihost",
+"mounts":[{"destination":"/proc","type":"proc","source":"proc"},{"destination":"/dev","type":"tmpfs","source":"tmpfs"},
+{"destination":"/dev/pts","type":"devpts","source":"devpts"},{"destination":"/sys","type":"sysfs","source":"sysfs"},
+{"destination":"/etc/oci-file","type":"bind","source":"$OT/hostfile","options":["rbind","ro"]}],
+"annotations":{"org.example.lab":"t85"},
+"linux":{"namespaces":[{"type":"pid"},{"type":"mount"},{"type":"network"}],"cgroupsPath":"/lab/oci",
+"resources":{"memory":{"limit":67108864}},"maskedPaths":["/proc/kcore"],"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}
+CFG
+}
+
+# ocreate ID [CREATE-ARGS...]: create under the stand-in for conmon; waits for the pid file.
+ocreate() {
+	_id=$1
+	shift
+	rm -f $OT/$_id.pid $OT/$_id.status
+	"$REAP" $OT/$_id.pid $OT/$_id.status xenpod-oci --root $OROOT --log $OLOG --log-format json \
+		create --bundle ${OBUNDLE:-$B} --pid-file $OT/$_id.pid "$@" $_id >$OT/$_id.out 2>$OT/$_id.err <"${OSTDIN:-/dev/null}" &
+	wait_for 120 sh -c "test -s $OT/$_id.pid || test -s $OT/$_id.status"
+	test -s $OT/$_id.pid
+}
+ostatus() { O state "$1" | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
+opid() { O state "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
+# The holder's status as its reaper saw it.
+oreaped() { wait_for 120 test -s $OT/$1.status && cat $OT/$1.status; }
+oholders() { ps | grep -c '[x]enpod-oci' || true; }
+oexec() { O exec "$@" </dev/null; }
+# Centiseconds since boot, for the figures (printed, never asserted).
+now_cs() { read -r _u _rest </proc/uptime; echo "${_u%.*}${_u#*.}"; }
+odomains() { xl list | awk 'NR > 1 && $1 ~ /^xenpod-o-/ { n++ } END { print n + 0 }'; }
+
+if [ ! -x "$REAP" ]; then
+	echo "FAIL: oci: oci_reaper was not built"
+	LAB_FAILED=$((LAB_FAILED + 1))
+else
+rm -rf $OT $OROOT
+mkdir -p $OT $B
+cp -a $IMG/rootfs $B/rootfs
+mkdir -p $B/rootfs/etc
+echo "from the host" >$OT/hostfile
+
+# The lifecycle: create (the pod exists, paused), start, the reaped status, stdout, delete.
+ocfg '["/bin/hello","oci","--env","OCI_VAR"]'
+check "oci: create writes the pid file" ocreate o-echo
+check_out "oci: state after create is created" created ostatus o-echo
+check "oci: state's pid is the pid file's" sh -c "[ \"\$(cat $OT/o-echo.pid)\" = \"$(opid o-echo)\" ]"
+check "oci: the pid holder is a live dom0 process" kill -0 "$(cat $OT/o-echo.pid)"
+check "oci: the pod was created, not started" sh -c 'xenpod inspect o-echo | grep -q "\"status\": *\"created\""'
+check "oci: state shows the annotations" sh -c "xenpod-oci --root $OROOT state o-echo | grep -q '\"org.example.lab\": *\"t85\"'"
+check "oci: memory limit became the pod's memory" sh -c 'xenpod inspect o-echo | grep -q "\"memory_mib\": *64"'
+check "oci: ignored fields are logged" grep -q '"level":"warning".*linux.namespaces' $OLOG
+check "oci: start" O start o-echo
+check_out "oci: the holder exits with the container's status (0)" "exit 0" oreaped o-echo
+check_out "oci: stdout reaches the holder's stdout" "hello oci
+OCI_VAR=from-bundle" cat $OT/o-echo.out
+check_out "oci: state after the exit is stopped" stopped ostatus o-echo
+check_out "oci: a stopped container's pid is 0" 0 opid o-echo
+check "oci: the pod ended by itself (poweroff), not killed by its holder" \
+	sh -c 'xenpod inspect o-echo | grep -q "\"reason\": *\"poweroff\""'
+
+check_rc "oci: kill of a stopped container fails" 1 O kill o-echo TERM
+check "oci: ... saying it is not running" grep -q 'container not running' $OLOG
+check "oci: delete" O delete o-echo
+check_rc "oci: state of a deleted container fails" 1 O state o-echo
+check "oci: ... saying it does not exist" grep -q '"level":"error","msg":"container o-echo does not exist"' $OLOG
+check_rc "oci: its pod is gone" 1 xenpod inspect o-echo
+
+# Exit status and a file bind mount copied into the root.
+ocfg '["/bin/sh","-c","cat /etc/oci-file; echo to-stderr >&2; exit 3"]'
+check "oci: create (exit 3)" ocreate o-exit3
+check "oci: start (exit 3)" O start o-exit3
+check_out "oci: the holder exits with 3" "exit 3" oreaped o-exit3
+check_out "oci: a bind-mounted file is in the pod" "from the host" cat $OT/o-exit3.out
+check_out "oci: stderr reaches the holder's stderr" "to-stderr" cat $OT/o-exit3.err
+check "oci: the pod keeps the exit code 3" sh -c 'xenpod inspect o-exit3 | grep -q "\"exit_code\": *3"'
+check "oci: delete (exit 3)" O delete o-exit3
+
+# The holder's stdin is the container's (-i); its end closes the program's stdin.
+ocfg '["/bin/cat"]'
+echo "via stdin" >$OT/in
+OSTDIN=$OT/in
+check "oci: create with stdin from a file" ocreate o-cat
+OSTDIN=
+check "oci: start (stdin)" O start o-cat
+check_out "oci: the stdin program ends at its end of file" "exit 0" oreaped o-cat
+check_out "oci: stdin reached the program" "via stdin" cat $OT/o-cat.out
+check "oci: delete (stdin)" O delete o-cat
+
+# A running container: state, exec, kill with a signal name, delete refusals.
+ocfg '["/bin/sleep","600"]'
+check "oci: create (sleeper)" ocreate o-sleep
+check "oci: start (sleeper)" O start o-sleep
+check_out "oci: state of a started container is running" running ostatus o-sleep
+check_rc "oci: start twice fails" 1 O start o-sleep
+check_out "oci: exec runs in the pod" "hello from-exec" oexec o-sleep /bin/hello from-exec
+check_rc "oci: exec gives the process's status" 5 oexec o-sleep /bin/sh -c 'exit 5'
+cat >$OT/proc.json <<PROC
+{"terminal":false,"user":{"uid":0,"gid":0},"args":["/bin/hello","proc","--env","PV"],"env":["PATH=/bin","PV=from-process"],"cwd":"/"}
+PROC
+rm -f $OT/e1.pid $OT/e1.status
+"$REAP" $OT/e1.pid $OT/e1.status xenpod-oci --root $OROOT exec --detach --pid-file $OT/e1.pid \
+	--process $OT/proc.json o-sleep >$OT/e1.out 2>$OT/e1.err </dev/null &
+check_out "oci: exec --detach: its holder exits with the status" "exit 0" oreaped e1
+check_out "oci: exec --process: args, env" "hello proc
+PV=from-process" cat $OT/e1.out
+rm -f $OT/con2.sock $OT/con2.out $OT/con2.out.ready
+"$REAP" --console $OT/con2.sock $OT/con2.out &
+wait_for 10 test -e $OT/con2.out.ready
+rm -f $OT/e2.pid $OT/e2.status
+"$REAP" $OT/e2.pid $OT/e2.status xenpod-oci --root $OROOT exec --detach --tty --console-socket $OT/con2.sock \
+	--pid-file $OT/e2.pid o-sleep /bin/sh -c 'echo exec-tty; [ -t 1 ] && echo exec-is-a-tty' </dev/null &
+check_out "oci: exec -t --detach: its holder exits 0" "exit 0" oreaped e2
+check "oci: exec -t: output came through the passed pty" wait_for 10 grep -q exec-tty $OT/con2.out
+check "oci: exec -t: the process saw a terminal" grep -q exec-is-a-tty $OT/con2.out
+check "oci: ps --format json lists the holder" sh -c "O() { xenpod-oci --root $OROOT \"\$@\"; }; [ \"\$(O ps --format json o-sleep)\" = \"[$(cat $OT/o-sleep.pid)]\" ]"
+check_rc "oci: pause is refused clearly" 1 O pause o-sleep
+check_rc "oci: delete of a running container fails" 1 O delete o-sleep
+check "oci: ... saying it is not stopped" grep -q 'that is not stopped: running' $OLOG
+check "oci: kill ID SIGTERM" O kill o-sleep SIGTERM
+check_out "oci: the holder exits with 128+15" "exit 143" oreaped o-sleep
+check_out "oci: state after kill is stopped" stopped ostatus o-sleep
+check "oci: delete (sleeper)" O delete o-sleep
+check "oci: the sleeper's domain is gone" wait_for 30 domain_gone xenpod-o-sleep
+
+# delete --force of a running one; a number as the signal.
+check "oci: create (force)" ocreate o-force
+check "oci: start (force)" O start o-force
+check "oci: kill --all ID 28 (a number) reaches the pod" O kill --all o-force 28
+check "oci: delete --force" O delete --force o-force
+check_out "oci: the forced holder was killed" "signal 9" oreaped o-force
+check_rc "oci: the forced pod is gone" 1 xenpod inspect o-force
+
+# The holder SIGKILLed by a caller: its guard destroys the pod.
+check "oci: create (holder killed)" ocreate o-hk
+check "oci: start (holder killed)" O start o-hk
+check "oci: SIGKILL the holder" kill -9 "$(cat $OT/o-hk.pid)"
+check "oci: the pod of a killed holder stops" wait_for 60 sh -c 'xenpod inspect o-hk | grep -q "\"status\": *\"stopped\""'
+check "oci: ... and its domain is gone" wait_for 30 domain_gone xenpod-o-hk
+check "oci: delete (holder killed)" O delete o-hk
+
+# Killed while created: the holder stands for the init, dies of the signal, the pod with it.
+check "oci: create (kill while created)" ocreate o-kc
+check "oci: kill a created container" O kill o-kc KILL
+check_out "oci: its holder died of SIGKILL" "signal 9" oreaped o-kc
+check "oci: its pod stopped" wait_for 60 sh -c 'xenpod inspect o-kc | grep -q "\"status\": *\"stopped\""'
+check "oci: delete (kill while created)" O delete o-kc
+
+# -t: the pty master comes back over --console-socket.
+ocfg '["/bin/sh","-c","echo hello-tty; [ -t 0 ] && echo stdin-is-a-tty"]' true
+rm -f $OT/con.sock $OT/con.out $OT/con.out.ready
+"$REAP" --console $OT/con.sock $OT/con.out &
+wait_for 10 test -e $OT/con.out.ready
+check "oci: create -t with a console socket" ocreate o-tty --console-socket $OT/con.sock
+check "oci: start (tty)" O start o-tty
+check_out "oci: the tty holder exits 0" "exit 0" oreaped o-tty
+check "oci: output came through the passed pty" wait_for 10 grep -q hello-tty $OT/con.out
+check "oci: the program saw a terminal" grep -q stdin-is-a-tty $OT/con.out
+check "oci: delete (tty)" O delete o-tty
+check_rc "oci: -t without --console-socket is refused" 1 O create --bundle $B o-tty2
+
+# A program that does not exist: start fails with the pod's reason.
+ocfg '["/bin/no-such-program"]'
+check "oci: create (not found)" ocreate o-nf
+check_rc "oci: start of a missing program fails" 1 O start o-nf
+check "oci: ... with the pod's reason" grep -q 'container o-nf: cannot start: failed: .*not found' $OLOG
+check "oci: its holder ends" oreaped o-nf
+check "oci: delete (not found)" O delete o-nf
+
+# Bad input: one line each, in the JSON log the callers read.
+ocfg '["/bin/hello"]' false ',"readonly":true'
+check_rc "oci: a read-only root is refused" 1 O create --bundle $B o-ro
+check "oci: ... with a JSON error line naming the field" grep -q '"level":"error","msg":".*root.readonly' $OLOG
+check_rc "oci: ... and nothing is left" 1 O state o-ro
+# File binds resolve inside the root: a symlink in the image cannot lead out; missing
+# directories (podman's /run/.containerenv) are made.
+B2=$OT/bundle2
+mkdir -p $B2/rootfs/bin $OT/outside
+cp $IMG/rootfs/bin/hello $B2/rootfs/bin/hello
+ln -s $OT/outside $B2/rootfs/etc
+ln -s ../../../.. $B2/rootfs/up
+bind2() {
+	printf '{"ociVersion":"1.0.0","process":{"args":["/bin/hello"]},"root":{"path":"rootfs"},"mounts":[{"destination":"%s","type":"bind","source":"%s"}]}\n' \
+		"$1" $OT/hostfile >$B2/config.json
+}
+bind2 /etc/evil
+check_rc "oci: a bind through a symlink out of the root is refused" 1 O create --bundle $B2 o-b2
+check "oci: ... and nothing was written outside" sh -c "[ ! -e $OT/outside/evil ]"
+OBUNDLE=$B2
+bind2 /up/evil
+check "oci: a bind through .. symlinks stays in the root" ocreate o-b3
+check "oci: ... landing at its top" test -f $B2/rootfs/evil
+check "oci: delete (bind)" O delete o-b3
+bind2 /run/.containerenv
+check "oci: a bind under a missing directory" ocreate o-b4
+check "oci: ... makes it" test -f $B2/rootfs/run/.containerenv
+check "oci: delete (bind 2)" O delete o-b4
+OBUNDLE=
+
+ocfg '["/bin/hello"]'
+check "oci: create (dup)" ocreate o-dup
+check_rc "oci: a second create of the same id fails" 1 O create --bundle $B o-dup
+check "oci: ... saying it exists" grep -q 'container with id exists: o-dup' $OLOG
+check "oci: delete of a created container" O delete o-dup
+check_rc "oci: a bad id is a usage error" 2 O state ../x
+check_out "oci: --version" "xenpod-oci version 0.1.0
+spec: 1.1.0" xenpod-oci --version
+check "oci: features is JSON naming the spec" sh -c 'xenpod-oci features | grep -q "\"ociVersionMax\": \"1.1.0\""'
+
+# Cycles: create/start/exit/delete of hello, timed (a figure), then nothing may be left.
+ocfg '["/bin/hello","cycle"]'
+t0=$(now_cs)
+i=0
+cyc_ok=0
+while [ $i -lt 20 ]; do
+	c=o-cyc$i
+	step=create
+	if ocreate $c && step=start && O start $c 2>$OT/$c.start && step=reaped &&
+		[ "$(oreaped $c)" = "exit 0" ] && step=output &&
+		[ "$(cat $OT/$c.out)" = "hello cycle" ] && step=delete && O delete $c; then
+		cyc_ok=$((cyc_ok + 1))
+	else
+		echo "NOTE: oci: cycle $i failed at $step; status '$(cat $OT/$c.status 2>&1)'," \
+			"out '$(cat $OT/$c.out)', err '$(cat $OT/$c.err)', start '$(cat $OT/$c.start 2>&1)'," \
+			"pod $(xenpod inspect $c 2>&1 | grep -E '"(status|reason|exit_code)"' | tr -d ' \n')"
+		O delete --force $c >/dev/null 2>&1
+	fi
+	i=$((i + 1))
+done
+t1=$(now_cs)
+check_out "oci: 20 create/start/delete cycles of hello" 20 echo $cyc_ok
+echo "FIGURE: oci: xenpod-oci create+start+exit+delete of hello: $(((t1 - t0) * 10 / 20)) ms per cycle (20 cycles)"
+t0=$(now_cs)
+i=0
+while [ $i -lt 5 ]; do
+	xenpod run --name o-run$i $IMG/rootfs /bin/hello cycle >/dev/null 2>&1
+	xenpod rm o-run$i >/dev/null 2>&1
+	i=$((i + 1))
+done
+t1=$(now_cs)
+echo "FIGURE: oci: xenpod run+rm of hello, for comparison: $(((t1 - t0) * 10 / 5)) ms per cycle (5 cycles)"
+
+check_out "oci: no container state left" "" ls $OROOT
+check_out "oci: no xenpod-oci process left" 0 oholders
+check_out "oci: no domain of these containers left" 0 odomains
+xenpod rm -f $(xenpod ls -a -q) >/dev/null 2>&1
+fi
