@@ -16,7 +16,7 @@
 
 bool oci_id_valid(const char *id)
 {
-	return cli_name_valid(id);
+	return xp_name_valid(id);
 }
 
 const char *oci_status(const char *s)
