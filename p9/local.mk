@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# p9/local.mk: build rules of the volumes' 9P2000.L codec, the dom0 9pfs server and their tests (docs/VOLUMES.md).
+
+# The codec is guest lib code: the guest kernel carries it for its client,
+# dom0 builds it for the host (GUEST_LIB_HOST).
+guest_xenpod_kernel_SOURCES += guest/lib/p9.c guest/include/lib/p9.h
+
+check_PROGRAMS += tests/unit/test_p9
+TESTS += tests/unit/test_p9
+tests_unit_test_p9_SOURCES = tests/unit/test_p9.c guest/lib/p9.c \
+	guest/lib/string.c
+tests_unit_test_p9_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_p9_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
+tests_unit_test_p9_LDADD = $(CUNIT_LIBS)
+
+# The codec's fuzzer (decode, re-encode, same bytes), corpus tests/fuzz/corpus/p9.
+check_PROGRAMS += tests/fuzz/fuzz_p9
+TESTS += tests/fuzz/fuzz_p9
+tests_fuzz_fuzz_p9_SOURCES = tests/fuzz/fuzz_p9.c guest/lib/p9.c \
+	guest/lib/string.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_p9_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-DFUZZ_CORPUS='"p9"'
+tests_fuzz_fuzz_p9_CFLAGS = $(AM_CFLAGS) -fno-builtin
