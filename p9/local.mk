@@ -21,3 +21,20 @@ tests_fuzz_fuzz_p9_SOURCES = tests/fuzz/fuzz_p9.c guest/lib/p9.c \
 tests_fuzz_fuzz_p9_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 	-DFUZZ_CORPUS='"p9"'
 tests_fuzz_fuzz_p9_CFLAGS = $(AM_CFLAGS) -fno-builtin
+
+# The dom0 server core: one volume, every message hostile (not inside xenpodd).
+noinst_LIBRARIES += p9/libxenpod9p.a
+p9_libxenpod9p_a_SOURCES = p9/p9_server.c p9/p9_server.h guest/lib/p9.c \
+	guest/lib/string.c
+p9_libxenpod9p_a_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+p9_libxenpod9p_a_CFLAGS = $(AM_CFLAGS) -fno-builtin
+XENPOD_9P_LIBS = p9/libxenpod9p.a
+
+check_PROGRAMS += tests/unit/test_p9_server
+TESTS += tests/unit/test_p9_server
+tests_unit_test_p9_server_SOURCES = tests/unit/test_p9_server.c
+tests_unit_test_p9_server_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-I$(top_srcdir)/p9
+tests_unit_test_p9_server_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_p9_server_LDADD = $(XENPOD_9P_LIBS) $(XENPOD_COMMON_LIBS) \
+	$(CUNIT_LIBS)

@@ -463,8 +463,9 @@ static uint8_t *wr_field(uint8_t *p, uint8_t kind, const uint8_t *src)
 			(const struct p9_data *)(const void *)src;
 
 		p9_put32(p, d->len);
-		if (d->len)
-			memcpy(p + 4, d->p, d->len);
+		/* A server may have read the data in place already. */
+		if (d->len && d->p != p + 4)
+			memmove(p + 4, d->p, d->len);
 		return p + 4 + d->len;
 	}
 	case KWNAMES: {
