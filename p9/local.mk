@@ -38,3 +38,11 @@ tests_unit_test_p9_server_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 tests_unit_test_p9_server_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_p9_server_LDADD = $(XENPOD_9P_LIBS) $(XENPOD_COMMON_LIBS) \
 	$(CUNIT_LIBS)
+
+# The server over hostile message streams on a scratch volume (corpus tests/fuzz/corpus/p9_server).
+check_PROGRAMS += tests/fuzz/fuzz_p9_server
+TESTS += tests/fuzz/fuzz_p9_server
+tests_fuzz_fuzz_p9_server_SOURCES = tests/fuzz/fuzz_p9_server.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_p9_server_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-I$(top_srcdir)/p9 -DFUZZ_CORPUS='"p9_server"'
+tests_fuzz_fuzz_p9_server_LDADD = $(XENPOD_9P_LIBS) $(XENPOD_COMMON_LIBS)
