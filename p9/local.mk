@@ -46,3 +46,13 @@ tests_fuzz_fuzz_p9_server_SOURCES = tests/fuzz/fuzz_p9_server.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_p9_server_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 	-I$(top_srcdir)/p9 -DFUZZ_CORPUS='"p9_server"'
 tests_fuzz_fuzz_p9_server_LDADD = $(XENPOD_9P_LIBS) $(XENPOD_COMMON_LIBS)
+
+# The backend's end of the Xen 9pfs data rings (io/9pfs.h), tested with a simulated frontend.
+p9_libxenpod9p_a_SOURCES += p9/p9_ring.c p9/p9_ring.h
+check_PROGRAMS += tests/unit/test_p9_ring
+TESTS += tests/unit/test_p9_ring
+tests_unit_test_p9_ring_SOURCES = tests/unit/test_p9_ring.c
+tests_unit_test_p9_ring_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-I$(top_srcdir)/p9
+tests_unit_test_p9_ring_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_p9_ring_LDADD = $(XENPOD_9P_LIBS) $(CUNIT_LIBS)
