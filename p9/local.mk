@@ -56,3 +56,13 @@ tests_unit_test_p9_ring_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 	-I$(top_srcdir)/p9
 tests_unit_test_p9_ring_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_p9_ring_LDADD = $(XENPOD_9P_LIBS) $(CUNIT_LIBS)
+
+# The backend program: one per pod volume, started by xenpodd (not in its event loop).
+# xs.c is the xenstore seam; gnttab/evtchn map the frontend's rings.
+xenpodlib_PROGRAMS += p9/xenpod-9pfsd
+p9_xenpod_9pfsd_SOURCES = p9/xenpod-9pfsd.c
+p9_xenpod_9pfsd_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-I$(top_srcdir)/p9
+p9_xenpod_9pfsd_CFLAGS = $(AM_CFLAGS) $(XENVCHAN_CFLAGS)
+p9_xenpod_9pfsd_LDADD = $(XENPOD_9P_LIBS) daemon/libxenpodseams.a \
+	$(XENSTORE_LIBS) $(XENVCHAN_LIBS) $(XENPOD_COMMON_LIBS)

@@ -805,9 +805,18 @@ static int do_link(struct p9s *s, const struct p9_msg *m)
 		return rc;
 	if (S_ISDIR(f->type))
 		return -EPERM;
-	if (linkat(f->pfd, "", d->pfd, name, AT_EMPTY_PATH))
-		return -errno;
-	return 0;
+	if (!linkat(f->pfd, "", d->pfd, name, AT_EMPTY_PATH))
+		return 0;
+	/* Without CAP_DAC_READ_SEARCH (running as the squash ids): through
+	 * our own fd's /proc link, which names the very inode. */
+	if (errno == ENOENT && !S_ISLNK(f->type)) {
+		char p[32];
+
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", f->pfd);
+		if (!linkat(AT_FDCWD, p, d->pfd, name, AT_SYMLINK_FOLLOW))
+			return 0;
+	}
+	return -errno;
 }
 
 static int do_readlink(struct p9s *s, const struct p9_msg *m, struct p9_msg *r,
