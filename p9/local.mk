@@ -66,3 +66,9 @@ p9_xenpod_9pfsd_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 p9_xenpod_9pfsd_CFLAGS = $(AM_CFLAGS) $(XENVCHAN_CFLAGS)
 p9_xenpod_9pfsd_LDADD = $(XENPOD_9P_LIBS) daemon/libxenpodseams.a \
 	$(XENSTORE_LIBS) $(XENVCHAN_LIBS) $(XENPOD_COMMON_LIBS)
+
+# The Linux conformance check (lab): tests/p9/mk-linux-guest.sh builds the guest's
+# initramfs, then LAB_BUILD=... scripts/lab run tests/p9/linux-xen.sh
+# /boot/vmlinuz-KVER GUEST.cpio.gz (not run by make check: it needs the lab).
+dist_noinst_SCRIPTS += tests/p9/mk-linux-guest.sh tests/p9/linux-xen.sh
+EXTRA_DIST += tests/p9/linux-guest-init docs/VOLUMES.md

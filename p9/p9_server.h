@@ -10,7 +10,8 @@
 #define P9S_DEFAULT_MSIZE (128u * 1024u)
 #define P9S_DEFAULT_FIDS 1024u
 #define P9S_MAX_FIDS 65536u
-#define P9S_SQUASH_OWNER 0xffffffffu /* squash to the owner of the volume root */
+#define P9S_SQUASH_OWNER \
+	0xffffffffu /* squash to the owner of the volume root */
 
 struct p9s_config {
 	int root_fd; /* a directory fd of the volume root; the server dups it */

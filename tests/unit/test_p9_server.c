@@ -15,6 +15,7 @@
 #include "p9_server.h"
 
 #define MSIZE 8192u
+#define END ((const char *)NULL) /* ends walk()'s names */
 
 static char top[256], vol[300], outside[300];
 static struct p9s *S;
@@ -323,7 +324,7 @@ static void test_files(void)
 {
 	server(false, 0);
 	CU_ASSERT_EQUAL(attach(0), 0);
-	CU_ASSERT_EQUAL(walk(0, 1, "file", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 1, "file", END), 1);
 	CU_ASSERT_EQUAL(R.u.rwalk.wqid[0].type, P9_QTFILE);
 	CU_ASSERT_EQUAL(lopen(1, O_RDONLY), 0);
 	CU_ASSERT_EQUAL(tread(1, 0, 100), 6);
@@ -333,19 +334,19 @@ static void test_files(void)
 	CU_ASSERT_EQUAL(tread(1, 0, 0xffffffffu), 6);
 	CU_ASSERT_EQUAL(twrite(1, 0, "x"), -EBADF); /* opened read-only */
 	CU_ASSERT_EQUAL(lopen(1, O_RDONLY), -EBADF); /* already open */
-	CU_ASSERT_EQUAL(walk(1, 2, NULL), -EBADF); /* opened fids do not walk */
+	CU_ASSERT_EQUAL(walk(1, 2, END), -EBADF); /* opened fids do not walk */
 	CU_ASSERT_EQUAL(clunk(1), 0);
 	CU_ASSERT_EQUAL(clunk(1), -EBADF);
 
 	/* create, write, read back in dom0 */
-	CU_ASSERT_EQUAL(walk(0, 2, "sub", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 2, "sub", END), 1);
 	CU_ASSERT_EQUAL(lcreate(2, "new", O_RDWR | O_CREAT, 0644), 0);
 	CU_ASSERT_EQUAL(twrite(2, 0, "written by the pod"), 18);
 	CU_ASSERT_STRING_EQUAL(host_read("sub/new"), "written by the pod");
 	CU_ASSERT_EQUAL(setattr9(2, P9_SETATTR_SIZE, 0, 0, 7), 0);
 	CU_ASSERT_STRING_EQUAL(host_read("sub/new"), "written");
 	CU_ASSERT_EQUAL(clunk(2), 0);
-	CU_ASSERT_EQUAL(walk(0, 3, "sub", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 3, "sub", END), 1);
 	CU_ASSERT_EQUAL(lcreate(3, "new", O_RDWR | O_CREAT | O_EXCL, 0644),
 			-EEXIST);
 	CU_ASSERT_EQUAL(lcreate(3, "new", O_WRONLY | O_CREAT | O_APPEND, 0644),
@@ -357,8 +358,8 @@ static void test_files(void)
 	/* mkdir, rename within the volume, unlink */
 	CU_ASSERT_EQUAL(mkdir9(0, "d", 0755), 0);
 	CU_ASSERT_EQUAL(R.u.rqid.qid.type, P9_QTDIR);
-	CU_ASSERT_EQUAL(walk(0, 4, "d", NULL), 1);
-	CU_ASSERT_EQUAL(walk(0, 5, "sub", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 4, "d", END), 1);
+	CU_ASSERT_EQUAL(walk(0, 5, "sub", END), 1);
 	CU_ASSERT_EQUAL(rename9(5, "new", 4, "moved"), 0);
 	CU_ASSERT_STRING_EQUAL(host_read("d/moved"), "written+");
 	CU_ASSERT_EQUAL(unlink9(4, "moved", 1), -EINVAL); /* unknown flag */
@@ -372,7 +373,7 @@ static void test_files(void)
 	/* symlink + readlink; link */
 	CU_ASSERT_EQUAL(symlink9(0, "ln", "/anywhere/at/all"), 0);
 	CU_ASSERT_EQUAL(R.u.rqid.qid.type, P9_QTSYMLINK);
-	CU_ASSERT_EQUAL(walk(0, 6, "ln", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 6, "ln", END), 1);
 	{
 		struct p9_msg m = { .type = P9_TREADLINK };
 
@@ -386,7 +387,7 @@ static void test_files(void)
 	}
 	CU_ASSERT_EQUAL(clunk(6), 0);
 	CU_ASSERT_EQUAL(unlink9(0, "ln", 0), 0);
-	CU_ASSERT_EQUAL(walk(0, 7, "file", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 7, "file", END), 1);
 	{
 		struct p9_msg m = { .type = P9_TLINK };
 
@@ -421,35 +422,34 @@ static void test_escapes(void)
 	root_ino = R.u.rqid.qid.path;
 	refused = p9s_refused(S);
 	/* ".." at the root stays at the root */
-	CU_ASSERT_EQUAL(walk(0, 1, "..", "..", NULL), 2);
+	CU_ASSERT_EQUAL(walk(0, 1, "..", "..", END), 2);
 	CU_ASSERT_EQUAL(R.u.rwalk.wqid[1].path, root_ino);
-	CU_ASSERT_EQUAL(walk(1, 2, "..", "file", NULL), 2);
+	CU_ASSERT_EQUAL(walk(1, 2, "..", "file", END), 2);
 	CU_ASSERT_EQUAL(lopen(2, O_RDONLY), 0);
 	CU_ASSERT_EQUAL(tread(2, 0, 100), 6); /* the volume's own file */
 	CU_ASSERT_EQUAL(clunk(2), 0);
-	CU_ASSERT_EQUAL(walk(0, 2, "sub", "..", NULL), 2);
+	CU_ASSERT_EQUAL(walk(0, 2, "sub", "..", END), 2);
 	CU_ASSERT_EQUAL(R.u.rwalk.wqid[1].path, root_ino);
 	CU_ASSERT_EQUAL(clunk(2), 0);
 	/* names with '/' never resolve as paths */
-	CU_ASSERT_EQUAL(walk(0, 2, "../outside", NULL), -EINVAL);
-	CU_ASSERT_EQUAL(walk(0, 2, "sub/../../outside", NULL), -EINVAL);
-	CU_ASSERT_EQUAL(walk(0, 2, "/etc", NULL), -EINVAL);
-	CU_ASSERT_EQUAL(walk(0, 2, ".", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(walk(0, 2, "../outside", END), -EINVAL);
+	CU_ASSERT_EQUAL(walk(0, 2, "sub/../../outside", END), -EINVAL);
+	CU_ASSERT_EQUAL(walk(0, 2, "/etc", END), -EINVAL);
+	CU_ASSERT_EQUAL(walk(0, 2, ".", END), -EINVAL);
 	CU_ASSERT(p9s_refused(S) >= refused + 4);
 	/* symlinks are walked onto, never through */
-	CU_ASSERT_EQUAL(walk(0, 2, "abs", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 2, "abs", END), 1);
 	CU_ASSERT_EQUAL(R.u.rwalk.wqid[0].type, P9_QTSYMLINK);
 	CU_ASSERT_EQUAL(lopen(2, O_RDONLY), -ELOOP);
 	CU_ASSERT_EQUAL(clunk(2), 0);
-	CU_ASSERT_EQUAL(walk(0, 2, "abs", "passwd", NULL),
-			1); /* partial walk */
-	CU_ASSERT_EQUAL(walk(0, 2, "rel", "secret", NULL), 1);
-	CU_ASSERT_EQUAL(walk(0, 2, "sub", "up", "etc", NULL), 2);
+	CU_ASSERT_EQUAL(walk(0, 2, "abs", "passwd", END), 1); /* partial walk */
+	CU_ASSERT_EQUAL(walk(0, 2, "rel", "secret", END), 1);
+	CU_ASSERT_EQUAL(walk(0, 2, "sub", "up", "etc", END), 2);
 	CU_ASSERT_EQUAL(p9s_fids(S), 2);
 	/* no create, mkdir or write through a symlink */
 	CU_ASSERT_EQUAL(lcreate(0, "rel", O_WRONLY | O_CREAT | O_TRUNC, 0644),
 			-ELOOP);
-	CU_ASSERT_EQUAL(walk(0, 2, "rel", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 2, "rel", END), 1);
 	CU_ASSERT_EQUAL(lcreate(2, "x", O_WRONLY | O_CREAT, 0644), -ENOTDIR);
 	CU_ASSERT_EQUAL(mkdir9(2, "x", 0755), -ENOTDIR);
 	CU_ASSERT_EQUAL(setattr9(2, P9_SETATTR_SIZE, 0, 0, 0), -EINVAL);
@@ -466,11 +466,11 @@ static void test_escapes(void)
 	CU_ASSERT_NOT_EQUAL(access(p, F_OK), 0);
 
 	/* A swap: "sub" becomes a symlink to outside after the walk. */
-	CU_ASSERT_EQUAL(walk(0, 3, "sub", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 3, "sub", END), 1);
 	sh("mv %s/sub %s/sub.old && ln -s %s %s/sub", vol, vol, outside, vol);
-	CU_ASSERT_EQUAL(walk(0, 4, "sub", "secret", NULL),
+	CU_ASSERT_EQUAL(walk(0, 4, "sub", "secret", END),
 			1); /* stops at the link */
-	CU_ASSERT_EQUAL(walk(3, 4, "secret", NULL), -ENOENT); /* the old dir */
+	CU_ASSERT_EQUAL(walk(3, 4, "secret", END), -ENOENT); /* the old dir */
 	CU_ASSERT_EQUAL(lcreate(3, "mine", O_WRONLY | O_CREAT, 0644), 0);
 	CU_ASSERT_EQUAL(clunk(3), 0);
 	CU_ASSERT_NOT_EQUAL(host_read("sub.old/mine"), NULL);
@@ -480,10 +480,10 @@ static void test_escapes(void)
 
 	/* A directory moved out of the volume under a fid: ".." is refused. */
 	sh("mkdir %s/sub/deep", vol);
-	CU_ASSERT_EQUAL(walk(0, 5, "sub", "deep", NULL), 2);
+	CU_ASSERT_EQUAL(walk(0, 5, "sub", "deep", END), 2);
 	sh("mv %s/sub/deep %s/deep", vol, outside);
 	refused = p9s_refused(S);
-	CU_ASSERT_EQUAL(walk(5, 6, "..", NULL), -EXDEV);
+	CU_ASSERT_EQUAL(walk(5, 6, "..", END), -EXDEV);
 	CU_ASSERT_EQUAL(p9s_refused(S), refused + 1);
 	CU_ASSERT_EQUAL(clunk(5), 0);
 	sh("rmdir %s/deep", outside);
@@ -494,7 +494,7 @@ static void test_readonly(void)
 {
 	server(true, 0);
 	CU_ASSERT_EQUAL(attach(0), 0);
-	CU_ASSERT_EQUAL(walk(0, 1, "file", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 1, "file", END), 1);
 	CU_ASSERT_EQUAL(lopen(1, O_RDWR), -EROFS);
 	CU_ASSERT_EQUAL(lopen(1, O_WRONLY), -EROFS);
 	CU_ASSERT_EQUAL(lopen(1, O_RDONLY | O_TRUNC), -EROFS);
@@ -516,17 +516,17 @@ static void test_fid_bound(void)
 {
 	server(false, 4);
 	CU_ASSERT_EQUAL(attach(0), 0);
-	CU_ASSERT_EQUAL(walk(0, 1, NULL), 0);
-	CU_ASSERT_EQUAL(walk(0, 2, NULL), 0);
-	CU_ASSERT_EQUAL(walk(0, 0xfffffffe, NULL), 0);
-	CU_ASSERT_EQUAL(walk(0, 4, NULL), -EMFILE);
+	CU_ASSERT_EQUAL(walk(0, 1, END), 0);
+	CU_ASSERT_EQUAL(walk(0, 2, END), 0);
+	CU_ASSERT_EQUAL(walk(0, 0xfffffffe, END), 0);
+	CU_ASSERT_EQUAL(walk(0, 4, END), -EMFILE);
 	CU_ASSERT_EQUAL(attach(5), -EMFILE);
 	CU_ASSERT_EQUAL(p9s_fids(S), 4);
 	CU_ASSERT_EQUAL(clunk(2), 0);
-	CU_ASSERT_EQUAL(walk(0, 4, "sub", NULL), 1);
-	CU_ASSERT_EQUAL(walk(4, 4, "..", NULL), 1); /* in place */
-	CU_ASSERT_EQUAL(walk(0, 1, NULL), -EBADF); /* newfid in use */
-	CU_ASSERT_EQUAL(walk(9, 10, NULL), -EBADF); /* no such fid */
+	CU_ASSERT_EQUAL(walk(0, 4, "sub", END), 1);
+	CU_ASSERT_EQUAL(walk(4, 4, "..", END), 1); /* in place */
+	CU_ASSERT_EQUAL(walk(0, 1, END), -EBADF); /* newfid in use */
+	CU_ASSERT_EQUAL(walk(9, 10, END), -EBADF); /* no such fid */
 }
 
 static void test_squash(void)
@@ -553,7 +553,7 @@ static void test_squash(void)
 	CU_ASSERT_EQUAL(lcreate(0, "suid", O_WRONLY | O_CREAT, 06755), 0);
 	CU_ASSERT_EQUAL(clunk(0), 0);
 	CU_ASSERT_EQUAL(attach(0), 0);
-	CU_ASSERT_EQUAL(walk(0, 1, "suid", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 1, "suid", END), 1);
 	CU_ASSERT_EQUAL(setattr9(1, P9_SETATTR_MODE, 06777, 0, 0), 0);
 	snprintf(p, sizeof(p), "%s/suid", vol);
 	CU_ASSERT_EQUAL(stat(p, &st), 0);
@@ -572,7 +572,7 @@ static void test_readdir(void)
 	   vol, vol);
 	server(false, 0);
 	CU_ASSERT_EQUAL(attach(0), 0);
-	CU_ASSERT_EQUAL(walk(0, 1, "many", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 1, "many", END), 1);
 	CU_ASSERT_EQUAL(lopen(1, O_RDONLY | O_DIRECTORY), 0);
 	for (;;) {
 		struct p9_msg m = { .type = P9_TREADDIR };
@@ -628,8 +628,8 @@ static void test_locks(void)
 
 	server(false, 0);
 	CU_ASSERT_EQUAL(attach(0), 0);
-	CU_ASSERT_EQUAL(walk(0, 1, "file", NULL), 1);
-	CU_ASSERT_EQUAL(walk(0, 2, "file", NULL), 1);
+	CU_ASSERT_EQUAL(walk(0, 1, "file", END), 1);
+	CU_ASSERT_EQUAL(walk(0, 2, "file", END), 1);
 	CU_ASSERT_EQUAL(lopen(1, O_RDWR), 0);
 	CU_ASSERT_EQUAL(lopen(2, O_RDWR), 0);
 	CU_ASSERT_EQUAL(lock9(1, P9_LOCK_TYPE_WRLCK), P9_LOCK_SUCCESS);
