@@ -81,8 +81,9 @@ if ! until_ok 400 grep -q "^G: done" $L; then
 fi
 info "guest log: $(grep '^G:' $L | tr -d '\r' | tr '\n' '|')"
 info "backend log: $(tr '\n' '|' <$T/d0.log)"
-[ "$(xenstore-read /local/domain/0/backend/9pfs/$id/0/state 2>/dev/null)" = 4 ] &&
-	pass "backend state Connected"
+grep -q "connected, " $T/d0.log && grep -q "connected, " $T/d1.log &&
+	pass "both backends connected: $(sed -n 's/.*connected, //p' $T/d0.log)" ||
+	fail connect "$(cat $T/d0.log $T/d1.log | tr '\n' '|')"
 [ "$(g hello)" = "hello from dom0" ] && pass "guest reads a dom0 file" || fail read "$(g hello)"
 [ "$(g write)" = ok ] || fail write "$(g write)"
 [ "$(g truncate)" = "writt" ] && [ "$(cat $T/vol/fromguest.txt)" = "writt" ] &&

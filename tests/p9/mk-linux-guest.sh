@@ -8,7 +8,7 @@ kver=${KVER:-$(ls /lib/modules | sort -V | tail -1)}
 top=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/mnt" "$root/ro" "$root/mods"
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/mnt" "$root/ro" "$root/mods" "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 for app in $(/bin/busybox --list); do
 	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
