@@ -71,4 +71,4 @@ p9_xenpod_9pfsd_LDADD = $(XENPOD_9P_LIBS) daemon/libxenpodseams.a \
 # initramfs, then LAB_BUILD=... scripts/lab run tests/p9/linux-xen.sh
 # /boot/vmlinuz-KVER GUEST.cpio.gz (not run by make check: it needs the lab).
 dist_noinst_SCRIPTS += tests/p9/mk-linux-guest.sh tests/p9/linux-xen.sh
-EXTRA_DIST += tests/p9/linux-guest-init docs/VOLUMES.md
+EXTRA_DIST += tests/p9/linux-guest-init tests/p9/lockprobe.c docs/VOLUMES.md

@@ -1072,9 +1072,11 @@ int p9s_handle(struct p9s *s, const uint8_t *req, size_t len, uint8_t *out,
 	if (!rc) {
 		rc = dispatch(s, &m, &r, out, cap, linkbuf, sizeof(linkbuf));
 	} else {
-		log_warn("9pfs %s: malformed %s (type %u): %s", s->name,
-			 p9_type_name(m.type), m.type,
-			 rc == -EOPNOTSUPP ? "not supported" : "bad fields");
+		/* Unsupported types are routine (Linux tries Txattrwalk): debug only. */
+		log_msg(rc == -EOPNOTSUPP ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN,
+			"9pfs %s: %s %s (type %u)", s->name,
+			rc == -EOPNOTSUPP ? "unsupported" : "malformed",
+			p9_type_name(m.type), m.type);
 		if (rc != -EOPNOTSUPP)
 			rc = -EPROTO;
 	}
