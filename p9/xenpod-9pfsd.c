@@ -255,8 +255,8 @@ static int connect_rings(struct dev *d)
 	if (rc)
 		return rc;
 	d->connected = true;
-	log_info("9pfs %u/%u: connected, %u rings of order %u", d->domid,
-		 d->devid, n, d->rings[0].order);
+	log_info("9pfs %u/%u: connected, %u rings of order %u, as uid %u",
+		 d->domid, d->devid, n, d->rings[0].order, (unsigned)geteuid());
 	return set_node(d, "state", ST_CONNECTED);
 }
 

@@ -35,6 +35,9 @@ while [ $i -lt 100 ]; do
 	: >$T/vol/many/m$i
 	i=$((i + 1))
 done
+# The rw volume belongs to an ordinary user: its backend drops to 1000:1000 once
+# connected (squash), the read-only one (root's) stays root.
+chown -R 1000:1000 $T/vol
 cpid=$(cat /var/run/xen/xenconsoled.pid 2>/dev/null)
 [ -n "$cpid" ] && kill "$cpid" 2>/dev/null
 sleep 0.3
@@ -122,6 +125,11 @@ case "$(g ro-rm)" in
 esac
 [ ! -e $T/ro/new ] && [ -f $T/ro/hello.txt ] || fail ro "the read-only volume changed"
 [ "$(cat $T/secret)" = "dom0 secret" ] || fail secret "changed"
+own=$(stat -c %u:%g $T/vol/fromguest.txt $T/vol/gdir $T/vol/gdir/sym 2>&1 | sort -u | tr '\n' ' ')
+[ "$own" = "1000:1000 " ] && pass "what the guest made belongs to the squash ids 1000:1000" ||
+	fail squash "owners $own"
+grep -q "connected, .*as uid 1000$" $T/d0.log && grep -q "connected, .*as uid 0$" $T/d1.log &&
+	pass "the rw backend runs as uid 1000 once connected, the read-only one (root's volume) as 0" || fail drop "$(grep connected $T/d0.log $T/d1.log | tr '\n' '|')"
 [ "$(g umount)" = ok ] && pass "umount" || fail umount "$(g umount)"
 set -- $(g "timing write16M")
 [ $# = 5 ] && info "guest write 16 MiB (fsync) $(awk "BEGIN{printf \"%.1f\", 16/($2-$1)}") MiB/s, read 16 MiB (cold) $(awk "BEGIN{printf \"%.1f\", 16/($5-$4)}") MiB/s"
