@@ -403,3 +403,39 @@ int xs_next_watch(struct xs *xs, char *token, size_t tokensz)
 	free(vec);
 	return 0;
 }
+
+/* ---- 9pfs backend nodes (xenpod-9pfsd, docs/VOLUMES.md) ---- */
+
+int xs_node_read(struct xs *xs, const char *path, char *buf, size_t cap)
+{
+	unsigned int len = 0;
+	char *v;
+
+	if (!cap)
+		return -EINVAL;
+	v = xs_read(xs->h, XBT_NULL, path, &len);
+	if (!v)
+		return errno ? -errno : -EIO;
+	if (len >= cap || memchr(v, 0, len)) {
+		free(v);
+		return -E2BIG;
+	}
+	memcpy(buf, v, len);
+	buf[len] = 0;
+	free(v);
+	return 0;
+}
+
+int xs_node_write(struct xs *xs, const char *path, const char *val)
+{
+	if (!xs_write(xs->h, XBT_NULL, path, val, strlen(val)))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int xs_node_watch(struct xs *xs, const char *path, const char *token)
+{
+	if (!xs_watch(xs->h, path, token))
+		return errno ? -errno : -EIO;
+	return 0;
+}

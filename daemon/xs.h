@@ -83,4 +83,13 @@ void xs_status_eval(const struct xs_value *state, const struct xs_value *exit,
 /* 0 if val is exactly "/dev/pts/N" (the only console path we open). */
 int xs_parse_tty(const char *val, size_t len);
 
+/*
+ * Raw nodes by absolute path, for xenpod-9pfsd's device handshake
+ * (docs/VOLUMES.md). xs_node_read copies a value into buf NUL-terminated:
+ * 0, -ENOENT, or -E2BIG if it does not fit cap - 1 bytes or holds a NUL.
+ */
+int xs_node_read(struct xs *xs, const char *path, char *buf, size_t cap);
+int xs_node_write(struct xs *xs, const char *path, const char *val);
+int xs_node_watch(struct xs *xs, const char *path, const char *token);
+
 #endif

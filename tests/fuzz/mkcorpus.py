@@ -354,3 +354,86 @@ put("console", "tail0", b"\0abc\n")
 put("console", "blank-lines", b"\2\n\n\n\n")
 put("console", "rotated-cut-line", b"\5old partial" + SEP + b" line\nx")
 put("console", "big", b"\144" + b"".join(b"line %d\n" % i for i in range(1200)))
+
+# ---- 9P2000.L messages (guest/lib/p9.c); an optional first byte < 0x10 picks msize 4096 << (b & 7) ----
+def p9(t, body, tag=1):
+    return struct.pack("<IBH", 7 + len(body), t, tag) + body
+
+
+def p9s(s):
+    return struct.pack("<H", len(s)) + s
+
+
+QID = b"\x80" + struct.pack("<IQ", 1, 2)
+put("p9", "tversion", p9(100, struct.pack("<I", 8192) + p9s(b"9P2000.L"), 0xffff))
+put("p9", "tattach", p9(104, struct.pack("<II", 0, 0xffffffff) + p9s(b"root") + p9s(b"") + struct.pack("<I", 0)))
+put("p9", "twalk", p9(110, struct.pack("<IIH", 0, 1, 3) + p9s(b"a") + p9s(b"..") + p9s(b"b")))
+put("p9", "twalk-17", p9(110, struct.pack("<IIH", 0, 1, 17) + p9s(b"x") * 17))
+put("p9", "rwalk", p9(111, struct.pack("<H", 2) + QID * 2))
+put("p9", "tlcreate", p9(14, struct.pack("<I", 1) + p9s(b"f") + struct.pack("<III", 0o1101, 0o644, 0)))
+put("p9", "twrite", p9(118, struct.pack("<IQI", 1, 0, 5) + b"hello"))
+put("p9", "twrite-count-too-big", p9(118, struct.pack("<IQI", 1, 0, 0xffffffff) + b"hello"))
+put("p9", "rread", b"\0" + p9(117, struct.pack("<I", 3) + b"abc"))
+dent = QID + struct.pack("<QB", 1, 4) + p9s(b"sub") + QID + struct.pack("<QB", 2, 8) + p9s(b"f")
+put("p9", "rreaddir", p9(41, struct.pack("<I", len(dent)) + dent))
+put("p9", "rreaddir-slash", p9(41, struct.pack("<I", 24) + QID + struct.pack("<QB", 1, 4) + p9s(b"a/")))
+put("p9", "tsetattr", p9(26, struct.pack("<IIIIIQQQQQ", 1, 0x1ff, 0o755, 0, 0, 10, 1, 2, 3, 4)))
+put("p9", "rgetattr", p9(25, struct.pack("<Q", 0x7ff) + QID + struct.pack("<III", 0o40755, 0, 0) +
+                          struct.pack("<15Q", *range(15))))
+put("p9", "trenameat", p9(74, struct.pack("<I", 1) + p9s(b"a") + struct.pack("<I", 2) + p9s(b"b")))
+put("p9", "tsymlink", p9(16, struct.pack("<I", 1) + p9s(b"l") + p9s(b"/etc/passwd") + struct.pack("<I", 0)))
+put("p9", "tlock", p9(52, struct.pack("<IBIQQI", 1, 1, 1, 0, 0, 42) + p9s(b"pod")))
+put("p9", "rgetlock", p9(55, struct.pack("<BQQI", 2, 0, 0, 42) + p9s(b"pod")))
+put("p9", "rstatfs", p9(9, struct.pack("<II6QI", 0x01021994, 4096, 1, 2, 3, 4, 5, 6, 255)))
+put("p9", "nul-in-name", p9(72, struct.pack("<I", 1) + p9s(b"a\0b") + struct.pack("<II", 0o755, 0)))
+put("p9", "size-mismatch", struct.pack("<IBH", 100, 120, 1) + struct.pack("<I", 1))
+put("p9", "unknown-type", p9(30, struct.pack("<I", 1) + p9s(b"x")))
+put("p9", "rlerror", p9(7, struct.pack("<I", 2)))
+put("p9", "tflush", p9(108, struct.pack("<H", 5)))
+
+# ---- 9P message streams through the dom0 server: byte 0 bit 0 = read-only volume, then messages;
+# the fuzzer has sent Tversion and Tattach fid 0 (the volume has file, sub/inner, abs -> /, rel -> ../outside).
+def walk(fid, newfid, *names):
+    return p9(110, struct.pack("<IIH", fid, newfid, len(names)) + b"".join(p9s(n) for n in names))
+
+
+def lopen(fid, flags):
+    return p9(12, struct.pack("<II", fid, flags))
+
+
+def tread(fid, off, count, t=116):
+    return p9(t, struct.pack("<IQI", fid, off, count))
+
+
+def clunk(fid):
+    return p9(120, struct.pack("<I", fid))
+
+
+put("p9_server", "read-file", b"\0" + walk(0, 1, b"file") + lopen(1, 0) + tread(1, 0, 100) + clunk(1))
+put("p9_server", "create-write", b"\0" + walk(0, 1, b"sub") +
+    p9(14, struct.pack("<I", 1) + p9s(b"n") + struct.pack("<III", 0o102, 0o4755, 0)) +
+    p9(118, struct.pack("<IQI", 1, 0, 3) + b"abc") + tread(1, 0, 10) +
+    p9(26, struct.pack("<IIIIIQQQQQ", 1, 0x1ff, 0o6777, 0, 0, 1, 0, 0, 0, 0)))
+put("p9_server", "read-only-writes", b"\1" + walk(0, 1, b"file") + lopen(1, 2) +
+    p9(72, struct.pack("<I", 0) + p9s(b"d") + struct.pack("<II", 0o755, 0)) +
+    p9(76, struct.pack("<I", 0) + p9s(b"file") + struct.pack("<I", 0)))
+put("p9_server", "dotdot", b"\0" + walk(0, 1, b"..", b"..", b"outside") + walk(0, 2, b"sub", b"..", b"..") +
+    walk(0, 3, b"../outside"))
+put("p9_server", "symlinks", b"\0" + walk(0, 1, b"abs", b"etc") + walk(0, 2, b"rel") + lopen(2, 0) +
+    p9(22, struct.pack("<I", 2)) + walk(0, 3, b"rel", b"canary") +
+    p9(14, struct.pack("<I", 0) + p9s(b"rel") + struct.pack("<III", 0o1101, 0o644, 0)))
+put("p9_server", "rename-out", b"\0" + p9(74, struct.pack("<I", 0) + p9s(b"file") + struct.pack("<I", 0) +
+                                          p9s(b"../outside/file")) +
+    walk(0, 1, b"rel") + p9(74, struct.pack("<I", 0) + p9s(b"file") + struct.pack("<I", 1) + p9s(b"x")))
+put("p9_server", "readdir", b"\0" + walk(0, 1, b"sub") + lopen(1, 0o200000) + tread(1, 0, 200, 40) +
+    tread(1, 1, 200, 40))
+put("p9_server", "locks", b"\0" + walk(0, 1, b"file") + walk(0, 2, b"file") + lopen(1, 2) + lopen(2, 2) +
+    p9(52, struct.pack("<IBIQQI", 1, 1, 1, 0, 0, 1) + p9s(b"a")) +
+    p9(52, struct.pack("<IBIQQI", 2, 1, 1, 0, 0, 2) + p9s(b"b")) +
+    p9(54, struct.pack("<IBQQI", 2, 1, 0, 0, 2) + p9s(b"b")))
+put("p9_server", "fids-exhausted", b"\0" + b"".join(walk(0, i) for i in range(1, 12)))
+put("p9_server", "symlink-link-mkdir", b"\0" + p9(16, struct.pack("<I", 0) + p9s(b"l") + p9s(b"/etc/shadow") +
+                                                  struct.pack("<I", 0)) +
+    walk(0, 1, b"file") + p9(70, struct.pack("<II", 0, 1) + p9s(b"hard")) +
+    p9(72, struct.pack("<I", 0) + p9s(b"d") + struct.pack("<II", 0o7777, 0)) + p9(8, struct.pack("<I", 0)))
+put("p9_server", "bad-size", b"\0" + struct.pack("<IBH", 9999, 120, 1) + b"xxxx")

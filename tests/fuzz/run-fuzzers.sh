@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig"
+all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig p9 p9_server"
 targets=${*:-$all}
 failed=0
 
@@ -62,7 +62,7 @@ chan="g:daemon/pod_io.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c
 g:daemon/pod_memory.c g:guest/lib/cpio.c"
 vchan=$(libs xenvchan xenevtchn xengnttab)
 
-# NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli),
+# NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli, p = g plus p9/),
 # sources (SET:PATH overrides the set for one file), libraries.
 spec() {
 	case $1 in
@@ -81,6 +81,8 @@ spec() {
 	guest_spec) echo "g|guest/lib/spec.c tests/fuzz/fuzz_util.c|" ;;
 	xs_ring) echo "n|guest/xen/xs_ring.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	podio) echo "n|guest/lib/podio.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
+	p9) echo "n|guest/lib/p9.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
+	p9_server) echo "p|p9/p9_server.c n:guest/lib/p9.c n:guest/lib/string.c daemon/log.c tests/fuzz/fuzz_util.c|" ;;
 	*) return 1 ;;
 	esac
 }
@@ -98,7 +100,8 @@ mk=$B/Makefile
 	echo "CF_g = \$(BASE) -DGUEST_LIB_HOST -I\$(TOP)/guest/include $(pkg-config --cflags libarchive 2>/dev/null)"
 	echo "CF_n = \$(CF_g) -fno-builtin"
 	echo "CF_c = \$(CF_d) -I\$(TOP)"
-	for set in d g n c; do
+	echo "CF_p = \$(CF_g) -I\$(TOP)/p9"
+	for set in d g n c p; do
 		printf 'obj/%s/%%.o: $(TOP)/%%.c\n' "$set"
 		printf '\t@mkdir -p $(dir $@)\n'
 		printf '\t$(CC) $(CF_%s) -MMD -MP -c $< -o $@\n' "$set"
