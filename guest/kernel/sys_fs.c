@@ -485,6 +485,13 @@ static long sys_fcntl(const struct sysargs *a)
 		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
 			   ((uint32_t)a->arg[2] & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case 5: /* F_GETLK */
+	case 6: /* F_SETLK */
+	case 7: /* F_SETLKW */
+	case 36: /* F_OFD_GETLK */
+	case 37: /* F_OFD_SETLK */
+	case 38: /* F_OFD_SETLKW */
+		return lock_fcntl(f, (int)a->arg[1], a->arg[2]);
 	case 1032: /* F_GETPIPE_SZ */
 		return S_ISFIFO(f->ino->mode) ? 65536 : -EINVAL;
 	default:
