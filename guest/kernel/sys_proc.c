@@ -92,6 +92,73 @@ static long sys_wait4(const struct sysargs *a)
 	return pid;
 }
 
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+#define WEXITED 4
+#define WNOWAIT 0x01000000
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+
+/* waitid(2): exits only, like wait4 (children never stop here). */
+static long sys_waitid(const struct sysargs *a)
+{
+	int idtype = (int)a->arg[0], id = (int)a->arg[1], pid, status = 0;
+	int rpid = 0, options = (int)a->arg[3];
+	struct {
+		int32_t signo, err, code, pad;
+		int32_t pid;
+		uint32_t uid;
+		int32_t status, pad2;
+		uint8_t rest[96];
+	} si;
+	long rc;
+
+	if (a->arg[3] & ~(uint64_t)(1 | 2 | WEXITED | 8 | WNOWAIT | 0x20000000 |
+				    0x40000000 | 0x80000000))
+		return -EINVAL;
+	if (!(options & (2 | WEXITED | 8)))
+		return -EINVAL;
+	switch (idtype) {
+	case P_ALL:
+		pid = -1;
+		break;
+	case P_PID:
+		if (id <= 0)
+			return -EINVAL;
+		pid = id;
+		break;
+	case P_PGID:
+		if (id < 0)
+			return -EINVAL;
+		pid = id ? -id : 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	rc = task_wait(pid, &status, options, &rpid);
+	if (rc)
+		return rc;
+	memset(&si, 0, sizeof(si));
+	if (rpid) {
+		si.signo = SIGCHLD;
+		si.pid = rpid;
+		if ((status & 0x7f) == 0) {
+			si.code = CLD_EXITED;
+			si.status = (status >> 8) & 0xff;
+		} else {
+			si.code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+			si.status = status & 0x7f;
+		}
+	}
+	if (a->arg[2] && copy_to_user((void *)a->arg[2], &si, sizeof(si)))
+		return -EFAULT;
+	if (a->arg[4] && clear_user((void *)a->arg[4], 144))
+		return -EFAULT;
+	return 0;
+}
+
 static long sys_kill(const struct sysargs *a)
 {
 	int pid = (int)a->arg[0], sig = (int)a->arg[1], found = 0;
@@ -813,6 +880,7 @@ void sys_proc_register(sys_fn *t)
 	t[NR_exit] = sys_exit;
 	t[NR_exit_group] = sys_exit_group;
 	t[NR_wait4] = sys_wait4;
+	t[NR_waitid] = sys_waitid;
 	t[NR_kill] = sys_kill;
 	t[NR_tkill] = sys_tkill;
 	t[NR_tgkill] = sys_tgkill;

@@ -22,6 +22,7 @@
 #define CLONE_CHILD_CLEARTID 0x200000
 #define CLONE_CHILD_SETTID 0x1000000
 #define WNOHANG 1
+#define WNOWAIT 0x01000000
 
 struct task *current;
 volatile bool need_resched;
@@ -735,7 +736,8 @@ long task_wait(int pid, int *status_r, int options, int *rpid_r)
 				continue;
 			*status_r = c->exit_status;
 			*rpid_r = c->tgid;
-			task_free(c);
+			if (!(options & WNOWAIT))
+				task_free(c);
 			return 0;
 		}
 		if (!have)
