@@ -160,6 +160,8 @@ void epoll_file_gone(struct file *f)
 {
 	struct epitem *it, *n;
 
+	if (list_empty(&f->epitems))
+		return;
 	list_for_each_safe(it, n, &f->epitems, in_file)
 		item_free(it);
 	poll_wake(); /* a nested epoll may have changed */

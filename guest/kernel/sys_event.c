@@ -79,9 +79,7 @@ static long eventfd_write(struct file *f, const void *ubuf, size_t n)
 		if (rc)
 			return rc;
 	}
-	if (!v)
-		return sizeof(v);
-	e->count += v;
+	e->count += v; /* 0 too: it still wakes, as on Linux */
 	poll_notify(f->ino, POLLIN);
 	return sizeof(v);
 }
