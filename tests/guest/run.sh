@@ -176,8 +176,14 @@ for s in "$SRC"/bb/*.sh; do
 	bb "$(basename "$s" .sh)"
 done
 
-# Go, sqlite and zsh: the same static binaries in the guest and on the host.
+# Go, sqlite and zsh: the same static binaries in the guest and on the host;
+# Go with its default GOMAXPROCS, one P and four.
 prog gotest
+for procs in 1 4; do
+	guest "gotest-p$procs" "env=T_VAR=v1 env=GOMAXPROCS=$procs cwd=/data -- /bin/gotest"
+	host "gotest-p$procs" "env GOMAXPROCS=$procs $ROOT/bin/gotest"
+	compare "gotest-p$procs"
+done
 prog t_sqlite
 prog zsh /tests/jobs.zsh "$SRC/zsh/jobs.zsh"
 

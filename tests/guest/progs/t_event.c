@@ -118,6 +118,9 @@ static void t_epoll_basic(void)
 	wait_print("writer gone", ep, 8, 0);
 	close(q[0]);
 	wait_print("all closed", ep, 8, 0);
+	/* The terminal (the guest's console; a pty on the host). */
+	res("add stdout OUT", ep_add(ep, 1, EPOLLOUT, 10));
+	wait_print("terminal writable", ep, 8, 0);
 	close(ep);
 }
 
