@@ -11,6 +11,7 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
 	guest/kernel/sys_proc.c guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
+	guest/kernel/sys_epoll.c guest/kernel/sys_event.c guest/kernel/sys_lock.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
 	guest/include/kernel/proc.h guest/include/kernel/vfs.h \
 	guest/include/kernel/termios.h \
@@ -48,6 +49,8 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_mem.c tests/guest/progs/t_misc.c \
 	tests/guest/progs/t_proc.c tests/guest/progs/t_signal.c \
 	tests/guest/progs/t_stress.c tests/guest/progs/t_thread.c \
+	tests/guest/progs/t_event.c tests/guest/progs/t_lock.c tests/guest/go/gotest.go \
+	tests/guest/sqlite/t_sqlite.c tests/guest/zsh/jobs.zsh \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \
 	tests/guest/leak.sh tests/guest/fuzz/sysfuzz.c

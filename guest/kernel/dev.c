@@ -179,15 +179,14 @@ const struct file_ops console_fops = {
 	.ioctl = console_ioctl,
 };
 
+/* Like Linux's, null, zero and full have no poll: poll() and select()
+ * see them ready, epoll refuses them (EPERM). */
 static const struct file_ops null_fops = { .read = null_read,
-					   .write = null_write,
-					   .poll = always_ready };
+					   .write = null_write };
 static const struct file_ops zero_fops = { .read = zero_read,
-					   .write = null_write,
-					   .poll = always_ready };
+					   .write = null_write };
 static const struct file_ops full_fops = { .read = zero_read,
-					   .write = full_write,
-					   .poll = always_ready };
+					   .write = full_write };
 static const struct file_ops random_fops = { .read = random_read,
 					     .write = null_write,
 					     .poll = always_ready };

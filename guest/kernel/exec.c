@@ -531,10 +531,8 @@ static void exec_reset_task(struct task *t)
 {
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (t->files->fd[fd] &&
-		    (t->files->cloexec[fd / 64] & (1ull << (fd % 64)))) {
-			file_put(t->files->fd[fd]);
-			t->files->fd[fd] = NULL;
-		}
+		    (t->files->cloexec[fd / 64] & (1ull << (fd % 64))))
+			files_drop(t->files, fd);
 	memset(t->files->cloexec, 0, sizeof(t->files->cloexec));
 	signal_exec_reset(t);
 	memset(t->fpu, 0, sizeof(t->fpu));

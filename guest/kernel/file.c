@@ -15,6 +15,49 @@ void poll_wake(void)
 	wake_up(&poll_chan);
 }
 
+void poll_notify(struct inode *ino, unsigned mask)
+{
+	if (mask & POLLIN)
+		ino->poll_gen_in++;
+	if (mask & POLLOUT)
+		ino->poll_gen_out++;
+	poll_wake();
+}
+
+bool file_pollable(const struct file *f)
+{
+	return f->ops && f->ops->poll;
+}
+
+struct file *anon_file_new(const struct file_ops *ops, const char *name,
+			   uint32_t flags, void *priv)
+{
+	struct inode *ino = inode_new(0600);
+	struct file *f = ino ? file_new(ino, flags) : NULL;
+
+	if (!f) {
+		kfree(ino);
+		return NULL;
+	}
+	f->path = kstrdup(name);
+	if (!f->path) {
+		file_put(f); /* frees ino with the last reference */
+		return NULL;
+	}
+	f->ops = ops;
+	f->priv = priv;
+	return f;
+}
+
+int fd_install_or_put(struct file *f, bool cloexec)
+{
+	int fd = fd_install(f, 0, cloexec);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 struct file *file_new(struct inode *ino, uint32_t flags)
 {
 	struct file *f = kzalloc(sizeof(*f));
@@ -25,6 +68,7 @@ struct file *file_new(struct inode *ino, uint32_t flags)
 	f->ops = ino->fops;
 	f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH);
 	f->refs = 1;
+	list_init(&f->epitems);
 	ino->open_refs++;
 	return f;
 }
@@ -40,6 +84,8 @@ void file_put(struct file *f)
 
 	if (--f->refs > 0)
 		return;
+	epoll_file_gone(f);
+	locks_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	ino = f->ino;
@@ -85,13 +131,23 @@ struct files *files_copy(const struct files *p)
 	return fs;
 }
 
+void files_drop(struct files *fs, int fd)
+{
+	struct file *f = fs->fd[fd];
+
+	fs->fd[fd] = NULL;
+	fs->cloexec[fd / 64] &= ~(1ull << (fd % 64));
+	locks_close(f, fs); /* POSIX: any close drops the owner's locks */
+	file_put(f);
+}
+
 void files_put(struct files *fs)
 {
 	if (!fs || --fs->refs > 0)
 		return;
 	for (int i = 0; i < FD_MAX; i++)
 		if (fs->fd[i])
-			file_put(fs->fd[i]);
+			files_drop(fs, i);
 	kfree(fs);
 }
 
@@ -121,13 +177,9 @@ struct file *fd_get(int fd)
 
 int fd_close(int fd)
 {
-	struct file *f = fd_get(fd);
-
-	if (!f)
+	if (!fd_get(fd))
 		return -EBADF;
-	current->files->fd[fd] = NULL;
-	current->files->cloexec[fd / 64] &= ~(1ull << (fd % 64));
-	file_put(f);
+	files_drop(current->files, fd);
 	return 0;
 }
 

@@ -44,7 +44,7 @@ static long pipe_read(struct file *f, void *ubuf, size_t n)
 		done += chunk;
 	}
 	wake_up(p);
-	poll_wake();
+	poll_notify(p->ino, POLLOUT);
 	return (long)done;
 }
 
@@ -94,7 +94,7 @@ static long pipe_write(struct file *f, const void *ubuf, size_t n)
 			return done ? (long)done : r;
 		done += (size_t)r;
 		wake_up(p);
-		poll_wake();
+		poll_notify(p->ino, POLLIN);
 	}
 	return (long)done;
 }
@@ -114,10 +114,13 @@ static unsigned pipe_poll_rd(struct file *f)
 static unsigned pipe_poll_wr(struct file *f)
 {
 	struct pipe *p = f->priv;
+	unsigned m = PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT : 0;
 
+	/* As on Linux, a pipe without readers is writable (the write
+	 * fails with EPIPE) and in error. */
 	if (p->readers == 0)
-		return POLLERR;
-	return PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT : 0;
+		m |= POLLERR;
+	return m;
 }
 
 static void pipe_release(struct file *f)

@@ -109,8 +109,10 @@ static void signal_group(int pgrp, int sig)
 {
 	struct task *t;
 
-	for_each_task(t) if (pgrp > 0 && t->pgid == pgrp && t->leader == t &&
-			     t->state != TASK_ZOMBIE) signal_send(t, sig, 0);
+	for_each_task(t)
+		if (pgrp > 0 && t->pgid == pgrp && t->leader == t &&
+		    t->state != TASK_ZOMBIE)
+			signal_send(t, sig, 0);
 }
 
 void pty_set_session(struct pty *p, int pid)
@@ -550,8 +552,7 @@ static struct pty *ctty(struct file *f)
 	if (!f->priv) {
 		struct pty *p;
 
-		list_for_each(p, &ptys, node)
-		{
+		list_for_each(p, &ptys, node) {
 			if (!p->hup && p->sid && p->sid == current->sid) {
 				p->refs++;
 				f->priv = p;

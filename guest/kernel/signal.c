@@ -4,6 +4,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/vfs.h"
 #include "lib/string.h"
 
 #define SYSCALL_FRAME 256
@@ -80,6 +81,7 @@ int signal_send(struct task *t, int sig, int from_pid)
 		return 0;
 	t->sig_pending |= SIGBIT(sig);
 	t->sig_from_pid[sig - 1] = from_pid;
+	poll_wake(); /* signalfd readers and pollers */
 	if (t->state == TASK_BLOCKED && !t->uninterruptible &&
 	    (!(t->sig_blocked & SIGBIT(sig)) || sig == SIGKILL))
 		t->state = TASK_RUNNABLE;

@@ -67,8 +67,7 @@ static int dir_next(struct inode *dir, uint64_t pos, char *name,
 	}
 	struct dentry *d;
 
-	list_for_each(d, &dir->children, node)
-	{
+	list_for_each(d, &dir->children, node) {
 		uint64_t p = 2 + (DSEQ_MAX - d->seq);
 
 		if (p < pos)

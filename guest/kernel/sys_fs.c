@@ -485,6 +485,13 @@ static long sys_fcntl(const struct sysargs *a)
 		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
 			   ((uint32_t)a->arg[2] & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case 5: /* F_GETLK */
+	case 6: /* F_SETLK */
+	case 7: /* F_SETLKW */
+	case 36: /* F_OFD_GETLK */
+	case 37: /* F_OFD_SETLK */
+	case 38: /* F_OFD_SETLKW */
+		return lock_fcntl(f, (int)a->arg[1], a->arg[2]);
 	case 1032: /* F_GETPIPE_SZ */
 		return S_ISFIFO(f->ino->mode) ? 65536 : -EINVAL;
 	default:
@@ -793,6 +800,72 @@ static long sys_sendfile(const struct sysargs *a)
 	return done ? (long)done : r;
 }
 
+/* copy_file_range between two regular files (ramfs contents). */
+static long sys_copy_file_range(const struct sysargs *a)
+{
+	struct file *in = fd_get((int)a->arg[0]), *out = fd_get((int)a->arg[2]);
+	uint64_t ioff, ooff;
+	size_t n = a->arg[4], done = 0;
+	char *buf;
+	long r = 0;
+
+	if (a->arg[5])
+		return -EINVAL;
+	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH) ||
+	    (in->flags & O_ACCMODE) == O_WRONLY ||
+	    (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_APPEND))
+		return -EBADF;
+	if (S_ISDIR(in->ino->mode) || S_ISDIR(out->ino->mode))
+		return -EISDIR;
+	if (!S_ISREG(in->ino->mode) || !S_ISREG(out->ino->mode) || in->ops ||
+	    out->ops || in->gen || in->ino->iops || out->ino->iops)
+		return -EINVAL;
+	ioff = in->pos;
+	ooff = out->pos;
+	if (a->arg[1] && copy_from_user(&ioff, (void *)a->arg[1], sizeof(ioff)))
+		return -EFAULT;
+	if (a->arg[3] && copy_from_user(&ooff, (void *)a->arg[3], sizeof(ooff)))
+		return -EFAULT;
+	if ((int64_t)ioff < 0 || (int64_t)ooff < 0)
+		return -EINVAL;
+	/* Linux refuses overlapping ranges within one file. */
+	if (in->ino == out->ino && ioff < ooff + n && ooff < ioff + n)
+		return -EINVAL;
+	buf = kmalloc(PAGE_SIZE * 4);
+	if (!buf)
+		return -ENOMEM;
+	while (done < n) {
+		size_t k = n - done < PAGE_SIZE * 4 ? n - done : PAGE_SIZE * 4;
+		long w;
+
+		r = ramfs_read(in->ino, ioff + done, buf, k, false);
+		if (r <= 0)
+			break;
+		w = ramfs_write(out->ino, ooff + done, buf, (size_t)r, false);
+		if (w < 0) {
+			r = w;
+			break;
+		}
+		done += (size_t)w;
+		if (w < r)
+			break;
+	}
+	kfree(buf);
+	if (!done && r < 0)
+		return r;
+	ioff += done;
+	ooff += done;
+	if (!a->arg[1])
+		in->pos = ioff;
+	else if (copy_to_user((void *)a->arg[1], &ioff, sizeof(ioff)))
+		return -EFAULT;
+	if (!a->arg[3])
+		out->pos = ooff;
+	else if (copy_to_user((void *)a->arg[3], &ooff, sizeof(ooff)))
+		return -EFAULT;
+	return (long)done;
+}
+
 static long sys_fadvise64(const struct sysargs *a)
 {
 	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
@@ -876,6 +949,7 @@ void sys_fs_register(sys_fn *t)
 	t[NR_umask] = sys_umask;
 	t[NR_ioctl] = sys_ioctl;
 	t[NR_sendfile] = sys_sendfile;
+	t[NR_copy_file_range] = sys_copy_file_range;
 	t[NR_fadvise64] = sys_fadvise64;
 	t[NR_statfs] = sys_statfs;
 	t[NR_fstatfs] = sys_fstatfs;

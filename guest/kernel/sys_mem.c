@@ -25,8 +25,9 @@ static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
 {
 	struct vma *v;
 
-	list_for_each(v, &mm->vmas,
-		      node) if (v->start < end && v->end > start) return false;
+	list_for_each(v, &mm->vmas, node)
+		if (v->start < end && v->end > start)
+			return false;
 	return true;
 }
 

@@ -117,6 +117,7 @@ static long sys_settimeofday(const struct sysargs *a)
 	if (tv.usec < 0 || tv.usec >= 1000000)
 		return -EINVAL;
 	time_set_realtime_ns(tv.sec * 1000000000ll + tv.usec * 1000);
+	timerfd_clock_was_set();
 	return 0;
 }
 
@@ -129,6 +130,7 @@ static long sys_clock_settime(const struct sysargs *a)
 	if (copy_from_user(&ts, (void *)a->arg[1], sizeof(ts)))
 		return -EFAULT;
 	time_set_realtime_ns(ts.sec * 1000000000ll + ts.nsec);
+	timerfd_clock_was_set();
 	return 0;
 }
 
@@ -194,7 +196,8 @@ static long sys_sysinfo(const struct sysargs *a)
 	int procs = 0;
 	struct task *t;
 
-	for_each_task(t) procs++;
+	for_each_task(t)
+		procs++;
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int64_t)(time_now_ns() / 1000000000);
 	si.totalram = page_total_count() * PAGE_SIZE;
@@ -329,8 +332,7 @@ static int ts_deadline(uint64_t uts, uint64_t *deadline_r)
 	return 0;
 }
 
-/* ppoll/pselect: a temporary signal mask, restored after delivery. */
-static int set_temp_mask(uint64_t umask_ptr)
+int signal_temp_mask(uint64_t umask_ptr)
 {
 	uint64_t m;
 
@@ -350,7 +352,7 @@ static long sys_ppoll(const struct sysargs *a)
 	int rc = ts_deadline(a->arg[2], &deadline);
 
 	if (!rc)
-		rc = set_temp_mask(a->arg[3]);
+		rc = signal_temp_mask(a->arg[3]);
 	if (rc)
 		return rc;
 	return do_poll(a->arg[0], a->arg[1], deadline);
@@ -457,7 +459,7 @@ static long sys_pselect6(const struct sysargs *a)
 		return rc;
 	if (a->arg[5] && copy_from_user(sm, (void *)a->arg[5], sizeof(sm)))
 		return -EFAULT;
-	rc = set_temp_mask(sm[0]);
+	rc = signal_temp_mask(sm[0]);
 	if (rc)
 		return rc;
 	return do_select((int)a->arg[0], sets, deadline);

@@ -92,6 +92,73 @@ static long sys_wait4(const struct sysargs *a)
 	return pid;
 }
 
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+#define WEXITED 4
+#define WNOWAIT 0x01000000
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+
+/* waitid(2): exits only, like wait4 (children never stop here). */
+static long sys_waitid(const struct sysargs *a)
+{
+	int idtype = (int)a->arg[0], id = (int)a->arg[1], pid, status = 0;
+	int rpid = 0, options = (int)a->arg[3];
+	struct {
+		int32_t signo, err, code, pad;
+		int32_t pid;
+		uint32_t uid;
+		int32_t status, pad2;
+		uint8_t rest[96];
+	} si;
+	long rc;
+
+	if (a->arg[3] & ~(uint64_t)(1 | 2 | WEXITED | 8 | WNOWAIT | 0x20000000 |
+				    0x40000000 | 0x80000000))
+		return -EINVAL;
+	if (!(options & (2 | WEXITED | 8)))
+		return -EINVAL;
+	switch (idtype) {
+	case P_ALL:
+		pid = -1;
+		break;
+	case P_PID:
+		if (id <= 0)
+			return -EINVAL;
+		pid = id;
+		break;
+	case P_PGID:
+		if (id < 0)
+			return -EINVAL;
+		pid = id ? -id : 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	rc = task_wait(pid, &status, options, &rpid);
+	if (rc)
+		return rc;
+	memset(&si, 0, sizeof(si));
+	if (rpid) {
+		si.signo = SIGCHLD;
+		si.pid = rpid;
+		if ((status & 0x7f) == 0) {
+			si.code = CLD_EXITED;
+			si.status = (status >> 8) & 0xff;
+		} else {
+			si.code = status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+			si.status = status & 0x7f;
+		}
+	}
+	if (a->arg[2] && copy_to_user((void *)a->arg[2], &si, sizeof(si)))
+		return -EFAULT;
+	if (a->arg[4] && clear_user((void *)a->arg[4], 144))
+		return -EFAULT;
+	return 0;
+}
+
 static long sys_kill(const struct sysargs *a)
 {
 	int pid = (int)a->arg[0], sig = (int)a->arg[1], found = 0;
@@ -103,8 +170,7 @@ static long sys_kill(const struct sysargs *a)
 		t = task_find(pid);
 		return t && t->mm ? signal_send(t, sig, current->pid) : -ESRCH;
 	}
-	for_each_task(t)
-	{
+	for_each_task(t) {
 		if (!t->mm || t->state == TASK_ZOMBIE)
 			continue;
 		if ((pid == 0 && t->pgid != current->pgid) ||
@@ -702,15 +768,100 @@ static long sys_futex(const struct sysargs *a)
 	}
 }
 
+/* The guest runs its tasks on one CPU, CPU 0: every mask is {0}. */
+#define CPUS_ONLINE 1ull
+
+/* pid 0 is the caller; -ESRCH if there is no such task. */
+static struct task *sched_target(int pid)
+{
+	if (pid < 0)
+		return NULL;
+	return pid ? task_find(pid) : current;
+}
+
 static long sys_sched_getaffinity(const struct sysargs *a)
 {
-	uint64_t mask = 1;
+	uint64_t mask = CPUS_ONLINE;
+	struct task *t;
 
-	if (a->arg[1] < sizeof(mask))
+	/* Linux: the buffer holds every possible CPU, in whole longs. */
+	if (a->arg[1] < sizeof(mask) || (a->arg[1] & (sizeof(long) - 1)))
 		return -EINVAL;
+	t = sched_target((int)a->arg[0]);
+	if (!t || !t->mm)
+		return -ESRCH;
 	if (copy_to_user((void *)a->arg[2], &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
+}
+
+static long sys_sched_setaffinity(const struct sysargs *a)
+{
+	uint64_t mask = 0;
+	size_t len = a->arg[1] < sizeof(mask) ? a->arg[1] : sizeof(mask);
+	struct task *t;
+
+	if (len && copy_from_user(&mask, (void *)a->arg[2], len))
+		return -EFAULT;
+	t = sched_target((int)a->arg[0]);
+	if (!t || !t->mm)
+		return -ESRCH;
+	/* A mask without an online CPU cannot run anywhere; any other
+	 * leaves the task where it is, on CPU 0. */
+	if (!(mask & CPUS_ONLINE))
+		return -EINVAL;
+	return 0;
+}
+
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+
+static bool prio_match(const struct task *t, int which, int who)
+{
+	if (!t->mm || t->state == TASK_ZOMBIE)
+		return false;
+	switch (which) {
+	case PRIO_PROCESS:
+		return t->pid == (who ? who : current->pid);
+	case PRIO_PGRP:
+		return t->pgid == (who ? who : current->pgid);
+	default:
+		return t->uid == (uint32_t)(who ? who : (int)current->uid);
+	}
+}
+
+/* getpriority's answer is 20 - nice (1..40), the highest among matches. */
+static long sys_getpriority(const struct sysargs *a)
+{
+	int which = (int)a->arg[0], who = (int)a->arg[1], best = 100;
+	struct task *t;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	for_each_task(t)
+		if (prio_match(t, which, who) && t->nice < best)
+			best = t->nice;
+	return best == 100 ? -ESRCH : 20 - best;
+}
+
+static long sys_setpriority(const struct sysargs *a)
+{
+	int which = (int)a->arg[0], who = (int)a->arg[1];
+	int nice = (int)a->arg[2];
+	bool found = false;
+	struct task *t;
+
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+	for_each_task(t) {
+		if (!prio_match(t, which, who))
+			continue;
+		t->nice = nice; /* root may also lower it */
+		found = true;
+	}
+	return found ? 0 : -ESRCH;
 }
 
 /* Known optional features a libc probes for: -ENOSYS without a report. */
@@ -729,6 +880,7 @@ void sys_proc_register(sys_fn *t)
 	t[NR_exit] = sys_exit;
 	t[NR_exit_group] = sys_exit_group;
 	t[NR_wait4] = sys_wait4;
+	t[NR_waitid] = sys_waitid;
 	t[NR_kill] = sys_kill;
 	t[NR_tkill] = sys_tkill;
 	t[NR_tgkill] = sys_tgkill;
@@ -774,6 +926,9 @@ void sys_proc_register(sys_fn *t)
 	t[NR_arch_prctl] = sys_arch_prctl;
 	t[NR_futex] = sys_futex;
 	t[NR_sched_getaffinity] = sys_sched_getaffinity;
+	t[NR_sched_setaffinity] = sys_sched_setaffinity;
+	t[NR_getpriority] = sys_getpriority;
+	t[NR_setpriority] = sys_setpriority;
 	t[NR_rseq] = sys_quiet_enosys;
 	t[NR_set_robust_list] = sys_quiet_enosys;
 }

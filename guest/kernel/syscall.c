@@ -19,6 +19,9 @@ void syscall_init(void)
 	sys_proc_register(table);
 	sys_mem_register(table);
 	sys_misc_register(table);
+	sys_epoll_register(table);
+	sys_event_register(table);
+	sys_lock_register(table);
 	trace = boot_param("xenpod.strace", &len) != NULL;
 }
 

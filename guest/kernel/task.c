@@ -22,6 +22,7 @@
 #define CLONE_CHILD_CLEARTID 0x200000
 #define CLONE_CHILD_SETTID 0x1000000
 #define WNOHANG 1
+#define WNOWAIT 0x01000000
 
 struct task *current;
 volatile bool need_resched;
@@ -49,8 +50,25 @@ struct task *task_find(int pid)
 {
 	struct task *t;
 
-	for_each_task(t) if (t->pid == pid && t->state != TASK_ZOMBIE) return t;
+	for_each_task(t)
+		if (t->pid == pid && t->state != TASK_ZOMBIE)
+			return t;
 	return NULL;
+}
+
+/* Linux's CFS weights for nice -20..19 (nice 0 = 1024). */
+static const uint32_t nice_weight[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548,  7620,  6100,  4904,  3906,  3121,  2501,	 1991,	1586,  1277,
+	1024,  820,   655,   526,   423,   335,	  272,	 215,	172,   137,
+	110,   87,    70,    56,    45,	   36,	  29,	 23,	18,    15,
+};
+
+uint64_t task_slice_ns(const struct task *t)
+{
+	int n = t->nice < -20 ? -20 : t->nice > 19 ? 19 : t->nice;
+
+	return SLICE_NS * nice_weight[n + 20] / 1024;
 }
 
 /* Interrupts off. Charges the time since run_start_ns to current. */
@@ -131,11 +149,54 @@ void schedule(void)
 		uint64_t now = time_now_ns();
 
 		account(now);
-		slice_end_ns = now + SLICE_NS;
+		slice_end_ns = now + task_slice_ns(n);
 	}
 	sched_rearm();
 	switch_to(n);
 	irq_restore(fl);
+}
+
+static struct list_node ktimers = LIST_INIT(ktimers);
+
+void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *t))
+{
+	list_init(&t->node);
+	t->at = 0;
+	t->fn = fn;
+}
+
+bool ktimer_armed(const struct ktimer *t)
+{
+	return list_linked(&t->node);
+}
+
+void ktimer_arm(struct ktimer *t, uint64_t at_ns)
+{
+	uint64_t fl = irq_save();
+	struct ktimer *pos;
+
+	list_del(&t->node);
+	t->at = at_ns;
+	if (at_ns) {
+		list_for_each(pos, &ktimers, node)
+			if (pos->at > at_ns)
+				break;
+		list_add_before(&pos->node, &t->node);
+	}
+	sched_rearm();
+	irq_restore(fl);
+}
+
+/* Interrupts off: runs the timers that are due. */
+static void ktimers_run(uint64_t now)
+{
+	struct ktimer *t;
+
+	while ((t = list_first(&ktimers, struct ktimer, node)) != NULL &&
+	       t->at <= now) {
+		list_del(&t->node);
+		t->fn(t);
+	}
 }
 
 /*
@@ -149,9 +210,9 @@ void sched_rearm(void)
 	uint64_t min = 0, fl = irq_save();
 	int runnable = 0;
 	struct task *t;
+	struct ktimer *kt;
 
-	for_each_task(t)
-	{
+	for_each_task(t) {
 		if (t->state == TASK_RUNNABLE)
 			runnable++;
 		if (t->state == TASK_BLOCKED && t->wake_at &&
@@ -160,6 +221,9 @@ void sched_rearm(void)
 		if (t->alarm_at && (!min || t->alarm_at < min))
 			min = t->alarm_at;
 	}
+	kt = list_first(&ktimers, struct ktimer, node);
+	if (kt && (!min || kt->at < min))
+		min = kt->at;
 	if (runnable >= 2 && (!min || slice_end_ns < min))
 		min = slice_end_ns;
 	timer_set_oneshot(min);
@@ -176,8 +240,7 @@ static void sched_tick(struct trap_frame *f)
 	uint64_t now = time_now_ns();
 	struct task *t;
 
-	for_each_task(t)
-	{
+	for_each_task(t) {
 		if (t->state == TASK_BLOCKED && t->wake_at &&
 		    t->wake_at <= now) {
 			t->timed_out = true;
@@ -191,11 +254,12 @@ static void sched_tick(struct trap_frame *f)
 			signal_send(t, SIGALRM, 0);
 		}
 	}
+	ktimers_run(now);
 	/* A slice that ran out while current stays in the kernel (e.g.
 	 * waiting for xenstore) gets one more tick per slice, not a storm
 	 * of immediate ones. */
 	if (now >= slice_end_ns)
-		slice_end_ns = now + SLICE_NS;
+		slice_end_ns = now + task_slice_ns(current);
 	need_resched = true; /* the interrupt exit re-arms the timer */
 }
 
@@ -240,8 +304,7 @@ int futex_wake(struct mm *mm, uint64_t uaddr, int n)
 	int woken = 0;
 	struct task *t;
 
-	for_each_task(t)
-	{
+	for_each_task(t) {
 		if (woken == n)
 			break;
 		if (t->state == TASK_BLOCKED && t->mm == mm &&
@@ -259,8 +322,7 @@ int futex_requeue(struct mm *mm, uint64_t uaddr, int nwake, uint64_t uaddr2,
 	int woken = futex_wake(mm, uaddr, nwake), moved = 0;
 	struct task *t;
 
-	for_each_task(t)
-	{
+	for_each_task(t) {
 		if (moved == nmove)
 			break;
 		if (t->state == TASK_BLOCKED && t->mm == mm &&
@@ -276,8 +338,9 @@ void wake_up(const void *chan)
 {
 	struct task *t;
 
-	for_each_task(t) if (t->state == TASK_BLOCKED && t->wait_chan == chan)
-		t->state = TASK_RUNNABLE;
+	for_each_task(t)
+		if (t->state == TASK_BLOCKED && t->wait_chan == chan)
+			t->state = TASK_RUNNABLE;
 }
 
 static int user_fault(struct trap_frame *f);
@@ -447,6 +510,7 @@ static void copy_task_state(struct task *t, struct task *p)
 	t->umask = p->umask;
 	t->uid = p->uid;
 	t->gid = p->gid;
+	t->nice = p->nice;
 	t->sig_blocked = p->sig_blocked;
 	t->fs_base = p->fs_base;
 	t->gs_base = p->gs_base;
@@ -464,8 +528,7 @@ static void reap_threads(void)
 {
 	struct task *c, *n;
 
-	list_for_each_safe(c, n, &task_list, node)
-	{
+	list_for_each_safe(c, n, &task_list, node) {
 		if (c->autoreap && c->state == TASK_ZOMBIE && c != current)
 			task_free(c);
 	}
@@ -562,7 +625,9 @@ static void process_done(struct task *l, int status)
 {
 	struct task *c;
 
-	for_each_task(c) if (c->parent == l) c->parent = &init_task;
+	for_each_task(c)
+		if (c->parent == l)
+			c->parent = &init_task;
 	l->exit_status = l->group_exiting ? l->group_exit_status : status;
 	l->alarm_at = 0;
 	if (l->parent) {
@@ -602,12 +667,12 @@ static void kill_other_threads(struct task *t)
 {
 	struct task *x;
 
-	for_each_task(x) if (x->leader == t->leader && x != t &&
-			     x->state != TASK_ZOMBIE)
-	{
-		x->group_killed = true;
-		signal_send(x, SIGKILL, 0);
-	}
+	for_each_task(x)
+		if (x->leader == t->leader && x != t &&
+		    x->state != TASK_ZOMBIE) {
+			x->group_killed = true;
+			signal_send(x, SIGKILL, 0);
+		}
 }
 
 void task_exit_group(int status)
@@ -663,8 +728,7 @@ long task_wait(int pid, int *status_r, int options, int *rpid_r)
 		bool have = false;
 		struct task *c, *n;
 
-		list_for_each_safe(c, n, &task_list, node)
-		{
+		list_for_each_safe(c, n, &task_list, node) {
 			if (!wait_match(c, pid))
 				continue;
 			have = true;
@@ -672,7 +736,8 @@ long task_wait(int pid, int *status_r, int options, int *rpid_r)
 				continue;
 			*status_r = c->exit_status;
 			*rpid_r = c->tgid;
-			task_free(c);
+			if (!(options & WNOWAIT))
+				task_free(c);
 			return 0;
 		}
 		if (!have)

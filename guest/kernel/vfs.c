@@ -33,6 +33,7 @@ struct inode *inode_new(uint32_t mode)
 	ino->mode = mode;
 	ino->ino = next_ino++;
 	list_init(&ino->children);
+	list_init(&ino->locks);
 	ino->atime_ns = ino->mtime_ns = ino->ctime_ns = now;
 	return ino;
 }
@@ -84,8 +85,9 @@ struct inode *vfs_dir_find(struct inode *dir, const char *name)
 		return dir->iops->lookup(dir, name);
 	struct dentry *d;
 
-	list_for_each(d, &dir->children,
-		      node) if (!strcmp(d->name, name)) return d->ino;
+	list_for_each(d, &dir->children, node)
+		if (!strcmp(d->name, name))
+			return d->ino;
 	return NULL;
 }
 
@@ -166,8 +168,9 @@ static struct dentry *dentry_find(struct inode *dir, const char *name)
 {
 	struct dentry *d;
 
-	list_for_each(d, &dir->children,
-		      node) if (!strcmp(d->name, name)) return d;
+	list_for_each(d, &dir->children, node)
+		if (!strcmp(d->name, name))
+			return d;
 	return NULL;
 }
 

@@ -135,7 +135,8 @@ void mm_destroy(struct mm *mm)
 
 	if (!mm)
 		return;
-	list_for_each_safe(v, n, &mm->vmas, node) kfree(v);
+	list_for_each_safe(v, n, &mm->vmas, node)
+		kfree(v);
 	pt_destroy(mm->pt, free_leaf, NULL);
 	kfree(mm);
 }
@@ -144,8 +145,7 @@ struct vma *mm_find(struct mm *mm, uint64_t addr)
 {
 	struct vma *v;
 
-	list_for_each(v, &mm->vmas, node)
-	{
+	list_for_each(v, &mm->vmas, node) {
 		if (v->start > addr)
 			break;
 		if (addr < v->end)
@@ -205,8 +205,7 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t end)
 		rc = split_at(mm, end);
 	if (rc)
 		return rc;
-	list_for_each_safe(v, n, &mm->vmas, node)
-	{
+	list_for_each_safe(v, n, &mm->vmas, node) {
 		if (v->start >= start && v->end <= end) {
 			unmap_pages(mm, v->start, v->end);
 			list_del(&v->node);
@@ -247,7 +246,9 @@ int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 	v->start = start;
 	v->end = end;
 	v->prot = prot;
-	list_for_each(pos, &mm->vmas, node) if (pos->start >= start) break;
+	list_for_each(pos, &mm->vmas, node)
+		if (pos->start >= start)
+			break;
 	list_add_before(&pos->node, &v->node); /* the head if none */
 	merge_adjacent(mm);
 	return 0;
@@ -291,8 +292,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 		return rc;
 	struct vma *v;
 
-	list_for_each(v, &mm->vmas, node)
-	{
+	list_for_each(v, &mm->vmas, node) {
 		struct protect_arg pa = { mm, pte_flags(prot) };
 
 		if (v->start < start || v->end > end)
@@ -320,8 +320,7 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len)
 		cand = top - len;
 		struct vma *v;
 
-		list_for_each(v, &mm->vmas, node)
-		{
+		list_for_each(v, &mm->vmas, node) {
 			if (v->start < top && v->end > cand) {
 				top = v->start;
 				moved = true;
@@ -489,8 +488,7 @@ struct mm *mm_fork(struct mm *src)
 	dst->brk = src->brk;
 	dst->stack_lo = src->stack_lo;
 	dst->mmap_top = src->mmap_top;
-	list_for_each(v, &src->vmas, node)
-	{
+	list_for_each(v, &src->vmas, node) {
 		struct vma *n = kmalloc(sizeof(*n));
 
 		if (!n)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # run.sh: runs Linux programs in xenpod-kernel under plain QEMU and compares each with the
 # same binary run on the host: our test programs (static musl, static glibc, static-PIE and
-# dynamically linked glibc builds) and Debian's busybox-static shell scripts.
+# dynamically linked glibc builds), a static Go program, Debian's static sqlite and
+# zsh-static, and Debian's busybox-static shell scripts.
 # Usage: tests/guest/run.sh PATH/TO/xenpod-kernel
 # Prints PASS:/FAIL: lines; exits non-zero if any check failed.
 
@@ -10,6 +11,7 @@ KERNEL=${1:?usage: $0 PATH/TO/xenpod-kernel}
 QEMU=${QEMU:-qemu-system-x86_64}
 SRC=$(cd "$(dirname "$0")" && pwd)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
+ZSH=${ZSH:-/bin/zsh-static}
 SCRIPT=$(command -v script)
 WORK=$(mktemp -d) || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -70,13 +72,24 @@ build() {
 	done
 	gcc -O2 -Wl,--dynamic-linker=/lib/no-such-ld.so -o "$ROOT/bin/badinterp" \
 		"$SRC/progs/t_basic.c" || return 1
+	# A static Go program (CGO_ENABLED=0): timers, files, os/exec,
+	# goroutines; the Go runtime's netpoller needs epoll.
+	mkdir -p "$WORK/go"
+	(cd "$SRC/go" && HOME=$WORK/go GOCACHE=$WORK/go/cache GOPATH=$WORK/go/path \
+		GOFLAGS= GO111MODULE=off CGO_ENABLED=0 \
+		go build -o "$ROOT/bin/gotest" gotest.go) || return 1
+	# Debian's static sqlite (default locking on a file database) and
+	# zsh-static (background jobs renice themselves).
+	gcc -static -O2 -o "$ROOT/bin/t_sqlite" "$SRC/sqlite/t_sqlite.c" -lsqlite3 -lm \
+		2>"$WORK/gcc.err" || { cat "$WORK/gcc.err"; return 1; }
+	cp "$ZSH" "$ROOT/bin/zsh" || return 1
 	cp "$BUSYBOX" "$ROOT/bin/busybox" || return 1
 	for a in $("$BUSYBOX" --list); do
 		[ "$a" = busybox ] && continue
 		ln -s busybox "$ROOT/bin/$a"
 		ln -s "$ROOT/bin/busybox" "$WORK/hostbin/$a"
 	done
-	cp "$SRC"/bb/*.sh "$SRC/leak.sh" "$ROOT/tests/"
+	cp "$SRC"/bb/*.sh "$SRC/leak.sh" "$SRC/zsh/jobs.zsh" "$ROOT/tests/"
 	musl-gcc -static -O2 -o "$ROOT/bin/sysfuzz" "$SRC/fuzz/sysfuzz.c" || return 1
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
 	printf 'root:x:0:\n' >"$ROOT/etc/group"
@@ -144,7 +157,7 @@ bb() {
 }
 
 [ -f "$KERNEL" ] || { fail setup "no kernel at $KERNEL"; exit 1; }
-for tool in musl-gcc gcc cpio script "$QEMU"; do
+for tool in musl-gcc gcc go cpio script "$ZSH" "$QEMU"; do
 	command -v "$tool" >/dev/null || { fail setup "$tool not found"; exit 1; }
 done
 build || { fail build "could not build the test root"; exit 1; }
@@ -162,6 +175,17 @@ done
 for s in "$SRC"/bb/*.sh; do
 	bb "$(basename "$s" .sh)"
 done
+
+# Go, sqlite and zsh: the same static binaries in the guest and on the host;
+# Go with its default GOMAXPROCS, one P and four.
+prog gotest
+for procs in 1 4; do
+	guest "gotest-p$procs" "env=T_VAR=v1 env=GOMAXPROCS=$procs cwd=/data -- /bin/gotest"
+	host "gotest-p$procs" "env GOMAXPROCS=$procs $ROOT/bin/gotest"
+	compare "gotest-p$procs"
+done
+prog t_sqlite
+prog zsh /tests/jobs.zsh "$SRC/zsh/jobs.zsh"
 
 # No memory leaks across processes, pipes and execs.
 guest leak "-- /bin/sh /tests/leak.sh"

@@ -173,6 +173,7 @@ struct task {
 	struct inode *cwd;
 	uint32_t umask;
 	uint32_t uid, gid; /* recorded, not enforced: everything runs as root */
+	int nice; /* -20..19: scales the time slice (task_slice_ns) */
 	bool uaccess_kernel; /* copy_*_user take kernel pointers (sendfile) */
 	uint64_t fs_base, gs_base;
 	uint64_t clear_child_tid;
@@ -225,6 +226,22 @@ void sched_rearm(void);
 /* Charges the CPU time used since the last switch to current (for
  * CPU-time clocks; called at system call entry). */
 void sched_account(void);
+/* The time slice t runs for before another runnable task's turn: 10 ms
+ * at nice 0, scaled by Linux's CFS weight of t's nice value. */
+uint64_t task_slice_ns(const struct task *t);
+/* Kernel timers: fn runs in interrupt context (interrupts off) once the
+ * monotonic clock reaches at; it may re-arm its timer. */
+struct ktimer {
+	struct list_node node; /* in the armed list, sorted by at */
+	uint64_t at; /* ns, monotonic */
+	void (*fn)(struct ktimer *t);
+};
+void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *t));
+/* Arms (or re-arms) t for at_ns; 0 disarms it. */
+void ktimer_arm(struct ktimer *t, uint64_t at_ns);
+bool ktimer_armed(const struct ktimer *t);
+/* The wall clock was set: timerfds on it move (sys_event.c). */
+void timerfd_clock_was_set(void);
 /* Sleeps until wake_up(chan) only (signals stay pending). */
 void sleep_uninterruptible(const void *chan);
 struct task *task_find(int pid);
@@ -254,6 +271,9 @@ void user_return(struct trap_frame *f);
 bool signal_pending(struct task *t);
 long sys_rt_sigreturn_frame(struct trap_frame *f);
 void signal_exec_reset(struct task *t);
+/* ppoll, pselect, epoll_pwait: installs the user's signal mask at
+ * umask_ptr for the call (restored after delivery or on return). */
+int signal_temp_mask(uint64_t umask_ptr);
 
 /* exec.c */
 int exec_load(struct task *t, const char *path, char *const argv[],

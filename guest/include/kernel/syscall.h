@@ -28,6 +28,9 @@ void sys_dir_register(sys_fn *tab);
 void sys_proc_register(sys_fn *tab);
 void sys_mem_register(sys_fn *tab);
 void sys_misc_register(sys_fn *tab);
+void sys_epoll_register(sys_fn *tab);
+void sys_event_register(sys_fn *tab);
+void sys_lock_register(sys_fn *tab);
 
 struct inode;
 

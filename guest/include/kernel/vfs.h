@@ -97,6 +97,11 @@ struct inode {
 	const struct file_ops *fops; /* devices */
 	const struct inode_ops *iops; /* /proc */
 	uintptr_t priv;
+	/* Readiness events (poll_notify): edge-triggered epoll reports a
+	 * still-ready file again when these move. */
+	uint32_t poll_gen_in, poll_gen_out;
+	/* Record locks and flock locks on this file (sys_lock.c). */
+	struct list_node locks;
 };
 
 struct dentry {
@@ -116,6 +121,7 @@ struct file {
 	char *path; /* as opened, for /proc/self/fd (kmalloc'd, may be NULL) */
 	char *gen; /* generated contents (/proc) */
 	size_t gen_len;
+	struct list_node epitems; /* epoll registrations watching it */
 };
 
 #define PATH_MAX 4096
@@ -189,6 +195,8 @@ struct files *files_new(void);
 struct files *files_copy(const struct files *p);
 /* Drops a reference; closes every descriptor with the last. */
 void files_put(struct files *fs);
+/* Closes fs's descriptor fd (which must be open). */
+void files_drop(struct files *fs, int fd);
 /* Installs f (one reference, which this takes) as fds 0, 1 and 2. */
 void files_set_stdio(struct files *fs, struct file *f);
 /* The current task's descriptors: */
@@ -201,9 +209,30 @@ long file_read(struct file *f, void *ubuf, size_t n);
 long file_write(struct file *f, const void *ubuf, size_t n);
 unsigned file_poll(struct file *f);
 
-/* Wakes poll()/select() sleepers: call on any readiness change. */
+/* Wakes poll()/select()/epoll sleepers: call on any readiness change. */
 void poll_wake(void);
 extern const char poll_chan;
+/* A readiness event on ino: data arrived (POLLIN) or room appeared
+ * (POLLOUT); wakes the pollers. */
+void poll_notify(struct inode *ino, unsigned mask);
+/* Whether f answers poll (epoll refuses the rest with EPERM). */
+bool file_pollable(const struct file *f);
+/* A file on an anonymous inode (eventfd, timerfd, signalfd, epoll):
+ * name is what /proc/self/fd shows ("anon_inode:[eventfd]"). NULL if
+ * out of memory (ops->release is not called then). */
+struct file *anon_file_new(const struct file_ops *ops, const char *name,
+			   uint32_t flags, void *priv);
+/* Installs f at the lowest free fd (taking its reference) or drops it:
+ * the fd or -EMFILE. */
+int fd_install_or_put(struct file *f, bool cloexec);
+
+/* epoll (sys_epoll.c): drops the registrations of a file being freed. */
+void epoll_file_gone(struct file *f);
+/* Locks (sys_lock.c): what close(fd) and the last close release. */
+void locks_close(struct file *f, struct files *fs);
+void locks_file_gone(struct file *f);
+/* fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms. */
+long lock_fcntl(struct file *f, int cmd, uint64_t uarg);
 
 /* Pipes (pipe.c). */
 int pipe_create(struct file **rd_r, struct file **wr_r);

@@ -59,5 +59,6 @@
 #define EDQUOT 122
 #define EALREADY 114
 #define EINPROGRESS 115
+#define ECANCELED 125
 
 #endif

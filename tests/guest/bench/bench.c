@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* bench.c: micro-benchmarks for the guest kernel: syscall, fork+exec+wait, pipe, file I/O. */
+/* bench.c: micro-benchmarks for the guest kernel: syscall, fork+exec+wait, pipe, file I/O, epoll ping-pong. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -87,6 +88,46 @@ static double bench_file(int mb)
 	return 2.0 * mb / (now() - t); /* MB/s written + read */
 }
 
+/* Two processes bounce a byte over two pipes, each waiting in
+ * epoll_wait before every read: microseconds per round trip. */
+static double bench_epoll(int n)
+{
+	int ab[2], ba[2];
+	double t;
+	char c = 'x';
+	pid_t p;
+
+	if (pipe(ab) || pipe(ba))
+		return -1;
+	p = fork();
+	if (p == 0) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		int ep = epoll_create1(0);
+
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ab[0], &ev))
+			_exit(1);
+		for (int i = 0; i < n; i++)
+			if (epoll_wait(ep, &ev, 1, -1) != 1 ||
+			    read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(0);
+
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ba[0], &ev))
+		return -1;
+	t = now();
+	for (int i = 0; i < n; i++)
+		if (write(ab[1], &c, 1) != 1 ||
+		    epoll_wait(ep, &ev, 1, -1) != 1 || read(ba[0], &c, 1) != 1)
+			return -1;
+	t = now() - t;
+	waitpid(p, NULL, 0);
+	close(ep);
+	return t / n * 1e6;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "noop"))
@@ -95,5 +136,6 @@ int main(int argc, char **argv)
 	printf("spawn_us %.1f\n", bench_spawn(argv[0], 50));
 	printf("pipe_MBps %.1f\n", bench_pipe(64));
 	printf("file_MBps %.1f\n", bench_file(64));
+	printf("epoll_pingpong_us %.1f\n", bench_epoll(2000));
 	return 0;
 }

@@ -117,6 +117,31 @@ int main(void)
 	CHECK(unlink("/tmp/big") == 0);
 	CHECK(fstat(fd, &st) == 0 && st.st_size == 4096 * 256);
 	CHECK(close(fd) == 0);
+	/* copy_file_range: between files, with and without offsets. */
+	{
+		int a = open("cfr-src", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		int b = open("cfr-dst", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		off_t oi = 2, oo = 0;
+
+		CHECK(write(a, "0123456789", 10) == 10 && lseek(a, 0, 0) == 0);
+		CHECK(copy_file_range(a, NULL, b, NULL, 4, 0) == 4);
+		CHECK(lseek(a, 0, SEEK_CUR) == 4 && lseek(b, 0, SEEK_CUR) == 4);
+		CHECK(copy_file_range(a, &oi, b, &oo, 100, 0) == 8 &&
+		      oi == 10 && oo == 8 && lseek(a, 0, SEEK_CUR) == 4);
+		CHECK(pread(b, buf, 16, 0) == 8 && !memcmp(buf, "23456789", 8));
+		CHECK(copy_file_range(a, NULL, b, NULL, 4, 1) == -1 &&
+		      errno == EINVAL);
+		CHECK(copy_file_range(a, NULL, 99, NULL, 4, 0) == -1 &&
+		      errno == EBADF);
+		oi = 0;
+		oo = 2;
+		CHECK(copy_file_range(a, &oi, a, &oo, 4, 0) == -1 &&
+		      errno == EINVAL);
+		close(a);
+		close(b);
+		unlink("cfr-src");
+		unlink("cfr-dst");
+	}
 	CHECK(read(99, buf, 1) == -1 && errno == EBADF);
 	CHECK(write(1, NULL, 0) == 0);
 	CHECK(read(0, (char *)bad_ptr, 10) <= 0);

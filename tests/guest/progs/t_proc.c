@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* t_proc: fork, vfork, execve, wait4 statuses, pipes between processes, process ids. */
+/* t_proc: fork, vfork, execve, wait4 and waitid statuses, pipes between processes, process ids. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -114,6 +114,34 @@ int main(int argc, char **argv)
 	CHECK(kill(p, SIGKILL) == 0);
 	CHECK(waitpid(p, &st, 0) == p && WIFSIGNALED(st) &&
 	      WTERMSIG(st) == SIGKILL);
+	/* waitid: WNOWAIT leaves the child waitable; statuses as siginfo. */
+	{
+		siginfo_t si;
+
+		p = fork();
+		if (p == 0)
+			_exit(9);
+		memset(&si, 0, sizeof(si));
+		CHECK(waitid(P_PID, p, &si, WEXITED | WNOWAIT) == 0 &&
+		      si.si_pid == p && si.si_code == CLD_EXITED &&
+		      si.si_status == 9 && si.si_signo == SIGCHLD);
+		CHECK(waitid(P_ALL, 0, &si, WEXITED) == 0 && si.si_pid == p);
+		CHECK(waitid(P_PID, p, &si, WEXITED) == -1 && errno == ECHILD);
+		p = fork();
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+		memset(&si, 0, sizeof(si));
+		CHECK(waitid(P_PID, p, &si, WEXITED | WNOHANG) == 0 &&
+		      si.si_pid == 0);
+		kill(p, SIGKILL);
+		CHECK(waitid(P_PGID, 0, &si, WEXITED) == 0 &&
+		      si.si_code == CLD_KILLED && si.si_status == SIGKILL);
+		CHECK(waitid(P_PID, 0, &si, WEXITED) == -1 && errno == EINVAL);
+		CHECK(waitid(P_ALL, 0, &si, WNOHANG) == -1 && errno == EINVAL);
+		CHECK(waitid(9, 0, &si, WEXITED) == -1 && errno == EINVAL);
+	}
 	CHECK(setpgid(0, 0) == 0 && getpgrp() == getpid());
 	return 0;
 }
