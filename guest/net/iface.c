@@ -270,8 +270,11 @@ void net_arp_poll(struct net_stack *s, uint64_t now, uint64_t *next)
 
 			if (e->state == ARP_FREE)
 				continue;
-			if (e->deadline <= now) {
-				if (e->state == ARP_REACHABLE ||
+			if (e->deadline <= now && e->state == ARP_REACHABLE) {
+				e->state = ARP_STALE;
+				e->deadline = now + NET_ARP_TTL_MS;
+			} else if (e->deadline <= now) {
+				if (e->state == ARP_STALE ||
 				    e->tries >= NET_ARP_TRIES) {
 					pending_flush(s, i, e->ip, NULL);
 					e->state = ARP_FREE;
@@ -368,10 +371,16 @@ int net_ip_output(struct net_stack *s, uint32_t src, uint32_t dst,
 		return 0;
 	}
 	e = arp_find(nif, hop);
-	if (!e || e->state != ARP_REACHABLE)
+	if (!e || e->state == ARP_INCOMPLETE)
 		return arp_hold(s, ifx, hop, len);
 	wire_eth_emit(s->tx, e->mac, nif->mac, WIRE_ETH_IP4);
 	frame_send(s, ifx, s->tx, len);
+	if (e->state == ARP_STALE) { /* in use again: confirm it */
+		e->state = ARP_PROBE;
+		e->tries = 1;
+		e->deadline = net_now(s) + NET_ARP_RETRY_MS;
+		arp_send(s, ifx, WIRE_ARP_REQUEST, NULL, hop);
+	}
 	return 0;
 }
 

@@ -2,19 +2,19 @@
 # guest/net/local.mk: the guest TCP/IP stack (docs/NETWORK-STACK.md) in the kernel, its host
 # unit tests and its fuzzer; included by guest/local.mk.
 
-NET_STACK_SOURCES = guest/net/wire.c guest/net/iface.c guest/net/dgram.c \
+GUEST_NET_SRC = guest/net/wire.c guest/net/iface.c guest/net/dgram.c \
 	guest/net/tcp.c guest/net/tcp_in.c guest/net/tcp_out.c
-NET_STACK_HEADERS = guest/net/net_impl.h guest/net/tcp.h \
+GUEST_NET_HDR = guest/net/net_impl.h guest/net/tcp.h \
 	guest/include/net/limits.h guest/include/net/net.h \
 	guest/include/net/wire.h
 
-guest_xenpod_kernel_SOURCES += $(NET_STACK_SOURCES) $(NET_STACK_HEADERS)
+guest_xenpod_kernel_SOURCES += $(GUEST_NET_SRC) $(GUEST_NET_HDR)
 
 # Two stacks back to back through an in-memory link with a simulated clock.
 check_PROGRAMS += tests/unit/test_net
 TESTS += tests/unit/test_net
 tests_unit_test_net_SOURCES = tests/unit/test_net.c tests/unit/netsim.c \
-	tests/unit/netsim.h $(NET_STACK_SOURCES) $(NET_STACK_HEADERS) \
+	tests/unit/netsim.h $(GUEST_NET_SRC) $(GUEST_NET_HDR) \
 	guest/lib/string.c
 tests_unit_test_net_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
 	-I$(top_srcdir)/guest/include -I$(top_srcdir)/guest/net

@@ -50,7 +50,19 @@
 #define SEQ_GT(a, b) SEQ_LT(b, a)
 #define SEQ_GE(a, b) SEQ_LE(b, a)
 
-enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE };
+/*
+ * ARP entries (after RFC 4861's neighbour states, without its timers'
+ * detail): INCOMPLETE while asked for, REACHABLE for NET_ARP_TTL_MS after an
+ * answer, then STALE (still used) for as long again; a STALE entry in use
+ * is asked for again (PROBE, still used) and dropped if nobody answers.
+ */
+enum arp_state {
+	ARP_FREE,
+	ARP_INCOMPLETE,
+	ARP_REACHABLE,
+	ARP_STALE,
+	ARP_PROBE
+};
 
 struct arp_entry {
 	uint8_t state, tries;
