@@ -16,7 +16,15 @@ struct net_stack *net_stack_init(void *mem, const struct net_ops *ops,
 
 	if (!mem || !ops || !ops->send || !ops->now_ms || !ops->random)
 		return NULL;
-	memset(s, 0, sizeof(*s));
+	/* Zero the tables, not the buffers: nothing reads a buffer before writing it. */
+	memset(s, 0, offsetof(struct net_stack, pend));
+	for (int i = 0; i < NET_ARP_QUEUE; i++)
+		s->pend[i].used = false;
+	s->loop_head = s->loop_count = 0;
+	for (int i = 0; i < NET_DGRAM_SOCKS; i++)
+		memset(&s->dg[i], 0, offsetof(struct dgram, q));
+	for (int i = 0; i < NET_TCP_SOCKS; i++)
+		memset(&s->tcp[i], 0, offsetof(struct tcb, sbuf));
 	s->ops = ops;
 	s->ctx = ctx;
 	s->ip_id = (uint16_t)ops->random(ctx);

@@ -20,3 +20,16 @@ tests_unit_test_net_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
 	-I$(top_srcdir)/guest/include -I$(top_srcdir)/guest/net
 tests_unit_test_net_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
 tests_unit_test_net_LDADD = $(CUNIT_LIBS)
+
+# The stack's fuzzer (tests/fuzz/fuzz_net.c): frames, time and socket calls in, frames out
+# checked; make check replays tests/fuzz/corpus/net (seeds: tests/fuzz/mknetcorpus.py).
+check_PROGRAMS += tests/fuzz/fuzz_net
+TESTS += tests/fuzz/fuzz_net
+tests_fuzz_fuzz_net_SOURCES = tests/fuzz/fuzz_net.c $(GUEST_NET_SRC) \
+	$(GUEST_NET_HDR) guest/lib/string.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_net_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
+	-I$(top_srcdir)/guest/include -I$(top_srcdir)/guest/net \
+	-DFUZZ_CORPUS='"net"'
+tests_fuzz_fuzz_net_CFLAGS = $(AM_CFLAGS) -fno-builtin
+EXTRA_DIST += tests/fuzz/mknetcorpus.py
+EXTRA_DIST += docs/NETWORK-STACK.md

@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio"
+all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio net"
 targets=${*:-$all}
 failed=0
 
@@ -76,6 +76,7 @@ spec() {
 	guest_spec) echo "g|guest/lib/spec.c tests/fuzz/fuzz_util.c|" ;;
 	xs_ring) echo "n|guest/xen/xs_ring.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	podio) echo "n|guest/lib/podio.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
+	net) echo "n|guest/net/wire.c guest/net/iface.c guest/net/dgram.c guest/net/tcp.c guest/net/tcp_in.c guest/net/tcp_out.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	*) return 1 ;;
 	esac
 }
