@@ -10,6 +10,7 @@
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/init.h"
+#include "kernel/netdev.h"
 #include "kernel/mm.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -85,6 +86,8 @@ static void xen_services(void)
 	irq_enable();
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
+	if (netdev_init() < 0)
+		printk("xenpod-kernel: no network (see above)\n");
 	t[4] = time_now_ns();
 	/* Two lines: Xen splits guest lines at 200 characters. */
 	pr_info("xenpod-kernel: Xen %u.%u; set-up (us): entry+cpu %lu, detect "

@@ -6,7 +6,7 @@ GUEST_NET_SRC = guest/net/wire.c guest/net/iface.c guest/net/dgram.c \
 	guest/net/tcp.c guest/net/tcp_in.c guest/net/tcp_out.c
 GUEST_NET_HDR = guest/net/net_impl.h guest/net/tcp.h \
 	guest/include/net/limits.h guest/include/net/net.h \
-	guest/include/net/wire.h
+	guest/include/net/wire.h guest/include/net/errno.h
 
 guest_xenpod_kernel_SOURCES += $(GUEST_NET_SRC) $(GUEST_NET_HDR)
 
@@ -33,3 +33,10 @@ tests_fuzz_fuzz_net_CPPFLAGS = $(AM_CPPFLAGS) -DGUEST_LIB_HOST \
 tests_fuzz_fuzz_net_CFLAGS = $(AM_CFLAGS) -fno-builtin
 EXTRA_DIST += tests/fuzz/mknetcorpus.py
 EXTRA_DIST += docs/NETWORK-STACK.md
+
+# The stack in the kernel: netfront (Xen's io/netif.h) and the stack instance on it.
+guest_xenpod_kernel_SOURCES += guest/xen/netfront.c guest/kernel/netdev.c \
+	guest/include/xenplat/netfront.h guest/include/kernel/netdev.h
+# Lab test of netfront (a vif made by hand, pinged from dom0):
+# scripts/lab run tests/guest/net-xen.sh KERNEL .../xen-netback.ko
+dist_noinst_SCRIPTS += tests/guest/net-xen.sh

@@ -9,38 +9,10 @@
 
 #include "kernel/errno.h"
 #include "lib/string.h"
+#include "net/errno.h"
 #include "net/limits.h"
 #include "net/net.h"
 #include "net/wire.h"
-
-/* Network errnos the kernel's table does not list yet (Linux values). */
-#ifndef EADDRNOTAVAIL
-#define EADDRNOTAVAIL 99
-#endif
-#ifndef ENETUNREACH
-#define ENETUNREACH 101
-#endif
-#ifndef ECONNABORTED
-#define ECONNABORTED 103
-#endif
-#ifndef ECONNRESET
-#define ECONNRESET 104
-#endif
-#ifndef ENOBUFS
-#define ENOBUFS 105
-#endif
-#ifndef EHOSTUNREACH
-#define EHOSTUNREACH 113
-#endif
-#ifndef EPROTONOSUPPORT
-#define EPROTONOSUPPORT 93
-#endif
-#ifndef ENOPROTOOPT
-#define ENOPROTOOPT 92
-#endif
-#ifndef EDESTADDRREQ
-#define EDESTADDRREQ 89
-#endif
 
 #define NET_IF_LOOP (-1) /* the ifx of packets from the loopback queue */
 

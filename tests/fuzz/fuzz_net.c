@@ -138,7 +138,7 @@ static size_t ip_frame(uint8_t *f, uint8_t proto, size_t l4len, uint32_t src)
 
 static void op_tcp(struct net_stack *s, uint8_t *f)
 {
-	uint8_t mode = take8(), opts[WIRE_TCP_OPT_MAX];
+	uint8_t mode = take8(), opts[WIRE_TCP_OPT_MAX] = { 0 };
 	struct wire_tcp h = { 0 };
 	size_t olen = take8() % (WIRE_TCP_OPT_MAX + 1) & ~3u, plen, hlen;
 	uint8_t *l4 = f + 34;
