@@ -9,6 +9,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/time.h"
+#include "kernel/vfs.h"
 #include "net/net.h"
 #include "xenplat/netfront.h"
 
@@ -38,6 +39,7 @@ static uint32_t nd_random(void *ctx)
 static void nd_wake(void *ctx)
 {
 	wake_up(&netdev_chan);
+	poll_wake();
 }
 
 static const struct net_ops nd_ops = {

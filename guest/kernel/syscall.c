@@ -19,6 +19,7 @@ void syscall_init(void)
 	sys_proc_register(table);
 	sys_mem_register(table);
 	sys_misc_register(table);
+	sys_net_register(table);
 	trace = boot_param("xenpod.strace", &len) != NULL;
 }
 

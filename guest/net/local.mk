@@ -40,3 +40,4 @@ guest_xenpod_kernel_SOURCES += guest/xen/netfront.c guest/kernel/netdev.c \
 # Lab test of netfront (a vif made by hand, pinged from dom0):
 # scripts/lab run tests/guest/net-xen.sh KERNEL .../xen-netback.ko
 dist_noinst_SCRIPTS += tests/guest/net-xen.sh
+guest_xenpod_kernel_SOURCES += guest/kernel/sys_net.c

@@ -28,6 +28,7 @@ void sys_dir_register(sys_fn *tab);
 void sys_proc_register(sys_fn *tab);
 void sys_mem_register(sys_fn *tab);
 void sys_misc_register(sys_fn *tab);
+void sys_net_register(sys_fn *tab);
 
 struct inode;
 

@@ -8,6 +8,9 @@
 #ifndef EADDRNOTAVAIL
 #define EADDRNOTAVAIL 99
 #endif
+#ifndef ENETDOWN
+#define ENETDOWN 100
+#endif
 #ifndef ENETUNREACH
 #define ENETUNREACH 101
 #endif
