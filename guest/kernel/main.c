@@ -86,9 +86,9 @@ static void xen_services(void)
 	irq_enable();
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
+	t[4] = time_now_ns();
 	if (netdev_init() < 0)
 		printk("xenpod-kernel: no network (see above)\n");
-	t[4] = time_now_ns();
 	/* Two lines: Xen splits guest lines at 200 characters. */
 	pr_info("xenpod-kernel: Xen %u.%u; set-up (us): entry+cpu %lu, detect "
 		"%lu, boot info %lu, page_init %lu, paging_init %lu\n",

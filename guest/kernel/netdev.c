@@ -83,12 +83,14 @@ int netdev_init(void)
 	static struct netfront_info info[NETFRONT_MAX];
 	size_t pages = (net_stack_size() + PAGE_SIZE - 1) / PAGE_SIZE;
 	struct net_stack *s;
-	uint64_t pa, fl;
+	uint64_t pa, fl, t0 = time_now_ns();
 	int n, rc;
 
 	n = netfront_init(info, nd_rx, NULL);
 	if (n <= 0)
 		return n;
+	pr_info("xenpod-kernel: %d vif(s) connected in %lu us\n", n,
+		(time_now_ns() - t0) / 1000);
 	pa = page_alloc(pages);
 	if (!pa) {
 		printk("xenpod-kernel: net: no memory for the stack (%zu "

@@ -41,3 +41,5 @@ guest_xenpod_kernel_SOURCES += guest/xen/netfront.c guest/kernel/netdev.c \
 # scripts/lab run tests/guest/net-xen.sh KERNEL .../xen-netback.ko
 dist_noinst_SCRIPTS += tests/guest/net-xen.sh
 guest_xenpod_kernel_SOURCES += guest/kernel/sys_net.c
+dist_noinst_SCRIPTS += tests/guest/mknetroot.sh
+EXTRA_DIST += tests/guest/progs/t_net.c

@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # net-xen.sh: lab test of netfront and the guest stack: a pod with a vif made by hand, pinged from dom0.
-# Usage (host): scripts/lab run tests/guest/net-xen.sh BUILD/guest/xenpod-kernel \
-#	/lib/modules/KVER/kernel/drivers/net/xen-netback/xen-netback.ko
+# Usage (host): tests/guest/mknetroot.sh /tmp/netroot.cpio &&
+#	scripts/lab run tests/guest/net-xen.sh BUILD/guest/xenpod-kernel \
+#	/lib/modules/KVER/kernel/drivers/net/xen-netback/xen-netback.ko /tmp/netroot.cpio
+# (without netroot.cpio only the kernel-level checks run).
 # The daemon does not make vifs yet, so this script does what it will: netback, a routed
-# vif (dom0 10.9.0.1/24 on vifD.0, the pod 10.9.0.2 from the backend's "ip" node), and a
-# hotplug script that only brings the link up. Prints PASS:/FAIL: lines and INFO figures.
+# vif (dom0 X.1/24 on vifD.0, the pod X.2 from the backend's "ip" node), and a hotplug
+# script that only brings the link up. First a bare kernel (ping, ARP); then a pod running
+# tests/guest/progs/t_net.c and busybox httpd from netroot.cpio (TCP both ways, HTTP). Prints PASS:/FAIL: lines and INFO figures.
 
 K=${1:-/lab/xenpod-kernel}
 failed=0
@@ -45,8 +48,9 @@ cat >/tmp/vif-lab <<'EOS'
 dev=${vif:-vif$(echo "$XENBUS_PATH" | awk -F/ '{ print $(NF-1) "." $NF }')}
 case $1 in
 online | add)
+	pod=$(xenstore-read "$XENBUS_PATH/ip")
 	ip link set "$dev" up
-	ip addr add 10.9.0.1/24 dev "$dev"
+	ip addr add "${pod%.*}.1/24" dev "$dev"
 	xenstore-write "$XENBUS_PATH/hotplug-status" connected
 	;;
 esac
@@ -112,7 +116,8 @@ else
 fi
 ping -c 20 -i 0.2 -W 5 10.9.0.2 >/tmp/ping3 2>&1
 echo "INFO: ping dom0 -> pod, 20 x 56 bytes: $(grep -E 'packet loss|min/avg' /tmp/ping3 | tr '\n' ' ')"
-echo "INFO: dom0 vif counters: $(ip -s link show "vif$id.0" | awk 'NR==4 || NR==6' | tr -s ' ' | tr '\n' '|')"
+sysfs=/sys/class/net/vif$id.0/statistics
+echo "INFO: dom0 vif$id.0: rx $(cat $sysfs/rx_packets) packets, tx $(cat $sysfs/tx_packets), rx dropped $(cat $sysfs/rx_dropped), tx dropped $(cat $sysfs/tx_dropped)"
 
 xl destroy pnet
 gone() { ! xenstore-exists $be 2>/dev/null; }
@@ -123,4 +128,76 @@ else
 fi
 echo "--- pod console:"
 conslog pnet | tail -n 15
+
+R=/lab/netroot.cpio
+if [ ! -f "$R" ]; then
+	echo "INFO: no /lab/netroot.cpio: the socket checks are skipped"
+	exit $failed
+fi
+# A pod with a program: TCP echo (2 connections), then 4 MB to dom0, then httpd.
+SPEC='-- /bin/sh -c t_net%20tcp-echo%207000%202;t_net%20tcp-send%2010.9.1.1%207001%204000000;busybox%20httpd%20-f%20-p%2080%20-h%20/www'
+cat >/tmp/papp.cfg <<EOC
+type = "pvh"
+name = "papp"
+kernel = "$K"
+ramdisk = "$R"
+memory = 64
+vif = [ 'mac=00:16:3e:5a:01:02,ip=10.9.1.2,script=/tmp/vif-lab' ]
+on_poweroff = "preserve"
+on_crash = "preserve"
+EOC
+if ! xl create -p /tmp/papp.cfg >/tmp/papp.err 2>&1; then
+	fail "xl create papp" "$(tail -3 /tmp/papp.err | tr '\n' ' ')"
+	exit 1
+fi
+id=$(xl domid papp)
+xenstore-write -- /local/domain/$id/xenpod/spec "$SPEC"
+xenstore-chmod /local/domain/$id/xenpod n0 r$id
+xenstore-chmod /local/domain/$id/xenpod/spec n0 r$id
+xl unpause papp
+listening() { conslog papp | grep -q "tcp echo on 7000"; }
+if ! until_ok 60 listening; then
+	fail "pod program" "no 'tcp echo on 7000': $(conslog papp | tail -3 | tr '\n' ' ')"
+	xl destroy papp
+	exit 1
+fi
+if [ "$(echo hello | timeout 20 nc 10.9.1.2 7000)" = hello ]; then
+	pass "TCP: dom0 connects to the pod, data echoed"
+else
+	fail "TCP echo" "$(conslog papp | tail -2 | tr '\n' ' ')"
+fi
+dd if=/dev/urandom of=/tmp/blob bs=1024 count=1024 2>/dev/null
+t0=$(date +%s)
+timeout 120 nc 10.9.1.2 7000 </tmp/blob >/tmp/blob.back
+t1=$(date +%s)
+if cmp -s /tmp/blob /tmp/blob.back; then
+	pass "TCP: 1 MiB dom0 -> pod -> dom0 byte-identical"
+else
+	fail "TCP 1 MiB echo" "got $(wc -c </tmp/blob.back) bytes"
+fi
+echo "INFO: 1 MiB echoed (both ways, incl. nc's idle wait) in $((t1 - t0)) s"
+timeout 120 nc -l -p 7001 >/tmp/recv &
+ncpid=$!
+wait $ncpid
+if [ "$(wc -c </tmp/recv)" -eq 4000000 ]; then
+	pass "TCP: the pod connects to dom0 and sends 4000000 bytes"
+else
+	fail "TCP pod -> dom0" "received $(wc -c </tmp/recv) bytes"
+fi
+echo "INFO: $(conslog papp | grep -m1 'sent .* bytes')"
+served() { wget -q -T 5 -O /tmp/page http://10.9.1.2/index.html 2>/dev/null; }
+if until_ok 30 served && grep -q "hello from a xenpod pod" /tmp/page; then
+	pass "HTTP: busybox httpd in the pod serves a page to dom0"
+else
+	fail "httpd" "$(cat /tmp/page 2>/dev/null) $(conslog papp | tail -3 | tr '\n' ' ')"
+fi
+t0=$(date +%s)
+n=0
+while [ $n -lt 20 ] && wget -q -T 5 -O /dev/null http://10.9.1.2/index.html; do n=$((n + 1)); done
+t1=$(date +%s)
+echo "INFO: $n sequential HTTP GETs (connect + request + close) in $((t1 - t0)) s"
+[ $n -eq 20 ] || fail "HTTP x20" "only $n of 20 GETs worked"
+echo "--- pod console:"
+conslog papp | tail -n 20
+xl destroy papp
 exit $failed
