@@ -107,6 +107,7 @@ int netdev_init(void)
 		if (rc != i) {
 			printk("xenpod-kernel: vif%u: not added: %d\n",
 			       in->index, rc);
+			page_free(pa, pages); /* frames keep being dropped */
 			return rc < 0 ? rc : -EINVAL;
 		}
 		if (in->ip) {
