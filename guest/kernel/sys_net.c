@@ -69,10 +69,11 @@ static int sock_fd(int fd, struct file **f_r, struct sock **s_r)
 
 	if (!f)
 		return -EBADF;
-	if (f->ops != &sock_fops) {
-		file_put(f);
+	if (f->ops != &sock_fops)
 		return -ENOTSOCK;
-	}
+	/* fd_get lends the table's reference: hold our own while we may sleep
+	 * (another thread may close the fd meanwhile). */
+	file_get(f);
 	*f_r = f;
 	*s_r = sock_of(f);
 	return 0;
