@@ -506,6 +506,8 @@ static void test_tcp_fast_retransmit(void)
 		}
 	}
 	CU_ASSERT(lost_at && resent_at);
+	/* B kept what came after the hole: the hole is the only segment resent. */
+	CU_ASSERT_EQUAL(net_stats(SA(sim))->tcp_rtx, 1);
 	/* One round trip and a bit: the dup ACKs' time, well under the 1 s floor of an RTO backoff. */
 	CU_ASSERT(resent_at - lost_at < 2 * 100 + 20);
 	netsim_free(sim);
