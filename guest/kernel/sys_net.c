@@ -387,13 +387,49 @@ static long recv_op(struct net_stack *st, void *arg)
 	return net_dgram_recv(st, x->sk->h, x->buf, x->len, x->flags, &x->from);
 }
 
-static long do_send(struct file *f, uint64_t ubuf, size_t n, int flags,
+/* User memory as an iovec array (send/recv: one element; sendmsg/recvmsg: the caller's). */
+struct iovec_u {
+	uint64_t base, len;
+};
+
+struct uio {
+	const struct iovec_u *iov;
+	int cnt;
+	size_t total;
+};
+
+/* Copies len bytes between kbuf and the uio from byte off on; -EFAULT on a bad address. */
+static int uio_copy(const struct uio *u, size_t off, uint8_t *kbuf, size_t len,
+		    bool out)
+{
+	for (int i = 0; i < u->cnt && len; i++) {
+		size_t n;
+
+		if (off >= u->iov[i].len) {
+			off -= u->iov[i].len;
+			continue;
+		}
+		n = u->iov[i].len - off < len ? u->iov[i].len - off : len;
+		if (out ? copy_to_user((void *)(u->iov[i].base + off), kbuf,
+				       n) :
+			  copy_from_user(kbuf,
+					 (const void *)(u->iov[i].base + off),
+					 n))
+			return -EFAULT;
+		kbuf += n;
+		len -= n;
+		off = 0;
+	}
+	return 0;
+}
+
+static long do_send(struct file *f, const struct uio *u, int flags,
 		    const struct net_sockaddr *to)
 {
 	struct sock *sk = sock_of(f);
 	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
 	struct xfer x = { .sk = sk, .to = to };
-	size_t done = 0;
+	size_t done = 0, n = u->total;
 	long r = 0;
 
 	if (!sk->tcp && n > NET_DGRAM_MAX)
@@ -403,7 +439,7 @@ static long do_send(struct file *f, uint64_t ubuf, size_t n, int flags,
 		return -ENOMEM;
 	while (done < n || (!n && !done && !sk->tcp)) {
 		x.len = n - done < CHUNK ? n - done : CHUNK;
-		if (copy_from_user(x.buf, (const void *)(ubuf + done), x.len)) {
+		if (uio_copy(u, done, x.buf, x.len, false)) {
 			r = -EFAULT;
 			break;
 		}
@@ -420,12 +456,14 @@ static long do_send(struct file *f, uint64_t ubuf, size_t n, int flags,
 	return done ? (long)done : r;
 }
 
-static long do_recv(struct file *f, uint64_t ubuf, size_t n, int flags,
-		    uint64_t uaddr, uint64_t ulen)
+/* One receive into u; a datagram's sender in *from. */
+static long do_recv(struct file *f, const struct uio *u, int flags,
+		    struct net_sockaddr *from)
 {
 	struct sock *sk = sock_of(f);
 	struct xfer x = { .sk = sk,
 			  .flags = flags & MSG_PEEK ? NET_MSG_PEEK : 0 };
+	size_t n = u->total;
 	long r;
 
 	x.len = n < CHUNK ? n : CHUNK;
@@ -439,15 +477,148 @@ static long do_recv(struct file *f, uint64_t ubuf, size_t n, int flags,
 	if (r > 0) {
 		size_t copy = (size_t)r < x.len ? (size_t)r : x.len;
 
-		if (copy_to_user((void *)ubuf, x.buf, copy))
+		if (uio_copy(u, 0, x.buf, copy, true))
 			r = -EFAULT;
 		else if (sk->tcp || !(flags & MSG_TRUNC))
 			r = (long)copy;
 	}
-	if (r >= 0 && !sk->tcp && uaddr && addr_out(uaddr, ulen, &x.from))
-		r = -EFAULT;
+	if (from)
+		*from = x.from;
 	kfree(x.buf);
 	return r;
+}
+
+static long send_user(struct file *f, uint64_t ubuf, size_t n, int flags,
+		      const struct net_sockaddr *to)
+{
+	struct iovec_u v = { ubuf, n };
+	struct uio u = { &v, 1, n };
+
+	return do_send(f, &u, flags, to);
+}
+
+static long recv_user(struct file *f, uint64_t ubuf, size_t n, int flags,
+		      uint64_t uaddr, uint64_t ulen)
+{
+	struct iovec_u v = { ubuf, n };
+	struct uio u = { &v, 1, n };
+	struct net_sockaddr from;
+	long r = do_recv(f, &u, flags, &from);
+
+	if (r >= 0 && !sock_of(f)->tcp && uaddr && addr_out(uaddr, ulen, &from))
+		r = -EFAULT;
+	return r;
+}
+
+/* struct msghdr of x86-64 Linux. */
+struct msghdr_k {
+	uint64_t name;
+	uint32_t namelen, pad;
+	uint64_t iov, iovlen, control, controllen;
+	int32_t flags, pad2;
+};
+
+#define IOV_MAX_K 1024
+
+/* The msghdr at umsg and its iovecs (kmalloc'd into *iov_r); no ancillary data. */
+static int msg_in(uint64_t umsg, struct msghdr_k *m, struct uio *u)
+{
+	struct iovec_u *iov;
+
+	if (copy_from_user(m, (const void *)umsg, sizeof(*m)))
+		return -EFAULT;
+	if (m->iovlen > IOV_MAX_K)
+		return -EMSGSIZE;
+	iov = kmalloc(m->iovlen ? m->iovlen * sizeof(*iov) : 1);
+	if (!iov)
+		return -ENOMEM;
+	if (copy_from_user(iov, (const void *)m->iov,
+			   m->iovlen * sizeof(*iov))) {
+		kfree(iov);
+		return -EFAULT;
+	}
+	u->iov = iov;
+	u->cnt = (int)m->iovlen;
+	u->total = 0;
+	for (int i = 0; i < u->cnt; i++) {
+		if (iov[i].len > 0x7ffff000 ||
+		    u->total + iov[i].len > 0x7ffff000) {
+			kfree(iov);
+			return -EINVAL;
+		}
+		u->total += iov[i].len;
+	}
+	return 0;
+}
+
+static long sys_sendmsg(const struct sysargs *a)
+{
+	struct net_sockaddr to;
+	struct msghdr_k m;
+	struct file *f;
+	struct sock *sk;
+	struct uio u;
+	long rc = sock_fd((int)a->arg[0], &f, &sk);
+
+	if (rc)
+		return rc;
+	rc = msg_in(a->arg[1], &m, &u);
+	if (rc) {
+		file_put(f);
+		return rc;
+	}
+	if (m.controllen)
+		rc = -EOPNOTSUPP; /* no ancillary data on AF_INET sockets yet */
+	else if (m.name && !sk->tcp && !(rc = addr_in(m.name, m.namelen, &to)))
+		rc = do_send(f, &u, (int)a->arg[2], &to);
+	else if (!rc)
+		rc = do_send(f, &u, (int)a->arg[2], NULL);
+	kfree((void *)u.iov);
+	file_put(f);
+	return rc;
+}
+
+static long sys_recvmsg(const struct sysargs *a)
+{
+	struct net_sockaddr from;
+	struct msghdr_k m;
+	struct file *f;
+	struct sock *sk;
+	struct uio u;
+	long rc = sock_fd((int)a->arg[0], &f, &sk);
+
+	if (rc)
+		return rc;
+	rc = msg_in(a->arg[1], &m, &u);
+	if (rc) {
+		file_put(f);
+		return rc;
+	}
+	rc = do_recv(f, &u, (int)a->arg[2], &from);
+	kfree((void *)u.iov);
+	file_put(f);
+	if (rc < 0)
+		return rc;
+	if (m.name && !sk->tcp) {
+		struct msghdr_k *um = (struct msghdr_k *)a->arg[1];
+
+		if (addr_out(m.name, (uint64_t)&um->namelen, &from))
+			return -EFAULT;
+	} else if (m.name) {
+		uint32_t zero = 0;
+
+		if (copy_to_user(&((struct msghdr_k *)a->arg[1])->namelen,
+				 &zero, sizeof(zero)))
+			return -EFAULT;
+	}
+	m.controllen = 0;
+	m.flags = 0;
+	if (copy_to_user(&((struct msghdr_k *)a->arg[1])->controllen,
+			 &m.controllen, sizeof(m.controllen)) ||
+	    copy_to_user(&((struct msghdr_k *)a->arg[1])->flags, &m.flags,
+			 sizeof(m.flags)))
+		return -EFAULT;
+	return rc;
 }
 
 static long sys_sendto(const struct sysargs *a)
@@ -462,10 +633,10 @@ static long sys_sendto(const struct sysargs *a)
 	if (a->arg[4] && !sk->tcp) {
 		rc = addr_in(a->arg[4], a->arg[5], &to);
 		if (!rc)
-			rc = do_send(f, a->arg[1], a->arg[2], (int)a->arg[3],
-				     &to);
+			rc = send_user(f, a->arg[1], a->arg[2], (int)a->arg[3],
+				       &to);
 	} else {
-		rc = do_send(f, a->arg[1], a->arg[2], (int)a->arg[3], NULL);
+		rc = send_user(f, a->arg[1], a->arg[2], (int)a->arg[3], NULL);
 	}
 	file_put(f);
 	return rc;
@@ -479,20 +650,20 @@ static long sys_recvfrom(const struct sysargs *a)
 
 	if (rc)
 		return rc;
-	rc = do_recv(f, a->arg[1], a->arg[2], (int)a->arg[3], a->arg[4],
-		     a->arg[5]);
+	rc = recv_user(f, a->arg[1], a->arg[2], (int)a->arg[3], a->arg[4],
+		       a->arg[5]);
 	file_put(f);
 	return rc;
 }
 
 static long sock_read(struct file *f, void *ubuf, size_t n)
 {
-	return do_recv(f, (uint64_t)ubuf, n, 0, 0, 0);
+	return recv_user(f, (uint64_t)ubuf, n, 0, 0, 0);
 }
 
 static long sock_write(struct file *f, const void *ubuf, size_t n)
 {
-	return do_send(f, (uint64_t)ubuf, n, 0, NULL);
+	return send_user(f, (uint64_t)ubuf, n, 0, NULL);
 }
 
 static unsigned sock_poll(struct file *f)
@@ -714,6 +885,8 @@ void sys_net_register(sys_fn *t)
 	t[NR_connect] = sys_connect;
 	t[NR_sendto] = sys_sendto;
 	t[NR_recvfrom] = sys_recvfrom;
+	t[NR_sendmsg] = sys_sendmsg;
+	t[NR_recvmsg] = sys_recvmsg;
 	t[NR_shutdown] = sys_shutdown;
 	t[NR_getsockname] = sys_getsockname;
 	t[NR_getpeername] = sys_getpeername;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +36,25 @@ static int listener(int type, int port)
 	return s;
 }
 
-/* Echo everything back on each of n connections, until the client's EOF. */
+/* recvmsg and sendmsg with the buffer split over two iovecs (n > 2). */
+static ssize_t recv_msg(int c, char *buf, size_t n)
+{
+	struct iovec v[2] = { { buf, 2 }, { buf + 2, n - 2 } };
+	struct msghdr m = { .msg_iov = v, .msg_iovlen = 2 };
+
+	return recvmsg(c, &m, 0);
+}
+
+static ssize_t send_msg(int c, char *buf, size_t n)
+{
+	struct iovec v[2] = { { buf, n / 2 }, { buf + n / 2, n - n / 2 } };
+	struct msghdr m = { .msg_iov = v, .msg_iovlen = 2 };
+
+	return sendmsg(c, &m, MSG_NOSIGNAL);
+}
+
+/* Echo everything back on each of n connections, until the client's EOF
+ * (the first through recvmsg/sendmsg, the others through read/write). */
 static void tcp_echo(int port, int n)
 {
 	static char buf[65536];
@@ -52,10 +71,13 @@ static void tcp_echo(int port, int n)
 
 		if (c < 0)
 			die("accept");
-		while ((r = read(c, buf, sizeof(buf))) > 0) {
+		while ((r = i ? read(c, buf, sizeof(buf)) :
+				recv_msg(c, buf, sizeof(buf))) > 0) {
 			for (ssize_t off = 0; off < r;) {
-				ssize_t w =
-					write(c, buf + off, (size_t)(r - off));
+				ssize_t w = i ? write(c, buf + off,
+						      (size_t)(r - off)) :
+						send_msg(c, buf + off,
+							 (size_t)(r - off));
 
 				if (w <= 0)
 					die("write");
