@@ -34,6 +34,28 @@ until_ok() {
 	done
 }
 
+# A pod without a vif boots as before: no stack, no delay.
+cat >/tmp/pnovif.cfg <<EOC
+type = "pvh"
+name = "pnovif"
+kernel = "$K"
+memory = 32
+cmdline = "xenpod.test=boot xenpod.verbose"
+on_poweroff = "preserve"
+on_crash = "preserve"
+EOC
+booted() { conslog pnovif | grep -q "test boot ok"; }
+if xl create /tmp/pnovif.cfg >/dev/null 2>&1 && until_ok 60 booted; then
+	if conslog pnovif | grep -q "vif"; then
+		fail "no vif" "$(conslog pnovif | grep -m1 vif)"
+	else
+		pass "a pod without a vif boots (no network set up)"
+	fi
+else
+	fail "no vif" "$(conslog pnovif | tail -3 | tr '\n' ' ')"
+fi
+xl destroy pnovif 2>/dev/null
+
 if grep -q '^xen_netback ' /proc/modules || insmod /lab/xen-netback.ko; then
 	pass "netback loaded"
 else
