@@ -86,3 +86,4 @@ tests_guest_xen_gntmap_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
 tests_guest_xen_gntmap_LDFLAGS =
 
 include guest/user.mk
+include guest/net/local.mk

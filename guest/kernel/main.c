@@ -10,6 +10,7 @@
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/init.h"
+#include "kernel/netdev.h"
 #include "kernel/mm.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -86,6 +87,8 @@ static void xen_services(void)
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
 	t[4] = time_now_ns();
+	if (netdev_init() < 0)
+		printk("xenpod-kernel: no network (see above)\n");
 	/* Two lines: Xen splits guest lines at 200 characters. */
 	pr_info("xenpod-kernel: Xen %u.%u; set-up (us): entry+cpu %lu, detect "
 		"%lu, boot info %lu, page_init %lu, paging_init %lu\n",

@@ -22,6 +22,7 @@ void syscall_init(void)
 	sys_epoll_register(table);
 	sys_event_register(table);
 	sys_lock_register(table);
+	sys_net_register(table);
 	trace = boot_param("xenpod.strace", &len) != NULL;
 }
 

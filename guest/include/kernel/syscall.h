@@ -31,6 +31,7 @@ void sys_misc_register(sys_fn *tab);
 void sys_epoll_register(sys_fn *tab);
 void sys_event_register(sys_fn *tab);
 void sys_lock_register(sys_fn *tab);
+void sys_net_register(sys_fn *tab);
 
 struct inode;
 
