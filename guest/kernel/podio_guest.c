@@ -931,6 +931,23 @@ void podio_guest_poll(void)
 	irq_restore(fl);
 }
 
+void podio_guest_dump(void)
+{
+	pr_info("xenpod-kernel: debug: podio state %d changed %d rx_have %zu "
+		"tx_chan %p init %p\n",
+		(int)state, (int)chan_changed, rx_have, (const void *)&tx_chan,
+		(const void *)task_first());
+	if (state >= CH_HELLO)
+		vchan_dump(&vc);
+	for (struct pstream *s = streams; s; s = s->next)
+		pr_info("xenpod-kernel: debug: stream %u %p pid %d credit "
+			"%u/%u in %u window %u owed %u%s%s\n",
+			s->id, (void *)s, s->pid, s->out_credit[0],
+			s->out_credit[1], s->in_count, s->in_window, s->in_owed,
+			s->exit_pending ? " exit-pending" : "",
+			s->hup ? " hup" : "");
+}
+
 bool podio_guest_flushed(void)
 {
 	if (state != CH_READY)

@@ -45,6 +45,8 @@ void timer_set_period(uint64_t period_ns);
 /* The scheduler's one-shot interrupt at deadline_ns, replacing the
  * previous one (0: none). The tick handler sees it like any tick. */
 void timer_set_oneshot(uint64_t deadline_ns);
+/* The deadline the hardware timer holds (0: none), for debug dumps. */
+uint64_t timer_armed_ns(void);
 
 /* Busy-free sleep for kernel code running before/without a scheduler:
  * idles with interrupts on until the time has passed. */
