@@ -8,6 +8,7 @@
 #include "kernel/time.h"
 #include "xenplat/debugkey.h"
 #include "xenplat/evtchn.h"
+#include "xenplat/xs.h"
 
 /*
  * `xl debug-keys q` makes Xen dump every domain and send each vCPU
@@ -29,6 +30,7 @@ static void dump(evtchn_port_t port, struct trap_frame *f, void *arg)
 			t->pid, t->comm, (int)t->state, t->wait_chan,
 			t->wake_at ? "in " : "none ", wake);
 	}
+	xs_dump();
 	podio_guest_dump();
 	klog_flush();
 }

@@ -135,7 +135,7 @@ while [ "$(date +%s)" -lt $end ]; do
 	if [ "$SN" = 1 ]; then
 		got=$("$PEER" -m $M -T $PT -v $id busybox seq 1 1200000 2>$T/err | md5sum | cut -d' ' -f1)
 	else
-		got=$("$PEER" -m $M -T $PT -n $SN $id busybox seq 1 200000 2>$T/err | wc -c)
+		got=$(($("$PEER" -m $M -T $PT -n $SN $id busybox seq 1 200000 2>$T/err | wc -c)))
 	fi
 	if [ "$got" != "$want" ]; then
 		echo "FAIL: stress: iteration $n stdout: $(cat $T/err)"
