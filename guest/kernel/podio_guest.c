@@ -905,10 +905,14 @@ static void check_replaced(void)
 {
 	uint32_t ref;
 
-	if (read_u32("xenpod/chan/ring-ref", &ref) == 0 && ref != cur_ref)
+	/* Cleared before the read, as in try_connect: a watch event that
+	 * arrives during the read (the same pump can deliver the reply and
+	 * the next server's event) sets it again and is not lost. */
+	chan_changed = false;
+	if (read_u32("xenpod/chan/ring-ref", &ref) == 0 && ref != cur_ref) {
 		disconnect("replaced by a new server");
-	else
-		chan_changed = false;
+		chan_changed = true; /* join the new one at once */
+	}
 }
 
 void podio_guest_poll(void)
