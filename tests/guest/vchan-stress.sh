@@ -98,6 +98,18 @@ EOC
 		echo "INFO: stress: hog pod $hid spins"
 fi
 SN=${STRESS_N:-1}
+# STRESS_POKE=1: rewrite the channel's ring-ref (same value) 10 times a
+# second, so the guest's watch fires and init reads xenstore in the middle
+# of every transfer.
+if [ "${STRESS_POKE:-0}" = 1 ]; then
+	(while :; do
+		r=$(xenstore-read /local/domain/$id/xenpod/chan/ring-ref 2>/dev/null) &&
+			xenstore-write /local/domain/$id/xenpod/chan/ring-ref "$r" 2>/dev/null
+		sleep 0.1
+	done) &
+	poker=$!
+	echo "INFO: stress: poking the channel's watch"
+fi
 want=$(seq 1 1200000 | md5sum | cut -d' ' -f1)
 # N sessions' frames interleave on our stdout: compare the byte count.
 [ "$SN" = 1 ] || want=$(($(seq 1 200000 | wc -c) * SN))
@@ -153,6 +165,7 @@ while [ "$(date +%s)" -lt $end ]; do
 	echo "INFO: stress: iteration $n ok (stdout $((t1 - t)) s, stdin $(($(date +%s) - t1)) s)"
 done
 echo "INFO: stress: $ok of $n iterations passed in one boot"
+[ -n "${poker:-}" ] && kill $poker
 xl destroy vpod 2>/dev/null
 xl destroy hog 2>/dev/null
 [ "$ok" = "$n" ]
