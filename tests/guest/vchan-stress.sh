@@ -98,13 +98,14 @@ EOC
 		echo "INFO: stress: hog pod $hid spins"
 fi
 SN=${STRESS_N:-1}
-# STRESS_POKE=1: rewrite the channel's ring-ref (same value) 10 times a
+# STRESS_POKE=1: write a child of the channel's ring-ref node 10 times a
 # second, so the guest's watch fires and init reads xenstore in the middle
-# of every transfer.
+# of every transfer (never ring-ref itself: a read and write back could
+# restore the last server's value over the next one's).
 if [ "${STRESS_POKE:-0}" = 1 ]; then
 	(while :; do
-		r=$(xenstore-read /local/domain/$id/xenpod/chan/ring-ref 2>/dev/null) &&
-			xenstore-write /local/domain/$id/xenpod/chan/ring-ref "$r" 2>/dev/null
+		xenstore-exists /local/domain/$id/xenpod/chan/ring-ref &&
+			xenstore-write /local/domain/$id/xenpod/chan/ring-ref/poke 1 2>/dev/null
 		sleep 0.1
 	done) &
 	poker=$!
