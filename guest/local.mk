@@ -12,7 +12,7 @@ guest_xenpod_kernel_SOURCES = \
 	guest/arch/x86_64/pc.c \
 	guest/xen/hypercall.c guest/xen/evtchn.c guest/xen/time.c \
 	guest/xen/console.c guest/xen/gnttab.c guest/xen/xs_ring.c \
-	guest/xen/xs.c guest/xen/control.c \
+	guest/xen/xs.c guest/xen/control.c guest/xen/debugkey.c \
 	guest/kernel/main.c guest/kernel/selftest.c guest/kernel/boot.c \
 	guest/kernel/hostile.c \
 	guest/kernel/printk.c \
@@ -32,7 +32,8 @@ guest_xenpod_kernel_SOURCES = \
 	guest/include/kernel/printk.h guest/include/kernel/selftest.h \
 	guest/include/kernel/time.h \
 	guest/include/lib/fmt.h guest/include/lib/string.h \
-	guest/include/xenplat/console.h guest/include/xenplat/evtchn.h \
+	guest/include/xenplat/console.h guest/include/xenplat/debugkey.h \
+	guest/include/xenplat/evtchn.h \
 	guest/include/xenplat/gnttab.h guest/include/xenplat/hypercall.h \
 	guest/include/xenplat/time.h guest/include/xenplat/xen.h \
 	guest/include/xenplat/xs.h guest/include/xenplat/xs_ring.h

@@ -73,7 +73,7 @@ tests_guest_xen_vchan_peer_CPPFLAGS = -I$(top_srcdir)/guest/include
 tests_guest_xen_vchan_peer_CFLAGS = -std=gnu11 $(WARN_CFLAGS)
 tests_guest_xen_vchan_peer_LDFLAGS =
 tests_guest_xen_vchan_peer_LDADD = -lxenvchan
-dist_noinst_SCRIPTS += tests/guest/vchan-xen.sh
+dist_noinst_SCRIPTS += tests/guest/vchan-xen.sh tests/guest/vchan-stress.sh
 
 # Host tests of the vchan ring's index and layout checks with hostile values.
 check_PROGRAMS += tests/unit/test_vchan_ring

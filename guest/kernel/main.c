@@ -20,6 +20,7 @@
 #include "lib/string.h"
 #include "platform.h"
 #include "xenplat/console.h"
+#include "xenplat/debugkey.h"
 #include "xenplat/evtchn.h"
 #include "xenplat/gnttab.h"
 #include "xenplat/hypercall.h"
@@ -86,6 +87,8 @@ static void xen_services(void)
 	irq_enable();
 	t[3] = time_now_ns();
 	must(xen_control_init(), "control/shutdown watch");
+	if (xen_debugkey_init())
+		printk("xenpod-kernel: no debug key dump (VIRQ_DEBUG)\n");
 	t[4] = time_now_ns();
 	if (netdev_init() < 0)
 		printk("xenpod-kernel: no network (see above)\n");

@@ -905,10 +905,14 @@ static void check_replaced(void)
 {
 	uint32_t ref;
 
-	if (read_u32("xenpod/chan/ring-ref", &ref) == 0 && ref != cur_ref)
+	/* Cleared before the read, as in try_connect: a watch event that
+	 * arrives during the read (the same pump can deliver the reply and
+	 * the next server's event) sets it again and is not lost. */
+	chan_changed = false;
+	if (read_u32("xenpod/chan/ring-ref", &ref) == 0 && ref != cur_ref) {
 		disconnect("replaced by a new server");
-	else
-		chan_changed = false;
+		chan_changed = true; /* join the new one at once */
+	}
 }
 
 void podio_guest_poll(void)
@@ -929,6 +933,23 @@ void podio_guest_poll(void)
 	if (state == CH_READY)
 		flush_all();
 	irq_restore(fl);
+}
+
+void podio_guest_dump(void)
+{
+	pr_info("xenpod-kernel: debug: podio state %d changed %d rx_have %zu "
+		"tx_chan %p init %p\n",
+		(int)state, (int)chan_changed, rx_have, (const void *)&tx_chan,
+		(const void *)task_first());
+	if (state >= CH_HELLO)
+		vchan_dump(&vc);
+	for (struct pstream *s = streams; s; s = s->next)
+		pr_info("xenpod-kernel: debug: stream %u %p pid %d credit "
+			"%u/%u in %u window %u owed %u%s%s\n",
+			s->id, (void *)s, s->pid, s->out_credit[0],
+			s->out_credit[1], s->in_count, s->in_window, s->in_owed,
+			s->exit_pending ? " exit-pending" : "",
+			s->hup ? " hup" : "");
 }
 
 bool podio_guest_flushed(void)

@@ -107,6 +107,11 @@ void timer_set_oneshot(uint64_t deadline_ns)
 	irq_restore(fl);
 }
 
+uint64_t timer_armed_ns(void)
+{
+	return armed_ns;
+}
+
 void time_sleep_ns(uint64_t ns)
 {
 	uint64_t deadline = time_now_ns() + ns, fl = irq_save();

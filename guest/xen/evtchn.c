@@ -8,6 +8,7 @@
 #include "arch/trap.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 #include "xenplat/evtchn.h"
 #include "xenplat/hypercall.h"
@@ -184,6 +185,25 @@ int evtchn_notify(evtchn_port_t port)
 	struct evtchn_send s = { .port = port };
 
 	return (int)hypercall_event_channel_op(EVTCHNOP_send, &s);
+}
+
+void evtchn_dump(void)
+{
+	struct vcpu_info *v = &shared->vcpu_info[0];
+
+	pr_info("xenpod-kernel: debug: evtchn upcall_pending %u upcall_mask "
+		"%u pending_sel %#lx\n",
+		v->evtchn_upcall_pending, v->evtchn_upcall_mask,
+		(unsigned long)v->evtchn_pending_sel);
+	for (unsigned w = 0; w < MAX_PORTS / BITS; w++) {
+		xen_ulong_t p = shared->evtchn_pending[w],
+			    m = shared->evtchn_mask[w];
+
+		if (w == 0 || p || ~m)
+			pr_info("xenpod-kernel: debug: evtchn word %u pending "
+				"%#lx mask %#lx\n",
+				w, (unsigned long)p, (unsigned long)m);
+	}
 }
 
 bool evtchn_test_and_clear(evtchn_port_t port)

@@ -151,6 +151,18 @@ bool vchan_server_alive(const struct vchan *v)
 	       __atomic_load_n(&v->ctl->srv_live, __ATOMIC_ACQUIRE) == 1;
 }
 
+void vchan_dump(const struct vchan *v)
+{
+	const struct vchan_interface *c = v->ctl;
+
+	pr_info("xenpod-kernel: debug: vchan port %u; to dom0 prod %u cons "
+		"%u (own %u); from dom0 prod %u cons %u (own %u); cli_notify "
+		"%#x srv_notify %#x cli_live %u srv_live %u\n",
+		v->port, v->wr.shr->prod, v->wr.shr->cons, v->wr.own,
+		v->rd.shr->prod, v->rd.shr->cons, v->rd.own, c->cli_notify,
+		c->srv_notify, c->cli_live, c->srv_live);
+}
+
 /* We ask the server to notify us (bit in srv_notify), then the caller
  * re-reads the indices: the fence orders the request before that read. */
 static void request(struct vchan *v, uint8_t bit)

@@ -198,6 +198,24 @@ static void xs_event(evtchn_port_t p, struct trap_frame *f, void *arg)
 	xs_pump();
 }
 
+void xs_dump(void)
+{
+	unsigned queued = 0, waiting = 0;
+
+	if (!ring)
+		return;
+	for (struct xs_req *r = tx_head; r; r = r->next)
+		queued++;
+	for (struct xs_req *r = pending; r; r = r->next)
+		waiting++;
+	pr_info("xenpod-kernel: debug: xenstore req prod %u cons %u, rsp prod "
+		"%u cons %u, rx_have %zu, %u queued, %u awaiting a reply "
+		"(first id %u)%s\n",
+		ring->req_prod, ring->req_cons, ring->rsp_prod, ring->rsp_cons,
+		rx_have, queued, waiting, pending ? pending->req_id : 0,
+		broken ? ", broken" : "");
+}
+
 int xs_event_port(void)
 {
 	return ring ? (int)port : -ENODEV;

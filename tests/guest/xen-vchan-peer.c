@@ -60,9 +60,30 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The shared ring's state on stderr: what a hung channel looks like from
+ * dom0 (indexes, notification requests, liveness, our credit). */
+static void dump_ring(const char *why)
+{
+	struct vchan_interface *r;
+
+	if (!vc)
+		return;
+	r = vc->ring;
+	fprintf(stderr,
+		"xen-vchan-peer: %s: guest->us prod %u cons %u, us->guest prod "
+		"%u cons %u, cli_notify %#x srv_notify %#x, cli_live %u "
+		"srv_live %u, stdin credit %u, %llu bytes out\n",
+		why, vc->read.shr->prod, vc->read.shr->cons,
+		vc->write.shr->prod, vc->write.shr->cons, r->cli_notify,
+		r->srv_notify, r->cli_live, r->srv_live, in_credit[1],
+		out_bytes);
+}
+
 static void die(const char *msg)
 {
 	fprintf(stderr, "xen-vchan-peer: %s\n", msg);
+	if (!strncmp(msg, "no HELLO", 8))
+		dump_ring("ring");
 	exit(125);
 }
 
@@ -379,6 +400,7 @@ static int serve(int have_cmd, double deadline)
 			return finish(have_cmd);
 		if (now() > deadline) {
 			fprintf(stderr, "xen-vchan-peer: timed out\n");
+			dump_ring("ring");
 			return 124;
 		}
 		timers(have_cmd ? 1 : 0);

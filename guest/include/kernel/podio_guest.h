@@ -36,6 +36,8 @@ void podio_guest_set_main(int pid);
 /* Does whatever is ready: (re)connects, reads and dispatches frames,
  * starts execs, sends queued control frames. Never blocks. */
 void podio_guest_poll(void);
+/* Logs the channel's state: rings, notification bits, streams (debug key). */
+void podio_guest_dump(void);
 /* init reaped pid with wait status: an exec session's process ends its
  * stream (EXIT once its output is out). Returns true if it was one. */
 bool podio_guest_reaped(int pid, int status);

@@ -45,6 +45,8 @@ void timer_set_period(uint64_t period_ns);
 /* The scheduler's one-shot interrupt at deadline_ns, replacing the
  * previous one (0: none). The tick handler sees it like any tick. */
 void timer_set_oneshot(uint64_t deadline_ns);
+/* The deadline the hardware timer holds (0: none), for debug dumps. */
+uint64_t timer_armed_ns(void);
 
 /* The wall clock (CLOCK_REALTIME), ns since the epoch: the RTC read at
  * first use (0 under Xen, where PVH has none) plus the monotonic clock;

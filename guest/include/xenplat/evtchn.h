@@ -35,6 +35,10 @@ int evtchn_notify(evtchn_port_t port);
 /* True if the port is pending (for polling with interrupts off);
  * clears it. */
 bool evtchn_test_and_clear(evtchn_port_t port);
+
+/* Logs the upcall flags, the selector and every word with a pending or
+ * unmasked bit (the debug key's dump). */
+void evtchn_dump(void);
 /* Runs the handlers of every pending port (the upcall body). */
 void evtchn_poll(struct trap_frame *f);
 

@@ -42,6 +42,8 @@ int vchan_connect(struct vchan *v, domid_t dom, uint32_t ring_ref,
 void vchan_close(struct vchan *v);
 /* srv_live == 1, read once. */
 bool vchan_server_alive(const struct vchan *v);
+/* Logs both rings' indexes, the notification bytes and liveness. */
+void vchan_dump(const struct vchan *v);
 /* Up to n bytes; 0 when empty (a write notification is then requested);
  * -EIO on a ring violation. */
 int vchan_read(struct vchan *v, void *dst, size_t n);

@@ -15,6 +15,9 @@ int xs_init(void);
 /* The xenstore event channel (for the evtchn-storm test), or -ENODEV. */
 int xs_event_port(void);
 
+/* Logs the ring's indexes and the queued and unanswered requests (debug key). */
+void xs_dump(void);
+
 /*
  * Asynchronous read for interrupt context: done(arg, err, value, len)
  * runs in interrupt context when the reply arrives (err is 0 or -errno).
