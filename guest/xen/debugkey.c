@@ -18,11 +18,12 @@
 static void dump(evtchn_port_t port, struct trap_frame *f, void *arg)
 {
 	uint64_t now = time_now_ns();
+	struct task *t;
 
 	pr_info("xenpod-kernel: debug: now %lu ns, timer armed for %lu\n", now,
 		timer_armed_ns());
 	evtchn_dump();
-	for (struct task *t = task_first(); t; t = t->next) {
+	for_each_task(t) {
 		long wake = t->wake_at ? (long)(t->wake_at - now) / 1000000 : 0;
 
 		pr_info("xenpod-kernel: debug: task %d %s state %d chan %p "
