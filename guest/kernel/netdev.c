@@ -17,6 +17,33 @@ void random_fill(void *buf, size_t n); /* dev.c */
 
 const char netdev_chan;
 static struct net_stack *stack;
+/* The stack's next deadline as a kernel timer: retransmissions, delayed
+ * ACKs and keepalives run while every task sleeps elsewhere (in poll,
+ * epoll or a pipe read), not only on the next frame or socket call. */
+static struct ktimer net_timer;
+
+static void net_tick(struct ktimer *t)
+{
+	netdev_poll();
+}
+
+/* Interrupts off. */
+void netdev_rearm(void)
+{
+	uint64_t next, at, soonest;
+
+	if (!stack)
+		return;
+	next = net_next_deadline(stack);
+	if (next == UINT64_MAX)
+		return;
+	/* Never in the past: the timer list runs what is due at one instant,
+	 * and a deadline net_poll left in place (0 for queued loopback) must
+	 * not re-arm at that instant forever; a millisecond later at worst. */
+	at = next * 1000000 + 1;
+	soonest = time_now_ns() + 1000000;
+	ktimer_arm(&net_timer, at > soonest ? at : soonest);
+}
 
 static void nd_send(void *ctx, int ifx, const void *frame, size_t len)
 {
@@ -55,7 +82,7 @@ static void nd_rx(void *arg, int vif, const void *frame, size_t len)
 	if (!stack)
 		return;
 	net_input(stack, vif, frame, len);
-	net_poll(stack);
+	netdev_poll();
 }
 
 struct net_stack *netdev_stack(void)
@@ -65,8 +92,10 @@ struct net_stack *netdev_stack(void)
 
 void netdev_poll(void)
 {
-	if (stack)
-		net_poll(stack);
+	if (!stack)
+		return;
+	net_poll(stack);
+	netdev_rearm();
 }
 
 static unsigned prefix_of(uint32_t mask)
@@ -126,6 +155,7 @@ int netdev_init(void)
 			prefix, in->gateway >> 24, in->gateway >> 16 & 255,
 			in->gateway >> 8 & 255, in->gateway & 255);
 	}
+	ktimer_init(&net_timer, net_tick);
 	fl = irq_save();
 	stack = s;
 	irq_restore(fl);

@@ -149,6 +149,7 @@ static long net_wait(bool nonblock, long (*op)(struct net_stack *, void *),
 			break;
 		}
 	}
+	netdev_rearm(); /* op may have set a deadline: a SYN, data in flight */
 	irq_restore(fl);
 	return r;
 }
@@ -348,6 +349,7 @@ static long sys_connect(const struct sysargs *a)
 	fl = irq_save();
 	rc = sk->tcp ? net_tcp_connect(netdev_stack(), sk->h, &na) :
 		       net_dgram_connect(netdev_stack(), sk->h, &na);
+	netdev_rearm(); /* the SYN's retransmission */
 	irq_restore(fl);
 	if (rc == -EINPROGRESS && !(f->flags & O_NONBLOCK)) {
 		h = sk->h;
@@ -673,7 +675,7 @@ static unsigned sock_poll(struct file *f)
 	uint64_t fl = irq_save();
 	int m;
 
-	net_poll(st);
+	netdev_poll();
 	m = sk->tcp ? net_tcp_poll(st, sk->h) : net_dgram_poll(st, sk->h);
 	irq_restore(fl);
 	return m < 0 ? POLLERR : (unsigned)m; /* NET_POLL* are Linux's values */
@@ -694,6 +696,7 @@ static void sock_release(struct file *f)
 		net_tcp_abort(st, sk->h);
 	else
 		net_tcp_close(st, sk->h);
+	netdev_rearm(); /* the FIN's retransmission, TIME-WAIT */
 	irq_restore(fl);
 	f->priv = NULL;
 	kfree(sk);
@@ -722,6 +725,7 @@ static long sys_shutdown(const struct sysargs *a)
 	fl = irq_save();
 	rc = sk->tcp ? net_tcp_shutdown(netdev_stack(), sk->h, (int)a->arg[1]) :
 		       -ENOTCONN;
+	netdev_rearm();
 	irq_restore(fl);
 	file_put(f);
 	sock_wake();

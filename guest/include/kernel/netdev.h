@@ -16,8 +16,11 @@ int netdev_init(void);
  * which is the stack's lock; NULL when there is none.
  */
 struct net_stack *netdev_stack(void);
-/* Run the stack's due timers (interrupts off). */
+/* Run the stack's due timers and re-arm its kernel timer (interrupts off). */
 void netdev_poll(void);
+/* Re-arm the kernel timer at the stack's next deadline, after a socket call
+ * that may have set one (interrupts off). */
+void netdev_rearm(void);
 /* The wait channel every socket's readiness change wakes. */
 extern const char netdev_chan;
 
