@@ -634,6 +634,15 @@ void json_w_array_close(struct json_writer *w)
 	jw_close(w, "]");
 }
 
+void json_w_strv(struct json_writer *w, const char *key, char *const *v)
+{
+	json_w_key(w, key);
+	json_w_array_open(w);
+	for (; v && *v; v++)
+		json_w_string(w, *v);
+	json_w_array_close(w);
+}
+
 /* Strings are escaped; invalid UTF-8 bytes become U+FFFD so output is always valid JSON. */
 static void jw_string_n(struct json_writer *w, const char *str, size_t n)
 {

@@ -50,6 +50,8 @@ void json_w_object_open(struct json_writer *w);
 void json_w_object_close(struct json_writer *w);
 void json_w_array_open(struct json_writer *w);
 void json_w_array_close(struct json_writer *w);
+/* "key": [the strings of NULL-terminated v] ([] for a NULL v). */
+void json_w_strv(struct json_writer *w, const char *key, char *const *v);
 void json_w_key(struct json_writer *w, const char *key);
 void json_w_string(struct json_writer *w, const char *s);
 /* Counted string (may hold any bytes: NUL and invalid UTF-8 become U+FFFD,

@@ -14,15 +14,6 @@
 
 /* ---- the POD object (PROTOCOL.md) ---- */
 
-static void w_strv(struct json_writer *w, const char *key, char *const *v)
-{
-	json_w_key(w, key);
-	json_w_array_open(w);
-	for (; v && *v; v++)
-		json_w_string(w, *v);
-	json_w_array_close(w);
-}
-
 static void write_pod(struct json_writer *w, const struct pod *pod)
 {
 	struct pod_info p;
@@ -51,8 +42,8 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	json_w_string(w, p.image);
 	json_w_key(w, "image_digest");
 	json_w_string(w, p.digest);
-	w_strv(w, "command", p.argv);
-	w_strv(w, "env", p.env);
+	json_w_strv(w, "command", p.argv);
+	json_w_strv(w, "env", p.env);
 	json_w_key(w, "cwd");
 	json_w_string(w, p.cwd);
 	json_w_key(w, "kernel_args");

@@ -19,15 +19,6 @@
 
 /* ---- encoding ---- */
 
-static void w_strv(struct json_writer *w, const char *key, char *const *v)
-{
-	json_w_key(w, key);
-	json_w_array_open(w);
-	for (; v && *v; v++)
-		json_w_string(w, *v);
-	json_w_array_close(w);
-}
-
 /* The POD object's keys, and what only the state needs; keys unset in an
  * older daemon's state are left out, so that daemon can still read it (it
  * refuses keys it does not know). */
@@ -56,8 +47,8 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 	json_w_string(w, p->image);
 	json_w_key(w, "image_digest");
 	json_w_string(w, p->digest);
-	w_strv(w, "command", p->argv);
-	w_strv(w, "env", p->env);
+	json_w_strv(w, "command", p->argv);
+	json_w_strv(w, "env", p->env);
 	json_w_key(w, "cwd");
 	json_w_string(w, p->cwd);
 	json_w_key(w, "kernel_args");
