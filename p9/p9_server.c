@@ -653,6 +653,22 @@ static int do_getattr(struct p9s *s, const struct p9_msg *m, struct p9_msg *r)
 	return 0;
 }
 
+/* One of Tsetattr's two times for utimensat: left alone, now, or the
+ * guest's value (-EINVAL when it is not a valid time). */
+static int set_time(struct timespec *ts, bool change, bool given, uint64_t sec,
+		    uint64_t nsec)
+{
+	ts->tv_sec = 0;
+	ts->tv_nsec = change ? UTIME_NOW : UTIME_OMIT;
+	if (!change || !given)
+		return 0;
+	if (nsec >= 1000000000u || sec > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	ts->tv_sec = (time_t)sec;
+	ts->tv_nsec = (long)nsec;
+	return 0;
+}
+
 static int do_setattr(struct p9s *s, const struct p9_msg *m)
 {
 	const struct p9_tsetattr *a = &m->u.tsetattr;
@@ -687,31 +703,13 @@ static int do_setattr(struct p9s *s, const struct p9_msg *m)
 			return -errno;
 	}
 	if (a->valid & (P9_SETATTR_ATIME | P9_SETATTR_MTIME)) {
-		ts[0].tv_nsec = UTIME_OMIT;
-		ts[1].tv_nsec = UTIME_OMIT;
-		ts[0].tv_sec = ts[1].tv_sec = 0;
-		if (a->valid & P9_SETATTR_ATIME) {
-			if (a->valid & P9_SETATTR_ATIME_SET) {
-				if (a->atime_nsec >= 1000000000u ||
-				    a->atime_sec > (uint64_t)INT64_MAX)
-					return -EINVAL;
-				ts[0].tv_sec = (time_t)a->atime_sec;
-				ts[0].tv_nsec = (long)a->atime_nsec;
-			} else {
-				ts[0].tv_nsec = UTIME_NOW;
-			}
-		}
-		if (a->valid & P9_SETATTR_MTIME) {
-			if (a->valid & P9_SETATTR_MTIME_SET) {
-				if (a->mtime_nsec >= 1000000000u ||
-				    a->mtime_sec > (uint64_t)INT64_MAX)
-					return -EINVAL;
-				ts[1].tv_sec = (time_t)a->mtime_sec;
-				ts[1].tv_nsec = (long)a->mtime_nsec;
-			} else {
-				ts[1].tv_nsec = UTIME_NOW;
-			}
-		}
+		if (set_time(&ts[0], a->valid & P9_SETATTR_ATIME,
+			     a->valid & P9_SETATTR_ATIME_SET, a->atime_sec,
+			     a->atime_nsec) ||
+		    set_time(&ts[1], a->valid & P9_SETATTR_MTIME,
+			     a->valid & P9_SETATTR_MTIME_SET, a->mtime_sec,
+			     a->mtime_nsec))
+			return -EINVAL;
 		if (utimensat(f->pfd, "", ts,
 			      AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 			return -errno;
