@@ -223,6 +223,11 @@ static char *read_line(struct harness *h, int fd, int timeout_ms)
 	}
 }
 
+char *harness_line(struct harness *h, int fd, int timeout_ms)
+{
+	return read_line(h, fd, timeout_ms);
+}
+
 static void note(struct harness *h, const char *line)
 {
 	char err[128];

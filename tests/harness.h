@@ -38,6 +38,9 @@ int harness_connect(struct harness *h, bool read_only);
 
 /* Send a raw line on fd, return the next non-notification reply line (malloc'd) or NULL on timeout. */
 char *harness_raw(struct harness *h, int fd, const char *line, int timeout_ms);
+/* The next line the daemon writes on fd, notifications included (malloc'd),
+ * or NULL on timeout. */
+char *harness_line(struct harness *h, int fd, int timeout_ms);
 /* The next reply on fd (to a request sent before), or NULL on timeout. */
 char *harness_reply(struct harness *h, int fd, int timeout_ms);
 /*

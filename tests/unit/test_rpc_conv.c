@@ -9,7 +9,6 @@
 
 #include <CUnit/Basic.h>
 
-#include "ev.h"
 #include "fake_hv.h"
 #include "fake_xs.h"
 #include "harness.h"
@@ -31,9 +30,6 @@
  */
 
 static struct harness H;
-static char rbuf[1 << 20];
-static size_t rlen;
-
 #define MAX_PODS 16
 static struct {
 	char name[64];
@@ -44,27 +40,7 @@ static size_t npods;
 /* Next line the daemon writes on the root connection, or NULL after ms. */
 static char *next_line(int ms)
 {
-	uint64_t end = ev_now_ms() + (uint64_t)ms;
-	char *nl, *line;
-	ssize_t r;
-
-	for (;;) {
-		nl = rlen ? memchr(rbuf, '\n', rlen) : NULL;
-		if (nl) {
-			size_t n = (size_t)(nl - rbuf);
-
-			line = strndup(rbuf, n);
-			memmove(rbuf, nl + 1, rlen - n - 1);
-			rlen -= n + 1;
-			return line;
-		}
-		if (ev_now_ms() > end)
-			return NULL;
-		ev_run_once(10);
-		r = recv(H.cfd, rbuf + rlen, sizeof(rbuf) - rlen, MSG_DONTWAIT);
-		if (r > 0)
-			rlen += (size_t)r;
-	}
+	return harness_line(&H, H.cfd, ms);
 }
 
 /* Replace every occurrence of from with to in s (s has room for cap bytes). */
@@ -251,7 +227,6 @@ static void run_conv(const char *dir, const char *base, bool update)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	o = open_memstream(&out, &outlen);
 	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
-	rlen = 0;
 	npods = 0;
 	nuuids = 0;
 	while ((n = getline(&line, &cap, f)) > 0) {
