@@ -44,7 +44,9 @@ struct hv_dominfo {
 	enum hv_domain_state state;
 	enum hv_shutdown_reason reason; /* when state == HV_SHUTDOWN */
 	int paused;
+	int blocked; /* the vCPUs wait for an event (halted) */
 	uint64_t memory_kib;
+	uint64_t cpu_time_ns; /* CPU time the domain's vCPUs have run */
 };
 
 struct hv_callbacks {
@@ -73,6 +75,8 @@ int hv_shutdown(struct hv *hv, uint32_t domid, const char *uuid);
 int hv_destroy(struct hv *hv, uint32_t domid, const char *uuid);
 /* List all domains. *list_r is malloc'd (free it). */
 int hv_list(struct hv *hv, struct hv_dominfo **list_r, size_t *n_r);
+/* One domain's facts: 0, or -ESRCH when it is gone, or -errno. */
+int hv_domain_info(struct hv *hv, uint32_t domid, struct hv_dominfo *out);
 /* Is this a usable Xen host? 0, or -errno with a one-line reason in why. */
 int hv_check(char *why, size_t whysz);
 

@@ -788,7 +788,29 @@ static void hv_dominfo_fill(struct hv *hv, const libxl_dominfo *d,
 	o->reason = d->shutdown ? hv_reason(d->shutdown_reason) :
 				  HV_REASON_NONE;
 	o->paused = d->paused;
+	o->blocked = d->blocked;
 	o->memory_kib = d->current_memkb;
+	o->cpu_time_ns = d->cpu_time;
+}
+
+int hv_domain_info(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
+{
+	libxl_dominfo d;
+	int rc;
+
+	libxl_dominfo_init(&d);
+	rc = libxl_domain_info(hv->ctx, &d, domid);
+	if (rc == ERROR_DOMAIN_NOTFOUND) {
+		libxl_dominfo_dispose(&d);
+		return -ESRCH;
+	}
+	if (rc) {
+		libxl_dominfo_dispose(&d);
+		return hv_errno(rc);
+	}
+	hv_dominfo_fill(hv, &d, out);
+	libxl_dominfo_dispose(&d);
+	return 0;
 }
 
 int hv_list(struct hv *hv, struct hv_dominfo **list_r, size_t *n_r)

@@ -12,6 +12,7 @@
 #include "chan.h"
 #include "outlog.h"
 #include "ev.h"
+#include "hv.h"
 #include "log.h"
 #include "pod.h"
 #include "pod_internal.h"
@@ -399,21 +400,45 @@ int pod_io_open_io(struct pod *p, const struct chan_io *tio, void *t, int fd)
 	return chan_open_io(tio, t, fd, p->name, &chan_cbs, io, &io->chan);
 }
 
+/* What Xen says of a guest that did not connect: whether it ran at all, and
+ * whether it is halted waiting for an event or spinning. */
+static void describe_domain(const struct pod *p, char *buf, size_t sz)
+{
+	struct hv_dominfo d;
+	int rc = hv_domain_info(pod_ctx.hv, (uint32_t)p->domid, &d);
+
+	if (rc) {
+		snprintf(buf, sz, "domain %lld: %s", (long long)p->domid,
+			 strerror(-rc));
+		return;
+	}
+	snprintf(buf, sz, "domain %lld %s after %llu ms of CPU",
+		 (long long)p->domid,
+		 d.state != HV_RUNNING ? "shut down" :
+		 d.paused	       ? "paused" :
+		 d.blocked	       ? "halted, waiting for an event" :
+					 "running",
+		 (unsigned long long)(d.cpu_time_ns / 1000000));
+}
+
 static void on_hello_timeout(void *arg)
 {
 	struct pod_io *io = arg;
 	struct pod *p = io->pod;
+	char dom[128], why[256];
 
 	io->hello_timer = NULL;
 	if (io->hello_seen || pod_is_final(p))
 		return;
+	describe_domain(p, dom, sizeof(dom));
 	log_warn(
-		"pod %s: the guest did not connect or answer its I/O channel within %d s; destroying it",
-		p->name, POD_IO_HELLO_MS / 1000);
-	pod_finish(
-		p, POD_FAILED,
-		"failed: the guest did not connect or answer its I/O channel",
-		false);
+		"pod %s: the guest did not connect or answer its I/O channel within %d s (%s); destroying it",
+		p->name, POD_IO_HELLO_MS / 1000, dom);
+	snprintf(
+		why, sizeof(why),
+		"failed: the guest did not connect or answer its I/O channel (%s)",
+		dom);
+	pod_finish(p, POD_FAILED, why, false);
 }
 
 bool pod_io_connecting(const struct pod *p)

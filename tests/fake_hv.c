@@ -254,6 +254,17 @@ int hv_list(struct hv *hv, struct hv_dominfo **list_r, size_t *n_r)
 	return 0;
 }
 
+int hv_domain_info(struct hv *hv, uint32_t domid, struct hv_dominfo *out)
+{
+	(void)hv;
+	for (int i = 0; i < FAKE_MAX; i++)
+		if (doms[i].used && doms[i].info.domid == domid) {
+			*out = doms[i].info;
+			return 0;
+		}
+	return -ESRCH;
+}
+
 int hv_check(char *why, size_t whysz)
 {
 	snprintf(why, whysz, "fake hypervisor");

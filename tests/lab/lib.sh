@@ -3,6 +3,19 @@
 
 LAB_FAILED=0
 
+# lab_diag: after a FAIL, what the pods, the daemon, Xen and dom0 said last, as "diag:" lines
+# (scripts/test prints them with the failure in its summary, which is what CI's log keeps).
+lab_diag() {
+	xenpod ls -a 2>&1 | head -8 | sed 's/^/diag: ls: /'
+	for _p in $(xenpod ls -a -q 2>/dev/null | head -6); do
+		_r=$(xenpod inspect "$_p" 2>/dev/null | grep -m1 '"reason"' | sed 's/^ *//')
+		[ -n "$_r" ] && echo "diag: $_p: $_r"
+	done
+	grep -a "warn\|error" /var/log/xenpodd.log 2>/dev/null | tail -4 | sed 's/^/diag: xenpodd: /'
+	xl dmesg 2>/dev/null | tail -4 | sed 's/(XEN)/xen:/; s/^/diag: /'
+	dmesg 2>/dev/null | grep -a "segfault\|general protection\|Oops" | tail -2 | sed 's/^/diag: dom0: /'
+}
+
 # check NAME CMD [ARG...]: run CMD, PASS if it exits 0.
 check() {
 	name=$1
@@ -12,6 +25,7 @@ check() {
 	else
 		echo "FAIL: $name - exit $?: $(echo "$out" | tail -3 | tr '\n' ' ')"
 		LAB_FAILED=$((LAB_FAILED + 1))
+		lab_diag
 	fi
 }
 
@@ -27,6 +41,7 @@ check_out() {
 	else
 		echo "FAIL: $name - exit $rc, want '$want', got '$(echo "$got" | tail -5 | tr '\n' '|')'"
 		LAB_FAILED=$((LAB_FAILED + 1))
+		lab_diag
 	fi
 }
 
@@ -42,6 +57,7 @@ check_rc() {
 	else
 		echo "FAIL: $name - exit $rc, want $want: $(echo "$got" | tail -3 | tr '\n' '|')"
 		LAB_FAILED=$((LAB_FAILED + 1))
+		lab_diag
 	fi
 }
 
