@@ -62,6 +62,10 @@ void platform_poweroff(int exit_code)
 	if ((exit_code < 0 || exit_code > 0x7d) &&
 	    exit_code != PLATFORM_EXIT_TESTFAIL)
 		exit_code = 0x7d;
+	if (cpu_idle_early_wakes())
+		pr_info("xenpod-kernel: %lu interrupts came before the idle "
+			"halt (resumed past it)\n",
+			cpu_idle_early_wakes());
 	klog_flush();
 	irq_disable();
 	if (xen_present()) {

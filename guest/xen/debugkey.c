@@ -2,6 +2,7 @@
 /* debugkey.c: on Xen's debug key 'q' (VIRQ_DEBUG) the guest logs its event, timer, task and pod-channel state. */
 #include <stdint.h>
 
+#include "arch/cpu.h"
 #include "kernel/podio_guest.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -20,8 +21,9 @@ static void dump(evtchn_port_t port, struct trap_frame *f, void *arg)
 	uint64_t now = time_now_ns();
 	struct task *t;
 
-	pr_info("xenpod-kernel: debug: now %lu ns, timer armed for %lu\n", now,
-		timer_armed_ns());
+	pr_info("xenpod-kernel: debug: now %lu ns, timer armed for %lu, %lu "
+		"interrupts came before the idle halt\n",
+		now, timer_armed_ns(), cpu_idle_early_wakes());
 	evtchn_dump();
 	for_each_task(t) {
 		long wake = t->wake_at ? (long)(t->wake_at - now) / 1000000 : 0;

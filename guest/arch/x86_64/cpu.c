@@ -120,13 +120,34 @@ void cpu_init(void)
 	idt_init();
 }
 
+/* The halt's address, labelled in cpu_idle's asm. */
+extern const char cpu_idle_hlt[];
+static uint64_t early_wakes;
+
 void cpu_idle(void)
 {
 	uint64_t f = read_flags();
 
-	__asm__ volatile("sti; hlt" ::: "memory");
+	__asm__ volatile("sti\n"
+			 ".globl cpu_idle_hlt\n"
+			 "cpu_idle_hlt:\n\t"
+			 "hlt" ::
+				 : "memory");
 	if (!(f & RFLAGS_IF))
 		irq_disable();
+}
+
+uint64_t cpu_idle_resume_at(uint64_t rip)
+{
+	if (rip != (uint64_t)cpu_idle_hlt)
+		return rip;
+	early_wakes++;
+	return rip + 1; /* hlt is one byte (f4) */
+}
+
+uint64_t cpu_idle_early_wakes(void)
+{
+	return early_wakes;
 }
 
 void cpu_halt_forever(void)

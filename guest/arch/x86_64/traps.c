@@ -224,6 +224,9 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector < VEC_IRQ_BASE) {
 		exception(f);
 	} else {
+		/* A wake-up delivered before the idle halt ran must not be
+		 * followed by that halt (docs/WAKEUPS.md). */
+		f->rip = cpu_idle_resume_at(f->rip);
 		interrupt(f);
 		if (trap_irq_exit_hook)
 			trap_irq_exit_hook();

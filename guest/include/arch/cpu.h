@@ -133,6 +133,17 @@ static inline void cpu_relax(void)
  */
 void cpu_idle(void);
 
+/*
+ * Called by the interrupt path with the interrupted frame's RIP: when it is
+ * cpu_idle's hlt itself, the interrupt came in sti's shadow, before the halt
+ * ran (real CPUs never do that; nested emulation under QEMU does). Returns
+ * the address to resume at: past the hlt, so the woken caller re-checks its
+ * condition instead of halting with its wake-up already handled.
+ */
+uint64_t cpu_idle_resume_at(uint64_t rip);
+/* How many interrupts cpu_idle_resume_at moved past the hlt. */
+uint64_t cpu_idle_early_wakes(void);
+
 /* Halts forever with interrupts off. */
 void cpu_halt_forever(void) __attribute__((noreturn));
 
