@@ -4,6 +4,7 @@
 
 #include "arch/cpu.h"
 #include "kernel/errno.h"
+#include "kernel/list.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -33,7 +34,7 @@ enum chan_state { CH_NONE, CH_DOWN, CH_HELLO, CH_READY };
  * holds one reference, every open stream file one more.
  */
 struct pstream {
-	struct pstream *next;
+	struct list_node link; /* in streams, which holds a reference */
 	uint16_t id;
 	int refs;
 	bool listed; /* dom0 knows it: frames may flow */
@@ -60,7 +61,8 @@ static enum chan_state state = CH_NONE;
 static struct vchan vc;
 static volatile bool chan_changed;
 static uint32_t cur_ref; /* the connected server's ring-ref */
-static struct pstream *streams, *main_s;
+static struct list_node streams = LIST_INIT(streams);
+static struct pstream *main_s;
 static unsigned nsessions;
 static const char tx_chan; /* writers waiting for credit or ring space */
 static char *const *base_env;
@@ -115,7 +117,9 @@ static void on_watch(const char *path, const char *token, void *arg)
 
 static struct pstream *stream_find(uint16_t id)
 {
-	for (struct pstream *s = streams; s; s = s->next)
+	struct pstream *s;
+
+	list_for_each(s, &streams, link)
 		if (s->id == id)
 			return s;
 	return NULL;
@@ -137,8 +141,7 @@ static struct pstream *stream_new(uint16_t id)
 	s->listed = true;
 	s->in_window = PODIO_INITIAL_CREDIT;
 	s->out_credit[0] = s->out_credit[1] = PODIO_INITIAL_CREDIT;
-	s->next = streams;
-	streams = s;
+	list_add_head(&streams, &s->link);
 	return s;
 }
 
@@ -156,12 +159,7 @@ static void stream_put(struct pstream *s)
 
 static void stream_unlist(struct pstream *s)
 {
-	struct pstream **pp = &streams;
-
-	while (*pp && *pp != s)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = s->next;
+	list_del(&s->link);
 	if (s != main_s)
 		nsessions--;
 	s->listed = false;
@@ -241,11 +239,10 @@ static bool flush_stream(struct pstream *s)
 
 static void flush_all(void)
 {
-	struct pstream *s = streams, *next;
+	struct pstream *s, *next;
 
-	for (; s && state == CH_READY; s = next) {
-		next = s->next; /* s may leave the list */
-		if (!flush_stream(s))
+	list_for_each_safe(s, next, &streams, link) { /* s may leave it */
+		if (state != CH_READY || !flush_stream(s))
 			return;
 	}
 }
@@ -645,11 +642,9 @@ static void disconnect(const char *why)
 	vchan_close(&vc);
 	state = CH_DOWN;
 	rx_have = 0;
-	for (s = streams; s; s = next) {
-		next = s->next;
+	list_for_each_safe(s, next, &streams, link)
 		if (s != main_s)
 			hangup(s);
-	}
 	/* The new server starts afresh: unread input was for an old client. */
 	main_s->in_count = main_s->in_head = main_s->in_owed = 0;
 	main_s->in_window = 0;
@@ -918,6 +913,7 @@ static void check_replaced(void)
 void podio_guest_poll(void)
 {
 	uint64_t fl = irq_save();
+	struct pstream *s;
 
 	if (state >= CH_HELLO && !vchan_server_alive(&vc))
 		disconnect("server gone");
@@ -927,7 +923,7 @@ void podio_guest_poll(void)
 		try_connect();
 	if (state >= CH_HELLO)
 		receive();
-	for (struct pstream *s = streams; s; s = s->next)
+	list_for_each(s, &streams, link)
 		if (s->pty)
 			pty_pump(s->pty);
 	if (state == CH_READY)
@@ -937,13 +933,15 @@ void podio_guest_poll(void)
 
 void podio_guest_dump(void)
 {
+	struct pstream *s;
+
 	pr_info("xenpod-kernel: debug: podio state %d changed %d rx_have %zu "
 		"tx_chan %p init %p\n",
 		(int)state, (int)chan_changed, rx_have, (const void *)&tx_chan,
 		(const void *)task_first());
 	if (state >= CH_HELLO)
 		vchan_dump(&vc);
-	for (struct pstream *s = streams; s; s = s->next)
+	list_for_each(s, &streams, link)
 		pr_info("xenpod-kernel: debug: stream %u %p pid %d credit "
 			"%u/%u in %u window %u owed %u%s%s\n",
 			s->id, (void *)s, s->pid, s->out_credit[0],
@@ -954,9 +952,11 @@ void podio_guest_dump(void)
 
 bool podio_guest_flushed(void)
 {
+	struct pstream *s;
+
 	if (state != CH_READY)
 		return true;
-	for (struct pstream *s = streams; s; s = s->next)
+	list_for_each(s, &streams, link)
 		if (s->in_owed || s->exit_pending || s->error_pending ||
 		    s->eof_pending[0] || s->eof_pending[1])
 			return false;
@@ -981,7 +981,9 @@ static void set_exit(struct pstream *s, int status)
 
 bool podio_guest_reaped(int pid, int status)
 {
-	for (struct pstream *s = streams; s; s = s->next) {
+	struct pstream *s;
+
+	list_for_each(s, &streams, link) {
 		if (s != main_s && s->pid == pid) {
 			set_exit(s, status);
 			return true;

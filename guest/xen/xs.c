@@ -5,6 +5,7 @@
 #include "arch/cpu.h"
 #include "arch/paging.h"
 #include "kernel/errno.h"
+#include "kernel/list.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "lib/fmt.h"
@@ -25,7 +26,7 @@
  * reply with its req_id. All list and ring work runs with interrupts off.
  */
 struct xs_req {
-	struct xs_req *next;
+	struct list_node link; /* in sending, then in pending */
 	uint32_t req_id;
 	uint8_t *msg;
 	size_t len, off;
@@ -47,7 +48,8 @@ struct watch {
 
 static struct xenstore_domain_interface *ring;
 static evtchn_port_t port;
-static struct xs_req *tx_head, *tx_tail, *pending;
+static struct list_node sending = LIST_INIT(sending),
+			pending = LIST_INIT(pending);
 static uint32_t next_req_id = 1;
 static bool broken;
 static struct watch watches[MAX_WATCHES];
@@ -58,17 +60,16 @@ static size_t rx_have;
 
 static void fail_all(void)
 {
-	struct xs_req *lists[2] = { tx_head, pending };
+	struct list_node *lists[2] = { &sending, &pending };
 
 	printk("xenpod-kernel: xenstore ring protocol violation; "
 	       "xenstore disabled\n");
 	broken = true;
-	tx_head = tx_tail = pending = NULL;
 	for (int i = 0; i < 2; i++) {
-		while (lists[i]) {
-			struct xs_req *r = lists[i];
+		struct xs_req *r;
 
-			lists[i] = r->next;
+		while ((r = list_first(lists[i], struct xs_req, link))) {
+			list_del(&r->link);
 			r->err = -EIO;
 			r->done(r, XS_ERROR, "EIO", 4);
 		}
@@ -88,19 +89,17 @@ static void dispatch_watch(const char *p, size_t n)
 
 static void dispatch(void)
 {
-	struct xs_req **pp;
+	struct xs_req *r;
 
 	rx_body[rx_hdr.len] = '\0';
 	if (rx_hdr.type == XS_WATCH_EVENT) {
 		dispatch_watch(rx_body, rx_hdr.len);
 		return;
 	}
-	for (pp = &pending; *pp; pp = &(*pp)->next) {
-		struct xs_req *r = *pp;
-
+	list_for_each(r, &pending, link) {
 		if (r->req_id != rx_hdr.req_id)
 			continue;
-		*pp = r->next;
+		list_del(&r->link);
 		r->done(r, rx_hdr.type, rx_body, rx_hdr.len);
 		return;
 	}
@@ -142,8 +141,9 @@ static int receive(bool *moved)
 
 static int transmit(bool *moved)
 {
-	while (tx_head) {
-		struct xs_req *r = tx_head;
+	struct xs_req *r;
+
+	while ((r = list_first(&sending, struct xs_req, link))) {
 		int n = xs_ring_put(ring, r->msg + r->off, r->len - r->off);
 
 		if (n < 0)
@@ -154,11 +154,8 @@ static int transmit(bool *moved)
 		r->off += (size_t)n;
 		if (r->off < r->len)
 			return 0;
-		tx_head = r->next;
-		if (!tx_head)
-			tx_tail = NULL;
-		r->next = pending;
-		pending = r;
+		list_del(&r->link);
+		list_add_head(&pending, &r->link);
 	}
 	return 0;
 }
@@ -204,15 +201,18 @@ void xs_dump(void)
 
 	if (!ring)
 		return;
-	for (struct xs_req *r = tx_head; r; r = r->next)
+	struct xs_req *r, *first;
+
+	list_for_each(r, &sending, link)
 		queued++;
-	for (struct xs_req *r = pending; r; r = r->next)
+	list_for_each(r, &pending, link)
 		waiting++;
+	first = list_first(&pending, struct xs_req, link);
 	pr_info("xenpod-kernel: debug: xenstore req prod %u cons %u, rsp prod "
 		"%u cons %u, rx_have %zu, %u queued, %u awaiting a reply "
 		"(first id %u)%s\n",
 		ring->req_prod, ring->req_cons, ring->rsp_prod, ring->rsp_cons,
-		rx_have, queued, waiting, pending ? pending->req_id : 0,
+		rx_have, queued, waiting, first ? first->req_id : 0,
 		broken ? ", broken" : "");
 }
 
@@ -249,12 +249,7 @@ static int submit(struct xs_req *r)
 		irq_restore(fl);
 		return ring ? -EIO : -ENODEV;
 	}
-	r->next = NULL;
-	if (tx_tail)
-		tx_tail->next = r;
-	else
-		tx_head = r;
-	tx_tail = r;
+	list_add_tail(&sending, &r->link);
 	xs_pump();
 	irq_restore(fl);
 	return 0;
