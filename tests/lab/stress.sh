@@ -6,6 +6,8 @@
 #   STRESS_BUSY     pods that spin a CPU meanwhile, so Xen switches dom0 out and
 #                   back in all the time (default 2; 0 for none)
 #   STRESS_CYCLE    seconds between pod create/run/remove cycles (default 60; 0 for none)
+#   STRESS_PIN      1: dom0's vCPU on physical CPU 0 only and the busy pods on CPU 1 only, so
+#                   Xen never switches between dom0 and a pod on one CPU (default 0)
 # Every process start is counted (an exec of busybox, a pipeline stage, an xl or
 # xenstore call). A fault is a "segfault at" / "general protection" / "trap"
 # line in dmesg (lab-init enables exception-trace), or a command killed by a
@@ -17,6 +19,7 @@ cd "${LAB_DIR:-/lab}" || exit 1
 SECS=${STRESS_SECONDS:-600}
 BUSY=${STRESS_BUSY:-2}
 CYCLE=${STRESS_CYCLE:-60}
+PIN=${STRESS_PIN:-0}
 IMG=${LAB_DIR:-/lab}/images/rootfs
 LOG=/tmp/stress.log
 : >"$LOG"
@@ -58,6 +61,15 @@ else
 	echo "stress: no xenpodd or no images: dom0 only"
 	BUSY=0
 	CYCLE=0
+fi
+if [ "$PIN" = 1 ]; then
+	xl vcpu-pin 0 all 0 >>"$LOG" 2>&1
+	b=0
+	while [ $b -lt "$BUSY" ]; do
+		xl vcpu-pin "xenpod-busy$b" all 1 >>"$LOG" 2>&1
+		b=$((b + 1))
+	done
+	echo "@@STRESS pinned $(xl vcpu-list | awk 'NR > 1 { printf "%s:%s ", $1, $7 }')"
 fi
 echo "@@STRESS cpu_flags $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2)"
 echo "@@STRESS cmdline $(cat /proc/cmdline)"
