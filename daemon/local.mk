@@ -24,7 +24,10 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
 	daemon/logfile.c daemon/logfile.h daemon/outlog.c daemon/outlog.h \
 	daemon/pod_io.c daemon/pod_io.h daemon/pod_kernel.c \
-	daemon/pod_memory.c daemon/pod_memory.h
+	daemon/pod_memory.c daemon/pod_memory.h \
+	daemon/pod_net.c daemon/rpc_net.c daemon/rpc_net.h \
+	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
+	daemon/net_rules.c
 # pod_io.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
@@ -47,6 +50,9 @@ xenpodd_SOURCES = daemon/xenpodd.c
 xenpodd_LDFLAGS = $(AM_LDFLAGS) -pthread
 xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_CHAN_LIBS) $(XENPOD_SEAMS_LIBS) \
 	$(XENPOD_COMMON_LIBS)
+
+# libxl's hotplug script for the pods' vifs (xenpodd --vif-script).
+dist_xenpodlib_SCRIPTS = daemon/vif-xenpod
 
 # systemd unit.
 systemdsystemunit_DATA = daemon/xenpodd.service
