@@ -215,9 +215,9 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 		return -1;
 	case OPT_NETWORK:
 		if (net_mode_parse(arg, &m))
-			return cmd_usage(cli,
-					 "--network %s: expected none or bridge",
-					 arg);
+			return cmd_usage(
+				cli, "--network %s: expected none or bridge",
+				arg);
 		n->mode = arg;
 		return -1;
 	case OPT_IP:
@@ -227,9 +227,9 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 		return -1;
 	default:
 		if (!net_hostname_valid(arg))
-			return cmd_usage(cli,
-					 "--hostname %s: 1 to %d of [A-Za-z0-9.-]",
-					 arg, NET_HOSTNAME_MAX);
+			return cmd_usage(
+				cli, "--hostname %s: 1 to %d of [A-Za-z0-9.-]",
+				arg, NET_HOSTNAME_MAX);
 		n->hostname = arg;
 		return -1;
 	}

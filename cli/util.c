@@ -70,9 +70,9 @@ static void write_network(struct json_writer *w, const struct cli_net_opts *n)
 	json_w_key(w, "network");
 	json_w_object_open(w);
 	json_w_key(w, "mode");
-	json_w_string(w, n->mode ? n->mode :
-		      n->ip || n->n_ports ? "bridge" :
-					    "none");
+	json_w_string(w, n->mode	     ? n->mode :
+			 n->ip || n->n_ports ? "bridge" :
+					       "none");
 	if (n->ip) {
 		json_w_key(w, "ip");
 		json_w_string(w, n->ip);

@@ -217,3 +217,10 @@ tests_unit_test_chan_e2e_SOURCES = tests/unit/test_chan_e2e.c $(XENPOD_HARNESS)
 tests_unit_test_chan_e2e_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 tests_unit_test_chan_e2e_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_chan_e2e_LDADD = $(XENPOD_TEST_LIBS) -lpthread
+
+# dom0's network pieces: the -p parser, a pod's network line, the allocator, the ruleset text.
+check_PROGRAMS += tests/unit/test_netd
+TESTS += tests/unit/test_netd
+tests_unit_test_netd_SOURCES = tests/unit/test_netd.c
+tests_unit_test_netd_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_netd_LDADD = $(XENPOD_TEST_LIBS)

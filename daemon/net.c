@@ -129,8 +129,7 @@ int net_init(const struct net_config *cfg, char *err, size_t errsz)
 	if (!cfg->enabled)
 		return 0;
 	snprintf(net.bridge, sizeof(net.bridge), "%s", cfg->bridge);
-	snprintf(net.vif_script, sizeof(net.vif_script), "%s",
-		 cfg->vif_script);
+	snprintf(net.vif_script, sizeof(net.vif_script), "%s", cfg->vif_script);
 	net.cfg.bridge = net.bridge;
 	net.cfg.vif_script = net.vif_script;
 	net.cfg.state_dir = NULL;
@@ -180,9 +179,10 @@ static int check_ports(const struct net_spec *s, char *err, size_t errsz)
 				clash |= ports_clash(p, &net.a[k].np.ports[j]);
 		if (clash) {
 			net_port_format(p, t);
-			snprintf(err, errsz,
-				 "port %s: host port %u/%s is already forwarded",
-				 t, p->host_port, net_proto_name(p->proto));
+			snprintf(
+				err, errsz,
+				"port %s: host port %u/%s is already forwarded",
+				t, p->host_port, net_proto_name(p->proto));
 			return -EADDRINUSE;
 		}
 	}
@@ -208,9 +208,10 @@ static int take_ip(const char *uuid, uint32_t want, uint32_t *ip, char *err,
 	if (rc == -EADDRINUSE)
 		snprintf(err, errsz, "address %s is in use", t);
 	else if (rc == -EINVAL)
-		snprintf(err, errsz,
-			 "address %s is not a pod address of %s/%u (not its network, gateway or broadcast address)",
-			 t, sub, net.cfg.prefix);
+		snprintf(
+			err, errsz,
+			"address %s is not a pod address of %s/%u (not its network, gateway or broadcast address)",
+			t, sub, net.cfg.prefix);
 	else if (rc == -ENOSPC)
 		snprintf(err, errsz, "no free address left in %s/%u", sub,
 			 net.cfg.prefix);
@@ -220,8 +221,8 @@ static int take_ip(const char *uuid, uint32_t want, uint32_t *ip, char *err,
 	return rc;
 }
 
-int net_attach(const char *uuid, const struct net_spec *s,
-	       struct net_pod *out, char *err, size_t errsz)
+int net_attach(const char *uuid, const struct net_spec *s, struct net_pod *out,
+	       char *err, size_t errsz)
 {
 	struct net_pod np = { .mode = NET_BRIDGE };
 	char nerr[256];
@@ -252,8 +253,8 @@ int net_attach(const char *uuid, const struct net_spec *s,
 	if (!rc) {
 		rc = apply(nerr, sizeof(nerr));
 		if (rc) {
-			snprintf(err, errsz, "cannot apply its nftables rules: %s",
-				 nerr);
+			snprintf(err, errsz,
+				 "cannot apply its nftables rules: %s", nerr);
 			att_remove(att_find(uuid));
 		}
 	} else {
@@ -318,8 +319,7 @@ int net_sync(char *err, size_t errsz)
 	n = net_ipam_prune(net.ipam, att_held);
 	if (n)
 		log_info("network: %d address(es) of gone pods released", n);
-	log_info("network: bridge %s, %zu pod(s) attached", net.bridge,
-		 net.n);
+	log_info("network: bridge %s, %zu pod(s) attached", net.bridge, net.n);
 	return apply(err, errsz);
 }
 

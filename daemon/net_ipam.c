@@ -84,8 +84,8 @@ static int save(const struct net_ipam *a)
 	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
-		fd = open(slash == dir ? "/" : dir, O_RDONLY | O_DIRECTORY |
-							    O_CLOEXEC);
+		fd = open(slash == dir ? "/" : dir,
+			  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {
 			fsync(fd);
 			close(fd);
@@ -110,8 +110,9 @@ static int load_line(struct net_ipam *a, char *line, unsigned no)
 		return 0;
 	}
 	if (!usable(a, ip) || net_ipam_owner(a, ip)) {
-		log_warn("%s:%u: %s is outside the subnet or leased twice: dropped",
-			 a->path, no, line);
+		log_warn(
+			"%s:%u: %s is outside the subnet or leased twice: dropped",
+			a->path, no, line);
 		return 0;
 	}
 	return add_lease(a, ip, sp + 1);

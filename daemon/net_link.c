@@ -49,8 +49,7 @@ static int set_addr(int s, struct ifreq *ifr, unsigned long req, uint32_t a)
 }
 
 /* The bridge exists, is a bridge, has addr/prefix and is up. */
-static int bridge_up(int s, const struct net_config *c, char *err,
-		     size_t errsz)
+static int bridge_up(int s, const struct net_config *c, char *err, size_t errsz)
 {
 	struct ifreq ifr = { 0 };
 	int rc = 0;
@@ -59,9 +58,10 @@ static int bridge_up(int s, const struct net_config *c, char *err,
 	if (!if_nametoindex(c->bridge) &&
 	    ioctl(s, SIOCBRADDBR, c->bridge) < 0 && errno != EEXIST) {
 		rc = -errno;
-		snprintf(err, errsz,
-			 "cannot create bridge %s: %s (is the bridge module loaded?)",
-			 c->bridge, strerror(errno));
+		snprintf(
+			err, errsz,
+			"cannot create bridge %s: %s (is the bridge module loaded?)",
+			c->bridge, strerror(errno));
 		return rc;
 	}
 	if (!is_bridge(c->bridge)) {
@@ -101,8 +101,8 @@ int net_link_setup(const struct net_config *c, char *err, size_t errsz)
 	/* Outbound NAT needs forwarding; port forwards from 127.0.0.1 need
 	 * route_localnet on the bridge (the masquerade rule then rewrites it). */
 	rc = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1", err, errsz);
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
-		 c->bridge);
+	snprintf(path, sizeof(path),
+		 "/proc/sys/net/ipv4/conf/%s/route_localnet", c->bridge);
 	if (!rc)
 		rc = write_sysctl(path, "1", err, errsz);
 	return rc;

@@ -58,8 +58,8 @@ int net_cidr_parse(const char *s, uint32_t *ip, unsigned *prefix)
 {
 	unsigned long n;
 
-	if (ip_parse_at(&s, ip) || *s++ != '/' || num_parse(&s, 30, &n) ||
-	    *s || n < 8)
+	if (ip_parse_at(&s, ip) || *s++ != '/' || num_parse(&s, 30, &n) || *s ||
+	    n < 8)
 		return -EINVAL;
 	*prefix = (unsigned)n;
 	return 0;
@@ -136,17 +136,19 @@ int net_port_parse(const char *s, struct net_port *p, char *why, size_t whysz)
 	colon2 = colon2 ? strchr(colon2 + 1, ':') : NULL;
 	if (colon2) {
 		if (ip_parse_at(&t, &p->host_ip) || t != strchr(s, ':')) {
-			snprintf(why, whysz,
-				 "\"%.40s\": bad host address (expected A.B.C.D)",
-				 s);
+			snprintf(
+				why, whysz,
+				"\"%.40s\": bad host address (expected A.B.C.D)",
+				s);
 			return -EINVAL;
 		}
 		t++;
 	}
 	if (port_num(&t, &p->host_port) || *t++ != ':') {
-		snprintf(why, whysz,
-			 "\"%.40s\": bad host port (expected [HOSTIP:]HOSTPORT:PODPORT[/tcp|/udp], ports 1-65535)",
-			 s);
+		snprintf(
+			why, whysz,
+			"\"%.40s\": bad host port (expected [HOSTIP:]HOSTPORT:PODPORT[/tcp|/udp], ports 1-65535)",
+			s);
 		return -EINVAL;
 	}
 	if (port_num(&t, &p->pod_port)) {
@@ -270,8 +272,9 @@ int net_pod_parse(const char *s, struct net_pod *np)
 	if (!w || net_mode_parse(w, &np->mode))
 		return -EINVAL;
 	while (!rc && (w = strtok_r(NULL, " ", &save)))
-		rc = np->mode == NET_NONE && strncmp(w, "host=", 5) ? -EINVAL :
-								      pod_word(np, w);
+		rc = np->mode == NET_NONE && strncmp(w, "host=", 5) ?
+			     -EINVAL :
+			     pod_word(np, w);
 	if (!rc && np->mode == NET_BRIDGE && (!np->ip || !np->ifname[0]))
 		rc = -EINVAL;
 	return rc;

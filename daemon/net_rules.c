@@ -111,8 +111,9 @@ static void bridge_table(struct out *o, const struct net_pod *pods, size_t n)
 {
 	char ip[16], mac[18];
 
-	put(o, "table bridge " NET_TABLE " {\n\tchain prerouting {\n"
-	       "\t\ttype filter hook prerouting priority -200; policy accept;\n");
+	put(o,
+	    "table bridge " NET_TABLE " {\n\tchain prerouting {\n"
+	    "\t\ttype filter hook prerouting priority -200; policy accept;\n");
 	for (size_t i = 0; i < n; i++) {
 		const char *ifn = pods[i].ifname;
 

@@ -478,8 +478,8 @@ static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 		p->net_req.hostname = NULL;
 		p->net.mode = s->net->mode;
 		if (s->net->hostname)
-			snprintf(p->net.hostname, sizeof(p->net.hostname),
-				 "%s", s->net->hostname);
+			snprintf(p->net.hostname, sizeof(p->net.hostname), "%s",
+				 s->net->hostname);
 	}
 	p->created_at = time(NULL);
 	return p;

@@ -165,8 +165,8 @@ void pod_net_detach(struct pod *p);
 /* Reconciliation: p is alive again with the network of its state file. */
 void pod_net_adopt(struct pod *p);
 /* The libxl vif of p (nothing without a network); buffers owned by the caller. */
-void pod_net_nic(const struct pod *p, struct hv_domain_config *dc,
-		 char mac[18], char ip[48]);
+void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
+		 char ip[48]);
 /* What the guest takes as its hostname (xenstore spec "name"). */
 const char *pod_net_hostname(const struct pod *p);
 

@@ -52,8 +52,8 @@ void pod_net_adopt(struct pod *p)
 	p->net_attached = true;
 }
 
-void pod_net_nic(const struct pod *p, struct hv_domain_config *dc,
-		 char mac[18], char ip[48])
+void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
+		 char ip[48])
 {
 	if (!p->net_attached)
 		return;

@@ -59,7 +59,8 @@ int rpc_net_decode(const struct json *obj, struct net_spec *out, char *err,
 	/* An address or a port forward means a network; an object alone too. */
 	out->mode = NET_BRIDGE;
 	if (in.mode && net_mode_parse(in.mode, &out->mode)) {
-		snprintf(err, errsz, P ".mode: expected \"none\" or \"bridge\"");
+		snprintf(err, errsz,
+			 P ".mode: expected \"none\" or \"bridge\"");
 		return -EINVAL;
 	}
 	if (in.ip && net_ip_parse(in.ip, &out->ip)) {

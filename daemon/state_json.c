@@ -239,8 +239,7 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 
 	rc = json_decode(root, "state", state_fields, &s, why, whysz);
 	if (!rc && s.network && net_pod_parse(s.network, &np)) {
-		snprintf(why, whysz, "state.network: bad \"%.80s\"",
-			 s.network);
+		snprintf(why, whysz, "state.network: bad \"%.80s\"", s.network);
 		rc = -EINVAL;
 	}
 	if (!rc && (strcmp(s.name, file_name) || !xp_name_valid(s.name))) {

@@ -60,8 +60,10 @@ static void usage(FILE *f)
 		"  --log-dir DIR      pod console logs (default /var/log/xenpod)\n"
 		"  --run-dir DIR      socket and lock (default /run/xenpod)\n"
 		"  --kernel PATH      guest kernel (default %s/xenpod-kernel)\n"
-		"  --bridge NAME      the pods' bridge, made if missing (default " NET_BRIDGE_DEFAULT ")\n"
-		"  --bridge-addr CIDR its address and the pods' subnet (default " NET_ADDR_DEFAULT ")\n"
+		"  --bridge NAME      the pods' bridge, made if missing (default " NET_BRIDGE_DEFAULT
+		")\n"
+		"  --bridge-addr CIDR its address and the pods' subnet (default " NET_ADDR_DEFAULT
+		")\n"
 		"  --vif-script PATH  the vifs' hotplug script (default %s/vif-xenpod)\n"
 		"  --no-network       no bridge, no nftables: pods get no network\n",
 		XENPOD_LIBDIR, XENPOD_LIBDIR);
@@ -279,7 +281,8 @@ int main(int argc, char **argv)
 		.log_dir = LOCALSTATEDIR "/log/xenpod",
 		.run_dir = RUNSTATEDIR "/xenpod",
 		.kernel = XENPOD_LIBDIR "/xenpod-kernel",
-		.net = { .enabled = true, .bridge = NET_BRIDGE_DEFAULT,
+		.net = { .enabled = true,
+			 .bridge = NET_BRIDGE_DEFAULT,
 			 .vif_script = XENPOD_LIBDIR "/vif-xenpod" },
 	};
 	struct daemon d = { 0 };
