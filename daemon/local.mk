@@ -57,7 +57,8 @@ dist_xenpodlib_SCRIPTS = daemon/vif-xenpod
 # systemd unit.
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
-EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md
+EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md \
+	docs/NETWORK.md tests/lab/t_80_net.sh
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
