@@ -48,6 +48,23 @@ static int set_addr(int s, struct ifreq *ifr, unsigned long req, uint32_t a)
 	return ioctl(s, req, ifr) < 0 ? -errno : 0;
 }
 
+static uint32_t get_addr(int s, struct ifreq *ifr, unsigned long req)
+{
+	const struct sockaddr_in *sin = (struct sockaddr_in *)&ifr->ifr_addr;
+
+	if (ioctl(s, req, ifr) < 0 || sin->sin_family != AF_INET)
+		return 0;
+	return ntohl(sin->sin_addr.s_addr);
+}
+
+/* Does the bridge have addr/prefix as its primary address already? */
+static bool has_addr(int s, struct ifreq *ifr, const struct net_config *c)
+{
+	return get_addr(s, ifr, SIOCGIFADDR) == c->addr &&
+	       get_addr(s, ifr, SIOCGIFNETMASK) == ~(uint32_t)0
+							   << (32 - c->prefix);
+}
+
 /* The bridge exists, is a bridge, has addr/prefix and is up. */
 static int bridge_up(int s, const struct net_config *c, char *err, size_t errsz)
 {
@@ -69,10 +86,14 @@ static int bridge_up(int s, const struct net_config *c, char *err, size_t errsz)
 			 c->bridge);
 		return -EEXIST;
 	}
-	rc = set_addr(s, &ifr, SIOCSIFADDR, c->addr);
-	if (!rc)
-		rc = set_addr(s, &ifr, SIOCSIFNETMASK,
-			      ~(uint32_t)0 << (32 - c->prefix));
+	/* Re-setting the same address would drop it first, and with it the
+	 * NAT state of the pods' connections (a daemon restart must not). */
+	if (!has_addr(s, &ifr, c)) {
+		rc = set_addr(s, &ifr, SIOCSIFADDR, c->addr);
+		if (!rc)
+			rc = set_addr(s, &ifr, SIOCSIFNETMASK,
+				      ~(uint32_t)0 << (32 - c->prefix));
+	}
 	if (!rc && ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
 		rc = -errno;
 	ifr.ifr_flags |= IFF_UP;
