@@ -241,13 +241,14 @@ static int pod_word(struct net_pod *np, const char *w)
 	if (strncmp(w, "if=", 3) == 0) {
 		if (!w[3] || strlen(w + 3) > NET_IFNAME_MAX)
 			return -EINVAL;
-		strcpy(np->ifname, w + 3);
+		/* strncpy: no bytes of an earlier if= left behind the NUL. */
+		strncpy(np->ifname, w + 3, sizeof(np->ifname));
 		return 0;
 	}
 	if (strncmp(w, "host=", 5) == 0) {
 		if (!hostname_valid(w + 5))
 			return -EINVAL;
-		strcpy(np->hostname, w + 5);
+		strncpy(np->hostname, w + 5, sizeof(np->hostname));
 		return 0;
 	}
 	if (strncmp(w, "port=", 5) == 0) {
