@@ -329,6 +329,7 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct cli_run_opts o = { 0 };
+	const char *ports[NET_PORTS_MAX];
 	const struct json *result;
 	struct json *root = NULL;
 	char image[PATH_MAX], *name = NULL;
@@ -340,9 +341,8 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	client_init(&a.stop_c);
 	client_init(&a.kill_c);
 	o.env = calloc((size_t)argc, sizeof(*o.env));
-	o.net.ports = calloc(NET_PORTS_MAX, sizeof(*o.net.ports));
-	if (!o.env || !o.net.ports) {
-		free(o.net.ports);
+	o.net.ports = ports;
+	if (!o.env) {
 		cli_error("out of memory");
 		return CLI_ERR;
 	}
@@ -404,7 +404,6 @@ out:
 	client_close(&a.kill_c);
 	free(name);
 	free(o.env);
-	free(o.net.ports);
 	return rc;
 }
 
