@@ -26,6 +26,7 @@ int pod_net_attach(struct pod *p, char *err, size_t errsz)
 	p->net_attached = true;
 	log_info("pod %s: network: %s", p->name,
 		 (net_pod_format(&p->net, nerr, sizeof(nerr)), nerr));
+	pod_event(p, "network_attached");
 	return 0;
 }
 
@@ -35,6 +36,7 @@ void pod_net_detach(struct pod *p)
 		return;
 	net_detach(p->uuid);
 	p->net_attached = false;
+	pod_event(p, "network_detached");
 }
 
 void pod_net_adopt(struct pod *p)

@@ -28,6 +28,9 @@ t80_state() {
 check "net: the bridge xenpod0 exists with 10.88.0.1" sh -c 'ip -4 addr show xenpod0 | grep -q "10.88.0.1/16"'
 base=$(t80_state)
 
+xenpod events >/tmp/t80.events 2>&1 &
+t80_ev=$!
+sleep 0.3
 t80_c0=$(date +%s)
 check "net: run -d -p 8080:80 --name web httpd" xenpod run -d -p 8080:80 --name web $W /bin/busybox httpd -f -p 80 -h /
 t80_c1=$(date +%s)
@@ -48,6 +51,8 @@ check "net: port forward to the pod's own address" t80_page "$webip" 80
 check "net: the bridge address forwards too" t80_page 10.88.0.1 8080
 check "net: ls shows the port" sh -c 'xenpod ls | grep web | grep -q 8080'
 echo "INFO: net: create+start with a vif: $((t80_c1 - t80_c0)) s; rules per pod: $(nft list table bridge xenpod | grep -c "ether saddr") bridge + $(nft list chain ip xenpod forwards | grep -c dnat) dnat"
+
+check "net: events: web network_attached" grep -q " web network_attached" /tmp/t80.events
 
 # Pod to pod, and a pod cannot reach dom0's own services.
 check_out "net: pod to pod (HTTP from a second pod)" "hello from pod web" \
@@ -132,6 +137,8 @@ check "net: after restart: rules and leases unchanged" [ "$(t80_state)" = "$mid"
 xl destroy xenpod-web
 wait_for 20 sh -c 'xenpod inspect web | grep -q "\"status\": \"stopped\""'
 check "net: a lost pod's address is released" sh -c "! grep -q $webip $LEASES"
+check "net: events: cyc network_detached, 20 times" [ "$(grep -c ' cyc network_detached' /tmp/t80.events)" = 20 ]
+kill $t80_ev 2>/dev/null
 xenpod rm web >/dev/null
 wait_for 10 sh -c '[ "$(ip -o link | grep -c ": xp")" = 0 ]'
 check "net: back to the baseline (rules, links, leases)" [ "$(t80_state)" = "$base" ]
