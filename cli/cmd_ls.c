@@ -13,7 +13,8 @@
 #include "protocol.h"
 
 static const char *const ls_heads[] = {
-	"NAME", ">ID", ">MEM", ">VCPUS", "STATUS", ">EXIT", "IMAGE", "AGE",
+	"NAME",	 ">ID",	  ">MEM", ">VCPUS",  "STATUS",
+	">EXIT", "IMAGE", "AGE",  "ADDRESS", "PORTS",
 };
 #define LS_COLS (sizeof(ls_heads) / sizeof(ls_heads[0]))
 
@@ -40,9 +41,28 @@ static const char *age_cell(const struct json *pod, time_t now, char *buf,
 	return buf;
 }
 
+/* The pod's port forwards, comma-separated, or NULL ("-") without any. */
+static const char *ports_cell(const struct json *pod, char *buf, size_t size)
+{
+	const struct json *ports = json_get(json_get(pod, "network"), "ports");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < json_len(ports); i++) {
+		const char *p = json_str(json_at(ports, i));
+		int w = snprintf(buf + n, size - n, "%s%s", i ? "," : "",
+				 p ? p : "?");
+
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+	return buf[0] ? buf : NULL;
+}
+
 static int ls_row(struct table *t, const struct json *pod, time_t now)
 {
-	char id[24], mem[24], vcpus[24], code[24], age[24];
+	char id[24], mem[24], vcpus[24], code[24], age[24], ports[256];
 	const char *row[LS_COLS] = {
 		json_str(json_get(pod, "name")),
 		int_cell(pod, "domid", id, sizeof(id)),
@@ -52,6 +72,8 @@ static int ls_row(struct table *t, const struct json *pod, time_t now)
 		int_cell(pod, "exit_code", code, sizeof(code)),
 		json_str(json_get(pod, "image")),
 		age_cell(pod, now, age, sizeof(age)),
+		json_str(json_get(json_get(pod, "network"), "ip")),
+		ports_cell(pod, ports, sizeof(ports)),
 	};
 
 	return table_add(t, row);

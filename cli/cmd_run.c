@@ -12,8 +12,16 @@
 #include "util.h"
 #include "xenpod.h"
 #include "protocol.h"
+#include "net.h"
 
-enum { OPT_NAME = 0x200, OPT_VCPUS, OPT_KERNEL_ARGS };
+enum {
+	OPT_NAME = 0x200,
+	OPT_VCPUS,
+	OPT_KERNEL_ARGS,
+	OPT_NETWORK,
+	OPT_IP,
+	OPT_HOSTNAME
+};
 
 /* State of a foreground run while it streams the pod's output. */
 struct attach {
@@ -187,6 +195,46 @@ static int run_interactive(struct cli *cli, const char *name, bool in, bool tty)
 	return rc;
 }
 
+/* A network option, checked with the daemon's own parsers (net_port.c). -1: taken. */
+static int run_net_opt(struct cli *cli, int opt, const char *arg,
+		       struct cli_net_opts *n)
+{
+	struct net_port port;
+	char why[200];
+	uint32_t ip;
+	enum net_mode m;
+
+	switch (opt) {
+	case 'p':
+		if (n->n_ports == NET_PORTS_MAX)
+			return cmd_usage(cli, "-p %s: at most %d port forwards",
+					 arg, NET_PORTS_MAX);
+		if (net_port_parse(arg, &port, why, sizeof(why)))
+			return cmd_usage(cli, "-p %s", why);
+		n->ports[n->n_ports++] = arg;
+		return -1;
+	case OPT_NETWORK:
+		if (net_mode_parse(arg, &m))
+			return cmd_usage(
+				cli, "--network %s: expected none or bridge",
+				arg);
+		n->mode = arg;
+		return -1;
+	case OPT_IP:
+		if (net_ip_parse(arg, &ip))
+			return cmd_usage(cli, "--ip %s: expected A.B.C.D", arg);
+		n->ip = arg;
+		return -1;
+	default:
+		if (!net_hostname_valid(arg))
+			return cmd_usage(
+				cli, "--hostname %s: 1 to %d of [A-Za-z0-9.-]",
+				arg, NET_HOSTNAME_MAX);
+		n->hostname = arg;
+		return -1;
+	}
+}
+
 /* Parse run's options into o (env must hold argc entries). */
 static int run_opts(struct cli *cli, int argc, char **argv,
 		    struct cli_run_opts *o, bool *detach)
@@ -201,12 +249,16 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "tty", no_argument, NULL, 't' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "network", required_argument, NULL, OPT_NETWORK },
+		{ "ip", required_argument, NULL, OPT_IP },
+		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 		CMD_COMMON_OPTS,
 	};
 	int opt;
 
 	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
-	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:it", lo)) != -1) {
+	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:itp:", lo)) != -1) {
 		switch (opt) {
 		case 'd':
 			*detach = true;
@@ -255,6 +307,14 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 						 optarg);
 			o->cwd = optarg;
 			break;
+		case 'p':
+		case OPT_NETWORK:
+		case OPT_IP:
+		case OPT_HOSTNAME:
+			opt = run_net_opt(cli, opt, optarg, &o->net);
+			if (opt >= 0)
+				return opt;
+			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);
 		default:
@@ -269,6 +329,7 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct cli_run_opts o = { 0 };
+	const char *ports[NET_PORTS_MAX];
 	const struct json *result;
 	struct json *root = NULL;
 	char image[PATH_MAX], *name = NULL;
@@ -280,6 +341,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	client_init(&a.stop_c);
 	client_init(&a.kill_c);
 	o.env = calloc((size_t)argc, sizeof(*o.env));
+	o.net.ports = ports;
 	if (!o.env) {
 		cli_error("out of memory");
 		return CLI_ERR;

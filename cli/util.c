@@ -62,6 +62,35 @@ static bool expect(const char **p, char c)
 	return true;
 }
 
+/* spec.network, when any network option was given. */
+static void write_network(struct json_writer *w, const struct cli_net_opts *n)
+{
+	if (!n->mode && !n->ip && !n->hostname && !n->n_ports)
+		return;
+	json_w_key(w, "network");
+	json_w_object_open(w);
+	json_w_key(w, "mode");
+	json_w_string(w, n->mode	     ? n->mode :
+			 n->ip || n->n_ports ? "bridge" :
+					       "none");
+	if (n->ip) {
+		json_w_key(w, "ip");
+		json_w_string(w, n->ip);
+	}
+	if (n->hostname) {
+		json_w_key(w, "hostname");
+		json_w_string(w, n->hostname);
+	}
+	if (n->n_ports) {
+		json_w_key(w, "ports");
+		json_w_array_open(w);
+		for (size_t i = 0; i < n->n_ports; i++)
+			json_w_string(w, n->ports[i]);
+		json_w_array_close(w);
+	}
+	json_w_object_close(w);
+}
+
 /* "Z", "+hh:mm" or "-hh:mm" to an offset in seconds east of UTC. */
 static bool parse_zone(const char **p, long *off)
 {
@@ -189,6 +218,7 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		json_w_key(w, "stdin");
 		json_w_bool(w, true);
 	}
+	write_network(w, &o->net);
 	json_w_object_close(w);
 }
 

@@ -41,6 +41,14 @@ struct cli_run_opts {
 	const char *kernel_args; /* NULL: none */
 	bool tty; /* -t: the main process on a pseudo-terminal */
 	bool open_stdin; /* -i: its stdin open for attached clients */
+	struct cli_net_opts {
+		const char *
+			mode; /* --network none|bridge; NULL: bridge if ip or ports */
+		const char *ip; /* --ip */
+		const char *hostname; /* --hostname */
+		const char **ports; /* -p, docker's syntax */
+		size_t n_ports;
+	} net;
 };
 
 /* "K=V" with a non-empty key free of '='. */

@@ -22,7 +22,9 @@ _Static_assert(XP_MEMORY_MIB_MIN == 4 && XP_MEMORY_MIB_MAX == 65536 &&
 static const struct cmd_spec cmd_table[] = {
 	{ "run", cmd_run,
 	  "[-dit] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
-	  "[-w DIR] [--kernel-args ARGS] IMAGE [COMMAND [ARG...]]",
+	  "[-w DIR] [--kernel-args ARGS] [-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
+	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
+	  "IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
 	  "  -i, --interactive    keep COMMAND's stdin open (in the foreground:\n"
@@ -34,7 +36,13 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
 	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n"
 	  "      --kernel-args ARGS  the guest kernel's command line, for\n"
-	  "                       debugging (see xenpod-kernel(7))\n",
+	  "                       debugging (see xenpod-kernel(7))\n"
+	  "  -p, --publish [HOSTIP:]HOSTPORT:PODPORT[/tcp|/udp]\n"
+	  "                       forward a dom0 port to the pod (repeatable)\n"
+	  "      --network none|bridge  the pod's network (default: bridge\n"
+	  "                       with -p or --ip, else none)\n"
+	  "      --ip ADDR        the pod's address (default: a free one)\n"
+	  "      --hostname NAME  the pod's hostname (default: its name)\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it\n"
 	  "(with -i or -t, ^C goes to COMMAND; the third leaves).\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"

@@ -487,8 +487,40 @@ static int hv_same_domain(struct hv *hv, uint32_t domid, const char *uuid,
 
 /* ---- create ---- */
 
+/* The pod's vif: a netback device on a bridge, with its MAC, address and name. */
+static int hv_build_nic(const struct hv_domain_config *in,
+			libxl_domain_config *c)
+{
+	libxl_device_nic *nic;
+	unsigned m[6];
+
+	if (!in->nic_bridge)
+		return 0;
+	if (!in->nic_mac || !in->nic_ip || !in->nic_ifname || !in->nic_script ||
+	    sscanf(in->nic_mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2],
+		   &m[3], &m[4], &m[5]) != 6)
+		return -EINVAL;
+	c->nics = calloc(1, sizeof(*c->nics));
+	if (!c->nics)
+		return -ENOMEM;
+	c->num_nics = 1;
+	nic = &c->nics[0];
+	libxl_device_nic_init(nic);
+	nic->devid = 0;
+	nic->nictype = LIBXL_NIC_TYPE_VIF;
+	for (int i = 0; i < 6; i++)
+		nic->mac[i] = (uint8_t)m[i];
+	nic->bridge = strdup(in->nic_bridge);
+	nic->ip = strdup(in->nic_ip);
+	nic->ifname = strdup(in->nic_ifname);
+	nic->script = strdup(in->nic_script);
+	if (!nic->bridge || !nic->ip || !nic->ifname || !nic->script)
+		return -ENOMEM;
+	return 0;
+}
+
 /*
- * Build the libxl config of a pod: PVH, no disks, no nics; libxl adds the
+ * Build the libxl config of a pod: PVH, no disks, at most one nic; libxl adds the
  * PV console itself. Shutdown and crash are preserved so the daemon can
  * still read ~/data/xenpod after the guest stops (the daemon destroys).
  */
@@ -539,7 +571,7 @@ static int hv_build_config(const struct hv_domain_config *in,
 	c->on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
 	c->on_crash = LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
 	c->on_soft_reset = LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
-	return 0;
+	return hv_build_nic(in, c);
 }
 
 int hv_config_describe(const struct hv_domain_config *in, char *buf,

@@ -24,7 +24,10 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/store.c daemon/store.h daemon/console.c daemon/console.h \
 	daemon/logfile.c daemon/logfile.h daemon/outlog.c daemon/outlog.h \
 	daemon/pod_io.c daemon/pod_io.h daemon/pod_kernel.c \
-	daemon/pod_memory.c daemon/pod_memory.h
+	daemon/pod_memory.c daemon/pod_memory.h \
+	daemon/pod_net.c daemon/rpc_net.c daemon/rpc_net.h \
+	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
+	daemon/net_rules.c
 # pod_io.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
@@ -48,10 +51,14 @@ xenpodd_LDFLAGS = $(AM_LDFLAGS) -pthread
 xenpodd_LDADD = daemon/libxenpodd.a $(XENPOD_CHAN_LIBS) $(XENPOD_SEAMS_LIBS) \
 	$(XENPOD_COMMON_LIBS)
 
+# libxl's hotplug script for the pods' vifs (xenpodd --vif-script).
+dist_xenpodlib_SCRIPTS = daemon/vif-xenpod
+
 # systemd unit.
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
-EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md
+EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md \
+	docs/NETWORK.md tests/lab/t_80_net.sh
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
@@ -211,3 +218,10 @@ tests_unit_test_chan_e2e_SOURCES = tests/unit/test_chan_e2e.c $(XENPOD_HARNESS)
 tests_unit_test_chan_e2e_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 tests_unit_test_chan_e2e_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_chan_e2e_LDADD = $(XENPOD_TEST_LIBS) -lpthread
+
+# dom0's network pieces: the -p parser, a pod's network line, the allocator, the ruleset text.
+check_PROGRAMS += tests/unit/test_netd
+TESTS += tests/unit/test_netd
+tests_unit_test_netd_SOURCES = tests/unit/test_netd.c
+tests_unit_test_netd_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_netd_LDADD = $(XENPOD_TEST_LIBS)

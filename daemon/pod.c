@@ -220,6 +220,8 @@ void pod_info(const struct pod *p, struct pod_info *out)
 	out->stop_deadline = p->stop_deadline;
 	out->log_lost_bytes = pod_lost_bytes(p);
 	out->cpio = p->cpio;
+	out->net = &p->net;
+	out->net_attached = p->net_attached;
 }
 
 int pod_persist(struct pod *p)
@@ -808,6 +810,7 @@ static void finish_code(struct pod *p, enum pod_status st, const char *reason,
 	console_close(p->con);
 	p->con = NULL;
 	pod_io_close(p);
+	pod_net_detach(p);
 	pod_persist(p);
 	if (p->domid >= 0) {
 		unwatch_guest(p);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hv.h"
+#include "net.h"
 
 struct xs;
 
@@ -76,6 +77,9 @@ struct pod_info {
 	time_t stop_deadline; /* 0: no stop pending */
 	uint64_t log_lost_bytes;
 	const char *cpio; /* the rootfs it boots */
+	const struct net_pod
+		*net; /* its network (the address only while attached) */
+	bool net_attached; /* its vif, address and rules exist */
 };
 
 /* A lifecycle event (created, started, exited, stopped, failed, removed). */
@@ -176,6 +180,8 @@ struct pod_spec {
 	unsigned memory_mib; /* 0: what the image needs, at least the default */
 	unsigned vcpus;
 	bool tty, open_stdin;
+	const struct net_spec
+		*net; /* NULL: no network, the pod's name as hostname */
 	/* How messages name the spec (e.g. "params.spec"); must outlive the
 	 * create (a string literal). */
 	const char *path;

@@ -43,6 +43,7 @@ static void create_abort(struct pod *p, int rc, const char *msg)
 	int r;
 
 	log_warn("pod %s: create failed: %s", p->name, msg);
+	pod_net_detach(p);
 	if (p->domid >= 0) {
 		r = hv_destroy(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 		if (r && r != -ESRCH)
@@ -162,8 +163,9 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	pod_crash_point("after_domain_created");
 	rc = hv_watch(pod_ctx.hv, domid, p->uuid);
 	if (!rc)
-		rc = pod_spec_string(p->argv, p->env, p->cwd, p->name,
-				     spec_flags(p), spec, sizeof(spec));
+		rc = pod_spec_string(p->argv, p->env, p->cwd,
+				     pod_net_hostname(p), spec_flags(p), spec,
+				     sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
 	/* The channel is served before the guest runs, so it finds it at boot. */
@@ -193,7 +195,7 @@ static int check_spec_size(const struct pod *p, const char *path, char *err,
 			   size_t errsz)
 {
 	char spec[POD_SPEC_MAX + 1];
-	int rc = pod_spec_string(p->argv, p->env, p->cwd, p->name,
+	int rc = pod_spec_string(p->argv, p->env, p->cwd, pod_net_hostname(p),
 				 spec_flags(p), spec, sizeof(spec));
 
 	if (rc == -E2BIG)
@@ -335,7 +337,7 @@ static void create_build(struct pod *p)
 {
 	struct hv_domain_config dc = { 0 };
 	struct pod_kernel_info ki;
-	char dname[80], err[PATH_MAX + 64];
+	char dname[80], err[PATH_MAX + 64], mac[18], ip[48];
 	int rc;
 
 	/* Recorded with the pod: a later daemon may run with another kernel. */
@@ -349,6 +351,13 @@ static void create_build(struct pod *p)
 	snprintf(p->kernel, sizeof(p->kernel), "%s", pod_ctx.kernel);
 	snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s", ki.digest);
 	p->chan = ki.io_channel ? POD_CHAN_IO : POD_CHAN_NONE;
+	/* Its address is leased and its rules are in before the domain
+	 * exists: its vif never sends a frame unfiltered. */
+	rc = pod_net_attach(p, err, sizeof(err));
+	if (rc) {
+		create_abort(p, rc == -EINVAL ? -EINVAL : -EIO, err);
+		return;
+	}
 	rc = pod_persist(p);
 	if (rc) {
 		snprintf(err, sizeof(err), "cannot save its state: %s",
@@ -365,6 +374,7 @@ static void create_build(struct pod *p)
 	dc.kernel = p->kernel;
 	dc.ramdisk = p->cpio;
 	dc.cmdline = p->kernel_args ? p->kernel_args : "";
+	pod_net_nic(p, &dc, mac, ip);
 	rc = hv_create_paused(pod_ctx.hv, &dc, p);
 	if (rc) {
 		snprintf(err, sizeof(err),
@@ -463,6 +473,14 @@ static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 	p->vcpus = s->vcpus;
 	p->term = s->tty;
 	p->open_stdin = s->open_stdin;
+	if (s->net) {
+		p->net_req = *s->net;
+		p->net_req.hostname = NULL;
+		p->net.mode = s->net->mode;
+		if (s->net->hostname)
+			snprintf(p->net.hostname, sizeof(p->net.hostname), "%s",
+				 s->net->hostname);
+	}
 	p->created_at = time(NULL);
 	return p;
 oom:

@@ -64,6 +64,11 @@ struct pod {
 	 * so a restarted daemon still destroys a pod that ignored its stop. */
 	time_t stop_deadline;
 	uint64_t lost_bytes; /* console bytes lost to rotation (saved) */
+	/* The network asked for (net_req: address, ports) and set up (net,
+	 * saved); attached while its address and rules are held (net.c). */
+	struct net_spec net_req;
+	struct net_pod net;
+	bool net_attached;
 
 	/* Runtime only. */
 	struct console *con;
@@ -151,6 +156,19 @@ const struct pod_sink *pod_sink(void);
 
 /* pod.c: cancel a waiter of t (wait, stop, start). Was there one? */
 bool pod_waiter_cancel(pod_token t);
+
+/* pod_net.c: the pod's side of net.c */
+/* Set up p's network (before its domain is built): 0 or -errno with err. */
+int pod_net_attach(struct pod *p, char *err, size_t errsz);
+/* Give back its address and rules (its vif goes with its domain). */
+void pod_net_detach(struct pod *p);
+/* Reconciliation: p is alive again with the network of its state file. */
+void pod_net_adopt(struct pod *p);
+/* The libxl vif of p (nothing without a network); buffers owned by the caller. */
+void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
+		 char ip[48]);
+/* What the guest takes as its hostname (xenstore spec "name"). */
+const char *pod_net_hostname(const struct pod *p);
 
 /* pod_create.c */
 void pod_create_dispose(void);

@@ -9,6 +9,7 @@
 #include "console.h"
 #include "hv.h"
 #include "log.h"
+#include "net.h"
 #include "pod.h"
 #include "pod_internal.h"
 #include "pod_io.h"
@@ -55,6 +56,8 @@ static struct pod *pod_from_state(const struct pod_info *s)
 	p->finished_at = s->finished_at;
 	p->stop_deadline = s->stop_deadline;
 	p->lost_bytes = s->log_lost_bytes;
+	if (s->net)
+		p->net = *s->net;
 	snprintf(p->kernel, sizeof(p->kernel), "%s", s->kernel);
 	p->chan = s->chan;
 	snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s",
@@ -127,6 +130,7 @@ static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 	p->domid = d->domid;
 	if (hv_watch(pod_ctx.hv, d->domid, p->uuid))
 		log_warn("pod %s: cannot watch domain %u", p->name, d->domid);
+	pod_net_adopt(p);
 	pod_watch_guest(p);
 	pod_read_guest(p);
 	if (pod_is_final(p))
@@ -180,6 +184,7 @@ int pod_reconcile(void)
 	struct hv_dominfo *l = NULL;
 	struct pod *p, *next;
 	size_t n = 0, i;
+	char why[256];
 	int rc;
 
 	rc = state_json_load_all(load_one, NULL);
@@ -198,6 +203,10 @@ int pod_reconcile(void)
 			destroy_dom(&l[i], "xenpod domain without a pod");
 	}
 	free(l);
+	/* Addresses of pods that are gone are freed; the rules are rebuilt. */
+	rc = net_sync(why, sizeof(why));
+	if (rc)
+		log_err("network: cannot apply the nftables rules: %s", why);
 	pod_gc_images();
 	log_info("%zu pod(s) loaded", pod_count());
 	return 0;

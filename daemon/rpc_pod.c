@@ -11,6 +11,7 @@
 #include "pod.h"
 #include "protocol.h"
 #include "rpc.h"
+#include "rpc_net.h"
 
 /* ---- the POD object (PROTOCOL.md) ---- */
 
@@ -76,6 +77,7 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	json_w_time(w, p.finished_at);
 	json_w_key(w, "log_lost_bytes");
 	json_w_int(w, (int64_t)p.log_lost_bytes);
+	rpc_net_write(w, &p);
 	json_w_object_close(w);
 }
 
@@ -208,6 +210,7 @@ struct spec_in {
 	int64_t memory_mib;
 	int64_t vcpus;
 	bool tty, open_stdin;
+	const struct json *network;
 };
 
 #define SF(k, t, req, m, lo, hi) \
@@ -228,6 +231,7 @@ static const struct json_dec_field spec_fields[] = {
 	SF("vcpus", JSON_DEC_INT, false, vcpus, 1, XP_VCPUS_MAX),
 	SF("tty", JSON_DEC_BOOL, false, tty, 0, 0),
 	SF("stdin", JSON_DEC_BOOL, false, open_stdin, 0, 0),
+	SF("network", JSON_DEC_OBJECT, false, network, 0, 0),
 	{ NULL }
 };
 
@@ -295,6 +299,7 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	struct p_name p = { 0 };
 	struct spec_in s = { .memory_mib = 0, .vcpus = 1 }; /* 0: the image's */
 	struct pod_spec ps = { .path = "params.spec" };
+	struct net_spec net;
 	char **command = NULL, **env = NULL;
 	char err[512] = "";
 	int rc;
@@ -305,6 +310,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 			 sizeof(err));
 	if (!rc)
 		rc = spec_check(&s, err, sizeof(err));
+	if (!rc)
+		rc = rpc_net_decode(s.network, &net, err, sizeof(err));
 	if (rc) {
 		rpc_fail(req, rc, err);
 		return;
@@ -325,6 +332,7 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	ps.vcpus = (unsigned)s.vcpus;
 	ps.tty = s.tty;
 	ps.open_stdin = s.open_stdin;
+	ps.net = &net;
 	rc = pod_create(&ps, rpc_defer(req), err, sizeof(err));
 	json_strv_free(command);
 	json_strv_free(env);

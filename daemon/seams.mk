@@ -9,11 +9,14 @@ daemon_libxenpodseams_a_SOURCES = daemon/hv_xl.c daemon/hv.h \
 	daemon/xs.c daemon/xs.h \
 	daemon/image.c daemon/image.h daemon/image_oci.c daemon/image_oci.h \
 	daemon/image_tree.c daemon/image_tree.h daemon/image_async.c \
-	daemon/digest.c daemon/digest.h
+	daemon/digest.c daemon/digest.h \
+	daemon/net_nft.c daemon/net_link.c
 daemon_libxenpodseams_a_CFLAGS = $(AM_CFLAGS) $(XENLIGHT_CFLAGS) \
-	$(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS) $(NETTLE_CFLAGS)
+	$(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS) $(NETTLE_CFLAGS) \
+	$(NFTABLES_CFLAGS)
 XENPOD_SEAMS_LIBS = daemon/libxenpodseams.a $(XENLIGHT_LIBS) \
-	$(XENTOOLLOG_LIBS) $(XENSTORE_LIBS) $(LIBARCHIVE_LIBS) $(NETTLE_LIBS)
+	$(XENTOOLLOG_LIBS) $(XENSTORE_LIBS) $(LIBARCHIVE_LIBS) $(NETTLE_LIBS) \
+	$(NFTABLES_LIBS)
 
 # Unit tests of the seams (CUnit).
 SEAMS_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)

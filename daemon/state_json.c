@@ -11,6 +11,7 @@
 #include "hv.h"
 #include "json.h"
 #include "json_dec.h"
+#include "net.h"
 #include "pod.h"
 #include "pod_internal.h"
 #include "protocol.h"
@@ -22,6 +23,18 @@
 /* The POD object's keys, and what only the state needs; keys unset in an
  * older daemon's state are left out, so that daemon can still read it (it
  * refuses keys it does not know). */
+/* The pod's network as one line (net_pod_format), when it has one or a hostname. */
+static void write_net(struct json_writer *w, const struct net_pod *np)
+{
+	char line[NET_STATE_TEXT_MAX];
+
+	if (!np || (np->mode == NET_NONE && !np->hostname[0]) ||
+	    net_pod_format(np, line, sizeof(line)))
+		return;
+	json_w_key(w, "network");
+	json_w_string(w, line);
+}
+
 static void write_state(struct json_writer *w, const struct pod_info *p)
 {
 	json_w_object_open(w);
@@ -92,6 +105,7 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 		json_w_key(w, "stop_deadline");
 		json_w_time(w, p->stop_deadline);
 	}
+	write_net(w, p->net);
 	json_w_object_close(w);
 }
 
@@ -117,6 +131,7 @@ struct state_in {
 	const char *kernel_args, *tty;
 	const char *created_at, *started_at, *finished_at, *stop_deadline;
 	const char *kernel, *kernel_digest;
+	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
 	bool term, open_stdin, io_channel;
@@ -155,6 +170,8 @@ static const struct json_dec_field state_fields[] = {
 	ST("kernel_digest", JSON_DEC_STRING, false, kernel_digest,
 	   DIGEST_HEX_LEN, DIGEST_HEX_LEN),
 	ST("io_channel", JSON_DEC_BOOL, false, io_channel, 0, 0),
+	ST("network", JSON_DEC_STRING, false, network, 1,
+	   NET_STATE_TEXT_MAX - 1),
 	{ NULL }
 };
 
@@ -216,10 +233,15 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	const struct load_ctx *lc = arg;
 	char **argv = NULL, **env = NULL;
 	struct pod_info pi;
+	struct net_pod np = { .mode = NET_NONE };
 	enum pod_status st;
 	int rc;
 
 	rc = json_decode(root, "state", state_fields, &s, why, whysz);
+	if (!rc && s.network && net_pod_parse(s.network, &np)) {
+		snprintf(why, whysz, "state.network: bad \"%.80s\"", s.network);
+		rc = -EINVAL;
+	}
 	if (!rc && (strcmp(s.name, file_name) || !xp_name_valid(s.name))) {
 		snprintf(why, whysz,
 			 "state.name: does not match the file name");
@@ -240,6 +262,7 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 		info_of_state(&s, st, &pi);
 		pi.argv = argv;
 		pi.env = env;
+		pi.net = &np;
 		rc = lc->cb(&pi, lc->arg, why, whysz);
 	}
 	json_strv_free(argv);

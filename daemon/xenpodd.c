@@ -18,6 +18,7 @@
 #include "ev.h"
 #include "hv.h"
 #include "log.h"
+#include "net.h"
 #include "pod.h"
 #include "protocol.h"
 #include "rpc.h"
@@ -41,6 +42,7 @@ struct opts {
 	const char *log_dir;
 	const char *run_dir;
 	const char *kernel;
+	struct net_config net;
 };
 
 static volatile sig_atomic_t quit;
@@ -49,15 +51,22 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xenpodd [-d] [-v] [--state-dir DIR] [--log-dir DIR] [--run-dir DIR]\n"
-		"               [--kernel PATH]\n"
+		"               [--kernel PATH] [--bridge NAME] [--bridge-addr A.B.C.D/N]\n"
+		"               [--vif-script PATH] [--no-network]\n"
 		"       xenpodd --help | --version\n"
 		"  -d, --debug        stay in the foreground, log to stderr\n"
 		"  -v, --verbose      log debug messages too\n"
 		"  --state-dir DIR    pod state and image cache (default /var/lib/xenpod)\n"
 		"  --log-dir DIR      pod console logs (default /var/log/xenpod)\n"
 		"  --run-dir DIR      socket and lock (default /run/xenpod)\n"
-		"  --kernel PATH      guest kernel (default %s/xenpod-kernel)\n",
-		XENPOD_LIBDIR);
+		"  --kernel PATH      guest kernel (default %s/xenpod-kernel)\n"
+		"  --bridge NAME      the pods' bridge, made if missing (default " NET_BRIDGE_DEFAULT
+		")\n"
+		"  --bridge-addr CIDR its address and the pods' subnet (default " NET_ADDR_DEFAULT
+		")\n"
+		"  --vif-script PATH  the vifs' hotplug script (default %s/vif-xenpod)\n"
+		"  --no-network       no bridge, no nftables: pods get no network\n",
+		XENPOD_LIBDIR, XENPOD_LIBDIR);
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -69,6 +78,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "kernel", required_argument, NULL, 'K' },
+		{ "bridge", required_argument, NULL, 'B' },
+		{ "bridge-addr", required_argument, NULL, 'A' },
+		{ "vif-script", required_argument, NULL, 'P' },
+		{ "no-network", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -94,6 +107,31 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'K':
 			o->kernel = optarg;
+			break;
+		case 'B':
+			if (!*optarg || strlen(optarg) > NET_IFNAME_MAX ||
+			    strpbrk(optarg, "/ \t\n:")) {
+				fprintf(stderr,
+					"xenpodd: --bridge %s: 1 to %d characters, no '/', ':' or blanks\n",
+					optarg, NET_IFNAME_MAX);
+				return -EINVAL;
+			}
+			o->net.bridge = optarg;
+			break;
+		case 'A':
+			if (net_cidr_parse(optarg, &o->net.addr,
+					   &o->net.prefix)) {
+				fprintf(stderr,
+					"xenpodd: --bridge-addr %s: expected A.B.C.D/N with N from 8 to 30\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'P':
+			o->net.vif_script = optarg;
+			break;
+		case 'N':
+			o->net.enabled = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -193,6 +231,7 @@ struct daemon {
 static int start(const struct opts *o, struct daemon *d)
 {
 	struct pod_config pc = { .log_dir = o->log_dir, .kernel = o->kernel };
+	struct net_config nc = o->net;
 	char err[512] = "";
 	int rc;
 
@@ -206,6 +245,11 @@ static int start(const struct opts *o, struct daemon *d)
 	if (rc)
 		fatal("cannot use state directory %s: %s", o->state_dir,
 		      strerror(-rc));
+	nc.state_dir = o->state_dir;
+	rc = net_init(&nc, err, sizeof(err));
+	if (rc)
+		fatal("network: %s (xenpodd --no-network runs without one)",
+		      err);
 	rc = hv_open(&d->hv, &pod_hv_callbacks, NULL);
 	if (rc)
 		fatal("cannot open the Xen toolstack (libxl): %s; is this a Xen dom0 with xenstored running?",
@@ -237,10 +281,14 @@ int main(int argc, char **argv)
 		.log_dir = LOCALSTATEDIR "/log/xenpod",
 		.run_dir = RUNSTATEDIR "/xenpod",
 		.kernel = XENPOD_LIBDIR "/xenpod-kernel",
+		.net = { .enabled = true,
+			 .bridge = NET_BRIDGE_DEFAULT,
+			 .vif_script = XENPOD_LIBDIR "/vif-xenpod" },
 	};
 	struct daemon d = { 0 };
 	int rc;
 
+	net_cidr_parse(NET_ADDR_DEFAULT, &o.net.addr, &o.net.prefix);
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	log_init("xenpodd", o.foreground,

@@ -63,7 +63,7 @@ grep -q "pod crash failed: crashed: the guest kernel crashed" "$tmp/err" && pass
 	fail run-crash-message "$(cat "$tmp/err")"
 out run-detach "s1" run -d --name s1 "$img" /bin/sleep 100
 X ls >"$tmp/ls" 2>&1
-grep -q '^s1  *[0-9][0-9]*  *32  *1  running  *-  .*/img  *[0-9]s$' "$tmp/ls" &&
+grep -q '^s1  *[0-9][0-9]*  *32  *1  running  *-  .*/img  *[0-9]s  *-  *-$' "$tmp/ls" &&
 	pass ls-running || fail ls-running "$(cat "$tmp/ls")"
 out ls-q "s1" ls -q
 out ls-aq "crash

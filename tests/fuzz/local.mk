@@ -15,7 +15,7 @@ FUZZ_PROGS = tests/fuzz/fuzz_json tests/fuzz/fuzz_rpc tests/fuzz/fuzz_state \
 	tests/fuzz/fuzz_xs tests/fuzz/fuzz_image tests/fuzz/fuzz_oci \
 	tests/fuzz/fuzz_cli tests/fuzz/fuzz_guest_cpio \
 	tests/fuzz/fuzz_guest_elf tests/fuzz/fuzz_guest_spec \
-	tests/fuzz/fuzz_xs_ring
+	tests/fuzz/fuzz_xs_ring tests/fuzz/fuzz_netd
 check_PROGRAMS += $(FUZZ_PROGS)
 TESTS += $(FUZZ_PROGS)
 
@@ -82,6 +82,11 @@ tests_fuzz_fuzz_xs_ring_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 tests_fuzz_fuzz_xs_ring_CFLAGS = $(AM_CFLAGS) -fno-builtin
 
 EXTRA_DIST += tests/fuzz/corpus
+
+# dom0's network text: docker's -p syntax and a pod's network line (daemon/net_port.c).
+tests_fuzz_fuzz_netd_SOURCES = tests/fuzz/fuzz_netd.c daemon/net_port.c \
+	$(FUZZ_REPLAY)
+tests_fuzz_fuzz_netd_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"netd"'
 
 # Hostile clients against a live daemon (R13-R15): abuse_client links nothing but
 # libc so that it runs in the lab's dom0; client-abuse.sh SOCKET [IMAGE] drives it
