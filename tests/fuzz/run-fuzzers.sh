@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig p9 p9_server net"
+all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig p9 p9_server net netd"
 targets=${*:-$all}
 failed=0
 
@@ -84,6 +84,7 @@ spec() {
 	p9) echo "n|guest/lib/p9.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	p9_server) echo "p|p9/p9_server.c n:guest/lib/p9.c n:guest/lib/string.c daemon/log.c tests/fuzz/fuzz_util.c|" ;;
 	net) echo "n|guest/net/wire.c guest/net/iface.c guest/net/dgram.c guest/net/tcp.c guest/net/tcp_in.c guest/net/tcp_out.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
+	netd) echo "d|daemon/net_port.c $common|$yajl" ;;
 	*) return 1 ;;
 	esac
 }
