@@ -23,6 +23,8 @@ struct hv_domain_config {
 	 * "xx:xx:xx:xx:xx:xx", nic_ifname the vif's name in dom0 and
 	 * nic_script libxl's hotplug script for it. */
 	const char *nic_bridge, *nic_mac, *nic_ip, *nic_ifname, *nic_script;
+	/* The physical CPUs its vCPUs may run on (bit N: CPU N); 0: any. */
+	uint64_t cpu_mask;
 };
 
 enum hv_domain_state {

@@ -524,6 +524,30 @@ static int hv_build_nic(const struct hv_domain_config *in,
  * PV console itself. Shutdown and crash are preserved so the daemon can
  * still read ~/data/xenpod after the guest stops (the daemon destroys).
  */
+/* Every vCPU's hard affinity: the CPUs of in->cpu_mask (libxl frees the maps
+ * with the config). */
+static int hv_build_affinity(const struct hv_domain_config *in,
+			     libxl_domain_build_info *b)
+{
+	b->vcpu_hard_affinity = calloc(in->vcpus, sizeof(libxl_bitmap));
+	if (!b->vcpu_hard_affinity)
+		return -ENOMEM;
+	b->num_vcpu_hard_affinity = (int)in->vcpus;
+	for (unsigned v = 0; v < in->vcpus; v++) {
+		libxl_bitmap *m = &b->vcpu_hard_affinity[v];
+
+		libxl_bitmap_init(m);
+		m->size = sizeof(in->cpu_mask);
+		m->map = calloc(m->size, 1);
+		if (!m->map)
+			return -ENOMEM;
+		for (int cpu = 0; cpu < 64; cpu++)
+			if (in->cpu_mask & (1ull << cpu))
+				libxl_bitmap_set(m, cpu);
+	}
+	return 0;
+}
+
 static int hv_build_config(const struct hv_domain_config *in,
 			   libxl_domain_config *c)
 {
@@ -566,6 +590,8 @@ static int hv_build_config(const struct hv_domain_config *in,
 		return -ENOMEM;
 	for (i = 0; i < in->vcpus; i++)
 		libxl_bitmap_set(&b->avail_vcpus, (int)i);
+	if (in->cpu_mask && hv_build_affinity(in, b))
+		return -ENOMEM;
 	c->on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
 	c->on_reboot = LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
 	c->on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;

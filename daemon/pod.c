@@ -1220,6 +1220,7 @@ int pod_init(const struct pod_config *cfg)
 	pod_ctx.xs = cfg->xs;
 	snprintf(pod_ctx.log_dir, sizeof(pod_ctx.log_dir), "%s", cfg->log_dir);
 	snprintf(pod_ctx.kernel, sizeof(pod_ctx.kernel), "%s", cfg->kernel);
+	pod_ctx.pod_cpus = cfg->pod_cpus;
 	pod_ctx.crash_at = getenv("XENPOD_CRASH_AT");
 	pod_ctx.xs_fd = xs_fd(cfg->xs);
 	if (pod_ctx.xs_fd < 0)

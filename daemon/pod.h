@@ -132,6 +132,7 @@ struct pod_config {
 	const char *kernel; /* xenpod-kernel */
 	struct hv *hv;
 	struct xs *xs;
+	uint64_t pod_cpus; /* physical CPUs pods may run on (bit N: CPU N); 0: any */
 };
 
 /* The store must be initialised. Hooks the xenstore watch fd into ev. 0 or -errno. */

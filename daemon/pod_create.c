@@ -368,6 +368,7 @@ static void create_build(struct pod *p)
 	pod_crash_point("after_state_creating");
 	snprintf(dname, sizeof(dname), "xenpod-%s", p->name);
 	dc.name = dname;
+	dc.cpu_mask = pod_ctx.pod_cpus;
 	dc.uuid = p->uuid;
 	dc.memory_mib = p->memory_mib;
 	dc.vcpus = p->vcpus;

@@ -110,6 +110,7 @@ struct pod_ctx {
 	int n_preparing; /* images being converted: the cache must not be collected */
 	int image_cache_keep; /* unused cached rootfs files kept (least recently used go) */
 	const struct pod_ops *ops; /* answers and events (NULL: none) */
+	uint64_t pod_cpus; /* see pod_config */
 };
 
 /* The guest kernel command line a spec may set (kernel_args). */

@@ -2,6 +2,7 @@
 /* xenpodd: the xenpod daemon: options, start-up order, signals, the event loop. */
 #include <errno.h>
 #include <poll.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ struct opts {
 	const char *run_dir;
 	const char *kernel;
 	struct net_config net;
+	uint64_t pod_cpus; /* bit N: physical CPU N; 0: any */
 };
 
 static volatile sig_atomic_t quit;
@@ -52,7 +54,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: xenpodd [-d] [-v] [--state-dir DIR] [--log-dir DIR] [--run-dir DIR]\n"
 		"               [--kernel PATH] [--bridge NAME] [--bridge-addr A.B.C.D/N]\n"
-		"               [--vif-script PATH] [--no-network]\n"
+		"               [--vif-script PATH] [--no-network] [--pod-cpus LIST]\n"
 		"       xenpodd --help | --version\n"
 		"  -d, --debug        stay in the foreground, log to stderr\n"
 		"  -v, --verbose      log debug messages too\n"
@@ -65,8 +67,56 @@ static void usage(FILE *f)
 		"  --bridge-addr CIDR its address and the pods' subnet (default " NET_ADDR_DEFAULT
 		")\n"
 		"  --vif-script PATH  the vifs' hotplug script (default %s/vif-xenpod)\n"
-		"  --no-network       no bridge, no nftables: pods get no network\n",
+		"  --no-network       no bridge, no nftables: pods get no network\n"
+		"  --pod-cpus LIST    physical CPUs pods run on, e.g. 1-3,6 (default: any;\n"
+		"                     $XENPOD_POD_CPUS sets the default)\n",
 		XENPOD_LIBDIR, XENPOD_LIBDIR);
+}
+
+/*
+ * "N[-M][,N[-M]...]" with CPUs 0 to 63 into a mask; 0, or -EINVAL. Keeping
+ * pods off dom0's CPUs is the usual Xen set-up (and, in the nested lab, what
+ * keeps dom0's processes from faulting: docs/LAB-DOM0-FAULTS.md).
+ */
+static int parse_cpus(const char *s, uint64_t *mask)
+{
+	uint64_t m = 0;
+
+	do {
+		char *end;
+		unsigned long a, b;
+
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		a = b = strtoul(s, &end, 10);
+		if (a > 63)
+			return -EINVAL;
+		if (*end == '-') {
+			s = end + 1;
+			if (!isdigit((unsigned char)*s))
+				return -EINVAL;
+			b = strtoul(s, &end, 10);
+			if (b > 63 || b < a)
+				return -EINVAL;
+		}
+		for (unsigned long c = a; c <= b; c++)
+			m |= 1ull << c;
+		s = end;
+	} while (*s == ',' && ++s); /* a digit must follow */
+	if (*s)
+		return -EINVAL;
+	*mask = m;
+	return 0;
+}
+
+static int set_pod_cpus(const char *what, const char *list, struct opts *o)
+{
+	if (parse_cpus(list, &o->pod_cpus) == 0)
+		return 0;
+	fprintf(stderr,
+		"xenpodd: %s %s: expected CPU numbers 0 to 63 and ranges, e.g. 1-3,6\n",
+		what, list);
+	return -EINVAL;
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -82,12 +132,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "bridge-addr", required_argument, NULL, 'A' },
 		{ "vif-script", required_argument, NULL, 'P' },
 		{ "no-network", no_argument, NULL, 'N' },
+		{ "pod-cpus", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *env = getenv("XENPOD_POD_CPUS");
 	int c;
 
+	if (env && *env && set_pod_cpus("XENPOD_POD_CPUS", env, o))
+		return -EINVAL;
 	while ((c = getopt_long(argc, argv, "dvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -132,6 +186,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'N':
 			o->net.enabled = false;
+			break;
+		case 'C':
+			if (set_pod_cpus("--pod-cpus", optarg, o))
+				return -EINVAL;
 			break;
 		case 'h':
 			usage(stdout);
@@ -230,7 +288,9 @@ struct daemon {
 
 static int start(const struct opts *o, struct daemon *d)
 {
-	struct pod_config pc = { .log_dir = o->log_dir, .kernel = o->kernel };
+	struct pod_config pc = { .log_dir = o->log_dir,
+				 .kernel = o->kernel,
+				 .pod_cpus = o->pod_cpus };
 	struct net_config nc = o->net;
 	char err[512] = "";
 	int rc;
