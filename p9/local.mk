@@ -85,3 +85,10 @@ tests_unit_test_p9c_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
 tests_unit_test_p9c_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
 tests_unit_test_p9c_LDADD = $(XENPOD_9P_LIBS) $(XENPOD_COMMON_LIBS) \
 	$(CUNIT_LIBS)
+check_PROGRAMS += tests/fuzz/fuzz_p9c
+TESTS += tests/fuzz/fuzz_p9c
+tests_fuzz_fuzz_p9c_SOURCES = tests/fuzz/fuzz_p9c.c guest/lib/p9c.c \
+	guest/lib/p9.c guest/lib/string.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_p9c_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-DFUZZ_CORPUS='"p9c"'
+tests_fuzz_fuzz_p9c_CFLAGS = $(AM_CFLAGS) -fno-builtin
