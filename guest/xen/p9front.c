@@ -329,7 +329,7 @@ static int vol_connect(struct p9vol *v, struct p9front_info *info)
 	return 0;
 }
 
-int p9front_init(struct p9front_info info[P9FRONT_MAX])
+int p9front_init(struct p9front_info info[P9FRONT_MAX], unsigned *bad_r)
 {
 	char names[256];
 	const char *p = names;
@@ -353,9 +353,8 @@ int p9front_init(struct p9front_info info[P9FRONT_MAX])
 		v->index = (unsigned)idx;
 		rc = vol_connect(v, &info[found]);
 		if (rc) {
-			printk("xenpod-kernel: 9pfs%u: not connected: %d\n",
-			       v->index, rc);
-			continue;
+			*bad_r = v->index;
+			return rc;
 		}
 		found++;
 	}

@@ -19,13 +19,13 @@ struct p9front_info {
 };
 
 /*
- * Connects every device under device/9pfs that names a mount point (one
- * ring of order P9FRONT_RING_ORDER granted to the backend, an event
- * channel, version 1) and fills info. Must run in task context (it
- * sleeps). Returns the count connected (devices that fail are named on
- * the console and skipped), or -errno if device/9pfs cannot be read.
+ * Connects every device under device/9pfs (one ring of 32 pages granted
+ * to the backend, an event channel, transport version 1) and fills info.
+ * Must run in task context (it sleeps). Returns the count connected, or
+ * -errno for the first device that does not connect (*bad_r is its
+ * index; those before it stay connected: the pod is failing anyway).
  */
-int p9front_init(struct p9front_info info[P9FRONT_MAX]);
+int p9front_init(struct p9front_info info[P9FRONT_MAX], unsigned *bad_r);
 
 /*
  * One 9P exchange on volume vol (a p9c_rpc_fn; arg is the volume index
