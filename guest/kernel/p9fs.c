@@ -128,9 +128,12 @@ static void set_attrs(struct inode *ino, const struct p9_rgetattr *st)
 	ino->uid = st->uid;
 	ino->gid = st->gid;
 	ino->size = st->size;
-	ino->atime_ns = (int64_t)(st->atime_sec * 1000000000ull + st->atime_nsec);
-	ino->mtime_ns = (int64_t)(st->mtime_sec * 1000000000ull + st->mtime_nsec);
-	ino->ctime_ns = (int64_t)(st->ctime_sec * 1000000000ull + st->ctime_nsec);
+	ino->atime_ns =
+		(int64_t)(st->atime_sec * 1000000000ull + st->atime_nsec);
+	ino->mtime_ns =
+		(int64_t)(st->mtime_sec * 1000000000ull + st->mtime_nsec);
+	ino->ctime_ns =
+		(int64_t)(st->ctime_sec * 1000000000ull + st->ctime_nsec);
 }
 
 /* The inode of the object st describes, at dir/name: the known one or a new one. */
@@ -220,7 +223,8 @@ static int list_dir(struct p9mnt *m, struct inode *dir)
 		struct p9_dirent d;
 		const void *data;
 		uint32_t at = 0;
-		long got = p9c_readdir(&m->c, fid, off, p9c_iomax(&m->c), &data);
+		long got =
+			p9c_readdir(&m->c, fid, off, p9c_iomax(&m->c), &data);
 		int more;
 
 		if (got <= 0) {
@@ -613,8 +617,7 @@ static long p9_write(struct file *f, const void *ubuf, size_t n)
 			r = -EFAULT;
 			break;
 		}
-		r = p9c_write(&m->c, o->fid, f->pos, m->bounce,
-			      (uint32_t)want);
+		r = p9c_write(&m->c, o->fid, f->pos, m->bounce, (uint32_t)want);
 		if (r <= 0)
 			break;
 		done += (size_t)r;

@@ -340,8 +340,7 @@ int p9front_init(struct p9front_info info[P9FRONT_MAX], unsigned *bad_r)
 		return 0;
 	if (n < 0)
 		return n;
-	for (int i = 0; i < n && found < P9FRONT_MAX;
-	     i++, p += strlen(p) + 1) {
+	for (int i = 0; i < n && found < P9FRONT_MAX; i++, p += strlen(p) + 1) {
 		struct p9vol *v = &vols[found];
 		unsigned long long idx;
 		int rc;
