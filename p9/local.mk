@@ -70,7 +70,8 @@ p9_xenpod_9pfsd_LDADD = $(XENPOD_9P_LIBS) daemon/libxenpodseams.a \
 # The Linux conformance check (lab): tests/p9/mk-linux-guest.sh builds the guest's
 # initramfs, then LAB_BUILD=... scripts/lab run tests/p9/linux-xen.sh
 # /boot/vmlinuz-KVER GUEST.cpio.gz (not run by make check: it needs the lab).
-dist_noinst_SCRIPTS += tests/p9/mk-linux-guest.sh tests/p9/linux-xen.sh
+dist_noinst_SCRIPTS += tests/p9/mk-linux-guest.sh tests/p9/linux-xen.sh \
+	tests/p9/pod-xen.sh
 EXTRA_DIST += tests/p9/linux-guest-init tests/p9/lockprobe.c docs/VOLUMES.md
 
 # The guest's 9P client core (guest/lib/p9c.c) against the server in-process,
