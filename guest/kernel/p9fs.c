@@ -7,6 +7,7 @@
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
 #include "lib/p9c.h"
@@ -654,6 +655,67 @@ long p9fs_fsync(struct file *f, bool datasync)
 	rc = p9c_fsync(&m->c, o->fid, datasync);
 	mnt_unlock(m);
 	return rc;
+}
+
+/* A wait between Tlock retries: the server never blocks (docs/VOLUMES.md). */
+#define LOCK_RETRY_NS 50000000ull
+static const char lock_retry_chan;
+
+int p9fs_lock(struct file *f, int type, uint64_t start, uint64_t end, bool wait)
+{
+	struct p9mnt *m;
+	struct p9open *o = f->priv;
+	uint64_t len = end == INT64_MAX ? 0 : end - start + 1;
+	int rc;
+
+	if (f->ops != &p9_fops)
+		return -ENODEV;
+	m = mnt_of(f->ino);
+	for (;;) {
+		uint64_t fl;
+
+		mnt_lock(m);
+		rc = p9c_lock(&m->c, o->fid, (uint8_t)type, 0, start, len,
+			      (uint32_t)current->tgid);
+		mnt_unlock(m);
+		if (rc == (int)P9_LOCK_SUCCESS)
+			return 0;
+		if (rc < 0)
+			return rc;
+		if (rc != (int)P9_LOCK_BLOCKED && rc != (int)P9_LOCK_GRACE)
+			return -ENOLCK;
+		if (!wait)
+			return -EAGAIN;
+		fl = irq_save();
+		rc = sleep_on(&lock_retry_chan, time_now_ns() + LOCK_RETRY_NS);
+		irq_restore(fl);
+		if (rc == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+int p9fs_getlock(struct file *f, int *type, uint64_t *start, uint64_t *end)
+{
+	struct p9_getlock l = { 0 };
+	struct p9mnt *m;
+	struct p9open *o = f->priv;
+	int rc;
+
+	if (f->ops != &p9_fops)
+		return -ENODEV;
+	m = mnt_of(f->ino);
+	l.type = (uint8_t)*type;
+	l.start = *start;
+	l.length = *end == INT64_MAX ? 0 : *end - *start + 1;
+	mnt_lock(m);
+	rc = p9c_getlock(&m->c, o->fid, &l);
+	mnt_unlock(m);
+	if (rc)
+		return rc;
+	*type = l.type;
+	*start = l.start;
+	*end = l.length ? l.start + l.length - 1 : INT64_MAX;
+	return 0;
 }
 
 long p9fs_pread_kernel(struct file *f, uint64_t off, void *buf, size_t n)

@@ -72,10 +72,10 @@ static long map_file(struct mm *mm, uint64_t addr, uint64_t len, int fd,
 		return -ENOMEM;
 	for (uint64_t o = 0; o < len && off + o < f->ino->size;
 	     o += PAGE_SIZE) {
-		long n = f->ino->iops ? p9fs_pread_kernel(f, off + o, buf,
-							  PAGE_SIZE) :
-					ramfs_read(f->ino, off + o, buf,
-						   PAGE_SIZE, false);
+		long n = f->ino->iops ?
+				 p9fs_pread_kernel(f, off + o, buf, PAGE_SIZE) :
+				 ramfs_read(f->ino, off + o, buf, PAGE_SIZE,
+					    false);
 
 		if (n <= 0)
 			break;

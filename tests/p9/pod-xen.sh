@@ -59,6 +59,14 @@ $B rm /ro/hello.txt 2>/vol/out/ro.err; say ro-rm "$($B cat /vol/out/ro.err)"
 echo x 2>/vol/out/ro2.err >>/ro2/hello.txt; say ro2-write "$($B cat /vol/out/ro2.err)"
 $B mkdir /ro2/d 2>/vol/out/ro2.err; say ro2-mkdir "$($B cat /vol/out/ro2.err)"
 say ro-read "$($B cat /ro/hello.txt)"
+# flock through Tlock: dom0 sees the lock, a second open is refused until the unlock.
+exec 9>>/vol/out/lk.txt
+$B flock -x 9 && echo held >/vol/out/lk-held
+(exec 8>>/vol/out/lk.txt; $B flock -n -x 8; echo "G: flock-nb $?")
+while [ ! -e /vol/out/lk-seen ]; do $B sleep 0.1; done
+$B flock -u 9
+(exec 8>>/vol/out/lk.txt; $B flock -n -x 8; echo "G: flock-after $?")
+exec 9>&-
 # dom0 kills the read-only volume's backend now; reading it must fail, not hang.
 echo ready >/vol/out/kill-ro
 while [ ! -e /vol/out/killed ]; do $B sleep 0.2; done
@@ -109,6 +117,13 @@ until_ok 10 xenstore-exists /local/domain/0/backend/9pfs/$id/2/versions ||
 xl unpause p9pod
 L=$T/cons/guest-p9pod.log
 g() { sed -n "s/^G: $1 //p" $L | tr -d '\r' | head -n 1; }
+if until_ok 300 test -e $T/vol/out/lk-held; then
+	grep -c OFDLCK /proc/locks >$T/locks.txt
+	touch $T/vol/out/lk-seen
+else
+	fail flock "the pod never took its lock"
+	touch $T/vol/out/lk-seen
+fi
 if until_ok 300 test -e $T/vol/out/kill-ro; then
 	kill -9 $p1
 	touch $T/vol/out/killed
@@ -157,6 +172,9 @@ case "$(g ro2-write)|$(g ro2-mkdir)" in
 esac
 [ "$(g ro-read)" = "read only" ] && [ "$(cat $T/ro/hello.txt)" = "read only" ] && [ ! -e $T/ro/new ] &&
 	[ ! -e $T/ro2/d ] && pass "read-only volumes unchanged" || fail ro-state "$(ls $T/ro $T/ro2 | tr '\n' ' ')"
+[ "$(g flock-nb)" = 1 ] && [ "$(g flock-after)" = 0 ] && [ "$(cat $T/locks.txt)" -ge 1 ] &&
+	pass "flock through Tlock: an OFD lock in dom0, a second open refused, then granted" ||
+	fail flock "nb '$(g flock-nb)' after '$(g flock-after)' dom0 OFD locks '$(cat $T/locks.txt)'"
 case "$(g dead)" in
 [1-9]*) pass "a killed backend gives an error, not a hang: $(g dead)" ;;
 *) fail dead "'$(g dead)'" ;;

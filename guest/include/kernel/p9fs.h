@@ -21,4 +21,17 @@ long p9fs_fsync(struct file *f, bool datasync);
 /* Read a volume file's bytes into kernel memory (mmap's copy); -ENODEV for other files. */
 long p9fs_pread_kernel(struct file *f, uint64_t off, void *buf, size_t n);
 
+/*
+ * A lock on a volume's file, on the server (Tlock on the open's fid: an
+ * open file description lock in dom0, so pods sharing the volume exclude
+ * each other). type is F_RDLCK/F_WRLCK/F_UNLCK (the 9P values are the
+ * same), [start, end] inclusive, end INT64_MAX for "to the end". Retries
+ * a BLOCKED answer every 50 ms if wait. 0, -EAGAIN, -ERESTARTSYS,
+ * -ENODEV (not a volume's file), or the server's -errno.
+ */
+int p9fs_lock(struct file *f, int type, uint64_t start, uint64_t end,
+	      bool wait);
+/* Tgetlock: *type F_UNLCK if nothing conflicts, else the conflict's type and range. */
+int p9fs_getlock(struct file *f, int *type, uint64_t *start, uint64_t *end);
+
 #endif
