@@ -718,6 +718,30 @@ int p9fs_getlock(struct file *f, int *type, uint64_t *start, uint64_t *end)
 	return 0;
 }
 
+int p9fs_statfs(struct inode *ino, struct p9fs_statfs *st)
+{
+	struct p9mnt *m;
+	struct p9_rstatfs r;
+	int rc;
+
+	if (ino->iops != &p9_iops)
+		return -ENODEV;
+	m = mnt_of(ino);
+	mnt_lock(m);
+	rc = p9c_statfs(&m->c, m->rootfid, &r);
+	mnt_unlock(m);
+	if (rc)
+		return rc;
+	st->bsize = r.bsize;
+	st->blocks = r.blocks;
+	st->bfree = r.bfree;
+	st->bavail = r.bavail;
+	st->files = r.files;
+	st->ffree = r.ffree;
+	st->namelen = r.namelen;
+	return 0;
+}
+
 long p9fs_pread_kernel(struct file *f, uint64_t off, void *buf, size_t n)
 {
 	if (f->ops != &p9_fops)

@@ -905,11 +905,26 @@ struct k_statfs {
 	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
 };
 
-static long put_statfs(uint64_t ubuf)
+static long put_statfs(struct inode *ino, uint64_t ubuf)
 {
+	struct p9fs_statfs v;
 	struct k_statfs s;
+	int rc = p9fs_statfs(ino, &v);
 
 	memset(&s, 0, sizeof(s));
+	if (rc != -ENODEV) { /* a volume: dom0's file system's figures */
+		if (rc)
+			return rc;
+		s.f_type = 0x01021997; /* V9FS_MAGIC */
+		s.f_bsize = s.f_frsize = (int64_t)v.bsize;
+		s.f_blocks = (int64_t)v.blocks;
+		s.f_bfree = (int64_t)v.bfree;
+		s.f_bavail = (int64_t)v.bavail;
+		s.f_files = (int64_t)v.files;
+		s.f_ffree = (int64_t)v.ffree;
+		s.f_namelen = (int64_t)v.namelen;
+		return copy_to_user((void *)ubuf, &s, sizeof(s));
+	}
 	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
 	s.f_bsize = s.f_frsize = PAGE_SIZE;
 	s.f_blocks = (int64_t)page_total_count();
@@ -925,12 +940,14 @@ static long sys_statfs(const struct sysargs *a)
 	struct inode *ino;
 	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
 
-	return rc ? rc : put_statfs(a->arg[1]);
+	return rc ? rc : put_statfs(ino, a->arg[1]);
 }
 
 static long sys_fstatfs(const struct sysargs *a)
 {
-	return fd_get((int)a->arg[0]) ? put_statfs(a->arg[1]) : -EBADF;
+	struct file *f = fd_get((int)a->arg[0]);
+
+	return f ? put_statfs(f->ino, a->arg[1]) : -EBADF;
 }
 
 void sys_fs_register(sys_fn *t)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct file;
+struct inode;
 
 /*
  * Connects every device/9pfs device and mounts it at its mount-point
@@ -33,5 +34,11 @@ int p9fs_lock(struct file *f, int type, uint64_t start, uint64_t end,
 	      bool wait);
 /* Tgetlock: *type F_UNLCK if nothing conflicts, else the conflict's type and range. */
 int p9fs_getlock(struct file *f, int *type, uint64_t *start, uint64_t *end);
+
+/* statfs of the volume ino is on (dom0's figures); -ENODEV for other inodes. */
+struct p9fs_statfs {
+	uint64_t bsize, blocks, bfree, bavail, files, ffree, namelen;
+};
+int p9fs_statfs(struct inode *ino, struct p9fs_statfs *st);
 
 #endif
