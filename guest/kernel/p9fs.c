@@ -46,6 +46,8 @@ struct p9node {
 	/* directories: the names of the last listing (readdir index 0 takes it) */
 	char *ents;
 	size_t nents;
+	size_t cur_idx; /* the entry at cur, so a listing is read in one pass */
+	const char *cur;
 };
 
 struct p9open {
@@ -137,6 +139,39 @@ static void set_attrs(struct inode *ino, const struct p9_rgetattr *st)
 		(int64_t)(st->ctime_sec * 1000000000ull + st->ctime_nsec);
 }
 
+/* The file type a qid's type bits name (regular for anything else). */
+static uint32_t qid_fmt(const struct p9_qid *q)
+{
+	return q->type & P9_QTDIR     ? S_IFDIR :
+	       q->type & P9_QTSYMLINK ? S_IFLNK :
+					S_IFREG;
+}
+
+/* The live node of a server object, or NULL. */
+static struct p9node *node_by_qid(struct p9mnt *m, const struct p9_qid *q)
+{
+	struct p9node *p;
+
+	list_for_each(p, &m->nodes, node)
+		if (p->qpath == q->path && !p->removed &&
+		    (p->ino->mode & S_IFMT) == qid_fmt(q))
+			return p;
+	return NULL;
+}
+
+/* The node is now known as dir/name (nm is kmalloc'd; taken). */
+static void node_place(struct p9node *p, struct inode *dir, char *nm)
+{
+	kfree(p->name);
+	p->name = nm;
+	p->parent = dir;
+	if (S_ISDIR(p->ino->mode)) {
+		p->ino->parent = dir;
+		kfree((void *)p->ino->name);
+		p->ino->name = kstrdup(nm);
+	}
+}
+
 /* The inode of the object st describes, at dir/name: the known one or a new one. */
 static struct inode *node_get(struct p9mnt *m, struct inode *dir,
 			      const char *name, const struct p9_rgetattr *st)
@@ -147,10 +182,9 @@ static struct inode *node_get(struct p9mnt *m, struct inode *dir,
 
 	if (!nm)
 		return NULL;
-	list_for_each(p, &m->nodes, node)
-		if (p->qpath == st->qid.path && !p->removed &&
-		    (p->ino->mode & S_IFMT) == (st->mode & S_IFMT))
-			goto found;
+	p = node_by_qid(m, &st->qid);
+	if (p && (p->ino->mode & S_IFMT) == (st->mode & S_IFMT))
+		goto found;
 	p = kzalloc(sizeof(*p));
 	ino = p ? inode_new(st->mode) : NULL;
 	if (!ino) {
@@ -165,28 +199,39 @@ static struct inode *node_get(struct p9mnt *m, struct inode *dir,
 	ino->priv_fs = m;
 	list_add_head(&m->nodes, &p->node);
 found:
-	kfree(p->name);
-	p->name = nm;
-	p->parent = dir;
 	set_attrs(p->ino, st);
-	if (S_ISDIR(st->mode)) {
-		p->ino->parent = dir;
-		kfree((void *)p->ino->name);
-		p->ino->name = kstrdup(name);
-	}
+	node_place(p, dir, nm);
 	return p->ino;
 }
 
-/* Walk dir/name and read its attributes: its inode, or -errno. */
+/*
+ * Walk dir/name: its inode, or -errno. An object already known (by its
+ * qid) is not asked for its attributes again: stat refreshes them
+ * (cache=none), and a path lookup needs only the type, which the qid
+ * gives. Two messages per known name (Twalk, Tclunk), three for a new one.
+ */
 static int lookup_locked(struct p9mnt *m, struct inode *dir, const char *name,
 			 struct inode **ino_r)
 {
 	struct p9_rgetattr st;
+	struct p9_qid q;
+	struct p9node *p;
 	uint32_t fid;
-	int rc = node_fid(m, dir, name, &fid, NULL);
+	int rc = node_fid(m, dir, name, &fid, &q);
 
 	if (rc)
 		return rc;
+	p = node_by_qid(m, &q);
+	if (p) {
+		char *nm = kstrdup(name);
+
+		p9c_clunk(&m->c, fid);
+		if (!nm)
+			return -ENOMEM;
+		node_place(p, dir, nm);
+		*ino_r = p->ino;
+		return 0;
+	}
 	rc = p9c_getattr(&m->c, fid, P9_GETATTR_BASIC, &st);
 	p9c_clunk(&m->c, fid);
 	if (rc)
@@ -207,7 +252,10 @@ static struct inode *p9_lookup(struct inode *dir, const char *name)
 	return ino;
 }
 
-/* Read the whole directory into node->ents (names, NUL-separated). */
+/* One entry of a listing in node->ents: its qid, its DT_ type, its name and a NUL. */
+#define ENT_HDR (sizeof(struct p9_qid) + 1)
+
+/* Read the whole directory into node->ents. */
 static int list_dir(struct p9mnt *m, struct inode *dir)
 {
 	struct p9node *p = node_of(dir);
@@ -238,11 +286,11 @@ static int list_dir(struct p9mnt *m, struct inode *dir)
 			if ((d.name.len == 1 && d.name.s[0] == '.') ||
 			    (d.name.len == 2 && !memcmp(d.name.s, "..", 2)))
 				continue;
-			if (len + d.name.len + 1 > cap) {
+			if (len + ENT_HDR + d.name.len + 1 > cap) {
 				size_t nc = cap ? cap * 2 : 1024;
 				char *nb;
 
-				while (nc < len + d.name.len + 1)
+				while (nc < len + ENT_HDR + d.name.len + 1)
 					nc *= 2;
 				nb = kmalloc(nc);
 				if (!nb) {
@@ -255,9 +303,11 @@ static int list_dir(struct p9mnt *m, struct inode *dir)
 				buf = nb;
 				cap = nc;
 			}
-			memcpy(buf + len, d.name.s, d.name.len);
-			buf[len + d.name.len] = '\0';
-			len += d.name.len + 1;
+			memcpy(buf + len, &d.qid, sizeof(d.qid));
+			buf[len + sizeof(d.qid)] = (char)d.type;
+			memcpy(buf + len + ENT_HDR, d.name.s, d.name.len);
+			buf[len + ENT_HDR + d.name.len] = '\0';
+			len += ENT_HDR + d.name.len + 1;
 			n++;
 		}
 		if (more < 0)
@@ -271,7 +321,36 @@ static int list_dir(struct p9mnt *m, struct inode *dir)
 	kfree(p->ents);
 	p->ents = buf;
 	p->nents = n;
+	p->cur_idx = 0;
+	p->cur = buf;
 	return 0;
+}
+
+/* The inode of a listed entry, from its qid: no message to the server. */
+static int entry_inode(struct p9mnt *m, struct inode *dir, const char *e,
+		       struct inode **ino_r)
+{
+	struct p9_rgetattr st = { 0 };
+	const char *name = e + ENT_HDR;
+	struct p9node *p;
+	char *nm;
+
+	memcpy(&st.qid, e, sizeof(st.qid));
+	p = node_by_qid(m, &st.qid);
+	if (p) {
+		nm = kstrdup(name);
+		if (!nm)
+			return -ENOMEM;
+		node_place(p, dir, nm);
+		*ino_r = p->ino;
+		return 0;
+	}
+	/* placeholder permissions until stat reads the real ones */
+	st.mode = qid_fmt(&st.qid);
+	st.mode |= S_ISDIR(st.mode) ? 0755 : S_ISLNK(st.mode) ? 0777 : 0644;
+	st.nlink = 1;
+	*ino_r = node_get(m, dir, name, &st);
+	return *ino_r ? 0 : -ENOMEM;
 }
 
 static int p9_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
@@ -288,13 +367,17 @@ static int p9_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
 	if (!rc && idx >= p->nents)
 		rc = -ENOENT;
 	if (!rc) {
-		e = p->ents;
-		for (size_t i = 0; i < idx; i++)
-			e += strlen(e) + 1;
-		strlcpy(name, e, cap);
-		rc = lookup_locked(m, dir, e, ino_r);
-		if (rc == -ENOENT) /* removed meanwhile: list it as itself */
-			*ino_r = dir, rc = 0;
+		/* getdents asks for idx, idx + 1, ...: resume where the last call was */
+		if (idx < p->cur_idx) {
+			p->cur_idx = 0;
+			p->cur = p->ents;
+		}
+		e = p->cur;
+		for (; p->cur_idx < idx; p->cur_idx++)
+			e += ENT_HDR + strlen(e + ENT_HDR) + 1;
+		p->cur = e;
+		strlcpy(name, e + ENT_HDR, cap);
+		rc = entry_inode(m, dir, e, ino_r);
 	}
 	mnt_unlock(m);
 	return rc;

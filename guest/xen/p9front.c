@@ -4,6 +4,7 @@
 
 #include "arch/cpu.h"
 #include "arch/paging.h"
+#include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
@@ -45,9 +46,12 @@ struct p9vol {
 	grant_ref_t intf_ref, refs[RING_PAGES];
 	unsigned nrefs;
 	bool intf_granted;
+	/* what the boot flag xenpod.p9trace reports every 256 exchanges */
+	uint64_t st_rpcs, st_sleeps, st_late, st_t0;
 };
 
 static struct p9vol vols[P9FRONT_MAX];
+static bool trace; /* boot flag xenpod.p9trace: exchange counts on the console */
 
 static void vol_event(evtchn_port_t port, struct trap_frame *f, void *arg)
 {
@@ -110,23 +114,40 @@ static RING_IDX in_queued(struct p9vol *v)
 
 /*
  * Sleep until ready(v) >= need, rechecking the backend every RECHECK_NS.
- * Signals do not end the wait: the request is on the ring and its reply
- * must be consumed to keep the stream framed; a dead backend does.
+ * The event channel wakes us; the sleeps are also bounded, 1 ms at first
+ * and doubling, so a reply whose event is late costs little. Signals do
+ * not end the wait: the request is on the ring and its reply must be
+ * consumed to keep the stream framed; a dead backend does.
  */
 static int wait_for(struct p9vol *v, RING_IDX (*ready)(struct p9vol *),
 		    RING_IDX need)
 {
+	uint64_t slice = 1000000, waited = 0;
+
 	for (;;) {
-		uint64_t fl = irq_save();
+		uint64_t fl = irq_save(), t0 = time_now_ns();
 		int rc = 0;
 
-		if (ready(v) < need)
-			rc = sleep_on(v, time_now_ns() + RECHECK_NS);
+		if (ready(v) < need) {
+			v->st_sleeps++;
+			rc = sleep_on(v, t0 + slice);
+		}
 		irq_restore(fl);
-		if (ready(v) >= need)
+		if (ready(v) >= need) {
+			if (rc == -ETIMEDOUT)
+				v->st_late++; /* it came without its event */
 			return 0;
-		if (rc == -ETIMEDOUT && !backend_alive(v))
-			return -EIO;
+		}
+		if (rc != -ETIMEDOUT)
+			continue;
+		waited += time_now_ns() - t0;
+		if (slice < RECHECK_NS)
+			slice *= 2;
+		if (waited >= RECHECK_NS) {
+			waited = 0;
+			if (!backend_alive(v))
+				return -EIO;
+		}
 	}
 }
 
@@ -187,6 +208,12 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	mb();
 	v->intf->in_cons = cons + size;
 	evtchn_notify(v->port);
+	if (trace && !(++v->st_rpcs % 256))
+		printk("9pfs%u: %lu exchanges, %lu sleeps, %lu replies found "
+		       "only after a timeout, %lu ms since the first\n",
+		       v->index, (unsigned long)v->st_rpcs,
+		       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
+		       (unsigned long)((time_now_ns() - v->st_t0) / 1000000));
 	return (int)size;
 }
 
@@ -326,6 +353,7 @@ static int vol_connect(struct p9vol *v, struct p9front_info *info)
 		return rc;
 	}
 	v->up = true;
+	v->st_t0 = time_now_ns();
 	return 0;
 }
 
@@ -335,6 +363,7 @@ int p9front_init(struct p9front_info info[P9FRONT_MAX], unsigned *bad_r)
 	const char *p = names;
 	int n, found = 0;
 
+	trace = boot_flag("xenpod.p9trace");
 	n = xs_directory(0, "device/9pfs", names, sizeof(names));
 	if (n == -ENOENT)
 		return 0;
