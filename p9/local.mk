@@ -70,5 +70,26 @@ p9_xenpod_9pfsd_LDADD = $(XENPOD_9P_LIBS) daemon/libxenpodseams.a \
 # The Linux conformance check (lab): tests/p9/mk-linux-guest.sh builds the guest's
 # initramfs, then LAB_BUILD=... scripts/lab run tests/p9/linux-xen.sh
 # /boot/vmlinuz-KVER GUEST.cpio.gz (not run by make check: it needs the lab).
-dist_noinst_SCRIPTS += tests/p9/mk-linux-guest.sh tests/p9/linux-xen.sh
+dist_noinst_SCRIPTS += tests/p9/mk-linux-guest.sh tests/p9/linux-xen.sh \
+	tests/p9/pod-xen.sh
 EXTRA_DIST += tests/p9/linux-guest-init tests/p9/lockprobe.c docs/VOLUMES.md
+
+# The guest's 9P client core (guest/lib/p9c.c) against the server in-process,
+# and its fuzzer over hostile replies (corpus tests/fuzz/corpus/p9c).
+guest_xenpod_kernel_SOURCES += guest/lib/p9c.c guest/include/lib/p9c.h
+check_PROGRAMS += tests/unit/test_p9c
+TESTS += tests/unit/test_p9c
+tests_unit_test_p9c_SOURCES = tests/unit/test_p9c.c guest/lib/p9c.c \
+	guest/include/lib/p9c.h
+tests_unit_test_p9c_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-I$(top_srcdir)/p9
+tests_unit_test_p9c_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) -fno-builtin
+tests_unit_test_p9c_LDADD = $(XENPOD_9P_LIBS) $(XENPOD_COMMON_LIBS) \
+	$(CUNIT_LIBS)
+check_PROGRAMS += tests/fuzz/fuzz_p9c
+TESTS += tests/fuzz/fuzz_p9c
+tests_fuzz_fuzz_p9c_SOURCES = tests/fuzz/fuzz_p9c.c guest/lib/p9c.c \
+	guest/lib/p9.c guest/lib/string.c $(FUZZ_REPLAY)
+tests_fuzz_fuzz_p9c_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS) \
+	-DFUZZ_CORPUS='"p9c"'
+tests_fuzz_fuzz_p9c_CFLAGS = $(AM_CFLAGS) -fno-builtin

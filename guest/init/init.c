@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* init.c: the C init: unpack the rootfs, read the pod spec, run the container, report its exit. */
+#include "kernel/p9fs.h"
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/init.h"
@@ -104,6 +105,16 @@ static void setup_fs(void)
 	tmp = vfs_dir_find(vfs_root(), "tmp");
 	if (!tmp)
 		vfs_mknod(vfs_root(), "tmp", S_IFDIR | 01777, &tmp);
+}
+
+/* The pod's volumes (docs/VOLUMES.md): they sleep on their rings, so after
+ * sched_init; before the working directory, which may be inside one. */
+static void mount_volumes(void)
+{
+	char err[ERROR_MAX + 1];
+
+	if (xen_present() && p9fs_mount_all(err, sizeof(err)) < 0)
+		fail("%s", err);
 }
 
 static void read_spec(void)
@@ -280,13 +291,14 @@ void init_run(void)
 	build_env();
 	if (spec.name && *spec.name)
 		sys_set_hostname(spec.name);
+	syscall_init();
+	sched_init();
+	mount_volumes();
 	cwd = vfs_root();
 	if (spec.cwd && vfs_lookup(NULL, spec.cwd, true, &cwd))
 		fail("working directory %s does not exist", spec.cwd);
 	if (!S_ISDIR(cwd->mode))
 		fail("working directory %s is not a directory", spec.cwd);
-	syscall_init();
-	sched_init();
 	chan = podio_guest_init(envp, cwd);
 	prog = find_program(spec.argv[0], cwd);
 	rc = task_spawn(prog, spec.argv, envp, cwd, &main_task, &err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* exec.c: the ELF loader: static and static-PIE executables, #! scripts, the initial stack. */
 #include "arch/cpu.h"
+#include "kernel/p9fs.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
@@ -124,6 +125,24 @@ static int args_script(struct exec_args *a, const char *interp,
 	return 0;
 }
 
+/* A volume's file, read whole through an open of its own. */
+static long volume_read(struct inode *ino, uint8_t *buf)
+{
+	struct file *f;
+	long n;
+
+	if (!ino->iops->open)
+		return -EACCES;
+	f = file_new(ino, O_RDONLY);
+	if (!f)
+		return -ENOMEM;
+	n = ino->iops->open(f, O_RDONLY);
+	if (!n)
+		n = p9fs_pread_kernel(f, 0, buf, ino->size);
+	file_put(f);
+	return n;
+}
+
 /* Reads the whole file into one contiguous buffer (the cpio data if
  * possible). *owned_r: the caller must kfree it. */
 static int file_image(struct inode *ino, const uint8_t **img_r,
@@ -136,12 +155,16 @@ static int file_image(struct inode *ino, const uint8_t **img_r,
 		*img_r = ino->ext;
 		return 0;
 	}
+	if (ino->iops && ino->iops->refresh && ino->iops->refresh(ino))
+		return -EIO; /* a volume's file: its size now */
 	if (ino->size > (256ull << 20))
 		return -ENOMEM;
 	buf = kmalloc(ino->size ? ino->size : 1);
 	if (!buf)
 		return -ENOMEM;
-	if (ramfs_read(ino, 0, buf, ino->size, false) != (long)ino->size) {
+	if ((ino->iops ? volume_read(ino, buf) :
+			 ramfs_read(ino, 0, buf, ino->size, false)) !=
+	    (long)ino->size) {
 		kfree(buf);
 		return -EIO;
 	}
@@ -223,7 +246,8 @@ static int load_segments(struct mm *mm, const uint8_t *img,
 {
 	uint64_t mapped_end = 0;
 
-	if (ino && pcache_build(ino, img))
+	/* a volume's file can change under us (cache=none): no shared copy */
+	if (ino && (ino->iops || pcache_build(ino, img)))
 		ino = NULL; /* no memory for the cache: copy instead */
 	for (size_t i = 0; i < in->phnum; i++) {
 		const struct elf64_phdr *ph = elf_phdr(img, in, i);

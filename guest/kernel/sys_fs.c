@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sys_fs.c: file system calls: open/read/write, stat family, attributes, the fd table. */
+#include "kernel/p9fs.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
@@ -169,7 +170,7 @@ static long do_pio(const struct sysargs *a, bool wr)
 
 	if (!f)
 		return -EBADF;
-	if (f->ops || !S_ISREG(f->ino->mode))
+	if ((f->ops && !f->ops->seekable) || !S_ISREG(f->ino->mode))
 		return -ESPIPE;
 	if ((int64_t)a->arg[3] < 0)
 		return -EINVAL;
@@ -267,8 +268,14 @@ static long sys_lseek(const struct sysargs *a)
 
 	if (!f)
 		return -EBADF;
-	if (f->ops || S_ISFIFO(f->ino->mode))
+	if ((f->ops && !f->ops->seekable) || S_ISFIFO(f->ino->mode))
 		return S_ISCHR(f->ino->mode) ? 0 : -ESPIPE;
+	if (a->arg[2] == SEEK_END && f->ino->iops && f->ino->iops->refresh) {
+		int rc = f->ino->iops->refresh(f->ino);
+
+		if (rc)
+			return rc;
+	}
 	switch (a->arg[2]) {
 	case SEEK_SET:
 		base = 0;
@@ -319,6 +326,12 @@ static long put_stat(struct inode *ino, uint64_t ubuf)
 {
 	struct k_stat st;
 
+	if (ino->iops && ino->iops->refresh) {
+		int rc = ino->iops->refresh(ino);
+
+		if (rc)
+			return rc;
+	}
 	fill_stat(ino, &st);
 	return copy_to_user((void *)ubuf, &st, sizeof(st));
 }
@@ -386,6 +399,8 @@ static long sys_statx(const struct sysargs *a)
 			   a->arg[2] & AT_EMPTY_PATH, &ino);
 
 	if (rc)
+		return rc;
+	if (ino->iops && ino->iops->refresh && (rc = ino->iops->refresh(ino)))
 		return rc;
 	fill_stat(ino, &st);
 	memset(&sx, 0, sizeof(sx));
@@ -567,6 +582,8 @@ static long sys_faccessat2(const struct sysargs *a)
 
 static long set_mode(struct inode *ino, uint32_t mode)
 {
+	if (ino->iops && ino->iops->chmod)
+		return ino->iops->chmod(ino, mode & 07777);
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	ino->ctime_ns = time_realtime_ns();
 	return 0;
@@ -681,6 +698,8 @@ static long do_truncate(struct inode *ino, int64_t len)
 		return -EINVAL;
 	if (S_ISDIR(ino->mode))
 		return -EISDIR;
+	if (ino->iops && ino->iops->truncate)
+		return ino->iops->truncate(ino, (uint64_t)len);
 	if (!S_ISREG(ino->mode) || ino->iops)
 		return -EINVAL;
 	return ramfs_truncate(ino, (uint64_t)len);
@@ -705,10 +724,19 @@ static long sys_ftruncate(const struct sysargs *a)
 	return do_truncate(f->ino, (int64_t)a->arg[1]);
 }
 
-/* Everything is in memory: there is nothing to flush. */
+/* The ramfs is in memory: nothing to flush; a volume's file gets a Tfsync. */
 static long sys_fsync(const struct sysargs *a)
 {
-	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
+	struct file *f = fd_get((int)a->arg[0]);
+
+	return f ? p9fs_fsync(f, false) : -EBADF;
+}
+
+static long sys_fdatasync(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	return f ? p9fs_fsync(f, true) : -EBADF;
 }
 
 static long sys_sync(const struct sysargs *a)
@@ -877,11 +905,26 @@ struct k_statfs {
 	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
 };
 
-static long put_statfs(uint64_t ubuf)
+static long put_statfs(struct inode *ino, uint64_t ubuf)
 {
+	struct p9fs_statfs v;
 	struct k_statfs s;
+	int rc = p9fs_statfs(ino, &v);
 
 	memset(&s, 0, sizeof(s));
+	if (rc != -ENODEV) { /* a volume: dom0's file system's figures */
+		if (rc)
+			return rc;
+		s.f_type = 0x01021997; /* V9FS_MAGIC */
+		s.f_bsize = s.f_frsize = (int64_t)v.bsize;
+		s.f_blocks = (int64_t)v.blocks;
+		s.f_bfree = (int64_t)v.bfree;
+		s.f_bavail = (int64_t)v.bavail;
+		s.f_files = (int64_t)v.files;
+		s.f_ffree = (int64_t)v.ffree;
+		s.f_namelen = (int64_t)v.namelen;
+		return copy_to_user((void *)ubuf, &s, sizeof(s));
+	}
 	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
 	s.f_bsize = s.f_frsize = PAGE_SIZE;
 	s.f_blocks = (int64_t)page_total_count();
@@ -897,12 +940,14 @@ static long sys_statfs(const struct sysargs *a)
 	struct inode *ino;
 	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
 
-	return rc ? rc : put_statfs(a->arg[1]);
+	return rc ? rc : put_statfs(ino, a->arg[1]);
 }
 
 static long sys_fstatfs(const struct sysargs *a)
 {
-	return fd_get((int)a->arg[0]) ? put_statfs(a->arg[1]) : -EBADF;
+	struct file *f = fd_get((int)a->arg[0]);
+
+	return f ? put_statfs(f->ino, a->arg[1]) : -EBADF;
 }
 
 void sys_fs_register(sys_fn *t)
@@ -944,7 +989,7 @@ void sys_fs_register(sys_fn *t)
 	t[NR_truncate] = sys_truncate;
 	t[NR_ftruncate] = sys_ftruncate;
 	t[NR_fsync] = sys_fsync;
-	t[NR_fdatasync] = sys_fsync;
+	t[NR_fdatasync] = sys_fdatasync;
 	t[NR_sync] = sys_sync;
 	t[NR_umask] = sys_umask;
 	t[NR_ioctl] = sys_ioctl;

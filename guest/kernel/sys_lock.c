@@ -3,6 +3,7 @@
 #include "kernel/errno.h"
 #include "kernel/list.h"
 #include "kernel/mm.h"
+#include "kernel/p9fs.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/vfs.h"
@@ -228,6 +229,42 @@ static int lock_take(struct inode *ino, const struct lock *want, bool wait)
 	}
 }
 
+/*
+ * A volume's file (p9fs.c): the lock is taken on the server first, so
+ * pods sharing the volume exclude each other (and two opens in this pod
+ * too, through their fids), then here as for any file; an unlock goes
+ * here first, then to the server. Other files: here only.
+ */
+static int lock_take_any(struct file *f, const struct lock *want, bool wait)
+{
+	int rc;
+
+	if (want->type == F_UNLCK) {
+		rc = lock_take(f->ino, want, false);
+		if (!rc) {
+			int r = p9fs_lock(f, F_UNLCK, (uint64_t)want->start,
+					  (uint64_t)want->end, false);
+
+			rc = r == -ENODEV ? 0 : r;
+		}
+		return rc;
+	}
+	rc = p9fs_lock(f, want->type, (uint64_t)want->start,
+		       (uint64_t)want->end, wait);
+	/* dom0 cannot write-lock a read-only open: such a flock stays the pod's own */
+	if (rc == -EBADF && want->kind == LK_FLOCK)
+		rc = -ENODEV;
+	if (rc && rc != -ENODEV)
+		return rc;
+	if (rc == -ENODEV)
+		return lock_take(f->ino, want, wait);
+	rc = lock_take(f->ino, want, wait);
+	if (rc)
+		p9fs_lock(f, F_UNLCK, (uint64_t)want->start,
+			  (uint64_t)want->end, false);
+	return rc;
+}
+
 static void drop_where(struct inode *ino, enum lock_kind kind,
 		       const void *owner)
 {
@@ -331,7 +368,22 @@ long lock_fcntl(struct file *f, int cmd, uint64_t uarg)
 			return -EINVAL;
 		c = find_conflict(f->ino, &want);
 		if (!c) {
-			fl.type = F_UNLCK;
+			int type = want.type;
+			uint64_t s = (uint64_t)want.start,
+				 e = (uint64_t)want.end;
+
+			/* nothing here: another pod on the volume may hold one */
+			rc = p9fs_getlock(f, &type, &s, &e);
+			if (rc && rc != -ENODEV)
+				return rc;
+			fl.type = rc ? F_UNLCK : (int16_t)type;
+			if (!rc && type != F_UNLCK) {
+				fl.whence = SEEK_SET;
+				fl.start = (int64_t)s;
+				fl.len = e == OFFSET_MAX ? 0 :
+							   (int64_t)(e - s + 1);
+				fl.pid = -1; /* the server does not say whose */
+			}
 		} else {
 			fl.type = (int16_t)c->type;
 			fl.whence = SEEK_SET;
@@ -345,7 +397,7 @@ long lock_fcntl(struct file *f, int cmd, uint64_t uarg)
 	if ((fl.type == F_RDLCK && acc == O_WRONLY) ||
 	    (fl.type == F_WRLCK && acc == O_RDONLY))
 		return -EBADF;
-	return lock_take(f->ino, &want, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	return lock_take_any(f, &want, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
 static long sys_flock(const struct sysargs *a)
@@ -374,7 +426,7 @@ static long sys_flock(const struct sysargs *a)
 		un.type = F_UNLCK;
 		apply(f->ino, &un);
 	}
-	return lock_take(f->ino, &want, !(op & LOCK_NB));
+	return lock_take_any(f, &want, !(op & LOCK_NB));
 }
 
 void sys_lock_register(sys_fn *t)

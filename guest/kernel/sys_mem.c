@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sys_mem.c: memory system calls: brk, mmap, munmap, mprotect, mremap, madvise. */
+#include "kernel/p9fs.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
@@ -60,14 +61,21 @@ static long map_file(struct mm *mm, uint64_t addr, uint64_t len, int fd,
 
 	if (!f)
 		return -EBADF;
-	if (!S_ISREG(f->ino->mode) || f->ino->iops)
+	if (!S_ISREG(f->ino->mode) || (f->ino->iops && !f->ino->iops->open))
 		return -ENODEV;
+	/* a volume's file: its size now, then a copy as for the ramfs */
+	if (f->ino->iops && f->ino->iops->refresh &&
+	    (rc = f->ino->iops->refresh(f->ino)))
+		return rc;
 	buf = kmalloc(PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	for (uint64_t o = 0; o < len && off + o < f->ino->size;
 	     o += PAGE_SIZE) {
-		long n = ramfs_read(f->ino, off + o, buf, PAGE_SIZE, false);
+		long n = f->ino->iops ?
+				 p9fs_pread_kernel(f, off + o, buf, PAGE_SIZE) :
+				 ramfs_read(f->ino, off + o, buf, PAGE_SIZE,
+					    false);
 
 		if (n <= 0)
 			break;

@@ -99,6 +99,13 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 		return -ENOTDIR;
 	if (strlen(name) > 255)
 		return -ENAMETOOLONG;
+	if ((ino->iops && ino->iops->link) && !(dir->iops && dir->iops->link))
+		return -EXDEV;
+	if (dir->iops && dir->iops->link) {
+		if (ino->iops != dir->iops || ino->priv_fs != dir->priv_fs)
+			return -EXDEV;
+		return dir->iops->link(dir, name, ino);
+	}
 	if (vfs_dir_find(dir, name))
 		return -EEXIST;
 	if (dir->iops)
@@ -129,9 +136,18 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 	      struct inode **ino_r)
 {
-	struct inode *ino = inode_new(mode);
+	struct inode *ino;
 	int rc;
 
+	if (dir->iops && dir->iops->create) {
+		struct inode *tmp;
+
+		rc = dir->iops->create(dir, name, mode, &tmp);
+		if (!rc && ino_r)
+			*ino_r = tmp;
+		return rc;
+	}
+	ino = inode_new(mode);
 	if (!ino)
 		return -ENOMEM;
 	if (current) {
@@ -151,7 +167,11 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 int vfs_symlink(struct inode *dir, const char *name, const char *target)
 {
 	struct inode *ino;
-	int rc = vfs_mknod(dir, name, S_IFLNK | 0777, &ino);
+	int rc;
+
+	if (dir->iops && dir->iops->symlink)
+		return dir->iops->symlink(dir, name, target);
+	rc = vfs_mknod(dir, name, S_IFLNK | 0777, &ino);
 
 	if (rc)
 		return rc;
@@ -181,6 +201,17 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
+	if (dir->iops && dir->iops->unlink) {
+		struct inode *t = vfs_dir_find(dir, name);
+
+		if (!t)
+			return -ENOENT;
+		if (S_ISDIR(t->mode) && !dir_ok)
+			return -EISDIR;
+		if (!S_ISDIR(t->mode) && must_dir)
+			return -ENOTDIR;
+		return dir->iops->unlink(dir, name, S_ISDIR(t->mode));
+	}
 	d = dentry_find(dir, name);
 	if (!d)
 		return dir->iops ? -EACCES : -ENOENT;
@@ -223,6 +254,13 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 	char *name, *dname = NULL;
 	int rc;
 
+	if ((odir->iops && odir->iops->rename) ||
+	    (ndir->iops && ndir->iops->rename)) {
+		if (!odir->iops || odir->iops != ndir->iops ||
+		    odir->priv_fs != ndir->priv_fs)
+			return -EXDEV;
+		return odir->iops->rename(odir, oname, ndir, nname);
+	}
 	if (!d)
 		return odir->iops ? -EACCES : -ENOENT;
 	if (ndir->iops)

@@ -146,6 +146,16 @@ int evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port)
 	return rc ? (int)rc : (int)b.local_port;
 }
 
+int evtchn_peer_bound(evtchn_port_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+	long rc = hypercall_event_channel_op(EVTCHNOP_status, &st);
+
+	if (rc)
+		return (int)rc;
+	return st.status == EVTCHNSTAT_interdomain;
+}
+
 int evtchn_close(evtchn_port_t port)
 {
 	struct evtchn_close c = { .port = port };

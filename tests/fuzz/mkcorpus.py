@@ -391,6 +391,24 @@ put("p9", "unknown-type", p9(30, struct.pack("<I", 1) + p9s(b"x")))
 put("p9", "rlerror", p9(7, struct.pack("<I", 2)))
 put("p9", "tflush", p9(108, struct.pack("<H", 5)))
 
+# ---- replies to the guest's client core (guest/lib/p9c.c): byte 0 bit 0 = patch size and tag, then
+# one reply per call: version, attach, walk, lopen, read, readdir, getattr, readlink, write, lock,
+# getlock, statfs, clunk, clunk.
+P9C_REPLIES = [p9(101, struct.pack("<I", 8192) + p9s(b"9P2000.L"), 0xffff), p9(105, QID, 1),
+               p9(111, struct.pack("<H", 2) + QID * 2, 2), p9(13, QID + struct.pack("<I", 0), 3),
+               p9(117, struct.pack("<I", 3) + b"abc", 4), p9(41, struct.pack("<I", len(dent)) + dent, 5),
+               p9(25, struct.pack("<Q", 0x7ff) + QID + struct.pack("<III", 0o100644, 0, 0) +
+                  struct.pack("<15Q", *range(15)), 6),
+               p9(23, p9s(b"/abs/target"), 7), p9(119, struct.pack("<I", 5), 8), p9(53, b"\0", 9),
+               p9(55, struct.pack("<BQQI", 2, 0, 0, 42) + p9s(b"pod"), 10),
+               p9(9, struct.pack("<II6QI", 0x01021994, 4096, 1, 2, 3, 4, 5, 6, 255), 11),
+               p9(121, b"", 12), p9(121, b"", 13)]
+put("p9c", "session", b"\0" + SEP.join(P9C_REPLIES))
+put("p9c", "session-fixed", b"\1" + SEP.join(P9C_REPLIES))
+put("p9c", "errors", b"\1" + SEP.join(P9C_REPLIES[:2] + [p9(7, struct.pack("<I", 2))] * 12))
+put("p9c", "short-walk", b"\1" + SEP.join(P9C_REPLIES[:2] + [p9(111, struct.pack("<H", 1) + QID)]))
+put("p9c", "bad-version", b"\0" + p9(101, struct.pack("<I", 1 << 20) + p9s(b"9P2000.u"), 0xffff))
+
 # ---- 9P message streams through the dom0 server: byte 0 bit 0 = read-only volume, then messages;
 # the fuzzer has sent Tversion and Tattach fid 0 (the volume has file, sub/inner, abs -> /, rel -> ../outside).
 def walk(fid, newfid, *names):

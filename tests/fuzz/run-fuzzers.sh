@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD_DIR:-/tmp/b-fuzz-libfuzzer}
 CC=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
-all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig p9 p9_server net netd"
+all="json rpc state xs image oci cli spec console guest_cpio guest_elf guest_spec xs_ring podio ociconfig p9 p9_server p9c net netd"
 targets=${*:-$all}
 failed=0
 
@@ -82,6 +82,7 @@ spec() {
 	xs_ring) echo "n|guest/xen/xs_ring.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	podio) echo "n|guest/lib/podio.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	p9) echo "n|guest/lib/p9.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
+	p9c) echo "n|guest/lib/p9c.c guest/lib/p9.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	p9_server) echo "p|p9/p9_server.c n:guest/lib/p9.c n:guest/lib/string.c daemon/log.c tests/fuzz/fuzz_util.c|" ;;
 	net) echo "n|guest/net/wire.c guest/net/iface.c guest/net/dgram.c guest/net/tcp.c guest/net/tcp_in.c guest/net/tcp_out.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	netd) echo "d|daemon/net_port.c $common|$yajl" ;;

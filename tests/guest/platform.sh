@@ -77,9 +77,12 @@ expect_quiet() {
 
 [ -f "$KERNEL" ] || { fail setup "no kernel at $KERNEL"; exit 1; }
 
-size=$(stat -c %s "$KERNEL")
-if [ "$size" -le 262144 ]; then pass "kernel size $size <= 256 KiB"
-else fail "kernel size" "$size bytes > 256 KiB"; fi
+# The budget is what Xen loads (text, rodata, data); the symbol table kept
+# in the file for nm -n (docs/WAKEUPS.md) is not loaded and not counted.
+size=$(size "$KERNEL" | awk 'NR == 2 { print $1 + $2 }')
+if [ "${size:-0}" -gt 0 ] && [ "$size" -le 262144 ]; then
+	pass "kernel size $size <= 256 KiB loaded"
+else fail "kernel size" "${size:-unknown} bytes loaded > 256 KiB"; fi
 
 # (code << 1) | 1: poweroff(0) -> 1, crash 0x7e -> 253, test failure 0x7f -> 255
 # Informational boot lines go to the kernel log only, unless verbose.

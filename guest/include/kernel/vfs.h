@@ -60,6 +60,9 @@ struct file_ops {
 	void (*release)(struct file *f);
 	/* What a read/write blocks on, for poll's sleeping. */
 	const void *wait_chan;
+	/* A regular file with a position (a volume's file): lseek, pread and
+	 * pwrite work on it; read and write advance f->pos themselves. */
+	bool seekable;
 };
 
 /* Dynamic behaviour for /proc nodes. */
@@ -72,6 +75,24 @@ struct inode_ops {
 		       struct inode **ino_r);
 	/* Regular file whose contents are generated at open. */
 	long (*generate)(struct inode *ino, char *buf, size_t cap);
+	/*
+	 * A mounted file system (p9fs.c: a volume). Each is optional; the
+	 * VFS calls them instead of changing the ramfs when the directory
+	 * (or inode) has them. Return 0 or -errno.
+	 */
+	int (*create)(struct inode *dir, const char *name, uint32_t mode,
+		      struct inode **ino_r); /* S_IFREG or S_IFDIR in mode */
+	int (*unlink)(struct inode *dir, const char *name, bool rmdir);
+	int (*rename)(struct inode *odir, const char *oname, struct inode *ndir,
+		      const char *nname);
+	int (*symlink)(struct inode *dir, const char *name, const char *target);
+	int (*link)(struct inode *dir, const char *name, struct inode *ino);
+	/* Sets f->ops and f->priv for reading and writing through the server. */
+	int (*open)(struct file *f, uint32_t flags);
+	int (*truncate)(struct inode *ino, uint64_t size);
+	int (*chmod)(struct inode *ino, uint32_t mode);
+	/* Re-reads the attributes (stat, lseek's SEEK_END): cache=none. */
+	int (*refresh)(struct inode *ino);
 };
 
 struct inode {
@@ -97,6 +118,7 @@ struct inode {
 	const struct file_ops *fops; /* devices */
 	const struct inode_ops *iops; /* /proc */
 	uintptr_t priv;
+	void *priv_fs; /* the mount of a volume's inode (p9fs.c), else NULL */
 	/* Readiness events (poll_notify): edge-triggered epoll reports a
 	 * still-ready file again when these move. */
 	uint32_t poll_gen_in, poll_gen_out;

@@ -28,6 +28,10 @@ int evtchn_alloc_unbound(domid_t remote_dom);
  * local port or -errno. The handler is not bound: call evtchn_bind(). */
 int evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port);
 void evtchn_unbind(evtchn_port_t port);
+/* EVTCHNOP_status: 1 while the other end of an interdomain channel is
+ * bound (a backend that dies, even killed, closes its end), 0 if not,
+ * or -errno. */
+int evtchn_peer_bound(evtchn_port_t port);
 int evtchn_close(evtchn_port_t port);
 void evtchn_mask(evtchn_port_t port);
 void evtchn_unmask(evtchn_port_t port);

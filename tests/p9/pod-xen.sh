@@ -1,0 +1,192 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# pod-xen.sh: lab test of the guest kernel's volumes: a xenpod pod domain mounts three 9pfs devices served by xenpod-9pfsd over dom0 directories, runs a script from one of them, and dom0 checks what it wrote, the EROFS errors and a backend killed under it.
+# Usage (host): LAB_BUILD=BUILD scripts/lab run tests/p9/pod-xen.sh BUILD/guest/xenpod-kernel ROOT.cpio
+# (ROOT.cpio: tests/lab/mkimages.sh's rootfs.cpio, a static /bin/busybox). Prints PASS:/FAIL:/INFO: lines.
+# The pod boots with xenpod.p9trace: its console counts the 9P exchanges (INFO line).
+K=/lab/xenpod-kernel
+R=/lab/$(basename "${2:-rootfs.cpio}")
+[ -f "$R" ] || R=$(ls /lab/*.cpio 2>/dev/null | head -n 1)
+D9=/usr/lib/xenpod/xenpod-9pfsd
+T=/tmp/p9pod
+failed=0
+pass() { echo "PASS: p9-pod: $1"; }
+fail() {
+	echo "FAIL: p9-pod: $1 - $2"
+	failed=1
+}
+info() { echo "INFO: p9-pod: $*"; }
+until_ok() {
+	end=$(($(date +%s) + $1))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s)" -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+rm -rf $T
+mkdir -p $T/vol/in/sub/deeper $T/vol/in/many $T/vol/out $T/ro $T/ro2 $T/cons
+echo "hello from dom0" >$T/vol/in/hello.txt
+echo "nested" >$T/vol/in/sub/deeper/n.txt
+head -c 1000000 /dev/urandom >$T/vol/in/big.bin
+i=0
+while [ $i -lt 40 ]; do
+	echo $i >$T/vol/in/many/m$i
+	i=$((i + 1))
+done
+echo "read only" >$T/ro/hello.txt
+echo "read only too" >$T/ro2/hello.txt
+# The pod's program lives on the volume: exec and reads go through the client.
+cat >$T/vol/t.sh <<'EOS'
+B=/bin/busybox
+say() { echo "G: $*"; }
+say hello "$($B cat /vol/in/hello.txt)"
+say nested "$($B cat /vol/in/sub/deeper/n.txt)"
+say many "$($B ls /vol/in/many | $B wc -l)"
+say sum "$(cd /vol/in && $B find . -type f | $B sort | $B xargs $B md5sum | $B md5sum | $B cut -c1-32)"
+$B cp /vol/in/big.bin /vol/out/big.copy && say copy ok
+$B seq 1 20000 >/vol/out/seq.txt && say seq ok
+echo 0123456789 >/vol/out/tr.txt && $B truncate -s 4 /vol/out/tr.txt && say truncate "$($B cat /vol/out/tr.txt)"
+$B mkdir /vol/out/d && echo a >/vol/out/d/a && $B mv /vol/out/d/a /vol/out/d/b &&
+	echo c >/vol/out/d/c && $B rm /vol/out/d/c && $B mkdir /vol/out/d/e && $B rmdir /vol/out/d/e && say mkdir ok
+$B ln -s ../seq.txt /vol/out/d/sym && say readlink "$($B readlink /vol/out/d/sym) $($B head -n 1 /vol/out/d/sym)"
+$B ln /vol/out/seq.txt /vol/out/hard && say links "$($B stat -c %h /vol/out/seq.txt)"
+$B chmod 600 /vol/out/tr.txt && say chmod "$($B stat -c %a /vol/out/tr.txt)"
+say stat "$($B stat -c '%s %u %g' /vol/in/hello.txt)"
+(cd /vol/in/sub && say cwd "$(pwd) $($B cat deeper/n.txt)")
+$B tar cf /vol/out/in.tar -C /vol/in . && say tar ok
+echo x 2>/vol/out/ro.err >/ro/new; say ro-create "$($B cat /vol/out/ro.err)"
+$B rm /ro/hello.txt 2>/vol/out/ro.err; say ro-rm "$($B cat /vol/out/ro.err)"
+echo x 2>/vol/out/ro2.err >>/ro2/hello.txt; say ro2-write "$($B cat /vol/out/ro2.err)"
+$B mkdir /ro2/d 2>/vol/out/ro2.err; say ro2-mkdir "$($B cat /vol/out/ro2.err)"
+say ro-read "$($B cat /ro/hello.txt)"
+# flock through Tlock: dom0 sees the lock, a second open is refused until the unlock.
+exec 9>>/vol/out/lk.txt
+$B flock -x 9 && echo held >/vol/out/lk-held
+(exec 8>>/vol/out/lk.txt; $B flock -n -x 8; echo "G: flock-nb $?")
+while [ ! -e /vol/out/lk-seen ]; do $B sleep 0.1; done
+$B flock -u 9
+(exec 8>>/vol/out/lk.txt; $B flock -n -x 8; echo "G: flock-after $?")
+exec 9>&-
+# dom0 kills the read-only volume's backend now; reading it must fail, not hang.
+echo ready >/vol/out/kill-ro
+while [ ! -e /vol/out/killed ]; do $B sleep 0.2; done
+$B cat /ro/hello.txt >/vol/out/dead.out 2>/vol/out/dead.err; say dead "$? $($B cat /vol/out/dead.err)"
+say done
+EOS
+cpid=$(cat /var/run/xen/xenconsoled.pid 2>/dev/null)
+[ -n "$cpid" ] && kill "$cpid" 2>/dev/null
+sleep 0.3
+xenconsoled --pid-file=/var/run/xen/xenconsoled.pid --log=guest --log-dir=$T/cons
+cat >$T/pod.cfg <<EOC
+type = "pvh"
+name = "p9pod"
+kernel = "$K"
+ramdisk = "$R"
+memory = 128
+extra = "xenpod.p9trace"
+on_poweroff = "preserve"
+on_crash = "preserve"
+EOC
+xl create -p $T/pod.cfg >$T/xl.log 2>&1 || {
+	fail boot "xl create: $(tail -n 3 $T/xl.log)"
+	exit 1
+}
+id=$(xl domid p9pod)
+xenstore-write -- /local/domain/$id/xenpod/spec "-- /bin/sh /vol/t.sh"
+xenstore-chmod /local/domain/$id/xenpod n0 r$id
+xenstore-chmod /local/domain/$id/xenpod/spec n0 r$id
+# The device nodes as xenpodd will write them (docs/VOLUMES.md, xenstore-schema/).
+dev() { # DEVID TAG MOUNT-POINT READ-ONLY
+	fe=/local/domain/$id/device/9pfs/$1
+	be=/local/domain/0/backend/9pfs/$id/$1
+	xenstore-write $fe/backend $be $fe/backend-id 0 $fe/state 1 $fe/tag $2 \
+		$fe/mount-point $3 $fe/read-only $4
+	xenstore-chmod -r $fe n$id r0
+	xenstore-write $be/frontend $fe $be/frontend-id $id $be/online 1 $be/state 1 \
+		$be/tag $2 $be/security_model none
+	xenstore-chmod -r $be n0 r$id
+}
+dev 0 vol /vol 0
+dev 1 ro /ro 1
+dev 2 ro2 /ro2 0 # read-only in dom0 only: the guest learns it from the server
+$D9 --domid $id --devid 0 --root $T/vol --foreground >$T/d0.log 2>&1 &
+$D9 --domid $id --devid 1 --root $T/ro --readonly --foreground >$T/d1.log 2>&1 &
+p1=$!
+$D9 --domid $id --devid 2 --root $T/ro2 --readonly --foreground >$T/d2.log 2>&1 &
+until_ok 10 xenstore-exists /local/domain/0/backend/9pfs/$id/2/versions ||
+	fail backend "no versions node: $(cat $T/d*.log)"
+xl unpause p9pod
+t0=$(date +%s)
+L=$T/cons/guest-p9pod.log
+g() { sed -n "s/^G: $1 //p" $L | tr -d '\r' | head -n 1; }
+if until_ok 420 test -e $T/vol/out/lk-held; then
+	grep -c OFDLCK /proc/locks >$T/locks.txt
+	touch $T/vol/out/lk-seen
+else
+	fail flock "the pod never took its lock"
+	touch $T/vol/out/lk-seen
+fi
+if until_ok 200 test -e $T/vol/out/kill-ro; then
+	kill -9 $p1
+	touch $T/vol/out/killed
+else
+	fail kill "the pod never got to the dead-backend step"
+fi
+if ! until_ok 120 grep -q "^G: done" $L; then
+	fail guest "no 'done' from the pod"
+	tr -d '\r' <$L | tail -n 40 | sed 's/^/INFO: p9-pod: console: /'
+fi
+info "the pod ran $(($(date +%s) - t0)) s; $(grep '^9pfs0:' $L | tail -n 1 | tr -d '\r')"
+info "pod log: $(grep '^G:' $L | tr -d '\r' | tr '\n' '|')"
+info "backend log: $(tr '\n' '|' <$T/d0.log)"
+grep -q "connected, " $T/d0.log && grep -q "connected, " $T/d2.log &&
+	pass "the pod's frontend connected: $(sed -n 's/.*connected, //p' $T/d0.log)" ||
+	fail connect "$(cat $T/d*.log | tr '\n' '|')"
+grep -q "init: volume vol mounted at /vol" $L && pass "mounted before the program started" ||
+	fail mount "$(tr -d '\r' <$L | grep -i volume | head -n 3)"
+[ "$(g hello)" = "hello from dom0" ] && [ "$(g nested)" = nested ] &&
+	pass "the pod reads dom0 files, a script on the volume runs" || fail read "'$(g hello)' '$(g nested)'"
+[ "$(g many)" = 40 ] && pass "readdir of 40 entries" || fail readdir "$(g many)"
+want=$(cd $T/vol/in && find . -type f | sort | xargs md5sum | md5sum | cut -c1-32)
+[ "$(g sum)" = "$want" ] && pass "the tree's md5 sums agree with dom0's" || fail tree "pod $(g sum) dom0 $want"
+cmp -s $T/vol/in/big.bin $T/vol/out/big.copy && pass "1 MB copied back byte for byte" ||
+	fail copy "$(g copy); $(ls -l $T/vol/out/big.copy 2>&1)"
+seq 1 20000 | cmp -s - $T/vol/out/seq.txt && pass "written text byte for byte" || fail seq "$(g seq)"
+[ "$(g truncate)" = 0123 ] && [ "$(cat $T/vol/out/tr.txt)" = 0123 ] && pass "truncate" ||
+	fail truncate "pod '$(g truncate)' dom0 '$(cat $T/vol/out/tr.txt)'"
+[ "$(g mkdir)" = ok ] && [ -f $T/vol/out/d/b ] && [ ! -e $T/vol/out/d/a ] && [ ! -e $T/vol/out/d/c ] &&
+	[ ! -e $T/vol/out/d/e ] && pass "mkdir, rename, unlink, rmdir" || fail mkdir "$(g mkdir); $(ls $T/vol/out/d | tr '\n' ' ')"
+[ "$(readlink $T/vol/out/d/sym)" = ../seq.txt ] && [ "$(g readlink)" = "../seq.txt 1" ] &&
+	pass "symlink, readlink, a relative link followed" || fail symlink "$(g readlink)"
+[ "$(g links)" = 2 ] && [ "$(stat -c %h $T/vol/out/seq.txt)" = 2 ] && pass "hard link" || fail link "$(g links)"
+[ "$(g chmod)" = 600 ] && [ "$(stat -c %a $T/vol/out/tr.txt)" = 600 ] && pass "chmod" || fail chmod "$(g chmod)"
+[ "$(g stat)" = "16 0 0" ] && pass "stat: size, squashed uid/gid" || fail stat "$(g stat)"
+[ "$(g cwd)" = "/vol/in/sub nested" ] && pass "cd into a volume, getcwd, relative paths" || fail cwd "$(g cwd)"
+mkdir -p $T/untar && tar xf $T/vol/out/in.tar -C $T/untar 2>/dev/null &&
+	diff -r $T/vol/in $T/untar >/dev/null && pass "tar of the tree in the pod unpacks to the same tree in dom0" ||
+	fail tar "$(g tar)"
+case "$(g ro-create)|$(g ro-rm)" in
+*Read-only*"|"*Read-only*) pass "read-only mount: EROFS on create and rm" ;;
+*) fail ro "$(g ro-create) | $(g ro-rm)" ;;
+esac
+case "$(g ro2-write)|$(g ro2-mkdir)" in
+*Read-only*"|"*Read-only*) pass "read-only in dom0 only: the server's EROFS reaches the program" ;;
+*) fail ro2 "$(g ro2-write) | $(g ro2-mkdir)" ;;
+esac
+[ "$(g ro-read)" = "read only" ] && [ "$(cat $T/ro/hello.txt)" = "read only" ] && [ ! -e $T/ro/new ] &&
+	[ ! -e $T/ro2/d ] && pass "read-only volumes unchanged" || fail ro-state "$(ls $T/ro $T/ro2 | tr '\n' ' ')"
+[ "$(g flock-nb)" = 1 ] && [ "$(g flock-after)" = 0 ] && [ "$(cat $T/locks.txt)" -ge 1 ] &&
+	pass "flock through Tlock: an OFD lock in dom0, a second open refused, then granted" ||
+	fail flock "nb '$(g flock-nb)' after '$(g flock-after)' dom0 OFD locks '$(cat $T/locks.txt)'"
+case "$(g dead)" in
+[1-9]*) pass "a killed backend gives an error, not a hang: $(g dead)" ;;
+*) fail dead "'$(g dead)'" ;;
+esac
+st=$(xenstore-read /local/domain/$id/data/xenpod/state 2>/dev/null)
+[ "$st" = exited ] && pass "the pod exited" || fail exit "state '$st'"
+xl destroy p9pod 2>/dev/null
+sleep 0.5
+left=$(grep -l "^$D9" /proc/[0-9]*/cmdline 2>/dev/null | wc -l)
+[ "$left" = 0 ] && pass "the backends ended with the domain" || fail cleanup "$left backends outlived their domain"
+exit $failed
