@@ -858,25 +858,10 @@ static const struct inode_ops p9_iops = {
 static int mount_dir(const char *path, struct inode **dir_r)
 {
 	struct inode *cur = vfs_root(), *next;
-	char name[256];
+	char name[VFS_NAME_MAX + 1];
+	int rc;
 
-	while (*path) {
-		const char *c;
-		size_t n;
-		int rc;
-
-		while (*path == '/')
-			path++;
-		if (!*path)
-			break;
-		c = path;
-		while (*path && *path != '/')
-			path++;
-		n = (size_t)(path - c);
-		if (n > 255)
-			return -ENAMETOOLONG;
-		memcpy(name, c, n);
-		name[n] = '\0';
+	while ((rc = vfs_path_next(&path, name)) > 0) {
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			return -EINVAL;
 		next = vfs_dir_find(cur, name);
@@ -889,6 +874,8 @@ static int mount_dir(const char *path, struct inode **dir_r)
 			return -ENOTDIR; /* a file, a symlink, /proc or another volume */
 		cur = next;
 	}
+	if (rc < 0)
+		return rc;
 	if (cur == vfs_root())
 		return -EBUSY; /* not over the pod's root */
 	*dir_r = cur;

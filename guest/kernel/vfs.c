@@ -353,31 +353,44 @@ static int follow_link(struct inode *dir, struct inode *lnk, int *depth,
 	return rc;
 }
 
+int vfs_path_next(const char **path, char *name)
+{
+	const char *p = *path, *c;
+	size_t n;
+
+	while (*p == '/')
+		p++;
+	if (!*p) {
+		*path = p;
+		return 0;
+	}
+	c = p;
+	while (*p && *p != '/')
+		p++;
+	n = (size_t)(p - c);
+	*path = p;
+	if (n > VFS_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, c, n);
+	name[n] = '\0';
+	return 1;
+}
+
 static int walk(struct inode *dir, const char *path, bool follow, int *depth,
 		struct inode **ino_r)
 {
-	char name[256];
+	char name[VFS_NAME_MAX + 1];
 	struct inode *cur = *path == '/' ? root : dir, *next;
 	int rc;
 
 	while (*path) {
-		const char *c;
-		size_t n;
-
-		while (*path == '/')
-			path++;
-		if (!*path)
+		rc = vfs_path_next(&path, name);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
 			break;
-		c = path;
-		while (*path && *path != '/')
-			path++;
-		n = (size_t)(path - c);
-		if (n > 255)
-			return -ENAMETOOLONG;
 		if (!S_ISDIR(cur->mode))
 			return -ENOTDIR;
-		memcpy(name, c, n);
-		name[n] = '\0';
 		next = vfs_dir_find(cur, name);
 		if (!next)
 			return -ENOENT;

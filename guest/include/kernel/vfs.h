@@ -166,6 +166,14 @@ int vfs_lookup(struct inode *cwd, const char *path, bool follow,
 int vfs_lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
 		      char **name_r);
 struct inode *vfs_dir_find(struct inode *dir, const char *name);
+/* The longest name of one path component. */
+#define VFS_NAME_MAX 255
+/*
+ * The next component of *path into name (VFS_NAME_MAX + 1 bytes), with
+ * *path moved past it: 1, 0 at the end (only slashes were left), or
+ * -ENAMETOOLONG.
+ */
+int vfs_path_next(const char **path, char *name);
 int vfs_link(struct inode *dir, const char *name, struct inode *ino);
 int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir);
 int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
