@@ -524,6 +524,16 @@ static int hv_build_nic(const struct hv_domain_config *in,
  * PV console itself. Shutdown and crash are preserved so the daemon can
  * still read ~/data/xenpod after the guest stops (the daemon destroys).
  */
+/* A bitmap of nbits zero bits (libxl_bitmap_alloc wants a ctx only for its
+ * allocator); libxl frees it with the config. */
+static int hv_bitmap_alloc(libxl_bitmap *m, unsigned nbits)
+{
+	libxl_bitmap_init(m);
+	m->size = (nbits + 7) / 8;
+	m->map = calloc(m->size, 1);
+	return m->map ? 0 : -ENOMEM;
+}
+
 /* Every vCPU's hard affinity: the CPUs of in->cpu_mask (libxl frees the maps
  * with the config). */
 static int hv_build_affinity(const struct hv_domain_config *in,
@@ -536,10 +546,7 @@ static int hv_build_affinity(const struct hv_domain_config *in,
 	for (unsigned v = 0; v < in->vcpus; v++) {
 		libxl_bitmap *m = &b->vcpu_hard_affinity[v];
 
-		libxl_bitmap_init(m);
-		m->size = sizeof(in->cpu_mask);
-		m->map = calloc(m->size, 1);
-		if (!m->map)
+		if (hv_bitmap_alloc(m, 64))
 			return -ENOMEM;
 		for (int cpu = 0; cpu < 64; cpu++)
 			if (in->cpu_mask & (1ull << cpu))
@@ -579,9 +586,7 @@ static int hv_build_config(const struct hv_domain_config *in,
 	if (in->memory_mib < 16)
 		b->shadow_memkb = 1024;
 	b->max_vcpus = (int)in->vcpus;
-	/* libxl_bitmap_alloc wants a ctx only for its allocator. */
-	b->avail_vcpus.size = (in->vcpus + 7) / 8;
-	b->avail_vcpus.map = calloc(b->avail_vcpus.size, 1);
+	hv_bitmap_alloc(&b->avail_vcpus, in->vcpus); /* map checked below */
 	b->kernel = strdup(in->kernel);
 	b->ramdisk = strdup(in->ramdisk);
 	b->cmdline = strdup(in->cmdline ? in->cmdline : "");
