@@ -216,6 +216,17 @@ int net_pod_format(const struct net_pod *np, char *buf, size_t bufsz)
 	return 0;
 }
 
+/* Copies a checked word (strlen(src) < cap) and clears the rest, so no
+ * bytes of an earlier value stay behind the NUL. (Not strncpy: gcc's
+ * -Wstringop-truncation cannot see the length check.) */
+static void set_word(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	memset(dst, 0, cap);
+	memcpy(dst, src, n < cap ? n : cap - 1);
+}
+
 static bool hostname_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -241,14 +252,13 @@ static int pod_word(struct net_pod *np, const char *w)
 	if (strncmp(w, "if=", 3) == 0) {
 		if (!w[3] || strlen(w + 3) > NET_IFNAME_MAX)
 			return -EINVAL;
-		/* strncpy: no bytes of an earlier if= left behind the NUL. */
-		strncpy(np->ifname, w + 3, sizeof(np->ifname));
+		set_word(np->ifname, sizeof(np->ifname), w + 3);
 		return 0;
 	}
 	if (strncmp(w, "host=", 5) == 0) {
 		if (!hostname_valid(w + 5))
 			return -EINVAL;
-		strncpy(np->hostname, w + 5, sizeof(np->hostname));
+		set_word(np->hostname, sizeof(np->hostname), w + 5);
 		return 0;
 	}
 	if (strncmp(w, "port=", 5) == 0) {
