@@ -87,12 +87,56 @@ static long map_file(struct mm *mm, uint64_t addr, uint64_t len, int fd,
 	return rc;
 }
 
+/*
+ * MAP_SHARED: a ramfs file's own pages are mapped (vm.c), so the mapping,
+ * read, write and other processes' mappings see one copy. Shared anonymous
+ * memory is a shared mapping of a nameless file of the region's size, so
+ * it stays shared across fork. A volume's file (cache=none: no pages in
+ * the guest) gets a private copy, said once.
+ */
+static long map_shared(struct mm *mm, uint64_t addr, uint64_t len,
+		       uint32_t prot, const struct sysargs *a)
+{
+	struct inode *ino;
+	struct file *f;
+	static bool warned;
+
+	if (a->arg[3] & MAP_ANONYMOUS) {
+		ino = inode_new(S_IFREG | 0600);
+		if (!ino)
+			return -ENOMEM;
+		ino->size = len;
+		if (mm_map_file(mm, addr, addr + len, prot, ino, 0)) {
+			inode_put_check(ino);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	f = fd_get((int)a->arg[4]);
+	if (!f)
+		return -EBADF;
+	if (!S_ISREG(f->ino->mode) || (f->ino->iops && !f->ino->iops->open))
+		return -ENODEV;
+	if ((f->flags & O_ACCMODE) == O_WRONLY ||
+	    ((prot & VM_WRITE) && (f->flags & O_ACCMODE) != O_RDWR))
+		return -EACCES;
+	if (!f->ino->iops) /* a ramfs file */
+		return mm_map_file(mm, addr, addr + len, prot, f->ino,
+				   a->arg[5] / PAGE_SIZE);
+	if (!warned) {
+		warned = true;
+		printk("xenpod-kernel: pid %d (%s): MAP_SHARED mapping of a "
+		       "volume's file is a private copy (cache=none)\n",
+		       current->pid, current->comm);
+	}
+	return 1; /* the caller copies the file */
+}
+
 static long sys_mmap(const struct sysargs *a)
 {
 	struct mm *mm = current->mm;
 	uint64_t addr = a->arg[0], len = page_up(a->arg[1]), flags = a->arg[3];
 	uint32_t prot = (uint32_t)a->arg[2] & (VM_READ | VM_WRITE | VM_EXEC);
-	static bool warned;
 	long rc;
 
 	if (!a->arg[1] || !len || (a->arg[5] & (PAGE_SIZE - 1)))
@@ -112,16 +156,15 @@ static long sys_mmap(const struct sysargs *a)
 		if (!addr)
 			return -ENOMEM;
 	}
+	if (flags & MAP_SHARED) {
+		rc = map_shared(mm, addr, len, prot, a);
+		if (rc <= 0)
+			return rc ?: (long)addr;
+	}
 	rc = mm_map(mm, addr, addr + len, prot);
 	if (rc)
 		return rc;
 	if (!(flags & MAP_ANONYMOUS)) {
-		if ((flags & MAP_SHARED) && !warned) {
-			warned = true;
-			printk("xenpod-kernel: pid %d (%s): MAP_SHARED file "
-			       "mapping is a private copy here\n",
-			       current->pid, current->comm);
-		}
 		rc = map_file(mm, addr, len, (int)a->arg[4], a->arg[5]);
 		if (rc) {
 			mm_unmap(mm, addr, addr + len);
@@ -174,6 +217,8 @@ static long sys_mremap(const struct sysargs *a)
 	uint64_t old = a->arg[0], olen = page_up(a->arg[1]),
 		 nlen = page_up(a->arg[2]), naddr;
 	struct vma *v = mm_find(mm, old);
+	struct inode *ino;
+	uint64_t pgoff;
 	uint32_t prot;
 	long rc;
 
@@ -182,6 +227,8 @@ static long sys_mremap(const struct sysargs *a)
 	if (!v || olen > v->end - old)
 		return -EFAULT;
 	prot = v->prot;
+	ino = v->ino; /* a shared file region stays one, further into the file */
+	pgoff = v->pgoff + (old - v->start) / PAGE_SIZE;
 	if (nlen <= olen) {
 		if (nlen < olen)
 			mm_unmap(mm, old + nlen, old + olen);
@@ -189,13 +236,14 @@ static long sys_mremap(const struct sysargs *a)
 	}
 	if (range_free(mm, old + olen, old + nlen) &&
 	    old + nlen <= USER_MMAP_TOP)
-		return mm_map(mm, old + olen, old + nlen, prot) ?: (long)old;
+		return mm_map_file(mm, old + olen, old + nlen, prot, ino, pgoff + olen / PAGE_SIZE) ?:
+			       (long)old;
 	if (!(a->arg[3] & MREMAP_MAYMOVE))
 		return -ENOMEM;
 	naddr = mm_find_free(mm, nlen);
 	if (!naddr)
 		return -ENOMEM;
-	rc = mm_map(mm, naddr, naddr + nlen, prot);
+	rc = mm_map_file(mm, naddr, naddr + nlen, prot, ino, pgoff);
 	if (!rc)
 		rc = move_pages(mm, old, naddr, olen);
 	if (rc)

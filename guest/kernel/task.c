@@ -776,13 +776,14 @@ static int fault_signal(const struct trap_frame *f)
 static int user_fault(struct trap_frame *f)
 {
 	struct task *t = current;
-	int sig;
+	int sig, rc_pf = 0;
 
 	if (!t->mm)
 		return -1;
 	if (f->vector == VEC_PF) {
 		int rc = mm_fault(t->mm, read_cr2(), f->error & PF_WRITE);
 
+		rc_pf = rc;
 		if (rc == 0)
 			return 0;
 		if (rc == -ENOMEM) { /* like Linux's OOM killer: SIGKILL */
@@ -794,6 +795,9 @@ static int user_fault(struct trap_frame *f)
 		}
 	}
 	sig = fault_signal(f);
+	if (f->vector == VEC_PF &&
+	    rc_pf == -ENXIO) /* past a mapped file's end */
+		sig = SIGBUS;
 	if (sig != SIGTRAP && t->sighand->act[sig - 1].handler == SIG_DFL)
 		printk("xenpod-kernel: pid %d (%s): %s at rip %#lx addr %#lx "
 		       "(vector %lu, error %#lx)\n",

@@ -38,11 +38,14 @@ struct inode *inode_new(uint32_t mode)
 	return ino;
 }
 
+/* A file's pages may also be mapped shared (vm.c counts the mappings
+ * beyond the file's own): dropping the file's reference frees a page only
+ * once no mapping is left. */
 static void inode_free_data(struct inode *ino)
 {
 	for (size_t i = 0; i < ino->npages_cap; i++)
 		if (ino->pages[i])
-			page_free(virt_to_phys(ino->pages[i]), 1);
+			user_page_put(virt_to_phys(ino->pages[i]));
 	kfree(ino->pages);
 	ino->pages = NULL;
 	ino->npages_cap = 0;
@@ -562,6 +565,20 @@ static int unshare_ext(struct inode *ino)
 	return 0;
 }
 
+int ramfs_page(struct inode *ino, size_t idx, uint64_t *pa_r)
+{
+	uint8_t *p;
+
+	inode_drop_pcache(ino); /* exec's copy would miss writes through maps */
+	if (unshare_ext(ino))
+		return -ENOMEM;
+	p = page_at(ino, idx);
+	if (!p)
+		return -ENOMEM;
+	*pa_r = virt_to_phys(p);
+	return 0;
+}
+
 static int xfer(void *dst, const void *src, size_t n, bool user, bool to_user)
 {
 	if (!user) {
@@ -644,7 +661,7 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 	for (size_t i = (size + PAGE_SIZE - 1) / PAGE_SIZE; i < ino->npages_cap;
 	     i++)
 		if (ino->pages[i]) {
-			page_free(virt_to_phys(ino->pages[i]), 1);
+			user_page_put(virt_to_phys(ino->pages[i]));
 			ino->pages[i] = NULL;
 		}
 	if (size % PAGE_SIZE && size / PAGE_SIZE < ino->npages_cap &&

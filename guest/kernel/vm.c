@@ -5,6 +5,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#include "kernel/vfs.h"
 #include "lib/string.h"
 
 #define PAGE_MASK (~(uint64_t)(PAGE_SIZE - 1))
@@ -118,6 +119,23 @@ struct mm *mm_new(void)
 	return mm;
 }
 
+/* Each copy of a shared file region (split, fork) holds the file open,
+ * so its pages outlive a close or unlink of the file, as on Linux. */
+static void vma_hold(struct vma *v)
+{
+	if (v->ino)
+		v->ino->open_refs++;
+}
+
+static void vma_free(struct vma *v)
+{
+	if (v->ino) {
+		v->ino->open_refs--;
+		inode_put_check(v->ino);
+	}
+	kfree(v);
+}
+
 static void free_leaf(uint64_t pa, uint64_t flags, void *arg)
 {
 	user_page_put(pa);
@@ -135,9 +153,9 @@ void mm_destroy(struct mm *mm)
 
 	if (!mm)
 		return;
-	list_for_each_safe(v, n, &mm->vmas, node)
-		kfree(v);
 	pt_destroy(mm->pt, free_leaf, NULL);
+	list_for_each_safe(v, n, &mm->vmas, node)
+		vma_free(v);
 	kfree(mm);
 }
 
@@ -165,7 +183,9 @@ static int split_at(struct mm *mm, uint64_t addr)
 	if (!n)
 		return -ENOMEM;
 	*n = *v;
+	vma_hold(n);
 	n->start = addr;
+	n->pgoff += (addr - v->start) / PAGE_SIZE;
 	v->end = addr;
 	list_add_head(&v->node, &n->node); /* just after v */
 	return 0;
@@ -209,10 +229,19 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t end)
 		if (v->start >= start && v->end <= end) {
 			unmap_pages(mm, v->start, v->end);
 			list_del(&v->node);
-			kfree(v);
+			vma_free(v);
 		}
 	}
 	return 0;
+}
+
+/* Whether n continues v: adjacent, same access, the same memory. */
+static bool vma_continues(const struct vma *v, const struct vma *n)
+{
+	if (v->end != n->start || v->prot != n->prot || v->ino != n->ino)
+		return false;
+	return !v->ino ||
+	       v->pgoff + (v->end - v->start) / PAGE_SIZE == n->pgoff;
 }
 
 static void merge_adjacent(struct mm *mm)
@@ -220,10 +249,10 @@ static void merge_adjacent(struct mm *mm)
 	struct vma *v = list_first(&mm->vmas, struct vma, node), *n;
 
 	while (v && (n = list_next(&mm->vmas, v, node)) != NULL) {
-		if (v->end == n->start && v->prot == n->prot) {
+		if (vma_continues(v, n)) {
 			v->end = n->end;
 			list_del(&n->node);
-			kfree(n);
+			vma_free(n);
 			continue;
 		}
 		v = n;
@@ -231,6 +260,12 @@ static void merge_adjacent(struct mm *mm)
 }
 
 int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
+{
+	return mm_map_file(mm, start, end, prot, NULL, 0);
+}
+
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+		struct inode *ino, uint64_t pgoff)
 {
 	struct vma *v, *pos;
 	int rc;
@@ -246,6 +281,9 @@ int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot)
 	v->start = start;
 	v->end = end;
 	v->prot = prot;
+	v->ino = ino;
+	v->pgoff = pgoff;
+	vma_hold(v);
 	list_for_each(pos, &mm->vmas, node)
 		if (pos->start >= start)
 			break;
@@ -355,6 +393,29 @@ static int cow_break(struct mm *mm, uint64_t va, uint64_t pa, uint32_t prot)
 	return 0;
 }
 
+/* A page of a shared file mapping: the file's own frame, writable if the
+ * region is (no copy-on-write: writes reach the file). */
+static int fault_file_page(struct mm *mm, struct vma *v, uint64_t va)
+{
+	uint64_t idx = v->pgoff + (va - v->start) / PAGE_SIZE, pa;
+	int rc;
+
+	if (idx >= (v->ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		return -ENXIO; /* past the end of the file: SIGBUS */
+	if (!refs_ready())
+		return -ENOMEM;
+	rc = ramfs_page(v->ino, idx, &pa);
+	if (rc)
+		return rc;
+	if (pa / PAGE_SIZE >= ref_pfns ||
+	    extra_refs[pa / PAGE_SIZE] == UINT16_MAX)
+		return -ENOMEM;
+	if (pt_map(mm->pt, va, pa, pte_flags(v->prot)))
+		return -ENOMEM;
+	extra_refs[pa / PAGE_SIZE]++;
+	return 0;
+}
+
 int mm_fault(struct mm *mm, uint64_t addr, bool write)
 {
 	struct vma *v = mm_find(mm, addr);
@@ -370,6 +431,8 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 		return (flags & PTE_COW) ? cow_break(mm, va, pa, v->prot) :
 					   -EFAULT;
 	}
+	if (v->ino)
+		return fault_file_page(mm, v, va);
 	pa = user_page_zeroed();
 	if (!pa)
 		return -ENOMEM;
@@ -393,6 +456,10 @@ static uint8_t *page_for_poke(struct mm *mm, uint64_t va)
 		if (cow_break(mm, va & PAGE_MASK, pa, v->prot))
 			return NULL;
 		if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags))
+			return NULL;
+	} else if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags) && v->ino) {
+		if (fault_file_page(mm, v, va & PAGE_MASK) ||
+		    pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags))
 			return NULL;
 	} else if (pt_lookup(mm->pt, va & PAGE_MASK, &pa, &flags)) {
 		pa = user_page_zeroed();
@@ -445,10 +512,11 @@ int mm_map_shared(struct mm *mm, uint64_t va, uint64_t pa)
 
 struct share_arg {
 	struct mm *src, *dst;
+	bool shared; /* a shared file region: both keep writing the file */
 };
 
 /* fork: maps the frame into the child too, both read-only + PTE_COW
- * if it is writable. */
+ * if it is writable (except in a shared region). */
 static int share_one(uint64_t va, uint64_t pte, void *arg)
 {
 	struct share_arg *sa = arg;
@@ -457,7 +525,7 @@ static int share_one(uint64_t va, uint64_t pte, void *arg)
 
 	if (pfn >= ref_pfns || extra_refs[pfn] == UINT16_MAX)
 		return -ENOMEM;
-	if (fl & PTE_W) {
+	if ((fl & PTE_W) && !sa->shared) {
 		fl = (fl & ~PTE_W) | PTE_COW;
 		pt_protect(sa->src->pt, va, fl);
 	}
@@ -469,7 +537,7 @@ static int share_one(uint64_t va, uint64_t pte, void *arg)
 
 static int copy_region(struct mm *dst, struct mm *src, struct vma *v)
 {
-	struct share_arg sa = { src, dst };
+	struct share_arg sa = { src, dst, v->ino != NULL };
 
 	return walk_present(src->pt, v->start, v->end, share_one, &sa);
 }
@@ -494,6 +562,7 @@ struct mm *mm_fork(struct mm *src)
 		if (!n)
 			goto fail;
 		*n = *v;
+		vma_hold(n);
 		list_add_tail(&dst->vmas, &n->node);
 		if (copy_region(dst, src, v))
 			goto fail;

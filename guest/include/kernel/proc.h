@@ -24,6 +24,12 @@ struct vma {
 	uint64_t start, end; /* page-aligned, [start, end) */
 	uint32_t prot; /* VM_* */
 	struct list_node node; /* in mm->vmas, sorted by start */
+	/* A MAP_SHARED mapping of a ramfs file: its pages are the file's own
+	 * pages (coherent with read and write), from page pgoff of the file
+	 * at start. The region holds an open reference on ino. NULL: private
+	 * memory (anonymous, or a copy of a file). */
+	struct inode *ino;
+	uint64_t pgoff;
 };
 
 struct mm {
@@ -71,13 +77,19 @@ void mm_put(struct mm *mm);
 struct mm *mm_fork(struct mm *src);
 /* Adds [start, end) with prot; pages appear on first touch (zeroed). */
 int mm_map(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot);
+/* Adds [start, end) as a shared mapping of ramfs file ino from page pgoff:
+ * faults map the file's own pages, past its end they fail with -ENXIO
+ * (SIGBUS). The region takes an open reference on ino. */
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot,
+		struct inode *ino, uint64_t pgoff);
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t end);
 int mm_protect(struct mm *mm, uint64_t start, uint64_t end, uint32_t prot);
 /* Finds a free range of len bytes below mm->mmap_top; 0 if none. */
 uint64_t mm_find_free(struct mm *mm, uint64_t len);
 struct vma *mm_find(struct mm *mm, uint64_t addr);
 /* Makes addr's page present (and writable if write); -EFAULT if addr is
- * not in a region allowing that access. */
+ * not in a region allowing that access, -ENXIO past the end of a shared
+ * file mapping's file. */
 int mm_fault(struct mm *mm, uint64_t addr, bool write);
 /* Drops one mapping of a user frame (frames are shared copy-on-write
  * after fork, marked PTE_SW0); frees it with the last. */

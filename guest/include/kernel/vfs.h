@@ -194,6 +194,9 @@ long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
 long ramfs_write(struct inode *ino, uint64_t off, const void *buf, size_t n,
 		 bool user);
 int ramfs_truncate(struct inode *ino, uint64_t size);
+/* The frame holding page idx of a file, made its own (a hole gets a zeroed
+ * page): what a shared mapping maps. 0 or -ENOMEM. */
+int ramfs_page(struct inode *ino, size_t idx, uint64_t *pa_r);
 /* Sets external (never freed) contents, e.g. from the cpio module. */
 void ramfs_set_ext(struct inode *ino, const void *data, size_t size);
 
