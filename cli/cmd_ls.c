@@ -60,6 +60,16 @@ static const char *ports_cell(const struct json *pod, char *buf, size_t size)
 	return buf[0] ? buf : NULL;
 }
 
+/* STATUS: "paused" for a running pod whose domain is paused (docker's ps says so too). */
+static const char *status_cell(const struct json *pod)
+{
+	bool paused;
+
+	if (json_bool(json_get(pod, "paused"), &paused) && paused)
+		return "paused";
+	return json_str(json_get(pod, "status"));
+}
+
 static int ls_row(struct table *t, const struct json *pod, time_t now)
 {
 	char id[24], mem[24], vcpus[24], code[24], age[24], ports[256];
@@ -68,7 +78,7 @@ static int ls_row(struct table *t, const struct json *pod, time_t now)
 		int_cell(pod, "domid", id, sizeof(id)),
 		int_cell(pod, "memory_mib", mem, sizeof(mem)),
 		int_cell(pod, "vcpus", vcpus, sizeof(vcpus)),
-		json_str(json_get(pod, "status")),
+		status_cell(pod),
 		int_cell(pod, "exit_code", code, sizeof(code)),
 		json_str(json_get(pod, "image")),
 		age_cell(pod, now, age, sizeof(age)),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_pod: commands acting on one pod: create, start, stop, kill, rm, inspect, wait. */
+/* cmd_pod: commands acting on one pod: create, start, stop, kill, pause, unpause, rm, inspect, wait. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -58,6 +58,16 @@ int cmd_start(struct cli *cli, int argc, char **argv)
 	if (rc == CLI_ERR && cli->client.rpc_status >= 0)
 		return cli->client.rpc_status;
 	return rc;
+}
+
+int cmd_pause(struct cli *cli, int argc, char **argv)
+{
+	return simple_pod_call(cli, argc, argv, XP_M_POD_PAUSE);
+}
+
+int cmd_unpause(struct cli *cli, int argc, char **argv)
+{
+	return simple_pod_call(cli, argc, argv, XP_M_POD_UNPAUSE);
 }
 
 int cmd_kill(struct cli *cli, int argc, char **argv)

@@ -58,6 +58,9 @@ static const struct cmd_spec cmd_table[] = {
 	  "Destroy a pod's domain at once, or signal its main process",
 	  "  -s, --signal SIGNAL  deliver SIGNAL (name or number) to the\n"
 	  "                       pod's main process instead\n" },
+	{ "pause", cmd_pause, "POD",
+	  "Freeze a running pod: its domain gets no CPU until unpause", NULL },
+	{ "unpause", cmd_unpause, "POD", "Let a paused pod run again", NULL },
 	{ "exec", cmd_exec,
 	  "[-i] [-t] [-e KEY=VALUE]... [-w DIR] POD COMMAND [ARG...]",
 	  "Run a command in a running pod; exit with its status",

@@ -76,6 +76,8 @@ int hv_create_paused(struct hv *hv, const struct hv_domain_config *cfg,
 /* Start watching domid for shutdown/death (after create, or on re-adoption). */
 int hv_watch(struct hv *hv, uint32_t domid, const char *uuid);
 int hv_unpause(struct hv *hv, uint32_t domid, const char *uuid);
+/* Stop scheduling the domain's vCPUs (xenpod pause; hv_unpause resumes it). */
+int hv_pause(struct hv *hv, uint32_t domid, const char *uuid);
 /* Ask the guest to power off (control/shutdown). */
 int hv_shutdown(struct hv *hv, uint32_t domid, const char *uuid);
 /* Destroy the domain. Re-checks that domid still has this uuid first (-ESRCH if not). */
@@ -97,7 +99,7 @@ const char *hv_reason_name(enum hv_shutdown_reason r);
  *   or ramdisk cannot be read.
  * - A dying domain counts as gone (-ESRCH); hv_list reports it HV_DYING.
  * - hv_close waits (up to 10 s, running ev) for libxl operations in flight.
- * - hv_unpause/hv_shutdown/hv_destroy check domid -> uuid synchronously
+ * - hv_pause/hv_unpause/hv_shutdown/hv_destroy check domid -> uuid synchronously
  *   (-ESRCH if the domain is gone or recycled), then start the libxl
  *   operation asynchronously; a failure of that is logged. Destruction
  *   completes with domain_event(HV_DYING) if the domain is watched.

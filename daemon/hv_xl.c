@@ -804,6 +804,12 @@ static int hv_unpause_fn(libxl_ctx *ctx, uint32_t domid,
 	return libxl_domain_unpause(ctx, domid, how);
 }
 
+static int hv_pause_fn(libxl_ctx *ctx, uint32_t domid,
+		       const libxl_asyncop_how *how)
+{
+	return libxl_domain_pause(ctx, domid, how);
+}
+
 static int hv_shutdown_fn(libxl_ctx *ctx, uint32_t domid,
 			  const libxl_asyncop_how *how)
 {
@@ -815,6 +821,14 @@ int hv_unpause(struct hv *hv, uint32_t domid, const char *uuid)
 	int rc = hv_same_domain(hv, domid, uuid, NULL);
 
 	return rc ? rc : hv_ao_start(hv, hv_unpause_fn, "unpause", domid);
+}
+
+int hv_pause(struct hv *hv, uint32_t domid, const char *uuid)
+{
+	int rc = hv_same_domain(hv, domid, uuid, NULL);
+
+	/* libxl pauses at once (a hypercall); the ao only reports it. */
+	return rc ? rc : hv_ao_start(hv, hv_pause_fn, "pause", domid);
 }
 
 int hv_shutdown(struct hv *hv, uint32_t domid, const char *uuid)

@@ -222,6 +222,7 @@ void pod_info(const struct pod *p, struct pod_info *out)
 	out->cpio = p->cpio;
 	out->net = &p->net;
 	out->net_attached = p->net_attached;
+	out->paused = p->paused;
 }
 
 int pod_persist(struct pod *p)
@@ -798,6 +799,7 @@ static void finish_code(struct pod *p, enum pod_status st, const char *reason,
 	ev_timer_del(p->status_timer);
 	p->stop_timer = p->drain_timer = p->tty_timer = p->status_timer = NULL;
 	p->status = st;
+	p->paused = false;
 	snprintf(p->reason, sizeof(p->reason), "%s", reason);
 	p->has_exit = exit_code >= 0;
 	p->exit_code = p->has_exit ? exit_code : 0;
@@ -1090,6 +1092,21 @@ int pod_start(const char *name, pod_token t, const struct pod **p_r, char *err,
 	return POD_DEFERRED;
 }
 
+/* A paused guest cannot power itself off: thaw it (docker does too). */
+static void thaw_for_stop(struct pod *p)
+{
+	int rc;
+
+	if (!p->paused)
+		return;
+	rc = hv_unpause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+	if (rc)
+		log_warn("pod %s: cannot unpause it to stop it: %s", p->name,
+			 strerror(-rc));
+	p->paused = false;
+	pod_event(p, "unpaused");
+}
+
 int pod_stop(const char *name, int64_t timeout_s, pod_token t,
 	     const struct pod **p_r, char *err, size_t errsz)
 {
@@ -1109,6 +1126,7 @@ int pod_stop(const char *name, int64_t timeout_s, pod_token t,
 	if (p->stop_requested || p->finishing)
 		return POD_DEFERRED;
 	p->stop_requested = true;
+	thaw_for_stop(p);
 	if (p->status == POD_CREATED) {
 		/* Never started: there is nobody to shut down cleanly. */
 		pod_finish(p, POD_STOPPED, "stopped", false);
@@ -1159,6 +1177,82 @@ int pod_kill(const char *name, const struct pod **p_r, char *err, size_t errsz)
 		return rc;
 	if (!pod_is_final(p))
 		pod_finish(p, POD_STOPPED, "killed", false);
+	return 0;
+}
+
+/* The pod that pause or unpause may change: running, started, not stopping. */
+static struct pod *pausable(const char *name, const struct pod **p_r, char *err,
+			    size_t errsz, int *rc)
+{
+	struct pod *p = find_or_fail(name, err, errsz);
+
+	*p_r = p;
+	*rc = -ENOENT;
+	if (!p)
+		return NULL;
+	*rc = -EBADFD;
+	if (p->status != POD_RUNNING) {
+		snprintf(err, errsz, "pod %s: is %s, not running", p->name,
+			 pod_status_name(p->status));
+		return NULL;
+	}
+	if (p->start_pending) {
+		snprintf(err, errsz, "pod %s: is still starting", p->name);
+		return NULL;
+	}
+	if (p->stop_requested || p->finishing) {
+		snprintf(err, errsz, "pod %s: is stopping", p->name);
+		return NULL;
+	}
+	return p;
+}
+
+int pod_pause(const char *name, const struct pod **p_r, char *err, size_t errsz)
+{
+	int rc;
+	struct pod *p = pausable(name, p_r, err, errsz, &rc);
+
+	if (!p)
+		return rc;
+	if (p->paused) {
+		snprintf(err, errsz, "pod %s: is already paused", p->name);
+		return -EBADFD;
+	}
+	rc = hv_pause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+	if (rc) {
+		snprintf(err, errsz, "pod %s: cannot pause domain %lld: %s",
+			 p->name, (long long)p->domid, strerror(-rc));
+		return rc;
+	}
+	p->paused = true;
+	pod_persist(p);
+	log_info("pod %s: paused domain %lld", p->name, (long long)p->domid);
+	pod_event(p, "paused");
+	return 0;
+}
+
+int pod_resume(const char *name, const struct pod **p_r, char *err,
+	       size_t errsz)
+{
+	int rc;
+	struct pod *p = pausable(name, p_r, err, errsz, &rc);
+
+	if (!p)
+		return rc;
+	if (!p->paused) {
+		snprintf(err, errsz, "pod %s: is not paused", p->name);
+		return -EBADFD;
+	}
+	rc = hv_unpause(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
+	if (rc) {
+		snprintf(err, errsz, "pod %s: cannot unpause domain %lld: %s",
+			 p->name, (long long)p->domid, strerror(-rc));
+		return rc;
+	}
+	p->paused = false;
+	pod_persist(p);
+	log_info("pod %s: unpaused domain %lld", p->name, (long long)p->domid);
+	pod_event(p, "unpaused");
 	return 0;
 }
 

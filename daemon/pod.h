@@ -80,9 +80,11 @@ struct pod_info {
 	const struct net_pod
 		*net; /* its network (the address only while attached) */
 	bool net_attached; /* its vif, address and rules exist */
+	bool paused; /* running, its domain paused (pod_pause) */
 };
 
-/* A lifecycle event (created, started, exited, stopped, failed, removed). */
+/* A lifecycle event (created, started, paused, unpaused, exited, stopped,
+ * failed, removed). */
 struct pod_event {
 	const char *name, *uuid, *event;
 	time_t time;
@@ -201,6 +203,13 @@ int pod_wait(const char *name, pod_token t, const struct pod **p_r, char *err,
 	     size_t errsz);
 /* 0 with *p_r (killed now) or -errno. */
 int pod_kill(const char *name, const struct pod **p_r, char *err, size_t errsz);
+/* Freeze a running pod's domain (its clock and timers stand still) and thaw
+ * it again; docker's pause and unpause. exec and attach wait for the thaw,
+ * stop thaws it first, kill and rm do not need to. */
+int pod_pause(const char *name, const struct pod **p_r, char *err,
+	      size_t errsz);
+int pod_resume(const char *name, const struct pod **p_r, char *err,
+	       size_t errsz);
 /* 0 (gone) or -errno. */
 int pod_rm(const char *name, bool force, char *err, size_t errsz);
 

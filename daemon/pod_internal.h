@@ -69,6 +69,9 @@ struct pod {
 	struct net_spec net_req;
 	struct net_pod net;
 	bool net_attached;
+	/* Paused by pod_pause (saved): its domain's vCPUs are not scheduled;
+	 * a re-adopted pod takes it from the hypervisor. */
+	bool paused;
 
 	/* Runtime only. */
 	struct console *con;

@@ -684,9 +684,18 @@ static struct session *session_open(const char *name, bool to_start,
 				    pod_token t, int *rc, char *err,
 				    size_t errsz)
 {
-	struct pod_io *io = io_or_fail(name, to_start, rc, err, errsz);
+	struct pod *p = pod_find(name);
+	struct pod_io *io;
 	struct session *s;
 
+	/* docker refuses too: the session would hang until the thaw. */
+	if (p && p->paused) {
+		snprintf(err, errsz, "pod %s: is paused; unpause it first",
+			 p->name);
+		*rc = -EBADFD;
+		return NULL;
+	}
+	io = io_or_fail(name, to_start, rc, err, errsz);
 	if (!io)
 		return NULL;
 	s = session_new(io, t);

@@ -51,6 +51,7 @@ static struct pod *pod_from_state(const struct pod_info *s)
 	p->vcpus = s->vcpus;
 	p->term = s->term;
 	p->open_stdin = s->open_stdin;
+	p->paused = s->paused;
 	p->created_at = s->created_at;
 	p->started_at = s->started_at;
 	p->finished_at = s->finished_at;
@@ -128,6 +129,8 @@ static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 		log_info("pod %s: domain id %lld is now %u (same uuid)",
 			 p->name, (long long)p->domid, d->domid);
 	p->domid = d->domid;
+	/* The hypervisor knows (an xl pause or unpause since counts too). */
+	p->paused = p->status == POD_RUNNING && d->paused;
 	if (hv_watch(pod_ctx.hv, d->domid, p->uuid))
 		log_warn("pod %s: cannot watch domain %u", p->name, d->domid);
 	pod_net_adopt(p);

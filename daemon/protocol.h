@@ -16,6 +16,8 @@
 #define XP_M_POD_START "pod_start"
 #define XP_M_POD_STOP "pod_stop"
 #define XP_M_POD_KILL "pod_kill"
+#define XP_M_POD_PAUSE "pod_pause"
+#define XP_M_POD_UNPAUSE "pod_unpause"
 #define XP_M_POD_RM "pod_rm"
 #define XP_M_POD_LIST "pod_list"
 #define XP_M_POD_INSPECT "pod_inspect"

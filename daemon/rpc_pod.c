@@ -32,6 +32,8 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 		json_w_null(w);
 	json_w_key(w, "status");
 	json_w_string(w, pod_status_name(p.status));
+	json_w_key(w, "paused");
+	json_w_bool(w, p.paused);
 	json_w_key(w, "exit_code");
 	if (p.has_exit)
 		json_w_int(w, p.exit_code);
@@ -390,6 +392,33 @@ static void m_pod_kill(struct rpc_req *req, const struct json *params)
 	answer_pod(req, rc, pod, err);
 }
 
+/* pod_pause and pod_unpause: answered at once with the pod. */
+static void pause_or_resume(struct rpc_req *req, const struct json *params,
+			    bool pause)
+{
+	static const struct json_dec_field f[] = { NAME_FIELD, { NULL } };
+	struct p_name p = { 0 };
+	const struct pod *pod;
+	char err[512];
+	int rc;
+
+	if (!decode_name(req, params, f, &p))
+		return;
+	rc = pause ? pod_pause(p.name, &pod, err, sizeof(err)) :
+		     pod_resume(p.name, &pod, err, sizeof(err));
+	answer_pod(req, rc, pod, err);
+}
+
+static void m_pod_pause(struct rpc_req *req, const struct json *params)
+{
+	pause_or_resume(req, params, true);
+}
+
+static void m_pod_unpause(struct rpc_req *req, const struct json *params)
+{
+	pause_or_resume(req, params, false);
+}
+
 static void m_pod_rm(struct rpc_req *req, const struct json *params)
 {
 	static const struct json_dec_field f[] = {
@@ -514,6 +543,8 @@ const struct rpc_method rpc_pod_methods[] = {
 	{ XP_M_POD_START, false, m_pod_start },
 	{ XP_M_POD_STOP, false, m_pod_stop },
 	{ XP_M_POD_KILL, false, m_pod_kill },
+	{ XP_M_POD_PAUSE, false, m_pod_pause },
+	{ XP_M_POD_UNPAUSE, false, m_pod_unpause },
 	{ XP_M_POD_RM, false, m_pod_rm },
 	{ XP_M_POD_LIST, true, m_pod_list },
 	{ XP_M_POD_INSPECT, true, m_pod_inspect },

@@ -85,6 +85,10 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 		json_w_key(w, "stdin");
 		json_w_bool(w, p->open_stdin);
 	}
+	if (p->paused) {
+		json_w_key(w, "paused");
+		json_w_bool(w, p->paused);
+	}
 	json_w_key(w, "console_tty");
 	json_w_string(w, p->console_tty[0] ? p->console_tty : NULL);
 	json_w_key(w, "memory_mib");
@@ -134,7 +138,7 @@ struct state_in {
 	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
 	const struct json *command, *env;
-	bool term, open_stdin, io_channel;
+	bool term, open_stdin, io_channel, paused;
 };
 
 #define ST(k, t, req, m, lo, hi) \
@@ -157,6 +161,7 @@ static const struct json_dec_field state_fields[] = {
 	ST("console_tty", JSON_DEC_STRING, false, tty, 0, 31),
 	ST("tty", JSON_DEC_BOOL, false, term, 0, 0),
 	ST("stdin", JSON_DEC_BOOL, false, open_stdin, 0, 0),
+	ST("paused", JSON_DEC_BOOL, false, paused, 0, 0),
 	ST("memory_mib", JSON_DEC_INT, true, memory_mib, 4, 65536),
 	ST("vcpus", JSON_DEC_INT, true, vcpus, 1, 64),
 	ST("created_at", JSON_DEC_STRING, false, created_at, 0, 64),
@@ -210,6 +215,7 @@ static void info_of_state(const struct state_in *s, enum pod_status st,
 				   POD_CHAN_NONE;
 	pi->term = s->term;
 	pi->open_stdin = s->open_stdin;
+	pi->paused = s->paused;
 	pi->console_tty = s->tty ? s->tty : "";
 	pi->memory_mib = (unsigned)s->memory_mib;
 	pi->vcpus = (unsigned)s->vcpus;

@@ -103,7 +103,8 @@ int oci_cmd_pause(int argc, char **argv);
 int oci_cmd_list(int argc, char **argv);
 
 /* The status runc would report, from the pod's and holder's state:
- * "created", "running", "stopped" (pod_status NULL: no such pod). */
+ * "created", "running", "paused", "stopped" (pod_status NULL: no such
+ * pod; "paused": the pod_inspect status of a paused pod, pod_status). */
 const char *oci_status(const char *pod_status);
 
 #endif

@@ -25,6 +25,8 @@ const char *oci_status(const char *s)
 		return "created";
 	if (s && !strcmp(s, "running"))
 		return "running";
+	if (s && !strcmp(s, "paused"))
+		return "paused";
 	return "stopped";
 }
 

@@ -203,6 +203,16 @@ int hv_unpause(struct hv *hv, uint32_t domid, const char *uuid)
 	return 0;
 }
 
+int hv_pause(struct hv *hv, uint32_t domid, const char *uuid)
+{
+	struct fdom *d = dom_checked(domid, uuid);
+
+	if (!d)
+		return -ESRCH;
+	d->info.paused = 1;
+	return 0;
+}
+
 void fake_hv_guest_shutdown(uint32_t domid, enum hv_shutdown_reason reason)
 {
 	struct fdom *d = dom(domid);

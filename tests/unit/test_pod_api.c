@@ -391,6 +391,74 @@ static void create_wire(const char *name)
 	json_free(r);
 }
 
+/* pause and unpause: the domain's paused flag, events, what is refused. */
+static void test_pause_api(void)
+{
+	struct pod_exec_req x = { .name = "z", .command = cmd_true };
+	const struct pod *p;
+	struct pod_info pi;
+	char err[512];
+	struct json *r;
+
+	start_api();
+	fake_hv_obey_shutdown = true;
+	CU_ASSERT_EQUAL_FATAL(create("z", 1), 0);
+	CU_ASSERT_EQUAL(pod_pause("z", &p, err, sizeof(err)), -EBADFD);
+	CU_ASSERT_STRING_EQUAL(err, "pod z: is created, not running");
+	CU_ASSERT_EQUAL(pod_start("z", 2, &p, err, sizeof(err)), POD_DEFERRED);
+	CU_ASSERT_TRUE_FATAL(wait_answer(2, 2000));
+	pod_info(p, &pi);
+
+	CU_ASSERT_EQUAL(pod_pause("z", &p, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(last_event, "paused");
+	CU_ASSERT_TRUE(fake_hv_find((uint32_t)pi.domid)->paused);
+	pod_info(p, &pi);
+	CU_ASSERT_TRUE(pi.paused);
+	CU_ASSERT_EQUAL(pi.status, POD_RUNNING);
+	CU_ASSERT_EQUAL(pod_pause("z", &p, err, sizeof(err)), -EBADFD);
+	CU_ASSERT_STRING_EQUAL(err, "pod z: is already paused");
+	CU_ASSERT_EQUAL(pod_exec(&x, 3, err, sizeof(err)), -EBADFD);
+	CU_ASSERT_STRING_EQUAL(err, "pod z: is paused; unpause it first");
+	CU_ASSERT_EQUAL(ans[3].n, 0);
+
+	CU_ASSERT_EQUAL(pod_resume("z", &p, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(last_event, "unpaused");
+	CU_ASSERT_FALSE(fake_hv_find((uint32_t)pi.domid)->paused);
+	CU_ASSERT_EQUAL(pod_resume("z", &p, err, sizeof(err)), -EBADFD);
+	CU_ASSERT_STRING_EQUAL(err, "pod z: is not paused");
+
+	/* stop thaws a paused pod so that its guest can power off */
+	CU_ASSERT_EQUAL(pod_pause("z", &p, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(pod_stop("z", 5, 4, &p, err, sizeof(err)),
+			POD_DEFERRED);
+	CU_ASSERT_TRUE(wait_answer(4, 5000));
+	CU_ASSERT_STRING_EQUAL(ans[4].pod_status, "stopped");
+	pod_info(p, &pi);
+	CU_ASSERT_FALSE(pi.paused);
+	CU_ASSERT_EQUAL(pod_resume("z", &p, err, sizeof(err)), -EBADFD);
+	CU_ASSERT_STRING_EQUAL(err, "pod z: is stopped, not running");
+
+	/* kill of a paused pod; the wire's codes */
+	CU_ASSERT_EQUAL_FATAL(create("k", 5), 0);
+	CU_ASSERT_EQUAL(pod_start("k", 6, &p, err, sizeof(err)), POD_DEFERRED);
+	CU_ASSERT_TRUE_FATAL(wait_answer(6, 2000));
+	r = harness_call(&H, "pod_pause", "{\"name\":\"k\"}");
+	CU_ASSERT_EQUAL(json_get(json_get(r, "result"), "paused") != NULL, 1);
+	json_free(r);
+	CU_ASSERT_EQUAL(pod_kill("k", &p, err, sizeof(err)), 0);
+	pod_info(p, &pi);
+	CU_ASSERT_EQUAL(pi.status, POD_STOPPED);
+	CU_ASSERT_FALSE(pi.paused);
+	r = harness_call(&H, "pod_unpause", "{\"name\":\"ghost\"}");
+	CU_ASSERT_EQUAL(code_of(r), 2);
+	json_free(r);
+	r = harness_call(&H, "pod_unpause", "{\"name\":\"k\"}");
+	CU_ASSERT_EQUAL(code_of(r), 3);
+	json_free(r);
+	fake_hv_obey_shutdown = false;
+	harness_stop(&H, true);
+}
+
 static void test_error_codes(void)
 {
 	struct xs_guest_status st = { .state = XS_GUEST_FAILED,
@@ -508,6 +576,7 @@ int main(void)
 	CU_add_test(s, "stop", test_stop_api);
 	CU_add_test(s, "start_failures", test_start_failures_api);
 	CU_add_test(s, "error_codes", test_error_codes);
+	CU_add_test(s, "pause", test_pause_api);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();
