@@ -129,7 +129,14 @@ check_out "oci: exec -t --detach: its holder exits 0" "exit 0" oreaped e2
 check "oci: exec -t: output came through the passed pty" wait_for 10 grep -q exec-tty $OT/con2.out
 check "oci: exec -t: the process saw a terminal" grep -q exec-is-a-tty $OT/con2.out
 check "oci: ps --format json lists the holder" sh -c "O() { xenpod-oci --root $OROOT \"\$@\"; }; [ \"\$(O ps --format json o-sleep)\" = \"[$(cat $OT/o-sleep.pid)]\" ]"
-check_rc "oci: pause is refused clearly" 1 O pause o-sleep
+check "oci: pause" O pause o-sleep
+check_out "oci: ... state says paused" paused ostatus o-sleep
+check_rc "oci: a second pause fails" 1 O pause o-sleep
+check "oci: ... with runc's words" grep -q 'container not running' $OLOG
+check "oci: resume" O resume o-sleep
+check_out "oci: ... state says running" running ostatus o-sleep
+check_rc "oci: resume of a running container fails" 1 O resume o-sleep
+check "oci: ... with runc's words" grep -q 'container not paused' $OLOG
 check_rc "oci: delete of a running container fails" 1 O delete o-sleep
 check "oci: ... saying it is not stopped" grep -q 'that is not stopped: running' $OLOG
 check "oci: kill ID SIGTERM" O kill o-sleep SIGTERM
