@@ -581,8 +581,6 @@ static int parse_config(struct ctx *x, const struct json *root,
 			return bad(x, "hostname: expected a string");
 		if (!(x->c->hostname = strdup(json_str(v))))
 			return oom(x);
-		if (x->c->hostname[0])
-			ignore(x, "hostname");
 	}
 	if ((v = json_get(root, "mounts")) && (rc = parse_mounts(x, v)))
 		return rc;
@@ -673,6 +671,18 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 	json_w_bool(w, c->process.terminal);
 	json_w_key(w, "stdin");
 	json_w_bool(w, true);
+	/* The pod's hostname (uname, /proc/sys/kernel/hostname); the daemon
+	 * checks it. No vif: the caller's network namespace has no meaning
+	 * for a pod. */
+	if (c->hostname && c->hostname[0]) {
+		json_w_key(w, "network");
+		json_w_object_open(w);
+		json_w_key(w, "mode");
+		json_w_string(w, "none");
+		json_w_key(w, "hostname");
+		json_w_string(w, c->hostname);
+		json_w_object_close(w);
+	}
 	json_w_object_close(w);
 	json_w_object_close(w);
 	text = json_writer_text(w, NULL);

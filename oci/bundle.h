@@ -36,7 +36,7 @@ struct oci_mount {
 struct oci_config {
 	struct oci_process process;
 	char *root_path; /* absolute (relative paths resolved against the bundle) */
-	char *hostname; /* NULL if none (ignored: see docs/OCI.md) */
+	char *hostname; /* NULL or "" if none: the pod's name is its hostname */
 	char *annotations; /* JSON object text, "{}" if none */
 	int64_t memory_mib; /* 0: the daemon's default */
 	int64_t vcpus; /* 0: the daemon's default */

@@ -96,7 +96,7 @@ static void test_podman(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.seccomp"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.capabilities"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.rlimits"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "hostname"));
+	CU_ASSERT_PTR_NULL(strstr(c.ignored, "hostname"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.resources.pids"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.annotations, "io.container.manager"));
 	params = oci_config_pod_params(&c, "abc");
@@ -109,6 +109,12 @@ static void test_podman(void)
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "command")), 2);
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "env")), 4);
 	CU_ASSERT_PTR_NULL(json_get(spec, "vcpus"));
+	/* config.json's hostname is the pod's, without a network */
+	CU_ASSERT_STRING_EQUAL(
+		json_str(json_get(json_get(spec, "network"), "hostname")),
+		"3f2c1a");
+	CU_ASSERT_STRING_EQUAL(
+		json_str(json_get(json_get(spec, "network"), "mode")), "none");
 	{
 		int64_t m = 0;
 		bool b = false;
@@ -136,7 +142,6 @@ static void test_containerd(void)
 	CU_ASSERT_EQUAL(c.vcpus, 2); /* 1.5 CPUs, rounded up */
 	CU_ASSERT_EQUAL(c.memory_mib, 0);
 	CU_ASSERT_STRING_EQUAL(c.annotations, "{}");
-	/* An empty hostname is no hostname to ignore. */
 	CU_ASSERT_PTR_NULL(strstr(c.ignored, "hostname"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.consoleSize"));
 	oci_config_free(&c);
