@@ -7,6 +7,7 @@
 #include "kernel/syscall.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 
 #define AT_FDCWD (-100)
@@ -302,7 +303,8 @@ static void fill_stat(struct inode *ino, struct k_stat *st)
 	memset(st, 0, sizeof(*st));
 	st->st_dev = 1;
 	st->st_ino = ino->ino;
-	st->st_nlink = ino->nlink ? ino->nlink : 1;
+	/* Linux: 0 for an unlinked (or memfd) file, 1 for a pipe or socket */
+	st->st_nlink = ino->nlink || S_ISREG(ino->mode) ? ino->nlink : 1;
 	st->st_mode = ino->mode;
 	st->st_uid = ino->uid;
 	st->st_gid = ino->gid;
@@ -899,6 +901,107 @@ static long sys_fadvise64(const struct sysargs *a)
 	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
 }
 
+#define MFD_CLOEXEC 1
+#define MFD_NAME_MAX 249 /* Linux's: "memfd:" + name fits NAME_MAX */
+
+/* An anonymous ramfs file (no name in any directory): read, write, mmap
+ * (MAP_SHARED too) and ftruncate work on it as on any file. Sealing and
+ * huge pages are refused (EINVAL), as by a kernel built without them. */
+static long sys_memfd_create(const struct sysargs *a)
+{
+	char name[MFD_NAME_MAX + 2], *path;
+	struct inode *ino;
+	struct file *f;
+	long n = strncpy_from_user(name, (const char *)a->arg[0], sizeof(name));
+
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -EINVAL : n;
+	if (n > MFD_NAME_MAX || (a->arg[1] & ~(uint64_t)MFD_CLOEXEC))
+		return -EINVAL;
+	path = kmalloc((size_t)n + 20);
+	ino = inode_new(S_IFREG | 0777);
+	f = ino ? file_new(ino, O_RDWR) : NULL;
+	if (!path || !f) {
+		kfree(path);
+		if (f)
+			file_put(f); /* frees ino with it */
+		else
+			kfree(ino);
+		return -ENOMEM;
+	}
+	/* what /proc/self/fd shows, as on Linux */
+	fmt_snprintf(path, (size_t)n + 20, "/memfd:%s (deleted)", name);
+	f->path = path;
+	return fd_install_or_put(f, a->arg[1] & MFD_CLOEXEC);
+}
+
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#define FALLOC_FL_ZERO_RANGE 0x10
+
+/* Zeroes [off, end) of a ramfs file, within its size. */
+static int zero_range(struct inode *ino, uint64_t off, uint64_t end)
+{
+	static const uint8_t zeros[PAGE_SIZE];
+
+	if (end > ino->size)
+		end = ino->size;
+	while (off < end) {
+		size_t n = end - off < PAGE_SIZE ? end - off : PAGE_SIZE;
+		long w = ramfs_write(ino, off, zeros, n, false);
+
+		if (w < 0)
+			return (int)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* The ramfs keeps no blocks apart from data, so allocating is setting the
+ * size; punching or zeroing a range writes zeros. Volumes: EOPNOTSUPP. */
+static long sys_fallocate(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+	int mode = (int)a->arg[1], rc;
+	int64_t off = (int64_t)a->arg[2], len = (int64_t)a->arg[3];
+	uint64_t end;
+
+	if (!f)
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if ((uint64_t)len > FILE_SIZE_MAX ||
+	    (uint64_t)off > FILE_SIZE_MAX - (uint64_t)len)
+		return -EFBIG;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (S_ISDIR(f->ino->mode))
+		return -EISDIR;
+	if (S_ISFIFO(f->ino->mode))
+		return -ESPIPE;
+	if (!S_ISREG(f->ino->mode) || f->ops)
+		return -ENODEV;
+	if (f->ino->iops)
+		return -EOPNOTSUPP;
+	end = (uint64_t)(off + len);
+	switch (mode) {
+	case 0:
+	case FALLOC_FL_KEEP_SIZE:
+		rc = 0;
+		break;
+	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
+	case FALLOC_FL_ZERO_RANGE:
+	case FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE:
+		rc = zero_range(f->ino, (uint64_t)off, end);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (!rc && !(mode & FALLOC_FL_KEEP_SIZE) && end > f->ino->size)
+		rc = ramfs_truncate(f->ino, end);
+	return rc;
+}
+
 struct k_statfs {
 	int64_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree;
 	int32_t f_fsid[2];
@@ -996,6 +1099,8 @@ void sys_fs_register(sys_fn *t)
 	t[NR_sendfile] = sys_sendfile;
 	t[NR_copy_file_range] = sys_copy_file_range;
 	t[NR_fadvise64] = sys_fadvise64;
+	t[NR_memfd_create] = sys_memfd_create;
+	t[NR_fallocate] = sys_fallocate;
 	t[NR_statfs] = sys_statfs;
 	t[NR_fstatfs] = sys_fstatfs;
 }

@@ -12,7 +12,6 @@
 #define SYMLINK_NEST_MAX 8
 
 static int nesting; /* current symlink recursion depth (one CPU, no preemption) */
-#define FILE_SIZE_MAX (1ull << 32)
 
 static struct inode *root;
 static uint64_t next_ino = 1;

@@ -188,6 +188,9 @@ int vfs_readlink(struct inode *ino, char *buf, size_t cap);
 /* Drops the exec page cache (on write, truncate and free). */
 void inode_drop_pcache(struct inode *ino);
 
+/* The largest ramfs file (4 GiB: page indexes stay small). */
+#define FILE_SIZE_MAX (1ull << 32)
+
 /* Regular file contents (kernel buffers). */
 long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
 		bool user);

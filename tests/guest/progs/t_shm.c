@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* t_shm: MAP_SHARED file and anonymous mappings: coherent with read and write, shared across fork, SIGBUS past the end. */
+/* t_shm: MAP_SHARED file and anonymous mappings (coherent with read and write, shared across fork, SIGBUS past the end), memfd_create, fallocate. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +132,58 @@ static void anon_maps(void)
 	CHECK(munmap(p, PG) == 0 && munmap(priv, PG) == 0);
 }
 
+static void memfd(void)
+{
+	int fd = memfd_create("t_shm", MFD_CLOEXEC), fl;
+	char link[64] = "", path[32];
+	struct stat st;
+	char *p;
+
+	CHECK(fd >= 0 && (fl = fcntl(fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC));
+	CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0 &&
+	      st.st_size == 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	CHECK(readlink(path, link, sizeof(link) - 1) > 0 &&
+	      strcmp(link, "/memfd:t_shm (deleted)") == 0);
+	CHECK(ftruncate(fd, PG) == 0 && write(fd, "memfd data", 10) == 10);
+	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED && memcmp(p, "memfd data", 10) == 0);
+	p[0] = 'M';
+	CHECK(pread(fd, buf, 5, 0) == 5 && memcmp(buf, "Memfd", 5) == 0);
+	CHECK(munmap(p, PG) == 0 && close(fd) == 0);
+	errno = 0;
+	CHECK(memfd_create("x", 0x100) == -1 && errno == EINVAL);
+}
+
+static void falloc(void)
+{
+	int fd = open("/tmp/falloc", O_CREAT | O_RDWR | O_TRUNC, 0600), ro;
+	struct stat st;
+
+	CHECK(fd >= 0 && fallocate(fd, 0, 0, 3 * PG) == 0);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 3 * PG);
+	CHECK(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 8 * PG) == 0);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 3 * PG);
+	memset(buf, 'a', sizeof(buf));
+	CHECK(pwrite(fd, buf, 2 * PG, 0) == 2 * PG);
+	CHECK(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100,
+			PG) == 0);
+	CHECK(pread(fd, buf, 2 * PG, 0) == 2 * PG && buf[99] == 'a' &&
+	      buf[100] == 0 && buf[PG + 99] == 0 && buf[PG + 100] == 'a');
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 3 * PG);
+	errno = 0;
+	CHECK(fallocate(fd, 0, 0, 0) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, PG) == -1 &&
+	      errno == EOPNOTSUPP);
+	ro = open("/tmp/falloc", O_RDONLY);
+	errno = 0;
+	CHECK(fallocate(ro, 0, 0, PG) == -1 && errno == EBADF);
+	close(ro);
+	close(fd);
+	unlink("/tmp/falloc");
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 1;
@@ -138,6 +191,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < rounds; i++) {
 		file_maps();
 		anon_maps();
+		memfd();
+		falloc();
 		if (i == 0 && rounds > 1)
 			freopen("/dev/null", "w", stdout);
 	}
