@@ -267,10 +267,16 @@ static int on_line(struct session *s, const char *line, size_t len)
 		   id == s->id) {
 		e = json_get(root, "error");
 		if (e) {
+			int64_t st = -1;
+
 			term_restore();
 			cli_error("%s",
 				  json_str(json_get(e, "message")) ?: "error");
-			s->status = CLI_ERR;
+			/* A program that could not be started has the status
+			 * a shell gives (126, 127; PROTOCOL.md). */
+			json_int(json_get(json_get(e, "data"), "exit_code"),
+				 &st);
+			s->status = st >= 0 && st <= 255 ? (int)st : CLI_ERR;
 		} else {
 			s->status = result_status(s, json_get(root, "result"));
 		}

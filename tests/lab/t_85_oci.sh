@@ -188,7 +188,7 @@ ocfg '["/bin/no-such-program"]'
 check "oci: create (not found)" ocreate o-nf
 check_rc "oci: start of a missing program fails" 1 O start o-nf
 check "oci: ... with the pod's reason" grep -q 'container o-nf: cannot start: failed: .*not found' $OLOG
-check "oci: its holder ends" oreaped o-nf
+check_out "oci: its holder exits 127, as a shell for a missing program" "exit 127" oreaped o-nf
 check "oci: delete (not found)" O delete o-nf
 
 # Bad input: one line each, in the JSON log the callers read.
