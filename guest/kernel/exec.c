@@ -368,6 +368,11 @@ static int build_stack(struct mm *mm, struct exec_args *a,
 
 static char interp_err[192]; /* one exec at a time: no preemption */
 
+bool exec_err_is_interp(const char *err)
+{
+	return err == interp_err;
+}
+
 static const char *interp_fail(const char *interp, const char *why)
 {
 	fmt_snprintf(interp_err, sizeof(interp_err),

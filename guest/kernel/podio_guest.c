@@ -1071,9 +1071,7 @@ int podio_spawn_status(int rc)
 
 const char *podio_spawn_reason(int rc, const char *err)
 {
-	/* A missing or unusable dynamic linker: the loader's words say which
-	 * (as execve logs them), more than the errno would. */
-	if (err && !strncmp(err, "dynamically", 11))
+	if (exec_err_is_interp(err)) /* as execve logs it */
 		return err;
 	switch (rc) {
 	case -ENOENT:

@@ -58,7 +58,7 @@ static long sys_execve(const struct sysargs *a)
 		       (char *const *)a->arg[2], true, &err);
 	/* Say why a program found on disk cannot run (a shell only sees
 	 * the errno). */
-	if (err && (rc == -ENOEXEC || !strncmp(err, "dynamically", 11)))
+	if (err && (rc == -ENOEXEC || exec_err_is_interp(err)))
 		printk("xenpod-kernel: execve %s: %s\n", path, err);
 	kfree(path);
 	return rc ? rc : 0;

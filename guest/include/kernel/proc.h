@@ -290,6 +290,9 @@ int signal_temp_mask(uint64_t umask_ptr);
 /* exec.c */
 int exec_load(struct task *t, const char *path, char *const argv[],
 	      char *const envp[], bool user_args, const char **err_r);
+/* Is exec_load's *err_r about the program's dynamic linker (missing or
+ * unusable)? Its words then say more than the errno. */
+bool exec_err_is_interp(const char *err);
 
 extern volatile bool need_resched;
 
