@@ -45,12 +45,17 @@ fi
 
 libs() { pkg-config --libs "$@" 2>/dev/null; }
 common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
-core="daemon/control.c daemon/rpc.c daemon/rpc_pod.c daemon/rpc_stream.c daemon/json_dec.c \
-daemon/pod.c daemon/pod_create.c daemon/pod_reconcile.c daemon/state_json.c \
-daemon/pod_logs.c daemon/pod_kernel.c daemon/store.c daemon/console.c \
-daemon/logfile.c daemon/outlog.c daemon/image.c \
-daemon/image_oci.c daemon/image_tree.c daemon/digest.c tests/harness.c \
-tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
+# The daemon's sources come from its automake lists (one list: a new file is fuzzed without
+# editing this script), less the channel's (built with the guest's headers, below) and the
+# seams replaced by fakes (hv_xl.c, xs.c; fuzz_daemon.c has its own image_prepare_async).
+am_sources() {
+	sed -n "/^$1 *=/,/[^\\\\]\$/p" "$top/$2" | tr ' \t\\' '\n\n\n' | grep '\.c$'
+}
+core="$(am_sources daemon_libxenpodd_a_SOURCES daemon/local.mk |
+	grep -vx 'daemon/pod_io.c\|daemon/pod_memory.c' | tr '\n' ' ')\
+$(am_sources daemon_libxenpodseams_a_SOURCES daemon/seams.mk |
+	grep -vx 'daemon/hv_xl.c\|daemon/xs.c\|daemon/image_async.c' | tr '\n' ' ')\
+tests/harness.c tests/fake_hv.c tests/fake_xs.c tests/fuzz/fuzz_daemon.c $common"
 images="daemon/image.c daemon/image_oci.c daemon/image_tree.c \
 daemon/digest.c daemon/image_async.c tests/fuzz/fuzz_image_check.c \
 guest/lib/cpio.c $common"
@@ -61,20 +66,21 @@ arch=$(libs libarchive nettle)
 chan="g:daemon/pod_io.c g:daemon/chan.c n:guest/lib/podio.c n:guest/lib/string.c \
 g:daemon/pod_memory.c g:guest/lib/cpio.c"
 vchan=$(libs xenvchan xenevtchn xengnttab)
+nft=$(libs libnftables)
 
 # NAME: flag set (d = daemon, g = guest host build, n = g without builtins, c = cli, p = g plus p9/),
 # sources (SET:PATH overrides the set for one file), libraries.
 spec() {
 	case $1 in
 	json) echo "d|$common|$yajl" ;;
-	rpc) echo "d|$core $chan|$yajl $arch $vchan -pthread" ;;
-	state) echo "d|$core $chan|$yajl $arch $vchan -pthread" ;;
+	rpc) echo "d|$core $chan|$yajl $arch $vchan $nft -pthread" ;;
+	state) echo "d|$core $chan|$yajl $arch $vchan $nft -pthread" ;;
 	xs) echo "d|daemon/xs.c $common|$(libs xenstore) $yajl" ;;
 	image) echo "g|$images|$arch $yajl -pthread" ;;
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
 	ociconfig) echo "c|oci/bundle.c $common|$yajl" ;;
-	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan -pthread" ;;
+	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan $nft -pthread" ;;
 	console) echo "d|daemon/console.c daemon/logfile.c daemon/outlog.c $common|$yajl" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
 	guest_elf) echo "g|guest/lib/elf.c tests/fuzz/fuzz_util.c|" ;;
