@@ -11,6 +11,12 @@ xl_paused() { xl list "xenpod-$1" 2>/dev/null | awk 'NR == 2 { f = ($5 ~ /p/) } 
 # The last number the counting pod printed.
 count() { xenpod logs "$1" 2>/dev/null | tail -n 1; }
 grew_past() { [ "$(count "$1")" -gt "$2" ] 2>/dev/null; }
+# fields POD KEY...: the values, on one line.
+fields() {
+	_p=$1
+	shift
+	for _k; do printf '%s ' "$(field "$_p" "$_k")"; done | sed 's/ $//'
+}
 
 xenpod events >$T/events 2>&1 &
 ev_pid=$!
@@ -22,7 +28,7 @@ check "pause: ... it counts" wait_for 20 grew_past pz 3
 check "pause: pause" xenpod pause pz
 check "pause: ... xl shows the domain paused" xl_paused pz
 check_out "pause: ... inspect says paused, status running" "true running" \
-	sh -c 'echo "$(field pz paused) $(field pz status)"'
+	fields pz paused status
 check "pause: ... ls says paused" sh -c 'xenpod ls | grep -q "^pz .* paused "'
 # What the guest wrote before the pause is drained within a second; after that nothing moves.
 sleep 1
@@ -41,15 +47,14 @@ check_rc "pause: unpause of a running pod is refused" 1 xenpod unpause pz
 check "pause: pause again, then stop" xenpod pause pz
 check "pause: ... stop of a paused pod powers it off" xenpod stop -t 20 pz
 check_out "pause: ... cleanly (it was thawed first)" "poweroff false" \
-	sh -c 'echo "$(field pz reason) $(field pz paused)"'
+	fields pz reason paused
 check_rc "pause: a stopped pod cannot be paused" 1 xenpod pause pz
 
 check "pause: a second pod" xenpod run -d --name pk $IMG/rootfs /bin/sleep 600
 check "pause: ... paused" xenpod pause pk
 check "pause: ... kill of a paused pod" xenpod kill pk
 check "pause: ... its domain is gone" wait_for 20 domain_gone xenpod-pk
-check_out "pause: ... stopped, killed" "stopped killed" \
-	sh -c 'echo "$(field pk status) $(field pk reason)"'
+check_out "pause: ... stopped, killed" "stopped killed" fields pk status reason
 
 sleep 0.5
 kill $ev_pid 2>/dev/null
