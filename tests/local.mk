@@ -9,9 +9,9 @@ EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c tests/l
 	tests/lab/t_68_gntalloc.sh \
 	tests/lab/t_70_exec.sh \
 	tests/lab/t_75_wake.sh
-# The reliability suite (docs/RELIABILITY.md; t_6x_lib.sh is its helpers, rsummary.sh its summary).
+# The reliability suite (docs/RELIABILITY.md; lib_rel.sh is its helpers, rsummary.sh its summary).
 EXTRA_DIST += tests/lab/t_60_crash.sh tests/lab/t_61_state.sh tests/lab/t_62_domid.sh \
-	tests/lab/t_63_leak.sh tests/lab/t_64_hostile.sh tests/lab/t_66_stop.sh tests/lab/t_6x_lib.sh \
+	tests/lab/t_63_leak.sh tests/lab/t_64_hostile.sh tests/lab/t_66_stop.sh tests/lab/lib_rel.sh \
 	tests/lab/t_67_facts.sh tests/lab/stress.sh
 dist_noinst_SCRIPTS += tests/lab/rsummary.sh
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # t_60_crash.sh: kill -9 of xenpodd at every crash point of create and destroy, then restart (R8).
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t60_start=$(r_now)
 r_daemon_ensure
 r_cleanup

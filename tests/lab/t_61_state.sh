@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # t_61_state.sh: restart re-adoption in full (R9) and hostile state directories (R10).
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t61_start=$(r_now)
 r_daemon_ensure
 r_cleanup

@@ -5,7 +5,7 @@
 # through the state files: with xenpodd down, each pod's file is made to name the domid of a
 # paused foreign domain ("stranger"), as after a crash and a wrap-around of domids. The daemon
 # must find pods by uuid, never by the domid it remembers.
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t62_start=$(r_now)
 r_daemon_ensure
 r_cleanup

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # t_63_leak.sh: create/destroy cycles and creates failing at each stage leak nothing (R12).
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t63_start=$(r_now)
 r_daemon_ensure
 r_cleanup

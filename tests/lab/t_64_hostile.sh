@@ -2,7 +2,7 @@
 # t_64_hostile.sh: hostile guests: xenstore garbage and floods, event storms, endless stdout,
 # panics, silent and vanished guests, guests that never connect or never read (R1, R2, R4, R5,
 # R7, R16).
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t64_start=$(r_now)
 r_daemon_ensure
 r_cleanup

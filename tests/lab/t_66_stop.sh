@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # t_66_stop.sh: a pod that ignores `stop` is destroyed once the grace period (stop -t N) is over (R16).
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t66_start=$(r_now)
 r_daemon_ensure
 r_cleanup

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # t_67_facts.sh: a pod's facts are its own (issue 11): the kernel it booted outlives a daemon
 # restart with another --kernel (point 10); a guest kernel that died is crashed, not stopped (11).
-[ -r ./t_6x_lib.sh ] && . ./t_6x_lib.sh
+. ./lib_rel.sh
 t67_start=$(r_now)
 r_daemon_ensure
 r_cleanup

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# t_6x_lib.sh: helpers of the reliability tests t_6*.sh (docs/RELIABILITY.md); defines functions only.
+# lib_rel.sh: helpers of the reliability tests t_6*.sh (docs/RELIABILITY.md); defines functions only. tests/lab/run always ships it.
 
 R_IMG=/lab/images
 R_STATE=/var/lib/xenpod/pods
