@@ -193,8 +193,6 @@ int main(int argc, char **argv)
 		anon_maps();
 		memfd();
 		falloc();
-		if (i == 0 && rounds > 1)
-			freopen("/dev/null", "w", stdout);
 	}
 	return 0;
 }
