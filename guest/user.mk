@@ -3,7 +3,7 @@
 # and its host unit tests; included by guest/local.mk.
 
 guest_xenpod_kernel_SOURCES += \
-	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c \
+	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c guest/lib/passwd.c \
 	guest/arch/x86_64/syscall_entry.S \
 	guest/kernel/task.c guest/kernel/signal.c guest/kernel/vm.c \
 	guest/kernel/exec.c guest/kernel/vfs.c guest/kernel/file.c \
@@ -11,9 +11,11 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
-	guest/kernel/sys_proc.c guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
+	guest/kernel/sys_proc.c guest/kernel/sys_cred.c \
+	guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
 	guest/kernel/sys_epoll.c guest/kernel/sys_event.c guest/kernel/sys_lock.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
+	guest/include/lib/passwd.h \
 	guest/include/kernel/proc.h guest/include/kernel/vfs.h \
 	guest/include/kernel/termios.h \
 	guest/include/kernel/syscall.h guest/include/kernel/syscall_nr.h
@@ -51,7 +53,8 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_proc.c tests/guest/progs/t_signal.c \
 	tests/guest/progs/t_stress.c tests/guest/progs/t_thread.c \
 	tests/guest/progs/t_event.c tests/guest/progs/t_lock.c \
-	tests/guest/progs/t_shm.c tests/guest/go/gotest.go \
+	tests/guest/progs/t_shm.c tests/guest/progs/t_cred.c \
+	tests/guest/go/gotest.go \
 	tests/guest/sqlite/t_sqlite.c tests/guest/zsh/jobs.zsh \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \

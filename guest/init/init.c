@@ -12,6 +12,7 @@
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
+#include "lib/passwd.h"
 #include "lib/spec.h"
 #include "lib/string.h"
 #include "arch/cpu.h"
@@ -27,7 +28,9 @@ void sys_set_hostname(const char *name);
 
 static char spec_buf[SPEC_MAX + 1];
 static struct spec spec;
-static char *envp[SPEC_ENV_MAX + 2];
+static char *envp[SPEC_ENV_MAX + 3]; /* the spec's, PATH, HOME, NULL */
+static char home_env[USER_HOME_MAX + 5];
+static struct cred pod_cred; /* the main process's and every exec's */
 static char prog_path[512];
 static struct task *main_task;
 static bool main_tty, main_stdin;
@@ -160,7 +163,8 @@ static bool env_has(const char *key)
 	return false;
 }
 
-/* The environment, with Docker's default PATH if the spec has none. */
+/* The environment, with Docker's default PATH if the spec has none, and
+ * the user's HOME (home_env, set by set_user) if it has none. */
 static void build_env(void)
 {
 	size_t k = 0;
@@ -169,7 +173,78 @@ static void build_env(void)
 		envp[k++] = spec.envp[i];
 	if (!env_has("PATH"))
 		envp[k++] = (char *)DEFAULT_PATH;
+	if (home_env[0] && !env_has("HOME"))
+		envp[k++] = home_env;
 	envp[k] = NULL;
+}
+
+#define ID_FILE_MAX (1u << 20) /* a bigger /etc/passwd is not believed */
+
+/* The image's /etc/passwd or /etc/group (kmalloc'd; the caller frees),
+ * or NULL if it has none: docker then knows numbers only. */
+static char *read_id_file(const char *path, size_t *len_r)
+{
+	struct inode *ino;
+	char *buf;
+	long n;
+
+	*len_r = 0;
+	if (vfs_lookup(NULL, path, true, &ino) || !S_ISREG(ino->mode) ||
+	    ino->iops || ino->size > ID_FILE_MAX)
+		return NULL;
+	buf = kmalloc(ino->size + 1);
+	if (!buf)
+		fail("no memory to read %s", path);
+	n = ramfs_read(ino, 0, buf, ino->size, false);
+	*len_r = n > 0 ? (size_t)n : 0;
+	return buf;
+}
+
+/* Why user_resolve refused spec.user, in docker's words where it has
+ * them; docker's status for it is 125 as well. */
+static void user_fail(enum user_error e)
+{
+	const char *u = spec.user, *colon = strchr(u, ':');
+	int un = colon ? (int)(colon - u) : (int)strlen(u);
+
+	switch (e) {
+	case USER_NO_USER:
+		fail("unable to find user %.*s: no matching entries in passwd file",
+		     un, u);
+	case USER_NO_GROUP:
+		fail("unable to find group %s: no matching entries in group file",
+		     colon + 1);
+	case USER_RANGE:
+		fail("user %s: uids and gids must be in range 0-%u", u,
+		     USER_ID_MAX);
+	case USER_TOO_MANY_GROUPS:
+		fail("user %s: in more than %d groups", u, USER_GROUPS_MAX);
+	default:
+		fail("user %s: not USER[:GROUP]", u);
+	}
+}
+
+/* "user=" in the spec: its ids from the image (lib/passwd.h), HOME for
+ * build_env; without it everything runs as root, as before. */
+static void set_user(void)
+{
+	static struct user_ids ids;
+	size_t plen, glen;
+	char *passwd, *group;
+	enum user_error e;
+
+	pod_cred = cred_root;
+	if (!spec.user)
+		return;
+	passwd = read_id_file("/etc/passwd", &plen);
+	group = read_id_file("/etc/group", &glen);
+	e = user_resolve(spec.user, passwd, plen, group, glen, &ids);
+	kfree(passwd);
+	kfree(group);
+	if (e)
+		user_fail(e);
+	cred_make(&pod_cred, ids.uid, ids.gid, ids.groups, ids.ngroups);
+	fmt_snprintf(home_env, sizeof(home_env), "HOME=%s", ids.home);
 }
 
 static const char *env_path(void)
@@ -288,6 +363,7 @@ void init_run(void)
 
 	setup_fs();
 	read_spec();
+	set_user();
 	build_env();
 	if (spec.name && *spec.name)
 		sys_set_hostname(spec.name);
@@ -299,9 +375,10 @@ void init_run(void)
 		fail("working directory %s does not exist", spec.cwd);
 	if (!S_ISDIR(cwd->mode))
 		fail("working directory %s is not a directory", spec.cwd);
-	chan = podio_guest_init(envp, cwd);
+	chan = podio_guest_init(envp, cwd, &pod_cred);
 	prog = find_program(spec.argv[0], cwd);
-	rc = task_spawn(prog, spec.argv, envp, cwd, &main_task, &err);
+	rc = task_spawn(prog, spec.argv, envp, cwd, &pod_cred, &main_task,
+			&err);
 	if (rc)
 		fail_status(podio_spawn_status(rc), "%s: %s", prog,
 			    podio_spawn_reason(rc, err));

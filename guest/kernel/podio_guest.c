@@ -67,6 +67,7 @@ static unsigned nsessions;
 static const char tx_chan; /* writers waiting for credit or ring space */
 static char *const *base_env;
 static struct inode *base_cwd;
+static const struct cred *base_cred;
 /* init's receive state: a header, then its payload */
 static uint8_t rx_buf[PODIO_HDR_LEN + PODIO_MAX_PAYLOAD];
 static size_t rx_have;
@@ -1126,7 +1127,8 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->argv[0], "out of memory");
 		return;
 	}
-	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, &t, &err);
+	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, base_cred, &t,
+			&err);
 	if (rc) {
 		for (int i = 0; i < 3; i++)
 			file_put(fds[i]);
@@ -1172,7 +1174,8 @@ static int exec_start(uint16_t id, const uint8_t *p, uint32_t len)
 
 /* ---- start-up ---- */
 
-bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd)
+bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd,
+		      const struct cred *pod_cred)
 {
 	char buf[16];
 	int rc;
@@ -1182,6 +1185,7 @@ bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd)
 		return false;
 	base_env = pod_env;
 	base_cwd = pod_cwd;
+	base_cred = pod_cred;
 	main_s = stream_new(PODIO_MAIN_STREAM);
 	if (!main_s) {
 		printk("xenpod-kernel: no memory for the pod channel\n");

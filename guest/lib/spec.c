@@ -79,6 +79,12 @@ static int spec_option(struct spec *s, char *tok, const char **err_r)
 		s->cwd = tok + 4;
 	} else if (starts_with(tok, "name=")) {
 		s->name = tok + 5;
+	} else if (starts_with(tok, "user=")) {
+		if (!tok[5]) {
+			*err_r = "user option without a user";
+			return -EINVAL;
+		}
+		s->user = tok + 5;
 	} else if (!key_has_dot(tok) && s->nunknown < SPEC_UNKNOWN_MAX) {
 		s->unknown[s->nunknown++] = tok;
 	}

@@ -20,6 +20,7 @@ struct spec {
 	size_t envc;
 	char *cwd; /* NULL if not given */
 	char *name; /* NULL if not given */
+	char *user; /* docker's USER[:GROUP] (lib/passwd.h); NULL if not given */
 	/* Options this parser does not know, for the caller to warn about.
 	 * Tokens whose key contains a '.' (kernel parameters such as
 	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
@@ -31,7 +32,7 @@ struct spec {
  * Parses buf[0..len) (need not be NUL-terminated; buf must have room for
  * len + 1 bytes since tokens are NUL-terminated in place). Returns 0, or
  * -EINVAL with *err_r set to a static message: bad %XX escape, a decoded
- * NUL byte, no "--", no program, an empty env key or too many
+ * NUL byte, no "--", no program, an empty env key, an empty user or too many
  * arguments/variables (-E2BIG).
  */
 int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
