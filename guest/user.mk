@@ -23,9 +23,9 @@ guest_xenpod_kernel_SOURCES += \
 GUEST_HOST_CPPFLAGS = -DGUEST_LIB_HOST -I$(top_srcdir)/guest/include
 
 check_PROGRAMS += tests/unit/test_guest_spec tests/unit/test_guest_cpio \
-	tests/unit/test_guest_elf
+	tests/unit/test_guest_elf tests/unit/test_guest_passwd
 TESTS += tests/unit/test_guest_spec tests/unit/test_guest_cpio \
-	tests/unit/test_guest_elf
+	tests/unit/test_guest_elf tests/unit/test_guest_passwd
 tests_unit_test_guest_spec_SOURCES = tests/unit/test_guest_spec.c guest/lib/spec.c
 tests_unit_test_guest_spec_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
 tests_unit_test_guest_spec_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
@@ -38,6 +38,11 @@ tests_unit_test_guest_elf_SOURCES = tests/unit/test_guest_elf.c guest/lib/elf.c
 tests_unit_test_guest_elf_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
 tests_unit_test_guest_elf_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_guest_elf_LDADD = $(CUNIT_LIBS)
+tests_unit_test_guest_passwd_SOURCES = tests/unit/test_guest_passwd.c \
+	guest/lib/passwd.c
+tests_unit_test_guest_passwd_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_guest_passwd_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_guest_passwd_LDADD = $(CUNIT_LIBS)
 
 # The user layer's man page, and the check that it lists every implemented syscall.
 dist_man_MANS += man/xenpod-kernel.7

@@ -5,6 +5,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "lib/errno.h"
 #include "lib/spec.h"
 
 static char buf[8192];
@@ -124,6 +125,22 @@ static void test_limits(void)
 	CU_ASSERT_EQUAL(sp.argc, 1);
 }
 
+static void test_user(void)
+{
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("user=postgres:ssl%2Dcert -- /bin/id", &sp, &err), 0);
+	CU_ASSERT_STRING_EQUAL(sp.user, "postgres:ssl-cert");
+	CU_ASSERT_EQUAL(sp.nunknown, 0);
+	CU_ASSERT_EQUAL_FATAL(parse("-- /bin/id", &sp, &err), 0);
+	CU_ASSERT_PTR_NULL(sp.user);
+	CU_ASSERT_EQUAL(parse("user= -- /bin/id", &sp, &err), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "user option without a user");
+	CU_ASSERT_EQUAL(parse("user=%- -- /bin/id", &sp, &err), -EINVAL);
+}
+
 static void test_fuzz_no_crash(void)
 {
 	struct spec sp;
@@ -159,6 +176,7 @@ int main(void)
 	CU_add_test(s, "escapes", test_escapes);
 	CU_add_test(s, "hostile", test_hostile);
 	CU_add_test(s, "limits", test_limits);
+	CU_add_test(s, "user", test_user);
 	CU_add_test(s, "fuzz", test_fuzz_no_crash);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
