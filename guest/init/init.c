@@ -204,7 +204,7 @@ static char *read_id_file(const char *path, size_t *len_r)
  * them; docker's status for it is 125 as well. */
 static void user_fail(enum user_error e)
 {
-	const char *u = spec.user, *colon = strchr(u, ':');
+	const char *u = spec.user ? spec.user : "0", *colon = strchr(u, ':');
 	int un = colon ? (int)(colon - u) : (int)strlen(u);
 
 	switch (e) {
@@ -224,8 +224,29 @@ static void user_fail(enum user_error e)
 	}
 }
 
-/* "user=" in the spec: its ids from the image (lib/passwd.h), HOME for
- * build_env; without it everything runs as root, as before. */
+/* The spec's "group=" options after the user's own groups. */
+static void add_groups(struct user_ids *ids, const char *group, size_t glen)
+{
+	for (size_t i = 0; i < spec.ngroups; i++) {
+		enum user_error e;
+
+		if (ids->ngroups >= USER_GROUPS_MAX)
+			fail("more than %d supplementary groups",
+			     USER_GROUPS_MAX);
+		e = user_group(spec.groups[i], group, glen,
+			       &ids->groups[ids->ngroups++]);
+		if (e == USER_RANGE)
+			fail("group %s: uids and gids must be in range 0-%u",
+			     spec.groups[i], USER_ID_MAX);
+		if (e)
+			fail("unable to find group %s: no matching entries in group file",
+			     spec.groups[i]);
+	}
+}
+
+/* "user=" (and "group=") in the spec: the ids from the image
+ * (lib/passwd.h), HOME for build_env; with neither, everything runs as
+ * root with the environment as given, as before. */
 static void set_user(void)
 {
 	static struct user_ids ids;
@@ -234,11 +255,14 @@ static void set_user(void)
 	enum user_error e;
 
 	pod_cred = cred_root;
-	if (!spec.user)
+	if (!spec.user && !spec.ngroups)
 		return;
 	passwd = read_id_file("/etc/passwd", &plen);
 	group = read_id_file("/etc/group", &glen);
-	e = user_resolve(spec.user, passwd, plen, group, glen, &ids);
+	e = user_resolve(spec.user ? spec.user : "0", passwd, plen, group, glen,
+			 &ids);
+	if (!e)
+		add_groups(&ids, group, glen);
 	kfree(passwd);
 	kfree(group);
 	if (e)

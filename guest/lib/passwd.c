@@ -168,6 +168,18 @@ static int find_groups(struct span name, const char *text, size_t len,
 	return USER_OK;
 }
 
+enum user_error user_group(const char *name, const char *group, size_t glen,
+			   uint32_t *gid_r)
+{
+	struct span g = { name, 0 };
+
+	while (name[g.n])
+		g.n++;
+	if (!g.n)
+		return USER_BAD;
+	return (enum user_error)find_group(g, group, glen, gid_r);
+}
+
 enum user_error user_resolve(const char *spec, const char *passwd, size_t plen,
 			     const char *group, size_t glen,
 			     struct user_ids *out)

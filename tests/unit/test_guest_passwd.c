@@ -105,6 +105,22 @@ static void test_refused(void)
 	CU_ASSERT_EQUAL(resolve("-1", &u), USER_NO_USER);
 }
 
+static void test_more_groups(void)
+{
+	uint32_t gid = 7;
+
+	CU_ASSERT_EQUAL(user_group("ssl-cert", group, sizeof(group) - 1, &gid),
+			USER_OK);
+	CU_ASSERT_EQUAL(gid, 101);
+	CU_ASSERT_EQUAL(user_group("4242", group, sizeof(group) - 1, &gid),
+			USER_OK);
+	CU_ASSERT_EQUAL(gid, 4242);
+	CU_ASSERT_EQUAL(user_group("wheel", group, sizeof(group) - 1, &gid),
+			USER_NO_GROUP);
+	CU_ASSERT_EQUAL(user_group("4294967296", NULL, 0, &gid), USER_RANGE);
+	CU_ASSERT_EQUAL(user_group("", NULL, 0, &gid), USER_BAD);
+}
+
 static void test_no_files(void)
 {
 	struct user_ids u;
@@ -152,6 +168,7 @@ int main(void)
 	CU_add_test(s, "numbers", test_numbers);
 	CU_add_test(s, "group", test_group);
 	CU_add_test(s, "refused", test_refused);
+	CU_add_test(s, "more groups", test_more_groups);
 	CU_add_test(s, "no files", test_no_files);
 	CU_add_test(s, "limits", test_limits);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

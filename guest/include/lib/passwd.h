@@ -41,4 +41,9 @@ enum user_error user_resolve(const char *spec, const char *passwd, size_t plen,
 			     const char *group, size_t glen,
 			     struct user_ids *out);
 
+/* One more group (a name or number) against the group file: its gid,
+ * USER_NO_GROUP or USER_RANGE. */
+enum user_error user_group(const char *name, const char *group, size_t glen,
+			   uint32_t *gid_r);
+
 #endif

@@ -5,9 +5,12 @@
 
 #include <stddef.h>
 
+#include "lib/passwd.h"
+
 #define SPEC_ARGV_MAX 256
 #define SPEC_ENV_MAX 256
 #define SPEC_UNKNOWN_MAX 16
+#define SPEC_GROUPS_MAX USER_GROUPS_MAX
 
 /*
  * All pointers point into the buffer given to spec_parse(), which is
@@ -21,6 +24,10 @@ struct spec {
 	char *cwd; /* NULL if not given */
 	char *name; /* NULL if not given */
 	char *user; /* docker's USER[:GROUP] (lib/passwd.h); NULL if not given */
+	/* "group=" tokens: more supplementary groups, names or numbers
+	 * (docker's --group-add, OCI's additionalGids) */
+	char *groups[SPEC_GROUPS_MAX];
+	size_t ngroups;
 	/* Options this parser does not know, for the caller to warn about.
 	 * Tokens whose key contains a '.' (kernel parameters such as
 	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
