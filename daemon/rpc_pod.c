@@ -49,9 +49,12 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	json_w_strv(w, "env", p.env);
 	json_w_key(w, "cwd");
 	json_w_string(w, p.cwd);
-	json_w_key(w, "user");
-	json_w_string(w, p.user);
-	json_w_strv(w, "groups", p.groups);
+	if (p.user) { /* absent: root, as before users existed */
+		json_w_key(w, "user");
+		json_w_string(w, p.user);
+	}
+	if (p.groups && p.groups[0])
+		json_w_strv(w, "groups", p.groups);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p.kernel_args);
 	/* What it was created with; unknown (null) for a pod from an older state file. */
