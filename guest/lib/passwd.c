@@ -150,22 +150,31 @@ static bool member_of(struct span list, struct span name)
 	return false;
 }
 
+/* Adds gid to the supplementary groups unless it is there already. */
+static int add_group(struct user_ids *out, uint32_t gid)
+{
+	for (size_t i = 0; i < out->ngroups; i++)
+		if (out->groups[i] == gid)
+			return USER_OK;
+	if (out->ngroups >= USER_GROUPS_MAX)
+		return USER_TOO_MANY_GROUPS;
+	out->groups[out->ngroups++] = gid;
+	return USER_OK;
+}
+
 static int find_groups(struct span name, const char *text, size_t len,
 		       struct user_ids *out)
 {
 	struct span f[FIELDS_MAX];
 	size_t pos = 0, nf;
 	uint32_t gid;
+	int rc = USER_OK;
 
-	while (text && (nf = next_line(text, len, &pos, f)) != 0) {
-		if (nf < 4 || !member_of(f[3], name) ||
-		    parse_id(f[2], &gid, NULL) != 1)
-			continue;
-		if (out->ngroups >= USER_GROUPS_MAX)
-			return USER_TOO_MANY_GROUPS;
-		out->groups[out->ngroups++] = gid;
-	}
-	return USER_OK;
+	while (!rc && text && (nf = next_line(text, len, &pos, f)) != 0)
+		if (nf >= 4 && member_of(f[3], name) &&
+		    parse_id(f[2], &gid, NULL) == 1)
+			rc = add_group(out, gid);
+	return rc;
 }
 
 enum user_error user_group(const char *name, const char *group, size_t glen,
@@ -204,7 +213,12 @@ enum user_error user_resolve(const char *spec, const char *passwd, size_t plen,
 		return (enum user_error)rc;
 	if (has_group)
 		rc = find_group(g, group, glen, &out->gid);
-	else if (name.p)
+	/* the primary group is a supplementary one too, as docker and the
+	 * other engines set it since CVE-2022-36109: a process must not
+	 * escape a group's (deny) bits by changing its gid */
+	if (!rc)
+		rc = add_group(out, out->gid);
+	if (!rc && !has_group && name.p)
 		rc = find_groups(name, group, glen, out);
 	return (enum user_error)rc;
 }

@@ -39,15 +39,17 @@ static void test_name(void)
 	CU_ASSERT_EQUAL(u.uid, 999);
 	CU_ASSERT_EQUAL(u.gid, 998);
 	CU_ASSERT_STRING_EQUAL(u.home, "/var/lib/postgresql");
-	/* every group listing it as a member, exact names only */
-	CU_ASSERT_EQUAL_FATAL(u.ngroups, 2);
-	CU_ASSERT_EQUAL(u.groups[0], 1);
-	CU_ASSERT_EQUAL(u.groups[1], 101);
+	/* its gid, then every group listing it as a member (exact names) */
+	CU_ASSERT_EQUAL_FATAL(u.ngroups, 3);
+	CU_ASSERT_EQUAL(u.groups[0], 998);
+	CU_ASSERT_EQUAL(u.groups[1], 1);
+	CU_ASSERT_EQUAL(u.groups[2], 101);
 	/* the last line needs no newline */
 	CU_ASSERT_EQUAL_FATAL(resolve("nobody", &u), USER_OK);
 	CU_ASSERT_EQUAL(u.uid, 65534);
 	CU_ASSERT_STRING_EQUAL(u.home, "/nonexistent");
-	CU_ASSERT_EQUAL(u.ngroups, 0);
+	CU_ASSERT_EQUAL(u.ngroups, 1);
+	CU_ASSERT_EQUAL(u.groups[0], 65534);
 }
 
 static void test_numbers(void)
@@ -57,13 +59,14 @@ static void test_numbers(void)
 	/* a uid in passwd is that entry */
 	CU_ASSERT_EQUAL_FATAL(resolve("999", &u), USER_OK);
 	CU_ASSERT_EQUAL(u.gid, 998);
-	CU_ASSERT_EQUAL(u.ngroups, 2);
-	/* one that is not: gid 0, home "/", no groups (docker) */
+	CU_ASSERT_EQUAL(u.ngroups, 3);
+	/* one that is not: gid 0, home "/", only group 0 (docker) */
 	CU_ASSERT_EQUAL_FATAL(resolve("1000", &u), USER_OK);
 	CU_ASSERT_EQUAL(u.uid, 1000);
 	CU_ASSERT_EQUAL(u.gid, 0);
 	CU_ASSERT_STRING_EQUAL(u.home, "/");
-	CU_ASSERT_EQUAL(u.ngroups, 0);
+	CU_ASSERT_EQUAL(u.ngroups, 1);
+	CU_ASSERT_EQUAL(u.groups[0], 0);
 	/* docker compares "0999" with "999": no match, a bare number */
 	CU_ASSERT_EQUAL_FATAL(resolve("0999", &u), USER_OK);
 	CU_ASSERT_EQUAL(u.uid, 999);
@@ -81,7 +84,8 @@ static void test_group(void)
 	CU_ASSERT_EQUAL_FATAL(resolve("postgres:ssl-cert", &u), USER_OK);
 	CU_ASSERT_EQUAL(u.uid, 999);
 	CU_ASSERT_EQUAL(u.gid, 101); /* the first of the two 101s */
-	CU_ASSERT_EQUAL(u.ngroups, 0); /* an explicit group: no others */
+	CU_ASSERT_EQUAL(u.ngroups, 1); /* an explicit group: no others */
+	CU_ASSERT_EQUAL(u.groups[0], 101);
 	CU_ASSERT_EQUAL_FATAL(resolve("1000:1000", &u), USER_OK);
 	CU_ASSERT_EQUAL(u.uid, 1000);
 	CU_ASSERT_EQUAL(u.gid, 1000);

@@ -15,7 +15,7 @@
 struct user_ids {
 	uint32_t uid, gid;
 	char home[USER_HOME_MAX]; /* passwd's, or "/" when not in passwd */
-	size_t ngroups; /* supplementary, from the group file */
+	size_t ngroups; /* supplementary: gid first, then the group file's */
 	uint32_t groups[USER_GROUPS_MAX];
 };
 
@@ -33,9 +33,10 @@ enum user_error {
  * docker does: a user matches a passwd entry by name or uid and takes
  * its primary gid and home; a number that matches none is that uid with
  * gid 0 and home "/". GROUP, if given, matches the group file by name or
- * gid (a number matching none is that gid) and replaces the primary gid;
- * without GROUP, a user found in passwd gets every group that lists it as
- * a member. passwd and group are the files' texts (NULL: no such file).
+ * gid (a number matching none is that gid) and replaces the primary gid.
+ * The supplementary groups are the primary gid and, without GROUP, for a
+ * user found in passwd, every group that lists it as a member (docker).
+ * passwd and group are the files' texts (NULL: no such file).
  */
 enum user_error user_resolve(const char *spec, const char *passwd, size_t plen,
 			     const char *group, size_t glen,
