@@ -239,6 +239,7 @@ struct pod_exec_req {
 	const char *name;
 	char *const *command, *const *env; /* NULL-terminated; env may be NULL */
 	const char *cwd; /* NULL: the pod's */
+	const char *user; /* USER[:GROUP]; NULL: the pod's */
 	bool tty, in; /* a terminal; stdin from the client (else EOF at once) */
 	uint16_t rows, cols;
 	const char

@@ -11,7 +11,7 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
-	guest/kernel/sys_proc.c guest/kernel/sys_cred.c \
+	guest/kernel/sys_proc.c guest/kernel/sys_cred.c guest/kernel/user.c \
 	guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
 	guest/kernel/sys_epoll.c guest/kernel/sys_event.c guest/kernel/sys_lock.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \

@@ -12,7 +12,6 @@
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
-#include "lib/passwd.h"
 #include "lib/spec.h"
 #include "lib/string.h"
 #include "arch/cpu.h"
@@ -178,97 +177,21 @@ static void build_env(void)
 	envp[k] = NULL;
 }
 
-#define ID_FILE_MAX (1u << 20) /* a bigger /etc/passwd is not believed */
-
-/* The image's /etc/passwd or /etc/group (kmalloc'd; the caller frees),
- * or NULL if it has none: docker then knows numbers only. */
-static char *read_id_file(const char *path, size_t *len_r)
-{
-	struct inode *ino;
-	char *buf;
-	long n;
-
-	*len_r = 0;
-	if (vfs_lookup(NULL, path, true, &ino) || !S_ISREG(ino->mode) ||
-	    ino->iops || ino->size > ID_FILE_MAX)
-		return NULL;
-	buf = kmalloc(ino->size + 1);
-	if (!buf)
-		fail("no memory to read %s", path);
-	n = ramfs_read(ino, 0, buf, ino->size, false);
-	*len_r = n > 0 ? (size_t)n : 0;
-	return buf;
-}
-
-/* Why user_resolve refused spec.user, in docker's words where it has
- * them; docker's status for it is 125 as well. */
-static void user_fail(enum user_error e)
-{
-	const char *u = spec.user ? spec.user : "0", *colon = strchr(u, ':');
-	int un = colon ? (int)(colon - u) : (int)strlen(u);
-
-	switch (e) {
-	case USER_NO_USER:
-		fail("unable to find user %.*s: no matching entries in passwd file",
-		     un, u);
-	case USER_NO_GROUP:
-		fail("unable to find group %s: no matching entries in group file",
-		     colon + 1);
-	case USER_RANGE:
-		fail("user %s: uids and gids must be in range 0-%u", u,
-		     USER_ID_MAX);
-	case USER_TOO_MANY_GROUPS:
-		fail("user %s: in more than %d groups", u, USER_GROUPS_MAX);
-	default:
-		fail("user %s: not USER[:GROUP]", u);
-	}
-}
-
-/* The spec's "group=" options after the user's own groups. */
-static void add_groups(struct user_ids *ids, const char *group, size_t glen)
-{
-	for (size_t i = 0; i < spec.ngroups; i++) {
-		enum user_error e;
-
-		if (ids->ngroups >= USER_GROUPS_MAX)
-			fail("more than %d supplementary groups",
-			     USER_GROUPS_MAX);
-		e = user_group(spec.groups[i], group, glen,
-			       &ids->groups[ids->ngroups++]);
-		if (e == USER_RANGE)
-			fail("group %s: uids and gids must be in range 0-%u",
-			     spec.groups[i], USER_ID_MAX);
-		if (e)
-			fail("unable to find group %s: no matching entries in group file",
-			     spec.groups[i]);
-	}
-}
-
-/* "user=" (and "group=") in the spec: the ids from the image
- * (lib/passwd.h), HOME for build_env; with neither, everything runs as
- * root with the environment as given, as before. */
+/* "user=" (and "group=") in the spec: the ids from the image (user.c),
+ * HOME for build_env; with neither, everything runs as root with the
+ * environment as given, as before. A user the image lacks fails the start
+ * as docker's does, with 125. */
 static void set_user(void)
 {
-	static struct user_ids ids;
-	size_t plen, glen;
-	char *passwd, *group;
-	enum user_error e;
+	char home[USER_HOME_MAX], err[ERROR_MAX + 1];
 
 	pod_cred = cred_root;
 	if (!spec.user && !spec.ngroups)
 		return;
-	passwd = read_id_file("/etc/passwd", &plen);
-	group = read_id_file("/etc/group", &glen);
-	e = user_resolve(spec.user ? spec.user : "0", passwd, plen, group, glen,
-			 &ids);
-	if (!e)
-		add_groups(&ids, group, glen);
-	kfree(passwd);
-	kfree(group);
-	if (e)
-		user_fail(e);
-	cred_make(&pod_cred, ids.uid, ids.gid, ids.groups, ids.ngroups);
-	fmt_snprintf(home_env, sizeof(home_env), "HOME=%s", ids.home);
+	if (user_cred(spec.user ? spec.user : "0", spec.groups, spec.ngroups,
+		      &pod_cred, home, sizeof(home), err, sizeof(err)))
+		fail("%s", err);
+	fmt_snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 }
 
 static const char *env_path(void)

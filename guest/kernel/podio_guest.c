@@ -1105,6 +1105,8 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 {
 	static char *envp[ENV_MAX];
 	static char prog_buf[512];
+	static struct cred user_cred_buf; /* exec --user's */
+	const struct cred *cred = base_cred;
 	struct inode *cwd = base_cwd;
 	struct file *fds[3];
 	const char *prog, *err = "", *path;
@@ -1119,6 +1121,16 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->cwd, "not a directory");
 		return;
 	}
+	if (v->user) {
+		char why[PODIO_ERROR_MAX_MSG];
+
+		if (user_cred(v->user, NULL, 0, &user_cred_buf, NULL, 0, why,
+			      sizeof(why))) {
+			exec_fail(s, 125, v->argv[0], why);
+			return;
+		}
+		cred = &user_cred_buf;
+	}
 	merge_env(v, envp);
 	path = env_get(envp, "PATH");
 	prog = podio_find_program(v->argv[0], path ? path : DEFAULT_EXEC_PATH,
@@ -1127,7 +1139,7 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->argv[0], "out of memory");
 		return;
 	}
-	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, base_cred, &t,
+	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, cred, &t,
 			&err);
 	if (rc) {
 		for (int i = 0; i < 3; i++)

@@ -315,6 +315,13 @@ extern const struct cred cred_root;
  * init drops to): -EINVAL if more than CRED_GROUPS_MAX groups. */
 int cred_make(struct cred *c, uint32_t uid, uint32_t gid,
 	      const uint32_t *groups, size_t ngroups);
+/* Credentials for docker's USER[:GROUP] plus nmore groups (names or
+ * numbers) from the root file system's /etc/passwd and /etc/group
+ * (user.c); home (homecap bytes, may be NULL) gets the user's home. 0, or
+ * -ENOENT / -EINVAL / -ENOMEM with err set (docker's words where it has
+ * them: "unable to find user X: no matching entries in passwd file"). */
+int user_cred(const char *user, char *const *more, size_t nmore, struct cred *c,
+	      char *home, size_t homecap, char *err, size_t errcap);
 /* Is gid the current task's fsgid or one of its supplementary groups? */
 bool cred_in_group(uint32_t gid);
 /* May the current task signal t (kill(2)'s rule)? */
