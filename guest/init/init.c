@@ -8,6 +8,7 @@
 #include "kernel/podio_guest.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/pty.h"
 #include "kernel/syscall.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
@@ -292,6 +293,8 @@ static void main_stdio(void)
 
 	if (podio_guest_main_stdio(fds, main_tty, main_stdin))
 		fail("no memory for the main process's stdio");
+	if (main_tty)
+		pty_set_owner(fds[0], pod_cred.uid, pod_cred.gid);
 	for (int i = 0; i < 3; i++) {
 		file_put(main_task->files->fd[i]);
 		main_task->files->fd[i] = fds[i];

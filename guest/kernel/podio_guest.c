@@ -1139,6 +1139,8 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->argv[0], "out of memory");
 		return;
 	}
+	if (v->tty) /* a terminal is its user's, as devpts gives it */
+		pty_set_owner(fds[0], cred->uid, cred->gid);
 	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, cred, &t,
 			&err);
 	if (rc) {
