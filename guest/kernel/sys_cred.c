@@ -274,8 +274,8 @@ static long sys_getgroups(const struct sysargs *a)
 		return c->ngroups;
 	if ((uint32_t)size < c->ngroups)
 		return -EINVAL;
-	if (copy_to_user((void *)a->arg[1], c->groups,
-			 c->ngroups * sizeof(c->groups[0])))
+	if (c->ngroups && copy_to_user((void *)a->arg[1], c->groups,
+				       c->ngroups * sizeof(c->groups[0])))
 		return -EFAULT;
 	return c->ngroups;
 }
@@ -292,7 +292,7 @@ static long sys_setgroups(const struct sysargs *a)
 		return -EPERM;
 	if (n > CRED_GROUPS_MAX)
 		return -EINVAL; /* this kernel's limit (xenpod-kernel(7)) */
-	if (copy_from_user(g, (void *)a->arg[1], (size_t)n * sizeof(g[0])))
+	if (n && copy_from_user(g, (void *)a->arg[1], (size_t)n * sizeof(g[0])))
 		return -EFAULT;
 	groups_sort(g, (size_t)n);
 	memcpy(c->groups, g, (size_t)n * sizeof(g[0]));

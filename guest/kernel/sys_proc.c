@@ -162,6 +162,8 @@ static long sys_waitid(const struct sysargs *a)
 /* A signal from a system call: EPERM unless the sender may (kill(2)). */
 static long signal_checked(struct task *t, int sig, int from)
 {
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
 	if (!cred_may_signal(t, sig))
 		return -EPERM;
 	return signal_send(t, sig, from);
