@@ -441,11 +441,12 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		{ "tty", no_argument, NULL, 't' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
 		CMD_COMMON_OPTS,
 	};
 	struct json_writer *w;
 	const char **env = calloc((size_t)argc + 1, sizeof(char *));
-	const char *cwd = NULL, *pod;
+	const char *cwd = NULL, *pod, *user = NULL;
 	bool in = false, tty = false;
 	int opt, nenv = 0, i, rc;
 
@@ -453,7 +454,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		cli_error("out of memory");
 		return CLI_ERR;
 	}
-	while ((opt = cmd_getopt(cli, argc, argv, "+hite:w:", lo)) != -1) {
+	while ((opt = cmd_getopt(cli, argc, argv, "+hite:w:u:", lo)) != -1) {
 		switch (opt) {
 		case 'i':
 			in = true;
@@ -478,6 +479,16 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 					optarg);
 			}
 			cwd = optarg;
+			break;
+		case 'u':
+			if (!xp_user_valid(optarg)) {
+				free(env);
+				return cmd_usage(cli,
+						 "-u %s: expected USER[:GROUP] "
+						 "(names or numbers)",
+						 optarg);
+			}
+			user = optarg;
 			break;
 		case CMD_OPT_HELP:
 			free(env);
@@ -512,6 +523,10 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		if (cwd) {
 			json_w_key(w, "cwd");
 			json_w_string(w, cwd);
+		}
+		if (user) {
+			json_w_key(w, "user");
+			json_w_string(w, user);
 		}
 		json_w_key(w, "tty");
 		json_w_bool(w, tty);

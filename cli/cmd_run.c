@@ -249,6 +249,7 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "tty", no_argument, NULL, 't' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "publish", required_argument, NULL, 'p' },
 		{ "network", required_argument, NULL, OPT_NETWORK },
 		{ "ip", required_argument, NULL, OPT_IP },
@@ -258,7 +259,8 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 	int opt;
 
 	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
-	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:itp:", lo)) != -1) {
+	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:u:itp:", lo)) !=
+	       -1) {
 		switch (opt) {
 		case 'd':
 			*detach = true;
@@ -306,6 +308,14 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 						 "path",
 						 optarg);
 			o->cwd = optarg;
+			break;
+		case 'u':
+			if (!xp_user_valid(optarg))
+				return cmd_usage(cli,
+						 "-u %s: expected USER[:GROUP] "
+						 "(names or numbers)",
+						 optarg);
+			o->user = optarg;
 			break;
 		case 'p':
 		case OPT_NETWORK:

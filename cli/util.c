@@ -198,6 +198,10 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		json_w_key(w, "cwd");
 		json_w_string(w, o->cwd);
 	}
+	if (o->user) {
+		json_w_key(w, "user");
+		json_w_string(w, o->user);
+	}
 	if (o->memory_mib) {
 		json_w_key(w, "memory_mib");
 		json_w_int(w, (int64_t)o->memory_mib);

@@ -36,6 +36,7 @@ struct cli_run_opts {
 	const char **env; /* "K=V" strings */
 	size_t n_env;
 	const char *cwd; /* NULL: default */
+	const char *user; /* -u USER[:GROUP]; NULL: the image's, else root */
 	uint64_t memory_mib; /* 0: default */
 	uint64_t vcpus; /* 0: default */
 	const char *kernel_args; /* NULL: none */

@@ -22,7 +22,8 @@ _Static_assert(XP_MEMORY_MIB_MIN == 4 && XP_MEMORY_MIB_MAX == 65536 &&
 static const struct cmd_spec cmd_table[] = {
 	{ "run", cmd_run,
 	  "[-dit] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
-	  "[-w DIR] [--kernel-args ARGS] [-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
+	  "[-w DIR] [-u USER[:GROUP]] [--kernel-args ARGS] "
+	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
 	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
 	  "IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
@@ -35,6 +36,8 @@ static const struct cmd_spec cmd_table[] = {
 	  "      --vcpus N        virtual CPUs (1..64, default 1)\n"
 	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
 	  "  -w, --workdir DIR    working directory of COMMAND (absolute)\n"
+	  "  -u, --user USER[:GROUP]  run COMMAND as this user (names from the\n"
+	  "                       image's /etc/passwd; default: the image's)\n"
 	  "      --kernel-args ARGS  the guest kernel's command line, for\n"
 	  "                       debugging (see xenpod-kernel(7))\n"
 	  "  -p, --publish [HOSTIP:]HOSTPORT:PODPORT[/tcp|/udp]\n"
@@ -62,12 +65,14 @@ static const struct cmd_spec cmd_table[] = {
 	  "Freeze a running pod: its domain gets no CPU until unpause", NULL },
 	{ "unpause", cmd_unpause, "POD", "Let a paused pod run again", NULL },
 	{ "exec", cmd_exec,
-	  "[-i] [-t] [-e KEY=VALUE]... [-w DIR] POD COMMAND [ARG...]",
+	  "[-i] [-t] [-e KEY=VALUE]... [-w DIR] [-u USER[:GROUP]] POD COMMAND "
+	  "[ARG...]",
 	  "Run a command in a running pod; exit with its status",
 	  "  -i, --interactive    send standard input to the command\n"
 	  "  -t, --tty            give it a terminal (local terminal in raw mode)\n"
 	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
-	  "  -w, --workdir DIR    working directory (absolute)\n",
+	  "  -w, --workdir DIR    working directory (absolute)\n"
+	  "  -u, --user USER[:GROUP]  run it as this user (default: the pod's)\n",
 	  "Exit status: the command's (128+N if killed by signal N), 127 if it\n"
 	  "does not exist, 126 if it cannot be run, 1 if xenpod failed.\n"
 	  "^C is sent to the command as SIGINT (with -t, by its terminal);\n"

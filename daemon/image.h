@@ -5,16 +5,20 @@
 
 #include <stddef.h>
 
+#include "protocol.h"
+
 #define IMAGE_DIGEST_LEN 64 /* sha256 hex */
 
 struct image_info {
 	char digest[IMAGE_DIGEST_LEN + 1]; /* of the resulting cpio */
 	char cpio_path[4096]; /* cache_dir/DIGEST.cpio */
 	char kind[16]; /* "dir", "tar", "cpio", "oci" */
-	/* From an OCI config, if any (empty otherwise): default argv/env/cwd. */
+	/* From an OCI config, if any (empty otherwise): default argv/env/cwd
+	 * and user (config User, docker's USER[:GROUP]). */
 	char **default_argv; /* NULL-terminated, or NULL */
 	char **default_env;
 	char default_cwd[256];
+	char default_user[XP_USER_MAX + 1];
 };
 
 /*

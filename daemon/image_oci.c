@@ -196,6 +196,23 @@ static int oci_strv_append(struct img *img, const struct json *arr,
 	return 0;
 }
 
+/* config User: what docker runs the program as unless run -u says. */
+static int oci_user(struct img *img, const struct json *user,
+		    struct image_info *info)
+{
+	const char *u = json_str(user);
+
+	if (!user || !u || !u[0])
+		return 0;
+	if (!xp_user_valid(u))
+		return img_fail(
+			img, -EINVAL,
+			"config User: expected USER[:GROUP], at most %d bytes",
+			XP_USER_MAX);
+	snprintf(info->default_user, sizeof(info->default_user), "%s", u);
+	return 0;
+}
+
 static int oci_config(struct img *img, const struct image_oci *o,
 		      const char *digest, struct image_info *info)
 {
@@ -219,6 +236,8 @@ static int oci_config(struct img *img, const struct image_oci *o,
 	    (size_t)snprintf(info->default_cwd, sizeof(info->default_cwd), "%s",
 			     json_str(wd)) >= sizeof(info->default_cwd))
 		rc = img_fail(img, -ENAMETOOLONG, "config WorkingDir too long");
+	if (!rc)
+		rc = oci_user(img, json_get(c, "User"), info);
 	json_free(j);
 	return rc;
 }

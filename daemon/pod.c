@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/passwd.h" /* the guest's limits on what "user" resolves to */
+
 #include "console.h"
 #include "ev.h"
 #include "image.h"
@@ -166,6 +168,8 @@ static void pod_free(struct pod *p)
 	strv_free(p->env);
 	free(p->image);
 	free(p->cwd);
+	free(p->user);
+	strv_free(p->groups);
 	free(p->kernel_args);
 	free(p);
 }
@@ -205,6 +209,8 @@ void pod_info(const struct pod *p, struct pod_info *out)
 	out->argv = p->argv;
 	out->env = p->env;
 	out->cwd = p->cwd;
+	out->user = p->user;
+	out->groups = p->groups;
 	out->kernel_args = p->kernel_args;
 	out->kernel = p->kernel;
 	out->kernel_digest = p->kernel_digest;
@@ -377,8 +383,12 @@ static int spec_opt(char *buf, size_t bufsz, size_t *off, const char *key,
 	return rc;
 }
 
+_Static_assert(XP_SPEC_GROUPS_MAX == USER_GROUPS_MAX,
+	       "the daemon passes on no more groups than the guest takes");
+
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
-		    const char *name, unsigned flags, char *buf, size_t bufsz)
+		    const char *name, const char *user, char *const *groups,
+		    unsigned flags, char *buf, size_t bufsz)
 {
 	size_t off = 0,
 	       cap = bufsz < POD_SPEC_MAX + 1 ? bufsz : POD_SPEC_MAX + 1;
@@ -393,6 +403,10 @@ int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		rc = spec_opt(buf, cap, &off, "cwd", cwd);
 	if (!rc && name)
 		rc = spec_opt(buf, cap, &off, "name", name);
+	if (!rc && user)
+		rc = spec_opt(buf, cap, &off, "user", user);
+	for (; groups && *groups && !rc; groups++)
+		rc = spec_opt(buf, cap, &off, "group", *groups);
 	if (!rc && (flags & POD_SPEC_TTY))
 		rc = spec_token(buf, cap, &off, "tty=1");
 	if (!rc && (flags & POD_SPEC_STDIN))

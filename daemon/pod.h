@@ -66,6 +66,8 @@ struct pod_info {
 	const char *image, *digest;
 	char *const *argv, *const *env;
 	const char *cwd;
+	const char *user; /* NULL: root (none given) */
+	char *const *groups; /* NULL or empty: none */
 	const char *kernel_args; /* NULL: none */
 	const char *kernel,
 		*kernel_digest; /* "": unknown (an older state file) */
@@ -179,6 +181,8 @@ struct pod_spec {
 	char *const *command; /* NULL: the image's */
 	char *const *env; /* KEY=VALUE items, or NULL */
 	const char *cwd; /* NULL: the image's */
+	const char *user; /* USER[:GROUP]; NULL: the image's, else root */
+	char *const *groups; /* more supplementary groups, or NULL */
 	const char *kernel_args; /* NULL or "": none */
 	unsigned memory_mib; /* 0: what the image needs, at least the default */
 	unsigned vcpus;
@@ -235,6 +239,7 @@ struct pod_exec_req {
 	const char *name;
 	char *const *command, *const *env; /* NULL-terminated; env may be NULL */
 	const char *cwd; /* NULL: the pod's */
+	const char *user; /* USER[:GROUP]; NULL: the pod's */
 	bool tty, in; /* a terminal; stdin from the client (else EOF at once) */
 	uint16_t rows, cols;
 	const char
@@ -275,11 +280,13 @@ int pod_session_signal(pod_token t, int signo);
 #define POD_SPEC_STDIN 2u
 
 /*
- * Encode argv/env/cwd/name/flags as the xenstore spec string (xenpod-paths.pandoc):
- * percent-encoded tokens "env=K=V... cwd=PATH name=NAME tty=1 stdin=1 -- ARGV...".
+ * Encode argv/env/cwd/name/user/flags as the xenstore spec string (xenpod-paths.pandoc):
+ * percent-encoded tokens "env=K=V... cwd=PATH name=NAME user=U group=G... tty=1
+ * stdin=1 -- ARGV...". user NULL: no token (root); groups may be NULL.
  * 0, or -E2BIG when it would exceed POD_SPEC_MAX bytes.
  */
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
-		    const char *name, unsigned flags, char *buf, size_t bufsz);
+		    const char *name, const char *user, char *const *groups,
+		    unsigned flags, char *buf, size_t bufsz);
 
 #endif

@@ -164,8 +164,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	rc = hv_watch(pod_ctx.hv, domid, p->uuid);
 	if (!rc)
 		rc = pod_spec_string(p->argv, p->env, p->cwd,
-				     pod_net_hostname(p), spec_flags(p), spec,
-				     sizeof(spec));
+				     pod_net_hostname(p), p->user, p->groups,
+				     spec_flags(p), spec, sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
 	/* The channel is served before the guest runs, so it finds it at boot. */
@@ -196,7 +196,8 @@ static int check_spec_size(const struct pod *p, const char *path, char *err,
 {
 	char spec[POD_SPEC_MAX + 1];
 	int rc = pod_spec_string(p->argv, p->env, p->cwd, pod_net_hostname(p),
-				 spec_flags(p), spec, sizeof(spec));
+				 p->user, p->groups, spec_flags(p), spec,
+				 sizeof(spec));
 
 	if (rc == -E2BIG)
 		snprintf(
@@ -303,7 +304,8 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 	return -EINVAL;
 }
 
-/* The image is ready: fill what the spec left to it (command, env, cwd). */
+/* The image is ready: fill what the spec left to it (command, env, cwd,
+ * user). */
 static int apply_image(struct pod *p, const struct image_info *ii,
 		       const struct pod_prep *j, char *err, size_t errsz)
 {
@@ -318,8 +320,10 @@ static int apply_image(struct pod *p, const struct image_info *ii,
 	}
 	if (!p->cwd)
 		p->cwd = strdup(ii->default_cwd[0] ? ii->default_cwd : "/");
+	if (!p->user && ii->default_user[0])
+		p->user = strdup(ii->default_user);
 	p->env = merge_env(ii->default_env, j->env);
-	if (!p->cwd || !p->env) {
+	if (!p->cwd || !p->env || (ii->default_user[0] && !p->user)) {
 		snprintf(err, errsz, "out of memory");
 		return -ENOMEM;
 	}
@@ -463,6 +467,10 @@ static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 	if (!p->image)
 		goto oom;
 	if (s->cwd && !(p->cwd = strdup(s->cwd)))
+		goto oom;
+	if (s->user && !(p->user = strdup(s->user)))
+		goto oom;
+	if (s->groups && s->groups[0] && !(p->groups = pod_strv_dup(s->groups)))
 		goto oom;
 	if (s->kernel_args && s->kernel_args[0] &&
 	    !(p->kernel_args = strdup(s->kernel_args)))

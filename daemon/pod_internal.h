@@ -55,6 +55,8 @@ struct pod {
 	enum pod_chan chan;
 	char **argv, **env; /* NULL-terminated */
 	char *cwd;
+	char *user; /* USER[:GROUP] for the guest; NULL: root */
+	char **groups; /* more supplementary groups; NULL: none */
 	char *kernel_args; /* NULL: none; the guest kernel command line */
 	bool term; /* the main process runs on a pseudo-terminal (spec "tty") */
 	bool open_stdin; /* its stdin stays open for attach (spec "stdin") */

@@ -58,7 +58,7 @@ struct session {
 	/* An exec that came while the channel was connecting: sent on HELLO
 	 * (the pod fails if none comes in time: POD_IO_HELLO_MS). */
 	bool queued;
-	char **q_argv, **q_env, *q_cwd;
+	char **q_argv, **q_env, *q_cwd, *q_user;
 	bool q_tty;
 };
 
@@ -104,6 +104,7 @@ static void session_free(struct session *s)
 	pod_strv_free(s->q_argv);
 	pod_strv_free(s->q_env);
 	free(s->q_cwd);
+	free(s->q_user);
 	free(s);
 }
 
@@ -639,6 +640,7 @@ static int exec_send(struct pod_io *io, struct session *s, char *err,
 		pe.argv = (const char *const *)argv;
 		pe.envp = (const char *const *)env;
 		pe.cwd = s->q_cwd;
+		pe.user = s->q_user;
 		s->stream = (uint16_t)id;
 		rc = chan_exec(io->chan, s->stream, &pe);
 	} else if (id < 0) {
@@ -659,8 +661,9 @@ static int exec_send(struct pod_io *io, struct session *s, char *err,
 	pod_strv_free(argv);
 	pod_strv_free(env);
 	free(s->q_cwd);
+	free(s->q_user);
 	s->q_argv = s->q_env = NULL;
-	s->q_cwd = NULL;
+	s->q_cwd = s->q_user = NULL;
 	return rc;
 }
 
@@ -717,11 +720,13 @@ int pod_exec(const struct pod_exec_req *x, pod_token t, char *err, size_t errsz)
 	s->q_argv = strv_of(x->command);
 	s->q_env = strv_of(x->env);
 	s->q_cwd = x->cwd ? strdup(x->cwd) : NULL;
+	s->q_user = x->user ? strdup(x->user) : NULL;
 	s->q_tty = x->tty;
 	s->rows = x->rows;
 	s->cols = x->cols;
 	s->in_eof = !x->in;
-	if (!s->q_argv || !s->q_env || (x->cwd && !s->q_cwd)) {
+	if (!s->q_argv || !s->q_env || (x->cwd && !s->q_cwd) ||
+	    (x->user && !s->q_user)) {
 		s->tok = 0;
 		session_free(s);
 		snprintf(err, errsz, "out of memory");

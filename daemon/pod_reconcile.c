@@ -45,6 +45,10 @@ static struct pod *pod_from_state(const struct pod_info *s)
 	p->cwd = strdup(s->cwd);
 	if (s->kernel_args && s->kernel_args[0])
 		p->kernel_args = strdup(s->kernel_args);
+	if (s->user)
+		p->user = strdup(s->user);
+	if (s->groups && s->groups[0])
+		p->groups = pod_strv_dup(s->groups);
 	p->argv = strv_or_empty(s->argv);
 	p->env = strv_or_empty(s->env);
 	p->memory_mib = s->memory_mib;
@@ -64,7 +68,9 @@ static struct pod *pod_from_state(const struct pod_info *s)
 	snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s",
 		 s->kernel_digest);
 	if (!p->image || !p->cwd || !p->argv || !p->env ||
-	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args)) {
+	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args) ||
+	    (s->user && !p->user) ||
+	    (s->groups && s->groups[0] && !p->groups)) {
 		pod_free_detached(p);
 		return NULL;
 	}

@@ -51,6 +51,10 @@
 #define XP_MEMORY_MIB_MIN 4
 #define XP_MEMORY_MIB_MAX 65536
 #define XP_VCPUS_MAX 64
+#define XP_USER_MAX 64 /* docker's USER[:GROUP], and one of "groups" */
+/* "groups" items: the guest's USER_GROUPS_MAX (lib/passwd.h; pod.c
+ * asserts they agree). */
+#define XP_SPEC_GROUPS_MAX 64
 
 /* pod_stop's timeout, in seconds. */
 #define XP_STOP_TIMEOUT_DEFAULT 10
@@ -84,6 +88,30 @@ static inline bool xp_name_valid(const char *name)
 			return false;
 	}
 	return true;
+}
+
+/* docker's USER[:GROUP] (spec "user"): a name or number, optionally a
+ * colon and a group name or number; printable ASCII, no space. Whether
+ * the names exist is the image's /etc/passwd's business (the guest's). */
+static inline bool xp_user_valid(const char *u)
+{
+	size_t n = u ? strlen(u) : 0, colons = 0;
+
+	if (n < 1 || n > XP_USER_MAX || u[0] == ':' || u[n - 1] == ':')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (u[i] <= ' ' || u[i] > '~' || u[i] == '/')
+			return false;
+		colons += u[i] == ':';
+	}
+	return colons <= 1;
+}
+
+/* One of spec "groups" (docker's --group-add, OCI's additionalGids): a
+ * group name or number. */
+static inline bool xp_group_valid(const char *g)
+{
+	return xp_user_valid(g) && !strchr(g, ':') && !strchr(g, ',');
 }
 
 #endif

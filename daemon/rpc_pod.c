@@ -49,6 +49,12 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	json_w_strv(w, "env", p.env);
 	json_w_key(w, "cwd");
 	json_w_string(w, p.cwd);
+	if (p.user) { /* absent: root, as before users existed */
+		json_w_key(w, "user");
+		json_w_string(w, p.user);
+	}
+	if (p.groups && p.groups[0])
+		json_w_strv(w, "groups", p.groups);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p.kernel_args);
 	/* What it was created with; unknown (null) for a pod from an older state file. */
@@ -208,6 +214,8 @@ struct spec_in {
 	const struct json *command;
 	const struct json *env;
 	const char *cwd;
+	const char *user;
+	const struct json *groups;
 	const char *kernel_args;
 	int64_t memory_mib;
 	int64_t vcpus;
@@ -226,6 +234,9 @@ static const struct json_dec_field spec_fields[] = {
 	SF("env", JSON_DEC_STRINGS, false, env, XP_SPEC_ARGS_MAX,
 	   XP_SPEC_ARG_LEN),
 	SF("cwd", JSON_DEC_STRING, false, cwd, 1, XP_SPEC_CWD_MAX),
+	SF("user", JSON_DEC_STRING, false, user, 1, XP_USER_MAX),
+	SF("groups", JSON_DEC_STRINGS, false, groups, XP_SPEC_GROUPS_MAX,
+	   XP_USER_MAX),
 	SF("kernel_args", JSON_DEC_STRING, false, kernel_args, 0,
 	   XP_KERNEL_ARGS_MAX),
 	SF("memory_mib", JSON_DEC_INT, false, memory_mib, XP_MEMORY_MIB_MIN,
@@ -268,6 +279,20 @@ static int spec_check(const struct spec_in *s, char *err, size_t errsz)
 			 "params.spec.cwd: must be an absolute path");
 		return -EINVAL;
 	}
+	if (s->user && !xp_user_valid(s->user)) {
+		snprintf(
+			err, errsz,
+			"params.spec.user: expected USER[:GROUP] (names or numbers)");
+		return -EINVAL;
+	}
+	for (i = 0; i < json_len(s->groups); i++)
+		if (!xp_group_valid(json_str(json_at(s->groups, i)))) {
+			snprintf(
+				err, errsz,
+				"params.spec.groups[%zu]: expected a group name or number",
+				i);
+			return -EINVAL;
+		}
 	if (s->command && json_len(s->command) &&
 	    !json_str(json_at(s->command, 0))[0]) {
 		snprintf(err, errsz,
@@ -302,7 +327,7 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	struct spec_in s = { .memory_mib = 0, .vcpus = 1 }; /* 0: the image's */
 	struct pod_spec ps = { .path = "params.spec" };
 	struct net_spec net;
-	char **command = NULL, **env = NULL;
+	char **command = NULL, **env = NULL, **groups = NULL;
 	char err[512] = "";
 	int rc;
 
@@ -319,8 +344,10 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 		return;
 	}
 	if ((s.command && !(command = json_strv(s.command))) ||
-	    (s.env && !(env = json_strv(s.env)))) {
+	    (s.env && !(env = json_strv(s.env))) ||
+	    (s.groups && !(groups = json_strv(s.groups)))) {
 		json_strv_free(command);
+		json_strv_free(env);
 		rpc_error(req, RPC_FAILED, "out of memory");
 		return;
 	}
@@ -329,6 +356,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	ps.command = command;
 	ps.env = env;
 	ps.cwd = s.cwd;
+	ps.user = s.user;
+	ps.groups = groups;
 	ps.kernel_args = s.kernel_args;
 	ps.memory_mib = (unsigned)s.memory_mib;
 	ps.vcpus = (unsigned)s.vcpus;
@@ -338,6 +367,7 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	rc = pod_create(&ps, rpc_defer(req), err, sizeof(err));
 	json_strv_free(command);
 	json_strv_free(env);
+	json_strv_free(groups);
 	if (rc < 0)
 		rpc_fail(req, rc, err);
 }

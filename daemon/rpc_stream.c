@@ -144,6 +144,7 @@ struct p_exec {
 	const char *name;
 	const struct json *command, *env;
 	const char *cwd;
+	const char *user;
 	bool tty, in, close_stdin, start;
 	const char *data;
 	bool eof;
@@ -176,6 +177,7 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 		X_FIELD("env", JSON_DEC_STRINGS, false, env, XP_EXEC_ARGS_MAX,
 			XP_EXEC_ARG_LEN),
 		X_FIELD("cwd", JSON_DEC_STRING, false, cwd, 1, XP_PATH_MAX),
+		X_FIELD("user", JSON_DEC_STRING, false, user, 1, XP_USER_MAX),
 		X_FIELD("tty", JSON_DEC_BOOL, false, tty, 0, 0),
 		X_FIELD("stdin", JSON_DEC_BOOL, false, in, 0, 0),
 		X_FIELD("rows", JSON_DEC_INT, false, rows, 0, XP_TERM_SIZE_MAX),
@@ -201,12 +203,19 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 			  "params.command: must not be empty");
 		return;
 	}
+	if (p.user && !xp_user_valid(p.user)) {
+		rpc_error(
+			req, RPC_INVALID_PARAMS,
+			"params.user: expected USER[:GROUP] (names or numbers)");
+		return;
+	}
 	command = json_strv(p.command);
 	env = p.env ? json_strv(p.env) : NULL;
 	x.name = p.name;
 	x.command = command;
 	x.env = env;
 	x.cwd = p.cwd;
+	x.user = p.user;
 	x.tty = p.tty;
 	x.in = p.in;
 	x.rows = (uint16_t)p.rows;

@@ -64,6 +64,12 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 	json_w_strv(w, "env", p->env);
 	json_w_key(w, "cwd");
 	json_w_string(w, p->cwd);
+	if (p->user) {
+		json_w_key(w, "user");
+		json_w_string(w, p->user);
+	}
+	if (p->groups && p->groups[0])
+		json_w_strv(w, "groups", p->groups);
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
 	if (p->kernel[0]) {
@@ -132,12 +138,12 @@ int state_json_save(const struct pod_info *pi)
 
 struct state_in {
 	const char *name, *uuid, *status, *reason, *image, *digest, *cwd, *cpio;
-	const char *kernel_args, *tty;
+	const char *kernel_args, *tty, *user;
 	const char *created_at, *started_at, *finished_at, *stop_deadline;
 	const char *kernel, *kernel_digest;
 	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
-	const struct json *command, *env;
+	const struct json *command, *env, *groups;
 	bool term, open_stdin, io_channel, paused;
 };
 
@@ -156,6 +162,9 @@ static const struct json_dec_field state_fields[] = {
 	ST("command", JSON_DEC_STRINGS, true, command, 1024, 4096),
 	ST("env", JSON_DEC_STRINGS, true, env, 1024, 4096),
 	ST("cwd", JSON_DEC_STRING, true, cwd, 1, 255),
+	ST("user", JSON_DEC_STRING, false, user, 1, XP_USER_MAX),
+	ST("groups", JSON_DEC_STRINGS, false, groups, XP_SPEC_GROUPS_MAX,
+	   XP_USER_MAX),
 	ST("kernel_args", JSON_DEC_STRING, false, kernel_args, 0,
 	   POD_KERNEL_ARGS_MAX),
 	ST("console_tty", JSON_DEC_STRING, false, tty, 0, 31),
@@ -207,6 +216,7 @@ static void info_of_state(const struct state_in *s, enum pod_status st,
 	pi->image = s->image;
 	pi->digest = s->digest;
 	pi->cwd = s->cwd;
+	pi->user = s->user;
 	pi->kernel_args = s->kernel_args;
 	pi->kernel = s->kernel ? s->kernel : "";
 	pi->kernel_digest = s->kernel_digest ? s->kernel_digest : "";
@@ -237,7 +247,7 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 {
 	struct state_in s = { .domid = -1, .exit_code = -1 };
 	const struct load_ctx *lc = arg;
-	char **argv = NULL, **env = NULL;
+	char **argv = NULL, **env = NULL, **groups = NULL;
 	struct pod_info pi;
 	struct net_pod np = { .mode = NET_NONE };
 	enum pod_status st;
@@ -261,18 +271,21 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	if (!rc) {
 		argv = json_strv(s.command);
 		env = json_strv(s.env);
-		if (!argv || !env)
+		groups = s.groups ? json_strv(s.groups) : NULL;
+		if (!argv || !env || (s.groups && !groups))
 			rc = -ENOMEM;
 	}
 	if (!rc) {
 		info_of_state(&s, st, &pi);
 		pi.argv = argv;
 		pi.env = env;
+		pi.groups = groups;
 		pi.net = &np;
 		rc = lc->cb(&pi, lc->arg, why, whysz);
 	}
 	json_strv_free(argv);
 	json_strv_free(env);
+	json_strv_free(groups);
 	json_free(root);
 	return rc;
 }

@@ -3,7 +3,7 @@
 # and its host unit tests; included by guest/local.mk.
 
 guest_xenpod_kernel_SOURCES += \
-	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c \
+	guest/lib/spec.c guest/lib/cpio.c guest/lib/elf.c guest/lib/passwd.c \
 	guest/arch/x86_64/syscall_entry.S \
 	guest/kernel/task.c guest/kernel/signal.c guest/kernel/vm.c \
 	guest/kernel/exec.c guest/kernel/vfs.c guest/kernel/file.c \
@@ -11,9 +11,11 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
-	guest/kernel/sys_proc.c guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
+	guest/kernel/sys_proc.c guest/kernel/sys_cred.c guest/kernel/user.c \
+	guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
 	guest/kernel/sys_epoll.c guest/kernel/sys_event.c guest/kernel/sys_lock.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
+	guest/include/lib/passwd.h \
 	guest/include/kernel/proc.h guest/include/kernel/vfs.h \
 	guest/include/kernel/termios.h \
 	guest/include/kernel/syscall.h guest/include/kernel/syscall_nr.h
@@ -21,9 +23,9 @@ guest_xenpod_kernel_SOURCES += \
 GUEST_HOST_CPPFLAGS = -DGUEST_LIB_HOST -I$(top_srcdir)/guest/include
 
 check_PROGRAMS += tests/unit/test_guest_spec tests/unit/test_guest_cpio \
-	tests/unit/test_guest_elf
+	tests/unit/test_guest_elf tests/unit/test_guest_passwd
 TESTS += tests/unit/test_guest_spec tests/unit/test_guest_cpio \
-	tests/unit/test_guest_elf
+	tests/unit/test_guest_elf tests/unit/test_guest_passwd
 tests_unit_test_guest_spec_SOURCES = tests/unit/test_guest_spec.c guest/lib/spec.c
 tests_unit_test_guest_spec_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
 tests_unit_test_guest_spec_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
@@ -36,6 +38,11 @@ tests_unit_test_guest_elf_SOURCES = tests/unit/test_guest_elf.c guest/lib/elf.c
 tests_unit_test_guest_elf_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
 tests_unit_test_guest_elf_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_guest_elf_LDADD = $(CUNIT_LIBS)
+tests_unit_test_guest_passwd_SOURCES = tests/unit/test_guest_passwd.c \
+	guest/lib/passwd.c
+tests_unit_test_guest_passwd_CPPFLAGS = $(AM_CPPFLAGS) $(GUEST_HOST_CPPFLAGS)
+tests_unit_test_guest_passwd_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_guest_passwd_LDADD = $(CUNIT_LIBS)
 
 # The user layer's man page, and the check that it lists every implemented syscall.
 dist_man_MANS += man/xenpod-kernel.7
@@ -51,7 +58,8 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_proc.c tests/guest/progs/t_signal.c \
 	tests/guest/progs/t_stress.c tests/guest/progs/t_thread.c \
 	tests/guest/progs/t_event.c tests/guest/progs/t_lock.c \
-	tests/guest/progs/t_shm.c tests/guest/go/gotest.go \
+	tests/guest/progs/t_shm.c tests/guest/progs/t_cred.c \
+	tests/guest/go/gotest.go \
 	tests/guest/sqlite/t_sqlite.c tests/guest/zsh/jobs.zsh \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \

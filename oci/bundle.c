@@ -130,41 +130,72 @@ void oci_process_free(struct oci_process *p)
 	free_strv(p->args);
 	free_strv(p->env);
 	free(p->cwd);
+	free(p->gids);
 	memset(p, 0, sizeof(*p));
 }
 
-static int parse_user(struct ctx *x, const struct json *u)
+static int parse_id(struct ctx *x, const struct json *v, const char *what,
+		    uint32_t *id_r)
 {
-	static const char *const ids[] = { "uid", "gid" };
+	int64_t id;
+
+	if (!json_int(v, &id) || id < 0 || id > OCI_ID_MAX)
+		return bad(x, "%s: expected an integer 0..%d", what,
+			   OCI_ID_MAX);
+	*id_r = (uint32_t)id;
+	return 0;
+}
+
+static int parse_gids(struct ctx *x, const struct json *a,
+		      struct oci_process *p)
+{
+	char what[64];
+	size_t i, n = json_len(a);
+
+	if (json_type(a) != JSON_ARRAY)
+		return bad(x, "process.user.additionalGids: expected an array");
+	if (n > OCI_GIDS_MAX)
+		return bad(x, "process.user.additionalGids: more than %d",
+			   OCI_GIDS_MAX);
+	p->gids = calloc(n ? n : 1, sizeof(*p->gids));
+	if (!p->gids)
+		return oom(x);
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "process.user.additionalGids[%zu]",
+			 i);
+		if (parse_id(x, json_at(a, i), what, &p->gids[i]))
+			return -EINVAL;
+	}
+	p->n_gids = n;
+	return 0;
+}
+
+/* process.user: the guest runs the program as uid:gid with these groups
+ * (the engine resolved any names; the guest looks nothing up). */
+static int parse_user(struct ctx *x, const struct json *u,
+		      struct oci_process *p)
+{
+	const struct json *v;
 	size_t i;
 
 	if (json_type(u) != JSON_OBJECT)
 		return bad(x, "process.user: expected an object");
-	for (i = 0; i < 2; i++) {
-		const struct json *v = json_get(u, ids[i]);
-		int64_t id;
-
-		if (!v)
-			continue;
-		if (!json_int(v, &id) || id < 0 || id > UINT32_MAX)
-			return bad(x,
-				   "process.user.%s: expected an integer "
-				   "0..4294967295",
-				   ids[i]);
-		if (id != 0)
-			return bad(x,
-				   "process.user.%s: %lld: only 0 is "
-				   "supported (the guest runs the program "
-				   "as root)",
-				   ids[i], (long long)id);
-	}
+	p->has_user = true;
+	if ((v = json_get(u, "uid")) &&
+	    parse_id(x, v, "process.user.uid", &p->uid))
+		return -EINVAL;
+	if ((v = json_get(u, "gid")) &&
+	    parse_id(x, v, "process.user.gid", &p->gid))
+		return -EINVAL;
+	if ((v = json_get(u, "additionalGids")) && parse_gids(x, v, p))
+		return -EINVAL;
 	for (i = 0; i < json_len(u); i++) {
 		const char *k = json_key_at(u, i);
 
-		if (strcmp(k, "uid") && strcmp(k, "gid"))
-			ignore(x, !strcmp(k, "additionalGids") ?
-					  "process.user.additionalGids" :
-					  "process.user");
+		if (strcmp(k, "uid") && strcmp(k, "gid") &&
+		    strcmp(k, "additionalGids"))
+			ignore(x, !strcmp(k, "umask") ? "process.user.umask" :
+							"process.user");
 	}
 	return 0;
 }
@@ -218,7 +249,7 @@ static int parse_process(struct ctx *x, const struct json *o,
 	}
 	p->terminal = v && b;
 	v = json_get(o, "user");
-	if (v && (rc = parse_user(x, v)))
+	if (v && (rc = parse_user(x, v, p)))
 		goto fail;
 	for (i = 0; i < json_len(o); i++) {
 		static const char *const used[] = { "args", "env", "cwd",
@@ -631,6 +662,27 @@ int oci_config_parse(const char *text, size_t len, const char *bundle,
 	return rc;
 }
 
+/* spec "user" as "UID:GID" and "groups" as numbers (xenpod-spec(5)). */
+static void write_user(struct json_writer *w, const struct oci_process *p)
+{
+	char id[32];
+
+	if (!p->has_user)
+		return;
+	snprintf(id, sizeof(id), "%u:%u", p->uid, p->gid);
+	json_w_key(w, "user");
+	json_w_string(w, id);
+	if (!p->n_gids)
+		return;
+	json_w_key(w, "groups");
+	json_w_array_open(w);
+	for (size_t i = 0; i < p->n_gids; i++) {
+		snprintf(id, sizeof(id), "%u", p->gids[i]);
+		json_w_string(w, id);
+	}
+	json_w_array_close(w);
+}
+
 char *oci_config_pod_params(const struct oci_config *c, const char *name)
 {
 	struct json_writer *w = json_writer_new(false);
@@ -659,6 +711,7 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 	json_w_array_close(w);
 	json_w_key(w, "cwd");
 	json_w_string(w, c->process.cwd);
+	write_user(w, &c->process);
 	if (c->memory_mib) {
 		json_w_key(w, "memory_mib");
 		json_w_int(w, c->memory_mib);

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest uid or gid a pod's user may have (docker's and runc's
+ * range; the guest refuses more). */
+#define OCI_ID_MAX 2147483647
+/* additionalGids: the daemon's XP_SPEC_GROUPS_MAX. */
+#define OCI_GIDS_MAX 64
+
 /* config.json larger than this is refused (the JSON parser's own bound). */
 #define OCI_CONFIG_MAX (1024 * 1024)
 /* Annotations that choose the pod's size (they win over linux.resources). */
@@ -20,6 +26,11 @@ struct oci_process {
 	size_t n_env;
 	char *cwd; /* absolute */
 	bool terminal;
+	/* process.user: the pod's user (spec "user" UID:GID, "groups") */
+	bool has_user;
+	uint32_t uid, gid;
+	uint32_t *gids; /* additionalGids, n_gids of them */
+	size_t n_gids;
 };
 
 enum oci_mount_kind {

@@ -991,6 +991,7 @@ int oci_cmd_exec(int argc, char **argv)
 	struct oci_process p = { 0 };
 	struct oci_state st;
 	char **xargv = NULL, **env = NULL, err[512], *text = NULL;
+	char user[32]; /* process.json's "UID:GID" for exec -u */
 	size_t n_env = 0, len, k = 0, i;
 	bool detach = false, tty = false;
 	pid_t pid = 0;
@@ -1082,7 +1083,7 @@ int oci_cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	/* A `xenpod exec` command line, run by the CLI's own code. */
-	xargv = calloc(8 + 2 * (p.n_env + n_env) + (size_t)argc + p.n_args,
+	xargv = calloc(10 + 2 * (p.n_env + n_env) + (size_t)argc + p.n_args,
 		       sizeof(*xargv));
 	if (!xargv) {
 		oci_err("out of memory");
@@ -1101,6 +1102,11 @@ int oci_cmd_exec(int argc, char **argv)
 	for (i = 0; i < n_env; i++) {
 		xargv[k++] = (char *)"-e";
 		xargv[k++] = env[i];
+	}
+	if (p.has_user) {
+		snprintf(user, sizeof(user), "%u:%u", p.uid, p.gid);
+		xargv[k++] = (char *)"-u";
+		xargv[k++] = user;
 	}
 	xargv[k++] = (char *)"--";
 	xargv[k++] = (char *)id;

@@ -8,6 +8,7 @@
 #include "kernel/podio_guest.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/pty.h"
 #include "kernel/syscall.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
@@ -27,7 +28,9 @@ void sys_set_hostname(const char *name);
 
 static char spec_buf[SPEC_MAX + 1];
 static struct spec spec;
-static char *envp[SPEC_ENV_MAX + 2];
+static char *envp[SPEC_ENV_MAX + 3]; /* the spec's, PATH, HOME, NULL */
+static char home_env[USER_HOME_MAX + 5];
+static struct cred pod_cred; /* the main process's and every exec's */
 static char prog_path[512];
 static struct task *main_task;
 static bool main_tty, main_stdin;
@@ -160,7 +163,8 @@ static bool env_has(const char *key)
 	return false;
 }
 
-/* The environment, with Docker's default PATH if the spec has none. */
+/* The environment, with Docker's default PATH if the spec has none, and
+ * the user's HOME (home_env, set by set_user) if it has none. */
 static void build_env(void)
 {
 	size_t k = 0;
@@ -169,7 +173,26 @@ static void build_env(void)
 		envp[k++] = spec.envp[i];
 	if (!env_has("PATH"))
 		envp[k++] = (char *)DEFAULT_PATH;
+	if (home_env[0] && !env_has("HOME"))
+		envp[k++] = home_env;
 	envp[k] = NULL;
+}
+
+/* "user=" (and "group=") in the spec: the ids from the image (user.c),
+ * HOME for build_env; with neither, everything runs as root with the
+ * environment as given, as before. A user the image lacks fails the start
+ * as docker's does, with 125. */
+static void set_user(void)
+{
+	char home[USER_HOME_MAX], err[ERROR_MAX + 1];
+
+	pod_cred = cred_root;
+	if (!spec.user && !spec.ngroups)
+		return;
+	if (user_cred(spec.user ? spec.user : "0", spec.groups, spec.ngroups,
+		      &pod_cred, home, sizeof(home), err, sizeof(err)))
+		fail("%s", err);
+	fmt_snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 }
 
 static const char *env_path(void)
@@ -270,6 +293,8 @@ static void main_stdio(void)
 
 	if (podio_guest_main_stdio(fds, main_tty, main_stdin))
 		fail("no memory for the main process's stdio");
+	if (main_tty)
+		pty_set_owner(fds[0], pod_cred.uid, pod_cred.gid);
 	for (int i = 0; i < 3; i++) {
 		file_put(main_task->files->fd[i]);
 		main_task->files->fd[i] = fds[i];
@@ -288,6 +313,7 @@ void init_run(void)
 
 	setup_fs();
 	read_spec();
+	set_user();
 	build_env();
 	if (spec.name && *spec.name)
 		sys_set_hostname(spec.name);
@@ -299,9 +325,10 @@ void init_run(void)
 		fail("working directory %s does not exist", spec.cwd);
 	if (!S_ISDIR(cwd->mode))
 		fail("working directory %s is not a directory", spec.cwd);
-	chan = podio_guest_init(envp, cwd);
+	chan = podio_guest_init(envp, cwd, &pod_cred);
 	prog = find_program(spec.argv[0], cwd);
-	rc = task_spawn(prog, spec.argv, envp, cwd, &main_task, &err);
+	rc = task_spawn(prog, spec.argv, envp, cwd, &pod_cred, &main_task,
+			&err);
 	if (rc)
 		fail_status(podio_spawn_status(rc), "%s: %s", prog,
 			    podio_spawn_reason(rc, err));

@@ -398,6 +398,8 @@ static int load_interp(struct task *t, struct mm *mm, const char *interp,
 
 	if (!rc && !S_ISREG(ino->mode))
 		rc = -EACCES;
+	if (!rc)
+		rc = vfs_permission(ino, MAY_EXEC);
 	if (rc)
 		goto out;
 	why = "cannot read it";
@@ -502,10 +504,9 @@ static int resolve_exec(struct task *t, const char *path, struct inode **ino_r)
 
 	if (rc)
 		return rc;
-	if (S_ISDIR((*ino_r)->mode) || !S_ISREG((*ino_r)->mode) ||
-	    !((*ino_r)->mode & 0111))
+	if (!S_ISREG((*ino_r)->mode))
 		return -EACCES;
-	return 0;
+	return vfs_permission(*ino_r, MAY_EXEC);
 }
 
 static void exec_commit(struct task *t, struct mm *mm, uint64_t entry,

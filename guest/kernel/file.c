@@ -185,7 +185,7 @@ int fd_close(int fd)
 
 /* Finds or creates the file for O_CREAT. path is a kernel copy. */
 static int open_create(char *path, int flags, uint32_t mode,
-		       struct inode **ino_r)
+		       struct inode **ino_r, bool *created_r)
 {
 	struct inode *dir, *ino;
 	char *name;
@@ -212,6 +212,7 @@ static int open_create(char *path, int flags, uint32_t mode,
 	if (rc)
 		return rc;
 	*ino_r = ino;
+	*created_r = true;
 	return 0;
 }
 
@@ -229,7 +230,22 @@ static int open_generate(struct file *f)
 	return 0;
 }
 
-static int open_checks(struct inode *ino, int flags)
+/* The access an open asks for (none for O_PATH, or for the file this
+ * open just created: its mode binds later opens only, as on Linux). */
+static int open_mask(int flags, bool created)
+{
+	int acc = flags & O_ACCMODE, mask = 0;
+
+	if ((flags & O_PATH) || created)
+		return 0;
+	if (acc == O_RDONLY || acc == O_RDWR)
+		mask |= MAY_READ;
+	if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC))
+		mask |= MAY_WRITE;
+	return mask;
+}
+
+static int open_checks(struct inode *ino, int flags, bool created)
 {
 	int acc = flags & O_ACCMODE;
 
@@ -239,7 +255,7 @@ static int open_checks(struct inode *ino, int flags)
 		return -EISDIR;
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		return -ELOOP;
-	return 0;
+	return vfs_permission(ino, open_mask(flags, created));
 }
 
 int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)
@@ -247,17 +263,18 @@ int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)
 	char *path = kstrdup(upath_k);
 	struct inode *ino = NULL;
 	struct file *f;
+	bool created = false;
 	int rc;
 
 	if (!path)
 		return -ENOMEM;
 	if (flags & O_CREAT)
-		rc = open_create(path, flags, mode, &ino);
+		rc = open_create(path, flags, mode, &ino, &created);
 	else
 		rc = vfs_lookup(current->cwd, path, !(flags & O_NOFOLLOW),
 				&ino);
 	if (!rc)
-		rc = open_checks(ino, flags);
+		rc = open_checks(ino, flags, created);
 	if (rc) {
 		kfree(path);
 		return rc;

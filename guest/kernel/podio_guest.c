@@ -67,6 +67,7 @@ static unsigned nsessions;
 static const char tx_chan; /* writers waiting for credit or ring space */
 static char *const *base_env;
 static struct inode *base_cwd;
+static const struct cred *base_cred;
 /* init's receive state: a header, then its payload */
 static uint8_t rx_buf[PODIO_HDR_LEN + PODIO_MAX_PAYLOAD];
 static size_t rx_have;
@@ -1104,6 +1105,8 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 {
 	static char *envp[ENV_MAX];
 	static char prog_buf[512];
+	static struct cred user_cred_buf; /* exec --user's */
+	const struct cred *cred = base_cred;
 	struct inode *cwd = base_cwd;
 	struct file *fds[3];
 	const char *prog, *err = "", *path;
@@ -1118,6 +1121,16 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->cwd, "not a directory");
 		return;
 	}
+	if (v->user) {
+		char why[PODIO_ERROR_MAX_MSG];
+
+		if (user_cred(v->user, NULL, 0, &user_cred_buf, NULL, 0, why,
+			      sizeof(why))) {
+			exec_fail(s, 125, v->argv[0], why);
+			return;
+		}
+		cred = &user_cred_buf;
+	}
 	merge_env(v, envp);
 	path = env_get(envp, "PATH");
 	prog = podio_find_program(v->argv[0], path ? path : DEFAULT_EXEC_PATH,
@@ -1126,7 +1139,10 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->argv[0], "out of memory");
 		return;
 	}
-	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, &t, &err);
+	if (v->tty) /* a terminal is its user's, as devpts gives it */
+		pty_set_owner(fds[0], cred->uid, cred->gid);
+	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, cred, &t,
+			&err);
 	if (rc) {
 		for (int i = 0; i < 3; i++)
 			file_put(fds[i]);
@@ -1172,7 +1188,8 @@ static int exec_start(uint16_t id, const uint8_t *p, uint32_t len)
 
 /* ---- start-up ---- */
 
-bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd)
+bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd,
+		      const struct cred *pod_cred)
 {
 	char buf[16];
 	int rc;
@@ -1182,6 +1199,7 @@ bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd)
 		return false;
 	base_env = pod_env;
 	base_cwd = pod_cwd;
+	base_cred = pod_cred;
 	main_s = stream_new(PODIO_MAIN_STREAM);
 	if (!main_s) {
 		printk("xenpod-kernel: no memory for the pod channel\n");

@@ -189,6 +189,7 @@ static struct inode *detached(uint32_t mode, const struct inode_ops *ops,
 		return NULL;
 	ino->nlink = 1; /* never freed */
 	ino->iops = ops;
+	ino->viewer_owned = true; /* all of them are in /proc/self */
 	ino->parent = parent;
 	return ino;
 }
@@ -217,6 +218,7 @@ void procfs_init(void)
 	}
 	if (vfs_mknod(proc, "self", S_IFDIR | 0555, &self))
 		return;
+	self->viewer_owned = true;
 	self_exe = detached(S_IFLNK | 0777, &exe_iops, self);
 	self_cwd = detached(S_IFLNK | 0777, &cwd_iops, self);
 	self_fd = detached(S_IFDIR | 0500, &fd_iops, self);

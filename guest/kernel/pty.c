@@ -521,6 +521,14 @@ static const struct file_ops slave_ops = {
 	.release = slave_release,
 };
 
+void pty_set_owner(struct file *slave, uint32_t uid, uint32_t gid)
+{
+	if (slave->ino->fops == &slave_ops) {
+		slave->ino->uid = uid;
+		slave->ino->gid = gid;
+	}
+}
+
 int pty_slave_files(struct pty *p, struct file *fds[3])
 {
 	struct inode *ino = inode_new(S_IFCHR | 0620);

@@ -138,7 +138,9 @@ static long do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
 
 	if (rc)
 		return rc;
-	rc = vfs_mknod(dir, name, S_IFDIR | (mode & 07777 & ~current->umask),
+	/* Linux keeps only the sticky bit of the set-id ones; a setgid
+	 * parent passes its own on (vfs_mknod) */
+	rc = vfs_mknod(dir, name, S_IFDIR | (mode & 01777 & ~current->umask),
 		       &ino);
 	kfree(buf);
 	return rc;
@@ -348,6 +350,9 @@ static long sys_chdir(const struct sysargs *a)
 		return rc;
 	if (!S_ISDIR(ino->mode))
 		return -ENOTDIR;
+	rc = vfs_permission(ino, MAY_EXEC);
+	if (rc)
+		return rc;
 	current->cwd = ino;
 	return 0;
 }
@@ -360,6 +365,8 @@ static long sys_fchdir(const struct sysargs *a)
 		return -EBADF;
 	if (!S_ISDIR(f->ino->mode))
 		return -ENOTDIR;
+	if (vfs_permission(f->ino, MAY_EXEC))
+		return -EACCES;
 	current->cwd = f->ino;
 	return 0;
 }

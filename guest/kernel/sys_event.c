@@ -420,6 +420,15 @@ struct k_signalfd_siginfo {
 
 _Static_assert(sizeof(struct k_signalfd_siginfo) == 128, "signalfd_siginfo");
 
+/* The sender's real uid, as it is now (Linux records it at the send; a
+ * sender gone since, or the kernel, reads as root). */
+static uint32_t signal_sender_uid(uint32_t pid)
+{
+	struct task *from = pid ? task_find((int)pid) : NULL;
+
+	return from ? from->cred.uid : 0;
+}
+
 static long signalfd_read(struct file *f, void *ubuf, size_t n)
 {
 	const struct signalfd *s = f->priv;
@@ -445,7 +454,7 @@ static long signalfd_read(struct file *f, void *ubuf, size_t n)
 		memset(&si, 0, sizeof(si));
 		si.signo = (uint32_t)sig;
 		si.pid = (uint32_t)t->sig_from_pid[sig - 1];
-		si.uid = 0; /* everything runs as root */
+		si.uid = signal_sender_uid(si.pid);
 		if (copy_to_user((uint8_t *)ubuf + done, &si, sizeof(si)))
 			return done ? (long)done : -EFAULT;
 		t->sig_pending &= ~SIGBIT(sig);

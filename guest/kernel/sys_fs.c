@@ -306,8 +306,8 @@ static void fill_stat(struct inode *ino, struct k_stat *st)
 	/* Linux: 0 for an unlinked (or memfd) file, 1 for a pipe or socket */
 	st->st_nlink = ino->nlink || S_ISREG(ino->mode) ? ino->nlink : 1;
 	st->st_mode = ino->mode;
-	st->st_uid = ino->uid;
-	st->st_gid = ino->gid;
+	st->st_uid = inode_uid(ino);
+	st->st_gid = inode_gid(ino);
 	st->st_rdev = ino->rdev;
 	st->st_size = S_ISDIR(ino->mode) ? 4096 : (int64_t)ino->size;
 	st->st_blksize = 4096;
@@ -552,18 +552,27 @@ static long sys_pipe(const struct sysargs *a)
 	return sys_pipe2(&b);
 }
 
+#define AT_EACCESS 0x200
+
+/* access(2) checks with the real ids (AT_EACCESS: the effective ones),
+ * the whole lookup included: the fs ids stand in for the call. */
 static long do_access(int dirfd, uint64_t upath, int mode, int flags)
 {
+	struct cred *c = &current->cred;
+	uint32_t fsuid = c->fsuid, fsgid = c->fsgid;
 	struct inode *ino;
-	int rc = lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
-			   flags & AT_EMPTY_PATH, &ino);
+	int rc;
 
-	if (rc)
-		return rc;
-	/* Everything runs as root: only execute needs a mode bit. */
-	if ((mode & 1) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
-		return -EACCES;
-	return 0;
+	if (mode & ~7)
+		return -EINVAL;
+	if (!(flags & AT_EACCESS))
+		c->fsuid = c->uid, c->fsgid = c->gid;
+	rc = lookup_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW),
+		       flags & AT_EMPTY_PATH, &ino);
+	if (!rc)
+		rc = vfs_permission(ino, mode);
+	c->fsuid = fsuid, c->fsgid = fsgid;
+	return rc;
 }
 
 static long sys_access(const struct sysargs *a)
@@ -584,6 +593,11 @@ static long sys_faccessat2(const struct sysargs *a)
 
 static long set_mode(struct inode *ino, uint32_t mode)
 {
+	int rc = vfs_may_own(ino);
+
+	if (rc)
+		return rc;
+	mode = vfs_chmod_mode(ino, mode);
 	if (ino->iops && ino->iops->chmod)
 		return ino->iops->chmod(ino, mode & 07777);
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
@@ -616,6 +630,16 @@ static long sys_fchmodat(const struct sysargs *a)
 
 static long set_owner(struct inode *ino, uint64_t uid, uint64_t gid)
 {
+	int rc = vfs_may_chown(ino, (uint32_t)uid, (uint32_t)gid);
+
+	if (rc)
+		return rc;
+	/* a new owner does not inherit set-id powers (Linux, root too) */
+	if (S_ISREG(ino->mode)) {
+		ino->mode &= ~(uint32_t)S_ISUID;
+		if (ino->mode & 010)
+			ino->mode &= ~(uint32_t)S_ISGID;
+	}
 	if ((uint32_t)uid != 0xffffffffu)
 		ino->uid = (uint32_t)uid;
 	if ((uint32_t)gid != 0xffffffffu)
@@ -660,6 +684,15 @@ static long sys_fchownat(const struct sysargs *a)
 #define UTIME_NOW ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
 
+/* Times other than UTIME_NOW and UTIME_OMIT: the owner's to set. */
+static bool times_explicit(const int64_t ts[4])
+{
+	for (int i = 0; i < 2; i++)
+		if (ts[2 * i + 1] != UTIME_NOW && ts[2 * i + 1] != UTIME_OMIT)
+			return true;
+	return false;
+}
+
 static long sys_utimensat(const struct sysargs *a)
 {
 	struct inode *ino;
@@ -676,11 +709,18 @@ static long sys_utimensat(const struct sysargs *a)
 	if (rc)
 		return rc;
 	if (!a->arg[2]) {
-		ino->atime_ns = ino->mtime_ns = now;
-		return 0;
+		rc = vfs_may_touch(ino, false);
+		if (!rc)
+			ino->atime_ns = ino->mtime_ns = now;
+		return rc;
 	}
 	if (copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
 		return -EFAULT;
+	if (ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
+		return 0;
+	rc = vfs_may_touch(ino, times_explicit(ts));
+	if (rc)
+		return rc;
 	for (int i = 0; i < 2; i++) {
 		int64_t *t = i ? &ino->mtime_ns : &ino->atime_ns;
 
@@ -712,6 +752,8 @@ static long sys_truncate(const struct sysargs *a)
 	struct inode *ino;
 	int rc = lookup_at(AT_FDCWD, a->arg[0], true, false, &ino);
 
+	if (!rc && !S_ISDIR(ino->mode))
+		rc = vfs_permission(ino, MAY_WRITE);
 	return rc ? rc : do_truncate(ino, (int64_t)a->arg[1]);
 }
 

@@ -159,16 +159,27 @@ static long sys_waitid(const struct sysargs *a)
 	return 0;
 }
 
+/* A signal from a system call: EPERM unless the sender may (kill(2)). */
+static long signal_checked(struct task *t, int sig, int from)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (!cred_may_signal(t, sig))
+		return -EPERM;
+	return signal_send(t, sig, from);
+}
+
 static long sys_kill(const struct sysargs *a)
 {
-	int pid = (int)a->arg[0], sig = (int)a->arg[1], found = 0;
+	int pid = (int)a->arg[0], sig = (int)a->arg[1], found = 0, sent = 0;
 	struct task *t;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid > 0) {
 		t = task_find(pid);
-		return t && t->mm ? signal_send(t, sig, current->pid) : -ESRCH;
+		return t && t->mm ? signal_checked(t, sig, current->pid) :
+				    -ESRCH;
 	}
 	for_each_task(t) {
 		if (!t->mm || t->state == TASK_ZOMBIE)
@@ -178,10 +189,12 @@ static long sys_kill(const struct sysargs *a)
 			continue;
 		if (pid == -1 && t == current)
 			continue;
-		signal_send(t, sig, current->pid);
 		found++;
+		if (signal_checked(t, sig, current->pid) == 0)
+			sent++;
 	}
-	return found ? 0 : -ESRCH;
+	/* a group: success if any member got it, as Linux */
+	return !found ? -ESRCH : sent ? 0 : -EPERM;
 }
 
 static long sys_tgkill(const struct sysargs *a)
@@ -190,7 +203,7 @@ static long sys_tgkill(const struct sysargs *a)
 
 	if (!t || !t->mm || t->tgid != (int)a->arg[0])
 		return -ESRCH;
-	return signal_send(t, (int)a->arg[2], current->tgid);
+	return signal_checked(t, (int)a->arg[2], current->tgid);
 }
 
 static long sys_tkill(const struct sysargs *a)
@@ -199,7 +212,7 @@ static long sys_tkill(const struct sysargs *a)
 
 	if (!t || !t->mm)
 		return -ESRCH;
-	return signal_send(t, (int)a->arg[1], current->pid);
+	return signal_checked(t, (int)a->arg[1], current->pid);
 }
 
 static long sys_getpid(const struct sysargs *a)
@@ -259,72 +272,6 @@ static long sys_setsid(const struct sysargs *a)
 		return -EPERM;
 	current->sid = current->pgid = current->pid;
 	return current->sid;
-}
-
-static long sys_getuid(const struct sysargs *a)
-{
-	return current->uid;
-}
-
-static long sys_getgid(const struct sysargs *a)
-{
-	return current->gid;
-}
-
-static long sys_setuid(const struct sysargs *a)
-{
-	current->uid = (uint32_t)a->arg[0];
-	return 0;
-}
-
-static long sys_setgid(const struct sysargs *a)
-{
-	current->gid = (uint32_t)a->arg[0];
-	return 0;
-}
-
-static long sys_setresuid(const struct sysargs *a)
-{
-	if ((uint32_t)a->arg[1] != 0xffffffffu)
-		current->uid = (uint32_t)a->arg[1];
-	return 0;
-}
-
-static long sys_setresgid(const struct sysargs *a)
-{
-	if ((uint32_t)a->arg[1] != 0xffffffffu)
-		current->gid = (uint32_t)a->arg[1];
-	return 0;
-}
-
-static long sys_getresuid(const struct sysargs *a)
-{
-	uint32_t id = current->uid;
-
-	for (int i = 0; i < 3; i++)
-		if (copy_to_user((void *)a->arg[i], &id, sizeof(id)))
-			return -EFAULT;
-	return 0;
-}
-
-static long sys_getresgid(const struct sysargs *a)
-{
-	uint32_t id = current->gid;
-
-	for (int i = 0; i < 3; i++)
-		if (copy_to_user((void *)a->arg[i], &id, sizeof(id)))
-			return -EFAULT;
-	return 0;
-}
-
-static long sys_getgroups(const struct sysargs *a)
-{
-	return 0;
-}
-
-static long sys_setgroups(const struct sysargs *a)
-{
-	return 0;
 }
 
 static long sys_rt_sigaction(const struct sysargs *a)
@@ -827,7 +774,8 @@ static bool prio_match(const struct task *t, int which, int who)
 	case PRIO_PGRP:
 		return t->pgid == (who ? who : current->pgid);
 	default:
-		return t->uid == (uint32_t)(who ? who : (int)current->uid);
+		return t->cred.uid ==
+		       (uint32_t)(who ? who : (int)current->cred.uid);
 	}
 }
 
@@ -892,18 +840,6 @@ void sys_proc_register(sys_fn *t)
 	t[NR_setpgid] = sys_setpgid;
 	t[NR_getsid] = sys_getsid;
 	t[NR_setsid] = sys_setsid;
-	t[NR_getuid] = sys_getuid;
-	t[NR_geteuid] = sys_getuid;
-	t[NR_getgid] = sys_getgid;
-	t[NR_getegid] = sys_getgid;
-	t[NR_setuid] = sys_setuid;
-	t[NR_setgid] = sys_setgid;
-	t[NR_setresuid] = sys_setresuid;
-	t[NR_setresgid] = sys_setresgid;
-	t[NR_getresuid] = sys_getresuid;
-	t[NR_getresgid] = sys_getresgid;
-	t[NR_getgroups] = sys_getgroups;
-	t[NR_setgroups] = sys_setgroups;
 	t[NR_rt_sigaction] = sys_rt_sigaction;
 	t[NR_rt_sigprocmask] = sys_rt_sigprocmask;
 	t[NR_rt_sigpending] = sys_rt_sigpending;

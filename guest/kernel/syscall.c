@@ -17,6 +17,7 @@ void syscall_init(void)
 	sys_fs_register(table);
 	sys_dir_register(table);
 	sys_proc_register(table);
+	sys_cred_register(table);
 	sys_mem_register(table);
 	sys_misc_register(table);
 	sys_epoll_register(table);

@@ -430,9 +430,11 @@ static void default_fpu(struct task *t)
 }
 
 int task_spawn(const char *path, char *const argv[], char *const envp[],
-	       struct inode *cwd, struct task **task_r, const char **err_r)
+	       struct inode *cwd, const struct cred *cred, struct task **task_r,
+	       const char **err_r)
 {
 	struct task *t = task_alloc();
+	struct cred caller;
 	struct file *con;
 	int rc;
 
@@ -450,8 +452,14 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 	}
 	t->sighand->refs = 1;
 	t->umask = 022;
+	t->cred = *cred;
 	default_fpu(t);
+	/* exec's access checks ask the current task (init's kernel task):
+	 * it stands in with the new process's ids for the load */
+	caller = current->cred;
+	current->cred = *cred;
 	rc = exec_load(t, path, argv, envp, false, err_r);
+	current->cred = caller;
 	if (rc) {
 		task_free(t);
 		return rc;
@@ -508,8 +516,7 @@ static void copy_task_state(struct task *t, struct task *p)
 	memcpy(t->comm, p->comm, sizeof(t->comm));
 	t->cwd = p->cwd;
 	t->umask = p->umask;
-	t->uid = p->uid;
-	t->gid = p->gid;
+	t->cred = p->cred;
 	t->nice = p->nice;
 	t->sig_blocked = p->sig_blocked;
 	t->fs_base = p->fs_base;

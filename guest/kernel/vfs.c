@@ -30,6 +30,10 @@ struct inode *inode_new(uint32_t mode)
 	if (!ino)
 		return NULL;
 	ino->mode = mode;
+	if (current) { /* a new file is its creator's (its fs ids) */
+		ino->uid = current->cred.fsuid;
+		ino->gid = current->cred.fsgid;
+	}
 	ino->ino = next_ino++;
 	list_init(&ino->children);
 	list_init(&ino->locks);
@@ -68,6 +72,108 @@ void inode_put_check(struct inode *ino)
 	kfree(ino->link);
 	kfree((void *)ino->name);
 	kfree(ino);
+}
+
+/* ---- discretionary access control (vfs.h) ---- */
+
+static const struct cred *fs_cred(void)
+{
+	return current ? &current->cred : &cred_root;
+}
+
+/* A volume's file: the server's view stands (dom0 enforces it). */
+static bool dac_exempt(const struct inode *ino)
+{
+	return ino->priv_fs != NULL;
+}
+
+uint32_t inode_uid(const struct inode *ino)
+{
+	return ino->viewer_owned ? fs_cred()->fsuid : ino->uid;
+}
+
+uint32_t inode_gid(const struct inode *ino)
+{
+	return ino->viewer_owned ? fs_cred()->fsgid : ino->gid;
+}
+
+static bool in_group(uint32_t gid)
+{
+	return current ? cred_in_group(gid) : gid == 0;
+}
+
+int vfs_permission(const struct inode *ino, int mask)
+{
+	const struct cred *c = fs_cred();
+	uint32_t bits;
+
+	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	if (dac_exempt(ino))
+		return 0;
+	if (c->fsuid == 0) { /* root: only exec of a non-directory needs x */
+		bool exec_denied = (mask & MAY_EXEC) && !S_ISDIR(ino->mode) &&
+				   !(ino->mode & 0111);
+
+		return exec_denied ? -EACCES : 0;
+	}
+	if (c->fsuid == inode_uid(ino))
+		bits = ino->mode >> 6;
+	else if (in_group(inode_gid(ino)))
+		bits = ino->mode >> 3;
+	else
+		bits = ino->mode;
+	return ((bits & 7) & (uint32_t)mask) == (uint32_t)mask ? 0 : -EACCES;
+}
+
+int vfs_may_delete(const struct inode *dir, const struct inode *victim)
+{
+	uint32_t fsuid = fs_cred()->fsuid;
+	int rc = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+
+	if (rc || dac_exempt(dir))
+		return rc;
+	if ((dir->mode & S_ISVTX) && fsuid != 0 && fsuid != inode_uid(victim) &&
+	    fsuid != inode_uid(dir))
+		return -EPERM;
+	return 0;
+}
+
+int vfs_may_own(const struct inode *ino)
+{
+	uint32_t fsuid = fs_cred()->fsuid;
+
+	if (dac_exempt(ino) || fsuid == 0 || fsuid == inode_uid(ino))
+		return 0;
+	return -EPERM;
+}
+
+int vfs_may_touch(const struct inode *ino, bool explicit_times)
+{
+	int rc = vfs_may_own(ino);
+
+	if (!rc || explicit_times)
+		return rc;
+	return vfs_permission(ino, MAY_WRITE) ? -EACCES : 0;
+}
+
+int vfs_may_chown(const struct inode *ino, uint32_t uid, uint32_t gid)
+{
+	if (dac_exempt(ino) || fs_cred()->fsuid == 0)
+		return 0;
+	if (uid != 0xffffffffu && uid != inode_uid(ino))
+		return -EPERM;
+	if (gid != 0xffffffffu && gid != inode_gid(ino) &&
+	    (vfs_may_own(ino) || !in_group(gid)))
+		return -EPERM;
+	return vfs_may_own(ino);
+}
+
+uint32_t vfs_chmod_mode(const struct inode *ino, uint32_t mode)
+{
+	if (fs_cred()->fsuid != 0 && !dac_exempt(ino) &&
+	    !in_group(inode_gid(ino)))
+		mode &= ~(uint32_t)S_ISGID;
+	return mode;
 }
 
 void vfs_init(void)
@@ -112,6 +218,8 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 		return -EEXIST;
 	if (dir->iops)
 		return -EACCES;
+	if (vfs_permission(dir, MAY_WRITE | MAY_EXEC))
+		return -EACCES;
 	d = kmalloc(sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -152,9 +260,10 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 	ino = inode_new(mode);
 	if (!ino)
 		return -ENOMEM;
-	if (current) {
-		ino->uid = 0;
-		ino->gid = 0;
+	if (dir->mode & S_ISGID) { /* a setgid directory: its group */
+		ino->gid = dir->gid;
+		if (S_ISDIR(mode))
+			ino->mode |= S_ISGID;
 	}
 	rc = vfs_link(dir, name, ino);
 	if (rc) {
@@ -200,6 +309,7 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 {
 	struct dentry *d;
 	struct inode *ino;
+	int rc;
 
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
@@ -218,6 +328,9 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 	if (!d)
 		return dir->iops ? -EACCES : -ENOENT;
 	ino = d->ino;
+	rc = vfs_may_delete(dir, ino);
+	if (rc)
+		return rc;
 	if (S_ISDIR(ino->mode)) {
 		if (!dir_ok)
 			return -EISDIR;
@@ -248,6 +361,21 @@ static bool is_ancestor(struct inode *a, struct inode *d)
 	}
 }
 
+/* Linux's order: the old entry may go, the new one may be replaced or
+ * created, and a directory moving elsewhere must be writable (its "..") */
+static int rename_permission(struct inode *odir, struct inode *ino,
+			     struct inode *ndir, struct inode *old)
+{
+	int rc = vfs_may_delete(odir, ino);
+
+	if (!rc)
+		rc = old ? vfs_may_delete(ndir, old) :
+			   vfs_permission(ndir, MAY_WRITE | MAY_EXEC);
+	if (!rc && S_ISDIR(ino->mode) && odir != ndir)
+		rc = vfs_permission(ino, MAY_WRITE);
+	return rc;
+}
+
 int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 	       const char *nname)
 {
@@ -273,6 +401,9 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 	nd = dentry_find(ndir, nname);
 	if (nd && nd->ino == ino)
 		return 0;
+	rc = rename_permission(odir, ino, ndir, nd ? nd->ino : NULL);
+	if (rc)
+		return rc;
 	name = kstrdup(nname);
 	if (S_ISDIR(ino->mode))
 		dname = kstrdup(nname);
@@ -393,6 +524,9 @@ static int walk(struct inode *dir, const char *path, bool follow, int *depth,
 			break;
 		if (!S_ISDIR(cur->mode))
 			return -ENOTDIR;
+		rc = vfs_permission(cur, MAY_EXEC); /* search */
+		if (rc)
+			return rc;
 		next = vfs_dir_find(cur, name);
 		if (!next)
 			return -ENOENT;
@@ -422,8 +556,20 @@ int vfs_lookup(struct inode *cwd, const char *path, bool follow,
 	return walk(cwd ? cwd : root, path, follow, &depth, ino_r);
 }
 
+static int lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
+			 char **name_r);
+
+/* Every caller goes on to look in the parent: it needs search (x). */
 int vfs_lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
 		      char **name_r)
+{
+	int rc = lookup_parent(cwd, path, dir_r, name_r);
+
+	return rc ? rc : vfs_permission(*dir_r, MAY_EXEC);
+}
+
+static int lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
+			 char **name_r)
 {
 	size_t n = strlen(path);
 	char *slash, save;

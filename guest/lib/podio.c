@@ -97,7 +97,7 @@ int podio_exec_encode(const struct podio_exec *req, uint8_t *buf, size_t cap)
 
 	if (!req->argc || req->argc > PODIO_EXEC_MAX_ARGS ||
 	    req->envc > PODIO_EXEC_MAX_ENV || !req->argv ||
-	    (req->envc && !req->envp))
+	    (req->envc && !req->envp) || (req->user && !req->user[0]))
 		return -EINVAL;
 	for (i = 0; i < req->argc; i++)
 		if (!req->argv[i])
@@ -111,6 +111,7 @@ int podio_exec_encode(const struct podio_exec *req, uint8_t *buf, size_t cap)
 		return -E2BIG;
 	memset(buf, 0, PODIO_EXEC_FIXED);
 	buf[0] = req->tty ? 1 : 0;
+	buf[1] = req->user ? PODIO_EXEC_F_USER : 0;
 	podio_put16(buf + 2, req->rows);
 	podio_put16(buf + 4, req->cols);
 	podio_put16(buf + 6, (uint16_t)req->argc);
@@ -121,6 +122,8 @@ int podio_exec_encode(const struct podio_exec *req, uint8_t *buf, size_t cap)
 		rc = put_str(buf, cap, &off, req->envp[i]);
 	if (!rc)
 		rc = put_str(buf, cap, &off, req->cwd ? req->cwd : "");
+	if (!rc && req->user)
+		rc = put_str(buf, cap, &off, req->user);
 	return rc ? rc : (int)off;
 }
 
@@ -142,7 +145,8 @@ static const char *take_str(const uint8_t *buf, size_t len, size_t *off)
 
 static int exec_fixed(const uint8_t *buf, struct podio_exec_view *v)
 {
-	if (buf[0] > 1 || buf[1] || podio_get16(buf + 10))
+	if (buf[0] > 1 || (buf[1] & ~PODIO_EXEC_F_USER) ||
+	    podio_get16(buf + 10))
 		return -EPROTO;
 	v->tty = buf[0];
 	v->rows = podio_get16(buf + 2);
@@ -174,9 +178,13 @@ int podio_exec_decode(const uint8_t *buf, size_t len, struct podio_exec_view *v)
 	}
 	v->envp[v->envc] = NULL;
 	v->cwd = take_str(buf, len, &off);
-	if (!v->cwd || off != len)
+	if (!v->cwd)
 		return -EPROTO;
-	return 0;
+	v->user = NULL;
+	if ((buf[1] & PODIO_EXEC_F_USER) &&
+	    (!(v->user = take_str(buf, len, &off)) || !v->user[0]))
+		return -EPROTO;
+	return off == len ? 0 : -EPROTO;
 }
 
 int podio_exit_encode(uint8_t *buf, int32_t code, uint32_t signo)

@@ -79,6 +79,22 @@ static int spec_option(struct spec *s, char *tok, const char **err_r)
 		s->cwd = tok + 4;
 	} else if (starts_with(tok, "name=")) {
 		s->name = tok + 5;
+	} else if (starts_with(tok, "user=")) {
+		if (!tok[5]) {
+			*err_r = "user option without a user";
+			return -EINVAL;
+		}
+		s->user = tok + 5;
+	} else if (starts_with(tok, "group=")) {
+		if (!tok[6]) {
+			*err_r = "group option without a group";
+			return -EINVAL;
+		}
+		if (s->ngroups >= SPEC_GROUPS_MAX) {
+			*err_r = "too many group options";
+			return -E2BIG;
+		}
+		s->groups[s->ngroups++] = tok + 6;
 	} else if (!key_has_dot(tok) && s->nunknown < SPEC_UNKNOWN_MAX) {
 		s->unknown[s->nunknown++] = tok;
 	}

@@ -14,6 +14,14 @@ for app in sh echo cat ls env true false sleep; do
 	ln -s busybox "$out/rootfs/bin/$app"
 done
 echo "xenpod test image" >"$out/rootfs/etc/motd"
+# Users for run --user (t_20): app is in staff as well; secret is root's.
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'app:x:1000:1000:app:/home/app:/bin/sh' \
+	'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$out/rootfs/etc/passwd"
+printf '%s\n' 'root:x:0:' 'staff:x:50:app' 'app:x:1000:' 'nogroup:x:65534:' \
+	>"$out/rootfs/etc/group"
+echo "root only" >"$out/rootfs/etc/secret"
+chmod 0600 "$out/rootfs/etc/secret"
+chmod 1777 "$out/rootfs/tmp"
 
 # A tarball and a newc cpio of the same tree.
 tar -C "$out/rootfs" -czf "$out/rootfs.tar.gz" .

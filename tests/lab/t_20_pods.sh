@@ -24,6 +24,20 @@ check_out "pods: OCI config env is set" "hello
 OCI_VAR=from-config" \
 	xenpod run --name p-oci-env $IMG/oci /bin/hello --env OCI_VAR
 
+# --user (issue 17): ids, a name from the image's /etc/passwd, a missing one, a file it may not read.
+check "pods: run --user 1000:1000 runs as that uid and gid" sh -c \
+	'xenpod run --name p-uid --user 1000:1000 '$IMG'/rootfs /bin/busybox id |
+	grep -q "^uid=1000(app) gid=1000(app)"'
+check_out "pods: run -u NAME takes its groups and HOME from the image" \
+	"uid=1000(app) gid=1000(app) groups=50(staff),1000(app) /home/app" \
+	xenpod run --name p-uname -u app $IMG/rootfs /bin/sh -c 'echo $(busybox id) $HOME'
+check "pods: an unknown user fails the start with docker's words and 125" sh -c \
+	'out=$(xenpod run --name p-nouser -u nosuch '$IMG'/rootfs /bin/hello 2>&1)
+	[ $? = 125 ] && echo "$out" | grep -q "unable to find user nosuch: no matching entries in passwd file"'
+check "pods: the user cannot read root's 0600 file" sh -c \
+	'out=$(xenpod run --name p-denied -u app '$IMG'/rootfs /bin/cat /etc/secret 2>&1)
+	[ $? = 1 ] && echo "$out" | grep -q "Permission denied"'
+
 check "pods: ls -a lists stopped pods" sh -c 'xenpod ls -a | grep -q "^p-exit7 "'
 check "pods: ls --json is JSON with pods" sh -c 'xenpod --json ls -a | grep -q "\"pods\""'
 check "pods: inspect shows the exit code" sh -c 'xenpod inspect p-exit7 | grep -q "\"exit_code\": *7"'

@@ -37,6 +37,11 @@ check "exec: ... and says so on stderr" sh -c \
 	'xenpod exec x1 /no/such 2>&1 >/dev/null | grep -qi "no such\|not found"'
 check_out "exec: -e and -w" "hello
 V=1" xenpod exec -e V=1 -w /tmp x1 /bin/hello --env V
+check_out "exec: -u runs it as a user of the image" \
+	"uid=1000(app) gid=1000(app) groups=50(staff),1000(app)" xenpod exec -u app x1 /bin/busybox id
+check "exec: -u with an unknown user is 125 with docker's words" sh -c \
+	'out=$(xenpod exec -u nosuch x1 /bin/true 2>&1); [ $? = 125 ] &&
+	echo "$out" | grep -q "unable to find user nosuch: no matching entries in passwd file"'
 check_out "exec: stdout apart from stderr (stdout)" "out" \
 	sh -c 'xenpod exec x1 /bin/sh -c "echo out; echo err >&2" 2>/dev/null'
 check_out "exec: stdout apart from stderr (stderr)" "err" \

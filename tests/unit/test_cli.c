@@ -166,6 +166,9 @@ static void test_run_spec(void)
 		    "\"command\":[\"/bin/sh\",\"-c\",\"echo \\\"$A\\\"\"],"
 		    "\"env\":[\"A=1\",\"B=x y\"],\"cwd\":\"/tmp\","
 		    "\"memory_mib\":64,\"vcpus\":2}}");
+	o = (struct cli_run_opts){ .image = "/srv/img", .user = "app:staff" };
+	spec_is(&o,
+		"{\"spec\":{\"image\":\"/srv/img\",\"user\":\"app:staff\"}}");
 }
 
 static void test_exit_status(void)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* test_guest_spec: the guest's pod spec tokenizer, with hostile inputs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
 
+#include "lib/errno.h"
 #include "lib/spec.h"
 
 static char buf[8192];
@@ -124,6 +126,44 @@ static void test_limits(void)
 	CU_ASSERT_EQUAL(sp.argc, 1);
 }
 
+static void test_user(void)
+{
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("user=postgres:ssl%2Dcert -- /bin/id", &sp, &err), 0);
+	CU_ASSERT_STRING_EQUAL(sp.user, "postgres:ssl-cert");
+	CU_ASSERT_EQUAL(sp.nunknown, 0);
+	CU_ASSERT_EQUAL_FATAL(parse("-- /bin/id", &sp, &err), 0);
+	CU_ASSERT_PTR_NULL(sp.user);
+	CU_ASSERT_EQUAL(parse("user= -- /bin/id", &sp, &err), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "user option without a user");
+	CU_ASSERT_EQUAL(parse("user=%- -- /bin/id", &sp, &err), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(
+		parse("group=audio group=27 -- /bin/id", &sp, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sp.ngroups, 2);
+	CU_ASSERT_STRING_EQUAL(sp.groups[0], "audio");
+	CU_ASSERT_STRING_EQUAL(sp.groups[1], "27");
+	CU_ASSERT_EQUAL(parse("group= -- /bin/id", &sp, &err), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "group option without a group");
+}
+
+static void test_user_groups_limit(void)
+{
+	static char text[SPEC_GROUPS_MAX * 12 + 64];
+	struct spec sp;
+	const char *err;
+	size_t n = 0;
+
+	for (int i = 0; i <= SPEC_GROUPS_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "group=%d ",
+				      i);
+	snprintf(text + n, sizeof(text) - n, "-- /bin/id");
+	CU_ASSERT_EQUAL(parse(text, &sp, &err), -E2BIG);
+	CU_ASSERT_STRING_EQUAL(err, "too many group options");
+}
+
 static void test_fuzz_no_crash(void)
 {
 	struct spec sp;
@@ -159,6 +199,8 @@ int main(void)
 	CU_add_test(s, "escapes", test_escapes);
 	CU_add_test(s, "hostile", test_hostile);
 	CU_add_test(s, "limits", test_limits);
+	CU_add_test(s, "user", test_user);
+	CU_add_test(s, "user groups limit", test_user_groups_limit);
 	CU_add_test(s, "fuzz", test_fuzz_no_crash);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -555,7 +555,8 @@ static void make_oci(const char *rel, const struct fx *l1, const struct fx *l2,
 	snprintf(json, sizeof(json),
 		 "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
 		 "\"Entrypoint\":[\"/bin/sh\"],\"Cmd\":[\"-c\",\"echo hi\"],"
-		 "\"Env\":[\"PATH=/bin\",\"A=b\"],\"WorkingDir\":\"/work\"},"
+		 "\"Env\":[\"PATH=/bin\",\"A=b\"],\"WorkingDir\":\"/work\","
+		 "\"User\":\"postgres:ssl-cert\"},"
 		 "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
 	put_blob(layout, json, strlen(json), dc);
 	snprintf(json, sizeof(json),
@@ -645,8 +646,10 @@ static void test_oci(void)
 	CU_ASSERT_FATAL(info.default_env != NULL);
 	CU_ASSERT_STRING_EQUAL(info.default_env[1], "A=b");
 	CU_ASSERT_STRING_EQUAL(info.default_cwd, "/work");
+	CU_ASSERT_STRING_EQUAL(info.default_user, "postgres:ssl-cert");
 	/* Cache hit still reports the config's defaults. */
 	CU_ASSERT_EQUAL_FATAL(prep("oci1", &again, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(again.default_user, "postgres:ssl-cert");
 	CU_ASSERT_STRING_EQUAL(again.digest, info.digest);
 	CU_ASSERT_EQUAL(inode_of(again.cpio_path), inode_of(info.cpio_path));
 	CU_ASSERT_PTR_NOT_NULL(again.default_argv);

@@ -109,6 +109,11 @@ static void test_podman(void)
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "command")), 2);
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "env")), 4);
 	CU_ASSERT_PTR_NULL(json_get(spec, "vcpus"));
+	/* process.user: uid 0, gid 0 and podman's 11 additionalGids */
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(spec, "user")), "0:0");
+	CU_ASSERT_EQUAL(json_len(json_get(spec, "groups")), 11);
+	CU_ASSERT_STRING_EQUAL(json_str(json_at(json_get(spec, "groups"), 10)),
+			       "27");
 	/* config.json's hostname is the pod's, without a network */
 	CU_ASSERT_STRING_EQUAL(
 		json_str(json_get(json_get(spec, "network"), "hostname")),
@@ -147,6 +152,35 @@ static void test_containerd(void)
 	oci_config_free(&c);
 }
 
+/* A non-root process.user becomes the pod's "user" and "groups". */
+static void test_user(void)
+{
+	struct oci_config c;
+	char err[512], *params;
+	struct json *j;
+	const struct json *spec, *g;
+
+	CU_ASSERT_EQUAL_FATAL(parse("user.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT(c.process.has_user);
+	CU_ASSERT_EQUAL(c.process.uid, 1000);
+	CU_ASSERT_EQUAL(c.process.gid, 1001);
+	CU_ASSERT_EQUAL(c.process.n_gids, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.user.umask"));
+	params = oci_config_pod_params(&c, "u");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	j = json_parse(params, strlen(params), err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	spec = json_get(j, "spec");
+	g = json_get(spec, "groups");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(spec, "user")), "1000:1001");
+	CU_ASSERT_EQUAL_FATAL(json_len(g), 2);
+	CU_ASSERT_STRING_EQUAL(json_str(json_at(g, 0)), "27");
+	CU_ASSERT_STRING_EQUAL(json_str(json_at(g, 1)), "2147483647");
+	json_free(j);
+	free(params);
+	oci_config_free(&c);
+}
+
 static void test_annotations(void)
 {
 	struct oci_config c;
@@ -166,7 +200,9 @@ static void test_hostile(void)
 	static const struct {
 		const char *file, *want;
 	} cases[] = {
-		{ "bad-uid.json", "process.user.uid: 1000: only 0" },
+		{ "bad-uid.json",
+		  "process.user.uid: expected an integer 0..2147483647" },
+		{ "bad-gids.json", "process.user.additionalGids[1]: expected" },
 		{ "bad-readonly.json", "root.readonly: a read-only root" },
 		{ "bad-args.json", "process.args: expected a non-empty" },
 		{ "bad-args-type.json", "process.args[1]: expected a string" },
@@ -361,6 +397,7 @@ int main(void)
 	s = CU_add_suite("oci", NULL, NULL);
 	CU_add_test(s, "podman_config", test_podman);
 	CU_add_test(s, "containerd_config", test_containerd);
+	CU_add_test(s, "user", test_user);
 	CU_add_test(s, "annotations", test_annotations);
 	CU_add_test(s, "hostile_configs", test_hostile);
 	CU_add_test(s, "limits", test_limits);

@@ -610,6 +610,73 @@ static void test_tty_stdin(void)
 	harness_stop(&H, true);
 }
 
+/* spec "user" and "groups": checked, in the guest's spec, kept across a
+ * restart, shown by inspect. */
+static void test_user(void)
+{
+	static const struct {
+		const char *extra, *want;
+	} bad[] = {
+		{ ",\"user\":\"\"", "params.spec.user: length must be 1..64" },
+		{ ",\"user\":\"a:b:c\"",
+		  "params.spec.user: expected USER[:GROUP]" },
+		{ ",\"user\":\":0\"",
+		  "params.spec.user: expected USER[:GROUP]" },
+		{ ",\"user\":\"1000:\"",
+		  "params.spec.user: expected USER[:GROUP]" },
+		{ ",\"user\":\"a b\"",
+		  "params.spec.user: expected USER[:GROUP]" },
+		{ ",\"user\":7", "params.spec.user: expected a string" },
+		{ ",\"groups\":[\"a:b\"]",
+		  "params.spec.groups[0]: expected a group name or number" },
+		{ ",\"groups\":[\"27\",\"\"]", "params.spec.groups[1]" },
+	};
+	char params[1024];
+	struct json *r;
+	int64_t d;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	create_params(
+		params, sizeof(params), "u1",
+		",\"user\":\"postgres:ssl-cert\",\"groups\":[\"27\",\"audio\"]");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT(json_int(json_get(result(r), "domid"), &d) && d > 0);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "user")),
+			       "postgres:ssl-cert");
+	json_free(r);
+	CU_ASSERT_STRING_EQUAL(
+		fake_xs_spec((uint32_t)d),
+		"env=A=b%20c cwd=/ name=u1 user=postgres:ssl-cert group=27 group=audio -- /bin/echo hi%20there");
+	/* no user: no token, and none in inspect */
+	create_pod("u2");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		create_params(params, sizeof(params), "u3", bad[i].extra);
+		r = harness_call(&H, "pod_create", params);
+		CU_ASSERT_EQUAL(error_code(r), -32602);
+		if (!strstr(error_msg(r), bad[i].want))
+			fprintf(stderr, "\n%s: got '%s'\n", bad[i].extra,
+				error_msg(r));
+		CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), bad[i].want));
+		json_free(r);
+	}
+	harness_stop(&H, false);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "u1");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(result(r), "user")),
+			       "postgres:ssl-cert");
+	CU_ASSERT_EQUAL(json_len(json_get(result(r), "groups")), 2);
+	CU_ASSERT_STRING_EQUAL(
+		json_str(json_at(json_get(result(r), "groups"), 1)), "audio");
+	json_free(r);
+	r = call_name("pod_inspect", "u2");
+	CU_ASSERT_PTR_NULL(json_get(result(r), "user"));
+	CU_ASSERT_PTR_NULL(json_get(result(r), "groups"));
+	json_free(r);
+	json_free(call_name("pod_rm", "u1"));
+	json_free(call_name("pod_rm", "u2"));
+	harness_stop(&H, true);
+}
+
 /* Two creates of the same name at once: exactly one wins, the other has no side effect. */
 static void test_same_name_race(void)
 {
@@ -1108,6 +1175,7 @@ int main(void)
 	CU_add_test(s, "same_name_race", test_same_name_race);
 	CU_add_test(s, "domain_gone", test_domain_gone);
 	CU_add_test(s, "tty_stdin", test_tty_stdin);
+	CU_add_test(s, "user", test_user);
 	CU_add_test(s, "kernel_recorded", test_kernel_recorded);
 	CU_add_test(s, "kernel_state_corrupt", test_kernel_state_corrupt);
 	CU_add_test(s, "crashed", test_crashed);

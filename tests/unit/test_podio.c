@@ -140,6 +140,32 @@ static void test_exec_roundtrip(void)
 	CU_ASSERT_EQUAL_FATAL(podio_exec_decode(buf, (size_t)n, &view), 0);
 	CU_ASSERT_EQUAL(view.tty, 0);
 	CU_ASSERT_STRING_EQUAL(view.cwd, "");
+	CU_ASSERT_PTR_NULL(view.user);
+}
+
+/* exec --user: flagged, one more string after the working directory. */
+static void test_exec_user(void)
+{
+	struct podio_exec req = { 0, 0, 0, 3, 2, argv3, env2, "/", "app:staff" };
+	int n = podio_exec_encode(&req, buf, sizeof(buf));
+
+	CU_ASSERT_FATAL(n > (int)PODIO_EXEC_FIXED);
+	CU_ASSERT_EQUAL(buf[1], PODIO_EXEC_F_USER);
+	CU_ASSERT_EQUAL_FATAL(podio_exec_decode(buf, (size_t)n, &view), 0);
+	CU_ASSERT_STRING_EQUAL(view.cwd, "/");
+	CU_ASSERT_STRING_EQUAL(view.user, "app:staff");
+	/* the flag without the string, a string without the flag, an empty
+	 * user, an unknown flag */
+	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n - 10, &view), -EPROTO);
+	buf[1] = 0;
+	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
+	buf[1] = 2;
+	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
+	req.user = "";
+	CU_ASSERT_EQUAL(podio_exec_encode(&req, buf, sizeof(buf)), -EINVAL);
+	n = encode_std(0, "/");
+	buf[1] = PODIO_EXEC_F_USER;
+	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
 }
 
 static void test_exec_encode_errors(void)
@@ -361,6 +387,7 @@ int main(void)
 	CU_add_test(s, "hdr_fixed_sizes", test_hdr_fixed_sizes);
 	CU_add_test(s, "frame", test_frame);
 	CU_add_test(s, "exec_roundtrip", test_exec_roundtrip);
+	CU_add_test(s, "exec_user", test_exec_user);
 	CU_add_test(s, "exec_encode_errors", test_exec_encode_errors);
 	CU_add_test(s, "exec_decode_errors", test_exec_decode_errors);
 	CU_add_test(s, "exec_limits", test_exec_limits);

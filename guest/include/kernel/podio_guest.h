@@ -8,6 +8,7 @@
 
 struct file;
 struct inode;
+struct cred;
 
 /*
  * All of it runs in init's context (the kernel task, pid 0), which loops
@@ -19,10 +20,12 @@ struct inode;
  */
 
 /* Looks for ~/xenpod/chan (read-only to us, written by xenpodd before it
- * unpauses the domain). pod_env/pod_cwd are the main process's, the base
- * of every exec. Returns true if the pod has a channel; false means the
- * console carries the main process's stdio as before. */
-bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd);
+ * unpauses the domain). pod_env/pod_cwd/pod_cred are the main process's,
+ * the base of every exec (sessions run as the pod's user). Returns true
+ * if the pod has a channel; false means the console carries the main
+ * process's stdio as before. */
+bool podio_guest_init(char *const *pod_env, struct inode *pod_cwd,
+		      const struct cred *pod_cred);
 /* Stream 0's files for the main process: fds[0] stdin, [1] stdout,
  * [2] stderr (new references), or with tty three on the slave of a pty
  * whose master is stream 0. Without tty and open_stdin its stdin is at

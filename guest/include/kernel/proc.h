@@ -10,6 +10,7 @@
 #include "arch/paging.h"
 #include "arch/trap.h"
 #include "kernel/list.h"
+#include "lib/passwd.h"
 
 struct file;
 struct files;
@@ -157,6 +158,24 @@ struct k_sigaction {
 
 enum task_state { TASK_RUNNABLE, TASK_BLOCKED, TASK_ZOMBIE };
 
+/* Supplementary groups a process may have (Linux allows 65536; images
+ * put a user in a handful). setgroups refuses more with EINVAL. */
+#define CRED_GROUPS_MAX USER_GROUPS_MAX
+
+/*
+ * A process's credentials, as Linux's: real, effective and saved ids,
+ * the file-system ids the access checks use (the effective ones, unless
+ * setfsuid or access(2) says otherwise) and the supplementary groups,
+ * sorted. Copied by fork, kept by exec. "root" is euid 0 for the set*id
+ * calls and kill, fsuid 0 for files (sys_cred.c, vfs.c).
+ */
+struct cred {
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, sgid, fsgid;
+	uint32_t ngroups;
+	uint32_t groups[CRED_GROUPS_MAX];
+};
+
 /* Signal handlers. */
 struct sighand {
 	int refs;
@@ -184,7 +203,7 @@ struct task {
 	bool group_killed; /* SIGKILLed by exit_group or exec: just exit */
 	struct inode *cwd;
 	uint32_t umask;
-	uint32_t uid, gid; /* recorded, not enforced: everything runs as root */
+	struct cred cred;
 	int nice; /* -20..19: scales the time slice (task_slice_ns) */
 	bool uaccess_kernel; /* copy_*_user take kernel pointers (sendfile) */
 	uint64_t fs_base, gs_base;
@@ -258,9 +277,11 @@ void timerfd_clock_was_set(void);
 void sleep_uninterruptible(const void *chan);
 struct task *task_find(int pid);
 struct task *task_first(void);
-/* The first user process from an executable (init). */
+/* The first user process from an executable (init, exec sessions),
+ * running with cred (which the exec permission check already uses). */
 int task_spawn(const char *path, char *const argv[], char *const envp[],
-	       struct inode *cwd, struct task **task_r, const char **err_r);
+	       struct inode *cwd, const struct cred *cred, struct task **task_r,
+	       const char **err_r);
 /* Ends the calling thread (SYS_exit); the process ends with its last
  * thread. status is a wait(2) status word. */
 void task_exit(int status) __attribute__((noreturn));
@@ -286,6 +307,25 @@ void signal_exec_reset(struct task *t);
 /* ppoll, pselect, epoll_pwait: installs the user's signal mask at
  * umask_ptr for the call (restored after delivery or on return). */
 int signal_temp_mask(uint64_t umask_ptr);
+
+/* Credentials (sys_cred.c). */
+/* root's: every id 0, no supplementary groups. */
+extern const struct cred cred_root;
+/* Builds a process's credentials from one uid, gid and group list (what
+ * init drops to): -EINVAL if more than CRED_GROUPS_MAX groups. */
+int cred_make(struct cred *c, uint32_t uid, uint32_t gid,
+	      const uint32_t *groups, size_t ngroups);
+/* Credentials for docker's USER[:GROUP] plus nmore groups (names or
+ * numbers) from the root file system's /etc/passwd and /etc/group
+ * (user.c); home (homecap bytes, may be NULL) gets the user's home. 0, or
+ * -ENOENT / -EINVAL / -ENOMEM with err set (docker's words where it has
+ * them: "unable to find user X: no matching entries in passwd file"). */
+int user_cred(const char *user, char *const *more, size_t nmore, struct cred *c,
+	      char *home, size_t homecap, char *err, size_t errcap);
+/* Is gid the current task's fsgid or one of its supplementary groups? */
+bool cred_in_group(uint32_t gid);
+/* May the current task signal t (kill(2)'s rule)? */
+bool cred_may_signal(const struct task *t, int sig);
 
 /* exec.c */
 int exec_load(struct task *t, const char *path, char *const argv[],

@@ -24,6 +24,9 @@ struct pty *pty_new(struct pstream *s, uint16_t rows, uint16_t cols);
 void pty_put(struct pty *p);
 /* Three files on the slave (new references); 0 or -ENOMEM. */
 int pty_slave_files(struct pty *p, struct file *fds[3]);
+/* Gives a slave (one of pty_slave_files' files) to the session's user;
+ * other files are left alone. */
+void pty_set_owner(struct file *slave, uint32_t uid, uint32_t gid);
 /* The session leader (its pid is the foreground process group). */
 void pty_set_session(struct pty *p, int pid);
 /* Stream input arrived (or EOF): the next pty_pump() takes it. */

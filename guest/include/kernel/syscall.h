@@ -26,6 +26,7 @@ extern const char *const syscall_names[SYSCALL_MAX];
 void sys_fs_register(sys_fn *tab);
 void sys_dir_register(sys_fn *tab);
 void sys_proc_register(sys_fn *tab);
+void sys_cred_register(sys_fn *tab);
 void sys_mem_register(sys_fn *tab);
 void sys_misc_register(sys_fn *tab);
 void sys_epoll_register(sys_fn *tab);

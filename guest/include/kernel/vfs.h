@@ -17,6 +17,9 @@
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
 #define S_IFIFO 0010000
+#define S_ISUID 04000
+#define S_ISGID 02000
+#define S_ISVTX 01000
 #define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
@@ -124,6 +127,9 @@ struct inode {
 	uint32_t poll_gen_in, poll_gen_out;
 	/* Record locks and flock locks on this file (sys_lock.c). */
 	struct list_node locks;
+	/* /proc/self and what is in it: owned by whoever looks, as Linux
+	 * shows each process its own (inode_uid, inode_gid). */
+	bool viewer_owned;
 };
 
 struct dentry {
@@ -184,6 +190,36 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 /* Writes the absolute path of a directory. Returns length or -errno. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t cap);
 int vfs_readlink(struct inode *ino, char *buf, size_t cap);
+
+/*
+ * Discretionary access control, the one place every path asks (open,
+ * exec, lookup, create, remove, rename, truncate, chmod, chown, times,
+ * access). The ids are the current task's fs ids (cred.fsuid, fsgid
+ * and the supplementary groups); fsuid 0 is root, which passes every
+ * check except that exec needs some x bit. A volume's inodes (priv_fs)
+ * pass: the 9P server in dom0 decides for them. All return 0 or -errno.
+ */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+/* The owner or group of ino as stat shows it. */
+uint32_t inode_uid(const struct inode *ino);
+uint32_t inode_gid(const struct inode *ino);
+/* The r/w/x bits of owner, group or other for mask (MAY_*): -EACCES. */
+int vfs_permission(const struct inode *ino, int mask);
+/* Removing or replacing victim's entry in dir: w and x on dir, and in a
+ * sticky directory (/tmp) only the owner of victim or of dir: -EPERM. */
+int vfs_may_delete(const struct inode *dir, const struct inode *victim);
+/* chmod and setting explicit times: the owner only (-EPERM). */
+int vfs_may_own(const struct inode *ino);
+/* utimensat: explicit times need the owner, "now" also write access. */
+int vfs_may_touch(const struct inode *ino, bool explicit_times);
+/* chown: the owner may only give the file to one of its own groups;
+ * changing the owner is root's (-EPERM). ID -1 leaves that id alone. */
+int vfs_may_chown(const struct inode *ino, uint32_t uid, uint32_t gid);
+/* The mode chmod stores: S_ISGID dropped when a non-root caller is not
+ * in the file's group (as Linux). */
+uint32_t vfs_chmod_mode(const struct inode *ino, uint32_t mode);
 
 /* Drops the exec page cache (on write, truncate and free). */
 void inode_drop_pcache(struct inode *ino);

@@ -79,13 +79,16 @@ struct podio_hdr {
 
 /*
  * EXEC payload layout (all little-endian):
- *   u8 tty (0/1), u8 pad (0), u16 rows, u16 cols, u16 argc (1..256),
- *   u16 envc (0..256), u16 pad (0),
+ *   u8 tty (0/1), u8 flags (PODIO_EXEC_F_*), u16 rows, u16 cols,
+ *   u16 argc (1..256), u16 envc (0..256), u16 pad (0),
  *   then argc NUL-terminated argument strings, envc NUL-terminated
- *   "KEY=VALUE" strings and one NUL-terminated working directory ("" for
- *   the pod's), with nothing after the last NUL.  The whole payload must
- *   fit PODIO_MAX_PAYLOAD.
+ *   "KEY=VALUE" strings, one NUL-terminated working directory ("" for
+ *   the pod's) and, with PODIO_EXEC_F_USER, one NUL-terminated non-empty
+ *   USER[:GROUP] to run as (else the pod's user), with nothing after the
+ *   last NUL.  The whole payload must fit PODIO_MAX_PAYLOAD.  A guest from
+ *   before the flag refuses it (-EPROTO): only exec --user sends it.
  */
+#define PODIO_EXEC_F_USER 1u
 #define PODIO_EXEC_FIXED 12u
 #define PODIO_EXEC_MAX_ARGS 256u
 #define PODIO_EXEC_MAX_ENV 256u
@@ -98,6 +101,7 @@ struct podio_exec {
 	const char *const *argv; /* argc entries */
 	const char *const *envp; /* envc entries */
 	const char *cwd; /* "" or NULL: the pod's working directory */
+	const char *user; /* NULL: the pod's user; else USER[:GROUP] */
 };
 
 /* Decoded EXEC: pointers into the caller's payload buffer. */
@@ -108,6 +112,7 @@ struct podio_exec_view {
 	const char *argv[PODIO_EXEC_MAX_ARGS + 1]; /* NULL-terminated */
 	const char *envp[PODIO_EXEC_MAX_ENV + 1]; /* NULL-terminated */
 	const char *cwd;
+	const char *user; /* NULL: none given */
 };
 
 /* Encodes a header into out[PODIO_HDR_LEN]. */

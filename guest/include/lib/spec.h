@@ -5,9 +5,12 @@
 
 #include <stddef.h>
 
+#include "lib/passwd.h"
+
 #define SPEC_ARGV_MAX 256
 #define SPEC_ENV_MAX 256
 #define SPEC_UNKNOWN_MAX 16
+#define SPEC_GROUPS_MAX USER_GROUPS_MAX
 
 /*
  * All pointers point into the buffer given to spec_parse(), which is
@@ -20,6 +23,11 @@ struct spec {
 	size_t envc;
 	char *cwd; /* NULL if not given */
 	char *name; /* NULL if not given */
+	char *user; /* docker's USER[:GROUP] (lib/passwd.h); NULL if not given */
+	/* "group=" tokens: more supplementary groups, names or numbers
+	 * (docker's --group-add, OCI's additionalGids) */
+	char *groups[SPEC_GROUPS_MAX];
+	size_t ngroups;
 	/* Options this parser does not know, for the caller to warn about.
 	 * Tokens whose key contains a '.' (kernel parameters such as
 	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
@@ -31,7 +39,7 @@ struct spec {
  * Parses buf[0..len) (need not be NUL-terminated; buf must have room for
  * len + 1 bytes since tokens are NUL-terminated in place). Returns 0, or
  * -EINVAL with *err_r set to a static message: bad %XX escape, a decoded
- * NUL byte, no "--", no program, an empty env key or too many
+ * NUL byte, no "--", no program, an empty env key, an empty user or too many
  * arguments/variables (-E2BIG).
  */
 int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
