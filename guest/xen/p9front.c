@@ -46,8 +46,13 @@ struct p9vol {
 	grant_ref_t intf_ref, refs[RING_PAGES];
 	unsigned nrefs;
 	bool intf_granted;
+	bool waiting; /* a task sleeps in wait_for */
 	/* what the boot flag xenpod.p9trace reports every 256 exchanges */
 	uint64_t st_rpcs, st_sleeps, st_late, st_t0;
+	/* diagnosis: events taken, those with no task waiting, late replies
+	 * whose event ran in the same wake-up, those whose port was still
+	 * pending when found */
+	uint64_t st_ev, st_ev_idle, st_late_ev, st_late_pend;
 };
 
 static struct p9vol vols[P9FRONT_MAX];
@@ -55,8 +60,13 @@ static bool trace; /* boot flag xenpod.p9trace: exchange counts on the console *
 
 static void vol_event(evtchn_port_t port, struct trap_frame *f, void *arg)
 {
+	struct p9vol *v = arg;
+
 	(void)port;
 	(void)f;
+	v->st_ev++;
+	if (!v->waiting)
+		v->st_ev_idle++;
 	wake_up(arg);
 }
 
@@ -125,17 +135,24 @@ static int wait_for(struct p9vol *v, RING_IDX (*ready)(struct p9vol *),
 	uint64_t slice = 1000000, waited = 0;
 
 	for (;;) {
-		uint64_t fl = irq_save(), t0 = time_now_ns();
+		uint64_t fl = irq_save(), t0 = time_now_ns(), ev = v->st_ev;
 		int rc = 0;
 
 		if (ready(v) < need) {
 			v->st_sleeps++;
+			v->waiting = true;
 			rc = sleep_on(v, t0 + slice);
+			v->waiting = false;
 		}
 		irq_restore(fl);
 		if (ready(v) >= need) {
-			if (rc == -ETIMEDOUT)
+			if (rc == -ETIMEDOUT) {
 				v->st_late++; /* it came without its event */
+				if (v->st_ev != ev)
+					v->st_late_ev++;
+				if (evtchn_pending(v->port))
+					v->st_late_pend++;
+			}
 			return 0;
 		}
 		if (rc != -ETIMEDOUT)
@@ -149,6 +166,18 @@ static int wait_for(struct p9vol *v, RING_IDX (*ready)(struct p9vol *),
 				return -EIO;
 		}
 	}
+}
+
+static void vol_report(struct p9vol *v, const char *when)
+{
+	printk("9pfs%u: %s%lu exchanges, %lu sleeps, %lu replies found on "
+	       "timeout, %lu ms since the first; events %lu (%lu unwaited), "
+	       "late with event %lu, late pending %lu\n",
+	       v->index, when, (unsigned long)v->st_rpcs,
+	       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
+	       (unsigned long)((time_now_ns() - v->st_t0) / 1000000),
+	       (unsigned long)v->st_ev, (unsigned long)v->st_ev_idle,
+	       (unsigned long)v->st_late_ev, (unsigned long)v->st_late_pend);
 }
 
 static void copy_in(struct p9vol *v, void *dst, RING_IDX cons, size_t n)
@@ -209,12 +238,15 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	v->intf->in_cons = cons + size;
 	evtchn_notify(v->port);
 	if (trace && !(++v->st_rpcs % 256))
-		printk("9pfs%u: %lu exchanges, %lu sleeps, %lu replies found "
-		       "only after a timeout, %lu ms since the first\n",
-		       v->index, (unsigned long)v->st_rpcs,
-		       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
-		       (unsigned long)((time_now_ns() - v->st_t0) / 1000000));
+		vol_report(v, "");
 	return (int)size;
+}
+
+void p9front_report(void)
+{
+	for (unsigned i = 0; i < P9FRONT_MAX; i++)
+		if (vols[i].up && (trace || vols[i].st_late))
+			vol_report(&vols[i], "at exit: ");
 }
 
 /* Undo what vol_rings and vol_announce did: nothing half-made stays. */
