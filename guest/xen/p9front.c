@@ -48,7 +48,7 @@ struct p9vol {
 	bool intf_granted;
 	bool waiting; /* a task sleeps in wait_for */
 	/* what the boot flag xenpod.p9trace reports every 256 exchanges */
-	uint64_t st_rpcs, st_sleeps, st_late, st_t0;
+	uint64_t st_rpcs, st_sleeps, st_late, st_t0, st_wait_ns;
 	/* diagnosis: events taken, those with no task waiting, late replies
 	 * whose event ran in the same wake-up, those whose port was still
 	 * pending when found */
@@ -172,12 +172,14 @@ static void vol_report(struct p9vol *v, const char *when)
 {
 	printk("9pfs%u: %s%lu exchanges, %lu sleeps, %lu replies found on "
 	       "timeout, %lu ms since the first; events %lu (%lu unwaited), "
-	       "late with event %lu, late pending %lu\n",
+	       "late with event %lu, late pending %lu, %lu us per reply\n",
 	       v->index, when, (unsigned long)v->st_rpcs,
 	       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
 	       (unsigned long)((time_now_ns() - v->st_t0) / 1000000),
 	       (unsigned long)v->st_ev, (unsigned long)v->st_ev_idle,
-	       (unsigned long)v->st_late_ev, (unsigned long)v->st_late_pend);
+	       (unsigned long)v->st_late_ev, (unsigned long)v->st_late_pend,
+	       (unsigned long)(v->st_rpcs ? v->st_wait_ns / 1000 / v->st_rpcs :
+					    0));
 }
 
 static void copy_in(struct p9vol *v, void *dst, RING_IDX cons, size_t n)
@@ -197,6 +199,7 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	RING_IDX prod, mp, cons;
 	uint8_t hdr[4];
 	uint32_t size;
+	uint64_t t0;
 	int rc;
 
 	if (i >= P9FRONT_MAX || !vols[i].up)
@@ -215,8 +218,10 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	v->intf->out_prod = prod + len;
 	evtchn_notify(v->port);
 	/* The reply: its size first, then all of it. */
+	t0 = time_now_ns();
 	if ((rc = wait_for(v, in_queued, 4)))
 		return rc;
+	v->st_wait_ns += time_now_ns() - t0;
 	cons = v->intf->in_cons;
 	copy_in(v, hdr, cons, 4);
 	size = p9_get32(hdr);
