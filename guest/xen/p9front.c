@@ -49,10 +49,10 @@ struct p9vol {
 	bool waiting; /* a task sleeps in wait_for */
 	/* what the boot flag xenpod.p9trace reports every 256 exchanges */
 	uint64_t st_rpcs, st_sleeps, st_late, st_t0, st_wait_ns;
-	/* diagnosis: events taken, those with no task waiting, late replies
-	 * whose event ran in the same wake-up, those whose port was still
-	 * pending when found */
-	uint64_t st_ev, st_ev_idle, st_late_ev, st_late_pend;
+	/* events taken, those with no task waiting (the reply was there
+	 * before we slept), replies found at the deadline with their event
+	 * (it came as the deadline expired: taken or pending) */
+	uint64_t st_ev, st_ev_idle, st_late_ev;
 };
 
 static struct p9vol vols[P9FRONT_MAX];
@@ -123,61 +123,58 @@ static RING_IDX in_queued(struct p9vol *v)
 }
 
 /*
- * Sleep until ready(v) >= need, rechecking the backend every RECHECK_NS.
- * The event channel wakes us; the sleeps are also bounded, 1 ms at first
- * and doubling, so a reply whose event is late costs little. Signals do
- * not end the wait: the request is on the ring and its reply must be
- * consumed to keep the stream framed; a dead backend does.
+ * Sleep until ready(v) >= need. The backend's event wakes us: it notifies
+ * after every turn that moved an index (after publishing it), and ready()
+ * is checked with interrupts off up to the sleep, so an event cannot fall
+ * between the check and the sleep (it stays pending and ends the idle
+ * halt). The deadline only rechecks that the backend is still there: no
+ * short polling timer, which under nested emulation raced the event (an
+ * exchange takes ~13 ms there; with 1 ms doubling sleeps 7 in 10 replies
+ * landed while the guest was handling its own timer, and the copy ran at
+ * half speed). A reply found when the deadline expired without its event
+ * (none taken during the sleep, the port not pending) counts in st_late:
+ * an event lost, or later than RECHECK_NS. Signals do not end the wait:
+ * the request is on the ring and its reply must be consumed to keep the
+ * stream framed; a dead backend does.
  */
 static int wait_for(struct p9vol *v, RING_IDX (*ready)(struct p9vol *),
 		    RING_IDX need)
 {
-	uint64_t slice = 1000000, waited = 0;
-
 	for (;;) {
-		uint64_t fl = irq_save(), t0 = time_now_ns(), ev = v->st_ev;
+		uint64_t fl = irq_save(), ev = v->st_ev;
 		int rc = 0;
 
 		if (ready(v) < need) {
 			v->st_sleeps++;
 			v->waiting = true;
-			rc = sleep_on(v, t0 + slice);
+			rc = sleep_uninterruptible_until(v, time_now_ns() +
+								    RECHECK_NS);
 			v->waiting = false;
 		}
 		irq_restore(fl);
 		if (ready(v) >= need) {
-			if (rc == -ETIMEDOUT) {
-				v->st_late++; /* it came without its event */
-				if (v->st_ev != ev)
-					v->st_late_ev++;
-				if (evtchn_pending(v->port))
-					v->st_late_pend++;
-			}
+			if (rc == -ETIMEDOUT && v->st_ev == ev &&
+			    !evtchn_pending(v->port))
+				v->st_late++;
+			else if (rc == -ETIMEDOUT)
+				v->st_late_ev++;
 			return 0;
 		}
-		if (rc != -ETIMEDOUT)
-			continue;
-		waited += time_now_ns() - t0;
-		if (slice < RECHECK_NS)
-			slice *= 2;
-		if (waited >= RECHECK_NS) {
-			waited = 0;
-			if (!backend_alive(v))
-				return -EIO;
-		}
+		if (rc == -ETIMEDOUT && !backend_alive(v))
+			return -EIO;
 	}
 }
 
 static void vol_report(struct p9vol *v, const char *when)
 {
 	printk("9pfs%u: %s%lu exchanges, %lu sleeps, %lu replies found on "
-	       "timeout, %lu ms since the first; events %lu (%lu unwaited), "
-	       "late with event %lu, late pending %lu, %lu us per reply\n",
+	       "timeout, %lu at the deadline with their event; %lu events "
+	       "(%lu unwaited), %lu ms since the first, %lu us per reply\n",
 	       v->index, when, (unsigned long)v->st_rpcs,
 	       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
+	       (unsigned long)v->st_late_ev, (unsigned long)v->st_ev,
+	       (unsigned long)v->st_ev_idle,
 	       (unsigned long)((time_now_ns() - v->st_t0) / 1000000),
-	       (unsigned long)v->st_ev, (unsigned long)v->st_ev_idle,
-	       (unsigned long)v->st_late_ev, (unsigned long)v->st_late_pend,
 	       (unsigned long)(v->st_rpcs ? v->st_wait_ns / 1000 / v->st_rpcs :
 					    0));
 }

@@ -149,7 +149,7 @@ late=$(sed -n 's/^9pfs[0-9]: at exit: .* sleeps, \([0-9]*\) replies found on tim
 	fail events "$late replies found only after a timeout: an event lost or late"
 cs=$(g copy | cut -d' ' -f2)
 case "$cs" in
-[0-9]*.[0-9]*) echo "FIGURE: p9-pod: 1 MB copy volume to volume in $cs s: $(awk -v s="$cs" 'BEGIN { printf "%.0f", s > 0 ? 1000000 / 1024 / s : 0 }') KiB/s" ;;
+[0-9]*.[0-9]*) echo "FIGURE: p9-pod: 1 MB copy volume to volume in $cs s: $(awk -v s="$cs" 'BEGIN { printf "%.0f", (s > 0 ? 1000000 / 1024 / s : 0) }') KiB/s" ;;
 esac
 info "pod log: $(grep '^G:' $L | tr -d '\r' | tr '\n' '|')"
 info "backend log: $(tr '\n' '|' <$T/d0.log)"
@@ -196,7 +196,7 @@ esac
 [ "$(g lock-setlk)" = ok ] && [ "$(g lock-unlk)" = ok ] && pass "fcntl range lock and unlock" ||
 	fail fcntl "setlk '$(g lock-setlk)' unlk '$(g lock-unlk)'"
 case "$(g dead)|$(g dead-stat)" in
-[1-9]*"I/O error|"[1-9]*"I/O error") pass "a killed backend gives EIO, not a hang or ENOENT: $(g dead)" ;;
+[1-9]*"Input/output error|"[1-9]*"Input/output error") pass "a killed backend gives EIO, not a hang or ENOENT: $(g dead)" ;;
 *) fail dead "open '$(g dead)' stat '$(g dead-stat)'" ;;
 esac
 st=$(xenstore-read /local/domain/$id/data/xenpod/state 2>/dev/null)
@@ -205,4 +205,5 @@ xl destroy p9pod 2>/dev/null
 sleep 0.5
 left=$(grep -l "^$D9" /proc/[0-9]*/cmdline 2>/dev/null | wc -l)
 [ "$left" = 0 ] && pass "the backends ended with the domain" || fail cleanup "$left backends outlived their domain"
+info "backend of vol at its end: $(sed -n 's/.*stopped: //p' $T/d0.log)"
 exit $failed
