@@ -128,10 +128,9 @@ static RING_IDX in_queued(struct p9vol *v)
  * is checked with interrupts off up to the sleep, so an event cannot fall
  * between the check and the sleep (it stays pending and ends the idle
  * halt). The deadline only rechecks that the backend is still there: no
- * short polling timer, which under nested emulation raced the event (an
- * exchange takes ~13 ms there; with 1 ms doubling sleeps 7 in 10 replies
- * landed while the guest was handling its own timer, and the copy ran at
- * half speed). A reply found when the deadline expired without its event
+ * short polling timer, which raced the event under nested emulation (most
+ * replies landed while the guest handled its own timer; docs/WAKEUPS.md,
+ * "Volumes"). A reply found when the deadline expired without its event
  * (none taken during the sleep, the port not pending) counts in st_late:
  * an event lost, or later than RECHECK_NS. Signals do not end the wait:
  * the request is on the ring and its reply must be consumed to keep the
