@@ -59,6 +59,8 @@ struct dev {
 	struct p9s_config cfg;
 	bool connected;
 	bool drop; /* become the squash ids once connected */
+	/* logged at the end: requests served, notifications sent, events taken */
+	unsigned long n_req, n_notify, n_event;
 };
 
 static volatile sig_atomic_t stop;
@@ -283,13 +285,16 @@ static int ring_turn(struct dev *d, struct ring *g)
 		if (!rc)
 			break;
 		moved = true;
+		d->n_req++;
 		n = p9s_handle(d->srv, g->req, len, g->rep, d->cfg.max_msize);
 		if (n < 0)
 			return -EPROTO;
 		g->rep_len = (uint32_t)n;
 	}
-	if (moved)
+	if (moved) {
 		xenevtchn_notify(d->ev, g->port);
+		d->n_notify++;
+	}
 	return i == BATCH ? 1 : 0;
 }
 
@@ -562,8 +567,10 @@ int main(int argc, char **argv)
 			xenevtchn_port_or_error_t port =
 				xenevtchn_pending(d.ev);
 
-			if (port >= 0)
+			if (port >= 0) {
+				d.n_event++;
 				xenevtchn_unmask(d.ev, (evtchn_port_t)port);
+			}
 		}
 		if (d.connected) {
 			more = serve(&d);
@@ -580,7 +587,9 @@ int main(int argc, char **argv)
 	xengnttab_close(d.gt);
 	xs_disconnect(d.xs);
 	close(fd);
-	log_info("9pfs %u/%u: stopped%s", d.domid, d.devid,
-		 rc ? " on an error" : "");
+	log_info("9pfs %u/%u: stopped%s: %lu requests, %lu notifications, "
+		 "%lu events",
+		 d.domid, d.devid, rc ? " on an error" : "", d.n_req,
+		 d.n_notify, d.n_event);
 	return rc ? 1 : 0;
 }

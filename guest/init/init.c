@@ -342,5 +342,6 @@ void init_run(void)
 	report("state", "exited");
 	if (boot_param("xenpod.verbose", &vlen))
 		printk("init: %s exited with %d\n", prog, code);
+	p9fs_report();
 	platform_poweroff(code);
 }

@@ -195,8 +195,10 @@ static int open_create(char *path, int flags, uint32_t mode,
 		return rc;
 	if (!*name)
 		return -EISDIR;
-	ino = vfs_dir_find(dir, name);
-	if (ino) {
+	rc = vfs_dir_lookup(dir, name, &ino);
+	if (rc != -ENOENT && rc)
+		return rc; /* not "absent": a dead volume must not be created on */
+	if (!rc) {
 		if (flags & O_EXCL)
 			return -EEXIST;
 		if (S_ISLNK(ino->mode)) {

@@ -240,16 +240,15 @@ static int lookup_locked(struct p9mnt *m, struct inode *dir, const char *name,
 	return *ino_r ? 0 : -ENOMEM;
 }
 
-static struct inode *p9_lookup(struct inode *dir, const char *name)
+static int p9_lookup(struct inode *dir, const char *name, struct inode **ino_r)
 {
 	struct p9mnt *m = mnt_of(dir);
-	struct inode *ino = NULL;
+	int rc;
 
 	mnt_lock(m);
-	if (lookup_locked(m, dir, name, &ino))
-		ino = NULL;
+	rc = lookup_locked(m, dir, name, ino_r);
 	mnt_unlock(m);
-	return ino;
+	return rc;
 }
 
 /* One entry of a listing in node->ents: its qid, its DT_ type, its name and a NUL. */
@@ -927,6 +926,11 @@ fail:
 	kfree(tx);
 	kfree(rx);
 	return rc;
+}
+
+void p9fs_report(void)
+{
+	p9front_report();
 }
 
 int p9fs_mount_all(char *err, size_t errcap)

@@ -61,13 +61,14 @@ static const struct inode_ops fdlink_iops = { .readlink = fd_readlink };
 static struct inode *fd_links[FD_MAX];
 static struct inode *self_exe, *self_cwd, *self_fd;
 
-static struct inode *fd_lookup(struct inode *dir, const char *name)
+static int fd_lookup(struct inode *dir, const char *name, struct inode **ino_r)
 {
 	unsigned long long v;
 
 	if (strtou64(name, strlen(name), 10, FD_MAX - 1, &v) || !fd_get((int)v))
-		return NULL;
-	return fd_links[v];
+		return -ENOENT;
+	*ino_r = fd_links[v];
+	return 0;
 }
 
 static int fd_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
@@ -88,7 +89,7 @@ static int fd_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
 static const struct inode_ops fd_iops = { .lookup = fd_lookup,
 					  .readdir = fd_readdir };
 
-static struct inode *self_lookup(struct inode *dir, const char *name)
+static struct inode *self_entry(const char *name)
 {
 	if (!strcmp(name, "exe"))
 		return self_exe;
@@ -99,6 +100,13 @@ static struct inode *self_lookup(struct inode *dir, const char *name)
 	return NULL;
 }
 
+static int self_lookup(struct inode *dir, const char *name,
+		       struct inode **ino_r)
+{
+	*ino_r = self_entry(name);
+	return *ino_r ? 0 : -ENOENT;
+}
+
 static int self_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
 			struct inode **ino_r)
 {
@@ -107,7 +115,7 @@ static int self_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
 	if (idx >= 3)
 		return -ENOENT;
 	strlcpy(name, names[idx], cap);
-	*ino_r = self_lookup(dir, names[idx]);
+	*ino_r = self_entry(names[idx]);
 	return 0;
 }
 

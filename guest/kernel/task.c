@@ -299,6 +299,11 @@ void sleep_uninterruptible(const void *chan)
 	do_sleep(chan, 0, false);
 }
 
+int sleep_uninterruptible_until(const void *chan, uint64_t deadline_ns)
+{
+	return do_sleep(chan, deadline_ns, false);
+}
+
 int futex_wake(struct mm *mm, uint64_t uaddr, int n)
 {
 	int woken = 0;

@@ -183,20 +183,34 @@ void vfs_init(void)
 	root->parent = root;
 }
 
-struct inode *vfs_dir_find(struct inode *dir, const char *name)
+int vfs_dir_lookup(struct inode *dir, const char *name, struct inode **ino_r)
 {
-	if (!strcmp(name, ".") || !*name)
-		return dir;
-	if (!strcmp(name, ".."))
-		return dir->parent ? dir->parent : dir;
-	if (dir->iops && dir->iops->lookup)
-		return dir->iops->lookup(dir, name);
 	struct dentry *d;
 
-	list_for_each(d, &dir->children, node)
-		if (!strcmp(d->name, name))
-			return d->ino;
-	return NULL;
+	if (!strcmp(name, ".") || !*name) {
+		*ino_r = dir;
+		return 0;
+	}
+	if (!strcmp(name, "..")) {
+		*ino_r = dir->parent ? dir->parent : dir;
+		return 0;
+	}
+	if (dir->iops && dir->iops->lookup)
+		return dir->iops->lookup(dir, name, ino_r);
+	list_for_each(d, &dir->children, node) {
+		if (!strcmp(d->name, name)) {
+			*ino_r = d->ino;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+struct inode *vfs_dir_find(struct inode *dir, const char *name)
+{
+	struct inode *ino;
+
+	return vfs_dir_lookup(dir, name, &ino) ? NULL : ino;
 }
 
 int vfs_link(struct inode *dir, const char *name, struct inode *ino)
@@ -314,10 +328,11 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	if (dir->iops && dir->iops->unlink) {
-		struct inode *t = vfs_dir_find(dir, name);
+		struct inode *t;
+		int rc = vfs_dir_lookup(dir, name, &t);
 
-		if (!t)
-			return -ENOENT;
+		if (rc)
+			return rc;
 		if (S_ISDIR(t->mode) && !dir_ok)
 			return -EISDIR;
 		if (!S_ISDIR(t->mode) && must_dir)
@@ -527,9 +542,9 @@ static int walk(struct inode *dir, const char *path, bool follow, int *depth,
 		rc = vfs_permission(cur, MAY_EXEC); /* search */
 		if (rc)
 			return rc;
-		next = vfs_dir_find(cur, name);
-		if (!next)
-			return -ENOENT;
+		rc = vfs_dir_lookup(cur, name, &next);
+		if (rc)
+			return rc;
 		if (S_ISLNK(next->mode) && (follow || *path)) {
 			rc = follow_link(cur, next, depth, &next);
 			if (rc)

@@ -216,6 +216,13 @@ void evtchn_dump(void)
 	}
 }
 
+bool evtchn_pending(evtchn_port_t port)
+{
+	return __atomic_load_n(&shared->evtchn_pending[port / BITS],
+			       __ATOMIC_SEQ_CST) &
+	       (1ul << (port % BITS));
+}
+
 bool evtchn_test_and_clear(evtchn_port_t port)
 {
 	xen_ulong_t bit = 1ul << (port % BITS);

@@ -46,8 +46,13 @@ struct p9vol {
 	grant_ref_t intf_ref, refs[RING_PAGES];
 	unsigned nrefs;
 	bool intf_granted;
+	bool waiting; /* a task sleeps in wait_for */
 	/* what the boot flag xenpod.p9trace reports every 256 exchanges */
-	uint64_t st_rpcs, st_sleeps, st_late, st_t0;
+	uint64_t st_rpcs, st_sleeps, st_late, st_t0, st_wait_ns;
+	/* events taken, those with no task waiting (the reply was there
+	 * before we slept), replies found at the deadline with their event
+	 * (it came as the deadline expired: taken or pending) */
+	uint64_t st_ev, st_ev_idle, st_late_ev;
 };
 
 static struct p9vol vols[P9FRONT_MAX];
@@ -55,8 +60,13 @@ static bool trace; /* boot flag xenpod.p9trace: exchange counts on the console *
 
 static void vol_event(evtchn_port_t port, struct trap_frame *f, void *arg)
 {
+	struct p9vol *v = arg;
+
 	(void)port;
 	(void)f;
+	v->st_ev++;
+	if (!v->waiting)
+		v->st_ev_idle++;
 	wake_up(arg);
 }
 
@@ -113,42 +123,59 @@ static RING_IDX in_queued(struct p9vol *v)
 }
 
 /*
- * Sleep until ready(v) >= need, rechecking the backend every RECHECK_NS.
- * The event channel wakes us; the sleeps are also bounded, 1 ms at first
- * and doubling, so a reply whose event is late costs little. Signals do
- * not end the wait: the request is on the ring and its reply must be
- * consumed to keep the stream framed; a dead backend does.
+ * Sleep until ready(v) >= need. The backend's event wakes us: it notifies
+ * after every turn that moved an index (after publishing it), and ready()
+ * is checked with interrupts off up to the sleep, so an event cannot fall
+ * between the check and the sleep (it stays pending and ends the idle
+ * halt). The deadline only rechecks that the backend is still there: no
+ * short polling timer, which raced the event under nested emulation (most
+ * replies landed while the guest handled its own timer; docs/WAKEUPS.md,
+ * "Volumes"). A reply found when the deadline expired without its event
+ * (none taken during the sleep, the port not pending) counts in st_late:
+ * an event lost, or later than RECHECK_NS. Signals do not end the wait:
+ * the request is on the ring and its reply must be consumed to keep the
+ * stream framed; a dead backend does.
  */
 static int wait_for(struct p9vol *v, RING_IDX (*ready)(struct p9vol *),
 		    RING_IDX need)
 {
-	uint64_t slice = 1000000, waited = 0;
-
 	for (;;) {
-		uint64_t fl = irq_save(), t0 = time_now_ns();
+		uint64_t fl = irq_save(), ev = v->st_ev;
 		int rc = 0;
 
 		if (ready(v) < need) {
 			v->st_sleeps++;
-			rc = sleep_on(v, t0 + slice);
+			v->waiting = true;
+			rc = sleep_uninterruptible_until(v, time_now_ns() +
+								    RECHECK_NS);
+			v->waiting = false;
 		}
 		irq_restore(fl);
 		if (ready(v) >= need) {
-			if (rc == -ETIMEDOUT)
-				v->st_late++; /* it came without its event */
+			if (rc == -ETIMEDOUT && v->st_ev == ev &&
+			    !evtchn_pending(v->port))
+				v->st_late++;
+			else if (rc == -ETIMEDOUT)
+				v->st_late_ev++;
 			return 0;
 		}
-		if (rc != -ETIMEDOUT)
-			continue;
-		waited += time_now_ns() - t0;
-		if (slice < RECHECK_NS)
-			slice *= 2;
-		if (waited >= RECHECK_NS) {
-			waited = 0;
-			if (!backend_alive(v))
-				return -EIO;
-		}
+		if (rc == -ETIMEDOUT && !backend_alive(v))
+			return -EIO;
 	}
+}
+
+static void vol_report(struct p9vol *v, const char *when)
+{
+	printk("9pfs%u: %s%lu exchanges, %lu sleeps, %lu replies found on "
+	       "timeout, %lu at the deadline with their event; %lu events "
+	       "(%lu unwaited), %lu ms since the first, %lu us per reply\n",
+	       v->index, when, (unsigned long)v->st_rpcs,
+	       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
+	       (unsigned long)v->st_late_ev, (unsigned long)v->st_ev,
+	       (unsigned long)v->st_ev_idle,
+	       (unsigned long)((time_now_ns() - v->st_t0) / 1000000),
+	       (unsigned long)(v->st_rpcs ? v->st_wait_ns / 1000 / v->st_rpcs :
+					    0));
 }
 
 static void copy_in(struct p9vol *v, void *dst, RING_IDX cons, size_t n)
@@ -168,6 +195,7 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	RING_IDX prod, mp, cons;
 	uint8_t hdr[4];
 	uint32_t size;
+	uint64_t t0;
 	int rc;
 
 	if (i >= P9FRONT_MAX || !vols[i].up)
@@ -186,8 +214,10 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	v->intf->out_prod = prod + len;
 	evtchn_notify(v->port);
 	/* The reply: its size first, then all of it. */
+	t0 = time_now_ns();
 	if ((rc = wait_for(v, in_queued, 4)))
 		return rc;
+	v->st_wait_ns += time_now_ns() - t0;
 	cons = v->intf->in_cons;
 	copy_in(v, hdr, cons, 4);
 	size = p9_get32(hdr);
@@ -209,12 +239,15 @@ int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 	v->intf->in_cons = cons + size;
 	evtchn_notify(v->port);
 	if (trace && !(++v->st_rpcs % 256))
-		printk("9pfs%u: %lu exchanges, %lu sleeps, %lu replies found "
-		       "only after a timeout, %lu ms since the first\n",
-		       v->index, (unsigned long)v->st_rpcs,
-		       (unsigned long)v->st_sleeps, (unsigned long)v->st_late,
-		       (unsigned long)((time_now_ns() - v->st_t0) / 1000000));
+		vol_report(v, "");
 	return (int)size;
+}
+
+void p9front_report(void)
+{
+	for (unsigned i = 0; i < P9FRONT_MAX; i++)
+		if (vols[i].up && (trace || vols[i].st_late))
+			vol_report(&vols[i], "at exit: ");
 }
 
 /* Undo what vol_rings and vol_announce did: nothing half-made stays. */

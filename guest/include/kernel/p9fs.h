@@ -17,6 +17,8 @@ struct inode;
  * with err naming the volume and what failed (the pod then fails).
  */
 int p9fs_mount_all(char *err, size_t errcap);
+/* Each volume's exchange counts on the console (p9front_report): before the power-off. */
+void p9fs_report(void);
 /* Tfsync of a volume's open file (0 for other files). */
 long p9fs_fsync(struct file *f, bool datasync);
 /* Read a volume file's bytes into kernel memory (mmap's copy); -ENODEV for other files. */

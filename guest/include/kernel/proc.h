@@ -275,6 +275,9 @@ bool ktimer_armed(const struct ktimer *t);
 void timerfd_clock_was_set(void);
 /* Sleeps until wake_up(chan) only (signals stay pending). */
 void sleep_uninterruptible(const void *chan);
+/* The same with an absolute deadline (ns): 0 when woken, -ETIMEDOUT.
+ * Interrupts must be off. */
+int sleep_uninterruptible_until(const void *chan, uint64_t deadline_ns);
 struct task *task_find(int pid);
 struct task *task_first(void);
 /* The first user process from an executable (init, exec sessions),

@@ -72,8 +72,11 @@ struct file_ops {
 struct inode_ops {
 	/* Symlink target computed on demand (e.g. /proc/self/exe). */
 	int (*readlink)(struct inode *ino, char *buf, size_t cap);
-	/* Directory with computed entries: lookup and the idx'th entry. */
-	struct inode *(*lookup)(struct inode *dir, const char *name);
+	/* Directory with computed entries: lookup (0 and *ino_r, -ENOENT,
+	 * or the file system's -errno, e.g. -EIO from a dead volume) and
+	 * the idx'th entry. */
+	int (*lookup)(struct inode *dir, const char *name,
+		      struct inode **ino_r);
 	int (*readdir)(struct inode *dir, size_t idx, char *name, size_t cap,
 		       struct inode **ino_r);
 	/* Regular file whose contents are generated at open. */
@@ -171,6 +174,10 @@ int vfs_lookup(struct inode *cwd, const char *path, bool follow,
  * copy is not made). Trailing slashes are stripped in place. */
 int vfs_lookup_parent(struct inode *cwd, char *path, struct inode **dir_r,
 		      char **name_r);
+/* The entry name of dir: 0 and *ino_r, -ENOENT, or the lookup's -errno
+ * (a volume whose backend died: -EIO, which must reach the program). */
+int vfs_dir_lookup(struct inode *dir, const char *name, struct inode **ino_r);
+/* The same, NULL for any failure (for the ramfs's own set-up). */
 struct inode *vfs_dir_find(struct inode *dir, const char *name);
 /* The longest name of one path component. */
 #define VFS_NAME_MAX 255

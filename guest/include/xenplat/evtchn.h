@@ -36,6 +36,8 @@ int evtchn_close(evtchn_port_t port);
 void evtchn_mask(evtchn_port_t port);
 void evtchn_unmask(evtchn_port_t port);
 int evtchn_notify(evtchn_port_t port);
+/* True if the port is pending (not cleared). */
+bool evtchn_pending(evtchn_port_t port);
 /* True if the port is pending (for polling with interrupts off);
  * clears it. */
 bool evtchn_test_and_clear(evtchn_port_t port);

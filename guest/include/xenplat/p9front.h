@@ -38,4 +38,11 @@ int p9front_init(struct p9front_info info[P9FRONT_MAX], unsigned *bad_r);
 int p9front_rpc(void *vol, const uint8_t *req, uint32_t len, uint8_t *resp,
 		uint32_t cap);
 
+/*
+ * Logs each volume's exchange counts (one line per volume) if the boot
+ * flag xenpod.p9trace is set or a reply was found only after a wait timed
+ * out (its event lost or late): init calls it before the power-off.
+ */
+void p9front_report(void);
+
 #endif
