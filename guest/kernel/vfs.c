@@ -329,8 +329,8 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 		return -EINVAL;
 	if (dir->iops && dir->iops->unlink) {
 		struct inode *t;
-		int rc = vfs_dir_lookup(dir, name, &t);
 
+		rc = vfs_dir_lookup(dir, name, &t);
 		if (rc)
 			return rc;
 		if (S_ISDIR(t->mode) && !dir_ok)
