@@ -82,8 +82,11 @@ void file_put(struct file *f)
 {
 	struct inode *ino;
 
-	if (--f->refs > 0)
+	if (--f->refs > 0) {
+		if (f->ops && f->ops->unref)
+			f->ops->unref(f);
 		return;
+	}
 	epoll_file_gone(f);
 	locks_file_gone(f);
 	if (f->ops && f->ops->release)
@@ -239,6 +242,8 @@ static int open_checks(struct inode *ino, int flags)
 		return -EISDIR;
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		return -ELOOP;
+	if ((ino->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
+		return -ENXIO; /* a socket's name: connect(2) it instead */
 	return 0;
 }
 
