@@ -77,7 +77,6 @@ static void addr_out(struct sock_addr *sa, const struct net_sockaddr *a)
 	sa->len = sizeof(sin);
 }
 
-
 /*
  * Runs op with the stack locked (interrupts off) until it stops saying
  * -EAGAIN, sleeping between tries (and running the stack's timers) unless
@@ -484,7 +483,6 @@ static int inet_name(struct file *f, bool peer, struct sock_addr *sa)
 	return rc;
 }
 
-
 /* The stack's option for (level, name), or -1. */
 static int tcp_opt(int level, int name)
 {
@@ -511,9 +509,8 @@ static int tcp_opt(int level, int name)
 	return -1;
 }
 
-
-static int inet_setsockopt(struct file *f, int level, int name,
-			   const void *v, uint32_t len)
+static int inet_setsockopt(struct file *f, int level, int name, const void *v,
+			   uint32_t len)
 {
 	struct sock *sk = sock_of(f);
 	int val[2], opt = tcp_opt(level, name), rc = 0;

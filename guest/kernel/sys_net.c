@@ -15,7 +15,7 @@
 #define OPT_MAX 64
 
 static const struct sock_family *const families[] = { &inet_family,
-						       &unix_family };
+						      &unix_family };
 
 static const struct sock_family *family_of_domain(int domain)
 {

@@ -28,6 +28,7 @@
 /* Files in flight in all the pod's messages: bounds what unreceived
  * messages pin (Linux bounds it per user by RLIMIT_NOFILE). */
 #define INFLIGHT_MAX 1024
+#define SOCK_RAW 3
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
 #define RCV_SHUT 1
@@ -189,14 +190,30 @@ static void rq_take(struct usock *u, struct list_node *list)
 	u->rq_bytes = 0;
 }
 
+/*
+ * Frees messages, closing their files. A file may be a socket whose
+ * release frees its own queue, and so on down a chain of sockets in
+ * flight: the nested calls leave their messages to the outermost one,
+ * so the kernel stack does not grow with the chain.
+ */
 static void skbs_free(struct list_node *list)
 {
+	static struct list_node later = LIST_INIT(later);
+	static bool freeing;
 	struct skb *s;
 
 	while ((s = list_first(list, struct skb, node))) {
 		list_del(&s->node);
+		list_add_tail(&later, &s->node);
+	}
+	if (freeing)
+		return;
+	freeing = true;
+	while ((s = list_first(&later, struct skb, node))) {
+		list_del(&s->node);
 		skb_free(s);
 	}
+	freeing = false;
 }
 
 /* ---- garbage collection of unreachable sockets in flight ----
@@ -343,16 +360,17 @@ static bool same_name(const struct sock_addr *a, const struct sock_addr *b)
 	return a->len == b->len && !memcmp(a->b, b->b, a->len);
 }
 
-/* The live socket bound to an abstract name or to a path's node. */
-static struct usock *bound_to(const struct sock_addr *abstract,
+/* The live socket bound to a path's node, or to an abstract name with
+ * a type (Linux keys its abstract names by type too). */
+static struct usock *bound_to(const struct sock_addr *abstract, int type,
 			      const struct inode *node)
 {
 	struct usock *u;
 
 	list_for_each(u, &all_socks, all) {
 		if (node ? u->node == node :
-			   u->name.len && !u->node &&
-				   same_name(&u->name, abstract))
+			   u->name.len && !u->node && u->type == type &&
+				    same_name(&u->name, abstract))
 			return u;
 	}
 	return NULL;
@@ -401,7 +419,7 @@ static int usock_find(const struct sock_addr *a, int type, struct usock **u_r)
 		if ((ino->mode & S_IFMT) != S_IFSOCK)
 			return -ECONNREFUSED;
 	}
-	t = bound_to(&name, ino);
+	t = bound_to(&name, type, ino);
 	if (!t)
 		return -ECONNREFUSED;
 	if (t->type != type)
@@ -422,6 +440,8 @@ static int bind_path(struct usock *u, char *path)
 		return rc;
 	if (dir->iops)
 		return -EOPNOTSUPP; /* a volume or /proc: no socket nodes */
+	if (u->name.len) /* Linux looks at the name first */
+		return vfs_dir_find(dir, leaf) ? -EADDRINUSE : -EINVAL;
 	rc = vfs_mknod(dir, leaf, S_IFSOCK | (0777 & ~current->umask), &ino);
 	if (rc)
 		return rc == -EEXIST ? -EADDRINUSE : rc;
@@ -444,7 +464,7 @@ static void autobind(struct usock *u)
 
 		for (int i = 0; i < 5; i++)
 			n.b[3 + i] = (uint8_t)hex[(v >> (16 - 4 * i)) & 0xf];
-	} while (bound_to(&n, NULL));
+	} while (bound_to(&n, u->type, NULL));
 	u->name = n;
 }
 
@@ -458,10 +478,9 @@ static int unix_bind(struct file *f, const struct sock_addr *a)
 
 	if (a->len >= 2)
 		memcpy(&family, a->b, 2);
-	if (u->name.len)
-		return -EINVAL;
 	if (a->len == 2 && family == AF_UNIX) {
-		autobind(u);
+		if (!u->name.len) /* bound already: Linux says 0 */
+			autobind(u);
 		return 0;
 	}
 	rc = addr_parse(a, path, &name);
@@ -469,7 +488,9 @@ static int unix_bind(struct file *f, const struct sock_addr *a)
 		return rc;
 	if (path[0])
 		rc = bind_path(u, path);
-	else if (bound_to(&name, NULL))
+	else if (u->name.len)
+		rc = -EINVAL;
+	else if (bound_to(&name, u->type, NULL))
 		rc = -EADDRINUSE;
 	if (!rc)
 		u->name = name;
@@ -555,6 +576,8 @@ static int unix_socket(int type, int proto, uint32_t flags, struct file **f_r)
 	struct usock *u;
 	int rc;
 
+	if (type == SOCK_RAW)
+		type = SOCK_DGRAM; /* as Linux has it */
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;
 	if (proto != 0 && proto != AF_UNIX)
@@ -837,8 +860,7 @@ struct cmsg_out {
 	int *flags;
 };
 
-static int put_cmsg(struct cmsg_out *o, int type, const void *data,
-		    size_t len)
+static int put_cmsg(struct cmsg_out *o, int type, const void *data, size_t len)
 {
 	struct cmsghdr_k h = { CMSG_HDR + len, SOL_SOCKET, type };
 	uint64_t step = CMSG_ALIGN_K(CMSG_HDR + len);
@@ -947,7 +969,8 @@ static long stream_send(struct usock *u, const struct sock_msg *m,
 	long rc = 0;
 
 	while (done < n) {
-		size_t chunk = n - done < STREAM_CHUNK ? n - done : STREAM_CHUNK;
+		size_t chunk = n - done < STREAM_CHUNK ? n - done :
+							 STREAM_CHUNK;
 		struct skb *s;
 
 		rc = stream_blocked(u);
@@ -987,8 +1010,8 @@ static int dgram_target(struct usock *u, const struct sock_msg *m,
 	return 0;
 }
 
-static long dgram_send(struct usock *u, const struct sock_msg *m,
-		       struct scm *c, bool nonblock)
+static long dgram_send(struct usock *u, const struct sock_msg *m, struct scm *c,
+		       bool nonblock)
 {
 	size_t n = m->data.total;
 	struct usock *t;
@@ -1328,7 +1351,8 @@ static bool writable(const struct usock *u)
 
 	if (u->state == U_LISTEN)
 		return false;
-	return !p || p->dead || room_for(p, 1);
+	/* As Linux: writable again once at most a quarter is in use. */
+	return !p || p->dead || p->rq_bytes <= UNIX_BUF / 4;
 }
 
 static unsigned unix_poll(struct file *f)
@@ -1382,8 +1406,8 @@ static int unix_shutdown(struct file *f, int how)
 	return 0;
 }
 
-static int unix_setsockopt(struct file *f, int level, int name,
-			   const void *val, uint32_t len)
+static int unix_setsockopt(struct file *f, int level, int name, const void *val,
+			   uint32_t len)
 {
 	struct usock *u = usock_of(f);
 	int v;
