@@ -82,8 +82,11 @@ void file_put(struct file *f)
 {
 	struct inode *ino;
 
-	if (--f->refs > 0)
+	if (--f->refs > 0) {
+		if (f->ops && f->ops->unref)
+			f->ops->unref(f);
 		return;
+	}
 	epoll_file_gone(f);
 	locks_file_gone(f);
 	if (f->ops && f->ops->release)
@@ -249,7 +252,7 @@ static int open_mask(int flags, bool created)
 
 static int open_checks(struct inode *ino, int flags, bool created)
 {
-	int acc = flags & O_ACCMODE;
+	int acc = flags & O_ACCMODE, rc;
 
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
@@ -257,7 +260,13 @@ static int open_checks(struct inode *ino, int flags, bool created)
 		return -EISDIR;
 	if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		return -ELOOP;
-	return vfs_permission(ino, open_mask(flags, created));
+	/* Linux's order: the permission, then what the node is */
+	rc = vfs_permission(ino, open_mask(flags, created));
+	if (rc)
+		return rc;
+	if ((ino->mode & S_IFMT) == S_IFSOCK && !(flags & O_PATH))
+		return -ENXIO; /* a socket's name: connect(2) it instead */
+	return 0;
 }
 
 int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)

@@ -17,6 +17,8 @@
 #define SEEK_CUR 1
 #define SEEK_END 2
 #define IOV_MAX 1024
+/* Linux's MAX_RW_COUNT: the most one read, write or sendfile moves. */
+#define RW_MAX 0x7ffff000ul
 
 struct k_stat {
 	uint64_t st_dev, st_ino, st_nlink;
@@ -828,13 +830,18 @@ static long sys_ioctl(const struct sysargs *a)
 static long sys_sendfile(const struct sysargs *a)
 {
 	struct file *out = fd_get((int)a->arg[0]), *in = fd_get((int)a->arg[1]);
-	size_t n = a->arg[3], done = 0;
+	size_t n = a->arg[3] < RW_MAX ? a->arg[3] : RW_MAX, done = 0;
 	uint64_t off = 0, save = 0;
 	char *buf;
 	long r = 0;
 
 	if (!out || !in)
 		return -EBADF;
+	/* As on Linux, only files and devices are read (a pipe, socket or
+	 * event file is EINVAL): the loop below runs with interrupts off,
+	 * and a pipe sent into itself would never end. */
+	if (!S_ISREG(in->ino->mode) && !S_ISCHR(in->ino->mode))
+		return -EINVAL;
 	if (a->arg[2] && copy_from_user(&off, (void *)a->arg[2], sizeof(off)))
 		return -EFAULT;
 	buf = kmalloc(PAGE_SIZE * 4);

@@ -40,6 +40,7 @@ guest_xenpod_kernel_SOURCES += guest/xen/netfront.c guest/kernel/netdev.c \
 # Lab test of netfront (a vif made by hand, pinged from dom0):
 # scripts/lab run tests/guest/net-xen.sh KERNEL .../xen-netback.ko
 dist_noinst_SCRIPTS += tests/guest/net-xen.sh
-guest_xenpod_kernel_SOURCES += guest/kernel/sys_net.c
+guest_xenpod_kernel_SOURCES += guest/kernel/sys_net.c guest/kernel/inet_sock.c \
+	guest/kernel/unix_sock.c guest/include/kernel/sock.h
 dist_noinst_SCRIPTS += tests/guest/mknetroot.sh
 EXTRA_DIST += tests/guest/progs/t_net.c

@@ -61,6 +61,9 @@ struct file_ops {
 	unsigned (*poll)(struct file *f);
 	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
 	void (*release)(struct file *f);
+	/* A reference other than the last went (AF_UNIX: its garbage
+	 * collector looks for sockets only messages in flight still hold). */
+	void (*unref)(struct file *f);
 	/* What a read/write blocks on, for poll's sleeping. */
 	const void *wait_chan;
 	/* A regular file with a position (a volume's file): lseek, pread and

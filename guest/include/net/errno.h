@@ -35,5 +35,14 @@
 #ifndef EDESTADDRREQ
 #define EDESTADDRREQ 89
 #endif
+#ifndef EPROTOTYPE
+#define EPROTOTYPE 91
+#endif
+#ifndef ESOCKTNOSUPPORT
+#define ESOCKTNOSUPPORT 94
+#endif
+#ifndef ETOOMANYREFS
+#define ETOOMANYREFS 109
+#endif
 
 #endif
