@@ -108,7 +108,9 @@ static void usock_put(struct usock *u)
 
 static struct ucred_k cred_now(void)
 {
-	struct ucred_k c = { current->tgid, current->uid, current->gid };
+	/* Linux reports the effective ids (cred_to_ucred) */
+	struct ucred_k c = { current->tgid, current->cred.euid,
+			     current->cred.egid };
 
 	return c;
 }
@@ -810,14 +812,24 @@ static int scm_rights(struct scm *c, uint64_t udata, uint64_t len)
 	return 0;
 }
 
-/* SCM_CREDENTIALS: everything runs as root, so any live process's pid
- * and any ids may be claimed, as root may on Linux. */
+/* SCM_CREDENTIALS, Linux's scm_check_creds: root may claim any live
+ * process's pid and any ids; others only their own pid and one of their
+ * real, effective or saved ids. */
 static int scm_cred(struct scm *c, uint64_t udata, uint64_t len)
 {
+	const struct cred *me = &current->cred;
+
 	if (len != sizeof(c->cred))
 		return -EINVAL;
 	if (copy_from_user(&c->cred, (const void *)udata, sizeof(c->cred)))
 		return -EFAULT;
+	if (me->euid != 0 &&
+	    (c->cred.pid != current->tgid ||
+	     (c->cred.uid != me->uid && c->cred.uid != me->euid &&
+	      c->cred.uid != me->suid) ||
+	     (c->cred.gid != me->gid && c->cred.gid != me->egid &&
+	      c->cred.gid != me->sgid)))
+		return -EPERM;
 	if (!task_find(c->cred.pid))
 		return -ESRCH;
 	c->has_cred = true;
