@@ -27,7 +27,10 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/pod_memory.c daemon/pod_memory.h \
 	daemon/pod_net.c daemon/rpc_net.c daemon/rpc_net.h \
 	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
-	daemon/net_rules.c
+	daemon/net_rules.c \
+	daemon/volume.c daemon/volume.h daemon/volstore.c daemon/volstore.h \
+	daemon/pod_mount.c daemon/pod_volume.c \
+	daemon/rpc_volume.c daemon/rpc_volume.h
 # pod_io.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
