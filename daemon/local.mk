@@ -61,7 +61,7 @@ dist_xenpodlib_SCRIPTS = daemon/vif-xenpod
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
 EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md \
-	docs/NETWORK.md tests/lab/t_80_net.sh
+	docs/NETWORK.md tests/lab/t_80_net.sh tests/lab/t_82_volumes.sh
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
@@ -228,3 +228,14 @@ TESTS += tests/unit/test_netd
 tests_unit_test_netd_SOURCES = tests/unit/test_netd.c
 tests_unit_test_netd_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_netd_LDADD = $(XENPOD_TEST_LIBS)
+
+# Volumes: the -v syntax and volume names, the CLI's -v check, the named-volume store.
+check_PROGRAMS += tests/unit/test_volume
+TESTS += tests/unit/test_volume
+tests_unit_test_volume_SOURCES = tests/unit/test_volume.c cli/util.c
+tests_unit_test_volume_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)
+tests_unit_test_volume_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_volume_LDADD = $(XENPOD_TEST_LIBS)
+# The volume backend's stand-in for the harness (xenpodd starts it per volume).
+check_PROGRAMS += tests/fake9p/xenpod-9pfsd
+tests_fake9p_xenpod_9pfsd_SOURCES = tests/fake9p/xenpod-9pfsd.c

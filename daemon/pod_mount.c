@@ -350,13 +350,26 @@ int pod_mounts_start(struct pod *p, char *err, size_t errsz)
 	return 0;
 }
 
+/* Has the process behind pidfd ended within ms? */
+static bool ended_within(int pidfd, int ms)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int rc;
+
+	do
+		rc = poll(&pfd, 1, ms);
+	while (rc < 0 && errno == EINTR);
+	return rc > 0;
+}
+
 int pod_mounts_ready(struct pod *p, char *err, size_t errsz)
 {
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		struct pod_mount *m = &p->mounts[i];
 		int st;
 
-		if (!p->be[i].evh) {
+		/* Ended, whether or not its exit event was seen yet. */
+		if (!p->be[i].evh || ended_within(p->be[i].pidfd, 0)) {
 			snprintf(
 				err, errsz,
 				"volume %s: its backend ended at start (the daemon's log says why)",
@@ -369,18 +382,6 @@ int pod_mounts_ready(struct pod *p, char *err, size_t errsz)
 			return 0;
 	}
 	return 1;
-}
-
-/* Has the process behind pidfd ended within ms? */
-static bool ended_within(int pidfd, int ms)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	int rc;
-
-	do
-		rc = poll(&pfd, 1, ms);
-	while (rc < 0 && errno == EINTR);
-	return rc > 0;
 }
 
 static void stop_one(struct pod *p, unsigned i)
