@@ -21,6 +21,12 @@ t82_restart() {
 # t82_be POD: the pids of its volumes' backends (xenpod inspect), one line.
 t82_be() { xenpod inspect "$1" | sed -n 's/^ *"backend_pid": *\([0-9][0-9]*\).*/\1/p' | tr '\n' ' '; }
 t82_alive() { for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done; }
+# t82_backends: the xenpod-9pfsd processes that run (a zombie left for init to reap does not).
+t82_backends() {
+	for p in $(pidof xenpod-9pfsd); do
+		[ "$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null)" = Z ] || echo "$p"
+	done
+}
 # t82_cmd EXPECTED_RC PATTERN CMD...: the command fails with that status, saying PATTERN.
 t82_fails() {
 	want=$1 pat=$2
@@ -77,6 +83,8 @@ check "volumes: a pod waits on the volume" xenpod run -d --name t82live -v t82da
 	$IMG/rootfs /bin/sh -c 'while [ ! -e /data/go ]; do sleep 0.2; done; cat /data/f >/data/seen'
 t82_pids=$(t82_be t82live)
 check "volumes: its backend runs ($t82_pids)" t82_alive $t82_pids
+t82_running() { echo $(t82_backends); }
+check_out "volumes: as its own process, the only one running" "$(echo $t82_pids)" t82_running
 check "volumes: xenpodd restarts after kill -9" t82_restart
 check_out "volumes: the backend was re-adopted (same pid)" "$t82_pids" t82_be t82live
 touch "$t82_vdir/go"
@@ -106,6 +114,6 @@ check "volumes: they are gone" sh -c '! xenpod volume ls -q | grep -q "^t82"'
 check "volumes: and so is their data" test ! -e "$t82_vdir"
 
 # Nothing left behind: no backend process, no 9pfs node.
-check_out "volumes: no xenpod-9pfsd left" "" sh -c 'pidof xenpod-9pfsd; true'
+check_out "volumes: no xenpod-9pfsd left" "" t82_backends
 check_out "volumes: no 9pfs backend node left" "" sh -c 'xenstore-list /local/domain/0/backend/9pfs 2>/dev/null; true'
 echo "INFO: volumes: t_82 took $(($(date +%s) - t82_t0)) s"
