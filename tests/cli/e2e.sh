@@ -124,6 +124,8 @@ rc=$?
 	fail run-interrupt "exit $rc: $(cat "$tmp/int.err")"
 # Volumes: named ones made, listed, in use, removed; a bind mount shown by inspect.
 mkdir -p "$tmp/host"
+printf '{"name":"vc","image":"%s","command":["/bin/echo"],"mounts":[{"source":"%s","destination":"/a"}]}' \
+	"$img" "$tmp/host" >"$tmp/vspec.json"
 out vol-create "v1" volume create v1
 out vol-create-again "v1" volume create v1
 out vol-run "vp" run -d --name vp -v v1:/data -v "$tmp/host:/src:ro" "$img" /bin/sleep 100
@@ -140,6 +142,10 @@ st vol-rm-in-use 1 volume rm v1
 grep -qx "xenpod: volume v1: in use by pod vp (running); remove the pod first" "$tmp/err" &&
 	pass vol-rm-in-use-message || fail vol-rm-in-use-message "$(cat "$tmp/err")"
 out vol-pod-rm "vp" rm -f vp
+out vol-create-f "vc" create -f "$tmp/vspec.json" -v v1:/extra
+X --json inspect vc | grep -q '"mounts":\[{"type":"bind","source":"[^"]*/host","destination":"/a","mode":"rw"[^]]*{"type":"volume",[^]]*"destination":"/extra","mode":"rw","volume":"v1"' &&
+	pass vol-create-f-mounts || fail vol-create-f-mounts "$(X --json inspect vc 2>&1)"
+out vol-create-f-rm "vc" rm -f vc
 out vol-rm "v1" volume rm v1
 st vol-rm-missing 1 volume rm v1
 out vol-rm-missing-force "v1" volume rm -f v1

@@ -1227,6 +1227,69 @@ static void test_volumes(void)
 	harness_stop(&H, true);
 }
 
+/* A state file's mounts are checked as any input: a bad one is quarantined. */
+static void write_mount_state(const char *name, const char *uuid,
+			      const char *mounts)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/pods/%s.json", H.state_dir, name);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+		"{\"name\":\"%s\",\"uuid\":\"%s\",\"domid\":null,\"status\":\"stopped\",\"exit_code\":null,"
+		"\"reason\":null,\"image\":\"/i\",\"image_digest\":\"\",\"command\":[\"/x\"],\"env\":[],"
+		"\"cwd\":\"/\",\"memory_mib\":32,\"vcpus\":1,\"created_at\":null,\"started_at\":null,"
+		"\"finished_at\":null,\"cpio\":\"\",\"mounts\":%s}\n",
+		name, uuid, mounts);
+	fclose(f);
+}
+
+static void test_volume_state(void)
+{
+	char path[400];
+	struct json *r;
+	const struct json *m;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	write_mount_state(
+		"good", "11111111-2222-4333-8444-000000000001",
+		"[{\"source\":\"/srv/x\",\"destination\":\"/x\",\"read_only\":true,"
+		"\"volume\":null,\"devid\":0,\"backend_pid\":null,\"backend_start\":0}]");
+	write_mount_state(
+		"rel", "11111111-2222-4333-8444-000000000002",
+		"[{\"source\":\"srv\",\"destination\":\"/x\",\"devid\":0}]");
+	write_mount_state(
+		"dest", "11111111-2222-4333-8444-000000000003",
+		"[{\"source\":\"/s\",\"destination\":\"/a/../b\",\"devid\":0}]");
+	write_mount_state(
+		"devid", "11111111-2222-4333-8444-000000000004",
+		"[{\"source\":\"/s\",\"destination\":\"/x\",\"devid\":1}]");
+	write_mount_state("many", "11111111-2222-4333-8444-000000000005",
+			  "[{},{},{},{},{},{},{},{},{}]");
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "good");
+	m = json_get(result(r), "mounts");
+	CU_ASSERT_EQUAL(json_len(m), 1);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "source")),
+			       "/srv/x");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "mode")), "ro");
+	json_free(r);
+	/* A stopped pod still refers to its volume: kept in its state. */
+	write_mount_state(
+		"uses", "11111111-2222-4333-8444-000000000006",
+		"[{\"source\":\"/srv/y\",\"destination\":\"/y\",\"volume\":\"vv\",\"devid\":0}]");
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	json_free(harness_call(&H, "volume_create", "{\"name\":\"vv\"}"));
+	r = call_name("volume_rm", "vv");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	json_free(r);
+	snprintf(path, sizeof(path), "%s/quarantine", H.state_dir);
+	CU_ASSERT_EQUAL(harness_count_files(path), 4);
+	harness_stop(&H, true);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1253,6 +1316,7 @@ int main(void)
 	CU_add_test(s, "kernel_state_corrupt", test_kernel_state_corrupt);
 	CU_add_test(s, "crashed", test_crashed);
 	CU_add_test(s, "volumes", test_volumes);
+	CU_add_test(s, "volume_state", test_volume_state);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
