@@ -317,10 +317,11 @@ static int start_one(struct pod *p, struct pod_mount *m, char *err,
 	}
 	/* Our unreaped child: its pid cannot be reused before the pidfd pins it. */
 	fd = pidfd_open(pid);
+	rc = fd < 0 ? -errno : 0;
 	m->backend_pid = pid;
 	m->backend_start = proc_start(pid);
-	if (fd < 0 || watch(p, m->devid, fd, true) < 0) {
-		rc = fd < 0 ? -errno : -ENOMEM;
+	if (rc || watch(p, m->devid, fd, true) < 0) {
+		rc = rc ? rc : -ENOMEM;
 		if (fd >= 0)
 			close(fd);
 		kill(pid, SIGKILL);
@@ -400,11 +401,12 @@ static void stop_one(struct pod *p, unsigned i)
 			"pod %s: volume %s: backend %lld ignored SIGTERM; killing it",
 			p->name, mount_name(m), (long long)m->backend_pid);
 		pidfd_signal(b->pidfd, SIGKILL);
-		ended_within(b->pidfd, BACKEND_TERM_MS);
+		if (!ended_within(b->pidfd, BACKEND_TERM_MS))
+			log_err("pod %s: volume %s: backend %lld survives SIGKILL; left behind",
+				p->name, mount_name(m),
+				(long long)m->backend_pid);
 	}
-	if (b->child)
-		waitpid((pid_t)m->backend_pid, NULL, 0);
-	b->child = false; /* reaped */
+	/* Reaped (if it is our child and has ended) without ever blocking. */
 	unwatch(b, how, sizeof(how));
 }
 
