@@ -235,7 +235,7 @@ static const struct json_dec_field mount_fields[] = {
 static int decode_mounts(const struct json *arr, struct pod_mount *out,
 			 size_t *n_r, char *why, size_t whysz)
 {
-	char path[32], w[160];
+	char path[48], w[160];
 	struct mount_arg a;
 
 	*n_r = 0;
