@@ -195,7 +195,8 @@ int volstore_list(volstore_cb *cb, void *arg)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
 		if (!rc && info_of(names[i], &vi) == 0)
 			rc = cb(&vi, arg);

@@ -269,6 +269,8 @@ static void test_store(void)
 	fclose(fopen(path, "w"));
 	snprintf(path, sizeof(path), "%s/_x", vdir);
 	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/_x/data", vdir);
+	mkdir(path, 0700);
 	CU_ASSERT_EQUAL(volstore_list(collect, &nm), 0);
 	CU_ASSERT_EQUAL_FATAL(nm.n, 3);
 	CU_ASSERT_STRING_EQUAL(nm.v[0], "a1");
@@ -289,6 +291,12 @@ static void test_store(void)
 	CU_ASSERT_EQUAL(entries(vdir), 2); /* zz and _x, not ours */
 	snprintf(path, sizeof(path), "%s/zz", vdir);
 	unlink(path);
+	nm.n = 0;
+	CU_ASSERT_EQUAL(volstore_list(collect, &nm),
+			0); /* none: an empty list */
+	CU_ASSERT_EQUAL(nm.n, 0);
+	snprintf(path, sizeof(path), "%s/_x/data", vdir);
+	rmdir(path);
 	snprintf(path, sizeof(path), "%s/_x", vdir);
 	rmdir(path);
 	rmdir(vdir);
