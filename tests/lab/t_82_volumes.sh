@@ -49,8 +49,10 @@ check "volumes: a bad mode is refused" t82_fails 2 'unknown mode "rx"' \
 	xenpod run -v $V/src:/src:rx $IMG/rootfs /bin/true
 
 # A CI-like job: the source tree read-only in, a tarball out; dom0 checks it.
+t82_c0=$(date +%s)
 check "volumes: a pod tars /src (ro) into /out" xenpod run --name t82ci -v $V/src:/src:ro \
 	-v $V/out:/out $IMG/rootfs /bin/busybox tar cf /out/src.tar -C /src .
+echo "INFO: volumes: the tar job took $(($(date +%s) - t82_c0)) s (create, boot, $(du -sk $V/src | cut -f1) KiB through 9P, poweroff)"
 t82_list() { busybox tar tf "$1" | sed 's|/$||' | sort; }
 busybox tar cf $V/dom0.tar -C $V/src .
 check_out "volumes: the pod's archive lists what dom0's does" "$(t82_list $V/dom0.tar)" t82_list $V/out/src.tar
