@@ -9,6 +9,10 @@ echo "hello from dom0" >$V/src/a.txt
 printf 'no newline' >$V/src/sub/b.txt
 head -c 70000 /dev/urandom >$V/src/sub/deeper/blob.bin
 ln -s ../a.txt $V/src/sub/link
+# The job's image knows root by name, as dom0 does: tar writes the owner's name.
+cp -a $IMG/rootfs $V/img
+echo "root:x:0:0:root:/:/bin/sh" >$V/img/etc/passwd
+echo "root:x:0:" >$V/img/etc/group
 t82_t0=$(date +%s)
 
 t82_restart() {
@@ -51,7 +55,7 @@ check "volumes: a bad mode is refused" t82_fails 2 'unknown mode "rx"' \
 # A CI-like job: the source tree read-only in, a tarball out; dom0 checks it.
 t82_c0=$(date +%s)
 check "volumes: a pod tars /src (ro) into /out" xenpod run --name t82ci -v $V/src:/src:ro \
-	-v $V/out:/out $IMG/rootfs /bin/busybox tar cf /out/src.tar -C /src .
+	-v $V/out:/out $V/img /bin/busybox tar cf /out/src.tar -C /src .
 echo "INFO: volumes: the tar job took $(($(date +%s) - t82_c0)) s (create, boot, $(du -sk $V/src | cut -f1) KiB through 9P, poweroff)"
 t82_list() { busybox tar tf "$1" | sed 's|/$||' | sort; }
 busybox tar cf $V/dom0.tar -C $V/src .
@@ -62,8 +66,7 @@ t82_same() {
 	[ "$(readlink $V/x/sub/link)" = ../a.txt ] && [ -d $V/x/empty ]
 }
 check "volumes: its content is dom0's byte for byte" t82_same
-if cmp -s $V/dom0.tar $V/out/src.tar; then t82_tar=identical; else t82_tar=different; fi
-echo "INFO: volumes: the pod's tar and dom0's busybox tar are $t82_tar archives"
+check "volumes: the pod's archive is dom0's tar of the same tree, byte for byte" cmp $V/dom0.tar $V/out/src.tar
 check "volumes: inspect shows the mounts" sh -c "xenpod inspect t82ci | grep -q '\"destination\": *\"/src\"' &&
 	xenpod inspect t82ci | grep -q '\"mode\": *\"ro\"' && xenpod inspect t82ci | grep -q '\"source\": *\"$V/out\"'"
 
@@ -110,6 +113,16 @@ t82_lines() {
 check "volumes: 80 lines, 40 of each pod, each intact" t82_lines
 check "volumes: rm of a volume in use is refused" t82_fails 1 "in use by pod t82" \
 	xenpod volume rm t82shared
+# kill of a running pod with two volumes: both backends and all its nodes go at once.
+check "volumes: a pod with two volumes runs" xenpod run -d --name t82k -v t82shared:/v -v $V/src:/s:ro \
+	$IMG/rootfs /bin/sleep 600
+t82_kdom=$(domid_of xenpod-t82k)
+t82_kpids=$(t82_be t82k)
+check_out "volumes: with two backends running" "$(echo $t82_kpids)" t82_running
+check "volumes: and its device nodes" xenstore-exists /local/domain/0/backend/9pfs/$t82_kdom/1
+check "volumes: kill of that pod" xenpod kill t82k
+check_out "volumes: leaves no backend running" "" t82_backends
+check "volumes: and no 9pfs node of its domain" sh -c "! xenstore-exists /local/domain/0/backend/9pfs/$t82_kdom"
 check "volumes: rm of the pods" sh -c 'xenpod rm -f $(xenpod ls -a -q | grep "^t82")'
 check "volumes: then rm of the volumes" xenpod volume rm t82shared t82data
 check "volumes: they are gone" sh -c '! xenpod volume ls -q | grep -q "^t82"'
