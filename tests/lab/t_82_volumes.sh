@@ -88,8 +88,10 @@ check "volumes: a pod waits on the volume" xenpod run -d --name t82live -v t82da
 	$IMG/rootfs /bin/sh -c 'while [ ! -e /data/go ]; do sleep 0.2; done; cat /data/f >/data/seen'
 t82_pids=$(t82_be t82live)
 check "volumes: its backend runs ($t82_pids)" t82_alive $t82_pids
-t82_running() { echo $(t82_backends); }
-check_out "volumes: as its own process, the only one running" "$(echo $t82_pids)" t82_running
+# t82_running: those pids in order, on one line; t82_sorted PIDS...: the same of its arguments.
+t82_running() { echo $(t82_backends | sort -n); }
+t82_sorted() { echo $(printf '%s\n' "$@" | sort -n); }
+check_out "volumes: as its own process, the only one running" "$(t82_sorted $t82_pids)" t82_running
 check "volumes: xenpodd restarts after kill -9" t82_restart
 check_out "volumes: the backend was re-adopted (same pid)" "$t82_pids" t82_be t82live
 touch "$t82_vdir/go"
@@ -118,7 +120,7 @@ check "volumes: a pod with two volumes runs" xenpod run -d --name t82k -v t82sha
 	$IMG/rootfs /bin/sleep 600
 t82_kdom=$(domid_of xenpod-t82k)
 t82_kpids=$(t82_be t82k)
-check_out "volumes: with two backends running" "$(echo $t82_kpids)" t82_running
+check_out "volumes: with two backends running" "$(t82_sorted $t82_kpids)" t82_running
 check "volumes: and its device nodes" xenstore-exists /local/domain/0/backend/9pfs/$t82_kdom/1
 check "volumes: kill of that pod" xenpod kill t82k
 check_out "volumes: leaves no backend running" "" t82_backends
