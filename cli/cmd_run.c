@@ -23,6 +23,30 @@ enum {
 	OPT_HOSTNAME
 };
 
+/* -v values as given (for messages) and parsed. */
+struct run_vols {
+	const char *args[XP_MOUNTS_MAX];
+	struct mount_arg m[XP_MOUNTS_MAX];
+	size_t n;
+};
+
+/* A -v value; -1: taken, else the exit status after saying why not. */
+static int volume_opt(struct cli *cli, const char *arg, struct run_vols *v)
+{
+	char why[600];
+	int rc = cli_volume_arg(arg, v->m, v->args, v->n, &v->m[v->n], why,
+				sizeof(why));
+
+	if (rc == -EINVAL)
+		return cmd_usage(cli, "%s", why);
+	if (rc) {
+		cli_error("%s", why);
+		return CLI_ERR;
+	}
+	v->args[v->n++] = arg;
+	return -1;
+}
+
 /* State of a foreground run while it streams the pod's output. */
 struct attach {
 	struct cli *cli;
@@ -237,7 +261,7 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 
 /* Parse run's options into o (env must hold argc entries). */
 static int run_opts(struct cli *cli, int argc, char **argv,
-		    struct cli_run_opts *o, bool *detach)
+		    struct cli_run_opts *o, struct run_vols *vols, bool *detach)
 {
 	static const struct option lo[] = {
 		{ "detach", no_argument, NULL, 'd' },
@@ -254,12 +278,13 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "network", required_argument, NULL, OPT_NETWORK },
 		{ "ip", required_argument, NULL, OPT_IP },
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+		{ "volume", required_argument, NULL, 'v' },
 		CMD_COMMON_OPTS,
 	};
 	int opt;
 
 	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
-	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:u:itp:", lo)) !=
+	while ((opt = cmd_getopt(cli, argc, argv, "+hdm:e:w:u:itp:v:", lo)) !=
 	       -1) {
 		switch (opt) {
 		case 'd':
@@ -325,12 +350,19 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 			if (opt >= 0)
 				return opt;
 			break;
+		case 'v':
+			opt = volume_opt(cli, optarg, vols);
+			if (opt >= 0)
+				return opt;
+			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);
 		default:
 			return cmd_usage(cli, NULL);
 		}
 	}
+	o->mounts = vols->m;
+	o->n_mounts = vols->n;
 	if (optind == argc)
 		return cmd_usage(cli, "missing IMAGE");
 	return -1;
@@ -339,6 +371,7 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct cli_run_opts o = { 0 };
+	static struct run_vols vols; /* 8 mounts of 4 KiB paths: not the stack */
 	const char *ports[NET_PORTS_MAX];
 	const struct json *result;
 	struct json *root = NULL;
@@ -356,7 +389,7 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		cli_error("out of memory");
 		return CLI_ERR;
 	}
-	rc = run_opts(cli, argc, argv, &o, &detach);
+	rc = run_opts(cli, argc, argv, &o, &vols, &detach);
 	if (rc >= 0)
 		goto out;
 	rc = CLI_ERR;
@@ -492,22 +525,45 @@ static int resolve_image(const char *spec_path, const char *image,
 	return 0;
 }
 
-/* {"spec":SPEC} with the image path made absolute. */
-static char *create_params(const char *spec_path, const struct json *spec)
+/* The spec's mounts (if an array) followed by the -v ones. */
+static void write_mounts(struct json_writer *w, const struct json *spec_mounts,
+			 const struct run_vols *vols)
+{
+	json_w_array_open(w);
+	for (size_t i = 0; i < json_len(spec_mounts); i++)
+		json_w_value(w, json_at(spec_mounts, i));
+	for (size_t i = 0; i < vols->n; i++)
+		cli_write_mount(w, &vols->m[i]);
+	json_w_array_close(w);
+}
+
+/* {"spec":SPEC} with the image path made absolute and -v's mounts added. */
+static char *create_params(const char *spec_path, const struct json *spec,
+			   const struct run_vols *vols)
 {
 	struct json_writer *w = params_open(NULL);
+	const struct json *mounts = json_get(spec, "mounts");
 	char image[PATH_MAX];
 
 	if (!w)
 		return NULL;
 	json_w_key(w, "spec");
 	json_w_object_open(w);
+	if (vols->n && json_type(mounts) != JSON_ARRAY &&
+	    json_type(mounts) != JSON_NULL && mounts) {
+		cli_error("%s: spec.mounts: expected an array",
+			  spec_name(spec_path));
+		json_writer_free(w);
+		return NULL;
+	}
 	for (size_t i = 0; i < json_len(spec); i++) {
 		const char *key = json_key_at(spec, i);
 		const struct json *v = json_value_at(spec, i);
 
 		json_w_key(w, key);
-		if (!strcmp(key, "image") && json_str(v)) {
+		if (!strcmp(key, "mounts") && vols->n) {
+			write_mounts(w, v, vols);
+		} else if (!strcmp(key, "image") && json_str(v)) {
 			if (resolve_image(spec_path, json_str(v), image) < 0) {
 				json_writer_free(w);
 				return NULL;
@@ -516,6 +572,10 @@ static char *create_params(const char *spec_path, const struct json *spec)
 		} else {
 			json_w_value(w, v);
 		}
+	}
+	if (vols->n && !mounts) {
+		json_w_key(w, "mounts");
+		write_mounts(w, NULL, vols);
 	}
 	json_w_object_close(w);
 	return params_close(w);
@@ -557,18 +617,25 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "file", required_argument, NULL, 'f' },
+		{ "volume", required_argument, NULL, 'v' },
 		CMD_COMMON_OPTS,
 	};
+	static struct run_vols vols;
 	const struct json *result;
 	struct json *spec, *root = NULL;
 	const char *path = NULL;
 	char *params;
 	int opt, rc;
 
-	while ((opt = cmd_getopt(cli, argc, argv, "hf:", lo)) != -1) {
+	while ((opt = cmd_getopt(cli, argc, argv, "hf:v:", lo)) != -1) {
 		switch (opt) {
 		case 'f':
 			path = optarg;
+			break;
+		case 'v':
+			rc = volume_opt(cli, optarg, &vols);
+			if (rc >= 0)
+				return rc;
 			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);
@@ -583,7 +650,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	spec = load_spec(path);
 	if (!spec)
 		return CLI_ERR;
-	params = create_params(path, spec);
+	params = create_params(path, spec, &vols);
 	json_free(spec);
 	if (!params)
 		return CLI_ERR;

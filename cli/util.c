@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "json.h"
 
@@ -171,6 +172,63 @@ bool cli_env_valid(const char *kv)
 	return eq && eq != kv;
 }
 
+void cli_write_mount(struct json_writer *w, const struct mount_arg *m)
+{
+	json_w_object_open(w);
+	json_w_key(w, "source");
+	json_w_string(w, m->source);
+	json_w_key(w, "destination");
+	json_w_string(w, m->dest);
+	if (m->read_only) {
+		json_w_key(w, "read_only");
+		json_w_bool(w, true);
+	}
+	json_w_object_close(w);
+}
+
+int cli_volume_arg(const char *arg, const struct mount_arg *prev,
+		   const char *const *prev_args, size_t n, struct mount_arg *m,
+		   char *why, size_t whysz)
+{
+	char w[300];
+	struct stat sb;
+	int other;
+
+	if (n >= XP_MOUNTS_MAX) {
+		snprintf(why, whysz, "-v %s: at most %d volumes", arg,
+			 XP_MOUNTS_MAX);
+		return -EINVAL;
+	}
+	if (mount_parse(arg, m, w, sizeof(w))) {
+		snprintf(why, whysz, "-v %s: %s", arg, w);
+		return -EINVAL;
+	}
+	if (mount_source_is_host(m->source)) {
+		if (stat(m->source, &sb) < 0) {
+			int rc = -errno;
+
+			snprintf(why, whysz, "-v %s: %s: %s", arg, m->source,
+				 strerror(errno));
+			return rc;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			snprintf(why, whysz, "-v %s: %s is not a directory",
+				 arg, m->source);
+			return -ENOTDIR;
+		}
+	}
+	other = mount_conflict(m, prev, n);
+	if (other >= 0) {
+		snprintf(why, whysz, "-v %s: %s %s -v %s", arg, m->dest,
+			 strcmp(m->dest, prev[other].dest) ?
+				 "overlaps" :
+				 "is already taken by",
+			 prev_args[other]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 {
 	json_w_object_open(w);
@@ -223,6 +281,13 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		json_w_bool(w, true);
 	}
 	write_network(w, &o->net);
+	if (o->n_mounts) {
+		json_w_key(w, "mounts");
+		json_w_array_open(w);
+		for (size_t i = 0; i < o->n_mounts; i++)
+			cli_write_mount(w, &o->mounts[i]);
+		json_w_array_close(w);
+	}
 	json_w_object_close(w);
 }
 

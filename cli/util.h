@@ -9,6 +9,9 @@
 #include <time.h>
 
 #include "protocol.h" /* pod names: xp_name_valid, XP_NAME_MAX */
+#include "volume.h" /* -v: struct mount_arg */
+
+struct json_writer;
 
 /*
  * Strict decimal parse: digits only (no sign, space, prefix or suffix),
@@ -50,7 +53,22 @@ struct cli_run_opts {
 		const char **ports; /* -p, docker's syntax */
 		size_t n_ports;
 	} net;
+	struct mount_arg *mounts; /* -v, checked (mount_parse, no overlap) */
+	size_t n_mounts;
 };
+
+/* One item of spec.mounts. */
+void cli_write_mount(struct json_writer *w, const struct mount_arg *m);
+
+/*
+ * Check a -v value against the mounts before it: docker's syntax
+ * (mount_parse), a host directory that exists, no mount point shared or
+ * nested. 0 with *m filled, or -EINVAL/-errno with why naming what is wrong
+ * (prev_args: the earlier -v values, for the message).
+ */
+int cli_volume_arg(const char *arg, const struct mount_arg *prev,
+		   const char *const *prev_args, size_t n, struct mount_arg *m,
+		   char *why, size_t whysz);
 
 /* "K=V" with a non-empty key free of '='. */
 bool cli_env_valid(const char *kv);

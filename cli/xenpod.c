@@ -25,7 +25,7 @@ static const struct cmd_spec cmd_table[] = {
 	  "[-w DIR] [-u USER[:GROUP]] [--kernel-args ARGS] "
 	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
 	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
-	  "IMAGE [COMMAND [ARG...]]",
+	  "[-v SOURCE:DEST[:ro|:rw]]... IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
 	  "  -i, --interactive    keep COMMAND's stdin open (in the foreground:\n"
@@ -45,14 +45,20 @@ static const struct cmd_spec cmd_table[] = {
 	  "      --network none|bridge  the pod's network (default: bridge\n"
 	  "                       with -p or --ip, else none)\n"
 	  "      --ip ADDR        the pod's address (default: a free one)\n"
-	  "      --hostname NAME  the pod's hostname (default: its name)\n",
+	  "      --hostname NAME  the pod's hostname (default: its name)\n"
+	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
+	  "                       mount SOURCE at DEST (absolute) in the pod:\n"
+	  "                       a dom0 directory (absolute path) or a named\n"
+	  "                       volume (made if missing); up to 8\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it\n"
 	  "(with -i or -t, ^C goes to COMMAND; the third leaves).\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"
 	  "failed or could not be run.\n" },
-	{ "create", cmd_create, "-f SPEC.json",
+	{ "create", cmd_create, "-f SPEC.json [-v SOURCE:DEST[:ro|:rw]]...",
 	  "Create a pod from a spec file (see xenpod-spec(5)) without starting it",
-	  "  -f, --file FILE      the spec, or - for standard input\n" },
+	  "  -f, --file FILE      the spec, or - for standard input\n"
+	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
+	  "                       add a mount to the spec's (as run -v)\n" },
 	{ "start", cmd_start, "POD", "Start a created pod", NULL },
 	{ "stop", cmd_stop, "[-t SECONDS] POD",
 	  "Ask a pod to power off; destroy it after a grace period",
@@ -98,6 +104,13 @@ static const struct cmd_spec cmd_table[] = {
 	  "                       kernel messages); default: stdout and stderr\n" },
 	{ "wait", cmd_wait, "POD",
 	  "Wait for a pod to stop and print its exit status", NULL },
+	{ "volume", cmd_volume,
+	  "create [NAME] | ls [-q] | inspect NAME... | rm [-f] NAME...",
+	  "Manage named volumes (kept by xenpodd; used as run -v NAME:DEST)",
+	  "  -q, --quiet          ls: print names only\n"
+	  "  -f, --force          rm: a missing volume is not an error\n",
+	  "A volume that a pod refers to (even a stopped one) cannot be removed\n"
+	  "until the pod is.\n" },
 	{ "events", cmd_events, "", "Print pod events as they happen", NULL },
 	{ "check", cmd_check, "",
 	  "Check that this host can run pods, and say why not", NULL },

@@ -22,6 +22,8 @@ static const char *type_word(enum json_dec_type t)
 		return "true or false";
 	case JSON_DEC_STRINGS:
 		return "an array of strings";
+	case JSON_DEC_ARRAY:
+		return "an array";
 	default:
 		return "an object";
 	}
@@ -102,6 +104,16 @@ static int dec_field(const struct json *v, const char *path,
 	case JSON_DEC_OBJECT:
 		if (json_type(v) != JSON_OBJECT)
 			break;
+		memcpy(dst, &v, sizeof(v));
+		return 0;
+	case JSON_DEC_ARRAY:
+		if (json_type(v) != JSON_ARRAY)
+			break;
+		if ((int64_t)json_len(v) > f->min) {
+			snprintf(err, errsz, "%s.%s: more than %lld items",
+				 path, f->key, (long long)f->min);
+			return -EINVAL;
+		}
 		memcpy(dst, &v, sizeof(v));
 		return 0;
 	}

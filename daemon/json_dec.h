@@ -18,6 +18,7 @@ enum json_dec_type {
 	JSON_DEC_BOOL, /* bool */
 	JSON_DEC_STRINGS, /* const struct json * (array of strings, <= max items) */
 	JSON_DEC_OBJECT, /* const struct json * (object; decode it further) */
+	JSON_DEC_ARRAY, /* const struct json * (array of <= min items; decode them further) */
 };
 
 struct json_dec_field {
@@ -25,7 +26,8 @@ struct json_dec_field {
 	enum json_dec_type type;
 	bool required;
 	size_t off; /* offsetof the destination in the output struct */
-	/* INT: the range; STRING: min/max length; STRINGS: min = most items, max = item length */
+	/* INT: the range; STRING: min/max length; STRINGS: min = most items, max = item length;
+	 * ARRAY: min = most items */
 	int64_t min, max;
 };
 

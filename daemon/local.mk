@@ -27,7 +27,10 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/pod_memory.c daemon/pod_memory.h \
 	daemon/pod_net.c daemon/rpc_net.c daemon/rpc_net.h \
 	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
-	daemon/net_rules.c
+	daemon/net_rules.c \
+	daemon/volume.c daemon/volume.h daemon/volstore.c daemon/volstore.h \
+	daemon/pod_mount.c daemon/pod_volume.c \
+	daemon/rpc_volume.c daemon/rpc_volume.h
 # pod_io.c speaks guest/include/lib/podio.h through chan.h.
 daemon_libxenpodd_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 
@@ -58,7 +61,7 @@ dist_xenpodlib_SCRIPTS = daemon/vif-xenpod
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
 EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md \
-	docs/NETWORK.md tests/lab/t_80_net.sh
+	docs/NETWORK.md tests/lab/t_80_net.sh tests/lab/t_82_volumes.sh
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
@@ -225,3 +228,14 @@ TESTS += tests/unit/test_netd
 tests_unit_test_netd_SOURCES = tests/unit/test_netd.c
 tests_unit_test_netd_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_netd_LDADD = $(XENPOD_TEST_LIBS)
+
+# Volumes: the -v syntax and volume names, the CLI's -v check, the named-volume store.
+check_PROGRAMS += tests/unit/test_volume
+TESTS += tests/unit/test_volume
+tests_unit_test_volume_SOURCES = tests/unit/test_volume.c cli/util.c
+tests_unit_test_volume_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)
+tests_unit_test_volume_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_volume_LDADD = $(XENPOD_TEST_LIBS)
+# The volume backend's stand-in for the harness (xenpodd starts it per volume).
+check_PROGRAMS += tests/fake9p/xenpod-9pfsd
+tests_fake9p_xenpod_9pfsd_SOURCES = tests/fake9p/xenpod-9pfsd.c

@@ -21,6 +21,11 @@ void log_init(const char *ident, bool to_stderr, enum log_level max)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+bool log_to_stderr(void)
+{
+	return log_stderr;
+}
+
 void log_set_level(enum log_level max)
 {
 	log_max = max;

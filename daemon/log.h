@@ -15,6 +15,8 @@ enum log_level {
 
 /* to_stderr: foreground mode; otherwise syslog (LOG_DAEMON) under ident. */
 void log_init(const char *ident, bool to_stderr, enum log_level max);
+/* Do messages go to stderr (else syslog)? Helpers started by the daemon log the same way. */
+bool log_to_stderr(void);
 void log_set_level(enum log_level max);
 enum log_level log_get_level(void);
 

@@ -162,8 +162,10 @@ static void pod_free(struct pod *p)
 	ev_timer_del(p->drain_timer);
 	ev_timer_del(p->status_timer);
 	ev_timer_del(p->start_timer);
+	ev_timer_del(p->vol_timer);
 	console_close(p->con);
 	pod_io_close(p);
+	pod_mounts_forget(p);
 	strv_free(p->argv);
 	strv_free(p->env);
 	free(p->image);
@@ -229,6 +231,8 @@ void pod_info(const struct pod *p, struct pod_info *out)
 	out->net = &p->net;
 	out->net_attached = p->net_attached;
 	out->paused = p->paused;
+	out->mounts = p->mounts;
+	out->n_mounts = p->n_mounts;
 }
 
 int pod_persist(struct pod *p)
@@ -828,6 +832,8 @@ static void finish_code(struct pod *p, enum pod_status st, const char *reason,
 	pod_io_close(p);
 	pod_net_detach(p);
 	pod_persist(p);
+	/* Saved stopped first: a daemon dying here still cleans them (reconcile). */
+	pod_mounts_stop(p);
 	if (p->domid >= 0) {
 		unwatch_guest(p);
 		pod_crash_point("before_destroy");
@@ -1328,6 +1334,8 @@ int pod_init(const struct pod_config *cfg)
 	pod_ctx.xs = cfg->xs;
 	snprintf(pod_ctx.log_dir, sizeof(pod_ctx.log_dir), "%s", cfg->log_dir);
 	snprintf(pod_ctx.kernel, sizeof(pod_ctx.kernel), "%s", cfg->kernel);
+	snprintf(pod_ctx.volume_backend, sizeof(pod_ctx.volume_backend), "%s",
+		 cfg->volume_backend ? cfg->volume_backend : "xenpod-9pfsd");
 	pod_ctx.pod_cpus = cfg->pod_cpus;
 	pod_ctx.crash_at = getenv("XENPOD_CRASH_AT");
 	pod_ctx.xs_fd = xs_fd(cfg->xs);

@@ -10,6 +10,8 @@
 
 #include "hv.h"
 #include "net.h"
+#include "volstore.h"
+#include "volume.h"
 
 struct xs;
 
@@ -55,6 +57,20 @@ enum pod_chan {
 
 struct pod; /* opaque: read it through pod_info */
 
+/* A volume of a pod: a dom0 directory served by its own xenpod-9pfsd. */
+struct pod_mount {
+	char source[PATH_MAX]; /* the dom0 directory served (resolved) */
+	char dest[XP_MOUNT_DEST_MAX + 1]; /* where the pod sees it */
+	char volume[XP_VOLUME_NAME_MAX + 1]; /* "": a host directory */
+	bool read_only;
+	unsigned devid; /* device/9pfs/DEVID */
+	/* Its backend (0: none): the pid and its start time in clock ticks
+	 * after boot (/proc/PID/stat), so a restarted daemon can tell it from
+	 * another process that got the pid. */
+	int64_t backend_pid;
+	uint64_t backend_start;
+};
+
 /* What a pod is, as the API shows it (pointers into the pod: valid until it changes). */
 struct pod_info {
 	const char *name, *uuid;
@@ -83,6 +99,8 @@ struct pod_info {
 		*net; /* its network (the address only while attached) */
 	bool net_attached; /* its vif, address and rules exist */
 	bool paused; /* running, its domain paused (pod_pause) */
+	const struct pod_mount *mounts;
+	size_t n_mounts;
 };
 
 /* A lifecycle event (created, started, paused, unpaused, exited, stopped,
@@ -137,6 +155,7 @@ struct pod_config {
 	struct hv *hv;
 	struct xs *xs;
 	uint64_t pod_cpus; /* physical CPUs pods may run on (bit N: CPU N); 0: any */
+	const char *volume_backend; /* xenpod-9pfsd */
 };
 
 /* The store must be initialised. Hooks the xenstore watch fd into ev. 0 or -errno. */
@@ -189,6 +208,10 @@ struct pod_spec {
 	bool tty, open_stdin;
 	const struct net_spec
 		*net; /* NULL: no network, the pod's name as hostname */
+	/* Volumes (mount_set checked each and that they do not overlap); a
+	 * named volume that does not exist yet is made, as docker does. */
+	const struct mount_arg *mounts;
+	size_t n_mounts;
 	/* How messages name the spec (e.g. "params.spec"); must outlive the
 	 * create (a string literal). */
 	const char *path;
@@ -274,6 +297,23 @@ int pod_session_input(pod_token t, const uint8_t *data, size_t n, bool eof);
 int pod_session_violation(pod_token t, const char *why);
 int pod_session_resize(pod_token t, uint16_t rows, uint16_t cols);
 int pod_session_signal(pod_token t, int signo);
+
+/* ---- named volumes (pod_volume.c; volstore.h keeps them) ---- */
+
+/* Make a volume (name NULL: a generated one); one that exists is given
+ * back as it is (docker's volume create). 0 or -errno. */
+int pod_volume_create(const char *name, struct volstore_info *out, char *err,
+		      size_t errsz);
+/* 0, or -ENOENT with err. */
+int pod_volume_get(const char *name, struct volstore_info *out, char *err,
+		   size_t errsz);
+/* Each volume in name order (volstore_list). */
+int pod_volume_list(volstore_cb *cb, void *arg);
+/* Does pod p mount the volume? */
+bool pod_uses_volume(const struct pod *p, const char *name);
+/* Remove a volume no pod refers to (any pod, stopped ones too, until it is
+ * removed: -EBADFD). force: a missing volume is not an error. 0 or -errno. */
+int pod_volume_rm(const char *name, bool force, char *err, size_t errsz);
 
 /* pod_spec_string flags: the main process's terminal and stdin. */
 #define POD_SPEC_TTY 1u

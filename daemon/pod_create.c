@@ -24,6 +24,9 @@
 /* The console pty appears once xenconsoled noticed the domain: poll for it this often/long. */
 #define TTY_RETRY_MS 50
 #define TTY_RETRIES 200
+/* Volume backends publish their nodes within moments; poll this often/long. */
+#define VOL_RETRY_MS 20
+#define VOL_RETRIES 500
 
 static bool env_has_key(char *const *env, const char *kv)
 {
@@ -44,6 +47,9 @@ static void create_abort(struct pod *p, int rc, const char *msg)
 
 	log_warn("pod %s: create failed: %s", p->name, msg);
 	pod_net_detach(p);
+	ev_timer_del(p->vol_timer);
+	p->vol_timer = NULL;
+	pod_mounts_stop(p);
 	if (p->domid >= 0) {
 		r = hv_destroy(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 		if (r && r != -ESRCH)
@@ -103,8 +109,36 @@ static int console_try(struct pod *p)
 	return rc ? rc : 0;
 }
 
+static void create_complete(struct pod *p);
+
+static void on_vol_timer(void *arg)
+{
+	struct pod *p = arg;
+
+	p->vol_timer = NULL;
+	create_complete(p);
+}
+
+/* Complete once every volume's backend is up (so a backend that cannot
+ * start fails the create, not the pod's first file access). */
 static void create_complete(struct pod *p)
 {
+	char err[512], msg[600];
+	int rc = pod_mounts_ready(p, err, sizeof(err));
+
+	if (rc == 0 && ++p->vol_tries < VOL_RETRIES) {
+		ev_timer_add(ev_now_ms() + VOL_RETRY_MS, on_vol_timer, p,
+			     &p->vol_timer);
+		return;
+	}
+	if (rc <= 0) {
+		snprintf(
+			msg, sizeof(msg), "%s",
+			rc ? err :
+			     "a volume's backend did not publish its nodes in time");
+		create_abort(p, -EIO, msg);
+		return;
+	}
 	p->status = POD_CREATED;
 	pod_persist(p);
 	log_info("pod %s: created (domain %lld, uuid %s)", p->name,
@@ -171,6 +205,15 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	/* The channel is served before the guest runs, so it finds it at boot. */
 	if (!rc)
 		rc = pod_io_open(p);
+	/* The volumes' backends run before the guest does, too. */
+	if (!rc && pod_mounts_start(p, msg, sizeof(msg))) {
+		char vmsg[600];
+
+		snprintf(vmsg, sizeof(vmsg), "cannot set up domain %u: %s",
+			 domid, msg);
+		create_abort(p, -EIO, vmsg);
+		return;
+	}
 	if (rc == -ENOSPC) {
 		snprintf(
 			msg, sizeof(msg),
@@ -527,6 +570,13 @@ int pod_create(const struct pod_spec *s, pod_token t, char *err, size_t errsz)
 	}
 	if (!p)
 		return -EIO; /* out of memory, or the name: it failed */
+	rc = pod_mounts_resolve(p, s->mounts, s->n_mounts,
+				s->path ? s->path : "spec", err, errsz);
+	if (rc) {
+		pod_strv_free(env);
+		pod_free_detached(p);
+		return rc == -ENOMEM ? -EIO : rc;
+	}
 	pod_link(p);
 	p->create_tok = t;
 	log_info("pod %s: creating (image %s)", p->name, p->image);

@@ -74,6 +74,18 @@ struct pod {
 	/* Paused by pod_pause (saved): its domain's vCPUs are not scheduled;
 	 * a re-adopted pod takes it from the hypervisor. */
 	bool paused;
+	/* Its volumes (saved) and their backends (pod_mount.c). */
+	struct pod_mount mounts[XP_MOUNTS_MAX];
+	size_t n_mounts;
+	struct pod_backend {
+		struct pod *pod;
+		unsigned i; /* mounts[i] */
+		int pidfd; /* valid while evh is set */
+		struct ev_fd *evh; /* NULL: no backend watched */
+		bool child; /* ours to reap (not one re-adopted) */
+	} be[XP_MOUNTS_MAX];
+	struct ev_timer *vol_timer; /* waits for the backends at create */
+	int vol_tries;
 
 	/* Runtime only. */
 	struct console *con;
@@ -116,6 +128,7 @@ struct pod_ctx {
 	int image_cache_keep; /* unused cached rootfs files kept (least recently used go) */
 	const struct pod_ops *ops; /* answers and events (NULL: none) */
 	uint64_t pod_cpus; /* see pod_config */
+	char volume_backend[PATH_MAX]; /* xenpod-9pfsd */
 };
 
 /* The guest kernel command line a spec may set (kernel_args). */
@@ -175,6 +188,26 @@ void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
 		 char ip[48]);
 /* What the guest takes as its hostname (xenstore spec "name"). */
 const char *pod_net_hostname(const struct pod *p);
+
+/* pod_mount.c: a pod's volumes and their backends */
+/* Resolve the spec's mounts into p (host directories must exist; named
+ * volumes are made if missing): 0 or -errno with err (path names the spec). */
+int pod_mounts_resolve(struct pod *p, const struct mount_arg *m, size_t n,
+		       const char *path, char *err, size_t errsz);
+/* The domain exists (paused): write each device's nodes and start its
+ * backend. 0 or -errno with err; on failure the caller rolls back
+ * (pod_mounts_stop undoes what was done). */
+int pod_mounts_start(struct pod *p, char *err, size_t errsz);
+/* Have all backends published their nodes (InitWait)? 1 yes, 0 not yet,
+ * -errno with err when one has died. */
+int pod_mounts_ready(struct pod *p, char *err, size_t errsz);
+/* Stop the backends (TERM, then KILL) and remove the devices' nodes. */
+void pod_mounts_stop(struct pod *p);
+/* Reconciliation: re-adopt the backends of a live pod p that are really
+ * ours (by pid, start time and command line); the others are lost. */
+void pod_mounts_adopt(struct pod *p);
+/* Forget the runtime state (the backends keep running: pod_dispose). */
+void pod_mounts_forget(struct pod *p);
 
 /* pod_create.c */
 void pod_create_dispose(void);

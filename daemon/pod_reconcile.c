@@ -67,6 +67,9 @@ static struct pod *pod_from_state(const struct pod_info *s)
 	p->chan = s->chan;
 	snprintf(p->kernel_digest, sizeof(p->kernel_digest), "%s",
 		 s->kernel_digest);
+	p->n_mounts = s->n_mounts <= XP_MOUNTS_MAX ? s->n_mounts : 0;
+	for (size_t i = 0; i < p->n_mounts; i++)
+		p->mounts[i] = s->mounts[i];
 	if (!p->image || !p->cwd || !p->argv || !p->env ||
 	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args) ||
 	    (s->user && !p->user) ||
@@ -121,12 +124,38 @@ static void destroy_dom(struct hv_dominfo *d, const char *why)
 	d->name[0] = '\0';
 }
 
+/* Is p's recorded domid still its own, or at least nobody's? */
+static bool domid_ours(const struct pod *p, const struct hv_dominfo *l,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((int64_t)l[i].domid == p->domid)
+			return strcasecmp(l[i].uuid, p->uuid) == 0;
+	return true;
+}
+
+/* The volume backends and nodes of a pod that is over (or half-made):
+ * those still running that are really ours are stopped, the nodes go. */
+static void end_volumes(struct pod *p, const struct hv_dominfo *l, size_t n)
+{
+	if (!p->n_mounts || p->domid < 0)
+		return;
+	if (domid_ours(p, l, n)) {
+		pod_mounts_adopt(p);
+		pod_mounts_stop(p);
+	}
+	for (size_t i = 0; i < p->n_mounts; i++)
+		p->mounts[i].backend_pid = 0;
+}
+
 /* A pod that was alive when the daemon stopped. */
-static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
+static void reconcile_alive(struct pod *p, const struct hv_dominfo *d,
+			    const struct hv_dominfo *l, size_t n)
 {
 	if (!d) {
 		log_warn("pod %s: its domain is gone; marking it stopped",
 			 p->name);
+		end_volumes(p, l, n);
 		p->domid = -1;
 		pod_finish(p, POD_STOPPED, "lost", false);
 		return;
@@ -140,6 +169,7 @@ static void reconcile_alive(struct pod *p, const struct hv_dominfo *d)
 	if (hv_watch(pod_ctx.hv, d->domid, p->uuid))
 		log_warn("pod %s: cannot watch domain %u", p->name, d->domid);
 	pod_net_adopt(p);
+	pod_mounts_adopt(p);
 	pod_watch_guest(p);
 	pod_read_guest(p);
 	if (pod_is_final(p))
@@ -163,6 +193,7 @@ static void reconcile_pod(struct pod *p, struct hv_dominfo *l, size_t n)
 
 	switch (p->status) {
 	case POD_CREATING:
+		end_volumes(p, l, n);
 		if (d)
 			destroy_dom(d, "half-created pod");
 		log_warn(
@@ -175,9 +206,10 @@ static void reconcile_pod(struct pod *p, struct hv_dominfo *l, size_t n)
 		break;
 	case POD_CREATED:
 	case POD_RUNNING:
-		reconcile_alive(p, d);
+		reconcile_alive(p, d, l, n);
 		break;
 	default:
+		end_volumes(p, l, n);
 		if (d)
 			destroy_dom(d, "stopped pod's domain still exists");
 		if (p->domid >= 0) {

@@ -29,6 +29,10 @@
 #define XP_M_EXEC_INPUT "exec_input"
 #define XP_M_EXEC_RESIZE "exec_resize"
 #define XP_M_EXEC_SIGNAL "exec_signal"
+#define XP_M_VOLUME_CREATE "volume_create"
+#define XP_M_VOLUME_LIST "volume_list"
+#define XP_M_VOLUME_INSPECT "volume_inspect"
+#define XP_M_VOLUME_RM "volume_rm"
 /* Notifications from the daemon. */
 #define XP_N_EXEC_OUTPUT "exec_output"
 #define XP_N_EXEC_CREDIT "exec_credit"

@@ -12,6 +12,7 @@
 #include "protocol.h"
 #include "rpc.h"
 #include "rpc_net.h"
+#include "rpc_volume.h"
 
 /* ---- the POD object (PROTOCOL.md) ---- */
 
@@ -86,6 +87,7 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	json_w_key(w, "log_lost_bytes");
 	json_w_int(w, (int64_t)p.log_lost_bytes);
 	rpc_net_write(w, &p);
+	rpc_volume_write_mounts(w, &p);
 	json_w_object_close(w);
 }
 
@@ -220,7 +222,7 @@ struct spec_in {
 	int64_t memory_mib;
 	int64_t vcpus;
 	bool tty, open_stdin;
-	const struct json *network;
+	const struct json *network, *mounts;
 };
 
 #define SF(k, t, req, m, lo, hi) \
@@ -245,6 +247,7 @@ static const struct json_dec_field spec_fields[] = {
 	SF("tty", JSON_DEC_BOOL, false, tty, 0, 0),
 	SF("stdin", JSON_DEC_BOOL, false, open_stdin, 0, 0),
 	SF("network", JSON_DEC_OBJECT, false, network, 0, 0),
+	SF("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
 	{ NULL }
 };
 
@@ -327,6 +330,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	struct spec_in s = { .memory_mib = 0, .vcpus = 1 }; /* 0: the image's */
 	struct pod_spec ps = { .path = "params.spec" };
 	struct net_spec net;
+	struct mount_arg mounts[XP_MOUNTS_MAX];
+	size_t n_mounts = 0;
 	char **command = NULL, **env = NULL, **groups = NULL;
 	char err[512] = "";
 	int rc;
@@ -339,6 +344,9 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 		rc = spec_check(&s, err, sizeof(err));
 	if (!rc)
 		rc = rpc_net_decode(s.network, &net, err, sizeof(err));
+	if (!rc)
+		rc = rpc_volume_decode_mounts(s.mounts, mounts, &n_mounts, err,
+					      sizeof(err));
 	if (rc) {
 		rpc_fail(req, rc, err);
 		return;
@@ -364,6 +372,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	ps.tty = s.tty;
 	ps.open_stdin = s.open_stdin;
 	ps.net = &net;
+	ps.mounts = mounts;
+	ps.n_mounts = n_mounts;
 	rc = pod_create(&ps, rpc_defer(req), err, sizeof(err));
 	json_strv_free(command);
 	json_strv_free(env);

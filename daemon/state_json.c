@@ -35,6 +35,39 @@ static void write_net(struct json_writer *w, const struct net_pod *np)
 	json_w_string(w, line);
 }
 
+/* The pod's volumes and their backends (only when it has some). */
+static void write_mounts(struct json_writer *w, const struct pod_info *p)
+{
+	if (!p->n_mounts)
+		return;
+	json_w_key(w, "mounts");
+	json_w_array_open(w);
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct pod_mount *m = &p->mounts[i];
+
+		json_w_object_open(w);
+		json_w_key(w, "source");
+		json_w_string(w, m->source);
+		json_w_key(w, "destination");
+		json_w_string(w, m->dest);
+		json_w_key(w, "read_only");
+		json_w_bool(w, m->read_only);
+		json_w_key(w, "volume");
+		json_w_string(w, m->volume[0] ? m->volume : NULL);
+		json_w_key(w, "devid");
+		json_w_int(w, m->devid);
+		json_w_key(w, "backend_pid");
+		if (m->backend_pid > 0)
+			json_w_int(w, m->backend_pid);
+		else
+			json_w_null(w);
+		json_w_key(w, "backend_start");
+		json_w_int(w, (int64_t)m->backend_start);
+		json_w_object_close(w);
+	}
+	json_w_array_close(w);
+}
+
 static void write_state(struct json_writer *w, const struct pod_info *p)
 {
 	json_w_object_open(w);
@@ -116,6 +149,7 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 		json_w_time(w, p->stop_deadline);
 	}
 	write_net(w, p->net);
+	write_mounts(w, p);
 	json_w_object_close(w);
 }
 
@@ -143,7 +177,7 @@ struct state_in {
 	const char *kernel, *kernel_digest;
 	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
-	const struct json *command, *env, *groups;
+	const struct json *command, *env, *groups, *mounts;
 	bool term, open_stdin, io_channel, paused;
 };
 
@@ -186,8 +220,68 @@ static const struct json_dec_field state_fields[] = {
 	ST("io_channel", JSON_DEC_BOOL, false, io_channel, 0, 0),
 	ST("network", JSON_DEC_STRING, false, network, 1,
 	   NET_STATE_TEXT_MAX - 1),
+	ST("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
 	{ NULL }
 };
+
+struct mount_in {
+	const char *source, *dest, *volume;
+	bool read_only;
+	int64_t devid, pid, start;
+};
+
+#define MT(k, t, req, m, lo, hi) \
+	JSON_FIELD(k, t, req, struct mount_in, m, lo, hi)
+
+static const struct json_dec_field mount_fields[] = {
+	MT("source", JSON_DEC_STRING, true, source, 1, PATH_MAX - 1),
+	MT("destination", JSON_DEC_STRING, true, dest, 1, XP_MOUNT_DEST_MAX),
+	MT("read_only", JSON_DEC_BOOL, false, read_only, 0, 0),
+	MT("volume", JSON_DEC_STRING, false, volume, XP_VOLUME_NAME_MIN,
+	   XP_VOLUME_NAME_MAX),
+	MT("devid", JSON_DEC_INT, true, devid, 0, XP_MOUNTS_MAX - 1),
+	MT("backend_pid", JSON_DEC_INT, false, pid, 1, INT32_MAX),
+	MT("backend_start", JSON_DEC_INT, false, start, 0, INT64_MAX),
+	{ NULL }
+};
+
+/* state.mounts into out[]; our own file, but checked as any input. */
+static int decode_mounts(const struct json *arr, struct pod_mount *out,
+			 size_t *n_r, char *why, size_t whysz)
+{
+	char path[48], w[160];
+	struct mount_arg a;
+
+	*n_r = 0;
+	for (size_t i = 0; i < json_len(arr); i++) {
+		struct mount_in in = { 0 };
+		struct pod_mount *m = &out[i];
+
+		snprintf(path, sizeof(path), "state.mounts[%zu]", i);
+		if (json_decode(json_at(arr, i), path, mount_fields, &in, why,
+				whysz))
+			return -EINVAL;
+		if (in.source[0] != '/' || in.devid != (int64_t)i ||
+		    (in.volume && !volume_name_valid(in.volume)) ||
+		    mount_set(&a, in.source, in.dest, in.read_only, w,
+			      sizeof(w)) ||
+		    strcmp(a.dest, in.dest)) {
+			snprintf(why, whysz, "%s: not a mount of ours", path);
+			return -EINVAL;
+		}
+		memset(m, 0, sizeof(*m));
+		snprintf(m->source, sizeof(m->source), "%s", in.source);
+		snprintf(m->dest, sizeof(m->dest), "%s", in.dest);
+		snprintf(m->volume, sizeof(m->volume), "%s",
+			 in.volume ? in.volume : "");
+		m->read_only = in.read_only;
+		m->devid = (unsigned)i;
+		m->backend_pid = in.pid;
+		m->backend_start = (uint64_t)in.start;
+		*n_r = i + 1;
+	}
+	return 0;
+}
 
 static int parse_status(const char *s, enum pod_status *r)
 {
@@ -250,10 +344,14 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	char **argv = NULL, **env = NULL, **groups = NULL;
 	struct pod_info pi;
 	struct net_pod np = { .mode = NET_NONE };
+	struct pod_mount mounts[XP_MOUNTS_MAX];
+	size_t n_mounts = 0;
 	enum pod_status st;
 	int rc;
 
 	rc = json_decode(root, "state", state_fields, &s, why, whysz);
+	if (!rc && s.mounts)
+		rc = decode_mounts(s.mounts, mounts, &n_mounts, why, whysz);
 	if (!rc && s.network && net_pod_parse(s.network, &np)) {
 		snprintf(why, whysz, "state.network: bad \"%.80s\"", s.network);
 		rc = -EINVAL;
@@ -281,6 +379,8 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 		pi.env = env;
 		pi.groups = groups;
 		pi.net = &np;
+		pi.mounts = mounts;
+		pi.n_mounts = n_mounts;
 		rc = lc->cb(&pi, lc->arg, why, whysz);
 	}
 	json_strv_free(argv);

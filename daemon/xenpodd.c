@@ -24,6 +24,7 @@
 #include "protocol.h"
 #include "rpc.h"
 #include "store.h"
+#include "volstore.h"
 #include "xs.h"
 
 #ifndef LOCALSTATEDIR
@@ -43,6 +44,7 @@ struct opts {
 	const char *log_dir;
 	const char *run_dir;
 	const char *kernel;
+	const char *volume_backend;
 	struct net_config net;
 	uint64_t pod_cpus; /* bit N: physical CPU N; 0: any */
 };
@@ -55,6 +57,7 @@ static void usage(FILE *f)
 		"usage: xenpodd [-d] [-v] [--state-dir DIR] [--log-dir DIR] [--run-dir DIR]\n"
 		"               [--kernel PATH] [--bridge NAME] [--bridge-addr A.B.C.D/N]\n"
 		"               [--vif-script PATH] [--no-network] [--pod-cpus LIST]\n"
+		"               [--volume-backend PATH]\n"
 		"       xenpodd --help | --version\n"
 		"  -d, --debug        stay in the foreground, log to stderr\n"
 		"  -v, --verbose      log debug messages too\n"
@@ -69,8 +72,10 @@ static void usage(FILE *f)
 		"  --vif-script PATH  the vifs' hotplug script (default %s/vif-xenpod)\n"
 		"  --no-network       no bridge, no nftables: pods get no network\n"
 		"  --pod-cpus LIST    physical CPUs pods run on, e.g. 1-3,6 (default: any;\n"
-		"                     $XENPOD_POD_CPUS sets the default)\n",
-		XENPOD_LIBDIR, XENPOD_LIBDIR);
+		"                     $XENPOD_POD_CPUS sets the default)\n"
+		"  --volume-backend PATH  the volumes' 9pfs backend (default\n"
+		"                     %s/xenpod-9pfsd)\n",
+		XENPOD_LIBDIR, XENPOD_LIBDIR, XENPOD_LIBDIR);
 }
 
 /*
@@ -133,6 +138,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "vif-script", required_argument, NULL, 'P' },
 		{ "no-network", no_argument, NULL, 'N' },
 		{ "pod-cpus", required_argument, NULL, 'C' },
+		{ "volume-backend", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -190,6 +196,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C':
 			if (set_pod_cpus("--pod-cpus", optarg, o))
 				return -EINVAL;
+			break;
+		case 'W':
+			o->volume_backend = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -290,7 +299,8 @@ static int start(const struct opts *o, struct daemon *d)
 {
 	struct pod_config pc = { .log_dir = o->log_dir,
 				 .kernel = o->kernel,
-				 .pod_cpus = o->pod_cpus };
+				 .pod_cpus = o->pod_cpus,
+				 .volume_backend = o->volume_backend };
 	struct net_config nc = o->net;
 	char err[512] = "";
 	int rc;
@@ -305,6 +315,13 @@ static int start(const struct opts *o, struct daemon *d)
 	if (rc)
 		fatal("cannot use state directory %s: %s", o->state_dir,
 		      strerror(-rc));
+	rc = volstore_init(o->state_dir);
+	if (rc)
+		fatal("cannot use %s/volumes: %s", o->state_dir, strerror(-rc));
+	if (access(o->volume_backend, X_OK) < 0)
+		log_warn(
+			"volume backend %s: %s; pods with volumes cannot be created",
+			o->volume_backend, strerror(errno));
 	nc.state_dir = o->state_dir;
 	rc = net_init(&nc, err, sizeof(err));
 	if (rc)
@@ -341,6 +358,7 @@ int main(int argc, char **argv)
 		.log_dir = LOCALSTATEDIR "/log/xenpod",
 		.run_dir = RUNSTATEDIR "/xenpod",
 		.kernel = XENPOD_LIBDIR "/xenpod-kernel",
+		.volume_backend = XENPOD_LIBDIR "/xenpod-9pfsd",
 		.net = { .enabled = true,
 			 .bridge = NET_BRIDGE_DEFAULT,
 			 .vif_script = XENPOD_LIBDIR "/vif-xenpod" },

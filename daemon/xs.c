@@ -439,3 +439,119 @@ int xs_node_watch(struct xs *xs, const char *path, const char *token)
 		return errno ? -errno : -EIO;
 	return 0;
 }
+
+/* ---- a pod's 9pfs devices, the toolstack's side (docs/VOLUMES.md) ---- */
+
+#define XS_9PFS_FE_FMT "/local/domain/%u/device/9pfs"
+#define XS_9PFS_BE_FMT "/local/domain/0/backend/9pfs/%u"
+
+/* owner first (its perms are everyone else's), then the reader. */
+static bool xs_perms(struct xs *xs, xs_transaction_t t, const char *path,
+		     uint32_t owner, uint32_t reader)
+{
+	struct xs_permissions perms[2] = {
+		{ .id = owner, .perms = XS_PERM_NONE },
+		{ .id = reader, .perms = XS_PERM_READ },
+	};
+
+	return xs_set_permissions(xs->h, t, path, perms, 2);
+}
+
+/* Write dir/key = val and give it dir's owner and reader. */
+static bool xs_put(struct xs *xs, xs_transaction_t t, const char *dir,
+		   const char *key, const char *val, uint32_t owner,
+		   uint32_t reader)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	return xs_write(xs->h, t, path, val, strlen(val)) &&
+	       xs_perms(xs, t, path, owner, reader);
+}
+
+static bool xs_9pfs_nodes(struct xs *xs, xs_transaction_t t,
+			  const struct xs_9pfs_dev *d, const char *fe,
+			  const char *be)
+{
+	char top[96], id[16], fid[16];
+	uint32_t g = d->domid;
+
+	snprintf(id, sizeof(id), "%u", d->domid);
+	snprintf(fid, sizeof(fid), "0");
+	snprintf(top, sizeof(top), XS_9PFS_FE_FMT, d->domid);
+	/* The guest lists device/9pfs: it must own it (dom0 reads). */
+	if (!xs_mkdir(xs->h, t, top) || !xs_perms(xs, t, top, g, 0))
+		return false;
+	snprintf(top, sizeof(top), XS_9PFS_BE_FMT, d->domid);
+	if (!xs_mkdir(xs->h, t, top) || !xs_perms(xs, t, top, 0, g))
+		return false;
+	return xs_mkdir(xs->h, t, fe) && xs_perms(xs, t, fe, g, 0) &&
+	       xs_put(xs, t, fe, "backend", be, g, 0) &&
+	       xs_put(xs, t, fe, "backend-id", fid, g, 0) &&
+	       xs_put(xs, t, fe, "state", "1", g, 0) &&
+	       xs_put(xs, t, fe, "tag", d->tag, g, 0) &&
+	       xs_put(xs, t, fe, "mount-point", d->mount_point, g, 0) &&
+	       xs_put(xs, t, fe, "read-only", d->read_only ? "1" : "0", g, 0) &&
+	       xs_mkdir(xs->h, t, be) && xs_perms(xs, t, be, 0, g) &&
+	       xs_put(xs, t, be, "frontend", fe, 0, g) &&
+	       xs_put(xs, t, be, "frontend-id", id, 0, g) &&
+	       xs_put(xs, t, be, "online", "1", 0, g) &&
+	       xs_put(xs, t, be, "state", "1", 0, g);
+}
+
+int xs_9pfs_add(struct xs *xs, const struct xs_9pfs_dev *d)
+{
+	char fe[96], be[96];
+	xs_transaction_t t;
+	int rc;
+
+	snprintf(fe, sizeof(fe), XS_9PFS_FE_FMT "/%u", d->domid, d->devid);
+	snprintf(be, sizeof(be), XS_9PFS_BE_FMT "/%u", d->domid, d->devid);
+	for (int i = 0; i < XS_TXN_TRIES; i++) {
+		t = xs_transaction_start(xs->h);
+		if (t == XBT_NULL)
+			return errno ? -errno : -EIO;
+		if (!xs_9pfs_nodes(xs, t, d, fe, be)) {
+			rc = errno ? -errno : -EIO;
+			xs_transaction_end(xs->h, t, true);
+			return rc;
+		}
+		if (xs_transaction_end(xs->h, t, false))
+			return 0;
+		if (errno != EAGAIN)
+			return errno ? -errno : -EIO;
+	}
+	return -EAGAIN;
+}
+
+int xs_9pfs_backend_state(struct xs *xs, uint32_t domid, uint32_t devid)
+{
+	char path[128], val[16];
+	int rc, st;
+
+	snprintf(path, sizeof(path), XS_9PFS_BE_FMT "/%u/state", domid, devid);
+	rc = xs_node_read(xs, path, val, sizeof(val));
+	if (rc == -E2BIG)
+		return 0;
+	if (rc)
+		return rc;
+	/* Our backend writes it, but the value is checked all the same. */
+	if (strlen(val) != 1 || val[0] < '0' || val[0] > '9')
+		return 0;
+	st = val[0] - '0';
+	return st;
+}
+
+int xs_9pfs_remove(struct xs *xs, uint32_t domid)
+{
+	char path[96];
+	int rc = 0;
+
+	snprintf(path, sizeof(path), XS_9PFS_BE_FMT, domid);
+	if (!xs_rm(xs->h, XBT_NULL, path) && errno != ENOENT)
+		rc = errno ? -errno : -EIO;
+	snprintf(path, sizeof(path), XS_9PFS_FE_FMT, domid);
+	if (!xs_rm(xs->h, XBT_NULL, path) && errno != ENOENT && !rc)
+		rc = errno ? -errno : -EIO;
+	return rc;
+}

@@ -92,4 +92,23 @@ int xs_node_read(struct xs *xs, const char *path, char *buf, size_t cap);
 int xs_node_write(struct xs *xs, const char *path, const char *val);
 int xs_node_watch(struct xs *xs, const char *path, const char *token);
 
+/*
+ * A pod's volume device as the toolstack writes it (docs/VOLUMES.md, "The
+ * device and its handshake"): the frontend directory
+ * /local/domain/D/device/9pfs/N (the guest's, dom0 may read) with backend,
+ * backend-id, state 1, tag, mount-point and read-only; the backend
+ * directory /local/domain/0/backend/9pfs/D/N (dom0's, the guest may read)
+ * with frontend, frontend-id, online, state 1. One transaction. 0 or -errno.
+ */
+struct xs_9pfs_dev {
+	uint32_t domid, devid;
+	const char *tag, *mount_point;
+	int read_only;
+};
+int xs_9pfs_add(struct xs *xs, const struct xs_9pfs_dev *d);
+/* The backend's state node of device devid (XenbusState, 0 if unreadable), or -errno. */
+int xs_9pfs_backend_state(struct xs *xs, uint32_t domid, uint32_t devid);
+/* Remove every 9pfs node of domid, frontend and backend side (absent: 0). */
+int xs_9pfs_remove(struct xs *xs, uint32_t domid);
+
 #endif

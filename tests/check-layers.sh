@@ -5,7 +5,7 @@
 # usage: check-layers.sh [--graph] [SRCDIR]   (make check passes $srcdir)
 # Checked: no daemon/pod*.[ch] includes rpc.h, control.h, json.h or json_dec.h (the pod
 # layer sees neither the wire nor a connection), and no file of the pod layer (pod*,
-# state_json, store, console, outlog, logfile) includes rpc.h or control.h. Prints each
+# state_json, store, volstore, volume, console, outlog, logfile) includes rpc.h or control.h. Prints each
 # offending include as FILE: HEADER and exits 1 if there is one. With --graph, prints
 # instead which daemon header each daemon file includes (one line per file).
 graph=0
@@ -33,7 +33,7 @@ for f in "$d"/*.c "$d"/*.h; do
 	n=$(basename "$f")
 	case $n in
 	pod*) forbidden=" rpc control json json_dec " ;;
-	state_json.* | store.* | console.* | outlog.* | logfile.*) forbidden=" rpc control " ;;
+	state_json.* | store.* | volstore.* | volume.* | console.* | outlog.* | logfile.*) forbidden=" rpc control " ;;
 	*) continue ;;
 	esac
 	for h in $(includes "$f"); do

@@ -24,6 +24,7 @@ struct fx_dom {
 	char *spec;
 	char tty[128];
 	struct xs_guest_status st;
+	unsigned p9_devs; /* bit N: device 9pfs/N written */
 };
 
 struct fx_watch {
@@ -33,6 +34,7 @@ struct fx_watch {
 };
 
 int fake_xs_fail_write_spec;
+int fake_xs_9pfs_state = 2;
 static char default_tty[128];
 
 static struct xs the_xs = { { -1, -1 } };
@@ -67,6 +69,7 @@ void fake_xs_reset(void)
 	memset(watches, 0, sizeof(watches));
 	q_head = q_len = 0;
 	fake_xs_fail_write_spec = 0;
+	fake_xs_9pfs_state = 2;
 	default_tty[0] = '\0';
 	if (the_xs.pipe[0] >= 0) {
 		char b[256];
@@ -248,4 +251,42 @@ int xs_next_watch(struct xs *xs, char *token, size_t tokensz)
 	q_head = (q_head + 1) % FX_QUEUE;
 	q_len--;
 	return 0;
+}
+
+int xs_9pfs_add(struct xs *xs, const struct xs_9pfs_dev *d)
+{
+	struct fx_dom *fd = fdom(d->domid, true);
+
+	(void)xs;
+	if (!fd || d->devid >= 32)
+		return -ENOSPC;
+	fd->p9_devs |= 1u << d->devid;
+	return 0;
+}
+
+int xs_9pfs_backend_state(struct xs *xs, uint32_t domid, uint32_t devid)
+{
+	struct fx_dom *fd = fdom(domid, false);
+
+	(void)xs;
+	if (!fd || devid >= 32 || !(fd->p9_devs & (1u << devid)))
+		return -ENOENT;
+	return fake_xs_9pfs_state;
+}
+
+int xs_9pfs_remove(struct xs *xs, uint32_t domid)
+{
+	struct fx_dom *fd = fdom(domid, false);
+
+	(void)xs;
+	if (fd)
+		fd->p9_devs = 0;
+	return 0;
+}
+
+unsigned fake_xs_9pfs_devs(uint32_t domid)
+{
+	struct fx_dom *fd = fdom(domid, false);
+
+	return fd ? fd->p9_devs : 0;
 }

@@ -9,6 +9,10 @@
 #include "xs.h"
 
 extern int fake_xs_fail_write_spec; /* xs_write_spec returns this (0 = succeed) */
+/* What xs_9pfs_backend_state says of a device that was added (default 2: published). */
+extern int fake_xs_9pfs_state;
+/* Bit N: device 9pfs/N of domid has its nodes. */
+unsigned fake_xs_9pfs_devs(uint32_t domid);
 
 void fake_xs_reset(void);
 /* The spec written for domid, or NULL. */

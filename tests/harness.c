@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "pod_internal.h"
 #include "rpc.h"
 #include "store.h"
+#include "volstore.h"
 
 static struct hv *hv;
 static struct xs *xs;
@@ -69,6 +71,10 @@ static int make_dirs(struct harness *h)
 	snprintf(h->log_dir, sizeof(h->log_dir), "%s/log", h->root);
 	snprintf(h->image_dir, sizeof(h->image_dir), "%s/img", h->root);
 	snprintf(h->kernel, sizeof(h->kernel), "%s/kernel", h->root);
+	/* The fake backend (tests/fake9p), built next to the tests. */
+	if (!realpath("tests/fake9p/xenpod-9pfsd", h->volume_backend))
+		snprintf(h->volume_backend, sizeof(h->volume_backend),
+			 "/nonexistent/xenpod-9pfsd");
 	mkdir(h->log_dir, 0750);
 	mkdir(h->image_dir, 0755);
 	snprintf(p, sizeof(p), "%s/bin", h->image_dir);
@@ -104,10 +110,14 @@ int harness_connect(struct harness *h, bool read_only)
 
 static int core_start(struct harness *h)
 {
-	struct pod_config pc = { .log_dir = h->log_dir, .kernel = h->kernel };
+	struct pod_config pc = { .log_dir = h->log_dir,
+				 .kernel = h->kernel,
+				 .volume_backend = h->volume_backend };
 	int rc;
 
 	rc = store_init(h->state_dir);
+	if (!rc)
+		rc = volstore_init(h->state_dir);
 	if (!rc)
 		rc = hv_open(&hv, &pod_hv_callbacks, NULL);
 	if (!rc)

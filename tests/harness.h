@@ -11,6 +11,7 @@ struct json;
 struct harness {
 	char root[256]; /* temp dir: state/, log/, img/, kernel */
 	char state_dir[300], log_dir[300], image_dir[300], kernel[300];
+	char volume_backend[4096]; /* the fake xenpod-9pfsd */
 	char pty_path[128];
 	int pty_master; /* the fake guest's console */
 	int cfd; /* client end */

@@ -9,6 +9,7 @@ failed=0
 # The daemon is replaced by a function: ls -q prints names, -a adds a stopped one.
 xenpod() {
 	local a
+	[[ $1 == volume ]] && { printf 'data\ncache\n'; return; }
 	for a in "$@"; do [[ $a == -a ]] && { printf 'web1\nweb2\nold\n'; return; }; done
 	printf 'web1\nweb2\n'
 }
@@ -38,6 +39,11 @@ c global-opts-j "--json " --j
 c ls-opts "--all " ls --a
 c kill-live "web1 web2 " kill w
 c rm-all "old web1 web2 " rm ''
+c volume-subs "inspect " volume i
+c volume-rm-names "cache data " volume rm ''
+c volume-rm-opts "--force " volume rm --f
+c run-v-name "data " run -v d
+c run-v-opt "--volume " run --vol
 c inspect-all "old " inspect o
 c stop-time "" stop -t ''
 c logs-opts "--follow " logs --f

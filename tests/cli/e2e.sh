@@ -122,6 +122,35 @@ wait $pid
 rc=$?
 [ $rc = 143 ] && grep -q "stopping pod int1" "$tmp/int.err" && pass run-interrupt ||
 	fail run-interrupt "exit $rc: $(cat "$tmp/int.err")"
+# Volumes: named ones made, listed, in use, removed; a bind mount shown by inspect.
+mkdir -p "$tmp/host"
+printf '{"name":"vc","image":"%s","command":["/bin/echo"],"mounts":[{"source":"%s","destination":"/a"}]}' \
+	"$img" "$tmp/host" >"$tmp/vspec.json"
+out vol-create "v1" volume create v1
+out vol-create-again "v1" volume create v1
+out vol-run "vp" run -d --name vp -v v1:/data -v "$tmp/host:/src:ro" "$img" /bin/sleep 100
+X inspect vp >"$tmp/inspect" 2>&1
+grep -q '"destination": *"/src"' "$tmp/inspect" && grep -q '"mode": *"ro"' "$tmp/inspect" &&
+	grep -q '"volume": *"v1"' "$tmp/inspect" && grep -q '"backend_pid": *[0-9]' "$tmp/inspect" &&
+	pass vol-inspect-pod || fail vol-inspect-pod "$(cat "$tmp/inspect")"
+out vol-ls-q "v1" volume ls -q
+X volume ls >"$tmp/vls" 2>&1
+grep -q '^v1  *[0-9]*s  *vp  */.*/volumes/v1/data$' "$tmp/vls" && pass vol-ls || fail vol-ls "$(cat "$tmp/vls")"
+X volume inspect v1 >"$tmp/vi" 2>&1
+grep -q '"used_by": *\[' "$tmp/vi" && grep -q '"vp"' "$tmp/vi" && pass vol-inspect || fail vol-inspect "$(cat "$tmp/vi")"
+st vol-rm-in-use 1 volume rm v1
+grep -qx "xenpod: volume v1: in use by pod vp (running); remove the pod first" "$tmp/err" &&
+	pass vol-rm-in-use-message || fail vol-rm-in-use-message "$(cat "$tmp/err")"
+out vol-pod-rm "vp" rm -f vp
+out vol-create-f "vc" create -f "$tmp/vspec.json" -v v1:/extra
+X --json inspect vc | grep -q '"mounts":\[{"type":"bind","source":"[^"]*/host","destination":"/a","mode":"rw"[^]]*{"type":"volume",[^]]*"destination":"/extra","mode":"rw","volume":"v1"' &&
+	pass vol-create-f-mounts || fail vol-create-f-mounts "$(X --json inspect vc 2>&1)"
+out vol-create-f-rm "vc" rm -f vc
+out vol-rm "v1" volume rm v1
+st vol-rm-missing 1 volume rm v1
+out vol-rm-missing-force "v1" volume rm -f v1
+st vol-bad-name 2 volume create x
+out vol-empty "" volume ls -q
 out rm-all "cr
 e7
 env

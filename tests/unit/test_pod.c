@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -1153,6 +1155,208 @@ static void test_crashed(void)
 	harness_stop(&H, true);
 }
 
+/* Has the backend pid ended (reaped by the daemon, or a zombie for us to reap)? */
+static bool backend_ended(int64_t pid)
+{
+	pid_t r = waitpid((pid_t)pid, NULL, WNOHANG);
+
+	return r == (pid_t)pid ||
+	       (r < 0 && errno == ECHILD && kill((pid_t)pid, 0) < 0);
+}
+
+/* The backend pids of a pod's mounts (inspect), count returned. */
+static int backend_pids(const char *name, int64_t pids[8])
+{
+	struct json *r = call_name("pod_inspect", name);
+	const struct json *m = json_get(result(r), "mounts");
+	int n = 0;
+
+	for (size_t i = 0; i < json_len(m) && n < 8; i++)
+		if (json_int(json_get(json_at(m, i), "backend_pid"), &pids[n]))
+			n++;
+	json_free(r);
+	return n;
+}
+
+static void test_volumes(void)
+{
+	char params[2048], host[400], extra[1200];
+	int64_t domid = -1, pids[8], again[8];
+	struct json *r;
+	const struct json *m;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	snprintf(host, sizeof(host), "%s/host", H.root);
+	mkdir(host, 0755);
+	snprintf(
+		extra, sizeof(extra),
+		",\"mounts\":[{\"source\":\"%s\",\"destination\":\"/src/\",\"read_only\":true},"
+		"{\"source\":\"vol1\",\"destination\":\"/v\"}]",
+		host);
+	create_params(params, sizeof(params), "m", extra);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	json_int(json_get(result(r), "domid"), &domid);
+	m = json_get(result(r), "mounts");
+	CU_ASSERT_EQUAL_FATAL(json_len(m), 2);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "type")),
+			       "bind");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "source")),
+			       host);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "destination")),
+			       "/src");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "mode")), "ro");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 1), "type")),
+			       "volume");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 1), "volume")),
+			       "vol1");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 1), "mode")), "rw");
+	json_free(r);
+	/* One backend each, running, and each device's nodes written. */
+	CU_ASSERT_EQUAL_FATAL(backend_pids("m", pids), 2);
+	CU_ASSERT_EQUAL(kill((pid_t)pids[0], 0), 0);
+	CU_ASSERT_EQUAL(kill((pid_t)pids[1], 0), 0);
+	CU_ASSERT_EQUAL(fake_xs_9pfs_devs((uint32_t)domid), 3u);
+	/* The named volume was made, and is in use. */
+	r = call_name("volume_inspect", "vol1");
+	CU_ASSERT_STRING_EQUAL(
+		json_str(json_at(json_get(result(r), "used_by"), 0)), "m");
+	json_free(r);
+	r = call_name("volume_rm", "vol1");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "in use by pod m"));
+	json_free(r);
+
+	/* A restarted daemon re-adopts the same processes. */
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	CU_ASSERT_EQUAL_FATAL(backend_pids("m", again), 2);
+	CU_ASSERT_EQUAL(again[0], pids[0]);
+	CU_ASSERT_EQUAL(again[1], pids[1]);
+	/* Killing the pod ends both and removes the nodes. */
+	json_free(call_name("pod_kill", "m"));
+	CU_ASSERT_TRUE(backend_ended(pids[0]));
+	CU_ASSERT_TRUE(backend_ended(pids[1]));
+	CU_ASSERT_EQUAL(fake_xs_9pfs_devs((uint32_t)domid), 0u);
+	CU_ASSERT_EQUAL(backend_pids("m", again), 0);
+	/* Stopped, it still holds the volume; removed, it does not. */
+	r = call_name("volume_rm", "vol1");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	json_free(r);
+	json_free(call_name("pod_rm", "m"));
+	r = call_name("volume_rm", "vol1");
+	CU_ASSERT_PTR_NOT_NULL(result(r));
+	json_free(r);
+
+	/* A backend that cannot start fails the create: no domain, node or state left. */
+	setenv("FAKE_9PFSD_FAIL", "1", 1);
+	fake_xs_9pfs_state = 1; /* it never gets to publish its nodes */
+	create_params(params, sizeof(params), "m2", extra);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), "backend ended at start"));
+	json_free(r);
+	unsetenv("FAKE_9PFSD_FAIL");
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	r = call_name("pod_inspect", "m2");
+	CU_ASSERT_EQUAL(error_code(r), 2);
+	json_free(r);
+	count_state(0, 0, 0);
+
+	/* Bad mounts are refused by name. */
+	snprintf(extra, sizeof(extra),
+		 ",\"mounts\":[{\"source\":\"%s\",\"destination\":\"/a\"},"
+		 "{\"source\":\"vv\",\"destination\":\"/a/b\"}]",
+		 host);
+	create_params(params, sizeof(params), "m3", extra);
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), -32602);
+	CU_ASSERT_STRING_EQUAL(
+		error_msg(r),
+		"params.spec.mounts[1].destination: /a/b overlaps mounts[0]'s /a");
+	json_free(r);
+	create_params(
+		params, sizeof(params), "m3",
+		",\"mounts\":[{\"source\":\"/nonexistent\",\"destination\":\"/a\"}]");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), 2);
+	CU_ASSERT_STRING_EQUAL(
+		error_msg(r),
+		"params.spec.mounts[0].source: /nonexistent: No such file or directory");
+	json_free(r);
+	create_params(
+		params, sizeof(params), "m3",
+		",\"mounts\":[{\"source\":\"x\",\"destination\":\"/a\"}]");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_EQUAL(error_code(r), -32602);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		error_msg(r), "params.spec.mounts[0]: the source is neither"));
+	json_free(r);
+	harness_stop(&H, true);
+}
+
+/* A state file's mounts are checked as any input: a bad one is quarantined. */
+static void write_mount_state(const char *name, const char *uuid,
+			      const char *mounts)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/pods/%s.json", H.state_dir, name);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+		"{\"name\":\"%s\",\"uuid\":\"%s\",\"domid\":null,\"status\":\"stopped\",\"exit_code\":null,"
+		"\"reason\":null,\"image\":\"/i\",\"image_digest\":\"\",\"command\":[\"/x\"],\"env\":[],"
+		"\"cwd\":\"/\",\"memory_mib\":32,\"vcpus\":1,\"created_at\":null,\"started_at\":null,"
+		"\"finished_at\":null,\"cpio\":\"\",\"mounts\":%s}\n",
+		name, uuid, mounts);
+	fclose(f);
+}
+
+static void test_volume_state(void)
+{
+	char path[400];
+	struct json *r;
+	const struct json *m;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	write_mount_state(
+		"good", "11111111-2222-4333-8444-000000000001",
+		"[{\"source\":\"/srv/x\",\"destination\":\"/x\",\"read_only\":true,"
+		"\"volume\":null,\"devid\":0,\"backend_pid\":null,\"backend_start\":0}]");
+	write_mount_state(
+		"rel", "11111111-2222-4333-8444-000000000002",
+		"[{\"source\":\"srv\",\"destination\":\"/x\",\"devid\":0}]");
+	write_mount_state(
+		"dest", "11111111-2222-4333-8444-000000000003",
+		"[{\"source\":\"/s\",\"destination\":\"/a/../b\",\"devid\":0}]");
+	write_mount_state(
+		"devid", "11111111-2222-4333-8444-000000000004",
+		"[{\"source\":\"/s\",\"destination\":\"/x\",\"devid\":1}]");
+	write_mount_state("many", "11111111-2222-4333-8444-000000000005",
+			  "[{},{},{},{},{},{},{},{},{}]");
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "good");
+	m = json_get(result(r), "mounts");
+	CU_ASSERT_EQUAL(json_len(m), 1);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "source")),
+			       "/srv/x");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "mode")), "ro");
+	json_free(r);
+	/* A stopped pod still refers to its volume: kept in its state. */
+	write_mount_state(
+		"uses", "11111111-2222-4333-8444-000000000006",
+		"[{\"source\":\"/srv/y\",\"destination\":\"/y\",\"volume\":\"vv\",\"devid\":0}]");
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	json_free(harness_call(&H, "volume_create", "{\"name\":\"vv\"}"));
+	r = call_name("volume_rm", "vv");
+	CU_ASSERT_EQUAL(error_code(r), 3);
+	json_free(r);
+	snprintf(path, sizeof(path), "%s/quarantine", H.state_dir);
+	CU_ASSERT_EQUAL(harness_count_files(path), 4);
+	harness_stop(&H, true);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1179,6 +1383,8 @@ int main(void)
 	CU_add_test(s, "kernel_recorded", test_kernel_recorded);
 	CU_add_test(s, "kernel_state_corrupt", test_kernel_state_corrupt);
 	CU_add_test(s, "crashed", test_crashed);
+	CU_add_test(s, "volumes", test_volumes);
+	CU_add_test(s, "volume_state", test_volume_state);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
