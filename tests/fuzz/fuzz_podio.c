@@ -36,8 +36,17 @@ static void check_exec(const uint8_t *pay, uint32_t len)
 	for (i = 0; i < v.envc; i++)
 		check_str(v.envp[i]);
 	check_str(v.cwd);
-	req = (struct podio_exec){ v.tty,  v.rows, v.cols, v.argc,
-				   v.envc, v.argv, v.envp, v.cwd };
+	if (v.user)
+		check_str(v.user);
+	req = (struct podio_exec){ .tty = v.tty,
+				   .rows = v.rows,
+				   .cols = v.cols,
+				   .argc = v.argc,
+				   .envc = v.envc,
+				   .argv = v.argv,
+				   .envp = v.envp,
+				   .cwd = v.cwd,
+				   .user = v.user };
 	n = podio_exec_encode(&req, again, sizeof(again));
 	if (n != (int)len || memcmp(again, pay, len))
 		abort();

@@ -78,7 +78,7 @@ spec() {
 	xs) echo "d|daemon/xs.c $common|$(libs xenstore) $yajl" ;;
 	image) echo "g|$images|$arch $yajl -pthread" ;;
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
-	cli) echo "c|cli/client.c cli/util.c cli/output.c $common|$yajl" ;;
+	cli) echo "c|cli/client.c cli/util.c cli/output.c daemon/volume.c $common|$yajl" ;;
 	ociconfig) echo "c|oci/bundle.c $common|$yajl" ;;
 	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan $nft -pthread" ;;
 	console) echo "d|daemon/console.c daemon/logfile.c daemon/outlog.c $common|$yajl" ;;
@@ -105,7 +105,8 @@ mk=$B/Makefile
 	echo "BASE = -g -O1 -fno-omit-frame-pointer -std=gnu11 \$(SAN) -D_GNU_SOURCE \
 -I$B/cfg -I\$(TOP)/daemon -I$B/cfg/xenstore-schema -I\$(TOP)/tests \
 -DLOCALSTATEDIR='\"/var\"' -DRUNSTATEDIR='\"/run\"' -DXENPOD_LIBDIR='\"/usr/lib/xenpod\"'"
-	echo "CF_d = \$(BASE) $(pkg-config --cflags yajl libarchive xenstore 2>/dev/null)"
+	# -I guest/include as daemon/local.mk gives libxenpodd (pod.c takes limits from lib/passwd.h)
+	echo "CF_d = \$(BASE) -I\$(TOP)/guest/include $(pkg-config --cflags yajl libarchive xenstore 2>/dev/null)"
 	echo "CF_g = \$(BASE) -DGUEST_LIB_HOST -I\$(TOP)/guest/include $(pkg-config --cflags libarchive 2>/dev/null)"
 	echo "CF_n = \$(CF_g) -fno-builtin"
 	echo "CF_c = \$(CF_d) -I\$(TOP)"
