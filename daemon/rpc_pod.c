@@ -418,7 +418,13 @@ static void m_pod_stop(struct rpc_req *req, const struct json *params)
 	answer_pod(req, rc, pod, err);
 }
 
-static void m_pod_kill(struct rpc_req *req, const struct json *params)
+/* pod_kill, pod_pause and pod_unpause: {"name":N}, answered at once with
+ * the pod. */
+typedef int pod_name_fn(const char *name, const struct pod **p_r, char *err,
+			size_t errsz);
+
+static void name_op(struct rpc_req *req, const struct json *params,
+		    pod_name_fn *op)
 {
 	static const struct json_dec_field f[] = { NAME_FIELD, { NULL } };
 	struct p_name p = { 0 };
@@ -428,35 +434,23 @@ static void m_pod_kill(struct rpc_req *req, const struct json *params)
 
 	if (!decode_name(req, params, f, &p))
 		return;
-	rc = pod_kill(p.name, &pod, err, sizeof(err));
+	rc = op(p.name, &pod, err, sizeof(err));
 	answer_pod(req, rc, pod, err);
 }
 
-/* pod_pause and pod_unpause: answered at once with the pod. */
-static void pause_or_resume(struct rpc_req *req, const struct json *params,
-			    bool pause)
+static void m_pod_kill(struct rpc_req *req, const struct json *params)
 {
-	static const struct json_dec_field f[] = { NAME_FIELD, { NULL } };
-	struct p_name p = { 0 };
-	const struct pod *pod;
-	char err[512];
-	int rc;
-
-	if (!decode_name(req, params, f, &p))
-		return;
-	rc = pause ? pod_pause(p.name, &pod, err, sizeof(err)) :
-		     pod_resume(p.name, &pod, err, sizeof(err));
-	answer_pod(req, rc, pod, err);
+	name_op(req, params, pod_kill);
 }
 
 static void m_pod_pause(struct rpc_req *req, const struct json *params)
 {
-	pause_or_resume(req, params, true);
+	name_op(req, params, pod_pause);
 }
 
 static void m_pod_unpause(struct rpc_req *req, const struct json *params)
 {
-	pause_or_resume(req, params, false);
+	name_op(req, params, pod_resume);
 }
 
 static void m_pod_rm(struct rpc_req *req, const struct json *params)
