@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/util.h"
+#include "fsutil.h"
 #include "json.h"
 #include "oci.h"
 
@@ -36,42 +37,6 @@ int oci_path(char *buf, size_t size, const char *id, const char *leaf)
 			 leaf ? leaf : "");
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-int oci_write_atomic(const char *path, const char *data, size_t len,
-		     mode_t mode)
-{
-	char tmp[4200];
-	int fd, rc = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  mode);
-	if (fd < 0)
-		return -errno;
-	while (len && !rc) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			rc = n < 0 ? -errno : -EIO;
-		else {
-			data += n;
-			len -= (size_t)n;
-		}
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
 }
 
 char *oci_state_text(const struct oci_state *s)
@@ -255,7 +220,7 @@ int oci_state_save(const struct oci_state *s)
 		return -ENOMEM;
 	rc = oci_path(path, sizeof(path), s->id, "state.json");
 	if (!rc)
-		rc = oci_write_atomic(path, text, strlen(text), 0600);
+		rc = fs_write_atomic(path, text, strlen(text), 0600);
 	free(text);
 	return rc;
 }
