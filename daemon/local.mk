@@ -2,11 +2,13 @@
 # daemon/local.mk: build rules for daemon/ (included by the top Makefile.am).
 
 # Code shared by xenpodd, the seams and the xenpod CLI: json.c (the only yajl
-# user), logging, the event loop, crash-safe file writes. Link with $(XENPOD_COMMON_LIBS).
+# user), logging, the event loop, crash-safe file writes,
+# /proc/PID/stat. Link with $(XENPOD_COMMON_LIBS).
 noinst_LIBRARIES += daemon/libxenpodcommon.a
 daemon_libxenpodcommon_a_SOURCES = daemon/json.c daemon/json.h \
 	daemon/log.c daemon/log.h daemon/ev.c daemon/ev.h \
-	daemon/base64.c daemon/base64.h daemon/fsutil.c daemon/fsutil.h
+	daemon/base64.c daemon/base64.h daemon/fsutil.c daemon/fsutil.h \
+	daemon/procstat.c daemon/procstat.h
 daemon_libxenpodcommon_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 XENPOD_COMMON_LIBS = daemon/libxenpodcommon.a $(YAJL_LIBS)
 

@@ -13,6 +13,7 @@
 #include "cli/util.h"
 #include "fsutil.h"
 #include "json.h"
+#include "procstat.h"
 #include "oci.h"
 
 bool oci_id_valid(const char *id)
@@ -227,35 +228,11 @@ int oci_state_save(const struct oci_state *s)
 
 uint64_t oci_proc_start(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
 	char state = 0;
-	ssize_t n;
-	int fd, i;
+	uint64_t start = proc_start_time(pid, &state);
 
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The command name may hold anything: skip to its last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c", &state) != 1)
-		return 0;
-	if (state == 'Z' || state == 'X')
-		return 0;
-	/* After ')' come fields 3 (state) to 52; starttime is 22. */
-	for (i = 3; i <= 22 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &start) != 1)
-		return 0;
-	return start;
+	/* A zombie holder is over: its caller only has to reap it. */
+	return state == 'Z' || state == 'X' ? 0 : start;
 }
 
 bool oci_holder_alive(const struct oci_state *s)
