@@ -5,6 +5,7 @@
 #include "kernel/proc.h"
 #include "kernel/sock.h"
 #include "kernel/syscall.h"
+#include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
 #include "net/errno.h"
@@ -431,6 +432,83 @@ static long sys_getpeername(const struct sysargs *a)
 	return get_name(a, true);
 }
 
+/* ---- SO_RCVTIMEO and SO_SNDTIMEO, the same for every family ---- */
+
+/* struct timeval and Linux's __kernel_sock_timeval: the same 16 bytes on x86-64. */
+struct timeval_k {
+	int64_t sec, usec;
+};
+
+static bool timeo_opt(int level, int name)
+{
+	return level == SOL_SOCKET &&
+	       (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD ||
+		name == SO_RCVTIMEO_NEW || name == SO_SNDTIMEO_NEW);
+}
+
+static uint64_t *timeo_field(struct sock_timeo *t, int name)
+{
+	return name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW ? &t->rcv :
+								    &t->snd;
+}
+
+/* As Linux: {0, 0} is no timeout, a negative one times out at once. */
+static int timeo_set(struct sock_timeo *t, int name, const void *val,
+		     uint32_t len)
+{
+	struct timeval_k tv;
+	uint64_t ns;
+
+	if (len < sizeof(tv))
+		return -EINVAL;
+	memcpy(&tv, val, sizeof(tv));
+	if (tv.usec < 0 || tv.usec >= 1000000)
+		return -EDOM;
+	if (tv.sec < 0)
+		ns = 1;
+	else if ((uint64_t)tv.sec >= UINT64_MAX / 1000000000 - 1)
+		ns = 0; /* beyond any uptime: none */
+	else
+		ns = (uint64_t)tv.sec * 1000000000 + (uint64_t)tv.usec * 1000;
+	*timeo_field(t, name) = ns;
+	return 0;
+}
+
+static int timeo_get(struct sock_timeo *t, int name, void *val, uint32_t *len)
+{
+	uint64_t ns = *timeo_field(t, name);
+	struct timeval_k tv = { (int64_t)(ns / 1000000000),
+				(int64_t)(ns % 1000000000 / 1000) };
+
+	memcpy(val, &tv, sizeof(tv));
+	*len = sizeof(tv);
+	return 0;
+}
+
+uint64_t sock_until(bool nonblock, uint64_t timeo_ns)
+{
+	if (nonblock)
+		return SOCK_NOWAIT;
+	if (!timeo_ns)
+		return SOCK_FOREVER;
+	/* A deadline is never SOCK_FOREVER or SOCK_NOWAIT: the clock is past 1 ns. */
+	return time_now_ns() + timeo_ns;
+}
+
+int sock_sleep(const void *chan, uint64_t until)
+{
+	int rc;
+
+	if (until == SOCK_NOWAIT)
+		return -EAGAIN;
+	rc = sleep_on(chan, until);
+	if (rc == -ETIMEDOUT)
+		return -EAGAIN;
+	if (rc == -EINTR)
+		return until == SOCK_FOREVER ? -ERESTARTSYS : -EINTR;
+	return 0;
+}
+
 static long sys_setsockopt(const struct sysargs *a)
 {
 	uint8_t val[OPT_MAX] = { 0 };
@@ -446,6 +524,9 @@ static long sys_setsockopt(const struct sysargs *a)
 	else if (copy_from_user(val, (const void *)a->arg[3],
 				len < OPT_MAX ? len : OPT_MAX))
 		rc = -EFAULT;
+	else if (timeo_opt((int)a->arg[1], (int)a->arg[2]))
+		rc = timeo_set(fam->timeo(f), (int)a->arg[2], val,
+			       (uint32_t)len);
 	else
 		rc = fam->setsockopt(f, (int)a->arg[1], (int)a->arg[2], val,
 				     (uint32_t)len);
@@ -477,6 +558,8 @@ static long sys_getsockopt(const struct sysargs *a)
 		rc = -EINVAL;
 	else if (level == SOL_SOCKET && name == SO_DOMAIN)
 		rc = opt_int(val, &vlen, fam->family);
+	else if (timeo_opt(level, name))
+		rc = timeo_get(fam->timeo(f), name, val, &vlen);
 	else
 		rc = fam->getsockopt(f, level, name, val, &vlen);
 	file_put(f);
