@@ -12,7 +12,8 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
 	guest/kernel/sys_proc.c guest/kernel/sys_cred.c guest/kernel/user.c \
-	guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
+	guest/kernel/sys_mem.c guest/kernel/sys_misc.c guest/kernel/sys_sched.c \
+	guest/kernel/sys_xattr.c \
 	guest/kernel/sys_epoll.c guest/kernel/sys_event.c guest/kernel/sys_lock.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
 	guest/include/lib/passwd.h \
@@ -59,7 +60,7 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_stress.c tests/guest/progs/t_thread.c \
 	tests/guest/progs/t_event.c tests/guest/progs/t_lock.c \
 	tests/guest/progs/t_shm.c tests/guest/progs/t_cred.c \
-	tests/guest/progs/t_unix.c \
+	tests/guest/progs/t_unix.c tests/guest/progs/t_sys.c \
 	tests/guest/go/gotest.go \
 	tests/guest/sqlite/t_sqlite.c tests/guest/zsh/jobs.zsh \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \

@@ -10,9 +10,6 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_EMPTY_PATH 0x1000
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
@@ -200,6 +197,95 @@ static long sys_pread64(const struct sysargs *a)
 static long sys_pwrite64(const struct sysargs *a)
 {
 	return do_pio(a, true);
+}
+
+#define RWF_HIPRI 0x1
+#define RWF_DSYNC 0x2
+#define RWF_SYNC 0x4
+#define RWF_NOWAIT 0x8
+#define RWF_APPEND 0x10
+
+/*
+ * preadv, pwritev, preadv2, pwritev2: each iovec as one pread/pwrite at the running offset
+ * (the file position stays). The v2 calls: offset -1 is readv/writev at the position; flags
+ * RWF_HIPRI (a hint), RWF_DSYNC and RWF_SYNC (the write is fsynced: a volume's gets a
+ * Tfsync), RWF_APPEND (pwritev2 appends, as with O_APPEND); RWF_NOWAIT is EOPNOTSUPP, as Linux says
+ * for a file that cannot promise it, and unknown flags too.
+ */
+static long do_piov(const struct sysargs *a, bool wr, bool v2)
+{
+	int flags = v2 ? (int)a->arg[5] : 0, cnt = (int)a->arg[2];
+	int64_t off = (int64_t)a->arg[3];
+	struct file *f = fd_get((int)a->arg[0]);
+	struct iovec_k iov;
+	long total = 0;
+
+	if (!f)
+		return -EBADF;
+	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_APPEND))
+		return -EOPNOTSUPP;
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	if (wr && (flags & RWF_APPEND)) {
+		/* At the end whatever the offset: writev with O_APPEND; a
+		 * given offset leaves the position as it was. */
+		uint32_t fl = f->flags;
+		uint64_t pos = f->pos;
+
+		f->flags |= O_APPEND;
+		total = do_iov(a, true);
+		f->flags = fl;
+		if (off != -1)
+			f->pos = pos;
+	} else if (v2 && off == -1) {
+		total = do_iov(a, wr);
+	} else {
+		if (off < 0)
+			return -EINVAL;
+		for (int i = 0; i < cnt; i++) {
+			struct sysargs one = { { a->arg[0], 0, 0, 0 }, a->f };
+			long r;
+
+			if (copy_from_user(
+				    &iov, (void *)(a->arg[1] + i * sizeof(iov)),
+				    sizeof(iov)))
+				return total ? total : -EFAULT;
+			if (!iov.len)
+				continue;
+			one.arg[1] = iov.base;
+			one.arg[2] = iov.len;
+			one.arg[3] = (uint64_t)off + (uint64_t)total;
+			r = do_pio(&one, wr);
+			if (r < 0)
+				return total ? total : r;
+			total += r;
+			if ((uint64_t)r < iov.len)
+				break;
+		}
+	}
+	if (wr && total > 0 && (flags & (RWF_DSYNC | RWF_SYNC)))
+		p9fs_fsync(f, !(flags & RWF_SYNC));
+	return total;
+}
+
+static long sys_preadv(const struct sysargs *a)
+{
+	return do_piov(a, false, false);
+}
+
+static long sys_pwritev(const struct sysargs *a)
+{
+	return do_piov(a, true, false);
+}
+
+static long sys_preadv2(const struct sysargs *a)
+{
+	return do_piov(a, false, true);
+}
+
+static long sys_pwritev2(const struct sysargs *a)
+{
+	return do_piov(a, true, true);
 }
 
 static long do_openat(int dirfd, uint64_t upath, int flags, uint32_t mode)
@@ -695,29 +781,37 @@ static bool times_explicit(const int64_t ts[4])
 	return false;
 }
 
-static long sys_utimensat(const struct sysargs *a)
+/*
+ * The times of (dirfd, upath), or of the file dirfd if upath is 0 (utimensat's NULL path):
+ * ts holds {atime sec, nsec, mtime sec, nsec} with UTIME_NOW and UTIME_OMIT, or is NULL for
+ * "both now"; at_flags AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. The one body of utimensat, futimesat, utimes and utime.
+ */
+static long set_times(int dirfd, uint64_t upath, const int64_t *ts,
+		      uint64_t at_flags)
 {
+	int64_t now = time_realtime_ns();
 	struct inode *ino;
-	int64_t ts[4], now = time_realtime_ns();
 	int rc;
 
-	if (a->arg[1])
-		rc = lookup_at((int)a->arg[0], a->arg[1],
-			       !(a->arg[3] & AT_SYMLINK_NOFOLLOW), false, &ino);
-	else if (fd_get((int)a->arg[0]))
-		ino = fd_get((int)a->arg[0])->ino, rc = 0;
+	for (int i = 0; ts && i < 2; i++)
+		if ((ts[2 * i + 1] < 0 || ts[2 * i + 1] > 999999999) &&
+		    ts[2 * i + 1] != UTIME_NOW && ts[2 * i + 1] != UTIME_OMIT)
+			return -EINVAL;
+	if (upath)
+		rc = lookup_at(dirfd, upath, !(at_flags & AT_SYMLINK_NOFOLLOW),
+			       at_flags & AT_EMPTY_PATH, &ino);
+	else if (fd_get(dirfd))
+		ino = fd_get(dirfd)->ino, rc = 0;
 	else
 		rc = -EBADF;
 	if (rc)
 		return rc;
-	if (!a->arg[2]) {
+	if (!ts) {
 		rc = vfs_may_touch(ino, false);
 		if (!rc)
 			ino->atime_ns = ino->mtime_ns = now;
 		return rc;
 	}
-	if (copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
-		return -EFAULT;
 	if (ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
 		return 0;
 	rc = vfs_may_touch(ino, times_explicit(ts));
@@ -734,6 +828,61 @@ static long sys_utimensat(const struct sysargs *a)
 	}
 	ino->ctime_ns = now;
 	return 0;
+}
+
+static long sys_utimensat(const struct sysargs *a)
+{
+	int64_t ts[4];
+
+	if (a->arg[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (a->arg[2] && copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
+		return -EFAULT;
+	return set_times((int)a->arg[0], a->arg[1], a->arg[2] ? ts : NULL,
+			 a->arg[3]);
+}
+
+/* futimesat and utimes: two struct timevals (microseconds), or NULL for now. */
+static long times_tv(int dirfd, uint64_t upath, uint64_t utv)
+{
+	int64_t tv[4];
+
+	if (!utv)
+		return set_times(dirfd, upath, NULL, 0);
+	if (copy_from_user(tv, (void *)utv, sizeof(tv)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		if (tv[2 * i + 1] < 0 || tv[2 * i + 1] >= 1000000)
+			return -EINVAL;
+		tv[2 * i + 1] *= 1000;
+	}
+	return set_times(dirfd, upath, tv, 0);
+}
+
+static long sys_futimesat(const struct sysargs *a)
+{
+	return times_tv((int)a->arg[0], a->arg[1], a->arg[2]);
+}
+
+static long sys_utimes(const struct sysargs *a)
+{
+	return times_tv(AT_FDCWD, a->arg[0], a->arg[1]);
+}
+
+/* utime: a struct utimbuf (two seconds), or NULL for now. */
+static long sys_utime(const struct sysargs *a)
+{
+	int64_t ub[2], ts[4];
+
+	if (!a->arg[1])
+		return set_times(AT_FDCWD, a->arg[0], NULL, 0);
+	if (copy_from_user(ub, (void *)a->arg[1], sizeof(ub)))
+		return -EFAULT;
+	ts[0] = ub[0];
+	ts[1] = 0;
+	ts[2] = ub[1];
+	ts[3] = 0;
+	return set_times(AT_FDCWD, a->arg[0], ts, 0);
 }
 
 static long do_truncate(struct inode *ino, int64_t len)
@@ -788,6 +937,37 @@ static long sys_fdatasync(const struct sysargs *a)
 static long sys_sync(const struct sysargs *a)
 {
 	return 0;
+}
+
+/* As sync: the ramfs holds nothing to flush, and a volume's writes are not cached. */
+static long sys_syncfs(const struct sysargs *a)
+{
+	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
+}
+
+/* Linux's checks; then nothing to start (writes are not cached in the guest). */
+static long sys_sync_file_range(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	if (a->arg[3] & ~7ull || (int64_t)a->arg[1] < 0 ||
+	    (int64_t)a->arg[2] < 0)
+		return -EINVAL;
+	if (!S_ISREG(f->ino->mode) && !S_ISDIR(f->ino->mode))
+		return -ESPIPE;
+	return 0;
+}
+
+/* A hint: the ramfs is memory, and a volume's client reads ahead by itself if at all. */
+static long sys_readahead(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	return S_ISREG(f->ino->mode) ? 0 : -EINVAL;
 }
 
 static long sys_umask(const struct sysargs *a)
@@ -1107,6 +1287,10 @@ void sys_fs_register(sys_fn *t)
 	t[NR_read] = sys_read;
 	t[NR_write] = sys_write;
 	t[NR_readv] = sys_readv;
+	t[NR_preadv] = sys_preadv;
+	t[NR_pwritev] = sys_pwritev;
+	t[NR_preadv2] = sys_preadv2;
+	t[NR_pwritev2] = sys_pwritev2;
 	t[NR_writev] = sys_writev;
 	t[NR_pread64] = sys_pread64;
 	t[NR_pwrite64] = sys_pwrite64;
@@ -1138,6 +1322,12 @@ void sys_fs_register(sys_fn *t)
 	t[NR_fchown] = sys_fchown;
 	t[NR_fchownat] = sys_fchownat;
 	t[NR_utimensat] = sys_utimensat;
+	t[NR_syncfs] = sys_syncfs;
+	t[NR_sync_file_range] = sys_sync_file_range;
+	t[NR_readahead] = sys_readahead;
+	t[NR_futimesat] = sys_futimesat;
+	t[NR_utimes] = sys_utimes;
+	t[NR_utime] = sys_utime;
 	t[NR_truncate] = sys_truncate;
 	t[NR_ftruncate] = sys_ftruncate;
 	t[NR_fsync] = sys_fsync;
