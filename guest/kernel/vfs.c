@@ -14,12 +14,47 @@
 static int nesting; /* current symlink recursion depth (one CPU, no preemption) */
 
 static struct inode *root;
+struct ramfs_sb vfs_rootfs_sb = { .path = "/" };
 static uint64_t next_ino = 1;
 static uint64_t next_seq = 1;
 
 struct inode *vfs_root(void)
 {
 	return root;
+}
+
+struct ramfs_sb *inode_sb(const struct inode *ino)
+{
+	return ino->sb ? ino->sb : &vfs_rootfs_sb;
+}
+
+int vfs_fs_writable(const struct inode *ino)
+{
+	uint32_t t = ino->mode & S_IFMT;
+
+	if (ino->priv_fs || (ino->iops && !ino->sb) ||
+	    (t != S_IFREG && t != S_IFDIR && t != S_IFLNK))
+		return 0;
+	return inode_sb(ino)->read_only ? -EROFS : 0;
+}
+
+/* A limited instance's page count (a file page made or freed). */
+static bool sb_page_take(struct inode *ino)
+{
+	struct ramfs_sb *sb = ino->sb;
+
+	if (!sb || !sb->max_pages)
+		return true;
+	if (sb->used_pages >= sb->max_pages)
+		return false;
+	sb->used_pages++;
+	return true;
+}
+
+static void sb_page_give(struct inode *ino)
+{
+	if (ino->sb && ino->sb->max_pages && ino->sb->used_pages)
+		ino->sb->used_pages--;
 }
 
 struct inode *inode_new(uint32_t mode)
@@ -47,8 +82,10 @@ struct inode *inode_new(uint32_t mode)
 static void inode_free_data(struct inode *ino)
 {
 	for (size_t i = 0; i < ino->npages_cap; i++)
-		if (ino->pages[i])
+		if (ino->pages[i]) {
 			user_page_put(virt_to_phys(ino->pages[i]));
+			sb_page_give(ino);
+		}
 	kfree(ino->pages);
 	ino->pages = NULL;
 	ino->npages_cap = 0;
@@ -69,6 +106,8 @@ void inode_put_check(struct inode *ino)
 		return;
 	inode_drop_pcache(ino);
 	inode_free_data(ino);
+	if (ino->sb && ino->sb->used_inodes)
+		ino->sb->used_inodes--;
 	kfree(ino->link);
 	kfree((void *)ino->name);
 	kfree(ino);
@@ -110,6 +149,8 @@ int vfs_permission(const struct inode *ino, int mask)
 	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
 	if (dac_exempt(ino))
 		return 0;
+	if ((mask & MAY_WRITE) && vfs_fs_writable(ino))
+		return -EROFS; /* before the ids, root's too (Linux's order) */
 	if (c->fsuid == 0) { /* root: only exec of a non-directory needs x */
 		bool exec_denied = (mask & MAY_EXEC) && !S_ISDIR(ino->mode) &&
 				   !(ino->mode & 0111);
@@ -142,6 +183,8 @@ int vfs_may_own(const struct inode *ino)
 {
 	uint32_t fsuid = fs_cred()->fsuid;
 
+	if (vfs_fs_writable(ino))
+		return -EROFS;
 	if (dac_exempt(ino) || fsuid == 0 || fsuid == inode_uid(ino))
 		return 0;
 	return -EPERM;
@@ -158,6 +201,8 @@ int vfs_may_touch(const struct inode *ino, bool explicit_times)
 
 int vfs_may_chown(const struct inode *ino, uint32_t uid, uint32_t gid)
 {
+	if (vfs_fs_writable(ino))
+		return -EROFS;
 	if (dac_exempt(ino) || fs_cred()->fsuid == 0)
 		return 0;
 	if (uid != 0xffffffffu && uid != inode_uid(ino))
@@ -216,6 +261,7 @@ struct inode *vfs_dir_find(struct inode *dir, const char *name)
 int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 {
 	struct dentry *d;
+	int rc;
 
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
@@ -232,8 +278,11 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 		return -EEXIST;
 	if (dir->iops)
 		return -EACCES;
-	if (vfs_permission(dir, MAY_WRITE | MAY_EXEC))
-		return -EACCES;
+	if (ino->nlink && inode_sb(ino) != inode_sb(dir))
+		return -EXDEV; /* a hard link into another instance */
+	rc = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (rc)
+		return rc; /* -EACCES, or -EROFS */
 	d = kmalloc(sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -271,9 +320,13 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 			*ino_r = tmp;
 		return rc;
 	}
+	if (dir->sb && dir->sb->max_inodes &&
+	    dir->sb->used_inodes >= dir->sb->max_inodes)
+		return vfs_dir_find(dir, name) ? -EEXIST : -ENOSPC;
 	ino = inode_new(mode);
 	if (!ino)
 		return -ENOMEM;
+	ino->sb = dir->sb;
 	if (dir->mode & S_ISGID) { /* a setgid directory: its group */
 		ino->gid = dir->gid;
 		if (S_ISDIR(mode))
@@ -284,6 +337,8 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 		kfree(ino);
 		return rc;
 	}
+	if (ino->sb)
+		ino->sb->used_inodes++;
 	if (ino_r)
 		*ino_r = ino;
 	return 0;
@@ -346,6 +401,8 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 	rc = vfs_may_delete(dir, ino);
 	if (rc)
 		return rc;
+	if (ino->sb && ino->sb->root == ino)
+		return -EBUSY; /* a mount point */
 	if (S_ISDIR(ino->mode)) {
 		if (!dir_ok)
 			return -EISDIR;
@@ -410,7 +467,11 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		return odir->iops ? -EACCES : -ENOENT;
 	if (ndir->iops)
 		return -EACCES;
+	if (inode_sb(odir) != inode_sb(ndir))
+		return -EXDEV; /* between instances */
 	ino = d->ino;
+	if (ino->sb && ino->sb->root == ino)
+		return -EBUSY; /* a mount point */
 	if (S_ISDIR(ino->mode) && is_ancestor(ino, ndir))
 		return -EINVAL;
 	nd = dentry_find(ndir, nname);
@@ -696,9 +757,13 @@ static uint8_t *page_at(struct inode *ino, size_t idx)
 	if (idx >= ino->npages_cap && grow_index(ino, idx + 1))
 		return NULL;
 	if (!ino->pages[idx]) {
+		if (!sb_page_take(ino))
+			return NULL; /* the tmpfs is full */
 		pa = page_alloc(1);
-		if (!pa)
+		if (!pa) {
+			sb_page_give(ino);
 			return NULL;
+		}
 		ino->pages[idx] = phys_to_virt(pa);
 		mem_zero_fast(ino->pages[idx], PAGE_SIZE);
 	}
@@ -823,6 +888,7 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 		if (ino->pages[i]) {
 			user_page_put(virt_to_phys(ino->pages[i]));
 			ino->pages[i] = NULL;
+			sb_page_give(ino);
 		}
 	if (size % PAGE_SIZE && size / PAGE_SIZE < ino->npages_cap &&
 	    ino->pages[size / PAGE_SIZE])
@@ -830,5 +896,30 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 		       PAGE_SIZE - size % PAGE_SIZE);
 	ino->size = size;
 	ino->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	return 0;
+}
+
+int ramfs_reserve(struct inode *ino, uint64_t off, uint64_t end)
+{
+	size_t first = off / PAGE_SIZE,
+	       last = (end + PAGE_SIZE - 1) / PAGE_SIZE;
+	struct ramfs_sb *sb = ino->sb;
+	uint64_t holes = 0;
+
+	if (end > FILE_SIZE_MAX)
+		return -EFBIG;
+	inode_drop_pcache(ino);
+	if (unshare_ext(ino))
+		return -ENOSPC;
+	if (last > ino->npages_cap && grow_index(ino, last))
+		return -ENOMEM;
+	for (size_t i = first; i < last; i++)
+		holes += !ino->pages[i];
+	/* All or nothing, as Linux undoes a failed fallocate. */
+	if (sb && sb->max_pages && holes > sb->max_pages - sb->used_pages)
+		return -ENOSPC;
+	for (size_t i = first; i < last; i++)
+		if (!ino->pages[i] && !page_at(ino, i))
+			return -ENOSPC; /* out of memory: zero pages stay */
 	return 0;
 }
