@@ -179,7 +179,8 @@ void pod_console_attach(struct pod *p)
 static unsigned spec_flags(const struct pod *p)
 {
 	return (p->term ? POD_SPEC_TTY : 0) |
-	       (p->open_stdin ? POD_SPEC_STDIN : 0);
+	       (p->open_stdin ? POD_SPEC_STDIN : 0) |
+	       (p->read_only ? POD_SPEC_READONLY : 0);
 }
 
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
@@ -199,7 +200,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	if (!rc)
 		rc = pod_spec_string(p->argv, p->env, p->cwd,
 				     pod_net_hostname(p), p->user, p->groups,
-				     spec_flags(p), spec, sizeof(spec));
+				     p->tmpfs, p->n_tmpfs, spec_flags(p), spec,
+				     sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
 	/* The channel is served before the guest runs, so it finds it at boot. */
@@ -239,8 +241,8 @@ static int check_spec_size(const struct pod *p, const char *path, char *err,
 {
 	char spec[POD_SPEC_MAX + 1];
 	int rc = pod_spec_string(p->argv, p->env, p->cwd, pod_net_hostname(p),
-				 p->user, p->groups, spec_flags(p), spec,
-				 sizeof(spec));
+				 p->user, p->groups, p->tmpfs, p->n_tmpfs,
+				 spec_flags(p), spec, sizeof(spec));
 
 	if (rc == -E2BIG)
 		snprintf(
@@ -525,6 +527,10 @@ static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 	p->vcpus = s->vcpus;
 	p->term = s->tty;
 	p->open_stdin = s->open_stdin;
+	p->n_tmpfs = s->n_tmpfs <= XP_TMPFS_MAX ? s->n_tmpfs : 0;
+	for (size_t i = 0; i < p->n_tmpfs; i++)
+		p->tmpfs[i] = s->tmpfs[i];
+	p->read_only = s->read_only;
 	if (s->net) {
 		p->net_req = *s->net;
 		p->net_req.hostname = NULL;
