@@ -192,7 +192,11 @@ int vfs_may_own(const struct inode *ino)
 
 int vfs_may_touch(const struct inode *ino, bool explicit_times)
 {
-	int rc = vfs_may_own(ino);
+	int rc = vfs_fs_writable(ino);
+
+	if (rc)
+		return rc; /* -EROFS, whoever asks */
+	rc = vfs_may_own(ino);
 
 	if (!rc || explicit_times)
 		return rc;

@@ -40,13 +40,15 @@ for tool in gcc cpio unshare "$QEMU"; do
 done
 [ "$(id -u)" = 0 ] || { fail setup "the Linux oracle mounts tmpfs: run as root"; exit 1; }
 mkdir -p "$ROOT/bin" "$ROOT/etc" "$ROOT/data" "$WORK/mnt/rw" "$WORK/mnt/ro" "$WORK/out"
-gcc -static -O2 -Wall -o "$ROOT/bin/t_tmpfs" "$SRC/tmpfs/t_tmpfs.c" ||
-	{ fail build "t_tmpfs"; exit 1; }
+for p in t_tmpfs t_rofs; do
+	gcc -static -O2 -Wall -o "$ROOT/bin/$p" "$SRC/tmpfs/$p.c" || { fail build "$p"; exit 1; }
+done
 cp "$BUSYBOX" "$ROOT/bin/busybox"
 for a in sh df cat grep echo mkdir rm touch mv ln chmod stat awk ls wc; do
 	ln -s busybox "$ROOT/bin/$a"
 done
 echo image >"$ROOT/data/file"
+mkdir "$ROOT/data/dir"
 mkdir -p "$ROOT/run" && echo hidden >"$ROOT/run/old"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$WORK/root.cpio"
@@ -104,7 +106,18 @@ else
 	fail "default size" "big $big, MemTotal $total"
 fi
 
-# 3. A read-only root: every change EROFS but in a tmpfs, /dev and /proc.
+# 3. A read-only root: every change EROFS but in a tmpfs, /dev and /proc; t_rofs as on a
+# read-only Linux tmpfs (remounted ro over the same file and directory).
+guest rofs "readonly=1 -- /bin/t_rofs /data"
+unshare -m sh -c "mount -t tmpfs tmpfs '$WORK/mnt/rw' && echo image >'$WORK/mnt/rw/file' &&
+	mkdir '$WORK/mnt/rw/dir' && mount -o remount,ro '$WORK/mnt/rw' &&
+	'$ROOT/bin/t_rofs' '$WORK/mnt/rw'" >"$WORK/rofs.host" 2>&1
+if [ "$GUEST_RC" = 0 ] && cmp -s "$WORK/rofs.guest" "$WORK/rofs.host"; then
+	pass "t_rofs: every change to a read-only root fails as on Linux ($(wc -l <"$WORK/rofs.host") calls)"
+else
+	fail "t_rofs" "rc $GUEST_RC"
+	diff -u "$WORK/rofs.host" "$WORK/rofs.guest" | head -n 40 | sed 's/^/    /'
+fi
 cat >"$ROOT/ro.sh" <<'SH'
 try() { if "$@" 2>/run/e; then echo "$*: ok"; else echo "$*: $(cat /run/e)"; fi; }
 try touch /newfile
