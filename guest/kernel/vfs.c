@@ -801,6 +801,9 @@ int ramfs_page(struct inode *ino, size_t idx, uint64_t *pa_r)
 	inode_drop_pcache(ino); /* exec's copy would miss writes through maps */
 	if (unshare_ext(ino))
 		return -ENOMEM;
+	if ((idx >= ino->npages_cap || !ino->pages[idx]) && ino->sb &&
+	    ino->sb->max_pages && ino->sb->used_pages >= ino->sb->max_pages)
+		return -ENXIO; /* a full tmpfs: SIGBUS, as Linux's */
 	p = page_at(ino, idx);
 	if (!p)
 		return -ENOMEM;

@@ -273,7 +273,8 @@ int ramfs_truncate(struct inode *ino, uint64_t size);
  * 0, or -ENOSPC with the pages it added freed again. */
 int ramfs_reserve(struct inode *ino, uint64_t off, uint64_t end);
 /* The frame holding page idx of a file, made its own (a hole gets a zeroed
- * page): what a shared mapping maps. 0 or -ENOMEM. */
+ * page): what a shared mapping maps. 0, -ENOMEM, or -ENXIO for a hole of
+ * a full tmpfs (the fault is SIGBUS). */
 int ramfs_page(struct inode *ino, size_t idx, uint64_t *pa_r);
 /* Sets external (never freed) contents, e.g. from the cpio module. */
 void ramfs_set_ext(struct inode *ino, const void *data, size_t size);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Usage: t_tmpfs RW_MOUNT (size=1m, mode=1777) RO_MOUNT (ro, mode=750) OUTSIDE_DIR */
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
 	const char *rw = argv[1], *ro = argv[2], *outside = argv[3];
 	struct stat st;
 	long total = 0, n;
-	int fd, e;
+	int fd, e, status = 0;
+	pid_t pid;
 	char *map;
 
 	if (argc != 4)
@@ -90,6 +92,18 @@ int main(int argc, char **argv)
 	       err(RES(ftruncate(fd, 8 << 20))));
 	printf("write into its hole: %s\n",
 	       err(RES(pwrite(fd, "z", 1, 6 << 20))));
+	/* A store into a hole through a shared map of a full tmpfs: SIGBUS. */
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			   6 << 20);
+		if (map != MAP_FAILED)
+			map[0] = 'z';
+		_exit(map == MAP_FAILED ? 1 : 0);
+	}
+	waitpid(pid, &status, 0);
+	printf("a store into its hole through a shared map: %s\n",
+	       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no signal");
 	close(fd);
 	printf("unlink: %s\n", err(RES(unlink(f1))));
 	printf("unlink: %s\n", err(RES(unlink(f2))));
