@@ -18,14 +18,22 @@
 static const char *err(int e)
 {
 	switch (e) {
-	case 0: return "ok";
-	case ENOSPC: return "ENOSPC";
-	case EROFS: return "EROFS";
-	case EXDEV: return "EXDEV";
-	case EBUSY: return "EBUSY";
-	case EACCES: return "EACCES";
-	case EEXIST: return "EEXIST";
-	default: return strerror(e);
+	case 0:
+		return "ok";
+	case ENOSPC:
+		return "ENOSPC";
+	case EROFS:
+		return "EROFS";
+	case EXDEV:
+		return "EXDEV";
+	case EBUSY:
+		return "EBUSY";
+	case EACCES:
+		return "EACCES";
+	case EEXIST:
+		return "EEXIST";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -48,9 +56,9 @@ static void show_statfs(const char *what, const char *path)
 	}
 	printf("%s: type %#lx bsize %ld blocks %ld bfree %ld bavail %ld "
 	       "inodes used %ld rdonly %d\n",
-	       what, (unsigned long)s.f_type, (long)s.f_bsize,
-	       (long)s.f_blocks, (long)s.f_bfree, (long)s.f_bavail,
-	       (long)(s.f_files - s.f_ffree), (int)(s.f_flags & ST_RDONLY));
+	       what, (unsigned long)s.f_type, (long)s.f_bsize, (long)s.f_blocks,
+	       (long)s.f_bfree, (long)s.f_bavail, (long)(s.f_files - s.f_ffree),
+	       (int)(s.f_flags & ST_RDONLY));
 }
 
 int main(int argc, char **argv)
