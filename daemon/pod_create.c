@@ -320,7 +320,7 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 {
 	struct pod_mem_need n;
 	int rc = pod_memory_need(pod_ctx.kernel, p->cpio, p->argv, p->env,
-				 p->cwd, &n);
+				 p->cwd, p->n_mounts, &n);
 
 	if (rc) {
 		snprintf(err, errsz, "cannot read the kernel or rootfs: %s",
@@ -328,11 +328,11 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 		return rc;
 	}
 	log_debug(
-		"pod %s: needs %u MiB (kernel %llu + rootfs %llu + program %llu + fixed %llu KiB)",
+		"pod %s: needs %u MiB (kernel %llu + rootfs %llu + program %llu + fixed %llu + volumes %llu KiB)",
 		p->name, n.total_mib, (unsigned long long)n.kernel_kib,
 		(unsigned long long)n.rootfs_kib,
-		(unsigned long long)n.prog_kib,
-		(unsigned long long)n.fixed_kib);
+		(unsigned long long)n.prog_kib, (unsigned long long)n.fixed_kib,
+		(unsigned long long)n.volumes_kib);
 	if (!p->memory_mib) {
 		p->memory_mib = n.total_mib > POD_MEM_DEFAULT_MIB ?
 					n.total_mib :
@@ -341,11 +341,19 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 	}
 	if (p->memory_mib >= n.total_mib)
 		return 0;
-	snprintf(
-		err, errsz,
-		"memory %u MiB is below the %u MiB this image needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f MiB; xenpod-spec(5))",
-		p->memory_mib, n.total_mib, mib(n.kernel_kib),
-		mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib));
+	if (n.volumes_kib)
+		snprintf(
+			err, errsz,
+			"memory %u MiB is below the %u MiB this pod needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f + %zu volumes %.1f MiB; xenpod-spec(5))",
+			p->memory_mib, n.total_mib, mib(n.kernel_kib),
+			mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib),
+			p->n_mounts, mib(n.volumes_kib));
+	else
+		snprintf(
+			err, errsz,
+			"memory %u MiB is below the %u MiB this image needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f MiB; xenpod-spec(5))",
+			p->memory_mib, n.total_mib, mib(n.kernel_kib),
+			mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib));
 	return -EINVAL;
 }
 

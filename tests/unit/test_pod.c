@@ -785,6 +785,25 @@ static void test_memory_floor(void)
 	r = call_name("pod_inspect", "small");
 	CU_ASSERT_EQUAL(error_code(r), 2); /* nothing left */
 	json_free(r);
+	/* Each volume's ring and buffers count too (POD_MEM_VOLUME_KIB). */
+	{
+		char extra[2048] = ",\"memory_mib\":4,\"mounts\":[";
+
+		snprintf(path, sizeof(path), "%s/vdir", H.root);
+		mkdir(path, 0755);
+		for (int i = 0; i < 8; i++)
+			snprintf(
+				extra + strlen(extra),
+				sizeof(extra) - strlen(extra),
+				"%s{\"source\":\"%s\",\"destination\":\"/v%d\"}",
+				i ? "," : "", path, i);
+		strcat(extra, "]");
+		r = create_from("vols", H.image_dir, "/bin/hello", extra);
+		CU_ASSERT_EQUAL(error_code(r), -32602);
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(error_msg(r) ?: "", "+ 8 volumes 2.5 MiB;"));
+		json_free(r);
+	}
 	/* No memory_mib: the need (above the 32 MiB default). */
 	r = create_from("auto", dir, "/bin/sh", NULL);
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
