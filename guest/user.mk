@@ -9,6 +9,7 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/exec.c guest/kernel/vfs.c guest/kernel/file.c \
 	guest/kernel/p9fs.c guest/include/kernel/p9fs.h \
 	guest/kernel/tmpfs.c guest/include/kernel/tmpfs.h \
+	guest/kernel/sys_inotify.c guest/include/kernel/inotify.h \
 	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \

@@ -2,6 +2,7 @@
 /* sys_fs.c: file system calls: open/read/write, stat family, attributes, the fd table. */
 #include "kernel/p9fs.h"
 #include "kernel/errno.h"
+#include "kernel/inotify.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -603,9 +604,13 @@ static long set_mode(struct inode *ino, uint32_t mode)
 		return rc;
 	mode = vfs_chmod_mode(ino, mode);
 	if (ino->iops && ino->iops->chmod)
-		return ino->iops->chmod(ino, mode & 07777);
-	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+		rc = ino->iops->chmod(ino, mode & 07777);
+	else
+		ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	if (rc)
+		return rc;
 	ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -649,6 +654,7 @@ static long set_owner(struct inode *ino, uint64_t uid, uint64_t gid)
 	if ((uint32_t)gid != 0xffffffffu)
 		ino->gid = (uint32_t)gid;
 	ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -714,8 +720,10 @@ static long sys_utimensat(const struct sysargs *a)
 		return rc;
 	if (!a->arg[2]) {
 		rc = vfs_may_touch(ino, false);
-		if (!rc)
+		if (!rc) {
 			ino->atime_ns = ino->mtime_ns = now;
+			inotify_inode_event(ino, IN_ATTRIB);
+		}
 		return rc;
 	}
 	if (copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
@@ -735,6 +743,12 @@ static long sys_utimensat(const struct sysargs *a)
 			     ts[2 * i] * 1000000000ll + ts[2 * i + 1];
 	}
 	ino->ctime_ns = now;
+	/* Linux's fsnotify_change: both times ATTRIB, atime alone ACCESS,
+	 * mtime alone MODIFY */
+	inotify_inode_event(ino, ts[1] != UTIME_OMIT && ts[3] != UTIME_OMIT ?
+					 IN_ATTRIB :
+				 ts[1] != UTIME_OMIT ? IN_ACCESS :
+						       IN_MODIFY);
 	return 0;
 }
 
@@ -1122,6 +1136,7 @@ static long sys_fstatfs(const struct sysargs *a)
 
 void sys_fs_register(sys_fn *t)
 {
+	sys_inotify_register(t);
 	t[NR_read] = sys_read;
 	t[NR_write] = sys_write;
 	t[NR_readv] = sys_readv;

@@ -2,6 +2,7 @@
 /* vfs.c: the in-memory filesystem: inodes, directories, path lookup, file contents. */
 #include "arch/paging.h"
 #include "kernel/errno.h"
+#include "kernel/inotify.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/time.h"
@@ -12,6 +13,8 @@
 #define SYMLINK_NEST_MAX 8
 
 static int nesting; /* current symlink recursion depth (one CPU, no preemption) */
+/* A rename replacing its target: its events come from the rename. */
+static bool quiet_unlink;
 
 static struct inode *root;
 struct ramfs_sb vfs_rootfs_sb = { .path = "/" };
@@ -104,6 +107,7 @@ void inode_put_check(struct inode *ino)
 {
 	if (ino->nlink || ino->open_refs || ino == root)
 		return;
+	inotify_inode_gone(ino, !ino->in_deleted);
 	inode_drop_pcache(ino);
 	inode_free_data(ino);
 	if (ino->sb && ino->sb->used_inodes)
@@ -276,7 +280,12 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 	if (dir->iops && dir->iops->link) {
 		if (ino->iops != dir->iops || ino->priv_fs != dir->priv_fs)
 			return -EXDEV;
-		return dir->iops->link(dir, name, ino);
+		rc = dir->iops->link(dir, name, ino);
+		if (!rc) {
+			inotify_inode_event(ino, IN_ATTRIB | IN_SELF_ONLY);
+			inotify_name_event(dir, IN_CREATE, name, 0);
+		}
+		return rc;
 	}
 	if (vfs_dir_find(dir, name))
 		return -EEXIST;
@@ -298,6 +307,8 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 	d->ino = ino;
 	d->seq = next_seq++;
 	list_add_head(&dir->children, &d->node);
+	if (ino->nlink) /* a hard link: its link count changes (Linux) */
+		inotify_inode_event(ino, IN_ATTRIB | IN_SELF_ONLY);
 	ino->nlink++;
 	if (S_ISDIR(ino->mode)) {
 		ino->parent = dir;
@@ -307,6 +318,8 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 		dir->nlink++; /* ".." */
 	}
 	dir->mtime_ns = dir->ctime_ns = time_realtime_ns();
+	inotify_name_event(dir, IN_CREATE | (S_ISDIR(ino->mode) ? IN_ISDIR : 0),
+			   name, 0);
 	return 0;
 }
 
@@ -320,6 +333,10 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 		struct inode *tmp;
 
 		rc = dir->iops->create(dir, name, mode, &tmp);
+		if (!rc)
+			inotify_name_event(
+				dir, IN_CREATE | (S_ISDIR(mode) ? IN_ISDIR : 0),
+				name, 0);
 		if (!rc && ino_r)
 			*ino_r = tmp;
 		return rc;
@@ -353,8 +370,12 @@ int vfs_symlink(struct inode *dir, const char *name, const char *target)
 	struct inode *ino;
 	int rc;
 
-	if (dir->iops && dir->iops->symlink)
-		return dir->iops->symlink(dir, name, target);
+	if (dir->iops && dir->iops->symlink) {
+		rc = dir->iops->symlink(dir, name, target);
+		if (!rc)
+			inotify_name_event(dir, IN_CREATE, name, 0);
+		return rc;
+	}
 	rc = vfs_mknod(dir, name, S_IFLNK | 0777, &ino);
 
 	if (rc)
@@ -396,7 +417,13 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 			return -EISDIR;
 		if (!S_ISDIR(t->mode) && must_dir)
 			return -ENOTDIR;
-		return dir->iops->unlink(dir, name, S_ISDIR(t->mode));
+		rc = dir->iops->unlink(dir, name, S_ISDIR(t->mode));
+		if (!rc)
+			inotify_name_event(
+				dir,
+				IN_DELETE | (S_ISDIR(t->mode) ? IN_ISDIR : 0),
+				name, 0);
+		return rc;
 	}
 	d = dentry_find(dir, name);
 	if (!d)
@@ -418,10 +445,23 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 		return -ENOTDIR;
 	}
 	list_del(&d->node);
-	kfree(d->name);
-	kfree(d);
 	ino->nlink--;
 	ino->ctime_ns = dir->mtime_ns = time_realtime_ns();
+	/* Linux's order: the link count, the inode's own end (if nothing
+	 * holds it open), the entry; IN_IGNORED when it is freed. */
+	if (!quiet_unlink) {
+		if (!S_ISDIR(ino->mode))
+			inotify_inode_event(ino, IN_ATTRIB | IN_SELF_ONLY);
+		if (!ino->nlink && !ino->open_refs) {
+			inotify_inode_event(ino, IN_DELETE_SELF | IN_SELF_ONLY);
+			ino->in_deleted = true;
+		}
+		inotify_name_event(
+			dir, IN_DELETE | (S_ISDIR(ino->mode) ? IN_ISDIR : 0),
+			d->name, 0);
+	}
+	kfree(d->name);
+	kfree(d);
 	inode_put_check(ino);
 	return 0;
 }
@@ -465,7 +505,14 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		if (!odir->iops || odir->iops != ndir->iops ||
 		    odir->priv_fs != ndir->priv_fs)
 			return -EXDEV;
-		return odir->iops->rename(odir, oname, ndir, nname);
+		rc = odir->iops->rename(odir, oname, ndir, nname);
+		if (!rc && inotify_nwatches) {
+			uint32_t cookie = inotify_cookie();
+
+			inotify_name_event(odir, IN_MOVED_FROM, oname, cookie);
+			inotify_name_event(ndir, IN_MOVED_TO, nname, cookie);
+		}
+		return rc;
 	}
 	if (!d)
 		return odir->iops ? -EACCES : -ENOENT;
@@ -492,15 +539,26 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		kfree(dname);
 		return -ENOMEM;
 	}
+	old = NULL;
 	if (nd) {
-		old = nd->ino;
+		struct inode *target = nd->ino;
+
 		rc = 0;
-		if (S_ISDIR(old->mode) && !S_ISDIR(ino->mode))
+		if (S_ISDIR(target->mode) && !S_ISDIR(ino->mode))
 			rc = -EISDIR;
-		else if (!S_ISDIR(old->mode) && S_ISDIR(ino->mode))
+		else if (!S_ISDIR(target->mode) && S_ISDIR(ino->mode))
 			rc = -ENOTDIR;
-		else
+		if (!rc) {
+			/* held until the rename's events are out */
+			target->open_refs++;
+			quiet_unlink = true;
 			rc = vfs_unlink(ndir, nname, true, false);
+			quiet_unlink = false;
+			if (rc)
+				target->open_refs--;
+			else
+				old = target;
+		}
 		if (rc) {
 			kfree(name);
 			kfree(dname);
@@ -521,6 +579,20 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		ino->name = dname;
 	}
 	odir->mtime_ns = ndir->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	if (inotify_nwatches) { /* Linux's fsnotify_move */
+		uint32_t cookie = inotify_cookie(),
+			 isdir = S_ISDIR(ino->mode) ? IN_ISDIR : 0;
+
+		inotify_name_event(odir, IN_MOVED_FROM | isdir, oname, cookie);
+		inotify_name_event(ndir, IN_MOVED_TO | isdir, nname, cookie);
+		if (old)
+			inotify_inode_event(old, IN_ATTRIB | IN_SELF_ONLY);
+		inotify_inode_event(ino, IN_MOVE_SELF | IN_SELF_ONLY);
+	}
+	if (old) {
+		old->open_refs--;
+		inode_put_check(old);
+	}
 	return 0;
 }
 
@@ -903,6 +975,7 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 		       PAGE_SIZE - size % PAGE_SIZE);
 	ino->size = size;
 	ino->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_MODIFY);
 	return 0;
 }
 

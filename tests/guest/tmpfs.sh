@@ -40,15 +40,16 @@ for tool in gcc cpio unshare "$QEMU"; do
 done
 [ "$(id -u)" = 0 ] || { fail setup "the Linux oracle mounts tmpfs: run as root"; exit 1; }
 mkdir -p "$ROOT/bin" "$ROOT/etc" "$ROOT/data" "$WORK/mnt/rw" "$WORK/mnt/ro" "$WORK/out"
-for p in t_tmpfs t_rofs; do
-	gcc -static -O2 -Wall -o "$ROOT/bin/$p" "$SRC/tmpfs/$p.c" || { fail build "$p"; exit 1; }
+for p in t_tmpfs t_rofs t_inotify; do
+	gcc -static -O2 -Wall -Wno-unused-result -o "$ROOT/bin/$p" "$SRC/tmpfs/$p.c" ||
+		{ fail build "$p"; exit 1; }
 done
 cp "$BUSYBOX" "$ROOT/bin/busybox"
 for a in sh df cat grep echo mkdir rm touch mv ln chmod stat awk ls wc; do
 	ln -s busybox "$ROOT/bin/$a"
 done
 echo image >"$ROOT/data/file"
-mkdir "$ROOT/data/dir"
+mkdir "$ROOT/data/dir" "$ROOT/data/ino"
 mkdir -p "$ROOT/run" && echo hidden >"$ROOT/run/old"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$WORK/root.cpio"
@@ -67,6 +68,17 @@ elif ! cmp -s "$WORK/prog.guest" "$WORK/prog.host"; then
 	grep '^xenpod-kernel: ' "$WORK/prog.raw" | tail -n 5 | sed 's/^/    /'
 else
 	pass "t_tmpfs: size limit, statfs, fallocate, EXDEV/EBUSY, read-only mount as Linux ($(wc -l <"$WORK/prog.host") lines)"
+fi
+
+# inotify (issue 13): the same program on a Linux tmpfs and in the guest's root.
+guest ino "-- /bin/t_inotify /data/ino"
+unshare -m sh -c "mount -t tmpfs tmpfs '$WORK/mnt/rw' && mkdir '$WORK/mnt/rw/ino' &&
+	'$ROOT/bin/t_inotify' '$WORK/mnt/rw/ino'" >"$WORK/ino.host" 2>&1
+if [ "$GUEST_RC" = 0 ] && cmp -s "$WORK/ino.guest" "$WORK/ino.host"; then
+	pass "t_inotify: events, merging, oneshot, overflow, poll/epoll and errors as Linux ($(grep -c '^wd=' "$WORK/ino.host") events)"
+else
+	fail "t_inotify" "rc $GUEST_RC"
+	diff -u "$WORK/ino.host" "$WORK/ino.guest" | head -n 60 | sed 's/^/    /'
 fi
 
 # 2. busybox: df, /proc/mounts, the default size (half of the pod's memory), a covered directory.

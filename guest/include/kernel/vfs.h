@@ -162,6 +162,8 @@ struct inode {
 	/* /proc/self and what is in it: owned by whoever looks, as Linux
 	 * shows each process its own (inode_uid, inode_gid). */
 	bool viewer_owned;
+	/* inotify was told IN_DELETE_SELF at its last unlink (inotify.c). */
+	bool in_deleted;
 };
 
 struct dentry {
