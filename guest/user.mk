@@ -69,7 +69,8 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \
 	tests/guest/leak.sh tests/guest/fuzz/sysfuzz.c \
-	tests/guest/tmpfs/t_tmpfs.c tests/guest/tmpfs/t_rofs.c
+	tests/guest/tmpfs/t_tmpfs.c tests/guest/tmpfs/t_rofs.c \
+	tests/guest/tmpfs/t_inotify.c
 guest_xenpod_kernel_SOURCES += guest/lib/podio.c
 
 # The pod I/O channel's guest end (issue 8): the vchan client over
