@@ -2,6 +2,7 @@
 /* sys_fs.c: file system calls: open/read/write, stat family, attributes, the fd table. */
 #include "kernel/p9fs.h"
 #include "kernel/errno.h"
+#include "kernel/inotify.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -389,7 +390,9 @@ static long sys_lseek(const struct sysargs *a)
 static void fill_stat(struct inode *ino, struct k_stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_dev = 1;
+	/* an instance of its own, a device of its own (df finds its mount
+	 * by st_dev) */
+	st->st_dev = inode_sb(ino)->dev ? inode_sb(ino)->dev : 1;
 	st->st_ino = ino->ino;
 	/* Linux: 0 for an unlinked (or memfd) file, 1 for a pipe or socket */
 	st->st_nlink = ino->nlink || S_ISREG(ino->mode) ? ino->nlink : 1;
@@ -511,7 +514,7 @@ static long sys_statx(const struct sysargs *a)
 					0 };
 	sx.rdev_major = ino->rdev >> 8;
 	sx.rdev_minor = ino->rdev & 0xff;
-	sx.dev_minor = 1;
+	sx.dev_minor = (uint32_t)st.st_dev & 0xff; /* major 0 */
 	return copy_to_user((void *)a->arg[4], &sx, sizeof(sx));
 }
 
@@ -687,9 +690,13 @@ static long set_mode(struct inode *ino, uint32_t mode)
 		return rc;
 	mode = vfs_chmod_mode(ino, mode);
 	if (ino->iops && ino->iops->chmod)
-		return ino->iops->chmod(ino, mode & 07777);
-	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+		rc = ino->iops->chmod(ino, mode & 07777);
+	else
+		ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	if (rc)
+		return rc;
 	ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -733,6 +740,7 @@ static long set_owner(struct inode *ino, uint64_t uid, uint64_t gid)
 	if ((uint32_t)gid != 0xffffffffu)
 		ino->gid = (uint32_t)gid;
 	ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -808,8 +816,10 @@ static long set_times(int dirfd, uint64_t upath, const int64_t *ts,
 		return rc;
 	if (!ts) {
 		rc = vfs_may_touch(ino, false);
-		if (!rc)
+		if (!rc) {
 			ino->atime_ns = ino->mtime_ns = now;
+			inotify_inode_event(ino, IN_ATTRIB);
+		}
 		return rc;
 	}
 	if (ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
@@ -827,6 +837,12 @@ static long set_times(int dirfd, uint64_t upath, const int64_t *ts,
 			     ts[2 * i] * 1000000000ll + ts[2 * i + 1];
 	}
 	ino->ctime_ns = now;
+	/* Linux's fsnotify_change: both times ATTRIB, atime alone ACCESS,
+	 * mtime alone MODIFY */
+	inotify_inode_event(ino, ts[1] != UTIME_OMIT && ts[3] != UTIME_OMIT ?
+					 IN_ATTRIB :
+				 ts[1] != UTIME_OMIT ? IN_ACCESS :
+						       IN_MODIFY);
 	return 0;
 }
 
@@ -1216,7 +1232,10 @@ static long sys_fallocate(const struct sysargs *a)
 	switch (mode) {
 	case 0:
 	case FALLOC_FL_KEEP_SIZE:
-		rc = 0;
+		/* A limited tmpfs gives the pages now, or ENOSPC (Linux). */
+		rc = f->ino->sb && f->ino->sb->max_pages ?
+			     ramfs_reserve(f->ino, (uint64_t)off, end) :
+			     0;
 		break;
 	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
 	case FALLOC_FL_ZERO_RANGE:
@@ -1257,13 +1276,26 @@ static long put_statfs(struct inode *ino, uint64_t ubuf)
 		s.f_namelen = (int64_t)v.namelen;
 		return copy_to_user((void *)ubuf, &s, sizeof(s));
 	}
-	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
 	s.f_bsize = s.f_frsize = PAGE_SIZE;
+	s.f_namelen = 255;
+	if (inode_sb(ino)->read_only)
+		s.f_flags = 1; /* ST_RDONLY */
+	if (ino->sb && ino->sb->max_pages) { /* a tmpfs: its own limits */
+		const struct ramfs_sb *sb = ino->sb;
+
+		s.f_type = 0x01021994; /* TMPFS_MAGIC */
+		s.f_blocks = (int64_t)sb->max_pages;
+		s.f_bfree = s.f_bavail =
+			(int64_t)(sb->max_pages - sb->used_pages);
+		s.f_files = (int64_t)sb->max_inodes;
+		s.f_ffree = (int64_t)(sb->max_inodes - sb->used_inodes);
+		return copy_to_user((void *)ubuf, &s, sizeof(s));
+	}
+	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
 	s.f_blocks = (int64_t)page_total_count();
 	s.f_bfree = s.f_bavail = (int64_t)page_free_count();
 	s.f_files = 1 << 20;
 	s.f_ffree = 1 << 20;
-	s.f_namelen = 255;
 	return copy_to_user((void *)ubuf, &s, sizeof(s));
 }
 
@@ -1284,6 +1316,7 @@ static long sys_fstatfs(const struct sysargs *a)
 
 void sys_fs_register(sys_fn *t)
 {
+	sys_inotify_register(t);
 	t[NR_read] = sys_read;
 	t[NR_write] = sys_write;
 	t[NR_readv] = sys_readv;
