@@ -306,13 +306,14 @@ int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)
 		kfree(path);
 		return -ENOMEM;
 	}
-	if (ino->iops && ino->iops->open && !(flags & O_PATH)) {
+	if (S_ISFIFO(ino->mode) && !f->ops && !ino->iops && !(flags & O_PATH))
+		rc = fifo_open(f);
+	else if (ino->iops && ino->iops->open && !(flags & O_PATH))
 		rc = ino->iops->open(f, (uint32_t)flags);
-		if (rc) {
-			kfree(path);
-			file_put(f);
-			return rc;
-		}
+	if (rc) {
+		kfree(path);
+		file_put(f);
+		return rc;
 	}
 	strlcpy(path, upath_k, strlen(upath_k) + 1);
 	f->path = path;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pipe.c: pipes: a 64 KiB ring per pipe, blocking and non-blocking ends, SIGPIPE. */
+/* pipe.c: pipes and FIFOs: a 64 KiB ring per pipe, blocking and non-blocking ends, SIGPIPE, FIFO opens. */
 #include "kernel/errno.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
@@ -13,6 +13,9 @@ struct pipe {
 	uint8_t *buf;
 	size_t head, count;
 	int readers, writers;
+	/* Opens so far of each side: a FIFO opener waits for the other
+	 * side's count to move, so a peer that came and went still counts. */
+	unsigned r_opens, w_opens;
 	struct inode *ino;
 };
 
@@ -123,17 +126,26 @@ static unsigned pipe_poll_wr(struct file *f)
 	return m;
 }
 
+static unsigned pipe_poll_rw(struct file *f)
+{
+	return pipe_poll_rd(f) | pipe_poll_wr(f);
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
+	int acc = f->flags & O_ACCMODE;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if (acc != O_WRONLY)
 		p->readers--;
-	else
+	if (acc != O_RDONLY)
 		p->writers--;
 	wake_up(p);
 	poll_wake();
 	if (p->readers == 0 && p->writers == 0) {
+		/* A FIFO's data goes with its last open, as on Linux. */
+		if (p->ino->pipe == p)
+			p->ino->pipe = NULL;
 		kfree(p->buf);
 		kfree(p);
 	}
@@ -163,6 +175,80 @@ static const struct file_ops pipe_wr_ops = {
 	.ioctl = pipe_ioctl,
 };
 
+/* A FIFO opened for both: never waits at open, reads and writes. */
+static const struct file_ops pipe_rdwr_ops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.poll = pipe_poll_rw,
+	.release = pipe_release,
+	.ioctl = pipe_ioctl,
+};
+
+static struct pipe *pipe_new(struct inode *ino)
+{
+	struct pipe *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->buf = kmalloc(PIPE_SIZE);
+	if (!p->buf) {
+		kfree(p);
+		return NULL;
+	}
+	p->ino = ino;
+	ino->pipe = p;
+	return p;
+}
+
+/* Waits until *opens moves from seen (the other side opened): 0 or -ERESTARTSYS. */
+static int fifo_wait(struct pipe *p, const unsigned *opens, unsigned seen)
+{
+	while (*opens == seen)
+		if (sleep_on(p, 0) == -EINTR)
+			return -ERESTARTSYS;
+	return 0;
+}
+
+int fifo_open(struct file *f)
+{
+	struct pipe *p = f->ino->pipe;
+	int acc = f->flags & O_ACCMODE;
+	bool nonblock = f->flags & O_NONBLOCK;
+
+	if (!p && !(p = pipe_new(f->ino)))
+		return -ENOMEM;
+	if (acc == O_WRONLY && nonblock && !p->readers) {
+		if (!p->writers) { /* no one else has it open */
+			f->ino->pipe = NULL;
+			kfree(p->buf);
+			kfree(p);
+		}
+		return -ENXIO;
+	}
+	f->priv = p;
+	if (acc == O_RDONLY) {
+		f->ops = &pipe_rd_ops;
+		p->readers++;
+		p->r_opens++;
+		wake_up(p);
+		poll_wake();
+		/* file_put's release undoes the count on an error */
+		return p->writers || nonblock ?
+			       0 :
+			       fifo_wait(p, &p->w_opens, p->w_opens);
+	}
+	f->ops = acc == O_WRONLY ? &pipe_wr_ops : &pipe_rdwr_ops;
+	p->writers++;
+	p->w_opens++;
+	if (acc != O_WRONLY) {
+		p->readers++;
+		p->r_opens++;
+	}
+	wake_up(p);
+	poll_wake();
+	return p->readers ? 0 : fifo_wait(p, &p->r_opens, p->r_opens);
+}
+
 int pipe_create(struct file **rd_r, struct file **wr_r)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
@@ -184,7 +270,9 @@ int pipe_create(struct file **rd_r, struct file **wr_r)
 	wr->ops = &pipe_wr_ops;
 	rd->priv = wr->priv = p;
 	p->readers = p->writers = 1;
+	p->r_opens = p->w_opens = 1;
 	p->ino = ino;
+	ino->pipe = p; /* /proc/PID/fd/N reopens join it */
 	*rd_r = rd;
 	*wr_r = wr;
 	return 0;

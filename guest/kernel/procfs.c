@@ -57,7 +57,27 @@ static int fd_readlink(struct inode *ino, char *buf, size_t cap)
 
 static const struct inode_ops exe_iops = { .readlink = exe_readlink };
 static const struct inode_ops cwd_iops = { .readlink = cwd_readlink };
-static const struct inode_ops fdlink_iops = { .readlink = fd_readlink };
+/*
+ * What an open or a lookup through /proc/self/fd/N reaches, as on Linux: the open file's own
+ * regular file, directory, device, socket (whose open is ENXIO) or pipe (joined as a FIFO).
+ * A pod's stdio stream or an anonymous file (epoll, eventfd, ...) cannot be opened again:
+ * NULL, and the lookup follows the text ("pipe:[N]"), which names nothing.
+ */
+static struct inode *fd_get_link(struct inode *ino)
+{
+	struct file *f = fd_get((int)ino->priv);
+	struct inode *t = f ? f->ino : NULL;
+
+	if (!t)
+		return NULL;
+	if (S_ISREG(t->mode) || S_ISDIR(t->mode) || S_ISSOCK(t->mode) ||
+	    (S_ISCHR(t->mode) && t->fops) || (S_ISFIFO(t->mode) && t->pipe))
+		return t;
+	return NULL;
+}
+
+static const struct inode_ops fdlink_iops = { .readlink = fd_readlink,
+					      .get_link = fd_get_link };
 
 static struct inode *fd_links[FD_MAX];
 static struct inode *self_exe, *self_cwd, *self_fd;

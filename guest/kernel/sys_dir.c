@@ -161,6 +161,51 @@ static long do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
 	return rc;
 }
 
+/*
+ * mknod and mknodat: a regular file (type 0 too), a FIFO or a socket name, as Linux makes
+ * them; a device node needs CAP_MKNOD, which no process here has (capget): EPERM, after the
+ * name's own checks, as Linux orders them. A volume's or /proc's directory makes regular
+ * files only (EOPNOTSUPP), as AF_UNIX's bind says there.
+ */
+static long do_mknod(int dirfd, uint64_t upath, uint32_t mode)
+{
+	uint32_t type = mode & S_IFMT;
+	struct inode *dir, *ino;
+	char *buf, *name;
+	int rc;
+
+	if (type == 0)
+		type = S_IFREG;
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != S_IFREG && type != S_IFIFO && type != S_IFSOCK &&
+	    type != S_IFCHR && type != S_IFBLK)
+		return -EINVAL;
+	rc = parent_at(dirfd, upath, &buf, &dir, &name);
+	if (rc)
+		return rc;
+	if (type == S_IFCHR || type == S_IFBLK)
+		rc = vfs_dir_lookup(dir, name, &ino) == 0 ? -EEXIST : -EPERM;
+	else if (type != S_IFREG && dir->iops)
+		rc = vfs_dir_lookup(dir, name, &ino) == 0 ? -EEXIST :
+							    -EOPNOTSUPP;
+	else
+		rc = vfs_mknod(dir, name,
+			       type | (mode & 07777 & ~current->umask), &ino);
+	kfree(buf);
+	return rc;
+}
+
+static long sys_mknod(const struct sysargs *a)
+{
+	return do_mknod(AT_FDCWD, a->arg[0], (uint32_t)a->arg[1]);
+}
+
+static long sys_mknodat(const struct sysargs *a)
+{
+	return do_mknod((int)a->arg[0], a->arg[1], (uint32_t)a->arg[2]);
+}
+
 static long sys_mkdir(const struct sysargs *a)
 {
 	return do_mkdir(AT_FDCWD, a->arg[0], (uint32_t)a->arg[1]);
@@ -390,6 +435,8 @@ void sys_dir_register(sys_fn *t)
 {
 	t[NR_getdents64] = sys_getdents64;
 	t[NR_getdents] = sys_getdents;
+	t[NR_mknod] = sys_mknod;
+	t[NR_mknodat] = sys_mknodat;
 	t[NR_mkdir] = sys_mkdir;
 	t[NR_mkdirat] = sys_mkdirat;
 	t[NR_unlink] = sys_unlink;

@@ -625,6 +625,14 @@ static int follow_link(struct inode *dir, struct inode *lnk, int *depth,
 	 * nesting recurses on the kernel stack). */
 	if (++*depth > SYMLOOP_MAX || nesting >= SYMLINK_NEST_MAX)
 		return -ELOOP;
+	if (lnk->iops && lnk->iops->get_link) {
+		struct inode *t = lnk->iops->get_link(lnk);
+
+		if (t) {
+			*ino_r = t;
+			return 0;
+		}
+	}
 	buf = kmalloc(PATH_MAX);
 	if (!buf)
 		return -ENOMEM;

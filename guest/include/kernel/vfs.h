@@ -24,6 +24,7 @@
 #define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
 #define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
+#define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
 #define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 
 #define O_ACCMODE 3
@@ -100,6 +101,10 @@ struct file_ops {
 struct inode_ops {
 	/* Symlink target computed on demand (e.g. /proc/self/exe). */
 	int (*readlink)(struct inode *ino, char *buf, size_t cap);
+	/* A magic link (/proc/PID/fd/N): the inode it stands for, which a
+	 * lookup takes in place of its text as Linux's do; NULL: follow the
+	 * text. */
+	struct inode *(*get_link)(struct inode *ino);
 	/* Directory with computed entries: lookup (0 and *ino_r, -ENOENT,
 	 * or the file system's -errno, e.g. -EIO from a dead volume) and
 	 * the idx'th entry. */
@@ -162,6 +167,8 @@ struct inode {
 	/* /proc/self and what is in it: owned by whoever looks, as Linux
 	 * shows each process its own (inode_uid, inode_gid). */
 	bool viewer_owned;
+	/* A pipe's pipe, or an open FIFO's (pipe.c): later opens join it. */
+	struct pipe *pipe;
 	/* inotify was told IN_DELETE_SELF at its last unlink (inotify.c). */
 	bool in_deleted;
 };
@@ -350,6 +357,12 @@ long lock_fcntl(struct file *f, int cmd, uint64_t uarg);
 
 /* Pipes (pipe.c). */
 int pipe_create(struct file **rd_r, struct file **wr_r);
+/*
+ * An open of a FIFO (a mknod one, or a pipe reopened through /proc/PID/fd/N): joins or makes
+ * the inode's pipe. A reader waits for a writer and a writer for a reader unless O_NONBLOCK
+ * (a writer then fails with ENXIO); O_RDWR waits for no one. 0 or -errno.
+ */
+int fifo_open(struct file *f);
 
 /* The console device's ops, for init's stdio. */
 extern const struct file_ops console_fops;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* t_sys: the calls of the syscall sweep (mmsg, preadv2, utimes, getdents, sync, mincore, sched, personality, capget, xattrs) against the host. */
+/* t_sys: the calls of the syscall sweep (mmsg, preadv2, utimes, getdents, sync, mincore, sched, personality, capget, xattrs, FIFOs) against the host. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -317,6 +317,75 @@ static void xattrs(void)
 	unlink("x.txt");
 }
 
+/* FIFOs from mkfifo/mknod, and /proc/self/fd/N opened as Linux opens it (a pipe joined as a
+ * FIFO, a file at a fresh offset). */
+static void fifos(void)
+{
+	char b[8] = { 0 }, path[64];
+	struct stat st;
+	int r, w, p[2], fd;
+	pid_t pid;
+
+	puts("-- mkfifo, mknod, /proc/self/fd/N");
+	CHECK(mkfifo("fifo", 0644) == 0 && stat("fifo", &st) == 0 &&
+	      S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0644);
+	FAILS(mkfifo("fifo", 0644), EEXIST);
+	FAILS(open("fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+	r = open("fifo", O_RDONLY | O_NONBLOCK);
+	CHECK(r >= 0 && read(r, b, sizeof(b)) == 0); /* no writer: EOF */
+	w = open("fifo", O_WRONLY | O_NONBLOCK);
+	CHECK(w >= 0 && write(w, "abc", 3) == 3 && read(r, b, sizeof(b)) == 3 &&
+	      !memcmp(b, "abc", 3));
+	FAILS(read(r, b, sizeof(b)), EAGAIN);
+	close(w);
+	CHECK(read(r, b, sizeof(b)) == 0);
+	close(r);
+	/* Blocking opens wait for each other. */
+	pid = fork();
+	if (pid == 0) {
+		int cw = open("fifo", O_WRONLY);
+
+		_exit(cw >= 0 && write(cw, "hi", 2) == 2 ? 0 : 1);
+	}
+	r = open("fifo", O_RDONLY);
+	CHECK(r >= 0 && read(r, b, 2) == 2 && !memcmp(b, "hi", 2));
+	CHECK(waitpid(pid, &fd, 0) == pid && fd == 0);
+	close(r);
+	/* O_RDWR waits for no one; the data goes with the last close. */
+	fd = open("fifo", O_RDWR);
+	CHECK(fd >= 0 && write(fd, "x", 1) == 1 && close(fd) == 0);
+	fd = open("fifo", O_RDWR | O_NONBLOCK);
+	FAILS(read(fd, b, 1), EAGAIN);
+	close(fd);
+	CHECK(unlink("fifo") == 0);
+	CHECK(mknod("fifo2", S_IFIFO | 0600, 0) == 0 && unlink("fifo2") == 0);
+	CHECK(mknod("plain", 0600, 0) == 0 && stat("plain", &st) == 0 &&
+	      S_ISREG(st.st_mode) && unlink("plain") == 0);
+	FAILS(mknod("dir", S_IFDIR | 0700, 0), EPERM);
+	FAILS(mknod("bad", 0170000 | 0600, 0), EINVAL);
+	FAILS(mknodat(AT_FDCWD, "no-dir/x", S_IFIFO | 0600, 0), ENOENT);
+
+	/* A pipe through /proc/self/fd: the same pipe. */
+	CHECK(pipe(p) == 0 && write(p[1], "m", 1) == 1);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	CHECK(stat(path, &st) == 0 && S_ISFIFO(st.st_mode));
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, b, 1) == 1 && b[0] == 'm');
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	/* A file through /proc/self/fd: a new open file, at offset 0. */
+	w = open("reopen.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CHECK(w >= 0 && write(w, "hello", 5) == 5);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", w);
+	unlink("reopen.txt"); /* even once unlinked */
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, b, 5) == 5 && !memcmp(b, "hello", 5) &&
+	      lseek(w, 0, SEEK_CUR) == 5);
+	close(fd);
+	close(w);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -334,5 +403,6 @@ int main(int argc, char **argv)
 	sched();
 	persona();
 	xattrs();
+	fifos();
 	return 0;
 }
