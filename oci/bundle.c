@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/volume.h"
 #include "json.h"
 
 #define MIB (1024 * 1024)
@@ -322,6 +323,22 @@ static bool is_bind(const struct json *m)
 	return false;
 }
 
+/* mount(8)'s rule: the last of "ro" and "rw" wins; read-write if neither. */
+static bool opts_read_only(const struct json *opts)
+{
+	bool ro = false;
+
+	for (size_t i = 0; i < json_len(opts); i++) {
+		const char *o = json_str(json_at(opts, i));
+
+		if (o && !strcmp(o, "ro"))
+			ro = true;
+		else if (o && !strcmp(o, "rw"))
+			ro = false;
+	}
+	return ro;
+}
+
 static int parse_mounts(struct ctx *x, const struct json *a)
 {
 	struct oci_config *c = x->c;
@@ -353,6 +370,12 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 		if (json_get(m, "source") && !src)
 			return bad(x, "mounts[%zu].source: expected a string",
 				   i);
+		if (json_get(m, "options") &&
+		    json_type(json_get(m, "options")) != JSON_ARRAY)
+			return bad(x,
+				   "mounts[%zu].options: expected an array "
+				   "of strings",
+				   i);
 		if (guest_path(d)) {
 			om->kind = OCI_MOUNT_GUEST;
 		} else if (is_bind(m)) {
@@ -363,6 +386,7 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 					   "absolute path",
 					   i);
 			om->kind = OCI_MOUNT_BIND;
+			om->read_only = opts_read_only(json_get(m, "options"));
 			if (!(om->source = strdup(src)))
 				return oom(x);
 		} else if (type &&
@@ -374,8 +398,7 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 		} else {
 			return bad(x,
 				   "mounts[%zu]: %s on %s: only bind "
-				   "mounts of files and tmpfs are "
-				   "supported",
+				   "mounts and tmpfs are supported",
 				   i, type ? type : "(no type)", d);
 		}
 		if (!(om->destination = strdup(d)))
@@ -662,6 +685,99 @@ int oci_config_parse(const char *text, size_t len, const char *bundle,
 	return rc;
 }
 
+static bool is_volume(const struct oci_mount *m)
+{
+	return m->kind == OCI_MOUNT_BIND && m->dir;
+}
+
+int oci_config_check_mounts(const struct oci_config *c, char *err, size_t errsz)
+{
+	struct ctx x = { .err = err, .errsz = errsz };
+	struct mount_arg *v; /* 8 of 4 KiB paths: not the stack */
+	size_t *at, i, n = 0;
+	char why[256];
+	int rc = 0, k;
+
+	v = calloc(XP_MOUNTS_MAX, sizeof(*v));
+	at = calloc(XP_MOUNTS_MAX, sizeof(*at));
+	if (!v || !at) {
+		free(v);
+		free(at);
+		return oom(&x);
+	}
+	for (i = 0; i < c->n_mounts && !rc; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (!is_volume(m))
+			continue;
+		if (n == XP_MOUNTS_MAX) {
+			rc = bad(&x,
+				 "mounts[%zu]: %s: more than %d directory "
+				 "bind mounts (a pod's volumes)",
+				 i, m->destination, XP_MOUNTS_MAX);
+		} else if (mount_set(&v[n], m->source, m->destination,
+				     m->read_only, why, sizeof(why))) {
+			rc = bad(&x, "mounts[%zu]: %s on %s: %s", i, m->source,
+				 m->destination, why);
+		} else if ((k = mount_conflict(&v[n], v, n)) >= 0) {
+			rc = bad(&x,
+				 "mounts[%zu]: %s: overlaps the directory "
+				 "bind mount mounts[%zu] on %s",
+				 i, m->destination, at[k], v[k].dest);
+		} else {
+			at[n++] = i;
+		}
+	}
+	/* A file copied under a volume's mount point would be hidden by it. */
+	for (i = 0; i < c->n_mounts && !rc; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (m->kind != OCI_MOUNT_BIND || m->dir)
+			continue;
+		for (size_t j = 0; j < n && !rc; j++)
+			if (mount_dest_overlap(m->destination, v[j].dest))
+				rc = bad(&x,
+					 "mounts[%zu]: the file bind on %s "
+					 "is inside the directory bind "
+					 "mount mounts[%zu] on %s",
+					 i, m->destination, at[j], v[j].dest);
+	}
+	free(v);
+	free(at);
+	return rc;
+}
+
+/* The directory binds as the spec's mounts (xenpod-spec(5)), as
+ * `xenpod run -v SRC:DST[:ro]` writes them. */
+static void write_mounts(struct json_writer *w, const struct oci_config *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_mounts; i++)
+		n += is_volume(&c->mounts[i]);
+	if (!n)
+		return;
+	json_w_key(w, "mounts");
+	json_w_array_open(w);
+	for (i = 0; i < c->n_mounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (!is_volume(m))
+			continue;
+		json_w_object_open(w);
+		json_w_key(w, "source");
+		json_w_string(w, m->source);
+		json_w_key(w, "destination");
+		json_w_string(w, m->destination);
+		if (m->read_only) {
+			json_w_key(w, "read_only");
+			json_w_bool(w, true);
+		}
+		json_w_object_close(w);
+	}
+	json_w_array_close(w);
+}
+
 /* spec "user" as "UID:GID" and "groups" as numbers (xenpod-spec(5)). */
 static void write_user(struct json_writer *w, const struct oci_process *p)
 {
@@ -720,6 +836,7 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 		json_w_key(w, "vcpus");
 		json_w_int(w, c->vcpus);
 	}
+	write_mounts(w, c);
 	json_w_key(w, "tty");
 	json_w_bool(w, c->process.terminal);
 	json_w_key(w, "stdin");

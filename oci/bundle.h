@@ -35,13 +35,17 @@ struct oci_process {
 
 enum oci_mount_kind {
 	OCI_MOUNT_GUEST, /* /proc, /dev, /sys and below, tmpfs...: the guest's own */
-	OCI_MOUNT_BIND, /* a bind mount: a file is copied in at create */
+	OCI_MOUNT_BIND, /* a bind mount: a file is copied in at create, a
+			 * directory is a host-directory volume */
 };
 
 struct oci_mount {
 	char *destination; /* absolute, normalised (no "..", no "//") */
 	char *source; /* bind: absolute */
 	enum oci_mount_kind kind;
+	bool read_only; /* bind: options "ro" (the last of ro/rw wins) */
+	bool dir; /* bind: the source is a directory (set by the caller,
+		   * which stats it, before oci_config_check_mounts) */
 };
 
 struct oci_config {
@@ -72,6 +76,17 @@ void oci_config_free(struct oci_config *c);
 int oci_process_parse(const char *text, size_t len, struct oci_process *p,
 		      char *err, size_t errsz);
 void oci_process_free(struct oci_process *p);
+
+/*
+ * Once the caller has set each bind mount's dir (the source is a
+ * directory): check the directory binds as the pod's volumes (the
+ * daemon's rules, daemon/volume.h: at most XP_MOUNTS_MAX, a destination
+ * of at most XP_MOUNT_DEST_MAX bytes, none inside another) and that no
+ * file bind lies inside one (its copy would be hidden). 0, or -EINVAL
+ * with a line naming mounts[N].
+ */
+int oci_config_check_mounts(const struct oci_config *c, char *err,
+			    size_t errsz);
 
 /*
  * The params of pod_create for pod name: {"spec":{...}}. The main stdin is

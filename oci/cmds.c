@@ -269,19 +269,8 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 {
 	char *data = NULL;
 	size_t len = 0, off = 0;
-	struct stat st;
 	int dir, fd, rc;
 
-	if (stat(m->source, &st) < 0) {
-		oci_err("mounts[%zu]: %s: %s", i, m->source, strerror(errno));
-		return -errno;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		oci_err("mounts[%zu]: %s on %s: directory bind mounts are not "
-			"supported yet (a pod has no volumes)",
-			i, m->source, m->destination);
-		return -ENOTSUP;
-	}
 	rc = read_file(m->source, BIND_FILE_MAX, &data, &len);
 	if (rc) {
 		oci_err("mounts[%zu]: %s: %s", i, m->source,
@@ -316,6 +305,35 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 		oci_err("mounts[%zu]: cannot copy %s to %s in the root: %s", i,
 			m->source, m->destination, strerror(-rc));
 	return rc;
+}
+
+/*
+ * Which bind mounts are of directories (the pod's host-directory volumes)
+ * and which of files (copied in): stat each source, then check the
+ * volumes. config (the file's path) names the error.
+ */
+static int classify_binds(struct oci_config *c, const char *config)
+{
+	char err[512];
+	struct stat st;
+
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		struct oci_mount *m = &c->mounts[i];
+
+		if (m->kind != OCI_MOUNT_BIND)
+			continue;
+		if (stat(m->source, &st) < 0) {
+			oci_err("mounts[%zu]: %s: %s", i, m->source,
+				strerror(errno));
+			return -errno;
+		}
+		m->dir = S_ISDIR(st.st_mode);
+	}
+	if (oci_config_check_mounts(c, err, sizeof(err))) {
+		oci_err("%s: %s", config, err);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -454,6 +472,8 @@ int oci_cmd_create(int argc, char **argv)
 			"container %s: config.json: ignored (see "
 			"xenpod-oci(1)): %s",
 			id, c.ignored);
+	if (classify_binds(&c, path))
+		goto fail_config;
 	if (c.process.terminal && !console) {
 		oci_err("container %s: process.terminal needs --console-socket",
 			id);
@@ -479,7 +499,7 @@ int oci_cmd_create(int argc, char **argv)
 		goto fail_config;
 	}
 	for (i = 0; i < c.n_mounts; i++)
-		if (c.mounts[i].kind == OCI_MOUNT_BIND &&
+		if (c.mounts[i].kind == OCI_MOUNT_BIND && !c.mounts[i].dir &&
 		    copy_bind(c.root_path, &c.mounts[i], i))
 			goto fail_dir;
 	if (oci_path(path, sizeof(path), id, "start.fifo") ||

@@ -26,7 +26,7 @@ EXTRA_DIST += tests/data/oci
 check_PROGRAMS += tests/fuzz/fuzz_ociconfig
 TESTS += tests/fuzz/fuzz_ociconfig
 tests_fuzz_fuzz_ociconfig_SOURCES = tests/fuzz/fuzz_ociconfig.c oci/bundle.c \
-	oci/bundle.h $(FUZZ_REPLAY)
+	oci/bundle.h daemon/volume.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_ociconfig_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 	-DFUZZ_CORPUS='"ociconfig"'
 tests_fuzz_fuzz_ociconfig_LDADD = $(XENPOD_COMMON_LIBS)

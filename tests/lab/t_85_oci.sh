@@ -93,6 +93,37 @@ check_out "oci: stderr reaches the holder's stderr" "to-stderr" cat $OT/o-exit3.
 check "oci: the pod keeps the exit code 3" sh -c 'xenpod inspect o-exit3 | grep -q "\"exit_code\": *3"'
 check "oci: delete (exit 3)" O delete o-exit3
 
+# Directory bind mounts are the pod's host-directory volumes: read and written from the
+# container, "ro" in the options enforced by dom0's backend.
+B3=$OT/bundle3
+mkdir -p $B3 $OT/vol-rw $OT/vol-ro
+echo "host data" >$OT/vol-rw/in
+echo "read me" >$OT/vol-ro/r
+cat >$B3/config.json <<CFG
+{"ociVersion":"1.0.2","process":{"args":["/bin/sh","-c","cat /data/in /ro/r; echo from-pod >/data/out; if echo x >/ro/f; then echo ro-writable; else echo ro-refused; fi"],"env":["PATH=/bin"],"cwd":"/"},
+"root":{"path":"$B/rootfs"},"mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+{"destination":"/data","type":"bind","source":"$OT/vol-rw","options":["rbind","rw"]},
+{"destination":"/ro","type":"none","source":"$OT/vol-ro","options":["rbind","ro"]}]}
+CFG
+OBUNDLE=$B3
+check "oci: create with directory bind mounts" ocreate o-vol
+OBUNDLE=
+check "oci: ... they are the pod's volumes" sh -c 'xenpod inspect o-vol | grep -q "\"destination\": *\"/ro\""'
+check "oci: start (volumes)" O start o-vol
+check_out "oci: the volumes' pod exits 0" "exit 0" oreaped o-vol
+check_out "oci: the container read both directories, the ro one refused a write" "host data
+read me
+ro-refused" cat $OT/o-vol.out
+check "oci: ... with EROFS" grep -q 'Read-only file system' $OT/o-vol.err
+check_out "oci: the container's write reached the host directory" "from-pod" cat $OT/vol-rw/out
+check "oci: ... and nothing was written to the ro one" test ! -e $OT/vol-ro/f
+check "oci: delete (volumes)" O delete o-vol
+printf '{"ociVersion":"1.0.2","process":{"args":["/bin/hello"]},"root":{"path":"%s/rootfs"},"mounts":[{"destination":"/data","type":"bind","source":"%s"},{"destination":"/data/x","type":"bind","source":"%s"}]}\n' \
+	$B $OT/vol-rw $OT/hostfile >$B3/config.json
+check_rc "oci: a file bind inside a directory bind is refused" 1 O create --bundle $B3 o-vol2
+check "oci: ... naming both mounts" grep -q '"level":"error","msg":".*mounts\[1\]: the file bind on /data/x is inside the directory bind mount mounts\[0\]' $OLOG
+check_rc "oci: ... and nothing is left" 1 O state o-vol2
+
 # The holder's stdin is the container's (-i); its end closes the program's stdin.
 ocfg '["/bin/cat"]'
 echo "via stdin" >$OT/in

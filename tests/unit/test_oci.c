@@ -247,6 +247,122 @@ static void test_hostile(void)
 	}
 }
 
+/* Set which binds are directories, check them, return the spec's mounts. */
+static struct json *bind_spec(struct oci_config *c, const char *dirs, char *err,
+			      size_t errsz, int *rc)
+{
+	char *params;
+	struct json *j;
+
+	for (size_t i = 0; i < c->n_mounts; i++)
+		c->mounts[i].dir = dirs[i] == 'd';
+	*rc = oci_config_check_mounts(c, err, errsz);
+	if (*rc)
+		return NULL;
+	params = oci_config_pod_params(c, "b");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	j = json_parse(params, strlen(params), err, errsz);
+	free(params);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	return j;
+}
+
+/* Directory bind mounts become the pod's host-directory volumes (spec
+ * "mounts", as run -v writes them); "ro" from the options, the last of
+ * ro/rw winning; file binds stay copies. */
+static void test_binds(void)
+{
+	struct oci_config c;
+	char err[512];
+	const struct json *m;
+	struct json *j;
+	bool b = false;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(parse("binds.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(c.n_mounts, 5);
+	CU_ASSERT_EQUAL(c.mounts[0].kind, OCI_MOUNT_GUEST);
+	CU_ASSERT_EQUAL(c.mounts[1].kind, OCI_MOUNT_BIND);
+	CU_ASSERT(!c.mounts[1].read_only);
+	CU_ASSERT(c.mounts[2].read_only);
+	CU_ASSERT(c.mounts[3].read_only);
+	CU_ASSERT(!c.mounts[4].read_only);
+	j = bind_spec(&c, "-d-dd", err, sizeof(err), &rc);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	m = json_get(json_get(j, "spec"), "mounts");
+	CU_ASSERT_EQUAL_FATAL(json_len(m), 3);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "source")),
+			       "/srv/data");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "destination")),
+			       "/data");
+	CU_ASSERT_PTR_NULL(json_get(json_at(m, 0), "read_only"));
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 1), "destination")),
+			       "/src");
+	CU_ASSERT(json_bool(json_get(json_at(m, 1), "read_only"), &b) && b);
+	CU_ASSERT_PTR_NULL(json_get(json_at(m, 2), "read_only"));
+	json_free(j);
+	/* No directory: no mounts key at all (the daemon's default). */
+	j = bind_spec(&c, "-----", err, sizeof(err), &rc);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_PTR_NULL(json_get(json_get(j, "spec"), "mounts"));
+	json_free(j);
+	/* A file bind under a directory one would be hidden: refused. */
+	free(c.mounts[2].destination);
+	c.mounts[2].destination = strdup("/data/hosts");
+	CU_ASSERT_PTR_NULL(bind_spec(&c, "-d-dd", err, sizeof(err), &rc));
+	CU_ASSERT_EQUAL(rc, -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[2]: the file bind on "
+					   "/data/hosts is inside the "
+					   "directory bind mount mounts[1]"));
+	/* Two directory binds that nest. */
+	free(c.mounts[3].destination);
+	c.mounts[3].destination = strdup("/data/sub");
+	CU_ASSERT_PTR_NULL(bind_spec(&c, "-d-dd", err, sizeof(err), &rc));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[3]: /data/sub: overlaps "
+					   "the directory bind mount "
+					   "mounts[1] on /data"));
+	oci_config_free(&c);
+}
+
+/* The daemon's limits on volumes: 8, a 255-byte mount point. */
+static void test_bind_limits(void)
+{
+	char text[8192], err[512], dirs[16];
+	struct oci_config c;
+	size_t n;
+	int rc;
+
+	n = (size_t)snprintf(text, sizeof(text),
+			     "{\"ociVersion\":\"1.0.0\",\"process\":{"
+			     "\"args\":[\"/bin/sh\"]},\"root\":{\"path\":"
+			     "\"r\"},\"mounts\":[");
+	for (int i = 0; i < 9; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "%s{\"destination\":\"/v%d\",\"type\":"
+				      "\"bind\",\"source\":\"/s%d\"}",
+				      i ? "," : "", i, i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]}");
+	CU_ASSERT_EQUAL_FATAL(
+		oci_config_parse(text, n, "/b", &c, err, sizeof(err)), 0);
+	memset(dirs, 'd', 9);
+	CU_ASSERT_PTR_NULL(bind_spec(&c, dirs, err, sizeof(err), &rc));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[8]: /v8: more than 8 "
+					   "directory bind mounts"));
+	dirs[8] = '-'; /* a file: copied, not a volume */
+	json_free(bind_spec(&c, dirs, err, sizeof(err), &rc));
+	CU_ASSERT_EQUAL(rc, 0);
+	dirs[0] = '-';
+	free(c.mounts[1].destination);
+	c.mounts[1].destination = malloc(300);
+	memset(c.mounts[1].destination, 'a', 299);
+	c.mounts[1].destination[0] = '/';
+	c.mounts[1].destination[299] = '\0';
+	CU_ASSERT_PTR_NULL(bind_spec(&c, dirs, err, sizeof(err), &rc));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[1]: /s1 on /aaa"));
+	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+	oci_config_free(&c);
+}
+
 static void test_limits(void)
 {
 	struct oci_config c;
@@ -401,6 +517,8 @@ int main(void)
 	CU_add_test(s, "annotations", test_annotations);
 	CU_add_test(s, "hostile_configs", test_hostile);
 	CU_add_test(s, "limits", test_limits);
+	CU_add_test(s, "dir_binds", test_binds);
+	CU_add_test(s, "dir_bind_limits", test_bind_limits);
 	CU_add_test(s, "process_json", test_process);
 	CU_add_test(s, "paths", test_paths);
 	CU_add_test(s, "ids_status", test_ids);
