@@ -408,23 +408,180 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 	return 0;
 }
 
-static int parse_hooks(struct ctx *x, const struct json *h)
+static const char *const hook_names[OCI_HOOK_KINDS] = {
+	[OCI_HOOK_PRESTART] = "prestart",
+	[OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
+	[OCI_HOOK_CREATE_CONTAINER] = "createContainer",
+	[OCI_HOOK_START_CONTAINER] = "startContainer",
+	[OCI_HOOK_POSTSTART] = "poststart",
+	[OCI_HOOK_POSTSTOP] = "poststop",
+};
+
+const char *oci_hook_name(enum oci_hook_kind k)
 {
-	size_t i;
+	return k < OCI_HOOK_KINDS ? hook_names[k] : "?";
+}
 
-	if (json_type(h) != JSON_OBJECT)
+void oci_hooks_free(struct oci_hooks *h)
+{
+	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+		for (size_t i = 0; i < h->n[k]; i++) {
+			free(h->h[k][i].path);
+			free_strv(h->h[k][i].args);
+			free_strv(h->h[k][i].env);
+		}
+		free(h->h[k]);
+	}
+	memset(h, 0, sizeof(*h));
+}
+
+/* One hook: {"path": ABS, "args": [...], "env": [...], "timeout": N}. */
+static int parse_hook(struct ctx *x, const struct json *o, const char *what,
+		      struct oci_hook *hk)
+{
+	const char *path = json_str(json_get(o, "path"));
+	const struct json *v;
+	char name[96];
+	size_t n;
+	int rc;
+
+	if (json_type(o) != JSON_OBJECT)
+		return bad(x, "%s: expected an object", what);
+	if (!path || path[0] != '/' || strlen(path) > 4095)
+		return bad(x, "%s.path: expected an absolute path", what);
+	if (!(hk->path = strdup(path)))
+		return oom(x);
+	if ((v = json_get(o, "args"))) {
+		snprintf(name, sizeof(name), "%s.args", what);
+		if ((rc = strv(x, v, name, false, &hk->args, &n)))
+			return rc;
+	}
+	if ((v = json_get(o, "env"))) {
+		snprintf(name, sizeof(name), "%s.env", what);
+		if ((rc = strv(x, v, name, true, &hk->env, &n)))
+			return rc;
+	}
+	if ((v = json_get(o, "timeout")) &&
+	    (!json_int(v, &hk->timeout) || hk->timeout <= 0 ||
+	     hk->timeout > 86400))
+		return bad(x, "%s.timeout: expected seconds 1..86400", what);
+	return 0;
+}
+
+static int parse_hooks(struct ctx *x, const struct json *o, struct oci_hooks *h)
+{
+	char what[64];
+	size_t i, j;
+	int k, rc;
+
+	if (json_type(o) != JSON_OBJECT)
 		return bad(x, "hooks: expected an object");
-	for (i = 0; i < json_len(h); i++) {
-		const struct json *v = json_value_at(h, i);
+	for (i = 0; i < json_len(o); i++) {
+		const char *key = json_key_at(o, i);
+		const struct json *a = json_value_at(o, i);
 
-		if (json_type(v) == JSON_ARRAY && json_len(v) == 0)
+		for (k = 0; k < OCI_HOOK_KINDS; k++)
+			if (!strcmp(key, hook_names[k]))
+				break;
+		if (k == OCI_HOOK_KINDS) {
+			char name[80];
+
+			snprintf(name, sizeof(name), "hooks.%.60s", key);
+			ignore(x, name);
 			continue;
-		if (json_type(v) == JSON_NULL)
+		}
+		if (json_type(a) == JSON_NULL)
 			continue;
-		return bad(x, "hooks.%s: hooks are not supported yet",
-			   json_key_at(h, i));
+		if (json_type(a) != JSON_ARRAY)
+			return bad(x, "hooks.%s: expected an array", key);
+		if (json_len(a) > OCI_HOOKS_MAX)
+			return bad(x, "hooks.%s: more than %d hooks", key,
+				   OCI_HOOKS_MAX);
+		if (h->n[k])
+			return bad(x, "hooks.%s: given twice", key);
+		h->h[k] = calloc(json_len(a) + 1, sizeof(*h->h[k]));
+		if (!h->h[k])
+			return oom(x);
+		for (j = 0; j < json_len(a); j++) {
+			snprintf(what, sizeof(what), "hooks.%s[%zu]", key, j);
+			/* Counted first, so a half-parsed hook is freed. */
+			h->n[k]++;
+			rc = parse_hook(x, json_at(a, j), what, &h->h[k][j]);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
+}
+
+static void write_strv(struct json_writer *w, const char *key, char **v)
+{
+	if (!v)
+		return;
+	json_w_key(w, key);
+	json_w_array_open(w);
+	for (size_t i = 0; v[i]; i++)
+		json_w_string(w, v[i]);
+	json_w_array_close(w);
+}
+
+char *oci_hooks_text(const struct oci_hooks *h, unsigned mask)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *text;
+	char *out = NULL;
+
+	if (!w)
+		return NULL;
+	json_w_object_open(w);
+	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+		if (!(mask & (1u << k)) || !h->n[k])
+			continue;
+		json_w_key(w, hook_names[k]);
+		json_w_array_open(w);
+		for (size_t i = 0; i < h->n[k]; i++) {
+			const struct oci_hook *hk = &h->h[k][i];
+
+			json_w_object_open(w);
+			json_w_key(w, "path");
+			json_w_string(w, hk->path);
+			write_strv(w, "args", hk->args);
+			write_strv(w, "env", hk->env);
+			if (hk->timeout) {
+				json_w_key(w, "timeout");
+				json_w_int(w, hk->timeout);
+			}
+			json_w_object_close(w);
+		}
+		json_w_array_close(w);
+	}
+	json_w_object_close(w);
+	text = json_writer_text(w, NULL);
+	if (text)
+		out = strdup(text);
+	json_writer_free(w);
+	return out;
+}
+
+int oci_hooks_parse(const char *text, size_t len, struct oci_hooks *h,
+		    char *err, size_t errsz)
+{
+	struct ctx x = { .err = err, .errsz = errsz };
+	struct json *root;
+	char perr[256];
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if (len > OCI_CONFIG_MAX)
+		return bad(&x, "larger than %d bytes", OCI_CONFIG_MAX);
+	root = json_parse(text, len, perr, sizeof(perr));
+	if (!root)
+		return bad(&x, "not valid JSON: %s", perr);
+	rc = parse_hooks(&x, root, h);
+	json_free(root);
+	if (rc)
+		oci_hooks_free(h);
+	return rc;
 }
 
 /* linux.resources: memory.limit and cpu.quota/period size the pod. */
@@ -576,6 +733,7 @@ void oci_config_free(struct oci_config *c)
 		free(c->mounts[i].source);
 	}
 	free(c->mounts);
+	oci_hooks_free(&c->hooks);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -638,7 +796,8 @@ static int parse_config(struct ctx *x, const struct json *root,
 	}
 	if ((v = json_get(root, "mounts")) && (rc = parse_mounts(x, v)))
 		return rc;
-	if ((v = json_get(root, "hooks")) && (rc = parse_hooks(x, v)))
+	if ((v = json_get(root, "hooks")) &&
+	    (rc = parse_hooks(x, v, &x->c->hooks)))
 		return rc;
 	/* Annotations before linux: an explicit size wins over resources. */
 	if ((v = json_get(root, "linux")) && (rc = parse_linux(x, v)))

@@ -48,6 +48,34 @@ struct oci_mount {
 		   * which stats it, before oci_config_check_mounts) */
 };
 
+/* The runtime spec's hooks, in the order they run. */
+enum oci_hook_kind {
+	OCI_HOOK_PRESTART,
+	OCI_HOOK_CREATE_RUNTIME,
+	OCI_HOOK_CREATE_CONTAINER, /* skipped: in the container's namespaces */
+	OCI_HOOK_START_CONTAINER, /* skipped: likewise */
+	OCI_HOOK_POSTSTART,
+	OCI_HOOK_POSTSTOP,
+	OCI_HOOK_KINDS
+};
+/* Hooks of one kind, at most. */
+#define OCI_HOOKS_MAX 64
+
+struct oci_hook {
+	char *path; /* absolute */
+	char **args; /* NULL-terminated; NULL: just path */
+	char **env; /* NULL-terminated, "K=V"; NULL: empty */
+	int64_t timeout; /* seconds; 0: none */
+};
+
+struct oci_hooks {
+	struct oci_hook *h[OCI_HOOK_KINDS];
+	size_t n[OCI_HOOK_KINDS];
+};
+
+/* The spec's name of a kind ("createRuntime"). */
+const char *oci_hook_name(enum oci_hook_kind k);
+
 struct oci_config {
 	struct oci_process process;
 	char *root_path; /* absolute (relative paths resolved against the bundle) */
@@ -57,6 +85,7 @@ struct oci_config {
 	int64_t vcpus; /* 0: the daemon's default */
 	struct oci_mount *mounts;
 	size_t n_mounts;
+	struct oci_hooks hooks;
 	/* Fields present that xenpod accepts and ignores, comma separated
 	 * ("linux.namespaces,linux.seccomp"), for one log line; "" if none. */
 	char ignored[512];
@@ -76,6 +105,16 @@ void oci_config_free(struct oci_config *c);
 int oci_process_parse(const char *text, size_t len, struct oci_process *p,
 		      char *err, size_t errsz);
 void oci_process_free(struct oci_process *p);
+
+/*
+ * The "hooks" object text of the kinds in mask (1 << kind), for the
+ * container's state directory; parsed back with oci_hooks_parse. NULL:
+ * out of memory.
+ */
+char *oci_hooks_text(const struct oci_hooks *h, unsigned mask);
+int oci_hooks_parse(const char *text, size_t len, struct oci_hooks *h,
+		    char *err, size_t errsz);
+void oci_hooks_free(struct oci_hooks *h);
 
 /*
  * Once the caller has set each bind mount's dir (the source is a

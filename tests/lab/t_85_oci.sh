@@ -124,6 +124,73 @@ check_rc "oci: a file bind inside a directory bind is refused" 1 O create --bund
 check "oci: ... naming both mounts" grep -q '"level":"error","msg":".*mounts\[1\]: the file bind on /data/x is inside the directory bind mount mounts\[0\]' $OLOG
 check_rc "oci: ... and nothing is left" 1 O state o-vol2
 
+# Hooks run in dom0 with the state on stdin: prestart and createRuntime at create (a
+# failure undoes the create), poststart after start, poststop after delete;
+# createContainer and startContainer are skipped with a log line.
+HK=$OT/hk
+mkdir -p $HK
+cat >$OT/hook.sh <<'HOOK'
+#!/bin/sh
+# hook.sh MARKER-DIR NAME [STATUS]: the state (stdin) into MARKER-DIR/NAME, with the env.
+{ cat; echo; echo "env=$HOOK_ENV"; } >"$1/$2"
+exit ${3:-0}
+HOOK
+chmod +x $OT/hook.sh
+hcfg() {
+	cat >$B3/config.json <<CFG
+{"ociVersion":"1.0.2","process":{"args":["/bin/hello","hooked"],"env":["PATH=/bin"],"cwd":"/"},
+"root":{"path":"$B/rootfs"},"hooks":{
+"prestart":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","prestart","$1"],"env":["HOOK_ENV=pre"]}],
+"createRuntime":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","createRuntime"],"timeout":10}],
+"createContainer":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","createContainer"]}],
+"startContainer":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","startContainer"]}],
+"poststart":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","poststart","$2"]}],
+"poststop":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","poststop","$2"]}]}}
+CFG
+}
+hcfg 0 0
+OBUNDLE=$B3
+check "oci: create with hooks" ocreate o-hook
+OBUNDLE=
+check "oci: prestart ran at create, its env and the state (creating, the holder's pid) on stdin" \
+	sh -c "grep -q '\"id\":\"o-hook\",\"status\":\"creating\",\"pid\":$(cat $OT/o-hook.pid),' $HK/prestart && grep -q '^env=pre$' $HK/prestart"
+check "oci: createRuntime ran at create, with no env of ours" \
+	sh -c "grep -q '\"status\":\"creating\"' $HK/createRuntime && grep -q '^env=$' $HK/createRuntime"
+check "oci: poststart has not run yet" test ! -e $HK/poststart
+check "oci: createContainer and startContainer are skipped" \
+	sh -c "[ ! -e $HK/createContainer ] && [ ! -e $HK/startContainer ]"
+check "oci: ... with a log line" grep -q '"level":"warning","msg":"container o-hook: hooks.createContainer: skipped' $OLOG
+check "oci: start (hooks)" O start o-hook
+check "oci: poststart ran when start returned (running)" grep -q '"status":"running"' $HK/poststart
+check_out "oci: the hooked container ran" "exit 0" oreaped o-hook
+check "oci: poststop has not run before delete" test ! -e $HK/poststop
+check "oci: delete (hooks)" O delete o-hook
+check "oci: poststop ran at delete (stopped, pid 0)" grep -q '"status":"stopped","pid":0,' $HK/poststop
+rm -f $HK/*
+# Failing poststart and poststop are logged only.
+hcfg 0 4
+OBUNDLE=$B3
+check "oci: create (failing post hooks)" ocreate o-hook2
+OBUNDLE=
+check "oci: start succeeds though poststart fails" O start o-hook2
+check "oci: ... which is logged" grep -q '"level":"warning","msg":"hooks.poststart\[0\]: .*hook.sh: exited 4' $OLOG
+check_out "oci: the container ran anyway" "exit 0" oreaped o-hook2
+check "oci: delete succeeds though poststop fails" O delete o-hook2
+check "oci: ... which is logged" grep -q '"level":"warning","msg":"hooks.poststop\[0\]: .*hook.sh: exited 4' $OLOG
+check_rc "oci: ... and the container is gone" 1 O state o-hook2
+rm -f $HK/*
+# A failing prestart fails create and leaves nothing behind.
+hcfg 5 0
+rm -f $OT/o-hook3.pid
+check_rc "oci: a failing prestart fails create" 1 O create --bundle $B3 --pid-file $OT/o-hook3.pid o-hook3
+check "oci: ... naming the hook and its status" grep -q '"level":"error","msg":"container o-hook3: hooks.prestart\[0\]: .*hook.sh: exited 5' $OLOG
+check "oci: ... createRuntime did not run" test ! -e $HK/createRuntime
+check "oci: ... no pid file" test ! -e $OT/o-hook3.pid
+check_rc "oci: ... no container state" 1 O state o-hook3
+check_rc "oci: ... no pod" 1 xenpod inspect o-hook3
+check "oci: ... no domain" wait_for 30 domain_gone xenpod-o-hook3
+rm -f $HK/*
+
 # The holder's stdin is the container's (-i); its end closes the program's stdin.
 ocfg '["/bin/cat"]'
 echo "via stdin" >$OT/in

@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "oci/bundle.h"
+#include "oci/hooks.h"
 #include "oci/oci.h"
 
 struct oci oci; /* state.c's --root */
@@ -214,7 +215,10 @@ static void test_hostile(void)
 		{ "bad-mount-dest.json", "mounts[0].destination: expected a "
 					 "normalised" },
 		{ "bad-mount-src.json", "mounts[0].source: a bind mount" },
-		{ "bad-hooks.json", "hooks.prestart: hooks are not supported" },
+		{ "bad-hooks.json",
+		  "hooks.prestart[0].path: expected an absolute path" },
+		{ "bad-hook-timeout.json",
+		  "hooks.poststop[1].timeout: expected seconds 1..86400" },
 		{ "bad-memory.json",
 		  "linux.resources.memory.limit: less than" },
 		{ "bad-memory-huge.json", "linux.resources.memory.limit: "
@@ -361,6 +365,147 @@ static void test_bind_limits(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[1]: /s1 on /aaa"));
 	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
 	oci_config_free(&c);
+}
+
+/* The runtime spec's example hooks: all six kinds, in order, kept; the
+ * poststart/poststop text for the state directory parses back. */
+static void test_hooks_parse(void)
+{
+	struct oci_config c;
+	struct oci_hooks h;
+	const struct oci_hooks *ch = &c.hooks;
+	char err[512], *text;
+
+	CU_ASSERT_EQUAL_FATAL(parse("hooks.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_PRESTART], 2);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_CREATE_RUNTIME], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_CREATE_CONTAINER], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_START_CONTAINER], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_POSTSTART], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_POSTSTOP], 1);
+	CU_ASSERT_STRING_EQUAL(ch->h[OCI_HOOK_PRESTART][0].path,
+			       "/usr/bin/fix-mounts");
+	CU_ASSERT_STRING_EQUAL(ch->h[OCI_HOOK_PRESTART][0].args[2], "arg2");
+	CU_ASSERT_PTR_NULL(ch->h[OCI_HOOK_PRESTART][0].args[3]);
+	CU_ASSERT_STRING_EQUAL(ch->h[OCI_HOOK_PRESTART][0].env[0],
+			       "key1=value1");
+	CU_ASSERT_PTR_NULL(ch->h[OCI_HOOK_PRESTART][1].args);
+	CU_ASSERT_PTR_NULL(ch->h[OCI_HOOK_PRESTART][1].env);
+	CU_ASSERT_EQUAL(ch->h[OCI_HOOK_CREATE_RUNTIME][0].timeout, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "hooks.futureHook"));
+	CU_ASSERT_STRING_EQUAL(oci_hook_name(OCI_HOOK_CREATE_RUNTIME),
+			       "createRuntime");
+	text = oci_hooks_text(ch, 1u << OCI_HOOK_POSTSTART |
+					  1u << OCI_HOOK_POSTSTOP);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(
+		text, "{\"poststart\":[{\"path\":\"/usr/bin/notify-start\","
+		      "\"timeout\":5}],\"poststop\":[{\"path\":\"/usr/sbin/"
+		      "cleanup.sh\",\"args\":[\"cleanup.sh\",\"-f\"]}]}");
+	CU_ASSERT_EQUAL_FATAL(
+		oci_hooks_parse(text, strlen(text), &h, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(h.n[OCI_HOOK_PRESTART], 0);
+	CU_ASSERT_EQUAL(h.n[OCI_HOOK_POSTSTART], 1);
+	CU_ASSERT_EQUAL(h.h[OCI_HOOK_POSTSTART][0].timeout, 5);
+	CU_ASSERT_STRING_EQUAL(h.h[OCI_HOOK_POSTSTOP][0].args[1], "-f");
+	oci_hooks_free(&h);
+	free(text);
+	/* A hook half parsed is freed (ASan says so). */
+	text = strdup("{\"poststop\":[{\"path\":\"/a\",\"args\":[1]}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(oci_hooks_parse(text, strlen(text), &h, err,
+					sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "hooks.poststop[0].args[0]: "
+					   "expected a string"));
+	free(text);
+	oci_config_free(&c);
+}
+
+static char *slurp_path(const char *path)
+{
+	char *buf = calloc(1, 4096);
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, 4095);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Hooks run for real: args, env, the state on stdin, the status, the
+ * timeout, a program that cannot run. */
+static void test_hooks_run(void)
+{
+	char dir[] = "/tmp/test_oci_hooks.XXXXXX", out[256], script[512];
+	char err[512], *got;
+	char a0[] = "sh", a1[] = "-c", e0[] = "HOOK_VAR=v1", sh[] = "/bin/sh";
+	char none[] = "/nonexistent/hook";
+	char *args[] = { a0, a1, script, a0, out, NULL };
+	char *env[] = { e0, NULL };
+	struct oci_hook hk = { .path = sh, .args = args, .env = env };
+	struct oci_hooks h = { 0 };
+	struct oci_hook two[2];
+	const char *state = "{\"ociVersion\":\"1.1.0\",\"id\":\"c1\"}";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(script, sizeof(script),
+		 "{ echo \"$0 $HOOK_VAR\"; env | grep -c HOME; cat; } >\"$1\"");
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "hooks.prestart[0]", state, err,
+				     sizeof(err)),
+			0);
+	got = slurp_path(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	/* Only the hook's env: no HOME of ours leaks in. */
+	CU_ASSERT_STRING_EQUAL(got, "sh v1\n0\n{\"ociVersion\":\"1.1.0\","
+				    "\"id\":\"c1\"}");
+	free(got);
+	snprintf(script, sizeof(script), "exit 3");
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "hooks.prestart[1]", state, err,
+				     sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(err, "hooks.prestart[1]: /bin/sh: exited 3");
+	snprintf(script, sizeof(script), "kill -USR1 $$");
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "x", state, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x: /bin/sh: killed by signal 10");
+	/* It neither reads stdin nor ends: killed at its timeout. */
+	snprintf(script, sizeof(script), "exec sleep 30");
+	hk.timeout = 1;
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "hooks.poststop[0]", state, err,
+				     sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(
+		err, "hooks.poststop[0]: /bin/sh: timed out after 1 s");
+	hk.timeout = 0;
+	hk.path = none;
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "y", state, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(
+		err, "y: /nonexistent/hook: No such file or directory");
+	/* In order; the first failure stops a fatal kind, not the others. */
+	two[0] = hk;
+	two[1] = (struct oci_hook){ .path = sh, .args = args };
+	snprintf(script, sizeof(script), "echo ran >\"$1\"");
+	h.h[OCI_HOOK_CREATE_RUNTIME] = two;
+	h.n[OCI_HOOK_CREATE_RUNTIME] = 2;
+	unlink(out);
+	CU_ASSERT_EQUAL(oci_hooks_run(&h, OCI_HOOK_CREATE_RUNTIME, state, false,
+				      NULL, err, sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(err, "hooks.createRuntime[0]: "
+				    "/nonexistent/hook: No such file or "
+				    "directory");
+	CU_ASSERT_EQUAL(access(out, F_OK), -1);
+	CU_ASSERT_EQUAL(oci_hooks_run(&h, OCI_HOOK_CREATE_RUNTIME, state, true,
+				      NULL, err, sizeof(err)),
+			-1);
+	CU_ASSERT_EQUAL(access(out, F_OK), 0);
+	unlink(out);
+	rmdir(dir);
 }
 
 static void test_limits(void)
@@ -519,6 +664,8 @@ int main(void)
 	CU_add_test(s, "limits", test_limits);
 	CU_add_test(s, "dir_binds", test_binds);
 	CU_add_test(s, "dir_bind_limits", test_bind_limits);
+	CU_add_test(s, "hooks_parse", test_hooks_parse);
+	CU_add_test(s, "hooks_run", test_hooks_run);
 	CU_add_test(s, "process_json", test_process);
 	CU_add_test(s, "paths", test_paths);
 	CU_add_test(s, "ids_status", test_ids);
