@@ -4,6 +4,7 @@
 #define GUEST_LIB_SPEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/passwd.h"
 
@@ -11,6 +12,17 @@
 #define SPEC_ENV_MAX 256
 #define SPEC_UNKNOWN_MAX 16
 #define SPEC_GROUPS_MAX USER_GROUPS_MAX
+/* "rlimit=" tokens: one per resource (Linux has 16). */
+#define SPEC_RLIMITS_MAX 16
+/* A limit's "inf": RLIM_INFINITY. */
+#define SPEC_RLIM_INFINITY (~0ull)
+
+/* One "rlimit=RES:SOFT:HARD" token: Linux's resource number (0..15),
+ * soft <= hard, each decimal or "inf". */
+struct spec_rlimit {
+	unsigned res;
+	uint64_t soft, hard;
+};
 
 /*
  * All pointers point into the buffer given to spec_parse(), which is
@@ -28,6 +40,9 @@ struct spec {
 	 * (docker's --group-add, OCI's additionalGids) */
 	char *groups[SPEC_GROUPS_MAX];
 	size_t ngroups;
+	/* the pod's resource limits, for its processes and execs */
+	struct spec_rlimit rlimits[SPEC_RLIMITS_MAX];
+	size_t nrlimits;
 	/* Options this parser does not know, for the caller to warn about.
 	 * Tokens whose key contains a '.' (kernel parameters such as
 	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
@@ -39,8 +54,8 @@ struct spec {
  * Parses buf[0..len) (need not be NUL-terminated; buf must have room for
  * len + 1 bytes since tokens are NUL-terminated in place). Returns 0, or
  * -EINVAL with *err_r set to a static message: bad %XX escape, a decoded
- * NUL byte, no "--", no program, an empty env key, an empty user or too many
- * arguments/variables (-E2BIG).
+ * NUL byte, no "--", no program, an empty env key, an empty user, a bad or
+ * repeated rlimit, or too many arguments/variables (-E2BIG).
  */
 int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
 
