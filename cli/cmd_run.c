@@ -20,7 +20,8 @@ enum {
 	OPT_KERNEL_ARGS,
 	OPT_NETWORK,
 	OPT_IP,
-	OPT_HOSTNAME
+	OPT_HOSTNAME,
+	OPT_ULIMIT
 };
 
 /* -v values as given (for messages) and parsed. */
@@ -279,8 +280,10 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "ip", required_argument, NULL, OPT_IP },
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 		{ "volume", required_argument, NULL, 'v' },
+		{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 		CMD_COMMON_OPTS,
 	};
+	char why[400];
 	int opt;
 
 	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
@@ -354,6 +357,10 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 			opt = volume_opt(cli, optarg, vols);
 			if (opt >= 0)
 				return opt;
+			break;
+		case OPT_ULIMIT:
+			if (cli_ulimit_arg(optarg, o, why, sizeof(why)))
+				return cmd_usage(cli, "%s", why);
 			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);

@@ -25,7 +25,8 @@ static const struct cmd_spec cmd_table[] = {
 	  "[-w DIR] [-u USER[:GROUP]] [--kernel-args ARGS] "
 	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
 	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
-	  "[-v SOURCE:DEST[:ro|:rw]]... IMAGE [COMMAND [ARG...]]",
+	  "[-v SOURCE:DEST[:ro|:rw]]... [--ulimit NAME=SOFT[:HARD]]... "
+	  "IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
 	  "  -i, --interactive    keep COMMAND's stdin open (in the foreground:\n"
@@ -49,7 +50,10 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
 	  "                       mount SOURCE at DEST (absolute) in the pod:\n"
 	  "                       a dom0 directory (absolute path) or a named\n"
-	  "                       volume (made if missing); up to 8\n",
+	  "                       volume (made if missing); up to 8\n"
+	  "      --ulimit NAME=SOFT[:HARD]  a resource limit of the pod's\n"
+	  "                       processes (nofile, nproc, fsize, stack...;\n"
+	  "                       -1: unlimited), as docker's\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it\n"
 	  "(with -i or -t, ^C goes to COMMAND; the third leaves).\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"

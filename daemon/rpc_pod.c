@@ -56,6 +56,13 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	}
 	if (p.groups && p.groups[0])
 		json_w_strv(w, "groups", p.groups);
+	if (p.n_rlimits) { /* absent: the guest's defaults */
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (size_t i = 0; i < p.n_rlimits; i++)
+			rlimit_write(w, &p.rlimits[i]);
+		json_w_array_close(w);
+	}
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p.kernel_args);
 	/* What it was created with; unknown (null) for a pod from an older state file. */
@@ -222,7 +229,7 @@ struct spec_in {
 	int64_t memory_mib;
 	int64_t vcpus;
 	bool tty, open_stdin;
-	const struct json *network, *mounts;
+	const struct json *network, *mounts, *rlimits;
 };
 
 #define SF(k, t, req, m, lo, hi) \
@@ -248,6 +255,7 @@ static const struct json_dec_field spec_fields[] = {
 	SF("stdin", JSON_DEC_BOOL, false, open_stdin, 0, 0),
 	SF("network", JSON_DEC_OBJECT, false, network, 0, 0),
 	SF("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
+	SF("rlimits", JSON_DEC_ARRAY, false, rlimits, XP_RLIMITS_MAX, 0),
 	{ NULL }
 };
 
@@ -331,7 +339,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	struct pod_spec ps = { .path = "params.spec" };
 	struct net_spec net;
 	struct mount_arg mounts[XP_MOUNTS_MAX];
-	size_t n_mounts = 0;
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_mounts = 0, n_rlimits = 0;
 	char **command = NULL, **env = NULL, **groups = NULL;
 	char err[512] = "";
 	int rc;
@@ -347,6 +356,9 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	if (!rc)
 		rc = rpc_volume_decode_mounts(s.mounts, mounts, &n_mounts, err,
 					      sizeof(err));
+	if (!rc)
+		rc = rlimit_decode(s.rlimits, "params.spec.rlimits", rlimits,
+				   &n_rlimits, err, sizeof(err));
 	if (rc) {
 		rpc_fail(req, rc, err);
 		return;
@@ -366,6 +378,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	ps.cwd = s.cwd;
 	ps.user = s.user;
 	ps.groups = groups;
+	ps.rlimits = rlimits;
+	ps.n_rlimits = n_rlimits;
 	ps.kernel_args = s.kernel_args;
 	ps.memory_mib = (unsigned)s.memory_mib;
 	ps.vcpus = (unsigned)s.vcpus;

@@ -103,6 +103,13 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 	}
 	if (p->groups && p->groups[0])
 		json_w_strv(w, "groups", p->groups);
+	if (p->n_rlimits) {
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (size_t i = 0; i < p->n_rlimits; i++)
+			rlimit_write(w, &p->rlimits[i]);
+		json_w_array_close(w);
+	}
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
 	if (p->kernel[0]) {
@@ -177,7 +184,7 @@ struct state_in {
 	const char *kernel, *kernel_digest;
 	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
-	const struct json *command, *env, *groups, *mounts;
+	const struct json *command, *env, *groups, *mounts, *rlimits;
 	bool term, open_stdin, io_channel, paused;
 };
 
@@ -221,6 +228,7 @@ static const struct json_dec_field state_fields[] = {
 	ST("network", JSON_DEC_STRING, false, network, 1,
 	   NET_STATE_TEXT_MAX - 1),
 	ST("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
+	ST("rlimits", JSON_DEC_ARRAY, false, rlimits, XP_RLIMITS_MAX, 0),
 	{ NULL }
 };
 
@@ -345,13 +353,17 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	struct pod_info pi;
 	struct net_pod np = { .mode = NET_NONE };
 	struct pod_mount mounts[XP_MOUNTS_MAX];
-	size_t n_mounts = 0;
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_mounts = 0, n_rlimits = 0;
 	enum pod_status st;
 	int rc;
 
 	rc = json_decode(root, "state", state_fields, &s, why, whysz);
 	if (!rc && s.mounts)
 		rc = decode_mounts(s.mounts, mounts, &n_mounts, why, whysz);
+	if (!rc)
+		rc = rlimit_decode(s.rlimits, "state.rlimits", rlimits,
+				   &n_rlimits, why, whysz);
 	if (!rc && s.network && net_pod_parse(s.network, &np)) {
 		snprintf(why, whysz, "state.network: bad \"%.80s\"", s.network);
 		rc = -EINVAL;
@@ -378,6 +390,8 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 		pi.argv = argv;
 		pi.env = env;
 		pi.groups = groups;
+		pi.rlimits = rlimits;
+		pi.n_rlimits = n_rlimits;
 		pi.net = &np;
 		pi.mounts = mounts;
 		pi.n_mounts = n_mounts;

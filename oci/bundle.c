@@ -171,6 +171,68 @@ static int parse_gids(struct ctx *x, const struct json *a,
 	return 0;
 }
 
+/* A limit's value: an integer; above INT64_MAX (the spec's uint64, whose
+ * RLIM_INFINITY is 2^64-1; the parser keeps no such integer) unlimited. */
+static int rlimit_value(const struct json *v, uint64_t *out)
+{
+	int64_t n;
+
+	if (json_int(v, &n) && n >= 0) {
+		*out = (uint64_t)n;
+		return 0;
+	}
+	if (json_type(v) == JSON_NUMBER) {
+		*out = XP_RLIM_INFINITY;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* process.rlimits: [{"type": "RLIMIT_NOFILE", "soft": N, "hard": N}]. */
+static int parse_rlimits(struct ctx *x, const struct json *a,
+			 struct oci_process *p)
+{
+	size_t i, j, n = json_len(a);
+
+	if (json_type(a) != JSON_ARRAY)
+		return bad(x, "process.rlimits: expected an array");
+	if (n > XP_RLIMITS_MAX)
+		return bad(x, "process.rlimits: more than %d", XP_RLIMITS_MAX);
+	for (i = 0; i < n; i++) {
+		const struct json *o = json_at(a, i);
+		const char *type = json_str(json_get(o, "type"));
+		struct rlimit_arg *r = &p->rlimits[i];
+
+		r->res = type && !strncmp(type, "RLIMIT_", 7) ?
+				 rlimit_res(type) :
+				 -1;
+		if (r->res < 0)
+			return bad(x,
+				   "process.rlimits[%zu].type: expected "
+				   "RLIMIT_CPU .. RLIMIT_RTTIME",
+				   i);
+		if (rlimit_value(json_get(o, "soft"), &r->soft) ||
+		    rlimit_value(json_get(o, "hard"), &r->hard))
+			return bad(x,
+				   "process.rlimits[%zu]: soft and hard: "
+				   "expected integers >= 0",
+				   i);
+		if (r->soft > r->hard)
+			return bad(x,
+				   "process.rlimits[%zu]: the soft limit is "
+				   "above the hard one",
+				   i);
+		for (j = 0; j < i; j++)
+			if (p->rlimits[j].res == r->res)
+				return bad(x,
+					   "process.rlimits[%zu]: %s given "
+					   "twice",
+					   i, type);
+	}
+	p->n_rlimits = n;
+	return 0;
+}
+
 /* process.user: the guest runs the program as uid:gid with these groups
  * (the engine resolved any names; the guest looks nothing up). */
 static int parse_user(struct ctx *x, const struct json *u,
@@ -252,9 +314,13 @@ static int parse_process(struct ctx *x, const struct json *o,
 	v = json_get(o, "user");
 	if (v && (rc = parse_user(x, v, p)))
 		goto fail;
+	v = json_get(o, "rlimits");
+	if (v && (rc = parse_rlimits(x, v, p)))
+		goto fail;
 	for (i = 0; i < json_len(o); i++) {
-		static const char *const used[] = { "args", "env", "cwd",
-						    "terminal", "user" };
+		static const char *const used[] = { "args", "env",
+						    "cwd",  "terminal",
+						    "user", "rlimits" };
 		const char *k = json_key_at(o, i);
 		char name[80];
 		size_t j;
@@ -987,6 +1053,13 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 	json_w_key(w, "cwd");
 	json_w_string(w, c->process.cwd);
 	write_user(w, &c->process);
+	if (c->process.n_rlimits) {
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (i = 0; i < c->process.n_rlimits; i++)
+			rlimit_write(w, &c->process.rlimits[i]);
+		json_w_array_close(w);
+	}
 	if (c->memory_mib) {
 		json_w_key(w, "memory_mib");
 		json_w_int(w, c->memory_mib);

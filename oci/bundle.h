@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "daemon/rlimit.h"
+
 /* The largest uid or gid a pod's user may have (docker's and runc's
  * range; the guest refuses more). */
 #define OCI_ID_MAX 2147483647
@@ -31,6 +33,9 @@ struct oci_process {
 	uint32_t uid, gid;
 	uint32_t *gids; /* additionalGids, n_gids of them */
 	size_t n_gids;
+	/* process.rlimits: the pod's "rlimits" (an exec's are the pod's) */
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_rlimits;
 };
 
 enum oci_mount_kind {

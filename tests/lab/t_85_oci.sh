@@ -191,6 +191,38 @@ check_rc "oci: ... no pod" 1 xenpod inspect o-hook3
 check "oci: ... no domain" wait_for 30 domain_gone xenpod-o-hook3
 rm -f $HK/*
 
+# Resource limits: OCI's process.rlimits and xenpod run --ulimit are those of the pod's
+# processes, its execs' too; the guest enforces them (tests/guest t_rlimit).
+cat >$B3/config.json <<CFG
+{"ociVersion":"1.0.2","process":{"args":["/bin/sh","-c","ulimit -n; ulimit -Hn; ulimit -s; (exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null) && echo seven; (exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null 8</dev/null) 2>/dev/null || echo emfile"],
+"env":["PATH=/bin"],"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","soft":8,"hard":128},{"type":"RLIMIT_STACK","soft":2097152,"hard":4194304}]},
+"root":{"path":"$B/rootfs"}}
+CFG
+OBUNDLE=$B3
+check "oci: create with process.rlimits" ocreate o-rl
+OBUNDLE=
+check "oci: ... the pod's spec has them" sh -c 'xenpod inspect o-rl | grep -q "\"type\": *\"RLIMIT_NOFILE\""'
+check "oci: start (rlimits)" O start o-rl
+check_out "oci: the rlimits' container exits 0" "exit 0" oreaped o-rl
+check_out "oci: ulimit -n, -Hn and -s in the container say config.json's; 8 descriptors, not 9" "8
+128
+2048
+seven
+emfile" cat $OT/o-rl.out
+check "oci: delete (rlimits)" O delete o-rl
+check_out "oci: xenpod run --ulimit: ulimit says the spec's" "100
+200
+1024" xenpod run --name o-ul1 --ulimit nofile=100:200 --ulimit stack=1048576 $IMG/rootfs /bin/sh -c 'ulimit -n; ulimit -Hn; ulimit -s'
+xenpod rm o-ul1 >/dev/null 2>&1
+check "oci: a detached pod with --ulimit" xenpod run -d --name o-ulim --ulimit nofile=50 $IMG/rootfs /bin/sleep 600
+check_out "oci: ... its exec has the limit too" "50
+50" xenpod exec o-ulim /bin/sh -c 'ulimit -n; ulimit -Hn'
+check "oci: ... inspect shows it" sh -c 'xenpod inspect o-ulim | grep -q "\"soft\": *50"'
+xenpod rm -f o-ulim >/dev/null 2>&1
+check_rc "oci: --ulimit with the soft limit above the hard one is a usage error" 2 \
+	xenpod run --ulimit nofile=5:1 $IMG/rootfs /bin/true
+check "oci: ... saying so" sh -c "xenpod run --ulimit nofile=5:1 $IMG/rootfs /bin/true 2>&1 | grep -q 'the soft limit is above the hard one'"
+
 # The holder's stdin is the container's (-i); its end closes the program's stdin.
 ocfg '["/bin/cat"]'
 echo "via stdin" >$OT/in

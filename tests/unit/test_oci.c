@@ -96,7 +96,14 @@ static void test_podman(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.namespaces"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.seccomp"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.capabilities"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.rlimits"));
+	/* rlimits are the pod's (NOFILE above the guest's table is lowered
+	 * by the guest, not here) */
+	CU_ASSERT_PTR_NULL(strstr(c.ignored, "process.rlimits"));
+	CU_ASSERT_EQUAL_FATAL(c.process.n_rlimits, 2);
+	CU_ASSERT_EQUAL(c.process.rlimits[0].res, 7);
+	CU_ASSERT_EQUAL(c.process.rlimits[0].soft, 1048576);
+	CU_ASSERT_EQUAL(c.process.rlimits[1].res, 6);
+	CU_ASSERT_EQUAL(c.process.rlimits[1].hard, 4194304);
 	CU_ASSERT_PTR_NULL(strstr(c.ignored, "hostname"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.resources.pids"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.annotations, "io.container.manager"));
@@ -110,6 +117,20 @@ static void test_podman(void)
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "command")), 2);
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "env")), 4);
 	CU_ASSERT_PTR_NULL(json_get(spec, "vcpus"));
+	/* process.rlimits as the spec's, which the daemon reads back */
+	{
+		struct rlimit_arg r[XP_RLIMITS_MAX];
+		size_t n = 0;
+
+		CU_ASSERT_EQUAL(rlimit_decode(json_get(spec, "rlimits"),
+					      "spec.rlimits", r, &n, err,
+					      sizeof(err)),
+				0);
+		CU_ASSERT_EQUAL(n, 2);
+		CU_ASSERT_EQUAL(r[0].res, 7);
+		CU_ASSERT_EQUAL(r[0].soft, 1048576);
+		CU_ASSERT_EQUAL(r[1].hard, 4194304);
+	}
 	/* process.user: uid 0, gid 0 and podman's 11 additionalGids */
 	CU_ASSERT_STRING_EQUAL(json_str(json_get(spec, "user")), "0:0");
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "groups")), 11);
@@ -508,6 +529,67 @@ static void test_hooks_run(void)
 	rmdir(dir);
 }
 
+/* process.rlimits: types, values (above INT64_MAX: unlimited), order. */
+static void test_rlimits(void)
+{
+	static const struct {
+		const char *rl, *want;
+	} bad[] = {
+		{ "{}", "process.rlimits: expected an array" },
+		{ "[{\"type\":\"NOFILE\",\"soft\":1,\"hard\":1}]",
+		  "process.rlimits[0].type: expected RLIMIT_CPU" },
+		{ "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":-1,\"hard\":1}]",
+		  "process.rlimits[0]: soft and hard: expected integers" },
+		{ "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1}]",
+		  "process.rlimits[0]: soft and hard" },
+		{ "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2,\"hard\":1}]",
+		  "process.rlimits[0]: the soft limit is above the hard one" },
+		{ "[{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0},"
+		  "{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0}]",
+		  "process.rlimits[1]: RLIMIT_CORE given twice" },
+	};
+	char text[1024], err[512], *params;
+	struct oci_config c;
+	struct json *j;
+	const struct json *r;
+	int64_t v = 0;
+	int n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = snprintf(text, sizeof(text),
+			     "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":"
+			     "[\"/x\"],\"rlimits\":%s},\"root\":{\"path\":"
+			     "\"r\"}}",
+			     bad[i].rl);
+		CU_ASSERT_EQUAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+						 sizeof(err)),
+				-EINVAL);
+		if (!strstr(err, bad[i].want))
+			fprintf(stderr, "\nrlimits %s: '%s'\n", bad[i].rl, err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].want));
+	}
+	n = snprintf(text, sizeof(text),
+		     "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"/x\"],"
+		     "\"rlimits\":[{\"type\":\"RLIMIT_STACK\",\"soft\":"
+		     "1048576,\"hard\":18446744073709551615}]},\"root\":{"
+		     "\"path\":\"r\"}}");
+	CU_ASSERT_EQUAL_FATAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+					       sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(c.process.rlimits[0].hard, XP_RLIM_INFINITY);
+	params = oci_config_pod_params(&c, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	j = json_parse(params, strlen(params), err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	r = json_at(json_get(json_get(j, "spec"), "rlimits"), 0);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(r, "type")), "RLIMIT_STACK");
+	CU_ASSERT(json_int(json_get(r, "soft"), &v) && v == 1048576);
+	CU_ASSERT(json_int(json_get(r, "hard"), &v) && v == -1);
+	json_free(j);
+	free(params);
+	oci_config_free(&c);
+}
+
 static void test_limits(void)
 {
 	struct oci_config c;
@@ -665,6 +747,7 @@ int main(void)
 	CU_add_test(s, "dir_binds", test_binds);
 	CU_add_test(s, "dir_bind_limits", test_bind_limits);
 	CU_add_test(s, "hooks_parse", test_hooks_parse);
+	CU_add_test(s, "rlimits", test_rlimits);
 	CU_add_test(s, "hooks_run", test_hooks_run);
 	CU_add_test(s, "process_json", test_process);
 	CU_add_test(s, "paths", test_paths);
