@@ -405,6 +405,72 @@ static bool opts_read_only(const struct json *opts)
 	return ro;
 }
 
+/* size=N[k|m|g] (mount(8)'s tmpfs option; a percentage of memory has
+ * no meaning for a pod's own memory, which the daemon sizes). */
+static int tmpfs_size(const char *v, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+	int shift = 0;
+
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -EINVAL;
+	if ((*end == 'k' || *end == 'K') && !end[1])
+		shift = 10;
+	else if ((*end == 'm' || *end == 'M') && !end[1])
+		shift = 20;
+	else if ((*end == 'g' || *end == 'G') && !end[1])
+		shift = 30;
+	else if (*end)
+		return -EINVAL;
+	if (!n || n > (UINT64_MAX >> 1) >> shift)
+		return -EINVAL;
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
+/* A tmpfs outside the guest's own: its size=, mode= and ro/rw; the
+ * other options (nosuid, nodev, noexec, strictatime...) mean nothing in
+ * a pod whose only user is the container. */
+static int parse_tmpfs(struct ctx *x, const struct json *opts, size_t i,
+		       struct oci_mount *om)
+{
+	om->kind = OCI_MOUNT_TMPFS;
+	om->mode = -1;
+	om->read_only = opts_read_only(opts);
+	for (size_t j = 0; j < json_len(opts); j++) {
+		const char *o = json_str(json_at(opts, j));
+		char *end;
+		long m;
+
+		if (!o)
+			return bad(
+				x,
+				"mounts[%zu].options[%zu]: expected a string",
+				i, j);
+		if (!strncmp(o, "size=", 5) && tmpfs_size(o + 5, &om->size))
+			return bad(x,
+				   "mounts[%zu]: tmpfs %s: expected bytes, "
+				   "with an optional k, m or g",
+				   i, o);
+		if (!strncmp(o, "mode=", 5)) {
+			errno = 0;
+			m = strtol(o + 5, &end, 8);
+			if (!o[5] || *end || errno || m < 0 || m > 07777)
+				return bad(x,
+					   "mounts[%zu]: tmpfs %s: expected "
+					   "an octal mode",
+					   i, o);
+			om->mode = (int)m;
+		}
+	}
+	return 0;
+}
+
 static int parse_mounts(struct ctx *x, const struct json *a)
 {
 	struct oci_config *c = x->c;
@@ -455,11 +521,17 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 			om->read_only = opts_read_only(json_get(m, "options"));
 			if (!(om->source = strdup(src)))
 				return oom(x);
-		} else if (type &&
-			   (!strcmp(type, "tmpfs") || !strcmp(type, "mqueue") ||
-			    !strcmp(type, "cgroup") ||
-			    !strcmp(type, "cgroup2"))) {
-			/* The pod's root is in memory already. */
+		} else if (type && !strcmp(type, "tmpfs")) {
+			if (!strcmp(d, "/"))
+				return bad(x,
+					   "mounts[%zu]: tmpfs on /: the root "
+					   "is root.path",
+					   i);
+			if (parse_tmpfs(x, json_get(m, "options"), i, om))
+				return -EINVAL;
+		} else if (type && (!strcmp(type, "mqueue") ||
+				    !strcmp(type, "cgroup") ||
+				    !strcmp(type, "cgroup2"))) {
 			om->kind = OCI_MOUNT_GUEST;
 		} else {
 			return bad(x,
@@ -815,9 +887,7 @@ static int parse_root(struct ctx *x, const struct json *r, const char *bundle)
 		return bad(x, "root.path: expected a non-empty string");
 	if (ro && !json_bool(ro, &b))
 		return bad(x, "root.readonly: expected true or false");
-	if (ro && b)
-		return bad(x, "root.readonly: a read-only root is not "
-			      "supported yet");
+	x->c->read_only = ro && b;
 	if (path[0] == '/')
 		x->c->root_path = strdup(path);
 	else if (asprintf(&x->c->root_path, "%s/%s", bundle, path) < 0)
@@ -1003,6 +1073,42 @@ static void write_mounts(struct json_writer *w, const struct oci_config *c)
 	json_w_array_close(w);
 }
 
+/* The tmpfs mounts as the spec's "tmpfs" (xenpod run --tmpfs's). */
+static void write_tmpfs(struct json_writer *w, const struct oci_config *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_mounts; i++)
+		n += c->mounts[i].kind == OCI_MOUNT_TMPFS;
+	if (!n)
+		return;
+	json_w_key(w, "tmpfs");
+	json_w_array_open(w);
+	for (i = 0; i < c->n_mounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (m->kind != OCI_MOUNT_TMPFS)
+			continue;
+		json_w_object_open(w);
+		json_w_key(w, "path");
+		json_w_string(w, m->destination);
+		if (m->size) {
+			json_w_key(w, "size");
+			json_w_int(w, (int64_t)m->size);
+		}
+		if (m->mode >= 0) {
+			json_w_key(w, "mode");
+			json_w_int(w, m->mode);
+		}
+		if (m->read_only) {
+			json_w_key(w, "ro");
+			json_w_bool(w, true);
+		}
+		json_w_object_close(w);
+	}
+	json_w_array_close(w);
+}
+
 /* spec "user" as "UID:GID" and "groups" as numbers (xenpod-spec(5)). */
 static void write_user(struct json_writer *w, const struct oci_process *p)
 {
@@ -1069,6 +1175,11 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 		json_w_int(w, c->vcpus);
 	}
 	write_mounts(w, c);
+	write_tmpfs(w, c);
+	if (c->read_only) {
+		json_w_key(w, "read_only");
+		json_w_bool(w, true);
+	}
 	json_w_key(w, "tty");
 	json_w_bool(w, c->process.terminal);
 	json_w_key(w, "stdin");

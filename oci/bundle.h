@@ -39,7 +39,8 @@ struct oci_process {
 };
 
 enum oci_mount_kind {
-	OCI_MOUNT_GUEST, /* /proc, /dev, /sys and below, tmpfs...: the guest's own */
+	OCI_MOUNT_GUEST, /* /proc, /dev, /sys and below, mqueue...: the guest's own */
+	OCI_MOUNT_TMPFS, /* a tmpfs elsewhere: the spec's "tmpfs" */
 	OCI_MOUNT_BIND, /* a bind mount: a file is copied in at create, a
 			 * directory is a host-directory volume */
 };
@@ -48,7 +49,9 @@ struct oci_mount {
 	char *destination; /* absolute, normalised (no "..", no "//") */
 	char *source; /* bind: absolute */
 	enum oci_mount_kind kind;
-	bool read_only; /* bind: options "ro" (the last of ro/rw wins) */
+	bool read_only; /* bind, tmpfs: options "ro" (the last of ro/rw wins) */
+	uint64_t size; /* tmpfs: options size= in bytes; 0: none given */
+	int mode; /* tmpfs: options mode= (octal); -1: none given */
 	bool dir; /* bind: the source is a directory (set by the caller,
 		   * which stats it, before oci_config_check_mounts) */
 };
@@ -86,6 +89,7 @@ struct oci_config {
 	char *root_path; /* absolute (relative paths resolved against the bundle) */
 	char *hostname; /* NULL or "" if none: the pod's name is its hostname */
 	char *annotations; /* JSON object text, "{}" if none */
+	bool read_only; /* root.readonly: the spec's "read_only" */
 	int64_t memory_mib; /* 0: the daemon's default */
 	int64_t vcpus; /* 0: the daemon's default */
 	struct oci_mount *mounts;

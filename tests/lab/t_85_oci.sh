@@ -322,9 +322,10 @@ check_out "oci: its holder exits 127, as a shell for a missing program" "exit 12
 check "oci: delete (not found)" O delete o-nf
 
 # Bad input: one line each, in the JSON log the callers read.
-ocfg '["/bin/hello"]' false ',"readonly":true'
-check_rc "oci: a read-only root is refused" 1 O create --bundle $B o-ro
-check "oci: ... with a JSON error line naming the field" grep -q '"level":"error","msg":".*root.readonly' $OLOG
+printf '{"ociVersion":"1.0.2","process":{"args":["/bin/hello"]},"root":{"path":"%s/rootfs"},"mounts":[{"destination":"/run","type":"tmpfs","options":["size=50%%"]}]}\n' \
+	$B >$B3/config.json
+check_rc "oci: a tmpfs sized in percent is refused" 1 O create --bundle $B3 o-ro
+check "oci: ... with a JSON error line naming the field" grep -q '"level":"error","msg":".*mounts\[0\]: tmpfs size=50%: expected bytes' $OLOG
 check_rc "oci: ... and nothing is left" 1 O state o-ro
 # File binds resolve inside the root: a symlink in the image cannot lead out; missing
 # directories (podman's /run/.containerenv) are made.

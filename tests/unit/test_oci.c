@@ -171,6 +171,27 @@ static void test_containerd(void)
 	CU_ASSERT_STRING_EQUAL(c.annotations, "{}");
 	CU_ASSERT_PTR_NULL(strstr(c.ignored, "hostname"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.consoleSize"));
+	/* /run's tmpfs is the spec's (size=65536k, mode=755); /dev's is the
+	 * guest's own */
+	{
+		char *params = oci_config_pod_params(&c, "cd");
+		const struct json *t;
+		struct json *j;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+		j = json_parse(params, strlen(params), err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		t = json_get(json_get(j, "spec"), "tmpfs");
+		CU_ASSERT_EQUAL(json_len(t), 1);
+		CU_ASSERT_STRING_EQUAL(
+			json_str(json_get(json_at(t, 0), "path")), "/run");
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(params, "\"tmpfs\":[{\"path\":\"/run\",\"size\":"
+				       "67108864,\"mode\":493}]"));
+		CU_ASSERT_PTR_NULL(json_get(json_get(j, "spec"), "read_only"));
+		json_free(j);
+		free(params);
+	}
 	oci_config_free(&c);
 }
 
@@ -225,7 +246,6 @@ static void test_hostile(void)
 		{ "bad-uid.json",
 		  "process.user.uid: expected an integer 0..2147483647" },
 		{ "bad-gids.json", "process.user.additionalGids[1]: expected" },
-		{ "bad-readonly.json", "root.readonly: a read-only root" },
 		{ "bad-args.json", "process.args: expected a non-empty" },
 		{ "bad-args-type.json", "process.args[1]: expected a string" },
 		{ "bad-env.json", "process.env[0]: expected KEY=VALUE" },
@@ -590,6 +610,77 @@ static void test_rlimits(void)
 	oci_config_free(&c);
 }
 
+/* tmpfs mounts outside the guest's own and root.readonly: the spec's
+ * "tmpfs" and "read_only" (the daemon takes them with the tmpfs work). */
+static void test_tmpfs_readonly(void)
+{
+	static const struct {
+		const char *mount, *want;
+	} bad[] = {
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"size=50%\"]}",
+		  "mounts[0]: tmpfs size=50%: expected bytes" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"size=0\"]}",
+		  "mounts[0]: tmpfs size=0: expected bytes" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"size=1t\"]}",
+		  "tmpfs size=1t" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"mode=8\"]}",
+		  "mounts[0]: tmpfs mode=8: expected an octal mode" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"mode=17777\"]}",
+		  "tmpfs mode=17777" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[7]}",
+		  "mounts[0].options[0]: expected a string" },
+		{ "{\"destination\":\"/\",\"type\":\"tmpfs\"}",
+		  "mounts[0]: tmpfs on /" },
+	};
+	char text[1024], err[512], *params;
+	struct oci_config c;
+	int n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = snprintf(text, sizeof(text),
+			     "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":"
+			     "[\"/x\"]},\"root\":{\"path\":\"r\"},\"mounts\":"
+			     "[%s]}",
+			     bad[i].mount);
+		CU_ASSERT_EQUAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+						 sizeof(err)),
+				-EINVAL);
+		if (!strstr(err, bad[i].want))
+			fprintf(stderr, "\n%s: '%s'\n", bad[i].mount, err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].want));
+	}
+	n = snprintf(
+		text, sizeof(text),
+		"{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"/x\"]},"
+		"\"root\":{\"path\":\"r\",\"readonly\":true},\"mounts\":["
+		"{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"options\":"
+		"[\"rw\",\"nosuid\",\"size=2g\",\"mode=1777\",\"ro\"]},"
+		"{\"destination\":\"/var/tmp\",\"type\":\"tmpfs\",\"source\":"
+		"\"tmpfs\"},"
+		"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"options\":"
+		"[\"size=64m\"]}]}");
+	CU_ASSERT_EQUAL_FATAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+					       sizeof(err)),
+			      0);
+	CU_ASSERT(c.read_only);
+	CU_ASSERT_EQUAL(c.mounts[0].kind, OCI_MOUNT_TMPFS);
+	CU_ASSERT_EQUAL(c.mounts[2].kind, OCI_MOUNT_GUEST);
+	params = oci_config_pod_params(&c, "t");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		params, "\"tmpfs\":[{\"path\":\"/tmp\",\"size\":2147483648,"
+			"\"mode\":1023,\"ro\":true},{\"path\":\"/var/tmp\"}],"
+			"\"read_only\":true,"));
+	free(params);
+	oci_config_free(&c);
+}
+
 static void test_limits(void)
 {
 	struct oci_config c;
@@ -748,6 +839,7 @@ int main(void)
 	CU_add_test(s, "dir_bind_limits", test_bind_limits);
 	CU_add_test(s, "hooks_parse", test_hooks_parse);
 	CU_add_test(s, "rlimits", test_rlimits);
+	CU_add_test(s, "tmpfs_readonly", test_tmpfs_readonly);
 	CU_add_test(s, "hooks_run", test_hooks_run);
 	CU_add_test(s, "process_json", test_process);
 	CU_add_test(s, "paths", test_paths);
