@@ -652,7 +652,7 @@ static long nproc_check(void)
 	if (lim == RLIM_INFINITY || uid == 0 || current->cred.euid == 0)
 		return 0;
 	for_each_task(t)
-		if (t->mm && t->cred.uid == uid && ++n >= lim)
+		if (t != task_first() && t->cred.uid == uid && ++n >= lim)
 			return -EAGAIN;
 	return 0;
 }
