@@ -1296,8 +1296,10 @@ int oci_cmd_features(int argc, char **argv)
 	printf("{\n"
 	       "  \"ociVersionMin\": \"1.0.0\",\n"
 	       "  \"ociVersionMax\": \"" OCI_VERSION "\",\n"
-	       "  \"hooks\": [],\n"
-	       "  \"mountOptions\": [\"bind\", \"rbind\"],\n"
+	       /* createContainer and startContainer are skipped */
+	       "  \"hooks\": [\"prestart\", \"createRuntime\", "
+	       "\"poststart\", \"poststop\"],\n"
+	       "  \"mountOptions\": [\"bind\", \"rbind\", \"ro\", \"rw\"],\n"
 	       "  \"linux\": {\n"
 	       "    \"namespaces\": [],\n"
 	       "    \"capabilities\": [],\n"
