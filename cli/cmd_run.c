@@ -22,7 +22,8 @@ enum {
 	OPT_IP,
 	OPT_HOSTNAME,
 	OPT_TMPFS,
-	OPT_READ_ONLY
+	OPT_READ_ONLY,
+	OPT_ULIMIT
 };
 
 /* -v and --tmpfs values as given (for messages) and parsed; --read-only. */
@@ -311,8 +312,10 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "volume", required_argument, NULL, 'v' },
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 		CMD_COMMON_OPTS,
 	};
+	char why[400];
 	int opt;
 
 	/* '+': options end at IMAGE; what follows belongs to COMMAND. */
@@ -394,6 +397,10 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 			break;
 		case OPT_READ_ONLY:
 			vols->read_only = true;
+			break;
+		case OPT_ULIMIT:
+			if (cli_ulimit_arg(optarg, o, why, sizeof(why)))
+				return cmd_usage(cli, "%s", why);
 			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);

@@ -6,7 +6,8 @@ cli_xenpod_SOURCES = cli/xenpod.c cli/xenpod.h cli/common.c \
 	cli/client.c cli/client.h cli/util.c cli/util.h \
 	cli/output.c cli/output.h \
 	cli/cmd_run.c cli/cmd_pod.c cli/cmd_ls.c cli/cmd_host.c \
-	cli/cmd_exec.c cli/cmd_volume.c daemon/net_port.c daemon/volume.c
+	cli/cmd_exec.c cli/cmd_volume.c daemon/net_port.c daemon/volume.c \
+	daemon/rlimit.c
 cli_xenpod_LDADD = $(XENPOD_COMMON_LIBS)
 
 # bash completion, installed under the command's name as bash-completion wants.
@@ -54,7 +55,7 @@ dist_noinst_DATA += tests/cli/badid.golden tests/cli/big.golden \
 check_PROGRAMS += tests/unit/test_cli
 TESTS += tests/unit/test_cli
 tests_unit_test_cli_SOURCES = tests/unit/test_cli.c cli/util.c cli/util.h \
-	cli/output.c cli/output.h daemon/volume.c
+	cli/output.c cli/output.h daemon/volume.c daemon/rlimit.c
 tests_unit_test_cli_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)
 tests_unit_test_cli_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_cli_LDADD = $(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)

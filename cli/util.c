@@ -365,7 +365,33 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		json_w_key(w, "read_only");
 		json_w_bool(w, true);
 	}
+	if (o->n_rlimits) {
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (size_t i = 0; i < o->n_rlimits; i++)
+			rlimit_write(w, &o->rlimits[i]);
+		json_w_array_close(w);
+	}
 	json_w_object_close(w);
+}
+
+int cli_ulimit_arg(const char *arg, struct cli_run_opts *o, char *why,
+		   size_t whysz)
+{
+	struct rlimit_arg r;
+	char w[300];
+	size_t i;
+
+	if (rlimit_parse_ulimit(arg, &r, w, sizeof(w))) {
+		snprintf(why, whysz, "--ulimit %s: %s", arg, w);
+		return -EINVAL;
+	}
+	for (i = 0; i < o->n_rlimits && o->rlimits[i].res != r.res; i++)
+		;
+	o->rlimits[i] = r; /* at most one per resource: i < XP_RLIMITS_MAX */
+	if (i == o->n_rlimits)
+		o->n_rlimits++;
+	return 0;
 }
 
 char *cli_build_run_params(const struct cli_run_opts *o)

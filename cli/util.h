@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "protocol.h" /* pod names: xp_name_valid, XP_NAME_MAX */
+#include "rlimit.h" /* --ulimit: struct rlimit_arg */
 #include "volume.h" /* -v: struct mount_arg */
 
 struct json_writer;
@@ -58,6 +59,9 @@ struct cli_run_opts {
 	struct tmpfs_arg *tmpfs; /* --tmpfs, checked (tmpfs_parse, no overlap) */
 	size_t n_tmpfs;
 	bool read_only; /* --read-only */
+	/* --ulimit, one per resource (a later one replaces an earlier) */
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_rlimits;
 };
 
 /* One item of spec.tmpfs. */
@@ -78,6 +82,13 @@ int cli_tmpfs_vs_volumes(const struct tmpfs_arg *t, const char *const *targs,
 			 size_t n, const struct mount_arg *m,
 			 const char *const *margs, size_t n_mounts, char *why,
 			 size_t whysz);
+
+/*
+ * A --ulimit value (docker's NAME=SOFT[:HARD]) into o->rlimits, replacing
+ * an earlier one of the same resource. 0, or -EINVAL with why naming it.
+ */
+int cli_ulimit_arg(const char *arg, struct cli_run_opts *o, char *why,
+		   size_t whysz);
 
 /* One item of spec.mounts. */
 void cli_write_mount(struct json_writer *w, const struct mount_arg *m);

@@ -26,6 +26,7 @@ static const struct cmd_spec cmd_table[] = {
 	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
 	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
 	  "[-v SOURCE:DEST[:ro|:rw]]... [--tmpfs PATH[:OPTS]]... [--read-only] "
+	  "[--ulimit NAME=SOFT[:HARD]]... "
 	  "IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
@@ -55,7 +56,10 @@ static const struct cmd_spec cmd_table[] = {
 	  "                       OPTS: size=N[k|m|g] (default: half the\n"
 	  "                       memory), mode=OCTAL (default 1777), ro, rw;\n"
 	  "                       noexec, nosuid, nodev accepted; up to 8\n"
-	  "      --read-only      the pod's root file system is read-only\n",
+	  "      --read-only      the pod's root file system is read-only\n"
+	  "      --ulimit NAME=SOFT[:HARD]  a resource limit of the pod's\n"
+	  "                       processes (nofile, nproc, fsize, stack...;\n"
+	  "                       -1: unlimited), as docker's\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it\n"
 	  "(with -i or -t, ^C goes to COMMAND; the third leaves).\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"

@@ -31,6 +31,7 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
 	daemon/net_rules.c \
 	daemon/volume.c daemon/volume.h daemon/volstore.c daemon/volstore.h \
+	daemon/rlimit.c daemon/rlimit.h \
 	daemon/pod_mount.c daemon/pod_volume.c \
 	daemon/rpc_volume.c daemon/rpc_volume.h
 # pod_io.c speaks guest/include/lib/podio.h through chan.h.

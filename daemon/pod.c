@@ -214,6 +214,8 @@ void pod_info(const struct pod *p, struct pod_info *out)
 	out->cwd = p->cwd;
 	out->user = p->user;
 	out->groups = p->groups;
+	out->rlimits = p->rlimits;
+	out->n_rlimits = p->n_rlimits;
 	out->kernel_args = p->kernel_args;
 	out->kernel = p->kernel;
 	out->kernel_digest = p->kernel_digest;
@@ -401,8 +403,10 @@ _Static_assert(XP_TMPFS_MAX == SPEC_TMPFS_MAX &&
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		    const char *name, const char *user, char *const *groups,
 		    const struct tmpfs_arg *tmpfs, size_t n_tmpfs,
+		    const struct rlimit_arg *rlimits, size_t n_rlimits,
 		    unsigned flags, char *buf, size_t bufsz)
 {
+	char tok[XP_RLIMIT_TOKEN_MAX];
 	size_t off = 0,
 	       cap = bufsz < POD_SPEC_MAX + 1 ? bufsz : POD_SPEC_MAX + 1;
 	int rc = 0;
@@ -420,6 +424,9 @@ int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		rc = spec_opt(buf, cap, &off, "user", user);
 	for (; groups && *groups && !rc; groups++)
 		rc = spec_opt(buf, cap, &off, "group", *groups);
+	for (size_t i = 0; i < n_rlimits && !rc; i++)
+		rc = rlimit_token(&rlimits[i], tok, sizeof(tok)) ?:
+			     spec_opt(buf, cap, &off, "rlimit", tok);
 	if (!rc && (flags & POD_SPEC_TTY))
 		rc = spec_token(buf, cap, &off, "tty=1");
 	if (!rc && (flags & POD_SPEC_STDIN))

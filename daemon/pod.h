@@ -10,6 +10,7 @@
 
 #include "hv.h"
 #include "net.h"
+#include "rlimit.h"
 #include "volstore.h"
 #include "volume.h"
 
@@ -84,6 +85,8 @@ struct pod_info {
 	const char *cwd;
 	const char *user; /* NULL: root (none given) */
 	char *const *groups; /* NULL or empty: none */
+	const struct rlimit_arg *rlimits; /* n_rlimits of them */
+	size_t n_rlimits;
 	const char *kernel_args; /* NULL: none */
 	const char *kernel,
 		*kernel_digest; /* "": unknown (an older state file) */
@@ -205,6 +208,10 @@ struct pod_spec {
 	const char *cwd; /* NULL: the image's */
 	const char *user; /* USER[:GROUP]; NULL: the image's, else root */
 	char *const *groups; /* more supplementary groups, or NULL */
+	/* Resource limits of its processes and execs (rlimit_decode
+	 * checked them); n_rlimits 0: the guest's defaults. */
+	const struct rlimit_arg *rlimits;
+	size_t n_rlimits;
 	const char *kernel_args; /* NULL or "": none */
 	unsigned memory_mib; /* 0: what the image needs, at least the default */
 	unsigned vcpus;
@@ -331,13 +338,14 @@ int pod_volume_rm(const char *name, bool force, char *err, size_t errsz);
 /*
  * Encode argv/env/cwd/name/user/flags/tmpfs as the xenstore spec string (xenpod-paths.pandoc):
  * percent-encoded tokens "env=K=V... cwd=PATH name=NAME user=U group=G... tty=1
- * stdin=1 readonly=1 tmpfs=SIZE,MODE,RO,PATH... -- ARGV...". user NULL: no
- * token (root); groups and tmpfs may be NULL. 0, or -E2BIG when it would
- * exceed POD_SPEC_MAX bytes.
+ * rlimit=RES:SOFT:HARD... stdin=1 readonly=1 tmpfs=SIZE,MODE,RO,PATH... -- ARGV...".
+ * user NULL: no token (root); groups and tmpfs may be NULL; rlimits n_rlimits (0: none).
+ * 0, or -E2BIG when it would exceed POD_SPEC_MAX bytes.
  */
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		    const char *name, const char *user, char *const *groups,
 		    const struct tmpfs_arg *tmpfs, size_t n_tmpfs,
+		    const struct rlimit_arg *rlimits, size_t n_rlimits,
 		    unsigned flags, char *buf, size_t bufsz);
 
 #endif

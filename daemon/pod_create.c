@@ -200,7 +200,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	if (!rc)
 		rc = pod_spec_string(p->argv, p->env, p->cwd,
 				     pod_net_hostname(p), p->user, p->groups,
-				     p->tmpfs, p->n_tmpfs, spec_flags(p), spec,
+				     p->tmpfs, p->n_tmpfs, p->rlimits,
+				     p->n_rlimits, spec_flags(p), spec,
 				     sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
@@ -242,7 +243,8 @@ static int check_spec_size(const struct pod *p, const char *path, char *err,
 	char spec[POD_SPEC_MAX + 1];
 	int rc = pod_spec_string(p->argv, p->env, p->cwd, pod_net_hostname(p),
 				 p->user, p->groups, p->tmpfs, p->n_tmpfs,
-				 spec_flags(p), spec, sizeof(spec));
+				 p->rlimits, p->n_rlimits, spec_flags(p), spec,
+				 sizeof(spec));
 
 	if (rc == -E2BIG)
 		snprintf(
@@ -525,6 +527,10 @@ static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 		goto oom;
 	if (s->groups && s->groups[0] && !(p->groups = pod_strv_dup(s->groups)))
 		goto oom;
+	if (s->n_rlimits)
+		memcpy(p->rlimits, s->rlimits,
+		       s->n_rlimits * sizeof(*s->rlimits));
+	p->n_rlimits = s->n_rlimits;
 	if (s->kernel_args && s->kernel_args[0] &&
 	    !(p->kernel_args = strdup(s->kernel_args)))
 		goto oom;
@@ -564,6 +570,11 @@ int pod_create(const struct pod_spec *s, pod_token t, char *err, size_t errsz)
 	if (s->name && pod_find(s->name)) {
 		snprintf(err, errsz, "pod %s: already exists", s->name);
 		return -EEXIST;
+	}
+	if (s->n_rlimits > XP_RLIMITS_MAX) {
+		snprintf(err, errsz, "%s.rlimits: more than %d", s->path,
+			 XP_RLIMITS_MAX);
+		return -EINVAL;
 	}
 	if (access(pod_ctx.kernel, R_OK) < 0) {
 		rc = -errno;

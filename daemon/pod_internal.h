@@ -57,6 +57,8 @@ struct pod {
 	char *cwd;
 	char *user; /* USER[:GROUP] for the guest; NULL: root */
 	char **groups; /* more supplementary groups; NULL: none */
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX]; /* the spec's */
+	size_t n_rlimits;
 	char *kernel_args; /* NULL: none; the guest kernel command line */
 	bool term; /* the main process runs on a pseudo-terminal (spec "tty") */
 	bool open_stdin; /* its stdin stays open for attach (spec "stdin") */

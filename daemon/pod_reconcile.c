@@ -49,6 +49,9 @@ static struct pod *pod_from_state(const struct pod_info *s)
 		p->user = strdup(s->user);
 	if (s->groups && s->groups[0])
 		p->groups = pod_strv_dup(s->groups);
+	p->n_rlimits = s->n_rlimits <= XP_RLIMITS_MAX ? s->n_rlimits : 0;
+	for (size_t i = 0; i < p->n_rlimits; i++)
+		p->rlimits[i] = s->rlimits[i];
 	p->argv = strv_or_empty(s->argv);
 	p->env = strv_or_empty(s->env);
 	p->memory_mib = s->memory_mib;

@@ -56,6 +56,13 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	}
 	if (p.groups && p.groups[0])
 		json_w_strv(w, "groups", p.groups);
+	if (p.n_rlimits) { /* absent: the guest's defaults */
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (size_t i = 0; i < p.n_rlimits; i++)
+			rlimit_write(w, &p.rlimits[i]);
+		json_w_array_close(w);
+	}
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p.kernel_args);
 	/* What it was created with; unknown (null) for a pod from an older state file. */
@@ -224,7 +231,7 @@ struct spec_in {
 	int64_t memory_mib;
 	int64_t vcpus;
 	bool tty, open_stdin;
-	const struct json *network, *mounts, *tmpfs;
+	const struct json *network, *mounts, *tmpfs, *rlimits;
 	bool read_only;
 };
 
@@ -253,6 +260,7 @@ static const struct json_dec_field spec_fields[] = {
 	SF("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
 	SF("tmpfs", JSON_DEC_ARRAY, false, tmpfs, XP_TMPFS_MAX, 0),
 	SF("read_only", JSON_DEC_BOOL, false, read_only, 0, 0),
+	SF("rlimits", JSON_DEC_ARRAY, false, rlimits, XP_RLIMITS_MAX, 0),
 	{ NULL }
 };
 
@@ -337,7 +345,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	struct net_spec net;
 	struct mount_arg mounts[XP_MOUNTS_MAX];
 	struct tmpfs_arg tmpfs[XP_TMPFS_MAX];
-	size_t n_mounts = 0, n_tmpfs = 0;
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_mounts = 0, n_tmpfs = 0, n_rlimits = 0;
 	char **command = NULL, **env = NULL, **groups = NULL;
 	char err[512] = "";
 	int rc;
@@ -356,6 +365,9 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	if (!rc)
 		rc = rpc_volume_decode_tmpfs(s.tmpfs, mounts, n_mounts, tmpfs,
 					     &n_tmpfs, err, sizeof(err));
+	if (!rc)
+		rc = rlimit_decode(s.rlimits, "params.spec.rlimits", rlimits,
+				   &n_rlimits, err, sizeof(err));
 	if (rc) {
 		rpc_fail(req, rc, err);
 		return;
@@ -375,6 +387,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	ps.cwd = s.cwd;
 	ps.user = s.user;
 	ps.groups = groups;
+	ps.rlimits = rlimits;
+	ps.n_rlimits = n_rlimits;
 	ps.kernel_args = s.kernel_args;
 	ps.memory_mib = (unsigned)s.memory_mib;
 	ps.vcpus = (unsigned)s.vcpus;

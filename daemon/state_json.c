@@ -129,6 +129,13 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 	}
 	if (p->groups && p->groups[0])
 		json_w_strv(w, "groups", p->groups);
+	if (p->n_rlimits) {
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (size_t i = 0; i < p->n_rlimits; i++)
+			rlimit_write(w, &p->rlimits[i]);
+		json_w_array_close(w);
+	}
 	json_w_key(w, "kernel_args");
 	json_w_string(w, p->kernel_args);
 	if (p->kernel[0]) {
@@ -208,7 +215,7 @@ struct state_in {
 	const char *kernel, *kernel_digest;
 	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
-	const struct json *command, *env, *groups, *mounts, *tmpfs;
+	const struct json *command, *env, *groups, *mounts, *tmpfs, *rlimits;
 	bool term, open_stdin, io_channel, paused, read_only;
 };
 
@@ -254,6 +261,7 @@ static const struct json_dec_field state_fields[] = {
 	ST("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
 	ST("tmpfs", JSON_DEC_ARRAY, false, tmpfs, XP_TMPFS_MAX, 0),
 	ST("read_only", JSON_DEC_BOOL, false, read_only, 0, 0),
+	ST("rlimits", JSON_DEC_ARRAY, false, rlimits, XP_RLIMITS_MAX, 0),
 	{ NULL }
 };
 
@@ -421,7 +429,8 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	struct net_pod np = { .mode = NET_NONE };
 	struct pod_mount mounts[XP_MOUNTS_MAX];
 	struct tmpfs_arg tmpfs[XP_TMPFS_MAX];
-	size_t n_mounts = 0, n_tmpfs = 0;
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_mounts = 0, n_tmpfs = 0, n_rlimits = 0;
 	enum pod_status st;
 	int rc;
 
@@ -430,6 +439,9 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 		rc = decode_mounts(s.mounts, mounts, &n_mounts, why, whysz);
 	if (!rc && s.tmpfs)
 		rc = decode_tmpfs(s.tmpfs, tmpfs, &n_tmpfs, why, whysz);
+	if (!rc)
+		rc = rlimit_decode(s.rlimits, "state.rlimits", rlimits,
+				   &n_rlimits, why, whysz);
 	if (!rc && s.network && net_pod_parse(s.network, &np)) {
 		snprintf(why, whysz, "state.network: bad \"%.80s\"", s.network);
 		rc = -EINVAL;
@@ -456,6 +468,8 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 		pi.argv = argv;
 		pi.env = env;
 		pi.groups = groups;
+		pi.rlimits = rlimits;
+		pi.n_rlimits = n_rlimits;
 		pi.net = &np;
 		pi.mounts = mounts;
 		pi.n_mounts = n_mounts;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/volume.h"
 #include "json.h"
 
 #define MIB (1024 * 1024)
@@ -170,6 +171,68 @@ static int parse_gids(struct ctx *x, const struct json *a,
 	return 0;
 }
 
+/* A limit's value: an integer; above INT64_MAX (the spec's uint64, whose
+ * RLIM_INFINITY is 2^64-1; the parser keeps no such integer) unlimited. */
+static int rlimit_value(const struct json *v, uint64_t *out)
+{
+	int64_t n;
+
+	if (json_int(v, &n) && n >= 0) {
+		*out = (uint64_t)n;
+		return 0;
+	}
+	if (json_type(v) == JSON_NUMBER) {
+		*out = XP_RLIM_INFINITY;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* process.rlimits: [{"type": "RLIMIT_NOFILE", "soft": N, "hard": N}]. */
+static int parse_rlimits(struct ctx *x, const struct json *a,
+			 struct oci_process *p)
+{
+	size_t i, j, n = json_len(a);
+
+	if (json_type(a) != JSON_ARRAY)
+		return bad(x, "process.rlimits: expected an array");
+	if (n > XP_RLIMITS_MAX)
+		return bad(x, "process.rlimits: more than %d", XP_RLIMITS_MAX);
+	for (i = 0; i < n; i++) {
+		const struct json *o = json_at(a, i);
+		const char *type = json_str(json_get(o, "type"));
+		struct rlimit_arg *r = &p->rlimits[i];
+
+		r->res = type && !strncmp(type, "RLIMIT_", 7) ?
+				 rlimit_res(type) :
+				 -1;
+		if (r->res < 0)
+			return bad(x,
+				   "process.rlimits[%zu].type: expected "
+				   "RLIMIT_CPU .. RLIMIT_RTTIME",
+				   i);
+		if (rlimit_value(json_get(o, "soft"), &r->soft) ||
+		    rlimit_value(json_get(o, "hard"), &r->hard))
+			return bad(x,
+				   "process.rlimits[%zu]: soft and hard: "
+				   "expected integers >= 0",
+				   i);
+		if (r->soft > r->hard)
+			return bad(x,
+				   "process.rlimits[%zu]: the soft limit is "
+				   "above the hard one",
+				   i);
+		for (j = 0; j < i; j++)
+			if (p->rlimits[j].res == r->res)
+				return bad(x,
+					   "process.rlimits[%zu]: %s given "
+					   "twice",
+					   i, type);
+	}
+	p->n_rlimits = n;
+	return 0;
+}
+
 /* process.user: the guest runs the program as uid:gid with these groups
  * (the engine resolved any names; the guest looks nothing up). */
 static int parse_user(struct ctx *x, const struct json *u,
@@ -251,9 +314,13 @@ static int parse_process(struct ctx *x, const struct json *o,
 	v = json_get(o, "user");
 	if (v && (rc = parse_user(x, v, p)))
 		goto fail;
+	v = json_get(o, "rlimits");
+	if (v && (rc = parse_rlimits(x, v, p)))
+		goto fail;
 	for (i = 0; i < json_len(o); i++) {
-		static const char *const used[] = { "args", "env", "cwd",
-						    "terminal", "user" };
+		static const char *const used[] = { "args", "env",
+						    "cwd",  "terminal",
+						    "user", "rlimits" };
 		const char *k = json_key_at(o, i);
 		char name[80];
 		size_t j;
@@ -322,6 +389,88 @@ static bool is_bind(const struct json *m)
 	return false;
 }
 
+/* mount(8)'s rule: the last of "ro" and "rw" wins; read-write if neither. */
+static bool opts_read_only(const struct json *opts)
+{
+	bool ro = false;
+
+	for (size_t i = 0; i < json_len(opts); i++) {
+		const char *o = json_str(json_at(opts, i));
+
+		if (o && !strcmp(o, "ro"))
+			ro = true;
+		else if (o && !strcmp(o, "rw"))
+			ro = false;
+	}
+	return ro;
+}
+
+/* size=N[k|m|g] (mount(8)'s tmpfs option; a percentage of memory has
+ * no meaning for a pod's own memory, which the daemon sizes). */
+static int tmpfs_size(const char *v, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+	int shift = 0;
+
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -EINVAL;
+	if ((*end == 'k' || *end == 'K') && !end[1])
+		shift = 10;
+	else if ((*end == 'm' || *end == 'M') && !end[1])
+		shift = 20;
+	else if ((*end == 'g' || *end == 'G') && !end[1])
+		shift = 30;
+	else if (*end)
+		return -EINVAL;
+	if (!n || n > (UINT64_MAX >> 1) >> shift)
+		return -EINVAL;
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
+/* A tmpfs outside the guest's own: its size=, mode= and ro/rw; the
+ * other options (nosuid, nodev, noexec, strictatime...) mean nothing in
+ * a pod whose only user is the container. */
+static int parse_tmpfs(struct ctx *x, const struct json *opts, size_t i,
+		       struct oci_mount *om)
+{
+	om->kind = OCI_MOUNT_TMPFS;
+	om->mode = -1;
+	om->read_only = opts_read_only(opts);
+	for (size_t j = 0; j < json_len(opts); j++) {
+		const char *o = json_str(json_at(opts, j));
+		char *end;
+		long m;
+
+		if (!o)
+			return bad(
+				x,
+				"mounts[%zu].options[%zu]: expected a string",
+				i, j);
+		if (!strncmp(o, "size=", 5) && tmpfs_size(o + 5, &om->size))
+			return bad(x,
+				   "mounts[%zu]: tmpfs %s: expected bytes, "
+				   "with an optional k, m or g",
+				   i, o);
+		if (!strncmp(o, "mode=", 5)) {
+			errno = 0;
+			m = strtol(o + 5, &end, 8);
+			if (!o[5] || *end || errno || m < 0 || m > 07777)
+				return bad(x,
+					   "mounts[%zu]: tmpfs %s: expected "
+					   "an octal mode",
+					   i, o);
+			om->mode = (int)m;
+		}
+	}
+	return 0;
+}
+
 static int parse_mounts(struct ctx *x, const struct json *a)
 {
 	struct oci_config *c = x->c;
@@ -353,6 +502,12 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 		if (json_get(m, "source") && !src)
 			return bad(x, "mounts[%zu].source: expected a string",
 				   i);
+		if (json_get(m, "options") &&
+		    json_type(json_get(m, "options")) != JSON_ARRAY)
+			return bad(x,
+				   "mounts[%zu].options: expected an array "
+				   "of strings",
+				   i);
 		if (guest_path(d)) {
 			om->kind = OCI_MOUNT_GUEST;
 		} else if (is_bind(m)) {
@@ -363,19 +518,25 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 					   "absolute path",
 					   i);
 			om->kind = OCI_MOUNT_BIND;
+			om->read_only = opts_read_only(json_get(m, "options"));
 			if (!(om->source = strdup(src)))
 				return oom(x);
-		} else if (type &&
-			   (!strcmp(type, "tmpfs") || !strcmp(type, "mqueue") ||
-			    !strcmp(type, "cgroup") ||
-			    !strcmp(type, "cgroup2"))) {
-			/* The pod's root is in memory already. */
+		} else if (type && !strcmp(type, "tmpfs")) {
+			if (!strcmp(d, "/"))
+				return bad(x,
+					   "mounts[%zu]: tmpfs on /: the root "
+					   "is root.path",
+					   i);
+			if (parse_tmpfs(x, json_get(m, "options"), i, om))
+				return -EINVAL;
+		} else if (type && (!strcmp(type, "mqueue") ||
+				    !strcmp(type, "cgroup") ||
+				    !strcmp(type, "cgroup2"))) {
 			om->kind = OCI_MOUNT_GUEST;
 		} else {
 			return bad(x,
 				   "mounts[%zu]: %s on %s: only bind "
-				   "mounts of files and tmpfs are "
-				   "supported",
+				   "mounts and tmpfs are supported",
 				   i, type ? type : "(no type)", d);
 		}
 		if (!(om->destination = strdup(d)))
@@ -385,23 +546,180 @@ static int parse_mounts(struct ctx *x, const struct json *a)
 	return 0;
 }
 
-static int parse_hooks(struct ctx *x, const struct json *h)
+static const char *const hook_names[OCI_HOOK_KINDS] = {
+	[OCI_HOOK_PRESTART] = "prestart",
+	[OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
+	[OCI_HOOK_CREATE_CONTAINER] = "createContainer",
+	[OCI_HOOK_START_CONTAINER] = "startContainer",
+	[OCI_HOOK_POSTSTART] = "poststart",
+	[OCI_HOOK_POSTSTOP] = "poststop",
+};
+
+const char *oci_hook_name(enum oci_hook_kind k)
 {
-	size_t i;
+	return k < OCI_HOOK_KINDS ? hook_names[k] : "?";
+}
 
-	if (json_type(h) != JSON_OBJECT)
+void oci_hooks_free(struct oci_hooks *h)
+{
+	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+		for (size_t i = 0; i < h->n[k]; i++) {
+			free(h->h[k][i].path);
+			free_strv(h->h[k][i].args);
+			free_strv(h->h[k][i].env);
+		}
+		free(h->h[k]);
+	}
+	memset(h, 0, sizeof(*h));
+}
+
+/* One hook: {"path": ABS, "args": [...], "env": [...], "timeout": N}. */
+static int parse_hook(struct ctx *x, const struct json *o, const char *what,
+		      struct oci_hook *hk)
+{
+	const char *path = json_str(json_get(o, "path"));
+	const struct json *v;
+	char name[96];
+	size_t n;
+	int rc;
+
+	if (json_type(o) != JSON_OBJECT)
+		return bad(x, "%s: expected an object", what);
+	if (!path || path[0] != '/' || strlen(path) > 4095)
+		return bad(x, "%s.path: expected an absolute path", what);
+	if (!(hk->path = strdup(path)))
+		return oom(x);
+	if ((v = json_get(o, "args"))) {
+		snprintf(name, sizeof(name), "%s.args", what);
+		if ((rc = strv(x, v, name, false, &hk->args, &n)))
+			return rc;
+	}
+	if ((v = json_get(o, "env"))) {
+		snprintf(name, sizeof(name), "%s.env", what);
+		if ((rc = strv(x, v, name, true, &hk->env, &n)))
+			return rc;
+	}
+	if ((v = json_get(o, "timeout")) &&
+	    (!json_int(v, &hk->timeout) || hk->timeout <= 0 ||
+	     hk->timeout > 86400))
+		return bad(x, "%s.timeout: expected seconds 1..86400", what);
+	return 0;
+}
+
+static int parse_hooks(struct ctx *x, const struct json *o, struct oci_hooks *h)
+{
+	char what[64];
+	size_t i, j;
+	int k, rc;
+
+	if (json_type(o) != JSON_OBJECT)
 		return bad(x, "hooks: expected an object");
-	for (i = 0; i < json_len(h); i++) {
-		const struct json *v = json_value_at(h, i);
+	for (i = 0; i < json_len(o); i++) {
+		const char *key = json_key_at(o, i);
+		const struct json *a = json_value_at(o, i);
 
-		if (json_type(v) == JSON_ARRAY && json_len(v) == 0)
+		for (k = 0; k < OCI_HOOK_KINDS; k++)
+			if (!strcmp(key, hook_names[k]))
+				break;
+		if (k == OCI_HOOK_KINDS) {
+			char name[80];
+
+			snprintf(name, sizeof(name), "hooks.%.60s", key);
+			ignore(x, name);
 			continue;
-		if (json_type(v) == JSON_NULL)
+		}
+		if (json_type(a) == JSON_NULL)
 			continue;
-		return bad(x, "hooks.%s: hooks are not supported yet",
-			   json_key_at(h, i));
+		if (json_type(a) != JSON_ARRAY)
+			return bad(x, "hooks.%s: expected an array", key);
+		if (json_len(a) > OCI_HOOKS_MAX)
+			return bad(x, "hooks.%s: more than %d hooks", key,
+				   OCI_HOOKS_MAX);
+		if (h->n[k])
+			return bad(x, "hooks.%s: given twice", key);
+		h->h[k] = calloc(json_len(a) + 1, sizeof(*h->h[k]));
+		if (!h->h[k])
+			return oom(x);
+		for (j = 0; j < json_len(a); j++) {
+			snprintf(what, sizeof(what), "hooks.%s[%zu]", key, j);
+			/* Counted first, so a half-parsed hook is freed. */
+			h->n[k]++;
+			rc = parse_hook(x, json_at(a, j), what, &h->h[k][j]);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
+}
+
+static void write_strv(struct json_writer *w, const char *key, char **v)
+{
+	if (!v)
+		return;
+	json_w_key(w, key);
+	json_w_array_open(w);
+	for (size_t i = 0; v[i]; i++)
+		json_w_string(w, v[i]);
+	json_w_array_close(w);
+}
+
+char *oci_hooks_text(const struct oci_hooks *h, unsigned mask)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *text;
+	char *out = NULL;
+
+	if (!w)
+		return NULL;
+	json_w_object_open(w);
+	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+		if (!(mask & (1u << k)) || !h->n[k])
+			continue;
+		json_w_key(w, hook_names[k]);
+		json_w_array_open(w);
+		for (size_t i = 0; i < h->n[k]; i++) {
+			const struct oci_hook *hk = &h->h[k][i];
+
+			json_w_object_open(w);
+			json_w_key(w, "path");
+			json_w_string(w, hk->path);
+			write_strv(w, "args", hk->args);
+			write_strv(w, "env", hk->env);
+			if (hk->timeout) {
+				json_w_key(w, "timeout");
+				json_w_int(w, hk->timeout);
+			}
+			json_w_object_close(w);
+		}
+		json_w_array_close(w);
+	}
+	json_w_object_close(w);
+	text = json_writer_text(w, NULL);
+	if (text)
+		out = strdup(text);
+	json_writer_free(w);
+	return out;
+}
+
+int oci_hooks_parse(const char *text, size_t len, struct oci_hooks *h,
+		    char *err, size_t errsz)
+{
+	struct ctx x = { .err = err, .errsz = errsz };
+	struct json *root;
+	char perr[256];
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if (len > OCI_CONFIG_MAX)
+		return bad(&x, "larger than %d bytes", OCI_CONFIG_MAX);
+	root = json_parse(text, len, perr, sizeof(perr));
+	if (!root)
+		return bad(&x, "not valid JSON: %s", perr);
+	rc = parse_hooks(&x, root, h);
+	json_free(root);
+	if (rc)
+		oci_hooks_free(h);
+	return rc;
 }
 
 /* linux.resources: memory.limit and cpu.quota/period size the pod. */
@@ -553,6 +871,7 @@ void oci_config_free(struct oci_config *c)
 		free(c->mounts[i].source);
 	}
 	free(c->mounts);
+	oci_hooks_free(&c->hooks);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -568,9 +887,7 @@ static int parse_root(struct ctx *x, const struct json *r, const char *bundle)
 		return bad(x, "root.path: expected a non-empty string");
 	if (ro && !json_bool(ro, &b))
 		return bad(x, "root.readonly: expected true or false");
-	if (ro && b)
-		return bad(x, "root.readonly: a read-only root is not "
-			      "supported yet");
+	x->c->read_only = ro && b;
 	if (path[0] == '/')
 		x->c->root_path = strdup(path);
 	else if (asprintf(&x->c->root_path, "%s/%s", bundle, path) < 0)
@@ -615,7 +932,8 @@ static int parse_config(struct ctx *x, const struct json *root,
 	}
 	if ((v = json_get(root, "mounts")) && (rc = parse_mounts(x, v)))
 		return rc;
-	if ((v = json_get(root, "hooks")) && (rc = parse_hooks(x, v)))
+	if ((v = json_get(root, "hooks")) &&
+	    (rc = parse_hooks(x, v, &x->c->hooks)))
 		return rc;
 	/* Annotations before linux: an explicit size wins over resources. */
 	if ((v = json_get(root, "linux")) && (rc = parse_linux(x, v)))
@@ -660,6 +978,135 @@ int oci_config_parse(const char *text, size_t len, const char *bundle,
 	if (rc)
 		oci_config_free(c);
 	return rc;
+}
+
+static bool is_volume(const struct oci_mount *m)
+{
+	return m->kind == OCI_MOUNT_BIND && m->dir;
+}
+
+int oci_config_check_mounts(const struct oci_config *c, char *err, size_t errsz)
+{
+	struct ctx x = { .err = err, .errsz = errsz };
+	struct mount_arg *v; /* 8 of 4 KiB paths: not the stack */
+	size_t *at, i, n = 0;
+	char why[256];
+	int rc = 0, k;
+
+	v = calloc(XP_MOUNTS_MAX, sizeof(*v));
+	at = calloc(XP_MOUNTS_MAX, sizeof(*at));
+	if (!v || !at) {
+		free(v);
+		free(at);
+		return oom(&x);
+	}
+	for (i = 0; i < c->n_mounts && !rc; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (!is_volume(m))
+			continue;
+		if (n == XP_MOUNTS_MAX) {
+			rc = bad(&x,
+				 "mounts[%zu]: %s: more than %d directory "
+				 "bind mounts (a pod's volumes)",
+				 i, m->destination, XP_MOUNTS_MAX);
+		} else if (mount_set(&v[n], m->source, m->destination,
+				     m->read_only, why, sizeof(why))) {
+			rc = bad(&x, "mounts[%zu]: %s on %s: %s", i, m->source,
+				 m->destination, why);
+		} else if ((k = mount_conflict(&v[n], v, n)) >= 0) {
+			rc = bad(&x,
+				 "mounts[%zu]: %s: overlaps the directory "
+				 "bind mount mounts[%zu] on %s",
+				 i, m->destination, at[k], v[k].dest);
+		} else {
+			at[n++] = i;
+		}
+	}
+	/* A file copied under a volume's mount point would be hidden by it. */
+	for (i = 0; i < c->n_mounts && !rc; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (m->kind != OCI_MOUNT_BIND || m->dir)
+			continue;
+		for (size_t j = 0; j < n && !rc; j++)
+			if (mount_dest_overlap(m->destination, v[j].dest))
+				rc = bad(&x,
+					 "mounts[%zu]: the file bind on %s "
+					 "is inside the directory bind "
+					 "mount mounts[%zu] on %s",
+					 i, m->destination, at[j], v[j].dest);
+	}
+	free(v);
+	free(at);
+	return rc;
+}
+
+/* The directory binds as the spec's mounts (xenpod-spec(5)), as
+ * `xenpod run -v SRC:DST[:ro]` writes them. */
+static void write_mounts(struct json_writer *w, const struct oci_config *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_mounts; i++)
+		n += is_volume(&c->mounts[i]);
+	if (!n)
+		return;
+	json_w_key(w, "mounts");
+	json_w_array_open(w);
+	for (i = 0; i < c->n_mounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (!is_volume(m))
+			continue;
+		json_w_object_open(w);
+		json_w_key(w, "source");
+		json_w_string(w, m->source);
+		json_w_key(w, "destination");
+		json_w_string(w, m->destination);
+		if (m->read_only) {
+			json_w_key(w, "read_only");
+			json_w_bool(w, true);
+		}
+		json_w_object_close(w);
+	}
+	json_w_array_close(w);
+}
+
+/* The tmpfs mounts as the spec's "tmpfs" (xenpod run --tmpfs's). */
+static void write_tmpfs(struct json_writer *w, const struct oci_config *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n_mounts; i++)
+		n += c->mounts[i].kind == OCI_MOUNT_TMPFS;
+	if (!n)
+		return;
+	json_w_key(w, "tmpfs");
+	json_w_array_open(w);
+	for (i = 0; i < c->n_mounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (m->kind != OCI_MOUNT_TMPFS)
+			continue;
+		json_w_object_open(w);
+		json_w_key(w, "path");
+		json_w_string(w, m->destination);
+		if (m->size) {
+			json_w_key(w, "size");
+			json_w_int(w, (int64_t)m->size);
+		}
+		if (m->mode >= 0) {
+			json_w_key(w, "mode");
+			json_w_int(w, m->mode);
+		}
+		if (m->read_only) {
+			json_w_key(w, "ro");
+			json_w_bool(w, true);
+		}
+		json_w_object_close(w);
+	}
+	json_w_array_close(w);
 }
 
 /* spec "user" as "UID:GID" and "groups" as numbers (xenpod-spec(5)). */
@@ -712,6 +1159,13 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 	json_w_key(w, "cwd");
 	json_w_string(w, c->process.cwd);
 	write_user(w, &c->process);
+	if (c->process.n_rlimits) {
+		json_w_key(w, "rlimits");
+		json_w_array_open(w);
+		for (i = 0; i < c->process.n_rlimits; i++)
+			rlimit_write(w, &c->process.rlimits[i]);
+		json_w_array_close(w);
+	}
 	if (c->memory_mib) {
 		json_w_key(w, "memory_mib");
 		json_w_int(w, c->memory_mib);
@@ -719,6 +1173,12 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 	if (c->vcpus) {
 		json_w_key(w, "vcpus");
 		json_w_int(w, c->vcpus);
+	}
+	write_mounts(w, c);
+	write_tmpfs(w, c);
+	if (c->read_only) {
+		json_w_key(w, "read_only");
+		json_w_bool(w, true);
 	}
 	json_w_key(w, "tty");
 	json_w_bool(w, c->process.terminal);

@@ -19,6 +19,7 @@
 #include "cli/util.h"
 #include "bundle.h"
 #include "fsutil.h"
+#include "hooks.h"
 #include "json.h"
 #include "oci.h"
 
@@ -156,7 +157,7 @@ static int write_pid_file(const char *path, pid_t pid)
 static void remove_state_dir(const char *id)
 {
 	static const char *const leaves[] = { "state.json", "start.fifo",
-					      "guard.lock" };
+					      "guard.lock", "hooks.json" };
 	char path[4200];
 	size_t i;
 
@@ -165,6 +166,20 @@ static void remove_state_dir(const char *id)
 			unlink(path);
 	if (!oci_path(path, sizeof(path), id, NULL))
 		rmdir(path);
+}
+
+/* The guard (holder.c) has done its work once its lock is free. */
+static void wait_guard(const char *id)
+{
+	char path[4200];
+	int fd;
+
+	if (oci_path(path, sizeof(path), id, "guard.lock") == 0 &&
+	    (fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+			;
+		close(fd);
+	}
 }
 
 static int read_file(const char *path, size_t max, char **buf_r, size_t *len_r)
@@ -270,19 +285,8 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 {
 	char *data = NULL;
 	size_t len = 0, off = 0;
-	struct stat st;
 	int dir, fd, rc;
 
-	if (stat(m->source, &st) < 0) {
-		oci_err("mounts[%zu]: %s: %s", i, m->source, strerror(errno));
-		return -errno;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		oci_err("mounts[%zu]: %s on %s: directory bind mounts are not "
-			"supported yet (a pod has no volumes)",
-			i, m->source, m->destination);
-		return -ENOTSUP;
-	}
 	rc = read_file(m->source, BIND_FILE_MAX, &data, &len);
 	if (rc) {
 		oci_err("mounts[%zu]: %s: %s", i, m->source,
@@ -319,6 +323,35 @@ static int copy_bind(const char *rootfs, const struct oci_mount *m, size_t i)
 	return rc;
 }
 
+/*
+ * Which bind mounts are of directories (the pod's host-directory volumes)
+ * and which of files (copied in): stat each source, then check the
+ * volumes. config (the file's path) names the error.
+ */
+static int classify_binds(struct oci_config *c, const char *config)
+{
+	char err[512];
+	struct stat st;
+
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		struct oci_mount *m = &c->mounts[i];
+
+		if (m->kind != OCI_MOUNT_BIND)
+			continue;
+		if (stat(m->source, &st) < 0) {
+			oci_err("mounts[%zu]: %s: %s", i, m->source,
+				strerror(errno));
+			return -errno;
+		}
+		m->dir = S_ISDIR(st.st_mode);
+	}
+	if (oci_config_check_mounts(c, err, sizeof(err))) {
+		oci_err("%s: %s", config, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[4096];
@@ -337,6 +370,102 @@ static int mkdir_p(const char *path, mode_t mode)
 	if (mkdir(buf, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+/* ---- hooks ---- */
+
+static void w_state(struct json_writer *w, const struct oci_state *st,
+		    const char *status);
+
+/* The state JSON a hook reads on its stdin. */
+static char *state_text(const struct oci_state *st, const char *status)
+{
+	struct json_writer *w = json_writer_new(false);
+	const char *t;
+	char *out = NULL;
+
+	if (!w)
+		return NULL;
+	w_state(w, st, status);
+	t = json_writer_text(w, NULL);
+	if (t)
+		out = strdup(t);
+	json_writer_free(w);
+	return out;
+}
+
+static void hook_warn(const char *msg)
+{
+	oci_log("warning", "%s (ignored, as the runtime spec says)", msg);
+}
+
+/*
+ * Run the hooks of kind k with the container's state (status). fatal:
+ * a failure is the command's (logged as an error, -1); else each failure
+ * is a warning and the lifecycle goes on.
+ */
+static int run_hooks(const struct oci_hooks *h, enum oci_hook_kind k,
+		     const struct oci_state *st, const char *status, bool fatal)
+{
+	char err[4400], *state;
+	int rc;
+
+	if (!h->n[k])
+		return 0;
+	state = state_text(st, status);
+	if (!state) {
+		oci_err("container %s: out of memory", st->id);
+		return -1;
+	}
+	rc = oci_hooks_run(h, k, state, !fatal, hook_warn, err, sizeof(err));
+	free(state);
+	if (rc && fatal)
+		oci_err("container %s: %s", st->id, err);
+	return fatal ? rc : 0;
+}
+
+/* The poststart and poststop hooks, kept at create in ROOT/ID/hooks.json. */
+static int save_hooks(const char *id, const struct oci_hooks *h)
+{
+	unsigned mask = 1u << OCI_HOOK_POSTSTART | 1u << OCI_HOOK_POSTSTOP;
+	char path[4200], *text;
+	int rc;
+
+	if (!h->n[OCI_HOOK_POSTSTART] && !h->n[OCI_HOOK_POSTSTOP])
+		return 0;
+	text = oci_hooks_text(h, mask);
+	if (!text || oci_path(path, sizeof(path), id, "hooks.json")) {
+		free(text);
+		oci_err("container %s: cannot keep its hooks: %s", id,
+			text ? "path too long" : "out of memory");
+		return -1;
+	}
+	rc = fs_write_atomic(path, text, strlen(text), 0600);
+	free(text);
+	if (rc)
+		oci_err("container %s: cannot write %s: %s", id, path,
+			strerror(-rc));
+	return rc;
+}
+
+/* Load them back; none if the file is not there (a config without them). */
+static void load_hooks(const char *id, struct oci_hooks *h)
+{
+	char path[4200], err[512], *text = NULL;
+	size_t len;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if (oci_path(path, sizeof(path), id, "hooks.json"))
+		return;
+	rc = read_file(path, OCI_CONFIG_MAX, &text, &len);
+	if (rc == -ENOENT)
+		return;
+	if (rc || oci_hooks_parse(text, len, h, err, sizeof(err)))
+		oci_log("warning",
+			"container %s: %s: %s; its hooks are not run", id, path,
+			rc ? strerror(-rc) : err);
+	free(text);
 }
 
 /* ---- create ---- */
@@ -455,6 +584,18 @@ int oci_cmd_create(int argc, char **argv)
 			"container %s: config.json: ignored (see "
 			"xenpod-oci(1)): %s",
 			id, c.ignored);
+	if (classify_binds(&c, path))
+		goto fail_config;
+	/* These run inside the container's namespaces, which a pod has not
+	 * (gVisor skips them too). */
+	for (int k = OCI_HOOK_CREATE_CONTAINER; k <= OCI_HOOK_START_CONTAINER;
+	     k++)
+		if (c.hooks.n[k])
+			oci_log("warning",
+				"container %s: hooks.%s: skipped (%zu): they "
+				"run in the container's namespaces, and a pod "
+				"is a VM",
+				id, oci_hook_name(k), c.hooks.n[k]);
 	if (c.process.terminal && !console) {
 		oci_err("container %s: process.terminal needs --console-socket",
 			id);
@@ -480,7 +621,7 @@ int oci_cmd_create(int argc, char **argv)
 		goto fail_config;
 	}
 	for (i = 0; i < c.n_mounts; i++)
-		if (c.mounts[i].kind == OCI_MOUNT_BIND &&
+		if (c.mounts[i].kind == OCI_MOUNT_BIND && !c.mounts[i].dir &&
 		    copy_bind(c.root_path, &c.mounts[i], i))
 			goto fail_dir;
 	if (oci_path(path, sizeof(path), id, "start.fifo") ||
@@ -505,13 +646,23 @@ int oci_cmd_create(int argc, char **argv)
 			strerror(-rc));
 		goto fail_holder;
 	}
+	/* The runtime's environment exists (the pod, paused, and its pid):
+	 * prestart and createRuntime run now; a failure undoes it all. */
+	if (save_hooks(id, &c.hooks) ||
+	    run_hooks(&c.hooks, OCI_HOOK_PRESTART, &st, "creating", true) ||
+	    run_hooks(&c.hooks, OCI_HOOK_CREATE_RUNTIME, &st, "creating", true))
+		goto fail_holder;
 	/* Last: the caller takes a pid file as "created". */
 	if (write_pid_file(pid_file, st.pid))
 		goto fail_holder;
 	oci_config_free(&c);
 	return OCI_OK;
 fail_holder:
+	/* Its guard kills the pod; it must be done before the pod and the
+	 * directory (its lock) go, or it could hit a later container of
+	 * this id. */
 	kill(st.pid, SIGKILL);
+	wait_guard(id);
 fail_pod:
 	rm_pod(id);
 fail_dir:
@@ -574,6 +725,7 @@ int oci_cmd_start(int argc, char **argv)
 {
 	static const struct option lo[] = { { NULL, 0, NULL, 0 } };
 	struct start_wait w = { 0 };
+	struct oci_hooks hooks;
 	struct itimerval tv = { { 1, 0 }, { 1, 0 } };
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct oci_state st;
@@ -659,6 +811,9 @@ int oci_cmd_start(int argc, char **argv)
 		oci_err("container %s: cannot start: %s", id, w.reason);
 		goto fail;
 	}
+	load_hooks(id, &hooks);
+	run_hooks(&hooks, OCI_HOOK_POSTSTART, &st, "running", false);
+	oci_hooks_free(&hooks);
 	oci_state_free(&st);
 	return OCI_OK;
 fail:
@@ -916,10 +1071,10 @@ int oci_cmd_delete(int argc, char **argv)
 	struct json *root = NULL;
 	const struct json *result;
 	struct oci_state st;
+	struct oci_hooks hooks;
 	const char *id, *status;
 	bool force = false;
-	char path[4200];
-	int opt, fd, rc;
+	int opt, rc;
 
 	while ((opt = next_opt(argc, argv, "delete", "f", lo)) != -1) {
 		if (opt != 'f')
@@ -942,14 +1097,7 @@ int oci_cmd_delete(int argc, char **argv)
 	/* A stopping holder is left to finish: its status is the caller's. */
 	if (strcmp(status, "stopped") && oci_holder_alive(&st))
 		kill(st.pid, SIGKILL);
-	oci_state_free(&st);
-	/* The guard has done its work once its lock is free. */
-	if (oci_path(path, sizeof(path), id, "guard.lock") == 0 &&
-	    (fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
-		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
-			;
-		close(fd);
-	}
+	wait_guard(id);
 	w = params_open(id);
 	if (w) {
 		json_w_key(w, "force");
@@ -959,9 +1107,15 @@ int oci_cmd_delete(int argc, char **argv)
 	if (rc && rc != -ENOENT) {
 		oci_err("container %s: cannot remove its pod: %s", id,
 			oci.cli.client.err);
+		oci_state_free(&st);
 		return OCI_ERR;
 	}
 	json_free(root);
+	/* The container is gone: poststop, then its state. */
+	load_hooks(id, &hooks);
+	run_hooks(&hooks, OCI_HOOK_POSTSTOP, &st, "stopped", false);
+	oci_hooks_free(&hooks);
+	oci_state_free(&st);
 	remove_state_dir(id);
 	return OCI_OK;
 }
@@ -1143,8 +1297,10 @@ int oci_cmd_features(int argc, char **argv)
 	printf("{\n"
 	       "  \"ociVersionMin\": \"1.0.0\",\n"
 	       "  \"ociVersionMax\": \"" OCI_VERSION "\",\n"
-	       "  \"hooks\": [],\n"
-	       "  \"mountOptions\": [\"bind\", \"rbind\"],\n"
+	       /* createContainer and startContainer are skipped */
+	       "  \"hooks\": [\"prestart\", \"createRuntime\", "
+	       "\"poststart\", \"poststop\"],\n"
+	       "  \"mountOptions\": [\"bind\", \"rbind\", \"ro\", \"rw\"],\n"
 	       "  \"linux\": {\n"
 	       "    \"namespaces\": [],\n"
 	       "    \"capabilities\": [],\n"

@@ -213,6 +213,28 @@ static void set_user(void)
 	fmt_snprintf(home_env, sizeof(home_env), "HOME=%s", home);
 }
 
+/* "rlimit=" in the spec: the limits of the pod's processes and execs
+ * (task_spawn starts them with rlimit_spawn). NOFILE is bounded by this
+ * kernel's descriptor table, as Linux bounds it by nr_open; engines ask
+ * for more (podman: 1048576), so it is lowered, said once. */
+static void set_rlimits(void)
+{
+	for (size_t i = 0; i < spec.nrlimits; i++) {
+		const struct spec_rlimit *r = &spec.rlimits[i];
+		struct rlimit64 l = { r->soft, r->hard };
+
+		if (r->res == RLIMIT_NOFILE && l.max > FD_MAX) {
+			l.max = FD_MAX;
+			if (l.cur > FD_MAX)
+				l.cur = FD_MAX;
+			printk("init: rlimit NOFILE: hard limit lowered to %d "
+			       "(the kernel's descriptor table)\n",
+			       FD_MAX);
+		}
+		rlimit_spawn[r->res] = l;
+	}
+}
+
 static const char *env_path(void)
 {
 	for (size_t i = 0; envp[i]; i++)
@@ -337,6 +359,7 @@ void init_run(void)
 		sys_set_hostname(spec.name);
 	syscall_init();
 	sched_init();
+	set_rlimits();
 	mount_volumes();
 	mount_tmpfs();
 	cwd = vfs_root();

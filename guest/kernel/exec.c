@@ -431,6 +431,20 @@ out:
 	return rc;
 }
 
+/* The stack region exec maps: RLIMIT_STACK's soft limit, page-aligned,
+ * at least 128 KiB (the arguments' room) and at most USER_STACK_MAX (the
+ * room below USER_STACK_TOP; "unlimited" gets that). */
+#define STACK_MIN (128ull << 10)
+static uint64_t stack_size(const struct task *t)
+{
+	uint64_t s = t->leader->rlim[RLIMIT_STACK].cur;
+
+	if (s > USER_STACK_MAX)
+		return USER_STACK_MAX;
+	s &= ~(uint64_t)(PAGE_SIZE - 1);
+	return s < STACK_MIN ? STACK_MIN : s;
+}
+
 /* Builds a fresh address space holding the program (and its dynamic
  * linker, if it names one). */
 static int exec_image(struct task *t, struct mm *mm, struct inode *ino,
@@ -438,7 +452,7 @@ static int exec_image(struct task *t, struct mm *mm, struct inode *ino,
 		      uint64_t *entry_r, uint64_t *sp_r, const char **err_r)
 {
 	struct elf_info in;
-	uint64_t bias = 0, end, ibase = 0, ientry = 0;
+	uint64_t bias = 0, end, ibase = 0, ientry = 0, stack;
 	int rc = elf_check(img, ino->size, &in, err_r);
 
 	if (rc)
@@ -456,11 +470,12 @@ static int exec_image(struct task *t, struct mm *mm, struct inode *ino,
 			return rc;
 	}
 	*err_r = "out of memory loading it";
-	rc = mm_map(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
+	stack = stack_size(t);
+	rc = mm_map(mm, USER_STACK_TOP - stack, USER_STACK_TOP,
 		    VM_READ | VM_WRITE | (in.exec_stack ? VM_EXEC : 0));
 	if (!rc)
 		rc = build_stack(mm, a, &in, bias, ibase, path, sp_r);
-	mm->stack_lo = USER_STACK_TOP - USER_STACK_MAX;
+	mm->stack_lo = USER_STACK_TOP - stack;
 	*entry_r = in.has_interp ? ientry : bias + in.entry;
 	return rc;
 }

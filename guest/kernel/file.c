@@ -159,11 +159,19 @@ void files_put(struct files *fs)
 	kfree(fs);
 }
 
+int fd_limit(void)
+{
+	uint64_t lim = rlimit_cur(RLIMIT_NOFILE);
+
+	return lim < FD_MAX ? (int)lim : FD_MAX;
+}
+
 int fd_install(struct file *f, int min_fd, bool cloexec)
 {
 	struct task *t = current;
+	int lim = fd_limit();
 
-	for (int fd = min_fd < 0 ? 0 : min_fd; fd < FD_MAX; fd++) {
+	for (int fd = min_fd < 0 ? 0 : min_fd; fd < lim; fd++) {
 		if (t->files->fd[fd])
 			continue;
 		t->files->fd[fd] = f;
@@ -362,12 +370,32 @@ long file_read(struct file *f, void *ubuf, size_t n)
 	return r;
 }
 
+int fsize_check(uint64_t pos, size_t *n)
+{
+	uint64_t lim = rlimit_cur(RLIMIT_FSIZE);
+
+	if (lim == RLIM_INFINITY || !*n)
+		return 0;
+	if (pos >= lim) {
+		signal_send(current, SIGXFSZ, 0);
+		return -EFBIG;
+	}
+	if (*n > lim - pos)
+		*n = (size_t)(lim - pos);
+	return 0;
+}
+
 long file_write(struct file *f, const void *ubuf, size_t n)
 {
 	long r;
 
 	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
 		return -EBADF;
+	/* RLIMIT_FSIZE, as Linux's generic_write_check_limits: regular
+	 * files only (ramfs and volumes alike). */
+	if (S_ISREG(f->ino->mode) && !f->gen &&
+	    (r = fsize_check(f->flags & O_APPEND ? f->ino->size : f->pos, &n)))
+		return r;
 	if (f->ops && f->ops->write) {
 		r = f->ops->write(f, ubuf, n);
 		if (r > 0)

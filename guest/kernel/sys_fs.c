@@ -524,7 +524,7 @@ static long do_dup(int oldfd, int newfd, int flags)
 
 	if (!f)
 		return -EBADF;
-	if (newfd < 0 || newfd >= FD_MAX)
+	if (newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	if (oldfd == newfd)
 		return newfd;
@@ -571,7 +571,7 @@ static long sys_fcntl(const struct sysargs *a)
 	switch (a->arg[1]) {
 	case 0: /* F_DUPFD */
 	case 1030: /* F_DUPFD_CLOEXEC */
-		if (a->arg[2] >= FD_MAX)
+		if (a->arg[2] >= (uint64_t)fd_limit())
 			return -EINVAL;
 		file_get(f);
 		nfd = fd_install(f, (int)a->arg[2], a->arg[1] == 1030);
@@ -907,6 +907,12 @@ static long do_truncate(struct inode *ino, int64_t len)
 		return -EINVAL;
 	if (S_ISDIR(ino->mode))
 		return -EISDIR;
+	/* RLIMIT_FSIZE: inode_newsize_ok's SIGXFSZ and EFBIG. */
+	if (S_ISREG(ino->mode) && (uint64_t)len > ino->size &&
+	    (uint64_t)len > rlimit_cur(RLIMIT_FSIZE)) {
+		signal_send(current, SIGXFSZ, 0);
+		return -EFBIG;
+	}
 	if (ino->iops && ino->iops->truncate)
 		return ino->iops->truncate(ino, (uint64_t)len);
 	if (!S_ISREG(ino->mode) || ino->iops)

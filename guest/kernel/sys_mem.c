@@ -32,6 +32,45 @@ static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
+/* Counted as data (RLIMIT_DATA), as Linux's data_vm: private writable
+ * memory other than the stack. */
+static bool is_data(const struct vma *v)
+{
+	return !v->ino && (v->prot & VM_WRITE) && v->end != USER_STACK_TOP;
+}
+
+/*
+ * May the address space grow by len bytes of which data (RLIMIT_DATA)
+ * are data, [start, end) being replaced (MAP_FIXED; 0, 0 if none)? As
+ * Linux's may_expand_vm: RLIMIT_AS on all of it, RLIMIT_DATA on data.
+ */
+static bool may_expand(struct mm *mm, uint64_t len, bool data, uint64_t start,
+		       uint64_t end)
+{
+	uint64_t as = rlimit_cur(RLIMIT_AS), dl = rlimit_cur(RLIMIT_DATA);
+	uint64_t total = 0, dv = 0;
+	struct vma *v;
+
+	if (as == RLIM_INFINITY && (dl == RLIM_INFINITY || !data))
+		return true;
+	list_for_each(v, &mm->vmas, node) {
+		uint64_t lo = v->start > start ? v->start : start;
+		uint64_t hi = v->end < end ? v->end : end;
+		uint64_t n = v->end - v->start;
+
+		/* What is replaced goes first. */
+		if (lo < hi)
+			n -= hi - lo;
+		total += n;
+		if (is_data(v))
+			dv += n;
+	}
+	if (as != RLIM_INFINITY && (total + len < total || total + len > as))
+		return false;
+	return !data || dl == RLIM_INFINITY ||
+	       (dv + len >= dv && dv + len <= dl);
+}
+
 static long sys_brk(const struct sysargs *a)
 {
 	struct mm *mm = current->mm;
@@ -42,6 +81,7 @@ static long sys_brk(const struct sysargs *a)
 		return (long)mm->brk;
 	if (new_end > old_end) {
 		if (!range_free(mm, old_end, new_end) ||
+		    !may_expand(mm, new_end - old_end, true, 0, 0) ||
 		    mm_map(mm, old_end, new_end, VM_READ | VM_WRITE))
 			return (long)mm->brk;
 	} else if (new_end < old_end) {
@@ -156,6 +196,10 @@ static long sys_mmap(const struct sysargs *a)
 		if (!addr)
 			return -ENOMEM;
 	}
+	if (!may_expand(mm, len, !(flags & MAP_SHARED) && (prot & VM_WRITE),
+			(flags & MAP_FIXED) ? addr : 0,
+			(flags & MAP_FIXED) ? addr + len : 0))
+		return -ENOMEM;
 	if (flags & MAP_SHARED) {
 		rc = map_shared(mm, addr, len, prot, a);
 		if (rc <= 0)
@@ -234,6 +278,8 @@ static long sys_mremap(const struct sysargs *a)
 			mm_unmap(mm, old + nlen, old + olen);
 		return (long)old;
 	}
+	if (!may_expand(mm, nlen - olen, !ino && (prot & VM_WRITE), 0, 0))
+		return -ENOMEM;
 	if (range_free(mm, old + olen, old + nlen) &&
 	    old + nlen <= USER_MMAP_TOP)
 		return mm_map_file(mm, old + olen, old + nlen, prot, ino, pgoff + olen / PAGE_SIZE) ?:

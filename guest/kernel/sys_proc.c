@@ -22,22 +22,26 @@
 #define SIG_SETMASK 2
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
+static long nproc_check(void);
+
 static long sys_fork(const struct sysargs *a)
 {
-	return task_fork(a->f, SIGCHLD_FLAGS, 0, 0, 0, 0);
+	return nproc_check() ?: task_fork(a->f, SIGCHLD_FLAGS, 0, 0, 0, 0);
 }
 
 static long sys_vfork(const struct sysargs *a)
 {
-	return task_fork(a->f, CLONE_VM | CLONE_VFORK | SIGCHLD_FLAGS, 0, 0, 0,
-			 0);
+	return nproc_check() ?:
+		       task_fork(a->f, CLONE_VM | CLONE_VFORK | SIGCHLD_FLAGS,
+				 0, 0, 0, 0);
 }
 
 static long sys_clone(const struct sysargs *a)
 {
 	/* x86-64 order: flags, newsp, parent_tid, child_tid, tls */
-	return task_fork(a->f, a->arg[0], a->arg[1], a->arg[2], a->arg[3],
-			 a->arg[4]);
+	return nproc_check() ?:
+			       task_fork(a->f, a->arg[0], a->arg[1], a->arg[2],
+					 a->arg[3], a->arg[4]);
 }
 
 static long sys_execve(const struct sysargs *a)
@@ -572,64 +576,109 @@ static long sys_set_tid_address(const struct sysargs *a)
 	return current->pid;
 }
 
-struct k_rlimit {
-	uint64_t cur, max;
-};
+struct rlimit64 rlimit_spawn[RLIM_NLIMITS];
 
-#define RLIM_INFINITY (~0ull)
-
-static struct k_rlimit rlimit_of(unsigned res)
+void rlimit_defaults(struct rlimit64 *r)
 {
-	switch (res) {
-	case 3: /* RLIMIT_STACK */
-		return (struct k_rlimit){ USER_STACK_MAX, USER_STACK_MAX };
-	case 7: /* RLIMIT_NOFILE */
-		return (struct k_rlimit){ FD_MAX, FD_MAX };
-	case 4: /* RLIMIT_CORE */
-		return (struct k_rlimit){ 0, RLIM_INFINITY };
-	default:
-		return (struct k_rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	for (unsigned i = 0; i < RLIM_NLIMITS; i++)
+		r[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	/* Linux 6.1's for init's children (include/asm-generic/resource.h),
+	 * with this kernel's descriptor table as the NOFILE limit (its
+	 * nr_open). NPROC and SIGPENDING: Linux derives them from memory;
+	 * here there is no bound but memory. */
+	r[RLIMIT_STACK] = (struct rlimit64){ 8ull << 20, RLIM_INFINITY };
+	r[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
+	r[RLIMIT_NOFILE] = (struct rlimit64){ FD_MAX, FD_MAX };
+	r[RLIMIT_MEMLOCK] = (struct rlimit64){ 8ull << 20, 8ull << 20 };
+	r[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
+	r[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
+	r[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
+}
+
+int rlimit_set(struct task *t, unsigned res, const struct rlimit64 *n,
+	       const struct cred *cred)
+{
+	struct rlimit64 *old = &t->leader->rlim[res];
+
+	if (n->cur > n->max)
+		return -EINVAL;
+	if (res == RLIMIT_NOFILE && n->max > FD_MAX)
+		return -EPERM;
+	if (n->max > old->max && cred->euid != 0)
+		return -EPERM;
+	*old = *n;
+	return 0;
+}
+
+/* prlimit64 on another process: Linux's check_prlimit_permission (the
+ * caller's real id is all of the target's ids), or euid 0. */
+static bool may_prlimit(const struct task *t)
+{
+	const struct cred *c = &current->cred, *tc = &t->cred;
+
+	if (t->leader == current->leader || c->euid == 0)
+		return true;
+	return c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid &&
+	       c->gid == tc->gid && c->gid == tc->egid && c->gid == tc->sgid;
+}
+
+static long do_prlimit(int pid, uint64_t res, uint64_t unew, uint64_t uold)
+{
+	struct task *t = current;
+	struct rlimit64 n, old;
+	int rc;
+
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (unew && copy_from_user(&n, (void *)unew, sizeof(n)))
+		return -EFAULT;
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && pid != current->pid) {
+		t = task_find(pid);
+		if (!t || t->state == TASK_ZOMBIE)
+			return -ESRCH;
+		if (!may_prlimit(t))
+			return -EPERM;
 	}
+	old = t->leader->rlim[res];
+	if (unew && (rc = rlimit_set(t, (unsigned)res, &n, &current->cred)))
+		return rc;
+	if (uold && copy_to_user((void *)uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
 }
 
 static long sys_prlimit64(const struct sysargs *a)
 {
-	struct k_rlimit r;
-
-	if (a->arg[0] && a->arg[0] != (uint64_t)current->pid &&
-	    !task_find((int)a->arg[0]))
-		return -ESRCH;
-	if (a->arg[1] > 15)
-		return -EINVAL;
-	r = rlimit_of((unsigned)a->arg[1]);
-	if (a->arg[3] && copy_to_user((void *)a->arg[3], &r, sizeof(r)))
-		return -EFAULT;
-	if (a->arg[2]) {
-		struct k_rlimit n;
-
-		if (copy_from_user(&n, (void *)a->arg[2], sizeof(n)))
-			return -EFAULT;
-		if (n.cur > n.max || n.max > r.max)
-			return -EPERM;
-	}
-	return 0;
+	return do_prlimit((int)a->arg[0], a->arg[1], a->arg[2], a->arg[3]);
 }
 
 static long sys_getrlimit(const struct sysargs *a)
 {
-	struct k_rlimit r;
-
-	if (a->arg[0] > 15)
-		return -EINVAL;
-	r = rlimit_of((unsigned)a->arg[0]);
-	return copy_to_user((void *)a->arg[1], &r, sizeof(r));
+	return do_prlimit(0, a->arg[0], 0, a->arg[1]);
 }
 
 static long sys_setrlimit(const struct sysargs *a)
 {
-	struct sysargs b = { { 0, a->arg[0], a->arg[1], 0 }, a->f };
+	return do_prlimit(0, a->arg[0], a->arg[1], 0);
+}
 
-	return sys_prlimit64(&b);
+/* RLIMIT_NPROC, as Linux's copy_process: a real uid at its limit of
+ * tasks (threads too, zombies until reaped) cannot make another, unless
+ * it is root (real uid 0, or euid 0: CAP_SYS_RESOURCE). */
+static long nproc_check(void)
+{
+	uint64_t lim = rlimit_cur(RLIMIT_NPROC), n = 0;
+	uint32_t uid = current->cred.uid;
+	struct task *t;
+
+	if (lim == RLIM_INFINITY || uid == 0 || current->cred.euid == 0)
+		return 0;
+	for_each_task(t)
+		if (t != task_first() && t->cred.uid == uid && ++n >= lim)
+			return -EAGAIN;
+	return 0;
 }
 
 static long sys_getrusage(const struct sysargs *a)

@@ -357,6 +357,8 @@ void sched_init(void)
 	init_task.leader = &init_task;
 	init_task.group_live = 1;
 	init_task.umask = 022;
+	rlimit_defaults(init_task.rlim);
+	rlimit_defaults(rlimit_spawn);
 	memcpy(init_task.comm, "init", 5);
 	__asm__ volatile("fxsave64 %0" : "=m"(init_task.fpu));
 	current = &init_task;
@@ -458,6 +460,7 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 	t->sighand->refs = 1;
 	t->umask = 022;
 	t->cred = *cred;
+	memcpy(t->rlim, rlimit_spawn, sizeof(t->rlim));
 	default_fpu(t);
 	/* exec's access checks ask the current task (init's kernel task):
 	 * it stands in with the new process's ids for the load */
@@ -522,6 +525,7 @@ static void copy_task_state(struct task *t, struct task *p)
 	t->cwd = p->cwd;
 	t->umask = p->umask;
 	t->cred = p->cred;
+	memcpy(t->rlim, p->leader->rlim, sizeof(t->rlim));
 	t->nice = p->nice;
 	t->policy = p->policy;
 	t->personality = p->personality;

@@ -104,6 +104,63 @@ static int spec_tmpfs(struct spec *s, char *v, const char **err_r)
 	return 0;
 }
 
+/* A decimal u64 or "inf" in s[0..n): 0, or -EINVAL. */
+static int limit_value(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (n == 3 && s[0] == 'i' && s[1] == 'n' && s[2] == 'f') {
+		*v = SPEC_RLIM_INFINITY;
+		return 0;
+	}
+	if (!n || n > 20 || (s[0] == '0' && n > 1))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9' || x > (~0ull - d) / 10)
+			return -EINVAL;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* "RES:SOFT:HARD" into s->rlimits. */
+static int spec_rlimit(struct spec *s, const char *v, const char **err_r)
+{
+	const char *c1 = v, *c2;
+	uint64_t res;
+	struct spec_rlimit r;
+
+	*err_r = "rlimit option: expected RESOURCE:SOFT:HARD";
+	while (*c1 && *c1 != ':')
+		c1++;
+	if (!*c1)
+		return -EINVAL;
+	for (c2 = c1 + 1; *c2 && *c2 != ':';)
+		c2++;
+	if (!*c2 || limit_value(v, (size_t)(c1 - v), &res) || res > 15 ||
+	    limit_value(c1 + 1, (size_t)(c2 - c1 - 1), &r.soft))
+		return -EINVAL;
+	for (c1 = c2 + 1; *c1; c1++)
+		;
+	if (limit_value(c2 + 1, (size_t)(c1 - c2 - 1), &r.hard))
+		return -EINVAL;
+	if (r.soft > r.hard) {
+		*err_r = "rlimit option: soft limit above the hard one";
+		return -EINVAL;
+	}
+	r.res = (unsigned)res;
+	for (size_t i = 0; i < s->nrlimits; i++)
+		if (s->rlimits[i].res == r.res) {
+			*err_r = "rlimit option: a resource given twice";
+			return -EINVAL;
+		}
+	s->rlimits[s->nrlimits++] = r;
+	return 0;
+}
+
 /* Applies one option token (already decoded). */
 static int spec_option(struct spec *s, char *tok, const char **err_r)
 {
@@ -147,6 +204,9 @@ static int spec_option(struct spec *s, char *tok, const char **err_r)
 			return -EINVAL;
 		}
 		s->read_only = tok[9] == '1';
+	} else if (starts_with(tok, "rlimit=")) {
+		/* at most one per resource, so at most SPEC_RLIMITS_MAX */
+		return spec_rlimit(s, tok + 7, err_r);
 	} else if (!key_has_dot(tok) && s->nunknown < SPEC_UNKNOWN_MAX) {
 		s->unknown[s->nunknown++] = tok;
 	}

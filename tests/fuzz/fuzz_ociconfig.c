@@ -17,6 +17,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (oci_config_parse((const char *)data, size, "/bundle", &c, err,
 			     sizeof(err)) == 0) {
+		/* Every bind a directory: the volumes' checks, then their
+		 * spec. */
+		for (size_t i = 0; i < c.n_mounts; i++)
+			c.mounts[i].dir = c.mounts[i].kind == OCI_MOUNT_BIND;
+		if (oci_config_check_mounts(&c, err, sizeof(err)) &&
+		    (!err[0] || strchr(err, '\n')))
+			abort();
 		/* What is accepted must make a pod spec the daemon can read. */
 		params = oci_config_pod_params(&c, "fuzz");
 		if (!params)

@@ -66,6 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    copy[POD_SPEC_MAX + 1];
 	const char *err = NULL;
 	struct spec sp;
+	struct rlimit_arg rl[2];
+	size_t n_rl = 0;
 	unsigned flags;
 
 	n = fuzz_split(data, size, part, len, 4);
@@ -84,8 +86,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	/* The flags ride on the input's length: the corpus stays as it is. */
 	flags = size % 4;
-	if (pod_spec_string(argv, env, cwd, name, NULL, NULL, NULL, 0, flags,
-			    buf, sizeof(buf)))
+	/* So do up to 2 limits, from the first bytes: distinct resources,
+	 * soft <= hard, unlimited for odd bytes. */
+	for (i = 0; i < size % 3 && i < size; i++) {
+		struct rlimit_arg r = { data[i] % XP_RLIMITS_MAX,
+					(uint64_t)data[i] << (data[i] % 48),
+					0 };
+
+		r.hard = data[i] & 1 ? XP_RLIM_INFINITY : r.soft + data[i];
+		if (!n_rl || rl[0].res != r.res)
+			rl[n_rl++] = r;
+	}
+	if (pod_spec_string(argv, env, cwd, name, NULL, NULL, NULL, 0, rl, n_rl,
+			    flags, buf, sizeof(buf)))
 		goto out; /* too big: the daemon refuses the create */
 	memcpy(copy, buf, sizeof(buf));
 	if (spec_parse(copy, strlen(copy), &sp, &err))
@@ -105,6 +118,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mismatch("cwd", cwd ? cwd : "(none)", sp.cwd, buf);
 	if ((name || sp.name) && (!name || !sp.name || strcmp(name, sp.name)))
 		mismatch("name", name ? name : "(none)", sp.name, buf);
+	if (sp.nrlimits != n_rl)
+		mismatch("rlimits", "a count", NULL, buf);
+	for (i = 0; i < n_rl; i++)
+		if (sp.rlimits[i].res != (unsigned)rl[i].res ||
+		    sp.rlimits[i].soft != rl[i].soft ||
+		    sp.rlimits[i].hard != rl[i].hard)
+			mismatch("rlimit", "a limit", NULL, buf);
 	/* tty=1 and stdin=1 are init's options, left over by spec_parse. */
 	if (sp.nunknown != (size_t)((flags & 1) + (flags >> 1)) ||
 	    ((flags & POD_SPEC_TTY) && strcmp(sp.unknown[0], "tty=1")) ||

@@ -57,7 +57,7 @@ tests_fuzz_fuzz_oci_LDADD = $(XENPOD_SEAMS_LIBS) $(XENPOD_COMMON_LIBS)
 
 # The CLI's reply reader and output helpers.
 tests_fuzz_fuzz_cli_SOURCES = tests/fuzz/fuzz_cli.c cli/client.c cli/util.c \
-	cli/output.c daemon/volume.c $(FUZZ_REPLAY)
+	cli/output.c daemon/volume.c daemon/rlimit.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_cli_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 	-DFUZZ_CORPUS='"cli"'
 tests_fuzz_fuzz_cli_LDADD = $(XENPOD_COMMON_LIBS)

@@ -93,6 +93,136 @@ check_out "oci: stderr reaches the holder's stderr" "to-stderr" cat $OT/o-exit3.
 check "oci: the pod keeps the exit code 3" sh -c 'xenpod inspect o-exit3 | grep -q "\"exit_code\": *3"'
 check "oci: delete (exit 3)" O delete o-exit3
 
+# Directory bind mounts are the pod's host-directory volumes: read and written from the
+# container, "ro" in the options enforced by dom0's backend.
+B3=$OT/bundle3
+mkdir -p $B3 $OT/vol-rw $OT/vol-ro
+echo "host data" >$OT/vol-rw/in
+echo "read me" >$OT/vol-ro/r
+cat >$B3/config.json <<CFG
+{"ociVersion":"1.0.2","process":{"args":["/bin/sh","-c","cat /data/in /ro/r; echo from-pod >/data/out; if echo x >/ro/f; then echo ro-writable; else echo ro-refused; fi"],"env":["PATH=/bin"],"cwd":"/"},
+"root":{"path":"$B/rootfs"},"mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+{"destination":"/data","type":"bind","source":"$OT/vol-rw","options":["rbind","rw"]},
+{"destination":"/ro","type":"none","source":"$OT/vol-ro","options":["rbind","ro"]}]}
+CFG
+OBUNDLE=$B3
+check "oci: create with directory bind mounts" ocreate o-vol
+OBUNDLE=
+check "oci: ... they are the pod's volumes" sh -c 'xenpod inspect o-vol | grep -q "\"destination\": *\"/ro\""'
+check "oci: start (volumes)" O start o-vol
+check_out "oci: the volumes' pod exits 0" "exit 0" oreaped o-vol
+check_out "oci: the container read both directories, the ro one refused a write" "host data
+read me
+ro-refused" cat $OT/o-vol.out
+check "oci: ... with EROFS" grep -q 'Read-only file system' $OT/o-vol.err
+check_out "oci: the container's write reached the host directory" "from-pod" cat $OT/vol-rw/out
+check "oci: ... and nothing was written to the ro one" test ! -e $OT/vol-ro/f
+check "oci: delete (volumes)" O delete o-vol
+printf '{"ociVersion":"1.0.2","process":{"args":["/bin/hello"]},"root":{"path":"%s/rootfs"},"mounts":[{"destination":"/data","type":"bind","source":"%s"},{"destination":"/data/x","type":"bind","source":"%s"}]}\n' \
+	$B $OT/vol-rw $OT/hostfile >$B3/config.json
+check_rc "oci: a file bind inside a directory bind is refused" 1 O create --bundle $B3 o-vol2
+check "oci: ... naming both mounts" grep -q '"level":"error","msg":".*mounts\[1\]: the file bind on /data/x is inside the directory bind mount mounts\[0\]' $OLOG
+check_rc "oci: ... and nothing is left" 1 O state o-vol2
+
+# Hooks run in dom0 with the state on stdin: prestart and createRuntime at create (a
+# failure undoes the create), poststart after start, poststop after delete;
+# createContainer and startContainer are skipped with a log line.
+HK=$OT/hk
+mkdir -p $HK
+cat >$OT/hook.sh <<'HOOK'
+#!/bin/sh
+# hook.sh MARKER-DIR NAME [STATUS]: the state (stdin) into MARKER-DIR/NAME, with the env.
+{ cat; echo; echo "env=$HOOK_ENV"; } >"$1/$2"
+exit ${3:-0}
+HOOK
+chmod +x $OT/hook.sh
+hcfg() {
+	cat >$B3/config.json <<CFG
+{"ociVersion":"1.0.2","process":{"args":["/bin/hello","hooked"],"env":["PATH=/bin"],"cwd":"/"},
+"root":{"path":"$B/rootfs"},"hooks":{
+"prestart":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","prestart","$1"],"env":["HOOK_ENV=pre"]}],
+"createRuntime":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","createRuntime"],"timeout":10}],
+"createContainer":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","createContainer"]}],
+"startContainer":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","startContainer"]}],
+"poststart":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","poststart","$2"]}],
+"poststop":[{"path":"$OT/hook.sh","args":["hook.sh","$HK","poststop","$2"]}]}}
+CFG
+}
+hcfg 0 0
+OBUNDLE=$B3
+check "oci: create with hooks" ocreate o-hook
+OBUNDLE=
+check "oci: prestart ran at create, its env and the state (creating, the holder's pid) on stdin" \
+	sh -c "grep -q '\"id\":\"o-hook\",\"status\":\"creating\",\"pid\":$(cat $OT/o-hook.pid),' $HK/prestart && grep -q '^env=pre$' $HK/prestart"
+check "oci: createRuntime ran at create, with no env of ours" \
+	sh -c "grep -q '\"status\":\"creating\"' $HK/createRuntime && grep -q '^env=$' $HK/createRuntime"
+check "oci: poststart has not run yet" test ! -e $HK/poststart
+check "oci: createContainer and startContainer are skipped" \
+	sh -c "[ ! -e $HK/createContainer ] && [ ! -e $HK/startContainer ]"
+check "oci: ... with a log line" grep -q '"level":"warning","msg":"container o-hook: hooks.createContainer: skipped' $OLOG
+check "oci: start (hooks)" O start o-hook
+check "oci: poststart ran when start returned (running)" grep -q '"status":"running"' $HK/poststart
+check_out "oci: the hooked container ran" "exit 0" oreaped o-hook
+check "oci: poststop has not run before delete" test ! -e $HK/poststop
+check "oci: delete (hooks)" O delete o-hook
+check "oci: poststop ran at delete (stopped, pid 0)" grep -q '"status":"stopped","pid":0,' $HK/poststop
+rm -f $HK/*
+# Failing poststart and poststop are logged only.
+hcfg 0 4
+OBUNDLE=$B3
+check "oci: create (failing post hooks)" ocreate o-hook2
+OBUNDLE=
+check "oci: start succeeds though poststart fails" O start o-hook2
+check "oci: ... which is logged" grep -q '"level":"warning","msg":"hooks.poststart\[0\]: .*hook.sh: exited 4' $OLOG
+check_out "oci: the container ran anyway" "exit 0" oreaped o-hook2
+check "oci: delete succeeds though poststop fails" O delete o-hook2
+check "oci: ... which is logged" grep -q '"level":"warning","msg":"hooks.poststop\[0\]: .*hook.sh: exited 4' $OLOG
+check_rc "oci: ... and the container is gone" 1 O state o-hook2
+rm -f $HK/*
+# A failing prestart fails create and leaves nothing behind.
+hcfg 5 0
+rm -f $OT/o-hook3.pid
+check_rc "oci: a failing prestart fails create" 1 O create --bundle $B3 --pid-file $OT/o-hook3.pid o-hook3
+check "oci: ... naming the hook and its status" grep -q '"level":"error","msg":"container o-hook3: hooks.prestart\[0\]: .*hook.sh: exited 5' $OLOG
+check "oci: ... createRuntime did not run" test ! -e $HK/createRuntime
+check "oci: ... no pid file" test ! -e $OT/o-hook3.pid
+check_rc "oci: ... no container state" 1 O state o-hook3
+check_rc "oci: ... no pod" 1 xenpod inspect o-hook3
+check "oci: ... no domain" wait_for 30 domain_gone xenpod-o-hook3
+rm -f $HK/*
+
+# Resource limits: OCI's process.rlimits and xenpod run --ulimit are those of the pod's
+# processes, its execs' too; the guest enforces them (tests/guest t_rlimit).
+cat >$B3/config.json <<CFG
+{"ociVersion":"1.0.2","process":{"args":["/bin/sh","-c","ulimit -n; ulimit -Hn; ulimit -s; (exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null) && echo seven; (exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null 7</dev/null 8</dev/null) 2>/dev/null || echo emfile"],
+"env":["PATH=/bin"],"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","soft":8,"hard":128},{"type":"RLIMIT_STACK","soft":2097152,"hard":4194304}]},
+"root":{"path":"$B/rootfs"}}
+CFG
+OBUNDLE=$B3
+check "oci: create with process.rlimits" ocreate o-rl
+OBUNDLE=
+check "oci: ... the pod's spec has them" sh -c 'xenpod inspect o-rl | grep -q "\"type\": *\"RLIMIT_NOFILE\""'
+check "oci: start (rlimits)" O start o-rl
+check_out "oci: the rlimits' container exits 0" "exit 0" oreaped o-rl
+check_out "oci: ulimit -n, -Hn and -s in the container say config.json's; 8 descriptors, not 9" "8
+128
+2048
+seven
+emfile" cat $OT/o-rl.out
+check "oci: delete (rlimits)" O delete o-rl
+check_out "oci: xenpod run --ulimit: ulimit says the spec's" "100
+200
+1024" xenpod run --name o-ul1 --ulimit nofile=100:200 --ulimit stack=1048576 $IMG/rootfs /bin/sh -c 'ulimit -n; ulimit -Hn; ulimit -s'
+xenpod rm o-ul1 >/dev/null 2>&1
+check "oci: a detached pod with --ulimit" xenpod run -d --name o-ulim --ulimit nofile=50 $IMG/rootfs /bin/sleep 600
+check_out "oci: ... its exec has the limit too" "50
+50" xenpod exec o-ulim /bin/sh -c 'ulimit -n; ulimit -Hn'
+check "oci: ... inspect shows it" sh -c 'xenpod inspect o-ulim | grep -q "\"soft\": *50"'
+xenpod rm -f o-ulim >/dev/null 2>&1
+check_rc "oci: --ulimit with the soft limit above the hard one is a usage error" 2 \
+	xenpod run --ulimit nofile=5:1 $IMG/rootfs /bin/true
+check "oci: ... saying so" sh -c "xenpod run --ulimit nofile=5:1 $IMG/rootfs /bin/true 2>&1 | grep -q 'the soft limit is above the hard one'"
+
 # The holder's stdin is the container's (-i); its end closes the program's stdin.
 ocfg '["/bin/cat"]'
 echo "via stdin" >$OT/in
@@ -192,9 +322,10 @@ check_out "oci: its holder exits 127, as a shell for a missing program" "exit 12
 check "oci: delete (not found)" O delete o-nf
 
 # Bad input: one line each, in the JSON log the callers read.
-ocfg '["/bin/hello"]' false ',"readonly":true'
-check_rc "oci: a read-only root is refused" 1 O create --bundle $B o-ro
-check "oci: ... with a JSON error line naming the field" grep -q '"level":"error","msg":".*root.readonly' $OLOG
+printf '{"ociVersion":"1.0.2","process":{"args":["/bin/hello"]},"root":{"path":"%s/rootfs"},"mounts":[{"destination":"/run","type":"tmpfs","options":["size=50%%"]}]}\n' \
+	$B >$B3/config.json
+check_rc "oci: a tmpfs sized in percent is refused" 1 O create --bundle $B3 o-ro
+check "oci: ... with a JSON error line naming the field" grep -q '"level":"error","msg":".*mounts\[0\]: tmpfs size=50%: expected bytes' $OLOG
 check_rc "oci: ... and nothing is left" 1 O state o-ro
 # File binds resolve inside the root: a symlink in the image cannot lead out; missing
 # directories (podman's /run/.containerenv) are made.

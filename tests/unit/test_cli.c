@@ -185,6 +185,68 @@ static void test_run_spec(void)
 		    "\"read_only\":true}}");
 }
 
+/* --ulimit: docker's NAME=SOFT[:HARD] into the spec's rlimits. */
+static void test_ulimit(void)
+{
+	static const struct {
+		const char *arg, *want;
+	} bad[] = {
+		{ "nofile", "--ulimit nofile: expected NAME=SOFT[:HARD]" },
+		{ "=1", "--ulimit =1: expected NAME=SOFT[:HARD]" },
+		{ "files=1",
+		  "--ulimit files=1: unknown limit files (as, core" },
+		{ "NOFILE=1", "--ulimit NOFILE=1: unknown limit NOFILE" },
+		{ "RLIMIT_NOFILE=1", "unknown limit RLIMIT_NOFILE" },
+		{ "nofile=",
+		  "--ulimit nofile=: expected NAME=SOFT[:HARD], each" },
+		{ "nofile=1:", "expected NAME=SOFT[:HARD], each" },
+		{ "nofile=-2", "expected NAME=SOFT[:HARD], each" },
+		{ "nofile=1x", "expected NAME=SOFT[:HARD], each" },
+		{ "nofile=9223372036854775808", "each a number" },
+		{ "nofile=1:2:3", "each a number" },
+		{ "nofile=10:5",
+		  "--ulimit nofile=10:5: the soft limit is above "
+		  "the hard one" },
+		{ "nofile=-1:5", "the soft limit is above the hard one" },
+	};
+	struct cli_run_opts o = { .image = "/i" };
+	char why[400];
+
+	CU_ASSERT_EQUAL(
+		cli_ulimit_arg("nofile=1024:2048", &o, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cli_ulimit_arg("core=-1", &o, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cli_ulimit_arg("stack=8388608:unlimited", &o, why,
+				       sizeof(why)),
+			0);
+	/* A later one of a resource replaces the earlier, as docker's map. */
+	CU_ASSERT_EQUAL(cli_ulimit_arg("nofile=100", &o, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(o.n_rlimits, 3);
+	spec_is(&o, "{\"spec\":{\"image\":\"/i\",\"rlimits\":["
+		    "{\"type\":\"RLIMIT_NOFILE\",\"soft\":100,\"hard\":100},"
+		    "{\"type\":\"RLIMIT_CORE\",\"soft\":-1,\"hard\":-1},"
+		    "{\"type\":\"RLIMIT_STACK\",\"soft\":8388608,"
+		    "\"hard\":-1}]}}");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(cli_ulimit_arg(bad[i].arg, &o, why,
+					       sizeof(why)),
+				-EINVAL);
+		if (!strstr(why, bad[i].want))
+			fprintf(stderr, "\n%s: '%s'\n", bad[i].arg, why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, bad[i].want));
+	}
+	CU_ASSERT_EQUAL(o.n_rlimits, 3);
+	/* Every resource has its docker name. */
+	for (int r = 0; r < XP_RLIMITS_MAX; r++) {
+		char arg[64];
+
+		snprintf(arg, sizeof(arg), "%s=1", rlimit_name(r) + 7);
+		for (char *p = arg; *p != '='; p++)
+			*p = (char)(*p - 'A' + 'a');
+		CU_ASSERT_EQUAL(cli_ulimit_arg(arg, &o, why, sizeof(why)), 0);
+	}
+	CU_ASSERT_EQUAL(o.n_rlimits, XP_RLIMITS_MAX);
+}
+
 static void test_exit_status(void)
 {
 	CU_ASSERT_EQUAL(cli_exit_status("stopped", "poweroff", true, 0), 0);
@@ -253,6 +315,7 @@ int main(void)
 	CU_add_test(s, "ages", test_ages);
 	CU_add_test(s, "env", test_env);
 	CU_add_test(s, "run_spec", test_run_spec);
+	CU_add_test(s, "ulimit", test_ulimit);
 	CU_add_test(s, "exit_status", test_exit_status);
 	CU_add_test(s, "table", test_table);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

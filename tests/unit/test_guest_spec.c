@@ -149,6 +149,53 @@ static void test_user(void)
 	CU_ASSERT_STRING_EQUAL(err, "group option without a group");
 }
 
+/* "rlimit=RES:SOFT:HARD": numbers or inf, soft <= hard, one per resource. */
+static void test_rlimits(void)
+{
+	static const char *const bad[] = {
+		"rlimit=7:1024 -- /bin/sh",
+		"rlimit=16:1:1 -- /bin/sh",
+		"rlimit=7:a:1 -- /bin/sh",
+		"rlimit=7:1:1:1 -- /bin/sh",
+		"rlimit=:1:1 -- /bin/sh",
+		"rlimit=7::1 -- /bin/sh",
+		"rlimit=7:01:1 -- /bin/sh",
+		"rlimit=7:-1:1 -- /bin/sh",
+		"rlimit=7:18446744073709551616:inf -- /bin/sh",
+		"rlimit=7:infinity:inf -- /bin/sh",
+		"rlimit= -- /bin/sh",
+	};
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("rlimit=7:1024:2048 rlimit=3:inf:inf "
+		      "rlimit=1:0:18446744073709551615 -- /bin/sh",
+		      &sp, &err),
+		0);
+	CU_ASSERT_EQUAL_FATAL(sp.nrlimits, 3);
+	CU_ASSERT_EQUAL(sp.rlimits[0].res, 7);
+	CU_ASSERT_EQUAL(sp.rlimits[0].soft, 1024);
+	CU_ASSERT_EQUAL(sp.rlimits[0].hard, 2048);
+	CU_ASSERT_EQUAL(sp.rlimits[1].res, 3);
+	CU_ASSERT_EQUAL(sp.rlimits[1].soft, SPEC_RLIM_INFINITY);
+	CU_ASSERT_EQUAL(sp.rlimits[2].soft, 0);
+	CU_ASSERT_EQUAL(sp.rlimits[2].hard, SPEC_RLIM_INFINITY);
+	CU_ASSERT_EQUAL(sp.nunknown, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(parse(bad[i], &sp, &err), -EINVAL);
+		CU_ASSERT_STRING_EQUAL(err, "rlimit option: expected "
+					    "RESOURCE:SOFT:HARD");
+	}
+	CU_ASSERT_EQUAL(parse("rlimit=7:2:1 -- /bin/sh", &sp, &err), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err,
+			       "rlimit option: soft limit above the hard one");
+	CU_ASSERT_EQUAL(parse("rlimit=7:1:1 rlimit=7:2:2 -- /bin/sh", &sp,
+			      &err),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "rlimit option: a resource given twice");
+}
+
 static void test_user_groups_limit(void)
 {
 	static char text[SPEC_GROUPS_MAX * 12 + 64];
@@ -257,6 +304,7 @@ int main(void)
 	CU_add_test(s, "user", test_user);
 	CU_add_test(s, "user groups limit", test_user_groups_limit);
 	CU_add_test(s, "tmpfs and readonly", test_tmpfs_readonly);
+	CU_add_test(s, "rlimits", test_rlimits);
 	CU_add_test(s, "fuzz", test_fuzz_no_crash);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

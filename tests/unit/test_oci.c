@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "oci/bundle.h"
+#include "oci/hooks.h"
 #include "oci/oci.h"
 
 struct oci oci; /* state.c's --root */
@@ -95,7 +96,14 @@ static void test_podman(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.namespaces"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.seccomp"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.capabilities"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.rlimits"));
+	/* rlimits are the pod's (NOFILE above the guest's table is lowered
+	 * by the guest, not here) */
+	CU_ASSERT_PTR_NULL(strstr(c.ignored, "process.rlimits"));
+	CU_ASSERT_EQUAL_FATAL(c.process.n_rlimits, 2);
+	CU_ASSERT_EQUAL(c.process.rlimits[0].res, 7);
+	CU_ASSERT_EQUAL(c.process.rlimits[0].soft, 1048576);
+	CU_ASSERT_EQUAL(c.process.rlimits[1].res, 6);
+	CU_ASSERT_EQUAL(c.process.rlimits[1].hard, 4194304);
 	CU_ASSERT_PTR_NULL(strstr(c.ignored, "hostname"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.resources.pids"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.annotations, "io.container.manager"));
@@ -109,6 +117,20 @@ static void test_podman(void)
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "command")), 2);
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "env")), 4);
 	CU_ASSERT_PTR_NULL(json_get(spec, "vcpus"));
+	/* process.rlimits as the spec's, which the daemon reads back */
+	{
+		struct rlimit_arg r[XP_RLIMITS_MAX];
+		size_t n = 0;
+
+		CU_ASSERT_EQUAL(rlimit_decode(json_get(spec, "rlimits"),
+					      "spec.rlimits", r, &n, err,
+					      sizeof(err)),
+				0);
+		CU_ASSERT_EQUAL(n, 2);
+		CU_ASSERT_EQUAL(r[0].res, 7);
+		CU_ASSERT_EQUAL(r[0].soft, 1048576);
+		CU_ASSERT_EQUAL(r[1].hard, 4194304);
+	}
 	/* process.user: uid 0, gid 0 and podman's 11 additionalGids */
 	CU_ASSERT_STRING_EQUAL(json_str(json_get(spec, "user")), "0:0");
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "groups")), 11);
@@ -149,6 +171,27 @@ static void test_containerd(void)
 	CU_ASSERT_STRING_EQUAL(c.annotations, "{}");
 	CU_ASSERT_PTR_NULL(strstr(c.ignored, "hostname"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.consoleSize"));
+	/* /run's tmpfs is the spec's (size=65536k, mode=755); /dev's is the
+	 * guest's own */
+	{
+		char *params = oci_config_pod_params(&c, "cd");
+		const struct json *t;
+		struct json *j;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+		j = json_parse(params, strlen(params), err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		t = json_get(json_get(j, "spec"), "tmpfs");
+		CU_ASSERT_EQUAL(json_len(t), 1);
+		CU_ASSERT_STRING_EQUAL(
+			json_str(json_get(json_at(t, 0), "path")), "/run");
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(params, "\"tmpfs\":[{\"path\":\"/run\",\"size\":"
+				       "67108864,\"mode\":493}]"));
+		CU_ASSERT_PTR_NULL(json_get(json_get(j, "spec"), "read_only"));
+		json_free(j);
+		free(params);
+	}
 	oci_config_free(&c);
 }
 
@@ -203,7 +246,6 @@ static void test_hostile(void)
 		{ "bad-uid.json",
 		  "process.user.uid: expected an integer 0..2147483647" },
 		{ "bad-gids.json", "process.user.additionalGids[1]: expected" },
-		{ "bad-readonly.json", "root.readonly: a read-only root" },
 		{ "bad-args.json", "process.args: expected a non-empty" },
 		{ "bad-args-type.json", "process.args[1]: expected a string" },
 		{ "bad-env.json", "process.env[0]: expected KEY=VALUE" },
@@ -214,7 +256,10 @@ static void test_hostile(void)
 		{ "bad-mount-dest.json", "mounts[0].destination: expected a "
 					 "normalised" },
 		{ "bad-mount-src.json", "mounts[0].source: a bind mount" },
-		{ "bad-hooks.json", "hooks.prestart: hooks are not supported" },
+		{ "bad-hooks.json",
+		  "hooks.prestart[0].path: expected an absolute path" },
+		{ "bad-hook-timeout.json",
+		  "hooks.poststop[1].timeout: expected seconds 1..86400" },
 		{ "bad-memory.json",
 		  "linux.resources.memory.limit: less than" },
 		{ "bad-memory-huge.json", "linux.resources.memory.limit: "
@@ -245,6 +290,395 @@ static void test_hostile(void)
 		/* Nothing is left allocated (ASan's leak check says so). */
 		CU_ASSERT_PTR_NULL(c.root_path);
 	}
+}
+
+/* Set which binds are directories, check them, return the spec's mounts. */
+static struct json *bind_spec(struct oci_config *c, const char *dirs, char *err,
+			      size_t errsz, int *rc)
+{
+	char *params;
+	struct json *j;
+
+	for (size_t i = 0; i < c->n_mounts; i++)
+		c->mounts[i].dir = dirs[i] == 'd';
+	*rc = oci_config_check_mounts(c, err, errsz);
+	if (*rc)
+		return NULL;
+	params = oci_config_pod_params(c, "b");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	j = json_parse(params, strlen(params), err, errsz);
+	free(params);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	return j;
+}
+
+/* Directory bind mounts become the pod's host-directory volumes (spec
+ * "mounts", as run -v writes them); "ro" from the options, the last of
+ * ro/rw winning; file binds stay copies. */
+static void test_binds(void)
+{
+	struct oci_config c;
+	char err[512];
+	const struct json *m;
+	struct json *j;
+	bool b = false;
+	int rc;
+
+	CU_ASSERT_EQUAL_FATAL(parse("binds.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(c.n_mounts, 5);
+	CU_ASSERT_EQUAL(c.mounts[0].kind, OCI_MOUNT_GUEST);
+	CU_ASSERT_EQUAL(c.mounts[1].kind, OCI_MOUNT_BIND);
+	CU_ASSERT(!c.mounts[1].read_only);
+	CU_ASSERT(c.mounts[2].read_only);
+	CU_ASSERT(c.mounts[3].read_only);
+	CU_ASSERT(!c.mounts[4].read_only);
+	j = bind_spec(&c, "-d-dd", err, sizeof(err), &rc);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	m = json_get(json_get(j, "spec"), "mounts");
+	CU_ASSERT_EQUAL_FATAL(json_len(m), 3);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "source")),
+			       "/srv/data");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 0), "destination")),
+			       "/data");
+	CU_ASSERT_PTR_NULL(json_get(json_at(m, 0), "read_only"));
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(m, 1), "destination")),
+			       "/src");
+	CU_ASSERT(json_bool(json_get(json_at(m, 1), "read_only"), &b) && b);
+	CU_ASSERT_PTR_NULL(json_get(json_at(m, 2), "read_only"));
+	json_free(j);
+	/* No directory: no mounts key at all (the daemon's default). */
+	j = bind_spec(&c, "-----", err, sizeof(err), &rc);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_PTR_NULL(json_get(json_get(j, "spec"), "mounts"));
+	json_free(j);
+	/* A file bind under a directory one would be hidden: refused. */
+	free(c.mounts[2].destination);
+	c.mounts[2].destination = strdup("/data/hosts");
+	CU_ASSERT_PTR_NULL(bind_spec(&c, "-d-dd", err, sizeof(err), &rc));
+	CU_ASSERT_EQUAL(rc, -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[2]: the file bind on "
+					   "/data/hosts is inside the "
+					   "directory bind mount mounts[1]"));
+	/* Two directory binds that nest. */
+	free(c.mounts[3].destination);
+	c.mounts[3].destination = strdup("/data/sub");
+	CU_ASSERT_PTR_NULL(bind_spec(&c, "-d-dd", err, sizeof(err), &rc));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[3]: /data/sub: overlaps "
+					   "the directory bind mount "
+					   "mounts[1] on /data"));
+	oci_config_free(&c);
+}
+
+/* The daemon's limits on volumes: 8, a 255-byte mount point. */
+static void test_bind_limits(void)
+{
+	char text[8192], err[512], dirs[16];
+	struct oci_config c;
+	size_t n;
+	int rc;
+
+	n = (size_t)snprintf(text, sizeof(text),
+			     "{\"ociVersion\":\"1.0.0\",\"process\":{"
+			     "\"args\":[\"/bin/sh\"]},\"root\":{\"path\":"
+			     "\"r\"},\"mounts\":[");
+	for (int i = 0; i < 9; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "%s{\"destination\":\"/v%d\",\"type\":"
+				      "\"bind\",\"source\":\"/s%d\"}",
+				      i ? "," : "", i, i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]}");
+	CU_ASSERT_EQUAL_FATAL(
+		oci_config_parse(text, n, "/b", &c, err, sizeof(err)), 0);
+	memset(dirs, 'd', 9);
+	CU_ASSERT_PTR_NULL(bind_spec(&c, dirs, err, sizeof(err), &rc));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[8]: /v8: more than 8 "
+					   "directory bind mounts"));
+	dirs[8] = '-'; /* a file: copied, not a volume */
+	json_free(bind_spec(&c, dirs, err, sizeof(err), &rc));
+	CU_ASSERT_EQUAL(rc, 0);
+	dirs[0] = '-';
+	free(c.mounts[1].destination);
+	c.mounts[1].destination = malloc(300);
+	memset(c.mounts[1].destination, 'a', 299);
+	c.mounts[1].destination[0] = '/';
+	c.mounts[1].destination[299] = '\0';
+	CU_ASSERT_PTR_NULL(bind_spec(&c, dirs, err, sizeof(err), &rc));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mounts[1]: /s1 on /aaa"));
+	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+	oci_config_free(&c);
+}
+
+/* The runtime spec's example hooks: all six kinds, in order, kept; the
+ * poststart/poststop text for the state directory parses back. */
+static void test_hooks_parse(void)
+{
+	struct oci_config c;
+	struct oci_hooks h;
+	const struct oci_hooks *ch = &c.hooks;
+	char err[512], *text;
+
+	CU_ASSERT_EQUAL_FATAL(parse("hooks.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_PRESTART], 2);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_CREATE_RUNTIME], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_CREATE_CONTAINER], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_START_CONTAINER], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_POSTSTART], 1);
+	CU_ASSERT_EQUAL(ch->n[OCI_HOOK_POSTSTOP], 1);
+	CU_ASSERT_STRING_EQUAL(ch->h[OCI_HOOK_PRESTART][0].path,
+			       "/usr/bin/fix-mounts");
+	CU_ASSERT_STRING_EQUAL(ch->h[OCI_HOOK_PRESTART][0].args[2], "arg2");
+	CU_ASSERT_PTR_NULL(ch->h[OCI_HOOK_PRESTART][0].args[3]);
+	CU_ASSERT_STRING_EQUAL(ch->h[OCI_HOOK_PRESTART][0].env[0],
+			       "key1=value1");
+	CU_ASSERT_PTR_NULL(ch->h[OCI_HOOK_PRESTART][1].args);
+	CU_ASSERT_PTR_NULL(ch->h[OCI_HOOK_PRESTART][1].env);
+	CU_ASSERT_EQUAL(ch->h[OCI_HOOK_CREATE_RUNTIME][0].timeout, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "hooks.futureHook"));
+	CU_ASSERT_STRING_EQUAL(oci_hook_name(OCI_HOOK_CREATE_RUNTIME),
+			       "createRuntime");
+	text = oci_hooks_text(ch, 1u << OCI_HOOK_POSTSTART |
+					  1u << OCI_HOOK_POSTSTOP);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(
+		text, "{\"poststart\":[{\"path\":\"/usr/bin/notify-start\","
+		      "\"timeout\":5}],\"poststop\":[{\"path\":\"/usr/sbin/"
+		      "cleanup.sh\",\"args\":[\"cleanup.sh\",\"-f\"]}]}");
+	CU_ASSERT_EQUAL_FATAL(
+		oci_hooks_parse(text, strlen(text), &h, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(h.n[OCI_HOOK_PRESTART], 0);
+	CU_ASSERT_EQUAL(h.n[OCI_HOOK_POSTSTART], 1);
+	CU_ASSERT_EQUAL(h.h[OCI_HOOK_POSTSTART][0].timeout, 5);
+	CU_ASSERT_STRING_EQUAL(h.h[OCI_HOOK_POSTSTOP][0].args[1], "-f");
+	oci_hooks_free(&h);
+	free(text);
+	/* A hook half parsed is freed (ASan says so). */
+	text = strdup("{\"poststop\":[{\"path\":\"/a\",\"args\":[1]}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(oci_hooks_parse(text, strlen(text), &h, err,
+					sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "hooks.poststop[0].args[0]: "
+					   "expected a string"));
+	free(text);
+	oci_config_free(&c);
+}
+
+static char *slurp_path(const char *path)
+{
+	char *buf = calloc(1, 4096);
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, 4095);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Hooks run for real: args, env, the state on stdin, the status, the
+ * timeout, a program that cannot run. */
+static void test_hooks_run(void)
+{
+	char dir[] = "/tmp/test_oci_hooks.XXXXXX", out[256], script[512];
+	char err[512], *got;
+	char a0[] = "sh", a1[] = "-c", e0[] = "HOOK_VAR=v1", sh[] = "/bin/sh";
+	char none[] = "/nonexistent/hook";
+	char *args[] = { a0, a1, script, a0, out, NULL };
+	char *env[] = { e0, NULL };
+	struct oci_hook hk = { .path = sh, .args = args, .env = env };
+	struct oci_hooks h = { 0 };
+	struct oci_hook two[2];
+	const char *state = "{\"ociVersion\":\"1.1.0\",\"id\":\"c1\"}";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(script, sizeof(script),
+		 "{ echo \"$0 $HOOK_VAR\"; env | grep -c HOME; cat; } >\"$1\"");
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "hooks.prestart[0]", state, err,
+				     sizeof(err)),
+			0);
+	got = slurp_path(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	/* Only the hook's env: no HOME of ours leaks in. */
+	CU_ASSERT_STRING_EQUAL(got, "sh v1\n0\n{\"ociVersion\":\"1.1.0\","
+				    "\"id\":\"c1\"}");
+	free(got);
+	snprintf(script, sizeof(script), "exit 3");
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "hooks.prestart[1]", state, err,
+				     sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(err, "hooks.prestart[1]: /bin/sh: exited 3");
+	snprintf(script, sizeof(script), "kill -USR1 $$");
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "x", state, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x: /bin/sh: killed by signal 10");
+	/* It neither reads stdin nor ends: killed at its timeout. */
+	snprintf(script, sizeof(script), "exec sleep 30");
+	hk.timeout = 1;
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "hooks.poststop[0]", state, err,
+				     sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(
+		err, "hooks.poststop[0]: /bin/sh: timed out after 1 s");
+	hk.timeout = 0;
+	hk.path = none;
+	CU_ASSERT_EQUAL(oci_hook_run(&hk, "y", state, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(
+		err, "y: /nonexistent/hook: No such file or directory");
+	/* In order; the first failure stops a fatal kind, not the others. */
+	two[0] = hk;
+	two[1] = (struct oci_hook){ .path = sh, .args = args };
+	snprintf(script, sizeof(script), "echo ran >\"$1\"");
+	h.h[OCI_HOOK_CREATE_RUNTIME] = two;
+	h.n[OCI_HOOK_CREATE_RUNTIME] = 2;
+	unlink(out);
+	CU_ASSERT_EQUAL(oci_hooks_run(&h, OCI_HOOK_CREATE_RUNTIME, state, false,
+				      NULL, err, sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(err, "hooks.createRuntime[0]: "
+				    "/nonexistent/hook: No such file or "
+				    "directory");
+	CU_ASSERT_EQUAL(access(out, F_OK), -1);
+	CU_ASSERT_EQUAL(oci_hooks_run(&h, OCI_HOOK_CREATE_RUNTIME, state, true,
+				      NULL, err, sizeof(err)),
+			-1);
+	CU_ASSERT_EQUAL(access(out, F_OK), 0);
+	unlink(out);
+	rmdir(dir);
+}
+
+/* process.rlimits: types, values (above INT64_MAX: unlimited), order. */
+static void test_rlimits(void)
+{
+	static const struct {
+		const char *rl, *want;
+	} bad[] = {
+		{ "{}", "process.rlimits: expected an array" },
+		{ "[{\"type\":\"NOFILE\",\"soft\":1,\"hard\":1}]",
+		  "process.rlimits[0].type: expected RLIMIT_CPU" },
+		{ "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":-1,\"hard\":1}]",
+		  "process.rlimits[0]: soft and hard: expected integers" },
+		{ "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1}]",
+		  "process.rlimits[0]: soft and hard" },
+		{ "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2,\"hard\":1}]",
+		  "process.rlimits[0]: the soft limit is above the hard one" },
+		{ "[{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0},"
+		  "{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0}]",
+		  "process.rlimits[1]: RLIMIT_CORE given twice" },
+	};
+	char text[1024], err[512], *params;
+	struct oci_config c;
+	struct json *j;
+	const struct json *r;
+	int64_t v = 0;
+	int n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = snprintf(text, sizeof(text),
+			     "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":"
+			     "[\"/x\"],\"rlimits\":%s},\"root\":{\"path\":"
+			     "\"r\"}}",
+			     bad[i].rl);
+		CU_ASSERT_EQUAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+						 sizeof(err)),
+				-EINVAL);
+		if (!strstr(err, bad[i].want))
+			fprintf(stderr, "\nrlimits %s: '%s'\n", bad[i].rl, err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].want));
+	}
+	n = snprintf(text, sizeof(text),
+		     "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"/x\"],"
+		     "\"rlimits\":[{\"type\":\"RLIMIT_STACK\",\"soft\":"
+		     "1048576,\"hard\":18446744073709551615}]},\"root\":{"
+		     "\"path\":\"r\"}}");
+	CU_ASSERT_EQUAL_FATAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+					       sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(c.process.rlimits[0].hard, XP_RLIM_INFINITY);
+	params = oci_config_pod_params(&c, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	j = json_parse(params, strlen(params), err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	r = json_at(json_get(json_get(j, "spec"), "rlimits"), 0);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(r, "type")), "RLIMIT_STACK");
+	CU_ASSERT(json_int(json_get(r, "soft"), &v) && v == 1048576);
+	CU_ASSERT(json_int(json_get(r, "hard"), &v) && v == -1);
+	json_free(j);
+	free(params);
+	oci_config_free(&c);
+}
+
+/* tmpfs mounts outside the guest's own and root.readonly: the spec's
+ * "tmpfs" and "read_only" (the daemon takes them with the tmpfs work). */
+static void test_tmpfs_readonly(void)
+{
+	static const struct {
+		const char *mount, *want;
+	} bad[] = {
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"size=50%\"]}",
+		  "mounts[0]: tmpfs size=50%: expected bytes" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"size=0\"]}",
+		  "mounts[0]: tmpfs size=0: expected bytes" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"size=1t\"]}",
+		  "tmpfs size=1t" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"mode=8\"]}",
+		  "mounts[0]: tmpfs mode=8: expected an octal mode" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[\"mode=17777\"]}",
+		  "tmpfs mode=17777" },
+		{ "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"options\":"
+		  "[7]}",
+		  "mounts[0].options[0]: expected a string" },
+		{ "{\"destination\":\"/\",\"type\":\"tmpfs\"}",
+		  "mounts[0]: tmpfs on /" },
+	};
+	char text[1024], err[512], *params;
+	struct oci_config c;
+	int n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = snprintf(text, sizeof(text),
+			     "{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":"
+			     "[\"/x\"]},\"root\":{\"path\":\"r\"},\"mounts\":"
+			     "[%s]}",
+			     bad[i].mount);
+		CU_ASSERT_EQUAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+						 sizeof(err)),
+				-EINVAL);
+		if (!strstr(err, bad[i].want))
+			fprintf(stderr, "\n%s: '%s'\n", bad[i].mount, err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].want));
+	}
+	n = snprintf(
+		text, sizeof(text),
+		"{\"ociVersion\":\"1.0.0\",\"process\":{\"args\":[\"/x\"]},"
+		"\"root\":{\"path\":\"r\",\"readonly\":true},\"mounts\":["
+		"{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"options\":"
+		"[\"rw\",\"nosuid\",\"size=2g\",\"mode=1777\",\"ro\"]},"
+		"{\"destination\":\"/var/tmp\",\"type\":\"tmpfs\",\"source\":"
+		"\"tmpfs\"},"
+		"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"options\":"
+		"[\"size=64m\"]}]}");
+	CU_ASSERT_EQUAL_FATAL(oci_config_parse(text, (size_t)n, "/b", &c, err,
+					       sizeof(err)),
+			      0);
+	CU_ASSERT(c.read_only);
+	CU_ASSERT_EQUAL(c.mounts[0].kind, OCI_MOUNT_TMPFS);
+	CU_ASSERT_EQUAL(c.mounts[2].kind, OCI_MOUNT_GUEST);
+	params = oci_config_pod_params(&c, "t");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		params, "\"tmpfs\":[{\"path\":\"/tmp\",\"size\":2147483648,"
+			"\"mode\":1023,\"ro\":true},{\"path\":\"/var/tmp\"}],"
+			"\"read_only\":true,"));
+	free(params);
+	oci_config_free(&c);
 }
 
 static void test_limits(void)
@@ -401,6 +835,12 @@ int main(void)
 	CU_add_test(s, "annotations", test_annotations);
 	CU_add_test(s, "hostile_configs", test_hostile);
 	CU_add_test(s, "limits", test_limits);
+	CU_add_test(s, "dir_binds", test_binds);
+	CU_add_test(s, "dir_bind_limits", test_bind_limits);
+	CU_add_test(s, "hooks_parse", test_hooks_parse);
+	CU_add_test(s, "rlimits", test_rlimits);
+	CU_add_test(s, "tmpfs_readonly", test_tmpfs_readonly);
+	CU_add_test(s, "hooks_run", test_hooks_run);
 	CU_add_test(s, "process_json", test_process);
 	CU_add_test(s, "paths", test_paths);
 	CU_add_test(s, "ids_status", test_ids);

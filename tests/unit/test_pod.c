@@ -679,6 +679,72 @@ static void test_user(void)
 	harness_stop(&H, true);
 }
 
+/* spec "rlimits": checked, in the guest's spec (rlimit=RES:SOFT:HARD,
+ * "inf" for -1), kept across a restart, shown by inspect. */
+static void test_rlimits(void)
+{
+	static const struct {
+		const char *extra, *want;
+	} bad[] = {
+		{ ",\"rlimits\":{}", "params.spec.rlimits: expected an array" },
+		{ ",\"rlimits\":[{\"type\":\"nofile\",\"soft\":1,\"hard\":1}]",
+		  "params.spec.rlimits[0].type: expected RLIMIT_CPU" },
+		{ ",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":-2,"
+		  "\"hard\":1}]",
+		  "params.spec.rlimits[0]: soft and hard: expected integers" },
+		{ ",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":-1,"
+		  "\"hard\":5}]",
+		  "params.spec.rlimits[0]: the soft limit is above the hard one" },
+		{ ",\"rlimits\":[{\"type\":\"RLIMIT_AS\",\"soft\":1,\"hard\":1},"
+		  "{\"type\":\"RLIMIT_AS\",\"soft\":1,\"hard\":1}]",
+		  "params.spec.rlimits[1]: RLIMIT_AS given twice" },
+	};
+	char params[1024];
+	const struct json *rl;
+	struct json *r;
+	int64_t d, v;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	create_params(params, sizeof(params), "r1",
+		      ",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":"
+		      "1024,\"hard\":2048},{\"type\":\"RLIMIT_CORE\","
+		      "\"soft\":0,\"hard\":-1}]");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_FATAL(json_int(json_get(result(r), "domid"), &d) && d > 0);
+	json_free(r);
+	CU_ASSERT_STRING_EQUAL(
+		fake_xs_spec((uint32_t)d),
+		"env=A=b%20c cwd=/ name=r1 rlimit=7:1024:2048 rlimit=4:0:inf -- "
+		"/bin/echo hi%20there");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		create_params(params, sizeof(params), "r3", bad[i].extra);
+		r = harness_call(&H, "pod_create", params);
+		CU_ASSERT_EQUAL(error_code(r), -32602);
+		if (!strstr(error_msg(r), bad[i].want))
+			fprintf(stderr, "\n%s: got '%s'\n", bad[i].extra,
+				error_msg(r));
+		CU_ASSERT_PTR_NOT_NULL(strstr(error_msg(r), bad[i].want));
+		json_free(r);
+	}
+	create_pod("r2");
+	harness_stop(&H, false);
+	CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	r = call_name("pod_inspect", "r1");
+	rl = json_get(result(r), "rlimits");
+	CU_ASSERT_EQUAL_FATAL(json_len(rl), 2);
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(json_at(rl, 0), "type")),
+			       "RLIMIT_NOFILE");
+	CU_ASSERT(json_int(json_get(json_at(rl, 0), "hard"), &v) && v == 2048);
+	CU_ASSERT(json_int(json_get(json_at(rl, 1), "hard"), &v) && v == -1);
+	json_free(r);
+	r = call_name("pod_inspect", "r2");
+	CU_ASSERT_PTR_NULL(json_get(result(r), "rlimits"));
+	json_free(r);
+	json_free(call_name("pod_rm", "r1"));
+	json_free(call_name("pod_rm", "r2"));
+	harness_stop(&H, true);
+}
+
 /* Two creates of the same name at once: exactly one wins, the other has no side effect. */
 static void test_same_name_race(void)
 {
@@ -1482,6 +1548,7 @@ int main(void)
 	CU_add_test(s, "domain_gone", test_domain_gone);
 	CU_add_test(s, "tty_stdin", test_tty_stdin);
 	CU_add_test(s, "user", test_user);
+	CU_add_test(s, "rlimits", test_rlimits);
 	CU_add_test(s, "kernel_recorded", test_kernel_recorded);
 	CU_add_test(s, "kernel_state_corrupt", test_kernel_state_corrupt);
 	CU_add_test(s, "crashed", test_crashed);

@@ -152,6 +152,7 @@ struct k_sigaction {
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXFSZ 25
 #define SIGWINCH 28
 
 #define SIGBIT(s) (1ull << ((s)-1))
@@ -174,6 +175,31 @@ struct cred {
 	uint32_t gid, egid, sgid, fsgid;
 	uint32_t ngroups;
 	uint32_t groups[CRED_GROUPS_MAX];
+};
+
+/* Resource limits, Linux's numbering (getrlimit(2)). */
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ull)
+
+/* One limit as prlimit64(2) sees it: soft (cur) and hard (max). */
+struct rlimit64 {
+	uint64_t cur, max;
 };
 
 /* Signal handlers. */
@@ -204,6 +230,9 @@ struct task {
 	struct inode *cwd;
 	uint32_t umask;
 	struct cred cred;
+	/* Resource limits: the thread group leader's are the process's
+	 * (rlimit_cur); copied by fork, kept by exec. */
+	struct rlimit64 rlim[RLIM_NLIMITS];
 	int nice; /* -20..19: scales the time slice (task_slice_ns) */
 	uint8_t policy; /* SCHED_OTHER, SCHED_BATCH or SCHED_IDLE: one class */
 	uint32_t personality; /* PER_LINUX and its flags (sys_sched.c) */
@@ -302,6 +331,24 @@ long task_fork(struct trap_frame *f, uint64_t flags, uint64_t newsp,
 	       uint64_t ptid, uint64_t ctid, uint64_t tls);
 /* Releases the vfork parent if any (exec and exit). */
 void task_vfork_release(struct task *t);
+
+/* Resource limits (sys_proc.c). */
+/* The limits new user processes start with (task_spawn copies them):
+ * rlimit_defaults', then the pod spec's (init sets them). */
+extern struct rlimit64 rlimit_spawn[RLIM_NLIMITS];
+/* Linux's defaults for a process, bounded by what this kernel has
+ * (RLIMIT_NOFILE: FD_MAX descriptors). */
+void rlimit_defaults(struct rlimit64 *r);
+/* The current process's soft limit res. */
+static inline uint64_t rlimit_cur(unsigned res)
+{
+	return current->leader->rlim[res].cur;
+}
+/* Sets limit res of process t's group as setrlimit(2) would, checked
+ * against cred (EINVAL: soft above hard; EPERM: raising the hard limit
+ * without euid 0, RLIMIT_NOFILE above FD_MAX). 0 or -errno. */
+int rlimit_set(struct task *t, unsigned res, const struct rlimit64 *n,
+	       const struct cred *cred);
 
 /* Signals (signal.c). */
 int signal_send(struct task *t, int sig, int from_pid);

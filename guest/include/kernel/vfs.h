@@ -322,6 +322,12 @@ void files_drop(struct files *fs, int fd);
 void files_set_stdio(struct files *fs, struct file *f);
 /* The current task's descriptors: */
 int fd_install(struct file *f, int min_fd, bool cloexec);
+/* Descriptors the current process may have: its RLIMIT_NOFILE soft
+ * limit, at most FD_MAX (fd_install refuses more with EMFILE). */
+int fd_limit(void);
+/* RLIMIT_FSIZE for a write of *n bytes at pos in a regular file: cuts *n
+ * at the limit; at or past it, SIGXFSZ and -EFBIG. 0 otherwise. */
+int fsize_check(uint64_t pos, size_t *n);
 struct file *fd_get(int fd);
 int fd_close(int fd);
 /* Opens a path as the current task would: returns a new file or -errno. */

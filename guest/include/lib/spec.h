@@ -4,6 +4,7 @@
 #define GUEST_LIB_SPEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/passwd.h"
 
@@ -22,6 +23,18 @@ struct spec_tmpfs {
 	unsigned long long size; /* bytes; 0: half the pod's memory */
 	unsigned mode; /* of its root directory, at most 07777 */
 	int read_only; /* 0 or 1 */
+};
+
+/* "rlimit=" tokens: one per resource (Linux has 16). */
+#define SPEC_RLIMITS_MAX 16
+/* A limit's "inf": RLIM_INFINITY. */
+#define SPEC_RLIM_INFINITY (~0ull)
+
+/* One "rlimit=RES:SOFT:HARD" token: Linux's resource number (0..15),
+ * soft <= hard, each decimal or "inf". */
+struct spec_rlimit {
+	unsigned res;
+	uint64_t soft, hard;
 };
 
 /*
@@ -43,6 +56,9 @@ struct spec {
 	struct spec_tmpfs tmpfs[SPEC_TMPFS_MAX];
 	size_t ntmpfs;
 	int read_only; /* "readonly=1": the root file system is read-only */
+	/* the pod's resource limits, for its processes and execs */
+	struct spec_rlimit rlimits[SPEC_RLIMITS_MAX];
+	size_t nrlimits;
 	/* Options this parser does not know, for the caller to warn about.
 	 * Tokens whose key contains a '.' (kernel parameters such as
 	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
@@ -55,8 +71,8 @@ struct spec {
  * len + 1 bytes since tokens are NUL-terminated in place). Returns 0, or
  * -EINVAL with *err_r set to a static message: bad %XX escape, a decoded
  * NUL byte, no "--", no program, an empty env key, an empty user, a
- * malformed tmpfs or readonly token, or too many arguments/variables/tmpfs
- * mounts (-E2BIG).
+ * malformed tmpfs or readonly token, a bad or repeated rlimit, or too many
+ * arguments/variables/tmpfs mounts (-E2BIG).
  */
 int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
 
