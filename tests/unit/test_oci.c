@@ -393,6 +393,8 @@ static void test_state_files(void)
 static const char *const real_configs[] = {
 	"real/podman-run-d.json",
 	"real/ctr-run-d.json",
+	"real/podman-run-m64.json",
+	"real/podman-init-t.json",
 };
 
 static void test_real_corpus(void)
@@ -459,6 +461,30 @@ static void test_real_podman(void)
 	oci_config_free(&c);
 }
 
+/* podman run -m 64m: the limit is the pod's memory (swap is ignored); podman
+ * create -t + init: a terminal. */
+static void test_real_podman_more(void)
+{
+	struct oci_config c;
+	char err[512];
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("real/podman-run-m64.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.memory_mib, 64);
+	CU_ASSERT_EQUAL(c.vcpus, 0);
+	CU_ASSERT(!c.process.terminal);
+	CU_ASSERT_STRING_EQUAL(c.hostname, "cc9a0bd87680");
+	oci_config_free(&c);
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("real/podman-init-t.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT(c.process.terminal);
+	CU_ASSERT_EQUAL(c.process.n_args, 1);
+	CU_ASSERT_STRING_EQUAL(c.process.args[0], "/bin/true");
+	CU_ASSERT_EQUAL(c.memory_mib, 0);
+	oci_config_free(&c);
+}
+
 /* ctr run -d: a root relative to the bundle, no hostname, no bind. */
 static void test_real_ctr(void)
 {
@@ -502,6 +528,7 @@ int main(void)
 	CU_add_test(s, "state_files", test_state_files);
 	CU_add_test(s, "real_corpus", test_real_corpus);
 	CU_add_test(s, "real_podman", test_real_podman);
+	CU_add_test(s, "real_podman_more", test_real_podman_more);
 	CU_add_test(s, "real_ctr", test_real_ctr);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
