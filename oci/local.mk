@@ -33,7 +33,7 @@ tests_fuzz_fuzz_ociconfig_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 tests_fuzz_fuzz_ociconfig_LDADD = $(XENPOD_COMMON_LIBS)
 
 dist_man_MANS += man/xenpod-oci.1
-EXTRA_DIST += docs/OCI.md tests/lab/t_85_oci.sh
+EXTRA_DIST += docs/OCI.md tests/lab/t_85_oci.sh tests/lab/t_86_podman.sh
 
 # The lab's stand-in for conmon (a subreaper, a console-socket receiver).
 noinst_PROGRAMS += tests/lab/oci_reaper

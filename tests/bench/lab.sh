@@ -175,6 +175,48 @@ start_xenpod() {
 	R start.xenpod.samples "$(tr '\n' ',' </tmp/s.line | sed 's/,$//')"
 }
 
+# ---- 7. OCI runtimes: podman with xenpod-oci, beside podman with Debian's crun -------------
+
+# oci_start KEY CMD...: medians of REPS runs of CMD, to the hello line and to its exit.
+oci_start() {
+	local key=$1 i r
+	shift
+	: >/tmp/s.line
+	: >/tmp/s.cmd
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		r=$($XPB cmd "$HELLO_LINE" 180 -- "$@" 2>>"$LOG")
+		say "$key #$i: $r"
+		echo "$r" | field line_ms >>/tmp/s.line
+		echo "$r" | field cmd_ms >>/tmp/s.cmd
+		i=$((i + 1))
+	done
+	R "$key.line_ms" "$(median </tmp/s.line)"
+	R "$key.exit_ms" "$(median </tmp/s.cmd)"
+}
+
+# podman run --rm of the hello (the image: a podman import of the test rootfs) with
+# xenpod-oci (a pod) and with crun (a plain container in dom0); needs LAB_DISK=oci.
+oci() {
+	local img=localhost/xpbench:1 k
+	if ! command -v podman >/dev/null; then
+		for k in oci.podman_xenpod_oci oci.podman_crun; do
+			NA $k "podman not in dom0 (scripts/lab's LAB_DISK=oci)"
+		done
+		return
+	fi
+	[ $XENPOD_OK = 1 ] || { NA oci.podman_xenpod_oci "$XENPOD_WHY"; }
+	if ! tar -C "$IMG" -cf - . | podman import - $img >>"$LOG" 2>&1; then
+		NA oci.podman_xenpod_oci "podman import of the test rootfs failed"
+		NA oci.podman_crun "podman import of the test rootfs failed"
+		return
+	fi
+	[ $XENPOD_OK = 1 ] &&
+		oci_start oci.podman_xenpod_oci podman --runtime /usr/bin/xenpod-oci run --rm $img $HELLO
+	oci_start oci.podman_crun podman --runtime /usr/bin/crun run --rm $img $HELLO
+	podman rmi -f $img >>"$LOG" 2>&1
+}
+
 # ---- 2. scaling ---------------------------------------------------------------
 
 # scale_series NAME CMD-PREFIX: time N creates, each with the earlier ones running.
@@ -506,7 +548,7 @@ fi
 probe_xenpod
 [ $KERNEL_OK = 1 ] && say "xenpod-kernel: yes" || say "xenpod-kernel: no ($KERNEL_WHY)"
 [ $XENPOD_OK = 1 ] && say "xenpod run: yes" || say "xenpod run: no ($XENPOD_WHY)"
-for part in ${BENCH_PARTS:-xs start_xk start_xenpod footprint idle pod_io start_linux scale_xenpod scale_xl work}; do
+for part in ${BENCH_PARTS:-xs start_xk start_xenpod footprint idle pod_io start_linux scale_xenpod scale_xl work oci}; do
 	say "part $part"
 	case $part in
 	xs) xs_cost ;;

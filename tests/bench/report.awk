@@ -54,6 +54,10 @@ function ratios(    i, t, unit, envs, e) {
 		"first line: Linux under xl / xenpod-kernel under xl")
 	ratio_add("start.xenpod_run_over_xk_xl", "start.xenpod.line_ms", "start.xk_xl.line_ms",
 		"first line: xenpod run / xl of the same kernel (daemon overhead)")
+	ratio_add("oci.podman_xenpod_oci_over_xenpod_run", "oci.podman_xenpod_oci.exit_ms",
+		"start.xenpod.exit_ms", "to exit: podman run --rm with xenpod-oci / xenpod run")
+	ratio_add("oci.podman_xenpod_oci_over_crun", "oci.podman_xenpod_oci.exit_ms",
+		"oci.podman_crun.exit_ms", "to exit: podman with xenpod-oci / podman with crun")
 	ratio_add("scale.xl_idle.last_over_first", "scale.xl_idle.last_ms", "scale.xl_idle.first_ms",
 		"xl create: #N / #1")
 	ratio_add("scale.xenpod.last_over_first", "scale.xenpod.last_ms", "scale.xenpod.first_ms",
@@ -200,6 +204,12 @@ function table(    t, i, tu) {
 	row("stdout of exec over the vchan ring (dd, 64 KiB blocks)", "io.ring_mib_s", "MiB/s")
 	row("the same to /dev/console, until in the pod's log", "io.console_mib_s", "MiB/s")
 	rrow("ratio ring / console", "io.ring_over_console")
+	print "\n7. OCI runtime: podman run --rm of the hello (LAB_DISK=oci; xenpod run above)"
+	row("podman with xenpod-oci -> hello line", "oci.podman_xenpod_oci.line_ms", "ms")
+	row("podman with xenpod-oci -> exit", "oci.podman_xenpod_oci.exit_ms", "ms")
+	row("podman with crun (a plain container in dom0) -> exit", "oci.podman_crun.exit_ms", "ms")
+	rrow("ratio podman+xenpod-oci / xenpod run (to exit)", "oci.podman_xenpod_oci_over_xenpod_run")
+	rrow("ratio podman+xenpod-oci / podman+crun (to exit)", "oci.podman_xenpod_oci_over_crun")
 }
 
 function rcell(name) { return (name in RV) ? RV[name] "x" : "n/a" }

@@ -821,6 +821,127 @@ static void test_state_files(void)
 	rmdir(dir);
 }
 
+/* Every config.json of the corpus that podman 4.3 and containerd 1.6 wrote in the lab
+ * (tests/lab/t_86_podman.sh prints them; tests/data/oci/real/) maps onto a pod spec
+ * whose image and command are the config's root and args. */
+static const char *const real_configs[] = {
+	"real/podman-run-d.json",
+	"real/ctr-run-d.json",
+	"real/podman-run-m64.json",
+	"real/podman-init-t.json",
+};
+
+static void test_real_corpus(void)
+{
+	struct oci_config c;
+	char err[512], *params;
+	struct json *j;
+	const struct json *spec;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(real_configs) / sizeof(real_configs[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(
+			parse(real_configs[i], &c, err, sizeof(err)), 0);
+		params = oci_config_pod_params(&c, "real");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+		j = json_parse(params, strlen(params), err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		spec = json_get(j, "spec");
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(spec, "image")),
+				       c.root_path);
+		CU_ASSERT_EQUAL(json_len(json_get(spec, "command")),
+				c.process.n_args);
+		for (k = 0; k < c.process.n_args; k++)
+			CU_ASSERT_STRING_EQUAL(
+				json_str(json_at(json_get(spec, "command"), k)),
+				c.process.args[k]);
+		/* namespaces, cgroups and seccomp cannot apply to a VM */
+		CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.namespaces"));
+		json_free(j);
+		free(params);
+		oci_config_free(&c);
+	}
+}
+
+/* podman run -d: its file binds are copied in, /dev/shm is the guest's. */
+static void test_real_podman(void)
+{
+	struct oci_config c;
+	char err[512];
+	size_t i, binds = 0;
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("real/podman-run-d.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.process.n_args, 3);
+	CU_ASSERT_STRING_EQUAL(c.process.args[2],
+			       "echo started; exec sleep 600");
+	CU_ASSERT_STRING_EQUAL(c.hostname, "bf17dac01403");
+	CU_ASSERT_STRING_EQUAL(
+		c.root_path,
+		"/var/lib/containers/storage/vfs/dir/"
+		"34f857aed9aafee8c971d11249a6304caeae3626103a39002b217e3cb7b48e83");
+	CU_ASSERT(!c.process.terminal);
+	CU_ASSERT(c.process.has_user && c.process.uid == 0 &&
+		  c.process.gid == 0 && c.process.n_gids == 0);
+	CU_ASSERT_EQUAL(c.memory_mib, 0);
+	for (i = 0; i < c.n_mounts; i++)
+		if (c.mounts[i].kind == OCI_MOUNT_BIND)
+			binds++;
+	/* /etc/hosts, /run/.containerenv, /etc/hostname */
+	CU_ASSERT_EQUAL(binds, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.seccomp"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.sysctl"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.annotations, "io.podman.annotations"));
+	oci_config_free(&c);
+}
+
+/* podman run -m 64m: the limit is the pod's memory (swap is ignored); podman
+ * create -t + init: a terminal. */
+static void test_real_podman_more(void)
+{
+	struct oci_config c;
+	char err[512];
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("real/podman-run-m64.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.memory_mib, 64);
+	CU_ASSERT_EQUAL(c.vcpus, 0);
+	CU_ASSERT(!c.process.terminal);
+	CU_ASSERT_STRING_EQUAL(c.hostname, "cc9a0bd87680");
+	oci_config_free(&c);
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("real/podman-init-t.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT(c.process.terminal);
+	CU_ASSERT_EQUAL(c.process.n_args, 1);
+	CU_ASSERT_STRING_EQUAL(c.process.args[0], "/bin/true");
+	CU_ASSERT_EQUAL(c.memory_mib, 0);
+	oci_config_free(&c);
+}
+
+/* ctr run -d: a root relative to the bundle, no hostname, no bind. */
+static void test_real_ctr(void)
+{
+	struct oci_config c;
+	char err[512];
+	size_t i, binds = 0;
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("real/ctr-run-d.json", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.process.n_args, 2);
+	CU_ASSERT_STRING_EQUAL(c.process.args[0], "/bin/sleep");
+	CU_ASSERT_STRING_EQUAL(c.root_path, "/bundle/rootfs");
+	CU_ASSERT(c.hostname == NULL || c.hostname[0] == '\0');
+	CU_ASSERT_EQUAL(c.process.n_env, 1);
+	CU_ASSERT(c.process.has_user && c.process.n_gids == 1);
+	for (i = 0; i < c.n_mounts; i++)
+		if (c.mounts[i].kind == OCI_MOUNT_BIND)
+			binds++;
+	CU_ASSERT_EQUAL(binds, 0);
+	CU_ASSERT_STRING_EQUAL(c.annotations, "{}");
+	oci_config_free(&c);
+}
+
 int main(void)
 {
 	unsigned fails;
@@ -845,6 +966,10 @@ int main(void)
 	CU_add_test(s, "paths", test_paths);
 	CU_add_test(s, "ids_status", test_ids);
 	CU_add_test(s, "state_files", test_state_files);
+	CU_add_test(s, "real_corpus", test_real_corpus);
+	CU_add_test(s, "real_podman", test_real_podman);
+	CU_add_test(s, "real_podman_more", test_real_podman_more);
+	CU_add_test(s, "real_ctr", test_real_ctr);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
