@@ -65,7 +65,7 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_event.c tests/guest/progs/t_lock.c \
 	tests/guest/progs/t_shm.c tests/guest/progs/t_cred.c \
 	tests/guest/progs/t_unix.c tests/guest/progs/t_sys.c \
-	tests/guest/go/gotest.go \
+	tests/guest/go/gotest.go tests/guest/go/gohttp.go \
 	tests/guest/sqlite/t_sqlite.c tests/guest/zsh/jobs.zsh \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \

@@ -156,14 +156,15 @@ if [ ! -f "$R" ]; then
 	echo "INFO: no /lab/netroot.cpio: the socket checks are skipped"
 	exit $failed
 fi
-# A pod with a program: TCP timeouts over loopback, TCP echo (2 connections), then 4 MB to dom0, then httpd.
-SPEC='-- /bin/sh -c t_net%20tcp-timeo%207010;t_net%20tcp-echo%207000%202;t_net%20tcp-send%2010.9.1.1%207001%204000000;busybox%20httpd%20-f%20-p%2080%20-h%20/www'
+# A pod with a program: a Go net/http server (in the background), TCP timeouts over loopback,
+# TCP echo (2 connections), then 4 MB to dom0, then httpd.
+SPEC='-- /bin/sh -c gohttp%20:8080%20&t_net%20tcp-timeo%207010;t_net%20tcp-echo%207000%202;t_net%20tcp-send%2010.9.1.1%207001%204000000;busybox%20httpd%20-f%20-p%2080%20-h%20/www'
 cat >/tmp/papp.cfg <<EOC
 type = "pvh"
 name = "papp"
 kernel = "$K"
 ramdisk = "$R"
-memory = 64
+memory = 128
 vif = [ 'mac=00:16:3e:5a:01:02,ip=10.9.1.2,script=/tmp/vif-lab' ]
 on_poweroff = "preserve"
 on_crash = "preserve"
@@ -220,6 +221,18 @@ if until_ok 30 get; then
 	pass "HTTP: busybox httpd in the pod serves a page to dom0"
 else
 	fail "httpd" "$(head -c 200 /tmp/page 2>/dev/null) $(conslog papp | tail -3 | tr '\n' ' ')"
+fi
+# Go's net/http: its own client reached it over loopback, and dom0 reaches it.
+if conslog papp | grep -q "gohttp: self get: work 4950"; then
+	pass "Go net/http: the pod's own client fetched /work (100 goroutines) over loopback"
+else
+	fail "Go net/http self" "$(conslog papp | grep gohttp | tr '\n' ' ')"
+fi
+goget() { printf 'GET /%s HTTP/1.0\r\n\r\n' "$1" | timeout 20 nc 10.9.1.2 8080 >/tmp/gopage 2>/dev/null && grep -q "$2" /tmp/gopage; }
+if until_ok 30 goget "" "hello from Go net/http in a xenpod pod" && goget work "work 4950"; then
+	pass "Go net/http: a static Go server in the pod serves dom0 (/ and /work)"
+else
+	fail "Go net/http" "$(head -c 200 /tmp/gopage 2>/dev/null) $(conslog papp | grep gohttp | tr '\n' ' ')"
 fi
 t0=$(date +%s)
 n=0
