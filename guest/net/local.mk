@@ -42,5 +42,6 @@ guest_xenpod_kernel_SOURCES += guest/xen/netfront.c guest/kernel/netdev.c \
 dist_noinst_SCRIPTS += tests/guest/net-xen.sh
 guest_xenpod_kernel_SOURCES += guest/kernel/sys_net.c guest/kernel/inet_sock.c \
 	guest/kernel/unix_sock.c guest/include/kernel/sock.h
-dist_noinst_SCRIPTS += tests/guest/mknetroot.sh
+dist_noinst_SCRIPTS += tests/guest/mknetroot.sh tests/guest/mk-linux-net-guest.sh
+EXTRA_DIST += tests/guest/linux-net-init
 EXTRA_DIST += tests/guest/progs/t_net.c

@@ -189,39 +189,55 @@ if conslog papp | grep -q "tcp-timeo ok"; then
 else
 	fail "TCP timeouts" "$(conslog papp | grep tcp-timeo | tr '\n' ' ')"
 fi
-if [ "$(echo hello | timeout 20 nc 10.9.1.2 7000)" = hello ]; then
-	pass "TCP: dom0 connects to the pod, data echoed"
-else
-	fail "TCP echo" "$(conslog papp | tail -2 | tr '\n' ' ')"
-fi
-dd if=/dev/urandom of=/tmp/blob bs=1024 count=1024 2>/dev/null
-# The pod connects to dom0 right after its second echo: listen already.
-timeout 120 nc -l -p 7001 >/tmp/recv &
-ncpid=$!
-sleep 0.5
-t0=$(date +%s)
-timeout 120 nc 10.9.1.2 7000 </tmp/blob >/tmp/blob.back
-t1=$(date +%s)
-if cmp -s /tmp/blob /tmp/blob.back; then
-	pass "TCP: 1 MiB dom0 -> pod -> dom0 byte-identical"
-else
-	fail "TCP 1 MiB echo" "got $(wc -c </tmp/blob.back) bytes"
-fi
-echo "INFO: 1 MiB echoed (both ways, incl. nc's idle wait) in $((t1 - t0)) s"
-wait $ncpid
-if [ "$(wc -c </tmp/recv)" -eq 4000000 ]; then
-	pass "TCP: the pod connects to dom0 and sends 4000000 bytes"
-else
-	fail "TCP pod -> dom0" "received $(wc -c </tmp/recv) bytes"
-fi
-echo "INFO: $(conslog papp | grep -m1 'sent .* bytes')"
-# HTTP/1.0 GETs through nc (dom0's static busybox wget crashes in its resolver).
-get() { printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 20 nc 10.9.1.2 80 >/tmp/page 2>/dev/null && grep -q "hello from a xenpod pod" /tmp/page; }
-if until_ok 30 get; then
-	pass "HTTP: busybox httpd in the pod serves a page to dom0"
-else
-	fail "httpd" "$(head -c 200 /tmp/page 2>/dev/null) $(conslog papp | tail -3 | tr '\n' ' ')"
-fi
+# The same round for the pod and, below, a Linux guest with its own netfront (net_round WHO
+# ADDR LOG): an echo, 1 MiB dom0 -> guest -> dom0, 4 MB guest -> dom0 (t_net's own clock), an
+# HTTP GET, then 20 sequential GETs (connect + request + close). Times from /proc/uptime (ms).
+now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+net_round() {
+	who=$1 addr=$2 log=$3
+	if [ "$(echo hello | timeout 20 nc $addr 7000)" = hello ]; then
+		pass "TCP: dom0 connects to the $who, data echoed"
+	else
+		fail "TCP echo ($who)" "$($log | tail -2 | tr '\n' ' ')"
+	fi
+	dd if=/dev/urandom of=/tmp/blob bs=1024 count=1024 2>/dev/null
+	# The guest connects to dom0 right after its second echo: listen already.
+	timeout 120 nc -l -p 7001 >/tmp/recv &
+	ncpid=$!
+	sleep 0.5
+	t0=$(now_ms)
+	timeout 120 nc $addr 7000 </tmp/blob >/tmp/blob.back
+	ECHO_MS=$(($(now_ms) - t0))
+	if cmp -s /tmp/blob /tmp/blob.back; then
+		pass "TCP: 1 MiB dom0 -> $who -> dom0 byte-identical"
+	else
+		fail "TCP 1 MiB echo ($who)" "got $(wc -c </tmp/blob.back) bytes"
+	fi
+	wait $ncpid
+	if [ "$(wc -c </tmp/recv)" -eq 4000000 ]; then
+		pass "TCP: the $who connects to dom0 and sends 4000000 bytes"
+	else
+		fail "TCP $who -> dom0" "received $(wc -c </tmp/recv) bytes"
+	fi
+	SEND_MS=$($log | sed -n 's/.*sent 4000000 bytes to .* in \([0-9]*\) ms.*/\1/p' | head -n 1)
+	# HTTP/1.0 GETs through nc (dom0's static busybox wget crashes in its resolver).
+	get() { printf 'GET /index.html HTTP/1.0\r\n\r\n' | timeout 20 nc $addr 80 >/tmp/page 2>/dev/null && grep -q "hello from a xenpod pod" /tmp/page; }
+	if until_ok 30 get; then
+		pass "HTTP: busybox httpd in the $who serves a page to dom0"
+	else
+		fail "httpd ($who)" "$(head -c 200 /tmp/page 2>/dev/null) $($log | tail -3 | tr '\n' ' ')"
+	fi
+	t0=$(now_ms)
+	n=0
+	while [ $n -lt 20 ] && get; do n=$((n + 1)); done
+	GET_MS=$(($(now_ms) - t0))
+	[ $n -eq 20 ] || fail "HTTP x20 ($who)" "only $n of 20 GETs worked"
+	ping -c 20 -i 0.2 -W 5 $addr >/tmp/pingr 2>&1
+	PING_AVG=$(sed -n 's|.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1|p' /tmp/pingr)
+	echo "INFO: $who: 1 MiB echoed in $ECHO_MS ms (incl. nc's idle wait), 4 MB sent to dom0 in ${SEND_MS:-?} ms, 20 HTTP GETs in $GET_MS ms, ping avg ${PING_AVG:-?} ms"
+}
+net_round pod 10.9.1.2 "conslog papp"
+POD_ECHO=$ECHO_MS POD_SEND=$SEND_MS POD_GET=$GET_MS POD_PING=$PING_AVG
 # Go's net/http: its own client reached it over loopback, and dom0 reaches it.
 if conslog papp | grep -q "gohttp: self get: work 4950"; then
 	pass "Go net/http: the pod's own client fetched /work (100 goroutines) over loopback"
@@ -234,13 +250,43 @@ if until_ok 30 goget "" "hello from Go net/http in a xenpod pod" && goget work "
 else
 	fail "Go net/http" "$(head -c 200 /tmp/gopage 2>/dev/null) $(conslog papp | grep gohttp | tr '\n' ' ')"
 fi
-t0=$(date +%s)
-n=0
-while [ $n -lt 20 ] && get; do n=$((n + 1)); done
-t1=$(date +%s)
-echo "INFO: $n sequential HTTP GETs (connect + request + close) in $((t1 - t0)) s"
-[ $n -eq 20 ] || fail "HTTP x20" "only $n of 20 GETs worked"
 echo "--- pod console:"
 conslog papp | tail -n 20
 xl destroy papp
+
+# The baseline: a Debian Linux PVH guest (this host's kernel and xen-netfront) on a vif of its
+# own, running the same programs (tests/guest/linux-net-init), measured the same way.
+LK=$(ls /lab/vmlinuz-* 2>/dev/null | head -n 1)
+LR=/lab/linux-net.cpio.gz
+if [ -z "$LK" ] || [ ! -f "$LR" ]; then
+	echo "INFO: no Linux guest kernel or initramfs in /lab: no baseline"
+	exit $failed
+fi
+cat >/tmp/lnet.cfg <<EOC
+type = "pvh"
+name = "lnet"
+kernel = "$LK"
+ramdisk = "$LR"
+extra = "console=hvc0 quiet loglevel=4"
+memory = 256
+vif = [ 'mac=00:16:3e:5a:02:02,ip=10.9.2.2,script=/tmp/vif-lab' ]
+on_poweroff = "preserve"
+on_crash = "preserve"
+EOC
+if ! xl create /tmp/lnet.cfg >/tmp/lnet.err 2>&1; then
+	fail "xl create lnet" "$(tail -3 /tmp/lnet.err | tr '\n' ' ')"
+	exit 1
+fi
+llistening() { conslog lnet | grep -q "tcp echo on 7000"; }
+if until_ok 180 llistening; then
+	net_round "Linux guest" 10.9.2.2 "conslog lnet"
+	ratio() { awk "BEGIN { if ($2 > 0 && $3 > 0) printf \"INFO: %s: pod/Linux %.2f (pod %s, Linux %s)\\n\", \"$1\", $2 / $3, $2, $3 }"; }
+	ratio "1 MiB echo time" "$POD_ECHO" "$ECHO_MS"
+	ratio "4 MB pod -> dom0 time" "${POD_SEND:-0}" "${SEND_MS:-0}"
+	ratio "20 HTTP GETs time" "$POD_GET" "$GET_MS"
+	ratio "ping RTT" "${POD_PING:-0}" "${PING_AVG:-0}"
+else
+	fail "Linux guest" "no 'tcp echo on 7000': $(conslog lnet | tail -5 | tr '\n' ' ')"
+fi
+xl destroy lnet
 exit $failed
