@@ -25,7 +25,8 @@ static const struct cmd_spec cmd_table[] = {
 	  "[-w DIR] [-u USER[:GROUP]] [--kernel-args ARGS] "
 	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
 	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
-	  "[-v SOURCE:DEST[:ro|:rw]]... IMAGE [COMMAND [ARG...]]",
+	  "[--dns ADDR]... [--dns-search DOMAIN]... [--dns-option OPT]... "
+	  "[--add-host NAME:ADDR]... [-v SOURCE:DEST[:ro|:rw]]... IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
 	  "  -i, --interactive    keep COMMAND's stdin open (in the foreground:\n"
@@ -46,6 +47,12 @@ static const struct cmd_spec cmd_table[] = {
 	  "                       with -p or --ip, else none)\n"
 	  "      --ip ADDR        the pod's address (default: a free one)\n"
 	  "      --hostname NAME  the pod's hostname (default: its name)\n"
+	  "      --dns ADDR       a nameserver of the pod's /etc/resolv.conf\n"
+	  "                       (up to 3; default: dom0's but loopback ones)\n"
+	  "      --dns-search DOMAIN  a search domain (default: dom0's)\n"
+	  "      --dns-option OPT  a resolver option (default: dom0's)\n"
+	  "      --add-host NAME:ADDR  a line of the pod's /etc/hosts (ADDR:\n"
+	  "                       IPv4, IPv6 or host-gateway; repeatable)\n"
 	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
 	  "                       mount SOURCE at DEST (absolute) in the pod:\n"
 	  "                       a dom0 directory (absolute path) or a named\n"

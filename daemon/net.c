@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* net: the daemon's network for the pod layer: who holds which address, MAC and ports; the rules applied. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "digest.h"
 #include "log.h"
@@ -21,6 +25,7 @@ static struct {
 	bool enabled;
 	char bridge[NET_IFNAME_MAX + 1];
 	char vif_script[4096];
+	char roots[4200]; /* the pods' boot rootfs files while they are built */
 	struct net_config cfg;
 	struct net_ipam *ipam;
 	struct att *a;
@@ -120,12 +125,49 @@ static int apply(char *err, size_t errsz)
 	return rc;
 }
 
+/* STATE_DIR/roots, emptied: a file left there was a build the daemon did not see end. */
+static int roots_init(const char *state_dir, char *err, size_t errsz)
+{
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(net.roots, sizeof(net.roots), "%s/roots", state_dir);
+	if (mkdir(net.roots, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, errsz, "%s: %s", net.roots, strerror(errno));
+		return -errno;
+	}
+	d = opendir(net.roots);
+	if (!d) {
+		snprintf(err, errsz, "%s: %s", net.roots, strerror(errno));
+		return -errno;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && !unlinkat(dirfd(d), e->d_name, 0))
+			log_info("network: removed the stale %s/%s", net.roots,
+				 e->d_name);
+	closedir(d);
+	return 0;
+}
+
+const char *net_roots_dir(void)
+{
+	return net.roots[0] ? net.roots : NULL;
+}
+
+uint32_t net_gateway(void)
+{
+	return net.enabled ? net.cfg.addr : 0;
+}
+
 int net_init(const struct net_config *cfg, char *err, size_t errsz)
 {
 	char path[4200];
 	int rc;
 
 	net.cfg = *cfg;
+	rc = roots_init(cfg->state_dir, err, errsz);
+	if (rc)
+		return rc;
 	if (!cfg->enabled)
 		return 0;
 	snprintf(net.bridge, sizeof(net.bridge), "%s", cfg->bridge);
@@ -154,6 +196,7 @@ void net_dispose(void)
 	free(net.a);
 	net.a = NULL;
 	net.n = net.cap = 0;
+	net.roots[0] = '\0';
 	net.enabled = false;
 }
 
@@ -163,10 +206,12 @@ static bool ports_clash(const struct net_port *a, const struct net_port *b)
 	       (!a->host_ip || !b->host_ip || a->host_ip == b->host_ip);
 }
 
-/* A host port forwarded twice (in this spec or by another pod). */
+/* A host port forwarded twice (in this spec or by another pod), or that a
+ * dom0 program holds (the DNAT would take its traffic: docker refuses it). */
 static int check_ports(const struct net_spec *s, char *err, size_t errsz)
 {
-	char t[NET_PORT_TEXT_MAX];
+	char t[NET_PORT_TEXT_MAX], ip[16];
+	int rc;
 
 	for (unsigned i = 0; i < s->n_ports; i++) {
 		const struct net_port *p = &s->ports[i];
@@ -177,13 +222,32 @@ static int check_ports(const struct net_spec *s, char *err, size_t errsz)
 		for (size_t k = 0; k < net.n; k++)
 			for (unsigned j = 0; j < net.a[k].np.n_ports; j++)
 				clash |= ports_clash(p, &net.a[k].np.ports[j]);
+		net_port_format(p, t);
 		if (clash) {
-			net_port_format(p, t);
 			snprintf(
 				err, errsz,
 				"port %s: host port %u/%s is already forwarded",
 				t, p->host_port, net_proto_name(p->proto));
 			return -EADDRINUSE;
+		}
+		rc = net_port_bindable(p);
+		if (rc == -EADDRINUSE) {
+			snprintf(
+				err, errsz,
+				"port %s: host port %u/%s is already allocated: address already in use by a dom0 program",
+				t, p->host_port, net_proto_name(p->proto));
+			return rc;
+		}
+		if (rc == -EADDRNOTAVAIL) {
+			snprintf(err, errsz,
+				 "port %s: %s is not an address of dom0's", t,
+				 (net_ip_format(p->host_ip, ip), ip));
+			return -EINVAL;
+		}
+		if (rc) {
+			snprintf(err, errsz, "port %s: cannot check it: %s", t,
+				 strerror(-rc));
+			return rc;
 		}
 	}
 	return 0;

@@ -12,6 +12,18 @@
 #define NET_HOSTNAME_MAX 63
 #define NET_STATE_TEXT_MAX 1024 /* a pod's network as one line (state file) */
 #define NET_PORT_TEXT_MAX 40 /* "255.255.255.255:65535:65535/udp" */
+#define NET_DNS_MAX \
+	3 /* --dns: nameservers (what glibc's and musl's resolvers read) */
+#define NET_DNS_SEARCH_MAX 6 /* --dns-search domains */
+#define NET_DNS_OPTIONS_MAX 8 /* --dns-option options */
+#define NET_HOSTS_MAX 32 /* --add-host entries */
+#define NET_DOMAIN_MAX 253 /* a DNS name in text */
+#define NET_DNS_OPTION_MAX 63 /* "ndots:2", "timeout:1", "edns0" */
+#define NET_ADDR_TEXT_MAX \
+	46 /* an IPv4 or IPv6 address in text (INET6_ADDRSTRLEN) */
+#define NET_HOST_GATEWAY \
+	"host-gateway" /* --add-host NAME:host-gateway: dom0's address */
+#define NET_HOST_RESOLV "/etc/resolv.conf" /* dom0's, the default of a pod's */
 
 enum net_mode {
 	NET_NONE, /* no vif: the pod has only loopback */
@@ -30,6 +42,24 @@ struct net_port {
 	enum net_proto proto;
 };
 
+/* One --add-host NAME:ADDR. */
+struct net_host {
+	char name[NET_DOMAIN_MAX + 1];
+	char addr[NET_ADDR_TEXT_MAX]; /* an address, or NET_HOST_GATEWAY */
+};
+
+/* A pod's name resolution: its /etc/resolv.conf and the extra lines of its
+ * /etc/hosts (docker's --dns, --dns-search, --dns-option, --add-host). */
+struct net_dns {
+	unsigned n_servers, n_search, n_options, n_hosts;
+	bool search_set,
+		options_set; /* given (even empty): dom0's are not used */
+	char servers[NET_DNS_MAX][NET_ADDR_TEXT_MAX];
+	char search[NET_DNS_SEARCH_MAX][NET_DOMAIN_MAX + 1];
+	char options[NET_DNS_OPTIONS_MAX][NET_DNS_OPTION_MAX + 1];
+	struct net_host hosts[NET_HOSTS_MAX];
+};
+
 /* What a create asks for (decoded by the RPC layer). */
 struct net_spec {
 	enum net_mode mode;
@@ -37,6 +67,7 @@ struct net_spec {
 	const char *hostname; /* NULL: the pod's name */
 	unsigned n_ports;
 	struct net_port ports[NET_PORTS_MAX];
+	struct net_dns dns;
 };
 
 /* A pod's network as it was set up (kept in its state file). */
@@ -88,6 +119,46 @@ bool net_hostname_valid(const char *s);
 void net_mac_of_uuid(const char *uuid, uint8_t mac[6]);
 void net_ifname_of_uuid(const char *uuid, char buf[NET_IFNAME_MAX + 1]);
 
+/* ---- net_dns.c: a pod's /etc/hosts and /etc/resolv.conf (pure text) ---- */
+
+/* An IPv4 or IPv6 address (--dns), normalised into out. 0 or -EINVAL. */
+int net_addr_parse(const char *s, char out[NET_ADDR_TEXT_MAX]);
+/* A DNS name (--dns-search, --add-host's NAME): labels of 1-63 of
+ * [A-Za-z0-9_-] joined by dots, 1-253 characters, a final dot allowed. */
+bool net_domain_valid(const char *s);
+/* A resolver option (--dns-option): 1-63 of [A-Za-z0-9:._-]. */
+bool net_dns_option_valid(const char *s);
+/* docker's --add-host NAME:ADDR (ADDR an IPv4 or IPv6 address, in brackets or
+ * not, or host-gateway). 0, or -EINVAL with why (one line, no prefix). */
+int net_host_parse(const char *s, struct net_host *h, char *why, size_t whysz);
+/* dom0's resolv.conf text: its nameservers but those on loopback
+ * (127.0.0.0/8, ::1), its search domains and options. Lines past the limits
+ * are dropped. */
+void net_resolv_parse(const char *text, struct net_dns *out);
+/* A pod's resolv.conf: the spec's servers, domains and options, each of the
+ * three from dom0's (host) where the spec gives none. -ENOSPC or the length. */
+int net_resolv_text(const struct net_dns *spec, const struct net_dns *host,
+		    char *buf, size_t bufsz);
+/* A pod's hosts: localhost, the extra hosts (host-gateway: gateway), and
+ * hostname with ip (none if ip is 0). -ENOSPC or the length. */
+int net_hosts_text(const char *hostname, uint32_t ip, uint32_t gateway,
+		   const struct net_dns *d, char *buf, size_t bufsz);
+
+/* ---- net_root.c: a pod's own boot rootfs ---- */
+
+/* One file written into a pod's root: path relative ("etc/hosts"), text. */
+struct net_root_file {
+	const char *path;
+	const char *text;
+};
+
+/* Write out (a new file) as the image's rootfs cpio, unchanged, followed by
+ * the files (in etc/, made if the image has none) that replace the image's
+ * own in the guest. Nothing is left at out on failure. 0 or -errno with err. */
+int net_root_write(const char *image, const char *out,
+		   const struct net_root_file *f, size_t n, char *err,
+		   size_t errsz);
+
 /* ---- net_ipam.c: the address allocator (a file in the state directory) ---- */
 
 struct net_ipam;
@@ -128,6 +199,10 @@ int net_nft_run(const char *script, char *err, size_t errsz);
 /* Create the bridge if missing, give it addr/prefix, bring it up; forwarding and
  * route_localnet on it (port forwards from dom0's localhost). 0 or -errno with err. */
 int net_link_setup(const struct net_config *cfg, char *err, size_t errsz);
+/* Can a dom0 program have p's host address and port (bound for a moment and
+ * let go)? 0, -EADDRINUSE (a dom0 socket has it), -EADDRNOTAVAIL (HOSTIP is
+ * no address of dom0's) or -errno. */
+int net_port_bindable(const struct net_port *p);
 
 /* ---- net.c: the daemon's network, for the pod layer ---- */
 
@@ -148,6 +223,10 @@ int net_sync(char *err, size_t errsz);
 void net_vif_ip(const struct net_pod *np, char *buf, size_t bufsz);
 const char *net_bridge(void);
 const char *net_vif_script(void);
+/* Where pods' boot rootfs files are written (net_root.c); NULL before net_init. */
+const char *net_roots_dir(void);
+/* The pods' gateway, dom0's address on the bridge (0: no network). */
+uint32_t net_gateway(void);
 void net_dispose(void);
 
 #endif

@@ -128,3 +128,26 @@ int net_link_setup(const struct net_config *c, char *err, size_t errsz)
 		rc = write_sysctl(path, "1", err, errsz);
 	return rc;
 }
+
+int net_port_bindable(const struct net_port *p)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(p->host_port),
+				  .sin_addr.s_addr = htonl(p->host_ip) };
+	int one = 1, rc = 0;
+	int fd = socket(AF_INET,
+			(p->proto == NET_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+				SOCK_CLOEXEC,
+			0);
+
+	if (fd < 0)
+		return -errno;
+	/* TCP: a connection of dom0's in TIME_WAIT is no listener. */
+	if (p->proto == NET_TCP &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		rc = -errno;
+	if (!rc && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}

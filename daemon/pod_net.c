@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* pod_net: a pod's network through net.c: set up before its domain, given back when it ends, re-adopted. */
+/* pod_net: a pod's network through net.c: set up before its domain, given back when it ends, re-adopted; its /etc/hosts and /etc/resolv.conf. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "net.h"
@@ -71,4 +74,104 @@ void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
 const char *pod_net_hostname(const struct pod *p)
 {
 	return p->net.hostname[0] ? p->net.hostname : p->name;
+}
+
+/* ---- the pod's /etc/hosts, /etc/resolv.conf and /etc/hostname ---- */
+
+#define ETC_TEXT_MAX 16384 /* each file: 32 hosts of 300 characters fit */
+#define HOST_RESOLV_MAX 65536 /* the part of dom0's resolv.conf read */
+
+static bool wants_etc(const struct pod *p)
+{
+	const struct net_dns *d = &p->net_req.dns;
+
+	return p->net_attached || d->n_servers || d->n_search || d->n_options ||
+	       d->n_hosts || d->search_set || d->options_set;
+}
+
+static void root_path(const struct pod *p, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s/%s.cpio", net_roots_dir(), p->uuid);
+}
+
+/* dom0's resolv.conf (docker's default); none or unreadable: nothing. */
+static void host_resolv(struct net_dns *d)
+{
+	char *buf = malloc(HOST_RESOLV_MAX + 1);
+	ssize_t n = -1;
+	int fd = open(NET_HOST_RESOLV, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && buf)
+		n = read(fd, buf, HOST_RESOLV_MAX);
+	if (fd >= 0)
+		close(fd);
+	if (buf && n >= 0)
+		buf[n] = '\0';
+	net_resolv_parse(buf && n >= 0 ? buf : NULL, d);
+	free(buf);
+}
+
+int pod_net_root(struct pod *p, char *path, size_t pathsz, char *err,
+		 size_t errsz)
+{
+	struct net_dns *host = NULL;
+	char *hosts = NULL, *resolv = NULL, hostname[160];
+	char nerr[512];
+	int rc = -ENOMEM;
+
+	path[0] = '\0';
+	if (!wants_etc(p))
+		return 0;
+	if (!net_roots_dir()) {
+		snprintf(err, errsz, "network: no directory for its rootfs");
+		return -EIO;
+	}
+	host = malloc(sizeof(*host));
+	hosts = malloc(ETC_TEXT_MAX);
+	resolv = malloc(ETC_TEXT_MAX);
+	if (host && hosts && resolv) {
+		host_resolv(host);
+		snprintf(hostname, sizeof(hostname), "%.150s\n",
+			 pod_net_hostname(p));
+		rc = net_hosts_text(pod_net_hostname(p),
+				    p->net_attached ? p->net.ip : 0,
+				    net_gateway(), &p->net_req.dns, hosts,
+				    ETC_TEXT_MAX);
+		if (rc >= 0)
+			rc = net_resolv_text(&p->net_req.dns, host, resolv,
+					     ETC_TEXT_MAX);
+	}
+	if (rc < 0) {
+		snprintf(err, errsz, "network: its /etc files: %s",
+			 strerror(-rc));
+	} else {
+		const struct net_root_file f[] = {
+			{ "etc/hosts", hosts },
+			{ "etc/resolv.conf", resolv },
+			{ "etc/hostname", hostname },
+		};
+
+		root_path(p, path, pathsz);
+		rc = net_root_write(p->cpio, path, f, 3, nerr, sizeof(nerr));
+		if (rc) {
+			snprintf(err, errsz, "network: %s", nerr);
+			path[0] = '\0';
+		}
+	}
+	free(host);
+	free(hosts);
+	free(resolv);
+	return rc;
+}
+
+void pod_net_root_done(const struct pod *p)
+{
+	char path[4300];
+
+	if (!net_roots_dir())
+		return;
+	root_path(p, path, sizeof(path));
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("pod %s: removing %s: %s", p->name, path,
+			 strerror(errno));
 }

@@ -12,7 +12,7 @@
 
 struct net_in {
 	const char *mode, *ip, *hostname;
-	const struct json *ports;
+	const struct json *ports, *dns, *search, *options, *hosts;
 };
 
 #define NF(k, t, m, lo, hi) JSON_FIELD(k, t, false, struct net_in, m, lo, hi)
@@ -23,6 +23,13 @@ static const struct json_dec_field net_fields[] = {
 	NF("hostname", JSON_DEC_STRING, hostname, 1, NET_HOSTNAME_MAX),
 	NF("ports", JSON_DEC_STRINGS, ports, NET_PORTS_MAX,
 	   NET_PORT_TEXT_MAX - 1),
+	NF("dns", JSON_DEC_STRINGS, dns, NET_DNS_MAX, NET_ADDR_TEXT_MAX - 1),
+	NF("dns_search", JSON_DEC_STRINGS, search, NET_DNS_SEARCH_MAX,
+	   NET_DOMAIN_MAX),
+	NF("dns_options", JSON_DEC_STRINGS, options, NET_DNS_OPTIONS_MAX,
+	   NET_DNS_OPTION_MAX),
+	NF("extra_hosts", JSON_DEC_STRINGS, hosts, NET_HOSTS_MAX,
+	   NET_DOMAIN_MAX + NET_ADDR_TEXT_MAX + 2),
 	{ NULL }
 };
 
@@ -38,6 +45,72 @@ static int decode_ports(const struct json *ports, struct net_spec *out,
 				   &out->ports[out->n_ports++], why,
 				   sizeof(why))) {
 			snprintf(err, errsz, P ".ports[%zu]: %s", i, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* dns, dns_search, dns_options and extra_hosts into out->dns. */
+static int decode_dns(const struct net_in *in, struct net_spec *out, char *err,
+		      size_t errsz)
+{
+	struct net_dns *d = &out->dns;
+	char why[400];
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < json_len(in->dns); i++) {
+		v = json_str(json_at(in->dns, i));
+		if (net_addr_parse(v, d->servers[d->n_servers++])) {
+			snprintf(
+				err, errsz,
+				P
+				".dns[%zu]: %.60s: expected an IPv4 or IPv6 address",
+				i, v);
+			return -EINVAL;
+		}
+	}
+	d->search_set = in->search != NULL;
+	for (i = 0; i < json_len(in->search); i++) {
+		v = json_str(json_at(in->search, i));
+		if (!net_domain_valid(v)) {
+			snprintf(
+				err, errsz,
+				P
+				".dns_search[%zu]: %.300s: expected a domain (labels of [A-Za-z0-9_-] joined by dots)",
+				i, v);
+			return -EINVAL;
+		}
+		snprintf(d->search[d->n_search++], sizeof(d->search[0]), "%s",
+			 v);
+	}
+	d->options_set = in->options != NULL;
+	for (i = 0; i < json_len(in->options); i++) {
+		v = json_str(json_at(in->options, i));
+		if (!net_dns_option_valid(v)) {
+			snprintf(
+				err, errsz,
+				P
+				".dns_options[%zu]: %.100s: expected 1 to %d of [A-Za-z0-9:._-]",
+				i, v, NET_DNS_OPTION_MAX);
+			return -EINVAL;
+		}
+		snprintf(d->options[d->n_options++], sizeof(d->options[0]),
+			 "%s", v);
+	}
+	for (i = 0; i < json_len(in->hosts); i++) {
+		if (net_host_parse(json_str(json_at(in->hosts, i)),
+				   &d->hosts[d->n_hosts++], why, sizeof(why))) {
+			snprintf(err, errsz, P ".extra_hosts[%zu]: %s", i, why);
+			return -EINVAL;
+		}
+		if (out->mode == NET_NONE &&
+		    !strcmp(d->hosts[i].addr, NET_HOST_GATEWAY)) {
+			snprintf(err, errsz,
+				 P
+				 ".extra_hosts[%zu]: %s needs mode \"bridge\"",
+				 i, NET_HOST_GATEWAY);
 			return -EINVAL;
 		}
 	}
@@ -75,6 +148,8 @@ int rpc_net_decode(const struct json *obj, struct net_spec *out, char *err,
 	}
 	out->hostname = in.hostname;
 	rc = decode_ports(in.ports, out, err, errsz);
+	if (!rc)
+		rc = decode_dns(&in, out, err, errsz);
 	if (!rc && out->mode == NET_NONE && (out->ip || out->n_ports)) {
 		snprintf(err, errsz,
 			 P ": ip and ports need mode \"bridge\", not \"none\"");
