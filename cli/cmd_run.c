@@ -302,9 +302,10 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 		n->ports[n->n_ports++] = arg;
 		return -1;
 	case OPT_NETWORK:
-		if (net_mode_parse(arg, &m))
+		if (net_mode_parse(arg, &m) && !net_network_name_valid(arg))
 			return cmd_usage(
-				cli, "--network %s: expected none or bridge",
+				cli,
+				"--network %s: expected none, bridge or a network's name",
 				arg);
 		n->mode = arg;
 		return -1;

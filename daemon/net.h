@@ -24,6 +24,13 @@
 #define NET_HOST_GATEWAY \
 	"host-gateway" /* --add-host NAME:host-gateway: dom0's address */
 #define NET_HOST_RESOLV "/etc/resolv.conf" /* dom0's, the default of a pod's */
+#define NET_NAME_MAX 63 /* a network's name */
+#define NET_NETWORKS_MAX 32 /* user-defined networks */
+#define NET_DEFAULT_NETWORK "bridge" /* the daemon's own (--bridge) */
+#define NET_NETWORK_BRIDGE_PREFIX \
+	"xpn-" /* a user network's bridge: + 8 hex digits */
+#define NET_NETWORK_POOL \
+	0x0a590000u /* 10.89.N.0/24: user networks' default subnets */
 
 enum net_mode {
 	NET_NONE, /* no vif: the pod has only loopback */
@@ -60,9 +67,19 @@ struct net_dns {
 	struct net_host hosts[NET_HOSTS_MAX];
 };
 
+/* A network: the default one (NET_DEFAULT_NETWORK, the daemon's bridge) or a
+ * user-defined one (xenpod network create). */
+struct net_network {
+	char name[NET_NAME_MAX + 1];
+	char bridge[NET_IFNAME_MAX + 1];
+	uint32_t addr; /* the bridge's (dom0's) address: the pods' gateway */
+	unsigned prefix; /* the subnet: addr/prefix */
+};
+
 /* What a create asks for (decoded by the RPC layer). */
 struct net_spec {
 	enum net_mode mode;
+	char network[NET_NAME_MAX + 1]; /* "": the default network */
 	uint32_t ip; /* 0: the allocator's choice */
 	const char *hostname; /* NULL: the pod's name */
 	unsigned n_ports;
@@ -73,6 +90,7 @@ struct net_spec {
 /* A pod's network as it was set up (kept in its state file). */
 struct net_pod {
 	enum net_mode mode;
+	char network[NET_NAME_MAX + 1]; /* "": the default network */
 	uint32_t ip;
 	uint8_t mac[6];
 	char ifname[NET_IFNAME_MAX + 1]; /* the vif's name in dom0 */
@@ -110,9 +128,11 @@ void net_port_format(const struct net_port *p, char buf[NET_PORT_TEXT_MAX]);
 const char *net_proto_name(enum net_proto p);
 const char *net_mode_name(enum net_mode m);
 int net_mode_parse(const char *s, enum net_mode *m);
-/* A pod's network as one line ("bridge ip=... mac=... if=... ports=..."), and back. */
+/* A pod's network as one line ("bridge ip=... mac=... if=... [net=NAME] ports=..."), and back. */
 int net_pod_format(const struct net_pod *np, char *buf, size_t bufsz);
 int net_pod_parse(const char *s, struct net_pod *np);
+/* A network's name: [A-Za-z0-9][A-Za-z0-9_.-]*, 1-63, not none, bridge or host. */
+bool net_network_name_valid(const char *s);
 /* A hostname: 1-63 of [A-Za-z0-9.-]. */
 bool net_hostname_valid(const char *s);
 /* The MAC and vif name a pod's UUID gives (stable: the same UUID, the same ones). */
@@ -159,6 +179,25 @@ int net_root_write(const char *image, const char *out,
 		   const struct net_root_file *f, size_t n, char *err,
 		   size_t errsz);
 
+/* ---- net_netw.c: user-defined networks as values, and their file ---- */
+
+/* NET_NETWORK_BRIDGE_PREFIX and 8 hex digits of the name's SHA-256. */
+void net_network_bridge_name(const char *name, char buf[NET_IFNAME_MAX + 1]);
+bool net_subnets_overlap(uint32_t a, unsigned pa, uint32_t b, unsigned pb);
+/* The first 10.89.N.0/24 overlapping none of nets: its .1 in addr. 0 or -ENOSPC. */
+int net_subnet_next(const struct net_network *nets, size_t n, uint32_t *addr,
+		    unsigned *prefix);
+/* "NAME SUBNET/N GATEWAY BRIDGE", and back (checked: the bridge is the
+ * name's, the gateway a host address of the subnet). 0, -ENOSPC, -EINVAL. */
+int net_network_format(const struct net_network *nw, char *buf, size_t bufsz);
+int net_network_parse(const char *s, struct net_network *nw);
+/* The networks file: written atomically; loaded with bad, repeated or
+ * overlapping lines dropped (a warning each). 0 or -errno; missing: none. */
+int net_networks_save(const char *path, const struct net_network *nets,
+		      size_t n);
+int net_networks_load(const char *path, struct net_network *nets, size_t max,
+		      size_t *n_r);
+
 /* ---- net_ipam.c: the address allocator (a file in the state directory) ---- */
 
 struct net_ipam;
@@ -182,10 +221,11 @@ size_t net_ipam_count(const struct net_ipam *a);
 
 /* ---- net_rules.c: the nftables ruleset (pure text) ---- */
 
-/* The whole of xenpod's two tables for cfg and the pods (replaces them in one
- * transaction). -ENOSPC if buf is too small, else the length. */
-int net_rules_text(const struct net_config *cfg, const struct net_pod *pods,
-		   size_t n, char *buf, size_t bufsz);
+/* The whole of xenpod's two tables for the networks and the pods (replaces
+ * them in one transaction). -ENOSPC if buf is too small, else the length. */
+int net_rules_text(const struct net_network *nets, size_t n_nets,
+		   const struct net_pod *pods, size_t n, char *buf,
+		   size_t bufsz);
 /* Only the deletion of xenpod's tables (--no-network, tests). */
 int net_rules_flush_text(char *buf, size_t bufsz);
 
@@ -198,7 +238,12 @@ int net_nft_run(const char *script, char *err, size_t errsz);
 
 /* Create the bridge if missing, give it addr/prefix, bring it up; forwarding and
  * route_localnet on it (port forwards from dom0's localhost). 0 or -errno with err. */
-int net_link_setup(const struct net_config *cfg, char *err, size_t errsz);
+int net_link_setup(const struct net_network *nw, char *err, size_t errsz);
+/* Take a bridge down and delete it; a missing one is not an error. 0 or -errno. */
+int net_link_remove(const char *bridge);
+/* The bridges named NET_NETWORK_BRIDGE_PREFIX* in dom0: called with each. */
+void net_link_each_network_bridge(void (*cb)(const char *name, void *arg),
+				  void *arg);
 /* Can a dom0 program have p's host address and port (bound for a moment and
  * let go)? 0, -EADDRINUSE (a dom0 socket has it), -EADDRNOTAVAIL (HOSTIP is
  * no address of dom0's) or -errno. */
@@ -221,12 +266,27 @@ int net_adopt(const char *uuid, const struct net_pod *np);
 int net_sync(char *err, size_t errsz);
 /* What the libxl NIC of a pod gets: its backend "ip" node ("ADDR MASK GW"). */
 void net_vif_ip(const struct net_pod *np, char *buf, size_t bufsz);
-const char *net_bridge(void);
+/* The bridge of np's network ("" if it is gone). */
+const char *net_pod_bridge(const struct net_pod *np);
 const char *net_vif_script(void);
 /* Where pods' boot rootfs files are written (net_root.c); NULL before net_init. */
 const char *net_roots_dir(void);
-/* The pods' gateway, dom0's address on the bridge (0: no network). */
-uint32_t net_gateway(void);
+/* np's gateway, dom0's address on its network's bridge (0: no network). */
+uint32_t net_gateway(const struct net_pod *np);
+/* The networks, the default one first (none before net_init). */
+size_t net_network_count(void);
+const struct net_network *net_network_at(size_t i);
+/* A network by name ("bridge": the default one); NULL if none. */
+const struct net_network *net_network_find(const char *name);
+/* Make a network: its subnet (prefix 0: the next free 10.89.N.0/24) and
+ * gateway (0: the subnet's .1), its bridge up, its lease file, the networks
+ * file saved, the rules applied; nothing left on failure. 0 or -errno with err. */
+int net_network_create(const char *name, uint32_t subnet, unsigned prefix,
+		       uint32_t gateway, struct net_network *out, char *err,
+		       size_t errsz);
+/* Remove it (refused, -EBUSY, while a pod is attached): the file saved, the
+ * rules applied, its lease file and bridge gone. 0 or -errno with err. */
+int net_network_remove(const char *name, char *err, size_t errsz);
 void net_dispose(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -64,7 +65,7 @@ void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
 		return;
 	net_mac_format(p->net.mac, mac);
 	net_vif_ip(&p->net, ip, 48);
-	dc->nic_bridge = net_bridge();
+	dc->nic_bridge = net_pod_bridge(&p->net);
 	dc->nic_mac = mac;
 	dc->nic_ip = ip;
 	dc->nic_ifname = p->net.ifname;
@@ -135,8 +136,8 @@ int pod_net_root(struct pod *p, char *path, size_t pathsz, char *err,
 			 pod_net_hostname(p));
 		rc = net_hosts_text(pod_net_hostname(p),
 				    p->net_attached ? p->net.ip : 0,
-				    net_gateway(), &p->net_req.dns, hosts,
-				    ETC_TEXT_MAX);
+				    net_gateway(&p->net), &p->net_req.dns,
+				    hosts, ETC_TEXT_MAX);
 		if (rc >= 0)
 			rc = net_resolv_text(&p->net_req.dns, host, resolv,
 					     ETC_TEXT_MAX);
@@ -174,4 +175,71 @@ void pod_net_root_done(const struct pod *p)
 	if (unlink(path) < 0 && errno != ENOENT)
 		log_warn("pod %s: removing %s: %s", p->name, path,
 			 strerror(errno));
+}
+
+/* ---- user-defined networks ---- */
+
+static void network_event(const char *name, const char *event)
+{
+	struct pod_event e = { .name = name,
+			       .event = event,
+			       .time = time(NULL) };
+
+	if (pod_ctx.ops && pod_ctx.ops->event)
+		pod_ctx.ops->event(&e);
+}
+
+int pod_network_create(const char *name, uint32_t subnet, unsigned prefix,
+		       uint32_t gateway, struct net_network *out, char *err,
+		       size_t errsz)
+{
+	char sub[16];
+	int rc = net_network_create(name, subnet, prefix, gateway, out, err,
+				    errsz);
+
+	if (rc)
+		return rc;
+	net_ip_format(out->addr, sub);
+	log_info("network %s: created (bridge %s, %s/%u)", name, out->bridge,
+		 sub, out->prefix);
+	network_event(name, "network_create");
+	return 0;
+}
+
+bool pod_uses_network(const struct pod *p, const char *name)
+{
+	const char *mine = p->net.network[0] ? p->net.network :
+					       NET_DEFAULT_NETWORK;
+
+	return p->net_attached && !strcmp(mine, name);
+}
+
+int pod_network_rm(const char *name, char *err, size_t errsz)
+{
+	size_t off = 0, n = 0;
+	int rc;
+
+	for (const struct pod *p = pod_first(); p; p = pod_next(p)) {
+		if (!pod_uses_network(p, name) || off >= errsz)
+			continue;
+		rc = snprintf(
+			err + off, errsz - off, "%s%s",
+			n++ ? ", " :
+			      "network has attached pods (remove them first): ",
+			p->name);
+		off += rc > 0 ? (size_t)rc : 0;
+	}
+	if (n && strcmp(name, NET_DEFAULT_NETWORK)) {
+		char names[400];
+
+		snprintf(names, sizeof(names), "%s", err);
+		snprintf(err, errsz, "network %s: %s", name, names);
+		return -EBUSY;
+	}
+	rc = net_network_remove(name, err, errsz);
+	if (rc)
+		return rc;
+	log_info("network %s: removed", name);
+	network_event(name, "network_remove");
+	return 0;
 }

@@ -57,11 +57,12 @@ xenpod rm h1 >/dev/null 2>&1
 check_out "dns: the pod's /etc/hostname" "h2" xenpod run --network bridge --name h2 $W /bin/cat /etc/hostname
 xenpod rm h2 >/dev/null 2>&1
 
-# Names resolve in the pod: busybox ping and a static musl getent (/etc/hosts).
+# Names resolve in the pod: a static musl getent, and busybox's (static glibc) resolver in nc.
 check "dns: peer pod (httpd at 10.88.0.201)" xenpod run -d --name peer --ip 10.88.0.201 $W /bin/busybox httpd -f -p 80 -h /
-check_out "dns: ping -c1 an --add-host name" "ok" \
-	xenpod run --name p1 --ip 10.88.0.203 --add-host peer:10.88.0.201 $W /bin/sh -c \
-	'/bin/busybox ping -c 1 -W 5 peer >/tmp/ping.out 2>&1 && echo ok || cat /tmp/ping.out'
+# busybox ping needs a raw socket (it has no ICMP-socket fallback), which the guest does not
+# offer: noted, not checked; the names are checked by getent and nc below.
+echo "INFO: dns: busybox ping -c1 peer in a pod: $(xenpod run --name p1 --add-host peer:10.88.0.201 --network bridge $W \
+	/bin/busybox ping -c 1 -W 5 peer 2>&1 | tr '\n' ' ')"
 xenpod rm p1 >/dev/null 2>&1
 check_out "dns: musl getent hosts: an --add-host name, its own name, localhost" "10.88.0.201	peer
 10.88.0.204	g1
@@ -126,7 +127,7 @@ t81_refused() { # WANT ARGS...: exit 125 and WANT in the message
 	[ $_rc = 125 ] && echo "$_out" | grep -q "$_want"
 }
 check "ports: -p 8181:80 while a dom0 program listens on 0.0.0.0:8181: refused" \
-	t81_refused "port 8181:80: host port 8181/tcp is already allocated: address already in use" -p 8181:80
+	t81_refused "port 8181:80/tcp: host port 8181/tcp is already allocated: address already in use" -p 8181:80
 check "ports: -p 127.0.0.1:8182:80 while one listens on 127.0.0.1:8182: refused" \
 	t81_refused "already allocated" -p 127.0.0.1:8182:80
 check "ports: -p 8182:80 (every address) while one listens on 127.0.0.1:8182: refused" \

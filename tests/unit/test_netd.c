@@ -137,6 +137,17 @@ static void test_pod_line(void)
 	CU_ASSERT_EQUAL(net_pod_parse("bridge ip=10.0.0.2 if=x bogus=1", &b),
 			-EINVAL);
 	CU_ASSERT_EQUAL(net_pod_parse("overlay", &b), -EINVAL);
+	/* A user network's name, between the vif and the hostname. */
+	snprintf(a.network, sizeof(a.network), "back");
+	CU_ASSERT_EQUAL_FATAL(net_pod_format(&a, line, sizeof(line)), 0);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(line, " if=xp12345678 net=back host=web"));
+	CU_ASSERT_EQUAL_FATAL(net_pod_parse(line, &b), 0);
+	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+	CU_ASSERT_EQUAL(net_pod_parse("bridge ip=10.0.0.2 if=x net=bridge", &b),
+			-EINVAL);
+	CU_ASSERT_EQUAL(net_pod_parse("bridge ip=10.0.0.2 if=x net=a/b", &b),
+			-EINVAL);
 }
 
 static char *path_of(const char *name)
@@ -208,10 +219,10 @@ static void test_ipam(void)
 
 static void test_rules(void)
 {
-	struct net_config c = { .enabled = true,
-				.bridge = "xenpod0",
-				.addr = 0x0a580001,
-				.prefix = 16 };
+	struct net_network c = { .name = "bridge",
+				 .bridge = "xenpod0",
+				 .addr = 0x0a580001,
+				 .prefix = 16 };
 	struct net_pod p = { .mode = NET_BRIDGE,
 			     .ip = 0x0a580002,
 			     .mac = { 0, 0x16, 0x3e, 1, 2, 3 },
@@ -222,7 +233,7 @@ static void test_rules(void)
 
 	net_port_parse("8080:80", &p.ports[0], why, sizeof(why));
 	net_port_parse("127.0.0.1:53:5353/udp", &p.ports[1], why, sizeof(why));
-	n = net_rules_text(&c, &p, 1, buf, sizeof(buf));
+	n = net_rules_text(&c, 1, &p, 1, buf, sizeof(buf));
 	CU_ASSERT_FATAL(n > 0);
 	CU_ASSERT_EQUAL((size_t)n, strlen(buf));
 	/* Both tables are replaced within the one script. */
@@ -251,14 +262,149 @@ static void test_rules(void)
 	CU_ASSERT(strstr(buf, "iifname \"xp*\" drop") >
 		  strstr(buf, "arp saddr ip 10.88.0.2"));
 	/* No pods: no DNAT, no per-vif accepts, still the default drops. */
-	n = net_rules_text(&c, NULL, 0, buf, sizeof(buf));
+	n = net_rules_text(&c, 1, NULL, 0, buf, sizeof(buf));
 	CU_ASSERT_FATAL(n > 0);
 	CU_ASSERT_PTR_NULL(strstr(buf, "dnat to"));
 	CU_ASSERT_PTR_NULL(strstr(buf, "ether saddr"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "iifname \"xp*\" drop"));
-	CU_ASSERT_EQUAL(net_rules_text(&c, &p, 1, buf, 100), -ENOSPC);
+	CU_ASSERT_EQUAL(net_rules_text(&c, 1, &p, 1, buf, 100), -ENOSPC);
 	CU_ASSERT(net_rules_flush_text(buf, sizeof(buf)) > 0);
 	CU_ASSERT_PTR_NULL(strstr(buf, "chain"));
+}
+
+/* Two networks: each its own NAT and drops; nothing lets one into the other. */
+static void test_rules_networks(void)
+{
+	struct net_network nets[2] = {
+		{ .name = "bridge",
+		  .bridge = "xenpod0",
+		  .addr = 0x0a580001,
+		  .prefix = 16 },
+		{ .name = "back",
+		  .bridge = "xpn-0a1b2c3d",
+		  .addr = 0x0a590001,
+		  .prefix = 24 },
+	};
+	static char buf[16384];
+	const char *fwd;
+	int n = net_rules_text(nets, 2, NULL, 0, buf, sizeof(buf));
+
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		buf,
+		"ip saddr 10.89.0.0/24 oifname != \"xpn-0a1b2c3d\" masquerade"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "iifname \"xpn-0a1b2c3d\" drop"));
+	fwd = strstr(buf, "chain forward {");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fwd);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		fwd,
+		"iifname \"xpn-0a1b2c3d\" oifname \"xpn-0a1b2c3d\" accept"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fwd, "oifname \"xpn-0a1b2c3d\" drop"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(fwd, "oifname \"xenpod0\" drop"));
+	/* No rule names both bridges: a pod of one never reaches the other. */
+	CU_ASSERT_PTR_NULL(
+		strstr(fwd, "iifname \"xenpod0\" oifname \"xpn-0a1b2c3d\""));
+	CU_ASSERT_PTR_NULL(
+		strstr(fwd, "iifname \"xpn-0a1b2c3d\" oifname \"xenpod0\""));
+}
+
+static void test_networks(void)
+{
+	static const char *const good[] = { "a", "back-end", "net_2", "A.b" };
+	static const char *const bad[] = { "",	 "none", "bridge", "host",
+					   "-a", ".a",	 "a b",	   "a/b" };
+	struct net_network nets[4], nw, got[4];
+	char b1[16], b2[16], line[256], path[128];
+	uint32_t addr;
+	unsigned prefix;
+	size_t n;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		CU_ASSERT(net_network_name_valid(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CU_ASSERT(!net_network_name_valid(bad[i]));
+	memset(line, 'a', 64);
+	line[64] = '\0';
+	CU_ASSERT(!net_network_name_valid(line));
+	line[63] = '\0';
+	CU_ASSERT(net_network_name_valid(line));
+	/* A stable bridge name, within IFNAMSIZ. */
+	net_network_bridge_name("back", b1);
+	net_network_bridge_name("back", b2);
+	CU_ASSERT_STRING_EQUAL(b1, b2);
+	CU_ASSERT_EQUAL(strlen(b1), 12);
+	CU_ASSERT_EQUAL(strncmp(b1, "xpn-", 4), 0);
+	net_network_bridge_name("front", b2);
+	CU_ASSERT_STRING_NOT_EQUAL(b1, b2);
+	/* Subnets: the first free 10.89.N.0/24. */
+	CU_ASSERT(net_subnets_overlap(0x0a580001, 16, 0x0a58ff00, 24));
+	CU_ASSERT(!net_subnets_overlap(0x0a580001, 16, 0x0a590001, 24));
+	CU_ASSERT(net_subnets_overlap(0x0a000000, 8, 0x0a590001, 24));
+	memset(nets, 0, sizeof(nets));
+	nets[0] = (struct net_network){ .addr = 0x0a580001, .prefix = 16 };
+	CU_ASSERT_EQUAL(net_subnet_next(nets, 1, &addr, &prefix), 0);
+	CU_ASSERT_EQUAL(addr, 0x0a590001);
+	CU_ASSERT_EQUAL(prefix, 24);
+	nets[1] = (struct net_network){ .addr = 0x0a590001, .prefix = 24 };
+	nets[2] = (struct net_network){ .addr = 0x0a590205, .prefix = 23 };
+	CU_ASSERT_EQUAL(net_subnet_next(nets, 3, &addr, &prefix), 0);
+	CU_ASSERT_EQUAL(addr, 0x0a590101);
+	nets[3] = (struct net_network){ .addr = 0x0a000001, .prefix = 8 };
+	CU_ASSERT_EQUAL(net_subnet_next(nets, 4, &addr, &prefix), -ENOSPC);
+	/* The line, and back. */
+	memset(&nw, 0, sizeof(nw));
+	snprintf(nw.name, sizeof(nw.name), "back");
+	net_network_bridge_name("back", nw.bridge);
+	nw.addr = 0x0a590001;
+	nw.prefix = 24;
+	CU_ASSERT_EQUAL(net_network_format(&nw, line, sizeof(line)), 0);
+	snprintf(path, sizeof(path), "back 10.89.0.0/24 10.89.0.1 %s", b1);
+	CU_ASSERT_STRING_EQUAL(line, path);
+	CU_ASSERT_EQUAL(net_network_parse(line, &got[0]), 0);
+	CU_ASSERT_EQUAL(memcmp(&got[0], &nw, sizeof(nw)), 0);
+	CU_ASSERT_EQUAL(net_network_format(&nw, line, 10), -ENOSPC);
+	CU_ASSERT_EQUAL(
+		net_network_parse("back 10.89.0.0/24 10.89.0.1 xpn-00000000",
+				  &got[0]),
+		-EINVAL);
+	snprintf(line, sizeof(line), "back 10.89.0.1/24 10.89.0.1 %s", b1);
+	CU_ASSERT_EQUAL(net_network_parse(line, &got[0]), -EINVAL);
+	snprintf(line, sizeof(line), "back 10.89.0.0/24 10.90.0.1 %s", b1);
+	CU_ASSERT_EQUAL(net_network_parse(line, &got[0]), -EINVAL);
+	snprintf(line, sizeof(line), "back 10.89.0.0/24 10.89.0.255 %s", b1);
+	CU_ASSERT_EQUAL(net_network_parse(line, &got[0]), -EINVAL);
+	snprintf(line, sizeof(line), "back 10.89.0.0/24 10.89.0.1 %s x", b1);
+	CU_ASSERT_EQUAL(net_network_parse(line, &got[0]), -EINVAL);
+	/* The file: saved, loaded; bad, repeated and overlapping lines dropped. */
+	snprintf(path, sizeof(path), "%s/networks", dir);
+	CU_ASSERT_EQUAL(net_networks_load(path, got, 4, &n), 0);
+	CU_ASSERT_EQUAL(n, 0); /* none yet */
+	nets[0] = nw;
+	nets[1] = nw;
+	snprintf(nets[1].name, sizeof(nets[1].name), "front");
+	net_network_bridge_name("front", nets[1].bridge);
+	nets[1].addr = 0x0a5a0a01; /* 10.90.10.1/16 */
+	nets[1].prefix = 16;
+	CU_ASSERT_EQUAL(net_networks_save(path, nets, 2), 0);
+	CU_ASSERT_EQUAL(net_networks_load(path, got, 4, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(memcmp(got, nets, 2 * sizeof(*nets)), 0);
+	f = fopen(path, "a");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	net_network_format(&nets[0], line, sizeof(line));
+	fprintf(f, "garbage\n%s\n", line); /* bad, then a repeat */
+	snprintf(nw.name, sizeof(nw.name), "other");
+	net_network_bridge_name("other", nw.bridge);
+	nw.addr = 0x0a5a0001; /* 10.90.0.1/24: inside front's */
+	net_network_format(&nw, line, sizeof(line));
+	fprintf(f, "%s\n", line);
+	fclose(f);
+	CU_ASSERT_EQUAL(net_networks_load(path, got, 4, &n), 0);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(net_networks_load(path, got, 1, &n), 0);
+	CU_ASSERT_EQUAL(n, 1); /* past the limit: dropped */
+	unlink(path);
 }
 
 static void test_stable_ids(void)
@@ -658,6 +804,8 @@ int main(void)
 	CU_add_test(s, "ipam", test_ipam);
 	CU_add_test(s, "rules", test_rules);
 	CU_add_test(s, "stable_ids", test_stable_ids);
+	CU_add_test(s, "rules_networks", test_rules_networks);
+	CU_add_test(s, "networks", test_networks);
 	CU_add_test(s, "dns_parse", test_dns_parse);
 	CU_add_test(s, "resolv", test_resolv);
 	CU_add_test(s, "hosts", test_hosts);
