@@ -24,14 +24,20 @@ enum {
 	OPT_DNS,
 	OPT_DNS_SEARCH,
 	OPT_DNS_OPTION,
-	OPT_ADD_HOST
+	OPT_ADD_HOST,
+	OPT_TMPFS,
+	OPT_READ_ONLY
 };
 
-/* -v values as given (for messages) and parsed. */
+/* -v and --tmpfs values as given (for messages) and parsed; --read-only. */
 struct run_vols {
 	const char *args[XP_MOUNTS_MAX];
 	struct mount_arg m[XP_MOUNTS_MAX];
 	size_t n;
+	const char *targs[XP_TMPFS_MAX];
+	struct tmpfs_arg t[XP_TMPFS_MAX];
+	size_t n_tmpfs;
+	bool read_only;
 };
 
 /* A -v value; -1: taken, else the exit status after saying why not. */
@@ -48,6 +54,30 @@ static int volume_opt(struct cli *cli, const char *arg, struct run_vols *v)
 		return CLI_ERR;
 	}
 	v->args[v->n++] = arg;
+	return -1;
+}
+
+/* A --tmpfs value; -1: taken, else the exit status after saying why not. */
+static int tmpfs_opt(struct cli *cli, const char *arg, struct run_vols *v)
+{
+	char why[600];
+
+	if (cli_tmpfs_arg(arg, v->t, v->targs, v->n_tmpfs, &v->t[v->n_tmpfs],
+			  why, sizeof(why)))
+		return cmd_usage(cli, "%s", why);
+	v->targs[v->n_tmpfs++] = arg;
+	return -1;
+}
+
+/* Once every option is in: no tmpfs on or in a volume, nor one in the
+ * other. -1, or the exit status after saying why not. */
+static int vols_done(struct cli *cli, const struct run_vols *v)
+{
+	char why[600];
+
+	if (cli_tmpfs_vs_volumes(v->t, v->targs, v->n_tmpfs, v->m, v->args,
+				 v->n, why, sizeof(why)))
+		return cmd_usage(cli, "%s", why);
 	return -1;
 }
 
@@ -348,6 +378,8 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "dns-option", required_argument, NULL, OPT_DNS_OPTION },
 		{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 		{ "volume", required_argument, NULL, 'v' },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		CMD_COMMON_OPTS,
 	};
 	int opt;
@@ -428,14 +460,28 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 			if (opt >= 0)
 				return opt;
 			break;
+		case OPT_TMPFS:
+			opt = tmpfs_opt(cli, optarg, vols);
+			if (opt >= 0)
+				return opt;
+			break;
+		case OPT_READ_ONLY:
+			vols->read_only = true;
+			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);
 		default:
 			return cmd_usage(cli, NULL);
 		}
 	}
+	opt = vols_done(cli, vols);
+	if (opt >= 0)
+		return opt;
 	o->mounts = vols->m;
 	o->n_mounts = vols->n;
+	o->tmpfs = vols->t;
+	o->n_tmpfs = vols->n_tmpfs;
+	o->read_only = vols->read_only;
 	if (optind == argc)
 		return cmd_usage(cli, "missing IMAGE");
 	return -1;
@@ -616,22 +662,44 @@ static void write_mounts(struct json_writer *w, const struct json *spec_mounts,
 	json_w_array_close(w);
 }
 
-/* {"spec":SPEC} with the image path made absolute and -v's mounts added. */
+/* The spec's tmpfs mounts (if an array) followed by the --tmpfs ones. */
+static void write_tmpfs(struct json_writer *w, const struct json *spec_tmpfs,
+			const struct run_vols *vols)
+{
+	json_w_array_open(w);
+	for (size_t i = 0; i < json_len(spec_tmpfs); i++)
+		json_w_value(w, json_at(spec_tmpfs, i));
+	for (size_t i = 0; i < vols->n_tmpfs; i++)
+		cli_write_tmpfs(w, &vols->t[i]);
+	json_w_array_close(w);
+}
+
+/* May the options' items join the spec's member key (absent, null or an array)? */
+static bool joinable(const char *spec_path, const struct json *v,
+		     const char *key, size_t n)
+{
+	if (!n || !v || json_type(v) == JSON_ARRAY || json_type(v) == JSON_NULL)
+		return true;
+	cli_error("%s: spec.%s: expected an array", spec_name(spec_path), key);
+	return false;
+}
+
+/* {"spec":SPEC} with the image path made absolute and -v's mounts,
+ * --tmpfs's mounts and --read-only added. */
 static char *create_params(const char *spec_path, const struct json *spec,
 			   const struct run_vols *vols)
 {
 	struct json_writer *w = params_open(NULL);
 	const struct json *mounts = json_get(spec, "mounts");
+	const struct json *tmpfs = json_get(spec, "tmpfs");
 	char image[PATH_MAX];
 
 	if (!w)
 		return NULL;
 	json_w_key(w, "spec");
 	json_w_object_open(w);
-	if (vols->n && json_type(mounts) != JSON_ARRAY &&
-	    json_type(mounts) != JSON_NULL && mounts) {
-		cli_error("%s: spec.mounts: expected an array",
-			  spec_name(spec_path));
+	if (!joinable(spec_path, mounts, "mounts", vols->n) ||
+	    !joinable(spec_path, tmpfs, "tmpfs", vols->n_tmpfs)) {
 		json_writer_free(w);
 		return NULL;
 	}
@@ -642,6 +710,10 @@ static char *create_params(const char *spec_path, const struct json *spec,
 		json_w_key(w, key);
 		if (!strcmp(key, "mounts") && vols->n) {
 			write_mounts(w, v, vols);
+		} else if (!strcmp(key, "tmpfs") && vols->n_tmpfs) {
+			write_tmpfs(w, v, vols);
+		} else if (!strcmp(key, "read_only") && vols->read_only) {
+			json_w_bool(w, true);
 		} else if (!strcmp(key, "image") && json_str(v)) {
 			if (resolve_image(spec_path, json_str(v), image) < 0) {
 				json_writer_free(w);
@@ -655,6 +727,14 @@ static char *create_params(const char *spec_path, const struct json *spec,
 	if (vols->n && !mounts) {
 		json_w_key(w, "mounts");
 		write_mounts(w, NULL, vols);
+	}
+	if (vols->n_tmpfs && !tmpfs) {
+		json_w_key(w, "tmpfs");
+		write_tmpfs(w, NULL, vols);
+	}
+	if (vols->read_only && !json_get(spec, "read_only")) {
+		json_w_key(w, "read_only");
+		json_w_bool(w, true);
 	}
 	json_w_object_close(w);
 	return params_close(w);
@@ -697,6 +777,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "volume", required_argument, NULL, 'v' },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		CMD_COMMON_OPTS,
 	};
 	static struct run_vols vols;
@@ -716,6 +798,14 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 			if (rc >= 0)
 				return rc;
 			break;
+		case OPT_TMPFS:
+			rc = tmpfs_opt(cli, optarg, &vols);
+			if (rc >= 0)
+				return rc;
+			break;
+		case OPT_READ_ONLY:
+			vols.read_only = true;
+			break;
 		case CMD_OPT_HELP:
 			return cmd_help(cli->cmd);
 		default:
@@ -726,6 +816,9 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		return cmd_usage(cli, "missing -f SPEC.json");
 	if (optind != argc)
 		return cmd_usage(cli, "too many arguments");
+	rc = vols_done(cli, &vols);
+	if (rc >= 0)
+		return rc;
 	spec = load_spec(path);
 	if (!spec)
 		return CLI_ERR;

@@ -197,6 +197,72 @@ void cli_write_mount(struct json_writer *w, const struct mount_arg *m)
 	json_w_object_close(w);
 }
 
+void cli_write_tmpfs(struct json_writer *w, const struct tmpfs_arg *t)
+{
+	json_w_object_open(w);
+	json_w_key(w, "path");
+	json_w_string(w, t->dest);
+	if (t->size) {
+		json_w_key(w, "size");
+		json_w_int(w, (int64_t)t->size);
+	}
+	json_w_key(w, "mode");
+	json_w_int(w, t->mode);
+	if (t->read_only) {
+		json_w_key(w, "ro");
+		json_w_bool(w, true);
+	}
+	json_w_object_close(w);
+}
+
+int cli_tmpfs_arg(const char *arg, const struct tmpfs_arg *prev,
+		  const char *const *prev_args, size_t n, struct tmpfs_arg *t,
+		  char *why, size_t whysz)
+{
+	char w[300];
+	int other;
+
+	if (n >= XP_TMPFS_MAX) {
+		snprintf(why, whysz, "--tmpfs %s: at most %d tmpfs mounts", arg,
+			 XP_TMPFS_MAX);
+		return -EINVAL;
+	}
+	if (tmpfs_parse(arg, t, w, sizeof(w))) {
+		snprintf(why, whysz, "--tmpfs %s: %s", arg, w);
+		return -EINVAL;
+	}
+	other = tmpfs_conflict(t->dest, prev, n);
+	if (other >= 0) {
+		snprintf(why, whysz, "--tmpfs %s: %s %s --tmpfs %s", arg,
+			 t->dest,
+			 strcmp(t->dest, prev[other].dest) ?
+				 "overlaps" :
+				 "is already taken by",
+			 prev_args[other]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cli_tmpfs_vs_volumes(const struct tmpfs_arg *t, const char *const *targs,
+			 size_t n, const struct mount_arg *m,
+			 const char *const *margs, size_t n_mounts, char *why,
+			 size_t whysz)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n_mounts; j++)
+			if (mount_dest_overlap(t[i].dest, m[j].dest)) {
+				snprintf(why, whysz, "--tmpfs %s: %s %s -v %s",
+					 targs[i], t[i].dest,
+					 strcmp(t[i].dest, m[j].dest) ?
+						 "overlaps" :
+						 "is already taken by",
+					 margs[j]);
+				return -EINVAL;
+			}
+	return 0;
+}
+
 int cli_volume_arg(const char *arg, const struct mount_arg *prev,
 		   const char *const *prev_args, size_t n, struct mount_arg *m,
 		   char *why, size_t whysz)
@@ -298,6 +364,17 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 		for (size_t i = 0; i < o->n_mounts; i++)
 			cli_write_mount(w, &o->mounts[i]);
 		json_w_array_close(w);
+	}
+	if (o->n_tmpfs) {
+		json_w_key(w, "tmpfs");
+		json_w_array_open(w);
+		for (size_t i = 0; i < o->n_tmpfs; i++)
+			cli_write_tmpfs(w, &o->tmpfs[i]);
+		json_w_array_close(w);
+	}
+	if (o->read_only) {
+		json_w_key(w, "read_only");
+		json_w_bool(w, true);
 	}
 	json_w_object_close(w);
 }

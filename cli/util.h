@@ -58,7 +58,29 @@ struct cli_run_opts {
 	} net;
 	struct mount_arg *mounts; /* -v, checked (mount_parse, no overlap) */
 	size_t n_mounts;
+	struct tmpfs_arg *tmpfs; /* --tmpfs, checked (tmpfs_parse, no overlap) */
+	size_t n_tmpfs;
+	bool read_only; /* --read-only */
 };
+
+/* One item of spec.tmpfs. */
+void cli_write_tmpfs(struct json_writer *w, const struct tmpfs_arg *t);
+
+/*
+ * Check a --tmpfs value against the tmpfs mounts before it (tmpfs_parse:
+ * docker's syntax; no mount point shared or nested). 0 with *t filled, or
+ * -EINVAL with why naming what is wrong (prev_args: the earlier values).
+ */
+int cli_tmpfs_arg(const char *arg, const struct tmpfs_arg *prev,
+		  const char *const *prev_args, size_t n, struct tmpfs_arg *t,
+		  char *why, size_t whysz);
+
+/* Does one of the n tmpfs mounts share or nest with one of the n_mounts -v
+ * mounts? 0, or -EINVAL with why naming both values. */
+int cli_tmpfs_vs_volumes(const struct tmpfs_arg *t, const char *const *targs,
+			 size_t n, const struct mount_arg *m,
+			 const char *const *margs, size_t n_mounts, char *why,
+			 size_t whysz);
 
 /* One item of spec.mounts. */
 void cli_write_mount(struct json_writer *w, const struct mount_arg *m);

@@ -26,7 +26,8 @@ static const struct cmd_spec cmd_table[] = {
 	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
 	  "[--network none|bridge|NAME] [--ip ADDR] [--hostname NAME] "
 	  "[--dns ADDR]... [--dns-search DOMAIN]... [--dns-option OPT]... "
-	  "[--add-host NAME:ADDR]... [-v SOURCE:DEST[:ro|:rw]]... IMAGE [COMMAND [ARG...]]",
+	  "[--add-host NAME:ADDR]... [-v SOURCE:DEST[:ro|:rw]]... "
+	  "[--tmpfs PATH[:OPTS]]... [--read-only] IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
 	  "  -i, --interactive    keep COMMAND's stdin open (in the foreground:\n"
@@ -57,16 +58,25 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
 	  "                       mount SOURCE at DEST (absolute) in the pod:\n"
 	  "                       a dom0 directory (absolute path) or a named\n"
-	  "                       volume (made if missing); up to 8\n",
+	  "                       volume (made if missing); up to 8\n"
+	  "      --tmpfs PATH[:OPTS]  mount a fresh tmpfs at PATH in the pod;\n"
+	  "                       OPTS: size=N[k|m|g] (default: half the\n"
+	  "                       memory), mode=OCTAL (default 1777), ro, rw;\n"
+	  "                       noexec, nosuid, nodev accepted; up to 8\n"
+	  "      --read-only      the pod's root file system is read-only\n",
 	  "In the foreground, the first ^C stops the pod, the second kills it\n"
 	  "(with -i or -t, ^C goes to COMMAND; the third leaves).\n"
 	  "Exit status: the command's, 137 if the pod was killed, 125 if it\n"
 	  "failed or could not be run.\n" },
-	{ "create", cmd_create, "-f SPEC.json [-v SOURCE:DEST[:ro|:rw]]...",
+	{ "create", cmd_create,
+	  "-f SPEC.json [-v SOURCE:DEST[:ro|:rw]]... [--tmpfs PATH[:OPTS]]... "
+	  "[--read-only]",
 	  "Create a pod from a spec file (see xenpod-spec(5)) without starting it",
 	  "  -f, --file FILE      the spec, or - for standard input\n"
 	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
-	  "                       add a mount to the spec's (as run -v)\n" },
+	  "                       add a mount to the spec's (as run -v)\n"
+	  "      --tmpfs PATH[:OPTS]  add a tmpfs mount (as run --tmpfs)\n"
+	  "      --read-only      make the root read-only (as run)\n" },
 	{ "start", cmd_start, "POD", "Start a created pod", NULL },
 	{ "stop", cmd_stop, "[-t SECONDS] POD",
 	  "Ask a pod to power off; destroy it after a grace period",

@@ -30,6 +30,7 @@
 #include <archive_entry.h>
 
 #include "image.h"
+#include "fsutil.h"
 #include "image_oci.h"
 #include "image_tree.h"
 #include "digest.h"
@@ -515,18 +516,6 @@ static int image_write_cpio(struct img *img, int fd, char *hex)
 
 /* ---- cache ---- */
 
-static int image_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
 /* Is KEY.key a link to an existing DIGEST.cpio? 0 and digest, or -ENOENT. */
 static int image_cache_lookup(const char *cache, const char *key, char *digest)
 {
@@ -568,7 +557,7 @@ static int image_cache_link(struct img *img, const char *cache, const char *key,
 		unlink(tmp);
 		return img_fail(img, -e, "cache key %s: %s", path, strerror(e));
 	}
-	return image_fsync_dir(cache);
+	return fs_fsync_dir(cache);
 }
 
 /* Convert img's tree into cache/DIGEST.cpio atomically. */
@@ -593,7 +582,7 @@ static int image_publish(struct img *img, const char *cache, char *digest)
 		unlink(tmp);
 		return rc;
 	}
-	return image_fsync_dir(cache);
+	return fs_fsync_dir(cache);
 }
 
 static int image_key_file(struct img *img, int fd, struct sha256_ctx *h)

@@ -2,11 +2,13 @@
 # daemon/local.mk: build rules for daemon/ (included by the top Makefile.am).
 
 # Code shared by xenpodd, the seams and the xenpod CLI: json.c (the only yajl
-# user), logging, the event loop. Link with $(XENPOD_COMMON_LIBS).
+# user), logging, the event loop, crash-safe file writes,
+# /proc/PID/stat. Link with $(XENPOD_COMMON_LIBS).
 noinst_LIBRARIES += daemon/libxenpodcommon.a
 daemon_libxenpodcommon_a_SOURCES = daemon/json.c daemon/json.h \
 	daemon/log.c daemon/log.h daemon/ev.c daemon/ev.h \
-	daemon/base64.c daemon/base64.h
+	daemon/base64.c daemon/base64.h daemon/fsutil.c daemon/fsutil.h \
+	daemon/procstat.c daemon/procstat.h
 daemon_libxenpodcommon_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 XENPOD_COMMON_LIBS = daemon/libxenpodcommon.a $(YAJL_LIBS)
 
@@ -76,6 +78,12 @@ TESTS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_CFLAGS = $(XENPOD_TEST_CFLAGS)
 tests_unit_test_json_LDADD = $(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_fsutil
+TESTS += tests/unit/test_fsutil
+tests_unit_test_fsutil_SOURCES = tests/unit/test_fsutil.c
+tests_unit_test_fsutil_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_fsutil_LDADD = $(XENPOD_COMMON_LIBS) $(CUNIT_LIBS)
 
 XENPOD_HARNESS = tests/harness.c tests/harness.h tests/fake_hv.c \
 	tests/fake_hv.h tests/fake_xs.c tests/fake_xs.h

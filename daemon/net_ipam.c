@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "net.h"
 
@@ -57,9 +58,9 @@ static int add_lease(struct net_ipam *a, uint32_t ip, const char *owner)
 /* tmp + fsync + rename + directory fsync: a crash leaves the old file or the new one. */
 static int save(const struct net_ipam *a)
 {
-	char tmp[4200], dir[4096], ip[16], *slash;
+	char tmp[4200], ip[16];
 	FILE *f;
-	int rc = 0, fd;
+	int rc = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", a->path);
 	f = fopen(tmp, "we");
@@ -80,17 +81,7 @@ static int save(const struct net_ipam *a)
 		unlink(tmp);
 		return rc;
 	}
-	snprintf(dir, sizeof(dir), "%s", a->path);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		fd = open(slash == dir ? "/" : dir,
-			  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
+	fs_fsync_parent(a->path);
 	return 0;
 }
 

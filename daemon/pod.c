@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/passwd.h" /* the guest's limits on what "user" resolves to */
+#include "lib/spec.h" /* the guest's limits on tmpfs tokens */
 
 #include "console.h"
 #include "ev.h"
@@ -233,6 +234,9 @@ void pod_info(const struct pod *p, struct pod_info *out)
 	out->paused = p->paused;
 	out->mounts = p->mounts;
 	out->n_mounts = p->n_mounts;
+	out->tmpfs = p->tmpfs;
+	out->n_tmpfs = p->n_tmpfs;
+	out->read_only = p->read_only;
 }
 
 int pod_persist(struct pod *p)
@@ -390,8 +394,13 @@ static int spec_opt(char *buf, size_t bufsz, size_t *off, const char *key,
 _Static_assert(XP_SPEC_GROUPS_MAX == USER_GROUPS_MAX,
 	       "the daemon passes on no more groups than the guest takes");
 
+_Static_assert(XP_TMPFS_MAX == SPEC_TMPFS_MAX &&
+		       XP_TMPFS_SIZE_MAX == SPEC_TMPFS_SIZE_MAX,
+	       "the daemon passes on no more tmpfs mounts than the guest takes");
+
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		    const char *name, const char *user, char *const *groups,
+		    const struct tmpfs_arg *tmpfs, size_t n_tmpfs,
 		    unsigned flags, char *buf, size_t bufsz)
 {
 	size_t off = 0,
@@ -415,6 +424,17 @@ int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		rc = spec_token(buf, cap, &off, "tty=1");
 	if (!rc && (flags & POD_SPEC_STDIN))
 		rc = spec_token(buf, cap, &off, "stdin=1");
+	if (!rc && (flags & POD_SPEC_READONLY))
+		rc = spec_token(buf, cap, &off, "readonly=1");
+	for (size_t i = 0; i < n_tmpfs && !rc; i++) {
+		char v[XP_MOUNT_DEST_MAX + 64];
+
+		/* SIZE,MODE,RO,PATH: the path last, so it may hold commas */
+		snprintf(v, sizeof(v), "%llu,%o,%d,%s",
+			 (unsigned long long)tmpfs[i].size, tmpfs[i].mode,
+			 tmpfs[i].read_only ? 1 : 0, tmpfs[i].dest);
+		rc = spec_opt(buf, cap, &off, "tmpfs", v);
+	}
 	if (!rc)
 		rc = spec_token(buf, cap, &off, "--");
 	for (; *argv && !rc; argv++)

@@ -101,6 +101,9 @@ struct pod_info {
 	bool paused; /* running, its domain paused (pod_pause) */
 	const struct pod_mount *mounts;
 	size_t n_mounts;
+	const struct tmpfs_arg *tmpfs; /* its tmpfs mounts */
+	size_t n_tmpfs;
+	bool read_only; /* its root file system is read-only */
 };
 
 /* A lifecycle event (created, started, paused, unpaused, exited, stopped,
@@ -212,6 +215,11 @@ struct pod_spec {
 	 * named volume that does not exist yet is made, as docker does. */
 	const struct mount_arg *mounts;
 	size_t n_mounts;
+	/* tmpfs mounts (tmpfs_set checked each, and that none overlaps a
+	 * mount or another) and a read-only root file system. */
+	const struct tmpfs_arg *tmpfs;
+	size_t n_tmpfs;
+	bool read_only;
 	/* How messages name the spec (e.g. "params.spec"); must outlive the
 	 * create (a string literal). */
 	const char *path;
@@ -330,15 +338,18 @@ int pod_network_rm(const char *name, char *err, size_t errsz);
 /* pod_spec_string flags: the main process's terminal and stdin. */
 #define POD_SPEC_TTY 1u
 #define POD_SPEC_STDIN 2u
+#define POD_SPEC_READONLY 4u /* the root file system read-only */
 
 /*
- * Encode argv/env/cwd/name/user/flags as the xenstore spec string (xenpod-paths.pandoc):
+ * Encode argv/env/cwd/name/user/flags/tmpfs as the xenstore spec string (xenpod-paths.pandoc):
  * percent-encoded tokens "env=K=V... cwd=PATH name=NAME user=U group=G... tty=1
- * stdin=1 -- ARGV...". user NULL: no token (root); groups may be NULL.
- * 0, or -E2BIG when it would exceed POD_SPEC_MAX bytes.
+ * stdin=1 readonly=1 tmpfs=SIZE,MODE,RO,PATH... -- ARGV...". user NULL: no
+ * token (root); groups and tmpfs may be NULL. 0, or -E2BIG when it would
+ * exceed POD_SPEC_MAX bytes.
  */
 int pod_spec_string(char *const *argv, char *const *env, const char *cwd,
 		    const char *name, const char *user, char *const *groups,
+		    const struct tmpfs_arg *tmpfs, size_t n_tmpfs,
 		    unsigned flags, char *buf, size_t bufsz);
 
 #endif

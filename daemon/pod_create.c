@@ -180,7 +180,8 @@ void pod_console_attach(struct pod *p)
 static unsigned spec_flags(const struct pod *p)
 {
 	return (p->term ? POD_SPEC_TTY : 0) |
-	       (p->open_stdin ? POD_SPEC_STDIN : 0);
+	       (p->open_stdin ? POD_SPEC_STDIN : 0) |
+	       (p->read_only ? POD_SPEC_READONLY : 0);
 }
 
 void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
@@ -201,7 +202,8 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	if (!rc)
 		rc = pod_spec_string(p->argv, p->env, p->cwd,
 				     pod_net_hostname(p), p->user, p->groups,
-				     spec_flags(p), spec, sizeof(spec));
+				     p->tmpfs, p->n_tmpfs, spec_flags(p), spec,
+				     sizeof(spec));
 	if (!rc)
 		rc = xs_write_spec(pod_ctx.xs, domid, spec);
 	/* The channel is served before the guest runs, so it finds it at boot. */
@@ -241,8 +243,8 @@ static int check_spec_size(const struct pod *p, const char *path, char *err,
 {
 	char spec[POD_SPEC_MAX + 1];
 	int rc = pod_spec_string(p->argv, p->env, p->cwd, pod_net_hostname(p),
-				 p->user, p->groups, spec_flags(p), spec,
-				 sizeof(spec));
+				 p->user, p->groups, p->tmpfs, p->n_tmpfs,
+				 spec_flags(p), spec, sizeof(spec));
 
 	if (rc == -E2BIG)
 		snprintf(
@@ -320,7 +322,7 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 {
 	struct pod_mem_need n;
 	int rc = pod_memory_need(pod_ctx.kernel, p->cpio, p->argv, p->env,
-				 p->cwd, &n);
+				 p->cwd, p->n_mounts, &n);
 
 	if (rc) {
 		snprintf(err, errsz, "cannot read the kernel or rootfs: %s",
@@ -328,11 +330,11 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 		return rc;
 	}
 	log_debug(
-		"pod %s: needs %u MiB (kernel %llu + rootfs %llu + program %llu + fixed %llu KiB)",
+		"pod %s: needs %u MiB (kernel %llu + rootfs %llu + program %llu + fixed %llu + volumes %llu KiB)",
 		p->name, n.total_mib, (unsigned long long)n.kernel_kib,
 		(unsigned long long)n.rootfs_kib,
-		(unsigned long long)n.prog_kib,
-		(unsigned long long)n.fixed_kib);
+		(unsigned long long)n.prog_kib, (unsigned long long)n.fixed_kib,
+		(unsigned long long)n.volumes_kib);
 	if (!p->memory_mib) {
 		p->memory_mib = n.total_mib > POD_MEM_DEFAULT_MIB ?
 					n.total_mib :
@@ -341,11 +343,19 @@ static int check_memory(struct pod *p, char *err, size_t errsz)
 	}
 	if (p->memory_mib >= n.total_mib)
 		return 0;
-	snprintf(
-		err, errsz,
-		"memory %u MiB is below the %u MiB this image needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f MiB; xenpod-spec(5))",
-		p->memory_mib, n.total_mib, mib(n.kernel_kib),
-		mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib));
+	if (n.volumes_kib)
+		snprintf(
+			err, errsz,
+			"memory %u MiB is below the %u MiB this pod needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f + %zu volumes %.1f MiB; xenpod-spec(5))",
+			p->memory_mib, n.total_mib, mib(n.kernel_kib),
+			mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib),
+			p->n_mounts, mib(n.volumes_kib));
+	else
+		snprintf(
+			err, errsz,
+			"memory %u MiB is below the %u MiB this image needs (kernel %.1f + rootfs %.1f + program %.1f + fixed %.1f MiB; xenpod-spec(5))",
+			p->memory_mib, n.total_mib, mib(n.kernel_kib),
+			mib(n.rootfs_kib), mib(n.prog_kib), mib(n.fixed_kib));
 	return -EINVAL;
 }
 
@@ -534,6 +544,10 @@ static struct pod *pod_from_spec(const struct pod_spec *s, char *err,
 	p->vcpus = s->vcpus;
 	p->term = s->tty;
 	p->open_stdin = s->open_stdin;
+	p->n_tmpfs = s->n_tmpfs <= XP_TMPFS_MAX ? s->n_tmpfs : 0;
+	for (size_t i = 0; i < p->n_tmpfs; i++)
+		p->tmpfs[i] = s->tmpfs[i];
+	p->read_only = s->read_only;
 	if (s->net) {
 		p->net_req = *s->net;
 		p->net_req.hostname = NULL;

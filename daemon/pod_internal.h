@@ -77,6 +77,10 @@ struct pod {
 	/* Its volumes (saved) and their backends (pod_mount.c). */
 	struct pod_mount mounts[XP_MOUNTS_MAX];
 	size_t n_mounts;
+	/* Its tmpfs mounts and a read-only root (saved; the guest makes them). */
+	struct tmpfs_arg tmpfs[XP_TMPFS_MAX];
+	size_t n_tmpfs;
+	bool read_only;
 	struct pod_backend {
 		struct pod *pod;
 		unsigned i; /* mounts[i] */

@@ -254,7 +254,7 @@ static const char *env_path(char *const *env)
 }
 
 int pod_memory_need(const char *kernel, const char *cpio, char *const *argv,
-		    char *const *env, const char *cwd,
+		    char *const *env, const char *cwd, size_t n_volumes,
 		    struct pod_mem_need *need)
 {
 	struct cindex ix = { 0 };
@@ -285,13 +285,14 @@ int pod_memory_need(const char *kernel, const char *cpio, char *const *argv,
 	}
 	need->rootfs_kib = kib_up((uint64_t)sb.st_size);
 	need->fixed_kib = POD_MEM_FIXED_KIB + POD_MEM_PROG_KIB;
+	need->volumes_kib = (uint64_t)n_volumes * POD_MEM_VOLUME_KIB;
 	/* An archive the index cannot read counts no program: the guest
 	 * says what is wrong with it. */
 	if (argv && argv[0] && ix.base && !index_cpio(&ix))
 		need->prog_kib = kib_up(program_bytes(
 			&ix, argv[0], env_path(env), cwd ? cwd : "/"));
 	total = need->kernel_kib + need->rootfs_kib + need->prog_kib +
-		need->fixed_kib;
+		need->fixed_kib + need->volumes_kib;
 	need->total_mib = (unsigned)((total + 1023) / 1024);
 	for (size_t i = 0; i < ix.n; i++)
 		free(ix.e[i].name);

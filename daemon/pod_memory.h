@@ -3,6 +3,7 @@
 #ifndef XENPOD_POD_MEMORY_H
 #define XENPOD_POD_MEMORY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -17,22 +18,32 @@
  */
 #define POD_MEM_FIXED_KIB 1280
 #define POD_MEM_PROG_KIB 512
+/*
+ * What the guest's client holds for each volume (guest/xen/p9front.c and
+ * guest/kernel/p9fs.c): the ring it grants, 32 data pages (order 5) and the
+ * interface page, 132 KiB; a request and a reply buffer of one msize each
+ * (the ring half, 64 KiB), 128 KiB; the write bounce buffer, 64 KiB. Not
+ * counted: the read-ahead window of each open file (64 KiB while a file is
+ * read sequentially), like the rest of what processes use as they run.
+ */
+#define POD_MEM_VOLUME_KIB 324
 /* A pod without memory_mib gets this, or what its image needs if more. */
 #define POD_MEM_DEFAULT_MIB 32
 
 struct pod_mem_need {
-	uint64_t kernel_kib, rootfs_kib, prog_kib, fixed_kib;
+	uint64_t kernel_kib, rootfs_kib, prog_kib, fixed_kib, volumes_kib;
 	unsigned total_mib; /* the sum, rounded up to whole MiB */
 };
 
 /*
  * The need of a pod booting kernel with rootfs cpio and running argv
  * (looked up in env's PATH, or the default, as the guest does). A program
- * not in the cpio counts nothing (the guest then says it is not found).
- * 0, or -errno when the kernel or the cpio cannot be read.
+ * not in the cpio counts nothing (the guest then says it is not found);
+ * n_volumes volumes add POD_MEM_VOLUME_KIB each. 0, or -errno when the
+ * kernel or the cpio cannot be read.
  */
 int pod_memory_need(const char *kernel, const char *cpio, char *const *argv,
-		    char *const *env, const char *cwd,
+		    char *const *env, const char *cwd, size_t n_volumes,
 		    struct pod_mem_need *need);
 
 #endif

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "pod.h"
 #include "pod_internal.h"
+#include "procstat.h"
 #include "volstore.h"
 #include "xs.h"
 
@@ -119,31 +120,6 @@ int pod_mounts_resolve(struct pod *p, const struct mount_arg *a, size_t n,
 }
 
 /* ---- the backend processes ---- */
-
-/* Field 22 of /proc/PID/stat: when it started, in clock ticks after boot. 0: unknown. */
-static uint64_t proc_start(pid_t pid)
-{
-	char path[64], buf[1024], *s;
-	unsigned long long v = 0;
-	ssize_t n;
-	int fd, f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	s = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
-	for (f = 2; s && f < 22; f++)
-		s = strchr(s + 1, ' ');
-	if (!s || sscanf(s + 1, "%llu", &v) != 1)
-		return 0;
-	return v;
-}
 
 /* Is pid's command line that of the backend of domid's device devid? */
 static bool is_our_backend(pid_t pid, uint32_t domid, unsigned devid)
@@ -319,7 +295,7 @@ static int start_one(struct pod *p, struct pod_mount *m, char *err,
 	fd = pidfd_open(pid);
 	rc = fd < 0 ? -errno : 0;
 	m->backend_pid = pid;
-	m->backend_start = proc_start(pid);
+	m->backend_start = proc_start_time(pid, NULL);
 	if (rc || watch(p, m->devid, fd, true) < 0) {
 		rc = rc ? rc : -ENOMEM;
 		if (fd >= 0)
@@ -437,7 +413,7 @@ void pod_mounts_adopt(struct pod *p)
 		/* Pin the process first, then check it is ours and still there. */
 		fd = pidfd_open(pid);
 		if (fd >= 0 &&
-		    (proc_start(pid) != m->backend_start ||
+		    (proc_start_time(pid, NULL) != m->backend_start ||
 		     !is_our_backend(pid, (uint32_t)p->domid, m->devid) ||
 		     ended_within(fd, 0))) {
 			close(fd);

@@ -70,6 +70,10 @@ static struct pod *pod_from_state(const struct pod_info *s)
 	p->n_mounts = s->n_mounts <= XP_MOUNTS_MAX ? s->n_mounts : 0;
 	for (size_t i = 0; i < p->n_mounts; i++)
 		p->mounts[i] = s->mounts[i];
+	p->n_tmpfs = s->n_tmpfs <= XP_TMPFS_MAX ? s->n_tmpfs : 0;
+	for (size_t i = 0; i < p->n_tmpfs; i++)
+		p->tmpfs[i] = s->tmpfs[i];
+	p->read_only = s->read_only;
 	if (!p->image || !p->cwd || !p->argv || !p->env ||
 	    (s->kernel_args && s->kernel_args[0] && !p->kernel_args) ||
 	    (s->user && !p->user) ||

@@ -72,6 +72,8 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 	json_w_bool(w, p.term);
 	json_w_key(w, "stdin");
 	json_w_bool(w, p.open_stdin);
+	json_w_key(w, "read_only");
+	json_w_bool(w, p.read_only);
 	json_w_key(w, "console_tty");
 	json_w_string(w, p.console_tty[0] ? p.console_tty : NULL);
 	json_w_key(w, "memory_mib");
@@ -222,7 +224,8 @@ struct spec_in {
 	int64_t memory_mib;
 	int64_t vcpus;
 	bool tty, open_stdin;
-	const struct json *network, *mounts;
+	const struct json *network, *mounts, *tmpfs;
+	bool read_only;
 };
 
 #define SF(k, t, req, m, lo, hi) \
@@ -248,6 +251,8 @@ static const struct json_dec_field spec_fields[] = {
 	SF("stdin", JSON_DEC_BOOL, false, open_stdin, 0, 0),
 	SF("network", JSON_DEC_OBJECT, false, network, 0, 0),
 	SF("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
+	SF("tmpfs", JSON_DEC_ARRAY, false, tmpfs, XP_TMPFS_MAX, 0),
+	SF("read_only", JSON_DEC_BOOL, false, read_only, 0, 0),
 	{ NULL }
 };
 
@@ -331,7 +336,8 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	struct pod_spec ps = { .path = "params.spec" };
 	struct net_spec net;
 	struct mount_arg mounts[XP_MOUNTS_MAX];
-	size_t n_mounts = 0;
+	struct tmpfs_arg tmpfs[XP_TMPFS_MAX];
+	size_t n_mounts = 0, n_tmpfs = 0;
 	char **command = NULL, **env = NULL, **groups = NULL;
 	char err[512] = "";
 	int rc;
@@ -347,6 +353,9 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	if (!rc)
 		rc = rpc_volume_decode_mounts(s.mounts, mounts, &n_mounts, err,
 					      sizeof(err));
+	if (!rc)
+		rc = rpc_volume_decode_tmpfs(s.tmpfs, mounts, n_mounts, tmpfs,
+					     &n_tmpfs, err, sizeof(err));
 	if (rc) {
 		rpc_fail(req, rc, err);
 		return;
@@ -374,6 +383,9 @@ static void m_pod_create(struct rpc_req *req, const struct json *params)
 	ps.net = &net;
 	ps.mounts = mounts;
 	ps.n_mounts = n_mounts;
+	ps.tmpfs = tmpfs;
+	ps.n_tmpfs = n_tmpfs;
+	ps.read_only = s.read_only;
 	rc = pod_create(&ps, rpc_defer(req), err, sizeof(err));
 	json_strv_free(command);
 	json_strv_free(env);

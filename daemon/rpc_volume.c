@@ -60,6 +60,66 @@ int rpc_volume_decode_mounts(const struct json *arr, struct mount_arg *out,
 	return 0;
 }
 
+/* ---- spec.tmpfs ---- */
+
+struct tmpfs_in {
+	const char *path;
+	int64_t size, mode;
+	bool ro;
+};
+
+#define TF(k, t, req, m, lo, hi) \
+	JSON_FIELD(k, t, req, struct tmpfs_in, m, lo, hi)
+
+static const struct json_dec_field tmpfs_fields[] = {
+	TF("path", JSON_DEC_STRING, true, path, 1, XP_MOUNT_DEST_MAX),
+	TF("size", JSON_DEC_INT, false, size, 1, (int64_t)XP_TMPFS_SIZE_MAX),
+	TF("mode", JSON_DEC_INT, false, mode, 0, 07777),
+	TF("ro", JSON_DEC_BOOL, false, ro, 0, 0),
+	{ NULL }
+};
+
+int rpc_volume_decode_tmpfs(const struct json *arr,
+			    const struct mount_arg *mounts, size_t n_mounts,
+			    struct tmpfs_arg *out, size_t *n_r, char *err,
+			    size_t errsz)
+{
+	char path[48], why[200];
+	int other;
+
+	*n_r = 0;
+	for (size_t i = 0; i < json_len(arr); i++) {
+		struct tmpfs_in in = { .mode = XP_TMPFS_MODE_DEFAULT };
+
+		snprintf(path, sizeof(path), "params.spec.tmpfs[%zu]", i);
+		if (json_decode(json_at(arr, i), path, tmpfs_fields, &in, err,
+				errsz))
+			return -EINVAL;
+		if (tmpfs_set(&out[i], in.path, (uint64_t)in.size,
+			      (unsigned)in.mode, in.ro, why, sizeof(why))) {
+			snprintf(err, errsz, "%s.path: %s", path, why);
+			return -EINVAL;
+		}
+		other = tmpfs_conflict(out[i].dest, out, i);
+		if (other >= 0) {
+			snprintf(err, errsz,
+				 "%s.path: %s overlaps tmpfs[%d]'s %s", path,
+				 out[i].dest, other, out[other].dest);
+			return -EINVAL;
+		}
+		for (size_t j = 0; j < n_mounts; j++)
+			if (mount_dest_overlap(out[i].dest, mounts[j].dest)) {
+				snprintf(
+					err, errsz,
+					"%s.path: %s overlaps mounts[%zu]'s %s",
+					path, out[i].dest, j, mounts[j].dest);
+				return -EINVAL;
+			}
+		*n_r = i + 1;
+	}
+	return 0;
+}
+
 void rpc_volume_write_mounts(struct json_writer *w, const struct pod_info *p)
 {
 	json_w_key(w, "mounts");
@@ -83,6 +143,29 @@ void rpc_volume_write_mounts(struct json_writer *w, const struct pod_info *p)
 			json_w_int(w, m->backend_pid);
 		else
 			json_w_null(w);
+		json_w_object_close(w);
+	}
+	for (size_t i = 0; i < p->n_tmpfs; i++) {
+		const struct tmpfs_arg *t = &p->tmpfs[i];
+		char octal[8];
+
+		json_w_object_open(w);
+		json_w_key(w, "type");
+		json_w_string(w, "tmpfs");
+		json_w_key(w, "source");
+		json_w_string(w, "tmpfs");
+		json_w_key(w, "destination");
+		json_w_string(w, t->dest);
+		json_w_key(w, "mode");
+		json_w_string(w, t->read_only ? "ro" : "rw");
+		json_w_key(w, "size"); /* null: half of the pod's memory */
+		if (t->size)
+			json_w_int(w, (int64_t)t->size);
+		else
+			json_w_null(w);
+		snprintf(octal, sizeof(octal), "%04o", t->mode);
+		json_w_key(w, "tmpfs_mode"); /* of its root, octal */
+		json_w_string(w, octal);
 		json_w_object_close(w);
 	}
 	json_w_array_close(w);

@@ -68,6 +68,32 @@ static void write_mounts(struct json_writer *w, const struct pod_info *p)
 	json_w_array_close(w);
 }
 
+/* Its tmpfs mounts (only when it has some), as the spec gives them. */
+static void write_tmpfs(struct json_writer *w, const struct pod_info *p)
+{
+	if (!p->n_tmpfs)
+		return;
+	json_w_key(w, "tmpfs");
+	json_w_array_open(w);
+	for (size_t i = 0; i < p->n_tmpfs; i++) {
+		const struct tmpfs_arg *t = &p->tmpfs[i];
+
+		json_w_object_open(w);
+		json_w_key(w, "path");
+		json_w_string(w, t->dest);
+		if (t->size) {
+			json_w_key(w, "size");
+			json_w_int(w, (int64_t)t->size);
+		}
+		json_w_key(w, "mode");
+		json_w_int(w, t->mode);
+		json_w_key(w, "ro");
+		json_w_bool(w, t->read_only);
+		json_w_object_close(w);
+	}
+	json_w_array_close(w);
+}
+
 static void write_state(struct json_writer *w, const struct pod_info *p)
 {
 	json_w_object_open(w);
@@ -150,6 +176,11 @@ static void write_state(struct json_writer *w, const struct pod_info *p)
 	}
 	write_net(w, p->net);
 	write_mounts(w, p);
+	write_tmpfs(w, p);
+	if (p->read_only) {
+		json_w_key(w, "read_only");
+		json_w_bool(w, true);
+	}
 	json_w_object_close(w);
 }
 
@@ -177,8 +208,8 @@ struct state_in {
 	const char *kernel, *kernel_digest;
 	const char *network;
 	int64_t domid, exit_code, memory_mib, vcpus, lost;
-	const struct json *command, *env, *groups, *mounts;
-	bool term, open_stdin, io_channel, paused;
+	const struct json *command, *env, *groups, *mounts, *tmpfs;
+	bool term, open_stdin, io_channel, paused, read_only;
 };
 
 #define ST(k, t, req, m, lo, hi) \
@@ -221,8 +252,52 @@ static const struct json_dec_field state_fields[] = {
 	ST("network", JSON_DEC_STRING, false, network, 1,
 	   NET_STATE_TEXT_MAX - 1),
 	ST("mounts", JSON_DEC_ARRAY, false, mounts, XP_MOUNTS_MAX, 0),
+	ST("tmpfs", JSON_DEC_ARRAY, false, tmpfs, XP_TMPFS_MAX, 0),
+	ST("read_only", JSON_DEC_BOOL, false, read_only, 0, 0),
 	{ NULL }
 };
+
+struct tmpfs_in {
+	const char *path;
+	int64_t size, mode;
+	bool ro;
+};
+
+#define TM(k, t, req, m, lo, hi) \
+	JSON_FIELD(k, t, req, struct tmpfs_in, m, lo, hi)
+
+static const struct json_dec_field tmpfs_fields[] = {
+	TM("path", JSON_DEC_STRING, true, path, 1, XP_MOUNT_DEST_MAX),
+	TM("size", JSON_DEC_INT, false, size, 1, (int64_t)XP_TMPFS_SIZE_MAX),
+	TM("mode", JSON_DEC_INT, true, mode, 0, 07777),
+	TM("ro", JSON_DEC_BOOL, false, ro, 0, 0),
+	{ NULL }
+};
+
+/* state.tmpfs into out[]; checked as any input. */
+static int decode_tmpfs(const struct json *arr, struct tmpfs_arg *out,
+			size_t *n_r, char *why, size_t whysz)
+{
+	char path[48], w[160];
+
+	*n_r = 0;
+	for (size_t i = 0; i < json_len(arr); i++) {
+		struct tmpfs_in in = { 0 };
+
+		snprintf(path, sizeof(path), "state.tmpfs[%zu]", i);
+		if (json_decode(json_at(arr, i), path, tmpfs_fields, &in, why,
+				whysz))
+			return -EINVAL;
+		if (tmpfs_set(&out[i], in.path, (uint64_t)in.size,
+			      (unsigned)in.mode, in.ro, w, sizeof(w)) ||
+		    strcmp(out[i].dest, in.path)) {
+			snprintf(why, whysz, "%s: not a tmpfs of ours", path);
+			return -EINVAL;
+		}
+		*n_r = i + 1;
+	}
+	return 0;
+}
 
 struct mount_in {
 	const char *source, *dest, *volume;
@@ -345,13 +420,16 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 	struct pod_info pi;
 	struct net_pod np = { .mode = NET_NONE };
 	struct pod_mount mounts[XP_MOUNTS_MAX];
-	size_t n_mounts = 0;
+	struct tmpfs_arg tmpfs[XP_TMPFS_MAX];
+	size_t n_mounts = 0, n_tmpfs = 0;
 	enum pod_status st;
 	int rc;
 
 	rc = json_decode(root, "state", state_fields, &s, why, whysz);
 	if (!rc && s.mounts)
 		rc = decode_mounts(s.mounts, mounts, &n_mounts, why, whysz);
+	if (!rc && s.tmpfs)
+		rc = decode_tmpfs(s.tmpfs, tmpfs, &n_tmpfs, why, whysz);
 	if (!rc && s.network && net_pod_parse(s.network, &np)) {
 		snprintf(why, whysz, "state.network: bad \"%.80s\"", s.network);
 		rc = -EINVAL;
@@ -381,6 +459,9 @@ static int load_one(const char *file_name, struct json *root, void *arg,
 		pi.net = &np;
 		pi.mounts = mounts;
 		pi.n_mounts = n_mounts;
+		pi.tmpfs = tmpfs;
+		pi.n_tmpfs = n_tmpfs;
+		pi.read_only = s.read_only;
 		rc = lc->cb(&pi, lc->arg, why, whysz);
 	}
 	json_strv_free(argv);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "fsutil.h"
 #include "volstore.h"
 
 #define DATA "data"
@@ -29,19 +30,6 @@ __attribute__((format(printf, 2, 3))) static int vpath(char *buf,
 	n = vsnprintf(buf, PATH_MAX, fmt, ap);
 	va_end(ap);
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
-}
-
-static int fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int type,
@@ -146,7 +134,7 @@ int volstore_create(const char *name, struct volstore_info *out)
 	vpath(data, "%s/" DATA, tmp);
 	rc = mkdir(data, 0755) < 0 ? -errno : 0;
 	if (!rc)
-		rc = fsync_dir(tmp);
+		rc = fs_fsync_dir(tmp);
 	/* renameat2 never replaces: of two creates of one name, one wins. */
 	if (!rc && chmod(tmp, 0755) < 0)
 		rc = -errno;
@@ -157,7 +145,7 @@ int volstore_create(const char *name, struct volstore_info *out)
 		rm_tree(tmp);
 		return rc;
 	}
-	fsync_dir(vdir);
+	fs_fsync_dir(vdir);
 	return info_of(name, out);
 }
 
@@ -225,7 +213,7 @@ int volstore_remove(const char *name)
 		rmdir(tmp);
 		return rc;
 	}
-	fsync_dir(vdir);
+	fs_fsync_dir(vdir);
 	rm_tree(tmp);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* volume: pure rules of pod mounts and named volumes (docker's -v syntax, volume names, mount points), shared by xenpodd and the CLI. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "volume.h"
@@ -154,6 +156,140 @@ int mount_conflict(const struct mount_arg *m, const struct mount_arg *prev,
 {
 	for (size_t i = 0; i < n; i++)
 		if (mount_dest_overlap(m->dest, prev[i].dest))
+			return (int)i;
+	return -1;
+}
+
+int tmpfs_set(struct tmpfs_arg *t, const char *dest, uint64_t size,
+	      unsigned mode, bool read_only, char *why, size_t whysz)
+{
+	memset(t, 0, sizeof(*t));
+	if (size > XP_TMPFS_SIZE_MAX) {
+		snprintf(why, whysz, "the size is above %llu bytes (1 TiB)",
+			 (unsigned long long)XP_TMPFS_SIZE_MAX);
+		return -EINVAL;
+	}
+	if (mode > 07777) {
+		snprintf(why, whysz, "the mode %o is above 07777", mode);
+		return -EINVAL;
+	}
+	t->size = size;
+	t->mode = mode;
+	t->read_only = read_only;
+	return clean_dest(dest, t->dest, sizeof(t->dest), why, whysz);
+}
+
+/* size=N[k|m|g]: 1 byte .. XP_TMPFS_SIZE_MAX. */
+static int parse_size(const char *v, uint64_t *out, char *why, size_t whysz)
+{
+	uint64_t n = 0, mul = 1;
+	const char *p = v;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (XP_TMPFS_SIZE_MAX - (uint64_t)(*p - '0')) / 10)
+			goto big;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == v)
+		goto bad;
+	if (*p) {
+		if (p[1])
+			goto bad;
+		switch (*p) {
+		case 'k':
+		case 'K':
+			mul = 1ull << 10;
+			break;
+		case 'm':
+		case 'M':
+			mul = 1ull << 20;
+			break;
+		case 'g':
+		case 'G':
+			mul = 1ull << 30;
+			break;
+		default:
+			goto bad;
+		}
+	}
+	if (n > XP_TMPFS_SIZE_MAX / mul)
+		goto big;
+	if (!n) {
+		snprintf(why, whysz,
+			 "size=%.32s: must be at least 1 byte (Linux's "
+			 "unlimited 0 is not offered)",
+			 v);
+		return -EINVAL;
+	}
+	*out = n * mul;
+	return 0;
+bad:
+	snprintf(why, whysz,
+		 "size=%.32s: expected a number of bytes with an "
+		 "optional k, m or g",
+		 v);
+	return -EINVAL;
+big:
+	snprintf(why, whysz, "size=%.32s: above 1 TiB", v);
+	return -EINVAL;
+}
+
+int tmpfs_parse(const char *arg, struct tmpfs_arg *t, char *why, size_t whysz)
+{
+	char buf[XP_MOUNT_DEST_MAX + 256], *opts, *o, *save = NULL;
+	uint64_t size = 0;
+	unsigned mode = XP_TMPFS_MODE_DEFAULT;
+	bool ro = false;
+
+	if (strlen(arg) >= sizeof(buf)) {
+		snprintf(why, whysz, "too long");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", arg);
+	opts = strchr(buf, ':');
+	if (opts)
+		*opts++ = '\0';
+	for (o = opts ? strtok_r(opts, ",", &save) : NULL; o;
+	     o = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(o, "size=", 5)) {
+			if (parse_size(o + 5, &size, why, whysz))
+				return -EINVAL;
+		} else if (!strncmp(o, "mode=", 5)) {
+			char *end;
+			unsigned long m;
+
+			errno = 0;
+			m = strtoul(o + 5, &end, 8);
+			if (!o[5] || *end || errno || m > 07777 ||
+			    o[5] == '-' || o[5] == '+' || o[5] == ' ') {
+				snprintf(why, whysz,
+					 "mode=%.32s: expected octal 0 to 7777",
+					 o + 5);
+				return -EINVAL;
+			}
+			mode = (unsigned)m;
+		} else if (!strcmp(o, "ro")) {
+			ro = true;
+		} else if (!strcmp(o, "rw")) {
+			ro = false;
+		} else if (strcmp(o, "noexec") && strcmp(o, "exec") &&
+			   strcmp(o, "nosuid") && strcmp(o, "suid") &&
+			   strcmp(o, "nodev") && strcmp(o, "dev")) {
+			snprintf(
+				why, whysz,
+				"unknown option \"%.32s\" (expected size=N[k|m|g], "
+				"mode=OCTAL, ro, rw, noexec, nosuid or nodev)",
+				o);
+			return -EINVAL;
+		}
+	}
+	return tmpfs_set(t, buf, size, mode, ro, why, whysz);
+}
+
+int tmpfs_conflict(const char *dest, const struct tmpfs_arg *prev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (mount_dest_overlap(dest, prev[i].dest))
 			return (int)i;
 	return -1;
 }

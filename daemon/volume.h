@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Mounts per pod: the guest's frontend serves this many devices (P9FRONT_MAX). */
 #define XP_MOUNTS_MAX 8
@@ -62,5 +63,40 @@ bool mount_dest_overlap(const char *a, const char *b);
  */
 int mount_conflict(const struct mount_arg *m, const struct mount_arg *prev,
 		   size_t n);
+
+/* tmpfs mounts per pod (the guest's SPEC_TMPFS_MAX). */
+#define XP_TMPFS_MAX 8
+/* The largest tmpfs size (the guest's SPEC_TMPFS_SIZE_MAX: 1 TiB). */
+#define XP_TMPFS_SIZE_MAX (1ull << 40)
+/* Mode of a tmpfs's root when none is given (Linux's). */
+#define XP_TMPFS_MODE_DEFAULT 01777
+
+/* One tmpfs mount as asked: a fresh ramfs instance in the guest. */
+struct tmpfs_arg {
+	char dest[XP_MOUNT_DEST_MAX + 1]; /* clean, as a mount's dest */
+	uint64_t size; /* bytes, 1..XP_TMPFS_SIZE_MAX; 0: half the pod's memory */
+	unsigned mode; /* of its root, at most 07777 */
+	bool read_only;
+};
+
+/*
+ * Check and clean a tmpfs mount point (a mount's rules: absolute, not /,
+ * no . or .., not in /proc) into t with the given size (0: the default)
+ * and mode. 0, or -EINVAL with why (no prefix).
+ */
+int tmpfs_set(struct tmpfs_arg *t, const char *dest, uint64_t size,
+	      unsigned mode, bool read_only, char *why, size_t whysz);
+
+/*
+ * Parse docker's --tmpfs value, PODPATH[:OPTS], OPTS comma-separated:
+ * size=N[k|m|g] (bytes, or KiB, MiB, GiB; docker's and mount's suffixes,
+ * either case), mode=OCTAL, ro, rw; noexec, exec, nosuid, suid, nodev, dev
+ * are accepted and have no effect (docs/VOLUMES.md). 0, or -EINVAL with why.
+ */
+int tmpfs_parse(const char *arg, struct tmpfs_arg *t, char *why, size_t whysz);
+
+/* Does a tmpfs mount point clash with a mount's or another tmpfs's (the
+ * same or nested)? -1 if not, else the index of the one in the way. */
+int tmpfs_conflict(const char *dest, const struct tmpfs_arg *prev, size_t n);
 
 #endif

@@ -8,11 +8,14 @@ guest_xenpod_kernel_SOURCES += \
 	guest/kernel/task.c guest/kernel/signal.c guest/kernel/vm.c \
 	guest/kernel/exec.c guest/kernel/vfs.c guest/kernel/file.c \
 	guest/kernel/p9fs.c guest/include/kernel/p9fs.h \
+	guest/kernel/tmpfs.c guest/include/kernel/tmpfs.h \
+	guest/kernel/sys_inotify.c guest/include/kernel/inotify.h \
 	guest/kernel/rootfs.c guest/kernel/pipe.c guest/kernel/dev.c \
 	guest/kernel/procfs.c guest/kernel/syscall.c \
 	guest/kernel/syscall_names.c guest/kernel/sys_fs.c guest/kernel/sys_dir.c \
 	guest/kernel/sys_proc.c guest/kernel/sys_cred.c guest/kernel/user.c \
-	guest/kernel/sys_mem.c guest/kernel/sys_misc.c \
+	guest/kernel/sys_mem.c guest/kernel/sys_misc.c guest/kernel/sys_sched.c \
+	guest/kernel/sys_xattr.c \
 	guest/kernel/sys_epoll.c guest/kernel/sys_event.c guest/kernel/sys_lock.c \
 	guest/include/lib/spec.h guest/include/lib/cpio.h guest/include/lib/elf.h \
 	guest/include/lib/passwd.h \
@@ -48,10 +51,12 @@ tests_unit_test_guest_passwd_LDADD = $(CUNIT_LIBS)
 dist_man_MANS += man/xenpod-kernel.7
 TESTS += tests/guest/check-man.sh
 dist_noinst_SCRIPTS += tests/guest/check-man.sh tests/guest/run.sh \
-	tests/guest/bench.sh tests/guest/user-xen.sh
+	tests/guest/bench.sh tests/guest/user-xen.sh tests/guest/tmpfs.sh
 
 # Guest program tests under plain QEMU (not run by make check: they need QEMU
-# and take about a minute): tests/guest/run.sh guest/xenpod-kernel
+# and take about a minute): tests/guest/run.sh guest/xenpod-kernel; tmpfs
+# mounts and a read-only root (as root: Linux tmpfs is the oracle):
+# tests/guest/tmpfs.sh guest/xenpod-kernel
 EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_file.c tests/guest/bench/bench.c \
 	tests/guest/progs/t_mem.c tests/guest/progs/t_misc.c \
@@ -59,12 +64,14 @@ EXTRA_DIST += tests/guest/progs/t_basic.c tests/guest/progs/t_efault.c \
 	tests/guest/progs/t_stress.c tests/guest/progs/t_thread.c \
 	tests/guest/progs/t_event.c tests/guest/progs/t_lock.c \
 	tests/guest/progs/t_shm.c tests/guest/progs/t_cred.c \
-	tests/guest/progs/t_unix.c \
+	tests/guest/progs/t_unix.c tests/guest/progs/t_sys.c \
 	tests/guest/go/gotest.go \
 	tests/guest/sqlite/t_sqlite.c tests/guest/zsh/jobs.zsh \
 	tests/guest/bb/control.sh tests/guest/bb/files.sh tests/guest/bb/misc.sh \
 	tests/guest/bb/pipes.sh tests/guest/bb/redirect.sh tests/guest/bb/text.sh \
-	tests/guest/leak.sh tests/guest/fuzz/sysfuzz.c
+	tests/guest/leak.sh tests/guest/fuzz/sysfuzz.c \
+	tests/guest/tmpfs/t_tmpfs.c tests/guest/tmpfs/t_rofs.c \
+	tests/guest/tmpfs/t_inotify.c
 guest_xenpod_kernel_SOURCES += guest/lib/podio.c
 
 # The pod I/O channel's guest end (issue 8): the vchan client over

@@ -18,6 +18,7 @@
 
 #include "cli/util.h"
 #include "bundle.h"
+#include "fsutil.h"
 #include "json.h"
 #include "oci.h"
 
@@ -146,7 +147,7 @@ static int write_pid_file(const char *path, pid_t pid)
 
 	if (!path)
 		return 0;
-	rc = oci_write_atomic(path, buf, (size_t)n, 0644);
+	rc = fs_write_atomic(path, buf, (size_t)n, 0644);
 	if (rc)
 		oci_err("--pid-file %s: %s", path, strerror(-rc));
 	return rc;

@@ -50,9 +50,6 @@ struct oci_state {
 bool oci_id_valid(const char *id);
 /* "ROOT/ID[/leaf]" into buf; -ENAMETOOLONG if it does not fit. */
 int oci_path(char *buf, size_t size, const char *id, const char *leaf);
-/* Write path atomically (temporary file, fsync, rename). 0 or -errno. */
-int oci_write_atomic(const char *path, const char *data, size_t len,
-		     mode_t mode);
 /* Serialise / parse the state file's text. */
 char *oci_state_text(const struct oci_state *s);
 int oci_state_parse(const char *text, size_t len, struct oci_state *s,

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "cli/util.h"
+#include "fsutil.h"
 #include "json.h"
+#include "procstat.h"
 #include "oci.h"
 
 bool oci_id_valid(const char *id)
@@ -36,42 +38,6 @@ int oci_path(char *buf, size_t size, const char *id, const char *leaf)
 			 leaf ? leaf : "");
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-int oci_write_atomic(const char *path, const char *data, size_t len,
-		     mode_t mode)
-{
-	char tmp[4200];
-	int fd, rc = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  mode);
-	if (fd < 0)
-		return -errno;
-	while (len && !rc) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			rc = n < 0 ? -errno : -EIO;
-		else {
-			data += n;
-			len -= (size_t)n;
-		}
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
 }
 
 char *oci_state_text(const struct oci_state *s)
@@ -255,42 +221,18 @@ int oci_state_save(const struct oci_state *s)
 		return -ENOMEM;
 	rc = oci_path(path, sizeof(path), s->id, "state.json");
 	if (!rc)
-		rc = oci_write_atomic(path, text, strlen(text), 0600);
+		rc = fs_write_atomic(path, text, strlen(text), 0600);
 	free(text);
 	return rc;
 }
 
 uint64_t oci_proc_start(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
 	char state = 0;
-	ssize_t n;
-	int fd, i;
+	uint64_t start = proc_start_time(pid, &state);
 
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The command name may hold anything: skip to its last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c", &state) != 1)
-		return 0;
-	if (state == 'Z' || state == 'X')
-		return 0;
-	/* After ')' come fields 3 (state) to 52; starttime is 22. */
-	for (i = 3; i <= 22 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &start) != 1)
-		return 0;
-	return start;
+	/* A zombie holder is over: its caller only has to reap it. */
+	return state == 'Z' || state == 'X' ? 0 : start;
 }
 
 bool oci_holder_alive(const struct oci_state *s)

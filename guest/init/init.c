@@ -10,6 +10,7 @@
 #include "kernel/proc.h"
 #include "kernel/pty.h"
 #include "kernel/syscall.h"
+#include "kernel/tmpfs.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
@@ -118,6 +119,23 @@ static void mount_volumes(void)
 
 	if (xen_present() && p9fs_mount_all(err, sizeof(err)) < 0)
 		fail("%s", err);
+}
+
+/* The spec's tmpfs mounts, then a read-only root ("readonly=1"): after
+ * the volumes, whose mount points init makes in the root. */
+static void mount_tmpfs(void)
+{
+	for (size_t i = 0; i < spec.ntmpfs; i++) {
+		const struct spec_tmpfs *t = &spec.tmpfs[i];
+		int rc = tmpfs_mount(t->path, t->size, t->mode, t->read_only);
+
+		if (rc)
+			fail("tmpfs at %s: cannot mount: %d", t->path, rc);
+		printk("init: tmpfs mounted at %s%s\n", t->path,
+		       t->read_only ? " (read-only)" : "");
+	}
+	if (spec.read_only)
+		tmpfs_root_read_only();
 }
 
 static void read_spec(void)
@@ -320,6 +338,7 @@ void init_run(void)
 	syscall_init();
 	sched_init();
 	mount_volumes();
+	mount_tmpfs();
 	cwd = vfs_root();
 	if (spec.cwd && vfs_lookup(NULL, spec.cwd, true, &cwd))
 		fail("working directory %s does not exist", spec.cwd);

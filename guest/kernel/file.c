@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* file.c: open files and file descriptor tables; open(2) semantics over the vfs. */
 #include "kernel/errno.h"
+#include "kernel/inotify.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/vfs.h"
@@ -89,6 +90,10 @@ void file_put(struct file *f)
 	}
 	epoll_file_gone(f);
 	locks_file_gone(f);
+	if (!(f->flags & O_PATH))
+		inotify_inode_event(f->ino, (f->flags & O_ACCMODE) == O_RDONLY ?
+						    IN_CLOSE_NOWRITE :
+						    IN_CLOSE_WRITE);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	ino = f->ino;
@@ -290,9 +295,12 @@ int vfs_open(const char *upath_k, int flags, uint32_t mode, struct file **f_r)
 		kfree(path);
 		return rc;
 	}
+	if (!(flags &
+	      O_PATH)) /* Linux's order: the open, then the truncation */
+		inotify_inode_event(ino, IN_OPEN);
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) &&
-	    (flags & O_ACCMODE) != O_RDONLY && !ino->iops)
-		ramfs_truncate(ino, 0);
+	    (flags & O_ACCMODE) != O_RDONLY && !ino->iops && !created)
+		ramfs_truncate(ino, 0); /* a file this open made is empty */
 	f = file_new(ino, (uint32_t)flags);
 	if (!f) {
 		kfree(path);
@@ -325,8 +333,12 @@ long file_read(struct file *f, void *ubuf, size_t n)
 
 	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
 		return -EBADF;
-	if (f->ops && f->ops->read)
-		return f->ops->read(f, ubuf, n);
+	if (f->ops && f->ops->read) {
+		r = f->ops->read(f, ubuf, n);
+		if (r > 0)
+			inotify_inode_event(f->ino, IN_ACCESS);
+		return r;
+	}
 	if (f->gen) {
 		if (f->pos >= f->gen_len)
 			return 0;
@@ -344,6 +356,8 @@ long file_read(struct file *f, void *ubuf, size_t n)
 	r = ramfs_read(f->ino, f->pos, ubuf, n, true);
 	if (r > 0)
 		f->pos += (uint64_t)r;
+	if (r > 0)
+		inotify_inode_event(f->ino, IN_ACCESS);
 	return r;
 }
 
@@ -353,8 +367,12 @@ long file_write(struct file *f, const void *ubuf, size_t n)
 
 	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
 		return -EBADF;
-	if (f->ops && f->ops->write)
-		return f->ops->write(f, ubuf, n);
+	if (f->ops && f->ops->write) {
+		r = f->ops->write(f, ubuf, n);
+		if (r > 0)
+			inotify_inode_event(f->ino, IN_MODIFY);
+		return r;
+	}
 	if (!S_ISREG(f->ino->mode) || f->ino->iops)
 		return -EINVAL;
 	if (f->flags & O_APPEND)
@@ -362,6 +380,8 @@ long file_write(struct file *f, const void *ubuf, size_t n)
 	r = ramfs_write(f->ino, f->pos, ubuf, n, true);
 	if (r > 0)
 		f->pos += (uint64_t)r;
+	if (r > 0)
+		inotify_inode_event(f->ino, IN_MODIFY);
 	return r;
 }
 

@@ -38,6 +38,7 @@ struct sock {
 	int proto; /* NET_PROTO_* */
 	int h; /* the stack's handle */
 	bool linger0; /* SO_LINGER with l_linger 0: close sends RST */
+	struct sock_timeo timeo; /* SO_RCVTIMEO, SO_SNDTIMEO */
 };
 
 static struct sock *sock_of(struct file *f)
@@ -79,10 +80,11 @@ static void addr_out(struct sock_addr *sa, const struct net_sockaddr *a)
 
 /*
  * Runs op with the stack locked (interrupts off) until it stops saying
- * -EAGAIN, sleeping between tries (and running the stack's timers) unless
- * nonblocking. A signal ends the wait with -ERESTARTSYS.
+ * -EAGAIN, sleeping between tries (and running the stack's timers) until
+ * `until` (sock_until: nonblocking, forever or a deadline), when it gives
+ * -EAGAIN. A signal ends the wait with sock_sleep's -ERESTARTSYS or -EINTR.
  */
-static long net_wait(bool nonblock, long (*op)(struct net_stack *, void *),
+static long net_wait(uint64_t until, long (*op)(struct net_stack *, void *),
 		     void *arg)
 {
 	struct net_stack *st = netdev_stack();
@@ -93,17 +95,22 @@ static long net_wait(bool nonblock, long (*op)(struct net_stack *, void *),
 		return -ENETDOWN;
 	fl = irq_save();
 	for (;;) {
-		uint64_t next;
+		uint64_t next, wake;
+		int s;
 
 		net_poll(st);
 		r = op(st, arg);
-		if (r != -EAGAIN || nonblock)
+		if (r != -EAGAIN || until == SOCK_NOWAIT)
 			break;
+		if (until != SOCK_FOREVER && time_now_ns() >= until)
+			break; /* -EAGAIN: the caller's timeout */
 		next = net_next_deadline(st);
-		if (sleep_on(&netdev_chan,
-			     next == UINT64_MAX ? 0 : next * 1000000 + 1) ==
-		    -EINTR) {
-			r = -ERESTARTSYS;
+		wake = next == UINT64_MAX ? 0 : next * 1000000 + 1;
+		if (until != SOCK_FOREVER && (!wake || until < wake))
+			wake = until;
+		s = sleep_on(&netdev_chan, wake);
+		if (s == -EINTR) {
+			r = until == SOCK_FOREVER ? -ERESTARTSYS : -EINTR;
 			break;
 		}
 	}
@@ -227,13 +234,15 @@ static int inet_accept(struct file *f, uint32_t flags, struct file **nf_r,
 	if (!nsk)
 		return -ENOMEM;
 	h = sk->h;
-	rc = net_wait(f->flags & O_NONBLOCK, accept_op, &h);
+	rc = net_wait(sock_until(f->flags & O_NONBLOCK, sk->timeo.rcv),
+		      accept_op, &h);
 	if (rc < 0) {
 		kfree(nsk);
 		return (int)rc;
 	}
 	nsk->tcp = true;
 	nsk->proto = NET_PROTO_TCP;
+	nsk->timeo = sk->timeo; /* Linux clones the listener's */
 	nsk->h = (int)rc;
 	fl = irq_save();
 	net_tcp_name(netdev_stack(), nsk->h, NULL, &na);
@@ -269,7 +278,10 @@ static int inet_connect(struct file *f, const struct sock_addr *sa)
 	irq_restore(fl);
 	if (rc == -EINPROGRESS && !(f->flags & O_NONBLOCK)) {
 		h = sk->h;
-		rc = net_wait(false, connected_op, &h);
+		rc = net_wait(sock_until(false, sk->timeo.snd), connected_op,
+			      &h);
+		if (rc == -EAGAIN)
+			rc = -EINPROGRESS; /* SO_SNDTIMEO passed: Linux says so */
 	}
 	return (int)rc;
 }
@@ -307,7 +319,9 @@ static long do_send(struct file *f, const struct uio *u, int flags,
 		    const struct net_sockaddr *to)
 {
 	struct sock *sk = sock_of(f);
-	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	uint64_t until =
+		sock_until((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT),
+			   sk->timeo.snd);
 	struct xfer x = { .sk = sk, .to = to };
 	size_t done = 0, n = u->total;
 	long r = 0;
@@ -323,7 +337,7 @@ static long do_send(struct file *f, const struct uio *u, int flags,
 			r = -EFAULT;
 			break;
 		}
-		r = net_wait(nonblock, send_op, &x);
+		r = net_wait(until, send_op, &x);
 		if (r <= 0)
 			break;
 		done += (size_t)r;
@@ -352,8 +366,10 @@ static long do_recv(struct file *f, const struct uio *u, int flags,
 	x.buf = kmalloc(x.len ? x.len : 1);
 	if (!x.buf)
 		return -ENOMEM;
-	r = net_wait((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT), recv_op,
-		     &x);
+	r = net_wait(sock_until((f->flags & O_NONBLOCK) ||
+					(flags & MSG_DONTWAIT),
+				sk->timeo.rcv),
+		     recv_op, &x);
 	if (r > 0) {
 		size_t copy = (size_t)r < x.len ? (size_t)r : x.len;
 
@@ -544,6 +560,11 @@ static int inet_setsockopt(struct file *f, int level, int name, const void *v,
 	return rc;
 }
 
+static struct sock_timeo *inet_timeo(struct file *f)
+{
+	return &sock_of(f)->timeo;
+}
+
 static int inet_getsockopt(struct file *f, int level, int name, void *val,
 			   uint32_t *len)
 {
@@ -582,4 +603,5 @@ const struct sock_family inet_family = {
 	.name = inet_name,
 	.setsockopt = inet_setsockopt,
 	.getsockopt = inet_getsockopt,
+	.timeo = inet_timeo,
 };

@@ -48,10 +48,26 @@ struct p9node {
 	size_t nents;
 	size_t cur_idx; /* the entry at cur, so a listing is read in one pass */
 	const char *cur;
+	/* Changes of its contents by this client (writes, truncation): a
+	 * read-ahead window taken before one is stale. */
+	uint64_t wgen;
 };
 
+/*
+ * An open regular file: its fid and its read-ahead window (docs/VOLUMES.md,
+ * "Caching"): a read that goes on where the last one ended and asks for less
+ * than one message asks the server for a whole message (p9c_iomax bytes) and
+ * keeps the rest; later reads inside the window are answered from it. It is
+ * dropped by a write or truncation of the file through this client (wgen)
+ * and never serves a read that does not start inside it.
+ */
 struct p9open {
 	uint32_t fid;
+	uint8_t *ra; /* p9c_iomax bytes once needed, else NULL */
+	uint64_t ra_off; /* the file offset of ra[0] */
+	uint32_t ra_len; /* bytes valid in ra (0: empty) */
+	uint64_t ra_gen; /* the node's wgen when it was filled */
+	uint64_t next; /* where the last read ended: a read there is sequential */
 };
 
 static const struct inode_ops p9_iops;
@@ -573,6 +589,7 @@ static int p9_truncate(struct inode *ino, uint64_t size)
 {
 	struct p9_tsetattr a = { .valid = P9_SETATTR_SIZE, .size = size };
 
+	node_of(ino)->wgen++; /* read-ahead windows of it are stale */
 	return setattr(ino, &a);
 }
 
@@ -632,9 +649,29 @@ static int p9_open(struct file *f, uint32_t flags)
 		return rc;
 	}
 	o->fid = fid;
+	if (flags & O_TRUNC)
+		node_of(f->ino)->wgen++;
 	f->priv = o;
 	f->ops = &p9_fops;
 	return 0;
+}
+
+/* The part of [off, off + n) the window holds, copied out: bytes (0: none) or -EFAULT. */
+static long ra_take(struct p9open *o, uint64_t gen, uint64_t off, void *buf,
+		    size_t n, bool user)
+{
+	uint64_t in;
+	size_t k;
+
+	if (!o->ra_len || o->ra_gen != gen || off < o->ra_off ||
+	    off >= o->ra_off + o->ra_len)
+		return 0;
+	in = off - o->ra_off;
+	k = o->ra_len - (size_t)in < n ? o->ra_len - (size_t)in : n;
+	if (user ? copy_to_user(buf, o->ra + in, k) :
+		   (memcpy(buf, o->ra + in, k), 0))
+		return -EFAULT;
+	return (long)k;
 }
 
 /* Read n bytes at off into kernel or user memory; bytes or -errno. */
@@ -643,16 +680,42 @@ static long p9_pread(struct file *f, uint64_t off, void *buf, size_t n,
 {
 	struct p9mnt *m = mnt_of(f->ino);
 	struct p9open *o = f->priv;
-	size_t done = 0;
+	uint64_t gen = node_of(f->ino)->wgen;
+	size_t done = 0, iomax = p9c_iomax(&m->c);
+	bool seq = off == o->next; /* goes on where the last read ended */
 	long r = 0;
 
 	mnt_lock(m);
-	while (done < n) {
+	r = ra_take(o, gen, off, buf, n, user);
+	if (r > 0)
+		done = (size_t)r;
+	while (r >= 0 && done < n) {
 		size_t want = n - done;
 		const void *p;
 
-		if (want > p9c_iomax(&m->c))
-			want = p9c_iomax(&m->c);
+		if (want > iomax)
+			want = iomax;
+		if (want < iomax && seq &&
+		    (o->ra || (o->ra = kmalloc(iomax)))) {
+			/* Sequential and small: a whole message into the window. */
+			r = p9c_read(&m->c, o->fid, off + done, (uint32_t)iomax,
+				     &p);
+			o->ra_len = 0;
+			if (r <= 0)
+				break;
+			memcpy(o->ra, p, (size_t)r);
+			o->ra_off = off + done;
+			o->ra_len = (uint32_t)r;
+			o->ra_gen = gen;
+			r = ra_take(o, gen, off + done, (uint8_t *)buf + done,
+				    want, user);
+			if (r <= 0)
+				break;
+			done += (size_t)r;
+			if ((size_t)r < want)
+				break; /* the end of the file */
+			continue;
+		}
 		r = p9c_read(&m->c, o->fid, off + done, (uint32_t)want, &p);
 		if (r <= 0)
 			break;
@@ -665,6 +728,7 @@ static long p9_pread(struct file *f, uint64_t off, void *buf, size_t n,
 		if ((size_t)r < want)
 			break;
 	}
+	o->next = off + done;
 	mnt_unlock(m);
 	return done ? (long)done : r;
 }
@@ -685,6 +749,7 @@ static long p9_write(struct file *f, const void *ubuf, size_t n)
 	size_t done = 0;
 	long r = 0;
 
+	node_of(f->ino)->wgen++; /* read-ahead windows of it are stale */
 	if ((f->flags & O_APPEND) && (r = p9_refresh(f->ino)))
 		return r;
 	if (f->flags & O_APPEND)
@@ -720,6 +785,7 @@ static void p9_release(struct file *f)
 	mnt_lock(m);
 	p9c_clunk(&m->c, o->fid);
 	mnt_unlock(m);
+	kfree(o->ra);
 	kfree(o);
 	f->priv = NULL;
 }

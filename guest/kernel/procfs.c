@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/time.h"
+#include "kernel/tmpfs.h"
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -176,10 +177,15 @@ static long gen_version(struct inode *ino, char *buf, size_t cap)
 
 static long gen_mounts(struct inode *ino, char *buf, size_t cap)
 {
-	return fmt_snprintf(buf, cap,
-			    "rootfs / rootfs rw 0 0\n"
-			    "proc /proc proc rw 0 0\n"
-			    "devtmpfs /dev devtmpfs rw 0 0\n");
+	long n = fmt_snprintf(buf, cap,
+			      "rootfs / rootfs %s 0 0\n"
+			      "proc /proc proc rw 0 0\n"
+			      "devtmpfs /dev devtmpfs rw 0 0\n",
+			      vfs_rootfs_sb.read_only ? "ro" : "rw");
+
+	if (n < 0 || (size_t)n >= cap)
+		return n;
+	return n + (long)tmpfs_mounts_text(buf + n, cap - (size_t)n);
 }
 
 static const struct inode_ops meminfo_iops = { .generate = gen_meminfo };

@@ -76,16 +76,53 @@ int signal_send(struct task *t, int sig, int from_pid)
 	if (sig == 0 || t->state == TASK_ZOMBIE || !t->mm)
 		return 0;
 	h = t->sighand->act[sig - 1].handler;
+	/* A blocked signal is never ignored, as on Linux: its action may
+	 * change before it is unblocked, and sigtimedwait or a signalfd
+	 * may take it (a SIGCHLD that an init waits for, say). */
 	if (sig != SIGKILL &&
+	    !((t->sig_blocked | t->sig_waiting) & SIGBIT(sig)) &&
 	    (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig))))
 		return 0;
 	t->sig_pending |= SIGBIT(sig);
 	t->sig_from_pid[sig - 1] = from_pid;
 	poll_wake(); /* signalfd readers and pollers */
 	if (t->state == TASK_BLOCKED && !t->uninterruptible &&
-	    (!(t->sig_blocked & SIGBIT(sig)) || sig == SIGKILL))
+	    (!(t->sig_blocked & SIGBIT(sig)) || sig == SIGKILL ||
+	     (t->sig_waiting & SIGBIT(sig))))
 		t->state = TASK_RUNNABLE;
 	return 0;
+}
+
+long signal_timedwait(uint64_t set, uint64_t deadline, uint64_t uinfo)
+{
+	struct task *t = current;
+	struct siginfo_k si;
+	int sig, rc;
+
+	set &= ~UNBLOCKABLE;
+	for (;;) {
+		uint64_t ready = t->sig_pending & set;
+
+		if (ready) {
+			sig = __builtin_ctzll(ready) + 1;
+			t->sig_pending &= ~SIGBIT(sig);
+			memset(&si, 0, sizeof(si));
+			si.si_signo =
+				sig; /* si_code SI_USER, as handlers get */
+			si.u.kill.pid = t->sig_from_pid[sig - 1];
+			if (uinfo &&
+			    copy_to_user((void *)uinfo, &si, sizeof(si)))
+				return -EFAULT;
+			return sig;
+		}
+		if (signal_pending(t))
+			return -EINTR;
+		t->sig_waiting = set;
+		rc = sleep_on(&t->sig_pending, deadline);
+		t->sig_waiting = 0;
+		if (rc == -ETIMEDOUT && !(t->sig_pending & set))
+			return -EAGAIN;
+	}
 }
 
 static void restart_syscall(struct trap_frame *f, bool handler,

@@ -7,7 +7,6 @@
 #include "kernel/vfs.h"
 #include "lib/string.h"
 
-#define AT_FDCWD (-100)
 #define AT_REMOVEDIR 0x200
 #define AT_SYMLINK_FOLLOW 0x400
 #define DSEQ_MAX (1ull << 40)
@@ -31,11 +30,17 @@ static uint8_t dtype(uint32_t mode)
 }
 
 /* Emits one linux_dirent64; returns its size, 0 if it does not fit. */
+/*
+ * One entry at ubuf: struct linux_dirent64 (d_type before the name), or with old the
+ * original getdents's struct linux_dirent (the name at 18, d_type in the record's last
+ * byte). Its length, 0 if it does not fit in room, or -EFAULT.
+ */
 static long put_dirent(uint64_t ubuf, size_t room, uint64_t ino, int64_t off,
-		       uint8_t type, const char *name)
+		       uint8_t type, const char *name, bool old)
 {
 	uint8_t rec[280];
-	size_t nl = strlen(name), len = (19 + nl + 1 + 7) & ~(size_t)7;
+	size_t nl = strlen(name), at = old ? 18 : 19;
+	size_t len = (at + nl + 1 + old + 7) & ~(size_t)7;
 	uint16_t reclen = (uint16_t)len;
 
 	if (len > room)
@@ -44,8 +49,8 @@ static long put_dirent(uint64_t ubuf, size_t room, uint64_t ino, int64_t off,
 	memcpy(rec, &ino, 8);
 	memcpy(rec + 8, &off, 8);
 	memcpy(rec + 16, &reclen, 2);
-	rec[18] = type;
-	memcpy(rec + 19, name, nl);
+	rec[old ? len - 1 : 18] = type;
+	memcpy(rec + at, name, nl);
 	if (copy_to_user((void *)ubuf, rec, len))
 		return -EFAULT;
 	return (long)len;
@@ -80,7 +85,7 @@ static int dir_next(struct inode *dir, uint64_t pos, char *name,
 	return -ENOENT;
 }
 
-static long sys_getdents64(const struct sysargs *a)
+static long do_getdents(const struct sysargs *a, bool old)
 {
 	struct file *f = fd_get((int)a->arg[0]);
 	uint64_t ubuf = a->arg[1], next;
@@ -94,7 +99,7 @@ static long sys_getdents64(const struct sysargs *a)
 		return -ENOTDIR;
 	while (dir_next(f->ino, f->pos, name, &ino, &next) == 0) {
 		long r = put_dirent(ubuf + used, room - used, ino->ino,
-				    (int64_t)next, dtype(ino->mode), name);
+				    (int64_t)next, dtype(ino->mode), name, old);
 
 		if (r < 0)
 			return r;
@@ -107,6 +112,16 @@ static long sys_getdents64(const struct sysargs *a)
 		f->pos = next;
 	}
 	return (long)used;
+}
+
+static long sys_getdents64(const struct sysargs *a)
+{
+	return do_getdents(a, false);
+}
+
+static long sys_getdents(const struct sysargs *a)
+{
+	return do_getdents(a, true);
 }
 
 /* Resolves (dirfd, path) to a parent directory and final name. */
@@ -374,6 +389,7 @@ static long sys_fchdir(const struct sysargs *a)
 void sys_dir_register(sys_fn *t)
 {
 	t[NR_getdents64] = sys_getdents64;
+	t[NR_getdents] = sys_getdents;
 	t[NR_mkdir] = sys_mkdir;
 	t[NR_mkdirat] = sys_mkdirat;
 	t[NR_unlink] = sys_unlink;

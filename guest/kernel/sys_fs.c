@@ -2,6 +2,7 @@
 /* sys_fs.c: file system calls: open/read/write, stat family, attributes, the fd table. */
 #include "kernel/p9fs.h"
 #include "kernel/errno.h"
+#include "kernel/inotify.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -10,9 +11,6 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_EMPTY_PATH 0x1000
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
@@ -202,6 +200,95 @@ static long sys_pwrite64(const struct sysargs *a)
 	return do_pio(a, true);
 }
 
+#define RWF_HIPRI 0x1
+#define RWF_DSYNC 0x2
+#define RWF_SYNC 0x4
+#define RWF_NOWAIT 0x8
+#define RWF_APPEND 0x10
+
+/*
+ * preadv, pwritev, preadv2, pwritev2: each iovec as one pread/pwrite at the running offset
+ * (the file position stays). The v2 calls: offset -1 is readv/writev at the position; flags
+ * RWF_HIPRI (a hint), RWF_DSYNC and RWF_SYNC (the write is fsynced: a volume's gets a
+ * Tfsync), RWF_APPEND (pwritev2 appends, as with O_APPEND); RWF_NOWAIT is EOPNOTSUPP, as Linux says
+ * for a file that cannot promise it, and unknown flags too.
+ */
+static long do_piov(const struct sysargs *a, bool wr, bool v2)
+{
+	int flags = v2 ? (int)a->arg[5] : 0, cnt = (int)a->arg[2];
+	int64_t off = (int64_t)a->arg[3];
+	struct file *f = fd_get((int)a->arg[0]);
+	struct iovec_k iov;
+	long total = 0;
+
+	if (!f)
+		return -EBADF;
+	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_APPEND))
+		return -EOPNOTSUPP;
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	if (wr && (flags & RWF_APPEND)) {
+		/* At the end whatever the offset: writev with O_APPEND; a
+		 * given offset leaves the position as it was. */
+		uint32_t fl = f->flags;
+		uint64_t pos = f->pos;
+
+		f->flags |= O_APPEND;
+		total = do_iov(a, true);
+		f->flags = fl;
+		if (off != -1)
+			f->pos = pos;
+	} else if (v2 && off == -1) {
+		total = do_iov(a, wr);
+	} else {
+		if (off < 0)
+			return -EINVAL;
+		for (int i = 0; i < cnt; i++) {
+			struct sysargs one = { { a->arg[0], 0, 0, 0 }, a->f };
+			long r;
+
+			if (copy_from_user(
+				    &iov, (void *)(a->arg[1] + i * sizeof(iov)),
+				    sizeof(iov)))
+				return total ? total : -EFAULT;
+			if (!iov.len)
+				continue;
+			one.arg[1] = iov.base;
+			one.arg[2] = iov.len;
+			one.arg[3] = (uint64_t)off + (uint64_t)total;
+			r = do_pio(&one, wr);
+			if (r < 0)
+				return total ? total : r;
+			total += r;
+			if ((uint64_t)r < iov.len)
+				break;
+		}
+	}
+	if (wr && total > 0 && (flags & (RWF_DSYNC | RWF_SYNC)))
+		p9fs_fsync(f, !(flags & RWF_SYNC));
+	return total;
+}
+
+static long sys_preadv(const struct sysargs *a)
+{
+	return do_piov(a, false, false);
+}
+
+static long sys_pwritev(const struct sysargs *a)
+{
+	return do_piov(a, true, false);
+}
+
+static long sys_preadv2(const struct sysargs *a)
+{
+	return do_piov(a, false, true);
+}
+
+static long sys_pwritev2(const struct sysargs *a)
+{
+	return do_piov(a, true, true);
+}
+
 static long do_openat(int dirfd, uint64_t upath, int flags, uint32_t mode)
 {
 	struct inode *base, *saved = current->cwd;
@@ -303,7 +390,9 @@ static long sys_lseek(const struct sysargs *a)
 static void fill_stat(struct inode *ino, struct k_stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_dev = 1;
+	/* an instance of its own, a device of its own (df finds its mount
+	 * by st_dev) */
+	st->st_dev = inode_sb(ino)->dev ? inode_sb(ino)->dev : 1;
 	st->st_ino = ino->ino;
 	/* Linux: 0 for an unlinked (or memfd) file, 1 for a pipe or socket */
 	st->st_nlink = ino->nlink || S_ISREG(ino->mode) ? ino->nlink : 1;
@@ -425,7 +514,7 @@ static long sys_statx(const struct sysargs *a)
 					0 };
 	sx.rdev_major = ino->rdev >> 8;
 	sx.rdev_minor = ino->rdev & 0xff;
-	sx.dev_minor = 1;
+	sx.dev_minor = (uint32_t)st.st_dev & 0xff; /* major 0 */
 	return copy_to_user((void *)a->arg[4], &sx, sizeof(sx));
 }
 
@@ -601,9 +690,13 @@ static long set_mode(struct inode *ino, uint32_t mode)
 		return rc;
 	mode = vfs_chmod_mode(ino, mode);
 	if (ino->iops && ino->iops->chmod)
-		return ino->iops->chmod(ino, mode & 07777);
-	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+		rc = ino->iops->chmod(ino, mode & 07777);
+	else
+		ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	if (rc)
+		return rc;
 	ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -647,6 +740,7 @@ static long set_owner(struct inode *ino, uint64_t uid, uint64_t gid)
 	if ((uint32_t)gid != 0xffffffffu)
 		ino->gid = (uint32_t)gid;
 	ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_ATTRIB);
 	return 0;
 }
 
@@ -695,29 +789,39 @@ static bool times_explicit(const int64_t ts[4])
 	return false;
 }
 
-static long sys_utimensat(const struct sysargs *a)
+/*
+ * The times of (dirfd, upath), or of the file dirfd if upath is 0 (utimensat's NULL path):
+ * ts holds {atime sec, nsec, mtime sec, nsec} with UTIME_NOW and UTIME_OMIT, or is NULL for
+ * "both now"; at_flags AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. The one body of utimensat, futimesat, utimes and utime.
+ */
+static long set_times(int dirfd, uint64_t upath, const int64_t *ts,
+		      uint64_t at_flags)
 {
+	int64_t now = time_realtime_ns();
 	struct inode *ino;
-	int64_t ts[4], now = time_realtime_ns();
 	int rc;
 
-	if (a->arg[1])
-		rc = lookup_at((int)a->arg[0], a->arg[1],
-			       !(a->arg[3] & AT_SYMLINK_NOFOLLOW), false, &ino);
-	else if (fd_get((int)a->arg[0]))
-		ino = fd_get((int)a->arg[0])->ino, rc = 0;
+	for (int i = 0; ts && i < 2; i++)
+		if ((ts[2 * i + 1] < 0 || ts[2 * i + 1] > 999999999) &&
+		    ts[2 * i + 1] != UTIME_NOW && ts[2 * i + 1] != UTIME_OMIT)
+			return -EINVAL;
+	if (upath)
+		rc = lookup_at(dirfd, upath, !(at_flags & AT_SYMLINK_NOFOLLOW),
+			       at_flags & AT_EMPTY_PATH, &ino);
+	else if (fd_get(dirfd))
+		ino = fd_get(dirfd)->ino, rc = 0;
 	else
 		rc = -EBADF;
 	if (rc)
 		return rc;
-	if (!a->arg[2]) {
+	if (!ts) {
 		rc = vfs_may_touch(ino, false);
-		if (!rc)
+		if (!rc) {
 			ino->atime_ns = ino->mtime_ns = now;
+			inotify_inode_event(ino, IN_ATTRIB);
+		}
 		return rc;
 	}
-	if (copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
-		return -EFAULT;
 	if (ts[1] == UTIME_OMIT && ts[3] == UTIME_OMIT)
 		return 0;
 	rc = vfs_may_touch(ino, times_explicit(ts));
@@ -733,7 +837,68 @@ static long sys_utimensat(const struct sysargs *a)
 			     ts[2 * i] * 1000000000ll + ts[2 * i + 1];
 	}
 	ino->ctime_ns = now;
+	/* Linux's fsnotify_change: both times ATTRIB, atime alone ACCESS,
+	 * mtime alone MODIFY */
+	inotify_inode_event(ino, ts[1] != UTIME_OMIT && ts[3] != UTIME_OMIT ?
+					 IN_ATTRIB :
+				 ts[1] != UTIME_OMIT ? IN_ACCESS :
+						       IN_MODIFY);
 	return 0;
+}
+
+static long sys_utimensat(const struct sysargs *a)
+{
+	int64_t ts[4];
+
+	if (a->arg[3] & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (a->arg[2] && copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
+		return -EFAULT;
+	return set_times((int)a->arg[0], a->arg[1], a->arg[2] ? ts : NULL,
+			 a->arg[3]);
+}
+
+/* futimesat and utimes: two struct timevals (microseconds), or NULL for now. */
+static long times_tv(int dirfd, uint64_t upath, uint64_t utv)
+{
+	int64_t tv[4];
+
+	if (!utv)
+		return set_times(dirfd, upath, NULL, 0);
+	if (copy_from_user(tv, (void *)utv, sizeof(tv)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		if (tv[2 * i + 1] < 0 || tv[2 * i + 1] >= 1000000)
+			return -EINVAL;
+		tv[2 * i + 1] *= 1000;
+	}
+	return set_times(dirfd, upath, tv, 0);
+}
+
+static long sys_futimesat(const struct sysargs *a)
+{
+	return times_tv((int)a->arg[0], a->arg[1], a->arg[2]);
+}
+
+static long sys_utimes(const struct sysargs *a)
+{
+	return times_tv(AT_FDCWD, a->arg[0], a->arg[1]);
+}
+
+/* utime: a struct utimbuf (two seconds), or NULL for now. */
+static long sys_utime(const struct sysargs *a)
+{
+	int64_t ub[2], ts[4];
+
+	if (!a->arg[1])
+		return set_times(AT_FDCWD, a->arg[0], NULL, 0);
+	if (copy_from_user(ub, (void *)a->arg[1], sizeof(ub)))
+		return -EFAULT;
+	ts[0] = ub[0];
+	ts[1] = 0;
+	ts[2] = ub[1];
+	ts[3] = 0;
+	return set_times(AT_FDCWD, a->arg[0], ts, 0);
 }
 
 static long do_truncate(struct inode *ino, int64_t len)
@@ -788,6 +953,37 @@ static long sys_fdatasync(const struct sysargs *a)
 static long sys_sync(const struct sysargs *a)
 {
 	return 0;
+}
+
+/* As sync: the ramfs holds nothing to flush, and a volume's writes are not cached. */
+static long sys_syncfs(const struct sysargs *a)
+{
+	return fd_get((int)a->arg[0]) ? 0 : -EBADF;
+}
+
+/* Linux's checks; then nothing to start (writes are not cached in the guest). */
+static long sys_sync_file_range(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	if (a->arg[3] & ~7ull || (int64_t)a->arg[1] < 0 ||
+	    (int64_t)a->arg[2] < 0)
+		return -EINVAL;
+	if (!S_ISREG(f->ino->mode) && !S_ISDIR(f->ino->mode))
+		return -ESPIPE;
+	return 0;
+}
+
+/* A hint: the ramfs is memory, and a volume's client reads ahead by itself if at all. */
+static long sys_readahead(const struct sysargs *a)
+{
+	struct file *f = fd_get((int)a->arg[0]);
+
+	if (!f)
+		return -EBADF;
+	return S_ISREG(f->ino->mode) ? 0 : -EINVAL;
 }
 
 static long sys_umask(const struct sysargs *a)
@@ -1036,7 +1232,10 @@ static long sys_fallocate(const struct sysargs *a)
 	switch (mode) {
 	case 0:
 	case FALLOC_FL_KEEP_SIZE:
-		rc = 0;
+		/* A limited tmpfs gives the pages now, or ENOSPC (Linux). */
+		rc = f->ino->sb && f->ino->sb->max_pages ?
+			     ramfs_reserve(f->ino, (uint64_t)off, end) :
+			     0;
 		break;
 	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
 	case FALLOC_FL_ZERO_RANGE:
@@ -1077,13 +1276,26 @@ static long put_statfs(struct inode *ino, uint64_t ubuf)
 		s.f_namelen = (int64_t)v.namelen;
 		return copy_to_user((void *)ubuf, &s, sizeof(s));
 	}
-	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
 	s.f_bsize = s.f_frsize = PAGE_SIZE;
+	s.f_namelen = 255;
+	if (inode_sb(ino)->read_only)
+		s.f_flags = 1; /* ST_RDONLY */
+	if (ino->sb && ino->sb->max_pages) { /* a tmpfs: its own limits */
+		const struct ramfs_sb *sb = ino->sb;
+
+		s.f_type = 0x01021994; /* TMPFS_MAGIC */
+		s.f_blocks = (int64_t)sb->max_pages;
+		s.f_bfree = s.f_bavail =
+			(int64_t)(sb->max_pages - sb->used_pages);
+		s.f_files = (int64_t)sb->max_inodes;
+		s.f_ffree = (int64_t)(sb->max_inodes - sb->used_inodes);
+		return copy_to_user((void *)ubuf, &s, sizeof(s));
+	}
+	s.f_type = 0x858458f6; /* RAMFS_MAGIC */
 	s.f_blocks = (int64_t)page_total_count();
 	s.f_bfree = s.f_bavail = (int64_t)page_free_count();
 	s.f_files = 1 << 20;
 	s.f_ffree = 1 << 20;
-	s.f_namelen = 255;
 	return copy_to_user((void *)ubuf, &s, sizeof(s));
 }
 
@@ -1104,9 +1316,14 @@ static long sys_fstatfs(const struct sysargs *a)
 
 void sys_fs_register(sys_fn *t)
 {
+	sys_inotify_register(t);
 	t[NR_read] = sys_read;
 	t[NR_write] = sys_write;
 	t[NR_readv] = sys_readv;
+	t[NR_preadv] = sys_preadv;
+	t[NR_pwritev] = sys_pwritev;
+	t[NR_preadv2] = sys_preadv2;
+	t[NR_pwritev2] = sys_pwritev2;
 	t[NR_writev] = sys_writev;
 	t[NR_pread64] = sys_pread64;
 	t[NR_pwrite64] = sys_pwrite64;
@@ -1138,6 +1355,12 @@ void sys_fs_register(sys_fn *t)
 	t[NR_fchown] = sys_fchown;
 	t[NR_fchownat] = sys_fchownat;
 	t[NR_utimensat] = sys_utimensat;
+	t[NR_syncfs] = sys_syncfs;
+	t[NR_sync_file_range] = sys_sync_file_range;
+	t[NR_readahead] = sys_readahead;
+	t[NR_futimesat] = sys_futimesat;
+	t[NR_utimes] = sys_utimes;
+	t[NR_utime] = sys_utime;
 	t[NR_truncate] = sys_truncate;
 	t[NR_ftruncate] = sys_ftruncate;
 	t[NR_fsync] = sys_fsync;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* sys_mem.c: memory system calls: brk, mmap, munmap, mprotect, mremap, madvise. */
+/* sys_mem.c: memory system calls: brk, mmap, munmap, mprotect, mremap, madvise, mlock, mincore. */
 #include "kernel/p9fs.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
@@ -276,6 +276,44 @@ static long sys_mlock(const struct sysargs *a)
 	return 0;
 }
 
+#define MLOCK_ONFAULT 1
+
+static long sys_mlock2(const struct sysargs *a)
+{
+	return a->arg[2] & ~(uint64_t)MLOCK_ONFAULT ? -EINVAL : 0;
+}
+
+/*
+ * mincore: a byte per page, 1 where the page is in memory (mapped in the page table: pages
+ * are made on first touch and never swapped). EINVAL for an unaligned start, ENOMEM where
+ * the range leaves the mapped regions, as Linux.
+ */
+static long sys_mincore(const struct sysargs *a)
+{
+	uint64_t start = a->arg[0], len = page_up(a->arg[1]), vec = a->arg[2];
+	uint8_t chunk[64];
+	size_t n = 0;
+
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (start + len < start || start + len > USER_TOP)
+		return -ENOMEM;
+	for (uint64_t va = start; va < start + len; va += PAGE_SIZE) {
+		uint64_t pa, fl;
+
+		if (!mm_find(current->mm, va))
+			return -ENOMEM;
+		chunk[n++] = pt_lookup(current->mm->pt, va, &pa, &fl) == 0;
+		if (n == sizeof(chunk) || va + PAGE_SIZE >= start + len) {
+			if (copy_to_user((void *)vec, chunk, n))
+				return -EFAULT;
+			vec += n;
+			n = 0;
+		}
+	}
+	return 0;
+}
+
 void sys_mem_register(sys_fn *t)
 {
 	t[NR_brk] = sys_brk;
@@ -289,4 +327,6 @@ void sys_mem_register(sys_fn *t)
 	t[NR_mlockall] = sys_mlock;
 	t[NR_munlockall] = sys_mlock;
 	t[NR_msync] = sys_mlock;
+	t[NR_mlock2] = sys_mlock2;
+	t[NR_mincore] = sys_mincore;
 }

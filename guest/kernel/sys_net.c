@@ -5,6 +5,7 @@
 #include "kernel/proc.h"
 #include "kernel/sock.h"
 #include "kernel/syscall.h"
+#include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
 #include "net/errno.h"
@@ -312,11 +313,12 @@ static long do_recvmsg(int fd, struct sock_msg *m, int flags)
 	return rc;
 }
 
-static long sys_sendmsg(const struct sysargs *a)
+/* One sendmsg of the msghdr at umsg: bytes sent or -errno. */
+static long send_one(int fd, uint64_t umsg, int flags)
 {
 	struct sock_msg sm = { 0 };
 	struct msghdr_k m;
-	long rc = msg_in(a->arg[1], &m, &sm.data);
+	long rc = msg_in(umsg, &m, &sm.data);
 
 	if (rc)
 		return rc;
@@ -324,9 +326,14 @@ static long sys_sendmsg(const struct sysargs *a)
 	sm.control = m.control;
 	sm.controllen = m.controllen;
 	if (!rc)
-		rc = do_sendmsg((int)a->arg[0], &sm, (int)a->arg[2]);
+		rc = do_sendmsg(fd, &sm, flags);
 	kfree((void *)sm.data.iov);
 	return rc;
+}
+
+static long sys_sendmsg(const struct sysargs *a)
+{
+	return send_one((int)a->arg[0], a->arg[1], (int)a->arg[2]);
 }
 
 /* recvmsg's results into the user's msghdr: name, control length, flags. */
@@ -345,21 +352,98 @@ static int msg_out(uint64_t umsg, const struct msghdr_k *m,
 	return 0;
 }
 
-static long sys_recvmsg(const struct sysargs *a)
+/* One recvmsg into the msghdr at umsg: bytes received or -errno. */
+static long recv_one(int fd, uint64_t umsg, int flags)
 {
 	struct sock_msg sm = { 0 };
 	struct msghdr_k m;
-	long rc = msg_in(a->arg[1], &m, &sm.data);
+	long rc = msg_in(umsg, &m, &sm.data);
 
 	if (rc)
 		return rc;
 	sm.control = m.control;
 	sm.controllen = m.controllen;
-	rc = do_recvmsg((int)a->arg[0], &sm, (int)a->arg[2]);
+	rc = do_recvmsg(fd, &sm, flags);
 	kfree((void *)sm.data.iov);
-	if (rc >= 0 && msg_out(a->arg[1], &m, &sm))
+	if (rc >= 0 && msg_out(umsg, &m, &sm))
 		return -EFAULT;
 	return rc;
+}
+
+static long sys_recvmsg(const struct sysargs *a)
+{
+	return recv_one((int)a->arg[0], a->arg[1], (int)a->arg[2]);
+}
+
+/* struct mmsghdr of x86-64 Linux: a msghdr and the bytes its call moved. */
+struct mmsghdr_k {
+	struct msghdr_k hdr;
+	uint32_t len, pad;
+};
+
+_Static_assert(sizeof(struct msghdr_k) == 56, "msghdr layout");
+_Static_assert(sizeof(struct mmsghdr_k) == 64, "mmsghdr layout");
+
+#define MSG_WAITFORONE 0x10000
+#define UIO_MAXIOV 1024 /* Linux's bound on vlen */
+
+/*
+ * sendmmsg and recvmmsg: up to vlen messages, each's byte count in its msg_len. An error
+ * after the first message ends the batch and the count is returned, as Linux (the error
+ * comes again on the next call, if it lasts). recvmmsg: MSG_WAITFORONE makes every receive
+ * after the first nonblocking; a timeout is checked after each message, as Linux does.
+ */
+static long do_mmsg(const struct sysargs *a, bool send)
+{
+	uint64_t vec = a->arg[1], deadline = 0;
+	unsigned vlen = (unsigned)a->arg[2], i;
+	int flags = (int)a->arg[3];
+	long rc = 0;
+
+	if (vlen > UIO_MAXIOV)
+		vlen = UIO_MAXIOV;
+	if (!send && a->arg[4]) {
+		int64_t ts[2];
+
+		if (copy_from_user(ts, (const void *)a->arg[4], sizeof(ts)))
+			return -EFAULT;
+		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+			return -EINVAL;
+		deadline = time_now_ns() + (uint64_t)ts[0] * 1000000000 +
+			   (uint64_t)ts[1];
+	}
+	for (i = 0; i < vlen; i++) {
+		uint64_t um = vec + i * sizeof(struct mmsghdr_k);
+		uint32_t len;
+
+		rc = send ? send_one((int)a->arg[0], um, flags) :
+			    recv_one((int)a->arg[0], um, flags);
+		if (rc < 0)
+			break;
+		len = (uint32_t)rc;
+		if (copy_to_user(&((struct mmsghdr_k *)um)->len, &len,
+				 sizeof(len))) {
+			rc = -EFAULT;
+			break;
+		}
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		if (deadline && time_now_ns() >= deadline) {
+			i++;
+			break;
+		}
+	}
+	return i ? (long)i : rc;
+}
+
+static long sys_sendmmsg(const struct sysargs *a)
+{
+	return do_mmsg(a, true);
+}
+
+static long sys_recvmmsg(const struct sysargs *a)
+{
+	return do_mmsg(a, false);
 }
 
 static long sys_sendto(const struct sysargs *a)
@@ -431,6 +515,83 @@ static long sys_getpeername(const struct sysargs *a)
 	return get_name(a, true);
 }
 
+/* ---- SO_RCVTIMEO and SO_SNDTIMEO, the same for every family ---- */
+
+/* struct timeval and Linux's __kernel_sock_timeval: the same 16 bytes on x86-64. */
+struct timeval_k {
+	int64_t sec, usec;
+};
+
+static bool timeo_opt(int level, int name)
+{
+	return level == SOL_SOCKET &&
+	       (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD ||
+		name == SO_RCVTIMEO_NEW || name == SO_SNDTIMEO_NEW);
+}
+
+static uint64_t *timeo_field(struct sock_timeo *t, int name)
+{
+	return name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW ? &t->rcv :
+								    &t->snd;
+}
+
+/* As Linux: {0, 0} is no timeout, a negative one times out at once. */
+static int timeo_set(struct sock_timeo *t, int name, const void *val,
+		     uint32_t len)
+{
+	struct timeval_k tv;
+	uint64_t ns;
+
+	if (len < sizeof(tv))
+		return -EINVAL;
+	memcpy(&tv, val, sizeof(tv));
+	if (tv.usec < 0 || tv.usec >= 1000000)
+		return -EDOM;
+	if (tv.sec < 0)
+		ns = 1;
+	else if ((uint64_t)tv.sec >= UINT64_MAX / 1000000000 - 1)
+		ns = 0; /* beyond any uptime: none */
+	else
+		ns = (uint64_t)tv.sec * 1000000000 + (uint64_t)tv.usec * 1000;
+	*timeo_field(t, name) = ns;
+	return 0;
+}
+
+static int timeo_get(struct sock_timeo *t, int name, void *val, uint32_t *len)
+{
+	uint64_t ns = *timeo_field(t, name);
+	struct timeval_k tv = { (int64_t)(ns / 1000000000),
+				(int64_t)(ns % 1000000000 / 1000) };
+
+	memcpy(val, &tv, sizeof(tv));
+	*len = sizeof(tv);
+	return 0;
+}
+
+uint64_t sock_until(bool nonblock, uint64_t timeo_ns)
+{
+	if (nonblock)
+		return SOCK_NOWAIT;
+	if (!timeo_ns)
+		return SOCK_FOREVER;
+	/* A deadline is never SOCK_FOREVER or SOCK_NOWAIT: the clock is past 1 ns. */
+	return time_now_ns() + timeo_ns;
+}
+
+int sock_sleep(const void *chan, uint64_t until)
+{
+	int rc;
+
+	if (until == SOCK_NOWAIT)
+		return -EAGAIN;
+	rc = sleep_on(chan, until);
+	if (rc == -ETIMEDOUT)
+		return -EAGAIN;
+	if (rc == -EINTR)
+		return until == SOCK_FOREVER ? -ERESTARTSYS : -EINTR;
+	return 0;
+}
+
 static long sys_setsockopt(const struct sysargs *a)
 {
 	uint8_t val[OPT_MAX] = { 0 };
@@ -446,6 +607,9 @@ static long sys_setsockopt(const struct sysargs *a)
 	else if (copy_from_user(val, (const void *)a->arg[3],
 				len < OPT_MAX ? len : OPT_MAX))
 		rc = -EFAULT;
+	else if (timeo_opt((int)a->arg[1], (int)a->arg[2]))
+		rc = timeo_set(fam->timeo(f), (int)a->arg[2], val,
+			       (uint32_t)len);
 	else
 		rc = fam->setsockopt(f, (int)a->arg[1], (int)a->arg[2], val,
 				     (uint32_t)len);
@@ -477,6 +641,8 @@ static long sys_getsockopt(const struct sysargs *a)
 		rc = -EINVAL;
 	else if (level == SOL_SOCKET && name == SO_DOMAIN)
 		rc = opt_int(val, &vlen, fam->family);
+	else if (timeo_opt(level, name))
+		rc = timeo_get(fam->timeo(f), name, val, &vlen);
 	else
 		rc = fam->getsockopt(f, level, name, val, &vlen);
 	file_put(f);
@@ -506,5 +672,7 @@ void sys_net_register(sys_fn *t)
 	t[NR_getsockname] = sys_getsockname;
 	t[NR_getpeername] = sys_getpeername;
 	t[NR_setsockopt] = sys_setsockopt;
+	t[NR_sendmmsg] = sys_sendmmsg;
+	t[NR_recvmmsg] = sys_recvmmsg;
 	t[NR_getsockopt] = sys_getsockopt;
 }

@@ -350,6 +350,30 @@ static long sys_rt_sigsuspend(const struct sysargs *a)
 	return -EINTR;
 }
 
+/* rt_sigtimedwait(set, info, timeout, sigsetsize): a timeout of zero polls. */
+static long sys_rt_sigtimedwait(const struct sysargs *a)
+{
+	uint64_t set, deadline = 0;
+	int64_t ts[2];
+
+	if (a->arg[3] != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, (void *)a->arg[0], sizeof(set)))
+		return -EFAULT;
+	if (a->arg[2]) {
+		if (copy_from_user(ts, (void *)a->arg[2], sizeof(ts)))
+			return -EFAULT;
+		if (ts[0] < 0 || ts[1] < 0 || ts[1] > 999999999)
+			return -EINVAL;
+		/* 1: already past, so a zero timeout only polls. */
+		deadline = time_now_ns() + (uint64_t)ts[0] * 1000000000 +
+			   (uint64_t)ts[1];
+		if (!ts[0] && !ts[1])
+			deadline = 1;
+	}
+	return signal_timedwait(set, deadline, a->arg[1]);
+}
+
 static long sys_pause(const struct sysargs *a)
 {
 	while (sleep_on(&current->sig_pending, 0) != -EINTR)
@@ -844,6 +868,7 @@ void sys_proc_register(sys_fn *t)
 	t[NR_rt_sigprocmask] = sys_rt_sigprocmask;
 	t[NR_rt_sigpending] = sys_rt_sigpending;
 	t[NR_rt_sigsuspend] = sys_rt_sigsuspend;
+	t[NR_rt_sigtimedwait] = sys_rt_sigtimedwait;
 	t[NR_rt_sigreturn] = sys_rt_sigreturn;
 	t[NR_sigaltstack] = sys_sigaltstack;
 	t[NR_pause] = sys_pause;

@@ -24,6 +24,8 @@ void syscall_init(void)
 	sys_event_register(table);
 	sys_lock_register(table);
 	sys_net_register(table);
+	sys_sched_register(table);
+	sys_xattr_register(table);
 	trace = boot_param("xenpod.strace", &len) != NULL;
 }
 

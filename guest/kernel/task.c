@@ -523,6 +523,8 @@ static void copy_task_state(struct task *t, struct task *p)
 	t->umask = p->umask;
 	t->cred = p->cred;
 	t->nice = p->nice;
+	t->policy = p->policy;
+	t->personality = p->personality;
 	t->sig_blocked = p->sig_blocked;
 	t->fs_base = p->fs_base;
 	t->gs_base = p->gs_base;

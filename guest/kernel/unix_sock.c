@@ -69,6 +69,7 @@ struct usock {
 	enum ustate state;
 	int shut; /* RCV_SHUT | SEND_SHUT */
 	int err; /* SO_ERROR */
+	struct sock_timeo timeo; /* SO_RCVTIMEO, SO_SNDTIMEO */
 	bool dead, passcred;
 	bool embryo; /* a server end not accepted yet */
 	struct usock *peer;
@@ -633,19 +634,11 @@ static int unix_listen(struct file *f, int backlog)
 	return 0;
 }
 
-/* Sleeps on chan unless nonblocking: 0, -EAGAIN or -ERESTARTSYS. */
-static int usock_wait(const void *chan, bool nonblock)
-{
-	if (nonblock)
-		return -EAGAIN;
-	return sleep_on(chan, 0) == -EINTR ? -ERESTARTSYS : 0;
-}
-
 /* Waits for room on l's accept queue (Linux admits backlog + 1). */
-static int backlog_wait(struct usock *l, bool nonblock)
+static int backlog_wait(struct usock *l, uint64_t until)
 {
 	while (l->nacc > l->backlog) {
-		int rc = usock_wait(l, nonblock);
+		int rc = sock_sleep(l, until);
 
 		if (rc)
 			return rc;
@@ -676,7 +669,7 @@ static int connect_to(struct usock *c, struct usock *l)
 }
 
 static int stream_connect(struct usock *c, const struct sock_addr *a,
-			  bool nonblock)
+			  uint64_t until)
 {
 	struct usock *l;
 	int rc;
@@ -688,7 +681,7 @@ static int stream_connect(struct usock *c, const struct sock_addr *a,
 	rc = usock_find(a, c->type, &l);
 	if (rc)
 		return rc;
-	rc = l->state == U_LISTEN ? backlog_wait(l, nonblock) : -ECONNREFUSED;
+	rc = l->state == U_LISTEN ? backlog_wait(l, until) : -ECONNREFUSED;
 	/* The wait may have slept: another thread may have connected c. */
 	if (!rc && c->state != U_UNCONN)
 		rc = -EISCONN;
@@ -731,20 +724,22 @@ static int unix_connect(struct file *f, const struct sock_addr *a)
 
 	if (!connection(u))
 		return dgram_connect(u, a);
-	return stream_connect(u, a, f->flags & O_NONBLOCK);
+	return stream_connect(u, a,
+			      sock_until(f->flags & O_NONBLOCK, u->timeo.snd));
 }
 
 static int unix_accept(struct file *f, uint32_t flags, struct file **nf_r,
 		       struct sock_addr *peer)
 {
 	struct usock *l = usock_of(f), *e;
+	uint64_t until = sock_until(f->flags & O_NONBLOCK, l->timeo.rcv);
 
 	if (!connection(l))
 		return -EOPNOTSUPP;
 	if (l->state != U_LISTEN)
 		return -EINVAL;
 	while (!(e = list_first(&l->acceptq, struct usock, in_accq))) {
-		int rc = usock_wait(l, f->flags & O_NONBLOCK);
+		int rc = sock_sleep(l, until);
 
 		if (rc)
 			return rc;
@@ -959,10 +954,10 @@ static int stream_blocked(const struct usock *u)
 
 /* Waits until t has room for n bytes (a connection's peer: while it
  * stays able to take them). */
-static int room_wait(struct usock *u, struct usock *t, size_t n, bool nonblock)
+static int room_wait(struct usock *u, struct usock *t, size_t n, uint64_t until)
 {
 	while (!room_for(t, n)) {
-		int rc = usock_wait(t, nonblock);
+		int rc = sock_sleep(t, until);
 
 		if (rc)
 			return rc;
@@ -975,7 +970,7 @@ static int room_wait(struct usock *u, struct usock *t, size_t n, bool nonblock)
 }
 
 static long stream_send(struct usock *u, const struct sock_msg *m,
-			struct scm *c, bool nonblock)
+			struct scm *c, uint64_t until)
 {
 	size_t done = 0, n = m->data.total;
 	long rc = 0;
@@ -987,7 +982,7 @@ static long stream_send(struct usock *u, const struct sock_msg *m,
 
 		rc = stream_blocked(u);
 		if (!rc)
-			rc = room_wait(u, u->peer, 1, nonblock);
+			rc = room_wait(u, u->peer, 1, until);
 		if (rc)
 			break;
 		if (!room_for(u->peer, chunk)) /* what fits now */
@@ -1023,7 +1018,7 @@ static int dgram_target(struct usock *u, const struct sock_msg *m,
 }
 
 static long dgram_send(struct usock *u, const struct sock_msg *m, struct scm *c,
-		       bool nonblock)
+		       uint64_t until)
 {
 	size_t n = m->data.total;
 	struct usock *t;
@@ -1039,7 +1034,7 @@ static long dgram_send(struct usock *u, const struct sock_msg *m, struct scm *c,
 	rc = dgram_target(u, m, &t);
 	if (rc)
 		return rc;
-	rc = room_wait(u, t, n, nonblock);
+	rc = room_wait(u, t, n, until);
 	if (!rc && t->dead)
 		rc = -ECONNREFUSED;
 	if (!rc && (t->shut & RCV_SHUT))
@@ -1060,7 +1055,7 @@ static long dgram_send(struct usock *u, const struct sock_msg *m, struct scm *c,
 }
 
 static long seqpacket_send(struct usock *u, const struct sock_msg *m,
-			   struct scm *c, bool nonblock)
+			   struct scm *c, uint64_t until)
 {
 	size_t n = m->data.total;
 	struct skb *s;
@@ -1069,7 +1064,7 @@ static long seqpacket_send(struct usock *u, const struct sock_msg *m,
 	if (!rc && n + SKB_OVERHEAD > UNIX_BUF)
 		rc = -EMSGSIZE;
 	if (!rc)
-		rc = room_wait(u, u->peer, n, nonblock);
+		rc = room_wait(u, u->peer, n, until);
 	if (!rc)
 		rc = skb_make(&m->data, 0, n, c, u, &s);
 	if (rc)
@@ -1081,7 +1076,9 @@ static long seqpacket_send(struct usock *u, const struct sock_msg *m,
 static long unix_sendmsg(struct file *f, struct sock_msg *m, int flags)
 {
 	struct usock *u = usock_of(f);
-	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	uint64_t until =
+		sock_until((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT),
+			   u->timeo.snd);
 	struct scm c = { 0 };
 	long rc = scm_parse(m, &c);
 
@@ -1094,11 +1091,11 @@ static long unix_sendmsg(struct file *f, struct sock_msg *m, int flags)
 		return rc;
 	}
 	if (u->type == SOCK_STREAM)
-		rc = stream_send(u, m, &c, nonblock);
+		rc = stream_send(u, m, &c, until);
 	else if (u->type == SOCK_DGRAM)
-		rc = dgram_send(u, m, &c, nonblock);
+		rc = dgram_send(u, m, &c, until);
 	else
-		rc = seqpacket_send(u, m, &c, nonblock);
+		rc = seqpacket_send(u, m, &c, until);
 	scm_drop(&c); /* what no message took */
 	/* SIGPIPE for a stream only, as Linux (its seqpacket does not). */
 	if (rc == -EPIPE && u->type == SOCK_STREAM && !(flags & MSG_NOSIGNAL))
@@ -1145,7 +1142,7 @@ static int put_skb_fds(struct skb *s, struct cmsg_out *o, bool peek,
 
 /* Whether u's receive can end now without data: 0 to wait, 1 at EOF,
  * or -errno. */
-static int recv_blocked(struct usock *u, bool nonblock)
+static int recv_blocked(struct usock *u, uint64_t until)
 {
 	if (u->err) {
 		int e = u->err;
@@ -1157,19 +1154,19 @@ static int recv_blocked(struct usock *u, bool nonblock)
 		return 1;
 	if (connection(u) && u->state != U_CONNECTED)
 		return u->type == SOCK_STREAM ? -EINVAL : -ENOTCONN;
-	return nonblock ? -EAGAIN : 0;
+	return until == SOCK_NOWAIT ? -EAGAIN : 0;
 }
 
 /* Waits for a message on u: 0 with one queued, 1 at EOF, or -errno. */
-static int rq_wait(struct usock *u, bool nonblock)
+static int rq_wait(struct usock *u, uint64_t until)
 {
 	while (list_empty(&u->rq)) {
-		int rc = recv_blocked(u, nonblock);
+		int rc = recv_blocked(u, until);
 
+		if (!rc)
+			rc = sock_sleep(u, until);
 		if (rc)
 			return rc;
-		if (sleep_on(u, 0) == -EINTR)
-			return -ERESTARTSYS;
 	}
 	return 0;
 }
@@ -1177,12 +1174,12 @@ static int rq_wait(struct usock *u, bool nonblock)
 /* One datagram or record: its bytes as far as they fit (MSG_TRUNC
  * says they did not; with it in flags the call returns the full size). */
 static long dgram_recv(struct usock *u, struct sock_msg *m, int flags,
-		       struct cmsg_out *o, bool nonblock)
+		       struct cmsg_out *o, uint64_t until)
 {
 	bool peek = flags & MSG_PEEK;
 	struct skb *s;
 	size_t n, len;
-	long rc = rq_wait(u, nonblock);
+	long rc = rq_wait(u, until);
 
 	if (rc)
 		return rc > 0 ? 0 : rc;
@@ -1229,11 +1226,11 @@ static int stream_first(struct usock *u, const struct skb *s,
 
 /* MSG_PEEK on a stream: what is queued now, the queue unchanged. */
 static long stream_peek(struct usock *u, struct sock_msg *m, int flags,
-			struct cmsg_out *o, bool nonblock)
+			struct cmsg_out *o, uint64_t until)
 {
 	size_t done = 0;
 	struct skb *s;
-	long rc = rq_wait(u, nonblock);
+	long rc = rq_wait(u, until);
 
 	if (rc)
 		return rc > 0 ? 0 : rc;
@@ -1278,7 +1275,7 @@ static int stream_consume(struct usock *u, struct skb *s, size_t n,
 /* A stream read: bytes across messages until one arrived or, with
  * MSG_WAITALL, the buffer is full (or EOF, an error, a signal). */
 static long stream_recv(struct usock *u, struct sock_msg *m, int flags,
-			struct cmsg_out *o, bool nonblock)
+			struct cmsg_out *o, uint64_t until)
 {
 	size_t done = 0, want = flags & MSG_WAITALL ? m->data.total : 1;
 	long rc = 0;
@@ -1286,14 +1283,14 @@ static long stream_recv(struct usock *u, struct sock_msg *m, int flags,
 	if (u->state == U_LISTEN)
 		return -EINVAL;
 	if (flags & MSG_PEEK)
-		return stream_peek(u, m, flags, o, nonblock);
+		return stream_peek(u, m, flags, o, until);
 	while (done < m->data.total) {
 		struct skb *s = list_first(&u->rq, struct skb, node);
 
 		if (!s) {
 			if (done >= want)
 				break;
-			rc = rq_wait(u, nonblock);
+			rc = rq_wait(u, until);
 			if (rc)
 				break;
 			continue;
@@ -1319,7 +1316,9 @@ static long stream_recv(struct usock *u, struct sock_msg *m, int flags,
 static long unix_recvmsg(struct file *f, struct sock_msg *m, int flags)
 {
 	struct usock *u = usock_of(f);
-	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	uint64_t until =
+		sock_until((f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT),
+			   u->timeo.rcv);
 	struct cmsg_out o = { m->control, m->controllen, &m->flags };
 	uint64_t room;
 	long rc;
@@ -1330,9 +1329,9 @@ static long unix_recvmsg(struct file *f, struct sock_msg *m, int flags)
 		o.left = 0x7fffffff; /* Linux's bound on a control buffer */
 	room = o.left;
 	if (u->type == SOCK_STREAM)
-		rc = stream_recv(u, m, flags, &o, nonblock);
+		rc = stream_recv(u, m, flags, &o, until);
 	else
-		rc = dgram_recv(u, m, flags, &o, nonblock);
+		rc = dgram_recv(u, m, flags, &o, until);
 	m->controllen = room - o.left;
 	return rc;
 }
@@ -1438,6 +1437,11 @@ static int unix_setsockopt(struct file *f, int level, int name, const void *val,
 	return 0;
 }
 
+static struct sock_timeo *unix_timeo(struct file *f)
+{
+	return &usock_of(f)->timeo;
+}
+
 static int unix_getsockopt(struct file *f, int level, int name, void *val,
 			   uint32_t *len)
 {
@@ -1493,4 +1497,5 @@ const struct sock_family unix_family = {
 	.name = unix_name,
 	.setsockopt = unix_setsockopt,
 	.getsockopt = unix_getsockopt,
+	.timeo = unix_timeo,
 };

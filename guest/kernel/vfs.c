@@ -2,6 +2,7 @@
 /* vfs.c: the in-memory filesystem: inodes, directories, path lookup, file contents. */
 #include "arch/paging.h"
 #include "kernel/errno.h"
+#include "kernel/inotify.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/time.h"
@@ -12,14 +13,51 @@
 #define SYMLINK_NEST_MAX 8
 
 static int nesting; /* current symlink recursion depth (one CPU, no preemption) */
+/* A rename replacing its target: its events come from the rename. */
+static bool quiet_unlink;
 
 static struct inode *root;
+struct ramfs_sb vfs_rootfs_sb = { .path = "/" };
 static uint64_t next_ino = 1;
 static uint64_t next_seq = 1;
 
 struct inode *vfs_root(void)
 {
 	return root;
+}
+
+struct ramfs_sb *inode_sb(const struct inode *ino)
+{
+	return ino->sb ? ino->sb : &vfs_rootfs_sb;
+}
+
+int vfs_fs_writable(const struct inode *ino)
+{
+	uint32_t t = ino->mode & S_IFMT;
+
+	if (ino->priv_fs || (ino->iops && !ino->sb) ||
+	    (t != S_IFREG && t != S_IFDIR && t != S_IFLNK))
+		return 0;
+	return inode_sb(ino)->read_only ? -EROFS : 0;
+}
+
+/* A limited instance's page count (a file page made or freed). */
+static bool sb_page_take(struct inode *ino)
+{
+	struct ramfs_sb *sb = ino->sb;
+
+	if (!sb || !sb->max_pages)
+		return true;
+	if (sb->used_pages >= sb->max_pages)
+		return false;
+	sb->used_pages++;
+	return true;
+}
+
+static void sb_page_give(struct inode *ino)
+{
+	if (ino->sb && ino->sb->max_pages && ino->sb->used_pages)
+		ino->sb->used_pages--;
 }
 
 struct inode *inode_new(uint32_t mode)
@@ -47,8 +85,10 @@ struct inode *inode_new(uint32_t mode)
 static void inode_free_data(struct inode *ino)
 {
 	for (size_t i = 0; i < ino->npages_cap; i++)
-		if (ino->pages[i])
+		if (ino->pages[i]) {
 			user_page_put(virt_to_phys(ino->pages[i]));
+			sb_page_give(ino);
+		}
 	kfree(ino->pages);
 	ino->pages = NULL;
 	ino->npages_cap = 0;
@@ -67,8 +107,11 @@ void inode_put_check(struct inode *ino)
 {
 	if (ino->nlink || ino->open_refs || ino == root)
 		return;
+	inotify_inode_gone(ino, !ino->in_deleted);
 	inode_drop_pcache(ino);
 	inode_free_data(ino);
+	if (ino->sb && ino->sb->used_inodes)
+		ino->sb->used_inodes--;
 	kfree(ino->link);
 	kfree((void *)ino->name);
 	kfree(ino);
@@ -110,6 +153,8 @@ int vfs_permission(const struct inode *ino, int mask)
 	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
 	if (dac_exempt(ino))
 		return 0;
+	if ((mask & MAY_WRITE) && vfs_fs_writable(ino))
+		return -EROFS; /* before the ids, root's too (Linux's order) */
 	if (c->fsuid == 0) { /* root: only exec of a non-directory needs x */
 		bool exec_denied = (mask & MAY_EXEC) && !S_ISDIR(ino->mode) &&
 				   !(ino->mode & 0111);
@@ -142,6 +187,8 @@ int vfs_may_own(const struct inode *ino)
 {
 	uint32_t fsuid = fs_cred()->fsuid;
 
+	if (vfs_fs_writable(ino))
+		return -EROFS;
 	if (dac_exempt(ino) || fsuid == 0 || fsuid == inode_uid(ino))
 		return 0;
 	return -EPERM;
@@ -149,7 +196,11 @@ int vfs_may_own(const struct inode *ino)
 
 int vfs_may_touch(const struct inode *ino, bool explicit_times)
 {
-	int rc = vfs_may_own(ino);
+	int rc = vfs_fs_writable(ino);
+
+	if (rc)
+		return rc; /* -EROFS, whoever asks */
+	rc = vfs_may_own(ino);
 
 	if (!rc || explicit_times)
 		return rc;
@@ -158,6 +209,8 @@ int vfs_may_touch(const struct inode *ino, bool explicit_times)
 
 int vfs_may_chown(const struct inode *ino, uint32_t uid, uint32_t gid)
 {
+	if (vfs_fs_writable(ino))
+		return -EROFS;
 	if (dac_exempt(ino) || fs_cred()->fsuid == 0)
 		return 0;
 	if (uid != 0xffffffffu && uid != inode_uid(ino))
@@ -216,6 +269,7 @@ struct inode *vfs_dir_find(struct inode *dir, const char *name)
 int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 {
 	struct dentry *d;
+	int rc;
 
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
@@ -226,14 +280,22 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 	if (dir->iops && dir->iops->link) {
 		if (ino->iops != dir->iops || ino->priv_fs != dir->priv_fs)
 			return -EXDEV;
-		return dir->iops->link(dir, name, ino);
+		rc = dir->iops->link(dir, name, ino);
+		if (!rc) {
+			inotify_inode_event(ino, IN_ATTRIB | IN_SELF_ONLY);
+			inotify_name_event(dir, IN_CREATE, name, 0);
+		}
+		return rc;
 	}
 	if (vfs_dir_find(dir, name))
 		return -EEXIST;
 	if (dir->iops)
 		return -EACCES;
-	if (vfs_permission(dir, MAY_WRITE | MAY_EXEC))
-		return -EACCES;
+	if (ino->nlink && inode_sb(ino) != inode_sb(dir))
+		return -EXDEV; /* a hard link into another instance */
+	rc = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+	if (rc)
+		return rc; /* -EACCES, or -EROFS */
 	d = kmalloc(sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -245,6 +307,8 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 	d->ino = ino;
 	d->seq = next_seq++;
 	list_add_head(&dir->children, &d->node);
+	if (ino->nlink) /* a hard link: its link count changes (Linux) */
+		inotify_inode_event(ino, IN_ATTRIB | IN_SELF_ONLY);
 	ino->nlink++;
 	if (S_ISDIR(ino->mode)) {
 		ino->parent = dir;
@@ -254,6 +318,8 @@ int vfs_link(struct inode *dir, const char *name, struct inode *ino)
 		dir->nlink++; /* ".." */
 	}
 	dir->mtime_ns = dir->ctime_ns = time_realtime_ns();
+	inotify_name_event(dir, IN_CREATE | (S_ISDIR(ino->mode) ? IN_ISDIR : 0),
+			   name, 0);
 	return 0;
 }
 
@@ -267,13 +333,21 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 		struct inode *tmp;
 
 		rc = dir->iops->create(dir, name, mode, &tmp);
+		if (!rc)
+			inotify_name_event(
+				dir, IN_CREATE | (S_ISDIR(mode) ? IN_ISDIR : 0),
+				name, 0);
 		if (!rc && ino_r)
 			*ino_r = tmp;
 		return rc;
 	}
+	if (dir->sb && dir->sb->max_inodes &&
+	    dir->sb->used_inodes >= dir->sb->max_inodes)
+		return vfs_dir_find(dir, name) ? -EEXIST : -ENOSPC;
 	ino = inode_new(mode);
 	if (!ino)
 		return -ENOMEM;
+	ino->sb = dir->sb;
 	if (dir->mode & S_ISGID) { /* a setgid directory: its group */
 		ino->gid = dir->gid;
 		if (S_ISDIR(mode))
@@ -284,6 +358,8 @@ int vfs_mknod(struct inode *dir, const char *name, uint32_t mode,
 		kfree(ino);
 		return rc;
 	}
+	if (ino->sb)
+		ino->sb->used_inodes++;
 	if (ino_r)
 		*ino_r = ino;
 	return 0;
@@ -294,8 +370,12 @@ int vfs_symlink(struct inode *dir, const char *name, const char *target)
 	struct inode *ino;
 	int rc;
 
-	if (dir->iops && dir->iops->symlink)
-		return dir->iops->symlink(dir, name, target);
+	if (dir->iops && dir->iops->symlink) {
+		rc = dir->iops->symlink(dir, name, target);
+		if (!rc)
+			inotify_name_event(dir, IN_CREATE, name, 0);
+		return rc;
+	}
 	rc = vfs_mknod(dir, name, S_IFLNK | 0777, &ino);
 
 	if (rc)
@@ -337,7 +417,13 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 			return -EISDIR;
 		if (!S_ISDIR(t->mode) && must_dir)
 			return -ENOTDIR;
-		return dir->iops->unlink(dir, name, S_ISDIR(t->mode));
+		rc = dir->iops->unlink(dir, name, S_ISDIR(t->mode));
+		if (!rc)
+			inotify_name_event(
+				dir,
+				IN_DELETE | (S_ISDIR(t->mode) ? IN_ISDIR : 0),
+				name, 0);
+		return rc;
 	}
 	d = dentry_find(dir, name);
 	if (!d)
@@ -346,6 +432,8 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 	rc = vfs_may_delete(dir, ino);
 	if (rc)
 		return rc;
+	if (ino->sb && ino->sb->root == ino)
+		return -EBUSY; /* a mount point */
 	if (S_ISDIR(ino->mode)) {
 		if (!dir_ok)
 			return -EISDIR;
@@ -357,10 +445,23 @@ int vfs_unlink(struct inode *dir, const char *name, bool dir_ok, bool must_dir)
 		return -ENOTDIR;
 	}
 	list_del(&d->node);
-	kfree(d->name);
-	kfree(d);
 	ino->nlink--;
 	ino->ctime_ns = dir->mtime_ns = time_realtime_ns();
+	/* Linux's order: the link count, the inode's own end (if nothing
+	 * holds it open), the entry; IN_IGNORED when it is freed. */
+	if (!quiet_unlink) {
+		if (!S_ISDIR(ino->mode))
+			inotify_inode_event(ino, IN_ATTRIB | IN_SELF_ONLY);
+		if (!ino->nlink && !ino->open_refs) {
+			inotify_inode_event(ino, IN_DELETE_SELF | IN_SELF_ONLY);
+			ino->in_deleted = true;
+		}
+		inotify_name_event(
+			dir, IN_DELETE | (S_ISDIR(ino->mode) ? IN_ISDIR : 0),
+			d->name, 0);
+	}
+	kfree(d->name);
+	kfree(d);
 	inode_put_check(ino);
 	return 0;
 }
@@ -404,13 +505,24 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		if (!odir->iops || odir->iops != ndir->iops ||
 		    odir->priv_fs != ndir->priv_fs)
 			return -EXDEV;
-		return odir->iops->rename(odir, oname, ndir, nname);
+		rc = odir->iops->rename(odir, oname, ndir, nname);
+		if (!rc && inotify_nwatches) {
+			uint32_t cookie = inotify_cookie();
+
+			inotify_name_event(odir, IN_MOVED_FROM, oname, cookie);
+			inotify_name_event(ndir, IN_MOVED_TO, nname, cookie);
+		}
+		return rc;
 	}
 	if (!d)
 		return odir->iops ? -EACCES : -ENOENT;
 	if (ndir->iops)
 		return -EACCES;
+	if (inode_sb(odir) != inode_sb(ndir))
+		return -EXDEV; /* between instances */
 	ino = d->ino;
+	if (ino->sb && ino->sb->root == ino)
+		return -EBUSY; /* a mount point */
 	if (S_ISDIR(ino->mode) && is_ancestor(ino, ndir))
 		return -EINVAL;
 	nd = dentry_find(ndir, nname);
@@ -427,15 +539,26 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		kfree(dname);
 		return -ENOMEM;
 	}
+	old = NULL;
 	if (nd) {
-		old = nd->ino;
+		struct inode *target = nd->ino;
+
 		rc = 0;
-		if (S_ISDIR(old->mode) && !S_ISDIR(ino->mode))
+		if (S_ISDIR(target->mode) && !S_ISDIR(ino->mode))
 			rc = -EISDIR;
-		else if (!S_ISDIR(old->mode) && S_ISDIR(ino->mode))
+		else if (!S_ISDIR(target->mode) && S_ISDIR(ino->mode))
 			rc = -ENOTDIR;
-		else
+		if (!rc) {
+			/* held until the rename's events are out */
+			target->open_refs++;
+			quiet_unlink = true;
 			rc = vfs_unlink(ndir, nname, true, false);
+			quiet_unlink = false;
+			if (rc)
+				target->open_refs--;
+			else
+				old = target;
+		}
 		if (rc) {
 			kfree(name);
 			kfree(dname);
@@ -456,6 +579,20 @@ int vfs_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		ino->name = dname;
 	}
 	odir->mtime_ns = ndir->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	if (inotify_nwatches) { /* Linux's fsnotify_move */
+		uint32_t cookie = inotify_cookie(),
+			 isdir = S_ISDIR(ino->mode) ? IN_ISDIR : 0;
+
+		inotify_name_event(odir, IN_MOVED_FROM | isdir, oname, cookie);
+		inotify_name_event(ndir, IN_MOVED_TO | isdir, nname, cookie);
+		if (old)
+			inotify_inode_event(old, IN_ATTRIB | IN_SELF_ONLY);
+		inotify_inode_event(ino, IN_MOVE_SELF | IN_SELF_ONLY);
+	}
+	if (old) {
+		old->open_refs--;
+		inode_put_check(old);
+	}
 	return 0;
 }
 
@@ -696,9 +833,13 @@ static uint8_t *page_at(struct inode *ino, size_t idx)
 	if (idx >= ino->npages_cap && grow_index(ino, idx + 1))
 		return NULL;
 	if (!ino->pages[idx]) {
+		if (!sb_page_take(ino))
+			return NULL; /* the tmpfs is full */
 		pa = page_alloc(1);
-		if (!pa)
+		if (!pa) {
+			sb_page_give(ino);
 			return NULL;
+		}
 		ino->pages[idx] = phys_to_virt(pa);
 		mem_zero_fast(ino->pages[idx], PAGE_SIZE);
 	}
@@ -732,6 +873,9 @@ int ramfs_page(struct inode *ino, size_t idx, uint64_t *pa_r)
 	inode_drop_pcache(ino); /* exec's copy would miss writes through maps */
 	if (unshare_ext(ino))
 		return -ENOMEM;
+	if ((idx >= ino->npages_cap || !ino->pages[idx]) && ino->sb &&
+	    ino->sb->max_pages && ino->sb->used_pages >= ino->sb->max_pages)
+		return -ENXIO; /* a full tmpfs: SIGBUS, as Linux's */
 	p = page_at(ino, idx);
 	if (!p)
 		return -ENOMEM;
@@ -823,6 +967,7 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 		if (ino->pages[i]) {
 			user_page_put(virt_to_phys(ino->pages[i]));
 			ino->pages[i] = NULL;
+			sb_page_give(ino);
 		}
 	if (size % PAGE_SIZE && size / PAGE_SIZE < ino->npages_cap &&
 	    ino->pages[size / PAGE_SIZE])
@@ -830,5 +975,31 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 		       PAGE_SIZE - size % PAGE_SIZE);
 	ino->size = size;
 	ino->mtime_ns = ino->ctime_ns = time_realtime_ns();
+	inotify_inode_event(ino, IN_MODIFY);
+	return 0;
+}
+
+int ramfs_reserve(struct inode *ino, uint64_t off, uint64_t end)
+{
+	size_t first = off / PAGE_SIZE,
+	       last = (end + PAGE_SIZE - 1) / PAGE_SIZE;
+	struct ramfs_sb *sb = ino->sb;
+	uint64_t holes = 0;
+
+	if (end > FILE_SIZE_MAX)
+		return -EFBIG;
+	inode_drop_pcache(ino);
+	if (unshare_ext(ino))
+		return -ENOSPC;
+	if (last > ino->npages_cap && grow_index(ino, last))
+		return -ENOMEM;
+	for (size_t i = first; i < last; i++)
+		holes += !ino->pages[i];
+	/* All or nothing, as Linux undoes a failed fallocate. */
+	if (sb && sb->max_pages && holes > sb->max_pages - sb->used_pages)
+		return -ENOSPC;
+	for (size_t i = first; i < last; i++)
+		if (!ino->pages[i] && !page_at(ino, i))
+			return -ENOSPC; /* out of memory: zero pages stay */
 	return 0;
 }

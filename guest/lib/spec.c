@@ -60,6 +60,50 @@ static bool key_has_dot(const char *tok)
 	return false;
 }
 
+/* A decimal number up to max followed by end (',' or NUL): the rest after it, or NULL. */
+static char *parse_num(char *p, unsigned base, unsigned long long max,
+		       unsigned long long *v)
+{
+	unsigned long long n = 0;
+	char *start = p;
+
+	for (; *p >= '0' && *p < (char)('0' + base); p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (n > (max - d) / base)
+			return NULL;
+		n = n * base + d;
+	}
+	if (p == start)
+		return NULL;
+	*v = n;
+	return p;
+}
+
+/* "SIZE,MODE,RO,PATH": size decimal bytes (0: default), mode octal, ro 0/1,
+ * an absolute path last (it may hold commas). */
+static int spec_tmpfs(struct spec *s, char *v, const char **err_r)
+{
+	struct spec_tmpfs *t = &s->tmpfs[s->ntmpfs];
+	unsigned long long n;
+
+	if (s->ntmpfs >= SPEC_TMPFS_MAX) {
+		*err_r = "too many tmpfs options";
+		return -E2BIG;
+	}
+	if (!(v = parse_num(v, 10, SPEC_TMPFS_SIZE_MAX, &t->size)) ||
+	    *v++ != ',' || !(v = parse_num(v, 8, 07777, &n)) || *v++ != ',' ||
+	    (v[0] != '0' && v[0] != '1') || v[1] != ',' || v[2] != '/') {
+		*err_r = "tmpfs option not SIZE,MODE,RO,/PATH";
+		return -EINVAL;
+	}
+	t->mode = (unsigned)n;
+	t->read_only = v[0] == '1';
+	t->path = v + 2;
+	s->ntmpfs++;
+	return 0;
+}
+
 /* Applies one option token (already decoded). */
 static int spec_option(struct spec *s, char *tok, const char **err_r)
 {
@@ -95,6 +139,14 @@ static int spec_option(struct spec *s, char *tok, const char **err_r)
 			return -E2BIG;
 		}
 		s->groups[s->ngroups++] = tok + 6;
+	} else if (starts_with(tok, "tmpfs=")) {
+		return spec_tmpfs(s, tok + 6, err_r);
+	} else if (starts_with(tok, "readonly=")) {
+		if ((tok[9] != '0' && tok[9] != '1') || tok[10]) {
+			*err_r = "readonly option not 0 or 1";
+			return -EINVAL;
+		}
+		s->read_only = tok[9] == '1';
 	} else if (!key_has_dot(tok) && s->nunknown < SPEC_UNKNOWN_MAX) {
 		s->unknown[s->nunknown++] = tok;
 	}

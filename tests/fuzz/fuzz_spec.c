@@ -84,8 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	/* The flags ride on the input's length: the corpus stays as it is. */
 	flags = size % 4;
-	if (pod_spec_string(argv, env, cwd, name, NULL, NULL, flags, buf,
-			    sizeof(buf)))
+	if (pod_spec_string(argv, env, cwd, name, NULL, NULL, NULL, 0, flags,
+			    buf, sizeof(buf)))
 		goto out; /* too big: the daemon refuses the create */
 	memcpy(copy, buf, sizeof(buf));
 	if (spec_parse(copy, strlen(copy), &sp, &err))

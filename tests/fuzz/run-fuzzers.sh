@@ -44,7 +44,7 @@ fi
 (cd "$B/cfg" && make xenstore-schema/xenstore-paths.h >make.log 2>&1)
 
 libs() { pkg-config --libs "$@" 2>/dev/null; }
-common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c tests/fuzz/fuzz_util.c"
+common="daemon/json.c daemon/log.c daemon/ev.c daemon/base64.c daemon/fsutil.c daemon/procstat.c tests/fuzz/fuzz_util.c"
 # The daemon's sources come from its automake lists (one list: a new file is fuzzed without
 # editing this script), less the channel's (built with the guest's headers, below) and the
 # seams replaced by fakes (hv_xl.c, xs.c; fuzz_daemon.c has its own image_prepare_async).

@@ -156,8 +156,8 @@ if [ ! -f "$R" ]; then
 	echo "INFO: no /lab/netroot.cpio: the socket checks are skipped"
 	exit $failed
 fi
-# A pod with a program: TCP echo (2 connections), then 4 MB to dom0, then httpd.
-SPEC='-- /bin/sh -c t_net%20tcp-echo%207000%202;t_net%20tcp-send%2010.9.1.1%207001%204000000;busybox%20httpd%20-f%20-p%2080%20-h%20/www'
+# A pod with a program: TCP timeouts over loopback, TCP echo (2 connections), then 4 MB to dom0, then httpd.
+SPEC='-- /bin/sh -c t_net%20tcp-timeo%207010;t_net%20tcp-echo%207000%202;t_net%20tcp-send%2010.9.1.1%207001%204000000;busybox%20httpd%20-f%20-p%2080%20-h%20/www'
 cat >/tmp/papp.cfg <<EOC
 type = "pvh"
 name = "papp"
@@ -182,6 +182,11 @@ if ! until_ok 60 listening; then
 	fail "pod program" "no 'tcp echo on 7000': $(conslog papp | tail -3 | tr '\n' ' ')"
 	xl destroy papp
 	exit 1
+fi
+if conslog papp | grep -q "tcp-timeo ok"; then
+	pass "TCP: SO_RCVTIMEO times out accept and recv over loopback"
+else
+	fail "TCP timeouts" "$(conslog papp | grep tcp-timeo | tr '\n' ' ')"
 fi
 if [ "$(echo hello | timeout 20 nc 10.9.1.2 7000)" = hello ]; then
 	pass "TCP: dom0 connects to the pod, data echoed"

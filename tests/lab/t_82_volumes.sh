@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# t_82_volumes.sh: volumes through the real CLI (issue 16): a CI-like tar job, EROFS, a named volume across rm and a daemon restart, two pods appending, rm refused while in use, nothing left behind.
+# t_82_volumes.sh: volumes through the real CLI (issue 16): a CI-like tar job, EROFS, a named volume across rm and a daemon restart, two pods appending, rm refused while in use, tmpfs mounts and a read-only root, nothing left behind.
 
 IMG=/lab/images
 V=/tmp/t82
@@ -129,6 +129,43 @@ check "volumes: rm of the pods" sh -c 'xenpod rm -f $(xenpod ls -a -q | grep "^t
 check "volumes: then rm of the volumes" xenpod volume rm t82shared t82data
 check "volumes: they are gone" sh -c '! xenpod volume ls -q | grep -q "^t82"'
 check "volumes: and so is their data" test ! -e "$t82_vdir"
+
+# Read-ahead: busybox's read takes a byte at a time, so the first line fills the open's
+# window; a write through another open of this pod drops it, and the next line is the new one.
+printf 'aaaaaaaaaa\nbbbbbbbbbb\n' >$V/out/ra.txt
+t82_ra='exec 3</v/ra.txt; read l1 <&3; printf "cccccccccc\ndddddddddd\n" 1<>/v/ra.txt; read l2 <&3; echo $l1 $l2'
+check_out "volumes: a read-ahead window is dropped by this pod's write" "aaaaaaaaaa dddddddddd" \
+	xenpod run -v $V/out:/v $IMG/rootfs /bin/sh -c "$t82_ra"
+t82_ra2='exec 3</v/ra.txt; read l1 <&3; : >/v/ra.txt; read l2 <&3; echo "$l1 [$l2]"'
+check_out "volumes: and by its truncation" "cccccccccc []" \
+	xenpod run -v $V/out:/v $IMG/rootfs /bin/sh -c "$t82_ra2"
+
+# tmpfs mounts and a read-only root (--tmpfs, --read-only): made by the guest, no backend.
+check "tmpfs: size=0 is refused on the command line" t82_fails 2 "--tmpfs /run:size=0: size=0: must be at least 1 byte" \
+	xenpod run --tmpfs /run:size=0 $IMG/rootfs /bin/true
+check "tmpfs: a tmpfs over a volume is refused" t82_fails 2 "--tmpfs /src/t: /src/t overlaps -v $V/src:/src" \
+	xenpod run -v $V/src:/src --tmpfs /src/t $IMG/rootfs /bin/true
+check_out "tmpfs: df -k of a 64 KiB tmpfs (size, used, free)" "64 0 64" \
+	xenpod run --tmpfs /run:size=64k $IMG/rootfs /bin/sh -c \
+	'busybox df -k /run | busybox awk "NR==2 { print \$2, \$3, \$4 }"'
+check "tmpfs: writing past its size fails with ENOSPC" t82_fails 1 "No space left on device" \
+	xenpod run --tmpfs /run:size=64k $IMG/rootfs /bin/busybox dd if=/dev/zero of=/run/f bs=1k count=100
+check_out "tmpfs: its mode, and its default size is half the pod's memory" "1777 ok" \
+	xenpod run --memory 64 --tmpfs /big $IMG/rootfs /bin/sh -c \
+	'm=$(busybox awk "/MemTotal/ { print \$2 }" /proc/meminfo); b=$(busybox df -k /big | busybox awk "NR==2 { print \$2 }");
+	echo $(busybox stat -c %a /big) $([ $((m / 2 - b)) -le 4 ] && [ $((b - m / 2)) -le 4 ] && echo ok || echo "$m $b")'
+t82_ro='for f in /new /etc/passwd; do echo x >>$f || echo "fail $f"; done 2>&1; echo x >/run/f && echo "run ok"; echo x >/dev/null && echo "dev ok"'
+check_out "tmpfs: --read-only: the root refuses writes, the tmpfs and /dev take them" \
+	"/bin/sh: can't create /new: Read-only file system
+fail /new
+/bin/sh: can't create /etc/passwd: Read-only file system
+fail /etc/passwd
+run ok
+dev ok" xenpod run --name t82rofs --read-only --tmpfs /run:size=1m,mode=700,noexec $IMG/rootfs /bin/sh -c "$t82_ro"
+check "tmpfs: inspect shows the tmpfs and the read-only root" sh -c "xenpod inspect t82rofs | grep -q '\"type\": *\"tmpfs\"' &&
+	xenpod inspect t82rofs | grep -q '\"tmpfs_mode\": *\"0700\"' && xenpod inspect t82rofs | grep -q '\"size\": *1048576' &&
+	xenpod inspect t82rofs | grep -q '\"read_only\": *true'"
+check "tmpfs: rm of the pod" xenpod rm t82rofs
 
 # Nothing left behind: no backend process, no 9pfs node.
 check_out "volumes: no xenpod-9pfsd left" "" t82_backends

@@ -148,6 +148,8 @@ static void test_run_spec(void)
 	char *none[] = { NULL };
 	const char *env[] = { "A=1", "B=x y" };
 	struct cli_run_opts o = { .image = "/srv/img" };
+	struct tmpfs_arg t[2];
+	char why[200];
 
 	spec_is(&o, "{\"spec\":{\"image\":\"/srv/img\"}}");
 	o.command = none;
@@ -169,6 +171,18 @@ static void test_run_spec(void)
 	o = (struct cli_run_opts){ .image = "/srv/img", .user = "app:staff" };
 	spec_is(&o,
 		"{\"spec\":{\"image\":\"/srv/img\",\"user\":\"app:staff\"}}");
+	/* --tmpfs (size only when given) and --read-only */
+	CU_ASSERT_EQUAL_FATAL(
+		tmpfs_parse("/run:size=1k", &t[0], why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		tmpfs_parse("/x:ro,mode=700", &t[1], why, sizeof(why)), 0);
+	o = (struct cli_run_opts){
+		.image = "/srv/img", .tmpfs = t, .n_tmpfs = 2, .read_only = true
+	};
+	spec_is(&o, "{\"spec\":{\"image\":\"/srv/img\",\"tmpfs\":["
+		    "{\"path\":\"/run\",\"size\":1024,\"mode\":1023},"
+		    "{\"path\":\"/x\",\"mode\":448,\"ro\":true}],"
+		    "\"read_only\":true}}");
 }
 
 static void test_exit_status(void)

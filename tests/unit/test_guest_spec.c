@@ -185,6 +185,61 @@ static void test_fuzz_no_crash(void)
 	}
 }
 
+static void test_tmpfs_readonly(void)
+{
+	static const char *const bad[] = {
+		"tmpfs=1,1777,0 -- /p", /* no path */
+		"tmpfs=1,1777,0,run -- /p", /* not absolute */
+		"tmpfs=,1777,0,/run -- /p", /* no size */
+		"tmpfs=1,17778,0,/run -- /p", /* not octal */
+		"tmpfs=1,17777,0,/run -- /p", /* above 07777 */
+		"tmpfs=1,1777,2,/run -- /p", /* ro not 0/1 */
+		"tmpfs=1099511627777,1777,0,/run -- /p", /* above 1 TiB */
+		"tmpfs=99999999999999999999999,1,0,/r -- /p", /* overflow */
+		"tmpfs=-1,1777,0,/run -- /p",
+		"readonly=yes -- /p",
+		"readonly=11 -- /p",
+	};
+	char many[1024] = "";
+	struct spec sp;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(
+		parse("tmpfs=1048576,1777,0,/run tmpfs=0,750,1,/a,b%20c "
+		      "readonly=1 -- /p",
+		      &sp, &err),
+		0);
+	CU_ASSERT_EQUAL(sp.ntmpfs, 2);
+	CU_ASSERT_STRING_EQUAL(sp.tmpfs[0].path, "/run");
+	CU_ASSERT_EQUAL(sp.tmpfs[0].size, 1048576);
+	CU_ASSERT_EQUAL(sp.tmpfs[0].mode, 01777);
+	CU_ASSERT_EQUAL(sp.tmpfs[0].read_only, 0);
+	CU_ASSERT_STRING_EQUAL(sp.tmpfs[1].path, "/a,b c");
+	CU_ASSERT_EQUAL(sp.tmpfs[1].size, 0);
+	CU_ASSERT_EQUAL(sp.tmpfs[1].mode, 0750);
+	CU_ASSERT_EQUAL(sp.tmpfs[1].read_only, 1);
+	CU_ASSERT_EQUAL(sp.read_only, 1);
+	CU_ASSERT_EQUAL(sp.nunknown, 0);
+	CU_ASSERT_EQUAL(parse("readonly=0 -- /p", &sp, &err), 0);
+	CU_ASSERT_EQUAL(sp.read_only, 0);
+	CU_ASSERT_EQUAL(parse("tmpfs=1099511627776,7777,1,/x -- /p", &sp, &err),
+			0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(parse(bad[i], &sp, &err), -EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(err);
+	}
+	for (int i = 0; i < SPEC_TMPFS_MAX; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many),
+			 "tmpfs=1,1777,0,/t%d ", i);
+	strcat(many, "-- /p");
+	CU_ASSERT_EQUAL(parse(many, &sp, &err), 0);
+	CU_ASSERT_EQUAL(sp.ntmpfs, SPEC_TMPFS_MAX);
+	memmove(many + 17, many, strlen(many) + 1);
+	memcpy(many, "tmpfs=1,1,0,/t9 ", 17);
+	many[16] = ' ';
+	CU_ASSERT_EQUAL(parse(many, &sp, &err), -E2BIG);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -201,6 +256,7 @@ int main(void)
 	CU_add_test(s, "limits", test_limits);
 	CU_add_test(s, "user", test_user);
 	CU_add_test(s, "user groups limit", test_user_groups_limit);
+	CU_add_test(s, "tmpfs and readonly", test_tmpfs_readonly);
 	CU_add_test(s, "fuzz", test_fuzz_no_crash);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -785,6 +785,25 @@ static void test_memory_floor(void)
 	r = call_name("pod_inspect", "small");
 	CU_ASSERT_EQUAL(error_code(r), 2); /* nothing left */
 	json_free(r);
+	/* Each volume's ring and buffers count too (POD_MEM_VOLUME_KIB). */
+	{
+		char extra[2048] = ",\"memory_mib\":4,\"mounts\":[";
+
+		snprintf(path, sizeof(path), "%s/vdir", H.root);
+		mkdir(path, 0755);
+		for (int i = 0; i < 8; i++)
+			snprintf(
+				extra + strlen(extra),
+				sizeof(extra) - strlen(extra),
+				"%s{\"source\":\"%s\",\"destination\":\"/v%d\"}",
+				i ? "," : "", path, i);
+		strcat(extra, "]");
+		r = create_from("vols", H.image_dir, "/bin/hello", extra);
+		CU_ASSERT_EQUAL(error_code(r), -32602);
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(error_msg(r) ?: "", "+ 8 volumes 2.5 MiB;"));
+		json_free(r);
+	}
 	/* No memory_mib: the need (above the 32 MiB default). */
 	r = create_from("auto", dir, "/bin/sh", NULL);
 	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
@@ -1294,6 +1313,89 @@ static void test_volumes(void)
 	harness_stop(&H, true);
 }
 
+/* tmpfs mounts and a read-only root: decoded, checked, passed to the guest
+ * in the spec, shown by inspect and kept across a daemon restart. */
+static void test_tmpfs(void)
+{
+	static const struct {
+		const char *extra, *want;
+	} bad[] = {
+		{ ",\"tmpfs\":[{\"path\":\"/run\"},{\"path\":\"/run/x\"}]",
+		  "params.spec.tmpfs[1].path: /run/x overlaps tmpfs[0]'s /run" },
+		{ ",\"mounts\":[{\"source\":\"vv\",\"destination\":\"/v\"}],"
+		  "\"tmpfs\":[{\"path\":\"/v\"}]",
+		  "params.spec.tmpfs[0].path: /v overlaps mounts[0]'s /v" },
+		{ ",\"tmpfs\":[{\"path\":\"/proc/t\"}]",
+		  "params.spec.tmpfs[0].path: the mount point must not be in /proc" },
+		{ ",\"tmpfs\":[{\"path\":\"/t\",\"size\":0}]",
+		  "params.spec.tmpfs[0].size" },
+		{ ",\"tmpfs\":[{\"path\":\"/t\",\"mode\":4096}]",
+		  "params.spec.tmpfs[0].mode" },
+		{ ",\"tmpfs\":[{\"size\":1}]", "params.spec.tmpfs[0].path" },
+		{ ",\"tmpfs\":{\"path\":\"/t\"}", "params.spec.tmpfs" },
+		{ ",\"read_only\":1", "params.spec.read_only" },
+	};
+	char params[2048];
+	const struct json *m, *t;
+	struct json *r;
+	int64_t domid = -1, v = 0;
+	bool ro = false;
+
+	CU_ASSERT_EQUAL_FATAL(harness_start(&H), 0);
+	create_params(params, sizeof(params), "tf",
+		      ",\"read_only\":true,\"tmpfs\":[{\"path\":\"/run/\","
+		      "\"size\":65536},{\"path\":\"/a b,c\",\"mode\":448,"
+		      "\"ro\":true}]");
+	r = harness_call(&H, "pod_create", params);
+	CU_ASSERT_STRING_EQUAL(status_of(result(r)), "created");
+	json_int(json_get(result(r), "domid"), &domid);
+	json_free(r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fake_xs_spec((uint32_t)domid) ?: "",
+				      " readonly=1 tmpfs=65536,1777,0,/run "
+				      "tmpfs=0,700,1,/a%20b,c -- /bin/echo"));
+	for (int round = 0; round < 2; round++) {
+		r = call_name("pod_inspect", "tf");
+		CU_ASSERT_TRUE(
+			json_bool(json_get(result(r), "read_only"), &ro) && ro);
+		m = json_get(result(r), "mounts");
+		CU_ASSERT_EQUAL_FATAL(json_len(m), 2);
+		t = json_at(m, 0);
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "type")), "tmpfs");
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "destination")),
+				       "/run");
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "mode")), "rw");
+		CU_ASSERT_TRUE(json_int(json_get(t, "size"), &v) && v == 65536);
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "tmpfs_mode")),
+				       "1777");
+		t = json_at(m, 1);
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "destination")),
+				       "/a b,c");
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "mode")), "ro");
+		CU_ASSERT_EQUAL(json_type(json_get(t, "size")), JSON_NULL);
+		CU_ASSERT_STRING_EQUAL(json_str(json_get(t, "tmpfs_mode")),
+				       "0700");
+		json_free(r);
+		/* The same from the state file. */
+		if (!round)
+			CU_ASSERT_EQUAL_FATAL(harness_restart(&H), 0);
+	}
+	json_free(call_name("pod_kill", "tf"));
+	json_free(call_name("pod_rm", "tf"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		create_params(params, sizeof(params), "tf2", bad[i].extra);
+		r = harness_call(&H, "pod_create", params);
+		CU_ASSERT_EQUAL(error_code(r), -32602);
+		if (!error_msg(r) || !strstr(error_msg(r), bad[i].want)) {
+			fprintf(stderr, "got \"%s\", want \"%s\"\n",
+				error_msg(r) ?: "(none)", bad[i].want);
+			CU_FAIL("wrong error");
+		}
+		json_free(r);
+	}
+	CU_ASSERT_EQUAL(fake_hv_count(), 0);
+	harness_stop(&H, true);
+}
+
 /* A state file's mounts are checked as any input: a bad one is quarantined. */
 static void write_mount_state(const char *name, const char *uuid,
 			      const char *mounts)
@@ -1385,6 +1487,7 @@ int main(void)
 	CU_add_test(s, "crashed", test_crashed);
 	CU_add_test(s, "volumes", test_volumes);
 	CU_add_test(s, "volume_state", test_volume_state);
+	CU_add_test(s, "tmpfs", test_tmpfs);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

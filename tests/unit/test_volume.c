@@ -112,6 +112,133 @@ static void test_parse_bad(void)
 	refused(long_dest, "longer than 255 bytes");
 }
 
+/* ---- --tmpfs ---- */
+
+static void test_tmpfs_parse(void)
+{
+	struct tmpfs_arg t;
+	char why[256];
+
+	CU_ASSERT_EQUAL(tmpfs_parse("/run", &t, why, sizeof(why)), 0);
+	CU_ASSERT_STRING_EQUAL(t.dest, "/run");
+	CU_ASSERT_EQUAL(t.size, 0); /* the guest's default */
+	CU_ASSERT_EQUAL(t.mode, 01777);
+	CU_ASSERT_FALSE(t.read_only);
+	CU_ASSERT_EQUAL(tmpfs_parse("//run//x/:size=64k,mode=700,ro", &t, why,
+				    sizeof(why)),
+			0);
+	CU_ASSERT_STRING_EQUAL(t.dest, "/run/x");
+	CU_ASSERT_EQUAL(t.size, 65536);
+	CU_ASSERT_EQUAL(t.mode, 0700);
+	CU_ASSERT_TRUE(t.read_only);
+	CU_ASSERT_EQUAL(tmpfs_parse("/t:rw,noexec,nosuid,nodev,exec,suid,dev,"
+				    "size=3M,size=1g,mode=0",
+				    &t, why, sizeof(why)),
+			0);
+	CU_ASSERT_EQUAL(t.size, 1ull << 30); /* the last size wins */
+	CU_ASSERT_EQUAL(t.mode, 0);
+	CU_ASSERT_FALSE(t.read_only);
+	CU_ASSERT_EQUAL(tmpfs_parse("/t:ro,rw,size=100", &t, why, sizeof(why)),
+			0);
+	CU_ASSERT_FALSE(t.read_only);
+	CU_ASSERT_EQUAL(t.size, 100);
+	CU_ASSERT_EQUAL(tmpfs_parse("/t:size=1024G", &t, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(t.size, 1ull << 40);
+	CU_ASSERT_EQUAL(tmpfs_parse("/t:", &t, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(tmpfs_parse("/a,b:mode=1777", &t, why, sizeof(why)), 0);
+	CU_ASSERT_STRING_EQUAL(t.dest, "/a,b");
+}
+
+static void tmpfs_refused(const char *arg, const char *want)
+{
+	struct tmpfs_arg t;
+	char why[256] = "";
+
+	CU_ASSERT_EQUAL(tmpfs_parse(arg, &t, why, sizeof(why)), -EINVAL);
+	if (!strstr(why, want) || strchr(why, '\n')) {
+		fprintf(stderr, "%s: got \"%s\", want \"%s\"\n", arg, why,
+			want);
+		CU_FAIL("wrong reason");
+	}
+}
+
+static void test_tmpfs_parse_bad(void)
+{
+	tmpfs_refused("", "must be an absolute path");
+	tmpfs_refused("run", "must be an absolute path");
+	tmpfs_refused("/", "must not be /");
+	tmpfs_refused("/proc/x", "/proc");
+	tmpfs_refused("/a/../b", ". or ..");
+	tmpfs_refused("/t:size=", "size=: expected a number of bytes");
+	tmpfs_refused("/t:size=0", "size=0: must be at least 1 byte");
+	tmpfs_refused("/t:size=1x", "size=1x: expected a number");
+	tmpfs_refused("/t:size=1kk", "size=1kk: expected a number");
+	tmpfs_refused("/t:size=-1", "size=-1: expected a number");
+	tmpfs_refused("/t:size=1025g", "size=1025g: above 1 TiB");
+	tmpfs_refused("/t:size=1099511627777", "above 1 TiB");
+	tmpfs_refused("/t:size=99999999999999999999999", "above 1 TiB");
+	tmpfs_refused("/t:mode=8", "mode=8: expected octal 0 to 7777");
+	tmpfs_refused("/t:mode=17777", "mode=17777: expected octal");
+	tmpfs_refused("/t:mode=", "mode=: expected octal");
+	tmpfs_refused("/t:mode=-1", "mode=-1: expected octal");
+	tmpfs_refused("/t:mode= 7", "expected octal");
+	tmpfs_refused("/t:uid=0", "unknown option \"uid=0\"");
+	tmpfs_refused("/t:size=1m:ro", "size=1m:ro: expected a number");
+}
+
+static void test_tmpfs_cli(void)
+{
+	static struct tmpfs_arg t[XP_TMPFS_MAX + 1];
+	struct mount_arg m[1];
+	const char *targs[XP_TMPFS_MAX + 1] = { NULL },
+					 *margs[1] = { "/h:/data" };
+	char why[600], arg[32];
+
+	CU_ASSERT_EQUAL(
+		cli_tmpfs_arg("/run", t, targs, 0, &t[0], why, sizeof(why)), 0);
+	targs[0] = "/run";
+	CU_ASSERT_EQUAL(cli_tmpfs_arg("/run/:size=1m", t, targs, 1, &t[1], why,
+				      sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(
+		why,
+		"--tmpfs /run/:size=1m: /run is already taken by --tmpfs /run");
+	CU_ASSERT_EQUAL(cli_tmpfs_arg("/run/x", t, targs, 1, &t[1], why,
+				      sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(why,
+			       "--tmpfs /run/x: /run/x overlaps --tmpfs /run");
+	CU_ASSERT_EQUAL(cli_tmpfs_arg("/t:size=0", t, targs, 1, &t[1], why,
+				      sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "--tmpfs /t:size=0: size=0: "));
+	for (int i = 1; i < XP_TMPFS_MAX; i++) {
+		snprintf(arg, sizeof(arg), "/t%d", i);
+		CU_ASSERT_EQUAL(cli_tmpfs_arg(arg, t, targs, (size_t)i, &t[i],
+					      why, sizeof(why)),
+				0);
+		targs[i] = "/tN";
+	}
+	CU_ASSERT_EQUAL(cli_tmpfs_arg("/t9", t, targs, XP_TMPFS_MAX,
+				      &t[XP_TMPFS_MAX], why, sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(why, "--tmpfs /t9: at most 8 tmpfs mounts");
+	/* Against the -v mounts. */
+	CU_ASSERT_EQUAL(mount_parse("/h:/data", &m[0], why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cli_tmpfs_vs_volumes(t, targs, 2, m, margs, 1, why,
+					     sizeof(why)),
+			0);
+	CU_ASSERT_EQUAL(cli_tmpfs_arg("/data/tmp", t, targs, 0, &t[0], why,
+				      sizeof(why)),
+			0);
+	targs[0] = "/data/tmp";
+	CU_ASSERT_EQUAL(cli_tmpfs_vs_volumes(t, targs, 1, m, margs, 1, why,
+					     sizeof(why)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(
+		why, "--tmpfs /data/tmp: /data/tmp overlaps -v /h:/data");
+}
+
 static void test_overlap(void)
 {
 	struct mount_arg a[3];
@@ -319,6 +446,9 @@ int main(void)
 	CU_add_test(s, "parse", test_parse);
 	CU_add_test(s, "parse_bad", test_parse_bad);
 	CU_add_test(s, "overlap", test_overlap);
+	CU_add_test(s, "tmpfs_parse", test_tmpfs_parse);
+	CU_add_test(s, "tmpfs_parse_bad", test_tmpfs_parse_bad);
+	CU_add_test(s, "tmpfs_cli", test_tmpfs_cli);
 	CU_add_test(s, "cli_arg", test_cli_arg);
 	CU_add_test(s, "store", test_store);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

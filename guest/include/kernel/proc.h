@@ -205,11 +205,14 @@ struct task {
 	uint32_t umask;
 	struct cred cred;
 	int nice; /* -20..19: scales the time slice (task_slice_ns) */
+	uint8_t policy; /* SCHED_OTHER, SCHED_BATCH or SCHED_IDLE: one class */
+	uint32_t personality; /* PER_LINUX and its flags (sys_sched.c) */
 	bool uaccess_kernel; /* copy_*_user take kernel pointers (sendfile) */
 	uint64_t fs_base, gs_base;
 	uint64_t clear_child_tid;
 	/* signals */
 	uint64_t sig_pending, sig_blocked, sig_saved_mask;
+	uint64_t sig_waiting; /* rt_sigtimedwait's set: these wake it, blocked */
 	bool sig_restore_mask; /* sigsuspend/ppoll: restore after delivery */
 
 	uint64_t altstack_sp, altstack_size;
@@ -305,6 +308,12 @@ int signal_send(struct task *t, int sig, int from_pid);
 /* Before returning to user mode: delivers pending signals, reschedules. */
 void user_return(struct trap_frame *f);
 bool signal_pending(struct task *t);
+/*
+ * rt_sigtimedwait: takes the lowest pending signal of set (a blocked one too), waiting for
+ * one until deadline (ns, monotonic; 0: no limit), its siginfo to uinfo if not 0. The
+ * signal's number, -EAGAIN at the deadline, -EINTR for another signal, -EFAULT.
+ */
+long signal_timedwait(uint64_t set, uint64_t deadline, uint64_t uinfo);
 long sys_rt_sigreturn_frame(struct trap_frame *f);
 void signal_exec_reset(struct task *t);
 /* ppoll, pselect, epoll_pwait: installs the user's signal mask at

@@ -32,10 +32,14 @@ struct file;
 #define SO_SNDBUF 7
 #define SO_RCVBUF 8
 #define SO_PASSCRED 16
+#define SO_RCVTIMEO_OLD 20
+#define SO_SNDTIMEO_OLD 21
 #define SO_PEERCRED 17
 #define SO_ACCEPTCONN 30
 #define SO_PROTOCOL 38
 #define SO_DOMAIN 39
+#define SO_RCVTIMEO_NEW 66
+#define SO_SNDTIMEO_NEW 67
 #define SHUT_RD 0
 #define SHUT_WR 1
 #define SHUT_RDWR 2
@@ -66,6 +70,27 @@ int uio_copy(const struct uio *u, size_t off, uint8_t *kbuf, size_t len,
 
 /* getsockopt's int answer v into (val, *len): 0. */
 int opt_int(void *val, uint32_t *len, int v);
+
+/* A socket's SO_RCVTIMEO and SO_SNDTIMEO in ns; 0: none (a call blocks until it is done). */
+struct sock_timeo {
+	uint64_t rcv, snd;
+};
+
+/*
+ * How long one socket call may block ("until"): SOCK_FOREVER, SOCK_NOWAIT (nonblocking) or a
+ * deadline on the monotonic clock, from sock_until (sys_net.c).
+ */
+#define SOCK_FOREVER 0
+#define SOCK_NOWAIT 1
+uint64_t sock_until(bool nonblock, uint64_t timeo_ns);
+
+/*
+ * Sleeps on chan once, until a wake-up, a signal or until: 0 (woken: check again), -EAGAIN
+ * (nonblocking, or the timeout passed: Linux's answer to both), -ERESTARTSYS (a signal, no
+ * timeout: SA_RESTART may restart the call) or -EINTR (a signal with a timeout set, which
+ * Linux never restarts).
+ */
+int sock_sleep(const void *chan, uint64_t until);
 
 /*
  * One send or receive. In: the data, the destination (sendto; len 0:
@@ -108,6 +133,8 @@ struct sock_family {
 	/* *len: the room in val on entry, the value's size on return. */
 	int (*getsockopt)(struct file *f, int level, int name, void *val,
 			  uint32_t *len);
+	/* The socket's timeouts, which sys_net.c sets and reads for every family. */
+	struct sock_timeo *(*timeo)(struct file *f);
 };
 
 extern const struct sock_family inet_family; /* inet_sock.c */

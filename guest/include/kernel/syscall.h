@@ -33,8 +33,15 @@ void sys_epoll_register(sys_fn *tab);
 void sys_event_register(sys_fn *tab);
 void sys_lock_register(sys_fn *tab);
 void sys_net_register(sys_fn *tab);
+void sys_sched_register(sys_fn *tab);
+void sys_xattr_register(sys_fn *tab);
 
 struct inode;
+
+/* The *at() calls' directory and flags (Linux's values). */
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
 
 /* Path arguments (sys_fs.c). get_path: copies a user path into a
  * kmalloc'd PATH_MAX buffer (*p_r; the caller frees), returns its length

@@ -52,6 +52,31 @@ struct file;
 struct inode;
 struct dentry;
 
+/*
+ * A ramfs instance: the root file system (whose inodes have sb NULL) or a
+ * tmpfs mount (tmpfs.c), whose inodes all point at it. A limited one
+ * counts its file pages and inodes and refuses more with ENOSPC.
+ */
+struct ramfs_sb {
+	uint64_t max_pages, used_pages; /* max 0: unlimited (not counted) */
+	uint64_t max_inodes, used_inodes;
+	bool read_only; /* EROFS for every change (vfs_fs_writable) */
+	uint32_t dev; /* what stat says its st_dev is (0: 1, the root's) */
+	struct inode *root; /* its root directory (NULL: the root's) */
+	const char *path; /* its mount point, for /proc/mounts */
+};
+/* The root file system's (sb NULL). */
+extern struct ramfs_sb vfs_rootfs_sb;
+/* The instance ino is in: its sb, else the root's. */
+struct ramfs_sb *inode_sb(const struct inode *ino);
+/*
+ * May ino's file system change (0), or is it read-only (-EROFS)? As
+ * Linux, only for regular files, directories and symlinks: a device node
+ * or FIFO stays writable, and /proc's nodes and a volume's (the server
+ * decides) are not the ramfs's.
+ */
+int vfs_fs_writable(const struct inode *ino);
+
 /* Operations of a special file (device, pipe end, generated /proc file).
  * buf is a user pointer. Return bytes or -errno. */
 struct file_ops {
@@ -128,6 +153,7 @@ struct inode {
 	const struct inode_ops *iops; /* /proc */
 	uintptr_t priv;
 	void *priv_fs; /* the mount of a volume's inode (p9fs.c), else NULL */
+	struct ramfs_sb *sb; /* a tmpfs's inode: its instance; else NULL */
 	/* Readiness events (poll_notify): edge-triggered epoll reports a
 	 * still-ready file again when these move. */
 	uint32_t poll_gen_in, poll_gen_out;
@@ -136,6 +162,8 @@ struct inode {
 	/* /proc/self and what is in it: owned by whoever looks, as Linux
 	 * shows each process its own (inode_uid, inode_gid). */
 	bool viewer_owned;
+	/* inotify was told IN_DELETE_SELF at its last unlink (inotify.c). */
+	bool in_deleted;
 };
 
 struct dentry {
@@ -243,8 +271,12 @@ long ramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n,
 long ramfs_write(struct inode *ino, uint64_t off, const void *buf, size_t n,
 		 bool user);
 int ramfs_truncate(struct inode *ino, uint64_t size);
+/* Gives the pages of [off, end) of a file (fallocate on a limited tmpfs):
+ * 0, or -ENOSPC with the pages it added freed again. */
+int ramfs_reserve(struct inode *ino, uint64_t off, uint64_t end);
 /* The frame holding page idx of a file, made its own (a hole gets a zeroed
- * page): what a shared mapping maps. 0 or -ENOMEM. */
+ * page): what a shared mapping maps. 0, -ENOMEM, or -ENXIO for a hole of
+ * a full tmpfs (the fault is SIGBUS). */
 int ramfs_page(struct inode *ino, size_t idx, uint64_t *pa_r);
 /* Sets external (never freed) contents, e.g. from the cpio module. */
 void ramfs_set_ext(struct inode *ino, const void *data, size_t size);

@@ -11,6 +11,18 @@
 #define SPEC_ENV_MAX 256
 #define SPEC_UNKNOWN_MAX 16
 #define SPEC_GROUPS_MAX USER_GROUPS_MAX
+/* tmpfs mounts of a pod (the daemon's XP_TMPFS_MAX) */
+#define SPEC_TMPFS_MAX 8
+/* The largest tmpfs size a token may give (1 TiB). */
+#define SPEC_TMPFS_SIZE_MAX (1ull << 40)
+
+/* A "tmpfs=SIZE,MODE,RO,PATH" token: a fresh ramfs instance at PATH. */
+struct spec_tmpfs {
+	char *path; /* absolute */
+	unsigned long long size; /* bytes; 0: half the pod's memory */
+	unsigned mode; /* of its root directory, at most 07777 */
+	int read_only; /* 0 or 1 */
+};
 
 /*
  * All pointers point into the buffer given to spec_parse(), which is
@@ -28,6 +40,9 @@ struct spec {
 	 * (docker's --group-add, OCI's additionalGids) */
 	char *groups[SPEC_GROUPS_MAX];
 	size_t ngroups;
+	struct spec_tmpfs tmpfs[SPEC_TMPFS_MAX];
+	size_t ntmpfs;
+	int read_only; /* "readonly=1": the root file system is read-only */
 	/* Options this parser does not know, for the caller to warn about.
 	 * Tokens whose key contains a '.' (kernel parameters such as
 	 * "xenpod.test=x" on the QEMU command line) are skipped silently. */
@@ -39,8 +54,9 @@ struct spec {
  * Parses buf[0..len) (need not be NUL-terminated; buf must have room for
  * len + 1 bytes since tokens are NUL-terminated in place). Returns 0, or
  * -EINVAL with *err_r set to a static message: bad %XX escape, a decoded
- * NUL byte, no "--", no program, an empty env key, an empty user or too many
- * arguments/variables (-E2BIG).
+ * NUL byte, no "--", no program, an empty env key, an empty user, a
+ * malformed tmpfs or readonly token, or too many arguments/variables/tmpfs
+ * mounts (-E2BIG).
  */
 int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* t_net.c: a pod's end of the network lab test: TCP echo server, TCP sender, UDP echo (static, musl). */
+/* t_net.c: a pod's end of the network lab test: TCP echo server, TCP sender, UDP echo, TCP timeouts (static, musl). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -155,6 +155,65 @@ static void udp_echo(int port, int n)
 	close(s);
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Does call fail with EAGAIN after at least lo seconds? Prints the answer. */
+static int timed_out(const char *what, long r, double t0, double lo)
+{
+	double dt = now_s() - t0;
+	int ok = r == -1 && errno == EAGAIN && dt >= lo;
+
+	printf("tcp-timeo: %s %s (returned %ld, %s, after %.3f s)\n", what,
+	       ok ? "times out" : "FAILS", r, strerror(errno), dt);
+	return ok;
+}
+
+/* SO_RCVTIMEO on TCP over loopback: accept and recv give EAGAIN when it passes; an accepted
+ * socket inherits the listener's (as Linux). Prints "tcp-timeo ok" if all hold. */
+static void tcp_timeo(int port)
+{
+	struct timeval tv = { 0, 300000 }, got;
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((unsigned short)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(got);
+	int l = listener(SOCK_STREAM, port), c, s, ok = 1;
+	double t0;
+	char b;
+
+	if (setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("setsockopt SO_RCVTIMEO");
+	t0 = now_s();
+	ok &= timed_out("accept", accept(l, NULL, NULL), t0, 0.29);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
+		die("connect");
+	s = accept(l, NULL, NULL);
+	if (s < 0)
+		die("accept");
+	ok &= !getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &got, &len) &&
+	      got.tv_sec == 0 && got.tv_usec == 300000;
+	t0 = now_s();
+	ok &= timed_out("recv on the accepted socket", recv(s, &b, 1, 0), t0,
+			0.29);
+	if (setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("setsockopt SO_RCVTIMEO");
+	t0 = now_s();
+	ok &= timed_out("read on the client", read(c, &b, 1), t0, 0.29);
+	ok &= write(s, "k", 1) == 1 && read(c, &b, 1) == 1 && b == 'k';
+	printf("tcp-timeo %s\n", ok ? "ok" : "failed");
+	fflush(stdout);
+	close(c);
+	close(s);
+	close(l);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "tcp-echo"))
@@ -163,9 +222,12 @@ int main(int argc, char **argv)
 		tcp_send(argv[2], atoi(argv[3]), strtoul(argv[4], NULL, 10));
 	else if (argc == 4 && !strcmp(argv[1], "udp-echo"))
 		udp_echo(atoi(argv[2]), atoi(argv[3]));
+	else if (argc == 3 && !strcmp(argv[1], "tcp-timeo"))
+		tcp_timeo(atoi(argv[2]));
 	else {
-		fprintf(stderr, "usage: t_net tcp-echo PORT N | tcp-send HOST "
-				"PORT BYTES | udp-echo PORT N\n");
+		fprintf(stderr,
+			"usage: t_net tcp-echo PORT N | tcp-send HOST "
+			"PORT BYTES | udp-echo PORT N | tcp-timeo PORT\n");
 		return 2;
 	}
 	return 0;

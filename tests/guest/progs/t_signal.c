@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile int *volatile bad_ptr = (int *)16;
@@ -29,6 +30,51 @@ static void on_info(int s, siginfo_t *si, void *uc)
 static void on_segv(int s)
 {
 	siglongjmp(jb, 1);
+}
+
+/* sigtimedwait and sigwaitinfo; blocked default-ignored signals are kept for them (and for
+ * signalfd), as Linux keeps them. */
+static void waits(void)
+{
+	struct timespec zero = { 0, 0 }, short_ = { 0, 100000000 },
+			bad = { 0, 1000000000 }, longer = { 2, 0 };
+	struct sigaction sa = { .sa_handler = on_sig };
+	sigset_t set, old;
+	siginfo_t si;
+	pid_t pid;
+	int st;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(sigtimedwait(&set, &si, &zero) == SIGUSR1 &&
+	      si.si_signo == SIGUSR1 && si.si_code == SI_USER &&
+	      si.si_pid == getpid());
+	errno = 0;
+	CHECK(sigtimedwait(&set, &si, &zero) == -1 && errno == EAGAIN);
+	errno = 0;
+	CHECK(sigtimedwait(&set, &si, &short_) == -1 && errno == EAGAIN);
+	errno = 0;
+	CHECK(sigtimedwait(&set, &si, &bad) == -1 && errno == EINVAL);
+	/* SIGCHLD at its default action (ignore), blocked: kept, and taken. */
+	signal(SIGCHLD, SIG_DFL);
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	CHECK(sigtimedwait(&set, &si, &longer) == SIGCHLD);
+	CHECK(waitpid(pid, &st, 0) == pid && WEXITSTATUS(st) == 3);
+	CHECK(kill(getpid(), SIGUSR1) == 0 &&
+	      sigwaitinfo(&set, &si) == SIGUSR1);
+	/* Another signal, with a handler, ends the wait with EINTR (musl's
+	 * sigtimedwait waits again, and then times out). */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	errno = 0;
+	CHECK(sigtimedwait(&set, &si, &longer) == -1 && errno == EINTR &&
+	      got == SIGALRM);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int main(void)
@@ -101,6 +147,7 @@ int main(void)
 	CHECK(1); /* survived the fault through the handler */
 	d = d * 3.0; /* FPU state intact across signals */
 	CHECK(d == 4.5);
+	waits();
 	signal(SIGTERM, SIG_IGN);
 	CHECK(raise(SIGTERM) == 0);
 	signal(SIGTERM, SIG_DFL);

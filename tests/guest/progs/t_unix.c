@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* t_unix: AF_UNIX stream, datagram and seqpacket sockets: names, connections, data, SCM_RIGHTS, credentials, readiness. */
+/* t_unix: AF_UNIX stream, datagram and seqpacket sockets: names, connections, data, SCM_RIGHTS, credentials, readiness, timeouts. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHECK(c) printf("%-64s %s\n", #c, (c) ? "ok" : strerror(errno))
@@ -664,6 +665,108 @@ static void wakeups(void)
 	close(sv[1]);
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int set_timeo(int fd, int opt, long sec, long usec)
+{
+	struct timeval tv = { sec, usec };
+
+	return setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv));
+}
+
+/* Did call fail with EAGAIN after waiting at least lo s (and not hang: under hi s)? */
+#define TIMES_OUT(call, lo, hi)                                            \
+	do {                                                               \
+		double t0_ = now_s(), dt_;                                 \
+		long r_;                                                   \
+		errno = 0;                                                 \
+		r_ = (long)(call);                                         \
+		dt_ = now_s() - t0_;                                       \
+		printf("%-64s %s\n", #call " times out",                   \
+		       r_ == -1 && errno == EAGAIN && dt_ >= (lo) &&       \
+				       dt_ < (hi) ?                        \
+			       "ok" :                                      \
+			       "no");                                      \
+		if (!(r_ == -1 && errno == EAGAIN && dt_ >= (lo) &&        \
+		      dt_ < (hi)))                                         \
+			printf("  (returned %ld, %s, after %.3f s)\n", r_, \
+			       strerror(errno), dt_);                      \
+	} while (0)
+
+/* SO_RCVTIMEO and SO_SNDTIMEO: the value round trip, Linux's checks, and blocking calls
+ * that give EAGAIN when it passes (EINTR on a signal even with SA_RESTART). */
+static void timeouts(void)
+{
+	int sv[2], l, flags;
+	struct timeval tv;
+	socklen_t len = sizeof(tv);
+	char buf[4096], b;
+
+	puts("-- SO_RCVTIMEO, SO_SNDTIMEO");
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 &&
+	      len == sizeof(tv) && tv.tv_sec == 0 && tv.tv_usec == 0);
+	CHECK(set_timeo(sv[0], SO_RCVTIMEO, 0, 200000) == 0);
+	len = sizeof(tv);
+	CHECK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 &&
+	      tv.tv_sec == 0 && tv.tv_usec == 200000);
+	FAILS(set_timeo(sv[0], SO_RCVTIMEO, 1, 1000000), EDOM);
+	FAILS(set_timeo(sv[0], SO_SNDTIMEO, 0, -1), EDOM);
+	FAILS(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, 8), EINVAL);
+	TIMES_OUT(recv(sv[0], buf, 1, 0), 0.19, 20);
+	TIMES_OUT(read(sv[0], buf, 1), 0.19, 20);
+	CHECK(write(sv[1], "x", 1) == 1 && read(sv[0], &b, 1) == 1 && b == 'x');
+	/* A negative timeout times out at once; {0, 0} waits forever again. */
+	CHECK(set_timeo(sv[0], SO_RCVTIMEO, -1, 0) == 0);
+	TIMES_OUT(recv(sv[0], buf, 1, 0), 0, 1);
+	CHECK(set_timeo(sv[0], SO_RCVTIMEO, 0, 0) == 0);
+	len = sizeof(tv);
+	CHECK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0 &&
+	      tv.tv_sec == 0 && tv.tv_usec == 0);
+
+	/* A send into a full peer waits SO_SNDTIMEO, then EAGAIN. */
+	flags = fcntl(sv[1], F_GETFL);
+	fcntl(sv[1], F_SETFL, flags | O_NONBLOCK);
+	memset(buf, 'f', sizeof(buf));
+	while (write(sv[1], buf, sizeof(buf)) > 0)
+		;
+	fcntl(sv[1], F_SETFL, flags);
+	CHECK(set_timeo(sv[1], SO_SNDTIMEO, 0, 150000) == 0);
+	TIMES_OUT(send(sv[1], buf, sizeof(buf), 0), 0.14, 20);
+
+	/* A signal during a timed wait: EINTR, though SA_RESTART is set. */
+	{
+		struct sigaction sa = { .sa_handler = on_alarm,
+					.sa_flags = SA_RESTART };
+
+		sigaction(SIGALRM, &sa, NULL);
+		CHECK(set_timeo(sv[1], SO_RCVTIMEO, 30, 0) == 0);
+		alarm(1);
+		FAILS(read(sv[1], &b, 1), EINTR);
+		signal(SIGALRM, SIG_DFL);
+	}
+	close(sv[0]);
+	close(sv[1]);
+
+	/* accept waits SO_RCVTIMEO; datagram receive too. */
+	l = listener(SOCK_STREAM, "sock-t", 4);
+	CHECK(set_timeo(l, SO_RCVTIMEO, 0, 100000) == 0);
+	TIMES_OUT(accept(l, NULL, NULL), 0.09, 20);
+	close(l);
+	unlink("sock-t");
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+	CHECK(set_timeo(sv[0], SO_RCVTIMEO, 0, 100000) == 0);
+	TIMES_OUT(recvfrom(sv[0], buf, 1, 0, NULL, NULL), 0.09, 20);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* The leak check's round (tests/guest/leak.sh): everything that holds
  * kernel memory, n times. */
 static void leak_round(int n)
@@ -707,5 +810,6 @@ int main(int argc, char **argv)
 	credentials();
 	forked();
 	wakeups();
+	timeouts();
 	return 0;
 }
