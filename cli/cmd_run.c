@@ -21,6 +21,10 @@ enum {
 	OPT_NETWORK,
 	OPT_IP,
 	OPT_HOSTNAME,
+	OPT_DNS,
+	OPT_DNS_SEARCH,
+	OPT_DNS_OPTION,
+	OPT_ADD_HOST,
 	OPT_TMPFS,
 	OPT_READ_ONLY,
 	OPT_ULIMIT
@@ -250,6 +254,61 @@ static int run_interactive(struct cli *cli, const char *name, bool in, bool tty)
 	return rc;
 }
 
+/* --dns, --dns-search, --dns-option, --add-host, checked with the daemon's
+ * own parsers (net_dns.c). -1: taken. */
+static int run_dns_opt(struct cli *cli, int opt, const char *arg,
+		       struct cli_net_opts *n)
+{
+	char addr[NET_ADDR_TEXT_MAX], why[400];
+	struct net_host h;
+
+	switch (opt) {
+	case OPT_DNS:
+		if (n->n_dns == NET_DNS_MAX)
+			return cmd_usage(cli, "--dns %s: at most %d servers",
+					 arg, NET_DNS_MAX);
+		if (net_addr_parse(arg, addr))
+			return cmd_usage(
+				cli,
+				"--dns %s: expected an IPv4 or IPv6 address",
+				arg);
+		n->dns[n->n_dns++] = arg;
+		return -1;
+	case OPT_DNS_SEARCH:
+		if (n->n_search == NET_DNS_SEARCH_MAX)
+			return cmd_usage(cli,
+					 "--dns-search %s: at most %d domains",
+					 arg, NET_DNS_SEARCH_MAX);
+		if (!net_domain_valid(arg))
+			return cmd_usage(
+				cli,
+				"--dns-search %s: expected a domain (labels of [A-Za-z0-9_-] joined by dots)",
+				arg);
+		n->search[n->n_search++] = arg;
+		return -1;
+	case OPT_DNS_OPTION:
+		if (n->n_options == NET_DNS_OPTIONS_MAX)
+			return cmd_usage(cli,
+					 "--dns-option %s: at most %d options",
+					 arg, NET_DNS_OPTIONS_MAX);
+		if (!net_dns_option_valid(arg))
+			return cmd_usage(
+				cli,
+				"--dns-option %s: expected 1 to %d of [A-Za-z0-9:._-]",
+				arg, NET_DNS_OPTION_MAX);
+		n->options[n->n_options++] = arg;
+		return -1;
+	default:
+		if (n->n_hosts == NET_HOSTS_MAX)
+			return cmd_usage(cli, "--add-host %s: at most %d hosts",
+					 arg, NET_HOSTS_MAX);
+		if (net_host_parse(arg, &h, why, sizeof(why)))
+			return cmd_usage(cli, "--add-host %s", why);
+		n->hosts[n->n_hosts++] = arg;
+		return -1;
+	}
+}
+
 /* A network option, checked with the daemon's own parsers (net_port.c). -1: taken. */
 static int run_net_opt(struct cli *cli, int opt, const char *arg,
 		       struct cli_net_opts *n)
@@ -260,6 +319,11 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 	enum net_mode m;
 
 	switch (opt) {
+	case OPT_DNS:
+	case OPT_DNS_SEARCH:
+	case OPT_DNS_OPTION:
+	case OPT_ADD_HOST:
+		return run_dns_opt(cli, opt, arg, n);
 	case 'p':
 		if (n->n_ports == NET_PORTS_MAX)
 			return cmd_usage(cli, "-p %s: at most %d port forwards",
@@ -269,9 +333,10 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 		n->ports[n->n_ports++] = arg;
 		return -1;
 	case OPT_NETWORK:
-		if (net_mode_parse(arg, &m))
+		if (net_mode_parse(arg, &m) && !net_network_name_valid(arg))
 			return cmd_usage(
-				cli, "--network %s: expected none or bridge",
+				cli,
+				"--network %s: expected none, bridge or a network's name",
 				arg);
 		n->mode = arg;
 		return -1;
@@ -309,6 +374,10 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		{ "network", required_argument, NULL, OPT_NETWORK },
 		{ "ip", required_argument, NULL, OPT_IP },
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+		{ "dns", required_argument, NULL, OPT_DNS },
+		{ "dns-search", required_argument, NULL, OPT_DNS_SEARCH },
+		{ "dns-option", required_argument, NULL, OPT_DNS_OPTION },
+		{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 		{ "volume", required_argument, NULL, 'v' },
 		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
@@ -381,6 +450,10 @@ static int run_opts(struct cli *cli, int argc, char **argv,
 		case OPT_NETWORK:
 		case OPT_IP:
 		case OPT_HOSTNAME:
+		case OPT_DNS:
+		case OPT_DNS_SEARCH:
+		case OPT_DNS_OPTION:
+		case OPT_ADD_HOST:
 			opt = run_net_opt(cli, opt, optarg, &o->net);
 			if (opt >= 0)
 				return opt;
@@ -425,7 +498,9 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	struct cli_run_opts o = { 0 };
 	static struct run_vols vols; /* 8 mounts of 4 KiB paths: not the stack */
-	const char *ports[NET_PORTS_MAX];
+	const char *ports[NET_PORTS_MAX], *dns[NET_DNS_MAX];
+	const char *search[NET_DNS_SEARCH_MAX], *options[NET_DNS_OPTIONS_MAX];
+	const char *hosts[NET_HOSTS_MAX];
 	const struct json *result;
 	struct json *root = NULL;
 	char image[PATH_MAX], *name = NULL;
@@ -438,6 +513,10 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	client_init(&a.kill_c);
 	o.env = calloc((size_t)argc, sizeof(*o.env));
 	o.net.ports = ports;
+	o.net.dns = dns;
+	o.net.search = search;
+	o.net.options = options;
+	o.net.hosts = hosts;
 	if (!o.env) {
 		cli_error("out of memory");
 		return CLI_ERR;

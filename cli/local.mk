@@ -6,8 +6,8 @@ cli_xenpod_SOURCES = cli/xenpod.c cli/xenpod.h cli/common.c \
 	cli/client.c cli/client.h cli/util.c cli/util.h \
 	cli/output.c cli/output.h \
 	cli/cmd_run.c cli/cmd_pod.c cli/cmd_ls.c cli/cmd_host.c \
-	cli/cmd_exec.c cli/cmd_volume.c daemon/net_port.c daemon/volume.c \
-	daemon/rlimit.c
+	cli/cmd_exec.c cli/cmd_volume.c cli/cmd_network.c daemon/net_port.c \
+	daemon/net_dns.c daemon/volume.c daemon/rlimit.c
 cli_xenpod_LDADD = $(XENPOD_COMMON_LIBS)
 
 # bash completion, installed under the command's name as bash-completion wants.

@@ -63,10 +63,23 @@ static bool expect(const char **p, char c)
 	return true;
 }
 
+static void write_strs(struct json_writer *w, const char *key, const char **v,
+		       size_t n)
+{
+	if (!n)
+		return;
+	json_w_key(w, key);
+	json_w_array_open(w);
+	for (size_t i = 0; i < n; i++)
+		json_w_string(w, v[i]);
+	json_w_array_close(w);
+}
+
 /* spec.network, when any network option was given. */
 static void write_network(struct json_writer *w, const struct cli_net_opts *n)
 {
-	if (!n->mode && !n->ip && !n->hostname && !n->n_ports)
+	if (!n->mode && !n->ip && !n->hostname && !n->n_ports && !n->n_dns &&
+	    !n->n_search && !n->n_options && !n->n_hosts)
 		return;
 	json_w_key(w, "network");
 	json_w_object_open(w);
@@ -82,13 +95,11 @@ static void write_network(struct json_writer *w, const struct cli_net_opts *n)
 		json_w_key(w, "hostname");
 		json_w_string(w, n->hostname);
 	}
-	if (n->n_ports) {
-		json_w_key(w, "ports");
-		json_w_array_open(w);
-		for (size_t i = 0; i < n->n_ports; i++)
-			json_w_string(w, n->ports[i]);
-		json_w_array_close(w);
-	}
+	write_strs(w, "ports", n->ports, n->n_ports);
+	write_strs(w, "dns", n->dns, n->n_dns);
+	write_strs(w, "dns_search", n->search, n->n_search);
+	write_strs(w, "dns_options", n->options, n->n_options);
+	write_strs(w, "extra_hosts", n->hosts, n->n_hosts);
 	json_w_object_close(w);
 }
 

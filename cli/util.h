@@ -53,6 +53,9 @@ struct cli_run_opts {
 		const char *hostname; /* --hostname */
 		const char **ports; /* -p, docker's syntax */
 		size_t n_ports;
+		const char **dns, **search, **options,
+			**hosts; /* --dns, --dns-search, --dns-option, --add-host */
+		size_t n_dns, n_search, n_options, n_hosts;
 	} net;
 	struct mount_arg *mounts; /* -v, checked (mount_parse, no overlap) */
 	size_t n_mounts;

@@ -24,9 +24,10 @@ static const struct cmd_spec cmd_table[] = {
 	  "[-dit] [--name NAME] [--memory MIB] [--vcpus N] [-e KEY=VALUE]... "
 	  "[-w DIR] [-u USER[:GROUP]] [--kernel-args ARGS] "
 	  "[-p [HOSTIP:]HOSTPORT:PODPORT[/PROTO]]... "
-	  "[--network none|bridge] [--ip ADDR] [--hostname NAME] "
-	  "[-v SOURCE:DEST[:ro|:rw]]... [--tmpfs PATH[:OPTS]]... [--read-only] "
-	  "[--ulimit NAME=SOFT[:HARD]]... "
+	  "[--network none|bridge|NAME] [--ip ADDR] [--hostname NAME] "
+	  "[--dns ADDR]... [--dns-search DOMAIN]... [--dns-option OPT]... "
+	  "[--add-host NAME:ADDR]... [-v SOURCE:DEST[:ro|:rw]]... "
+	  "[--tmpfs PATH[:OPTS]]... [--read-only] [--ulimit NAME=SOFT[:HARD]]... "
 	  "IMAGE [COMMAND [ARG...]]",
 	  "Create and start a pod; stream its output and exit with its status",
 	  "  -d, --detach         print the pod's name and return at once\n"
@@ -44,10 +45,17 @@ static const struct cmd_spec cmd_table[] = {
 	  "                       debugging (see xenpod-kernel(7))\n"
 	  "  -p, --publish [HOSTIP:]HOSTPORT:PODPORT[/tcp|/udp]\n"
 	  "                       forward a dom0 port to the pod (repeatable)\n"
-	  "      --network none|bridge  the pod's network (default: bridge\n"
-	  "                       with -p or --ip, else none)\n"
+	  "      --network none|bridge|NAME  the pod's network (default:\n"
+	  "                       bridge with -p or --ip, else none; NAME:\n"
+	  "                       one of xenpod network create)\n"
 	  "      --ip ADDR        the pod's address (default: a free one)\n"
 	  "      --hostname NAME  the pod's hostname (default: its name)\n"
+	  "      --dns ADDR       a nameserver of the pod's /etc/resolv.conf\n"
+	  "                       (up to 3; default: dom0's but loopback ones)\n"
+	  "      --dns-search DOMAIN  a search domain (default: dom0's)\n"
+	  "      --dns-option OPT  a resolver option (default: dom0's)\n"
+	  "      --add-host NAME:ADDR  a line of the pod's /etc/hosts (ADDR:\n"
+	  "                       IPv4, IPv6 or host-gateway; repeatable)\n"
 	  "  -v, --volume SOURCE:DEST[:ro|:rw]\n"
 	  "                       mount SOURCE at DEST (absolute) in the pod:\n"
 	  "                       a dom0 directory (absolute path) or a named\n"
@@ -125,6 +133,17 @@ static const struct cmd_spec cmd_table[] = {
 	  "  -f, --force          rm: a missing volume is not an error\n",
 	  "A volume that a pod refers to (even a stopped one) cannot be removed\n"
 	  "until the pod is.\n" },
+	{ "network", cmd_network,
+	  "create [--subnet A.B.C.D/N [--gateway A.B.C.D]] NAME | ls [-q] | "
+	  "inspect NAME... | rm NAME...",
+	  "Manage user-defined networks (run --network NAME)",
+	  "      --subnet A.B.C.D/N  create: the network's subnet (default: the\n"
+	  "                       next free 10.89.N.0/24)\n"
+	  "      --gateway A.B.C.D  create: dom0's address on it (default: .1)\n"
+	  "  -q, --quiet          ls: print names only\n",
+	  "Each network has its own bridge and subnet; pods on different\n"
+	  "networks cannot reach each other. A network with pods attached\n"
+	  "cannot be removed; the default network, bridge, not at all.\n" },
 	{ "events", cmd_events, "", "Print pod events as they happen", NULL },
 	{ "check", cmd_check, "",
 	  "Check that this host can run pods, and say why not", NULL },

@@ -105,6 +105,7 @@ int cmd_help_cmd(struct cli *cli, int argc, char **argv);
 int cmd_exec(struct cli *cli, int argc, char **argv);
 int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_volume(struct cli *cli, int argc, char **argv);
+int cmd_network(struct cli *cli, int argc, char **argv);
 /* kill -s: deliver sig to the pod's main process (cmd_exec.c). */
 int cmd_kill_signal(struct cli *cli, const char *pod, int sig);
 /*

@@ -29,7 +29,7 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/pod_memory.c daemon/pod_memory.h \
 	daemon/pod_net.c daemon/rpc_net.c daemon/rpc_net.h \
 	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
-	daemon/net_rules.c \
+	daemon/net_rules.c daemon/net_dns.c daemon/net_root.c daemon/net_netw.c \
 	daemon/volume.c daemon/volume.h daemon/volstore.c daemon/volstore.h \
 	daemon/rlimit.c daemon/rlimit.h \
 	daemon/pod_mount.c daemon/pod_volume.c \
@@ -64,7 +64,7 @@ dist_xenpodlib_SCRIPTS = daemon/vif-xenpod
 systemdsystemunit_DATA = daemon/xenpodd.service
 CLEANFILES += daemon/xenpodd.service
 EXTRA_DIST += daemon/xenpodd.service.in daemon/PROTOCOL.md docs/DAEMON.md \
-	docs/NETWORK.md tests/lab/t_80_net.sh tests/lab/t_82_volumes.sh
+	docs/NETWORK.md tests/lab/t_80_net.sh tests/lab/t_81_dns.sh tests/lab/t_82_volumes.sh tests/lab/t_83_networks.sh
 daemon/xenpodd.service: daemon/xenpodd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 		$(srcdir)/daemon/xenpodd.service.in > $@
@@ -236,6 +236,7 @@ check_PROGRAMS += tests/unit/test_netd
 TESTS += tests/unit/test_netd
 tests_unit_test_netd_SOURCES = tests/unit/test_netd.c
 tests_unit_test_netd_CFLAGS = $(XENPOD_TEST_CFLAGS)
+tests_unit_test_netd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/include
 tests_unit_test_netd_LDADD = $(XENPOD_TEST_LIBS)
 
 # Volumes: the -v syntax and volume names, the CLI's -v check, the named-volume store.

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* net_link: dom0's side of the pods' network: the bridge (made if missing), its address, forwarding sysctls. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -58,7 +59,7 @@ static uint32_t get_addr(int s, struct ifreq *ifr, unsigned long req)
 }
 
 /* Does the bridge have addr/prefix as its primary address already? */
-static bool has_addr(int s, struct ifreq *ifr, const struct net_config *c)
+static bool has_addr(int s, struct ifreq *ifr, const struct net_network *c)
 {
 	return get_addr(s, ifr, SIOCGIFADDR) == c->addr &&
 	       get_addr(s, ifr, SIOCGIFNETMASK) == ~(uint32_t)0
@@ -66,7 +67,8 @@ static bool has_addr(int s, struct ifreq *ifr, const struct net_config *c)
 }
 
 /* The bridge exists, is a bridge, has addr/prefix and is up. */
-static int bridge_up(int s, const struct net_config *c, char *err, size_t errsz)
+static int bridge_up(int s, const struct net_network *c, char *err,
+		     size_t errsz)
 {
 	struct ifreq ifr = { 0 };
 	int rc = 0;
@@ -105,7 +107,7 @@ static int bridge_up(int s, const struct net_config *c, char *err, size_t errsz)
 	return rc;
 }
 
-int net_link_setup(const struct net_config *c, char *err, size_t errsz)
+int net_link_setup(const struct net_network *c, char *err, size_t errsz)
 {
 	char path[128];
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
@@ -126,5 +128,67 @@ int net_link_setup(const struct net_config *c, char *err, size_t errsz)
 		 "/proc/sys/net/ipv4/conf/%s/route_localnet", c->bridge);
 	if (!rc)
 		rc = write_sysctl(path, "1", err, errsz);
+	return rc;
+}
+
+int net_link_remove(const char *bridge)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (s < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
+	if (!if_nametoindex(bridge)) {
+		close(s);
+		return 0;
+	}
+	/* A bridge that is up cannot be deleted. */
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags &= ~IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			rc = -errno;
+	}
+	if (!rc && ioctl(s, SIOCBRDELBR, bridge) < 0 && errno != ENXIO)
+		rc = -errno;
+	close(s);
+	return rc;
+}
+
+void net_link_each_network_bridge(void (*cb)(const char *name, void *arg),
+				  void *arg)
+{
+	size_t plen = strlen(NET_NETWORK_BRIDGE_PREFIX);
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, NET_NETWORK_BRIDGE_PREFIX, plen) &&
+		    strlen(e->d_name) <= NET_IFNAME_MAX && is_bridge(e->d_name))
+			cb(e->d_name, arg);
+	if (d)
+		closedir(d);
+}
+
+int net_port_bindable(const struct net_port *p)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(p->host_port),
+				  .sin_addr.s_addr = htonl(p->host_ip) };
+	int one = 1, rc = 0;
+	int fd = socket(AF_INET,
+			(p->proto == NET_UDP ? SOCK_DGRAM : SOCK_STREAM) |
+				SOCK_CLOEXEC,
+			0);
+
+	if (fd < 0)
+		return -errno;
+	/* TCP: a connection of dom0's in TIME_WAIT is no listener. */
+	if (p->proto == NET_TCP &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		rc = -errno;
+	if (!rc && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		rc = -errno;
+	close(fd);
 	return rc;
 }

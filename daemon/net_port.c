@@ -200,6 +200,12 @@ int net_pod_format(const struct net_pod *np, char *buf, size_t bufsz)
 	if (w < 0 || (size_t)w >= bufsz)
 		return -ENOSPC;
 	n = (size_t)w;
+	if (np->mode == NET_BRIDGE && np->network[0]) {
+		w = snprintf(buf + n, bufsz - n, " net=%s", np->network);
+		if (w < 0 || (size_t)w >= bufsz - n)
+			return -ENOSPC;
+		n += (size_t)w;
+	}
 	if (np->hostname[0]) {
 		w = snprintf(buf + n, bufsz - n, " host=%s", np->hostname);
 		if (w < 0 || (size_t)w >= bufsz - n)
@@ -240,6 +246,24 @@ static bool hostname_valid(const char *s)
 	return true;
 }
 
+bool net_network_name_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > NET_NAME_MAX || !strcmp(s, "none") ||
+	    !strcmp(s, NET_DEFAULT_NETWORK) || !strcmp(s, "host"))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
 /* One "key=value" word of a network line. */
 static int pod_word(struct net_pod *np, const char *w)
 {
@@ -259,6 +283,12 @@ static int pod_word(struct net_pod *np, const char *w)
 		if (!hostname_valid(w + 5))
 			return -EINVAL;
 		set_word(np->hostname, sizeof(np->hostname), w + 5);
+		return 0;
+	}
+	if (strncmp(w, "net=", 4) == 0) {
+		if (!net_network_name_valid(w + 4))
+			return -EINVAL;
+		set_word(np->network, sizeof(np->network), w + 4);
 		return 0;
 	}
 	if (strncmp(w, "port=", 5) == 0) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* net_rules: the text of xenpod's nftables tables for the daemon's network and its pods (pure). */
+/* net_rules: the text of xenpod's nftables tables for the networks and their pods (pure). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,14 +63,11 @@ static void forwards(struct out *o, const struct net_pod *pods, size_t n)
 	put(o, "\t}\n");
 }
 
-static void ip_table(struct out *o, const struct net_config *c,
-		     const struct net_pod *pods, size_t n)
+static void ip_table(struct out *o, const struct net_network *nets,
+		     size_t n_nets, const struct net_pod *pods, size_t n)
 {
-	uint32_t mask = ~(uint32_t)0 << (32 - c->prefix);
-	const char *br = c->bridge;
-	char net[16];
+	char sub[16];
 
-	net_ip_format(c->addr & mask, net);
 	put(o, "table ip " NET_TABLE " {\n");
 	forwards(o, pods, n);
 	put(o, "\tchain prerouting {\n"
@@ -80,29 +77,44 @@ static void ip_table(struct out *o, const struct net_config *c,
 	       "\t\ttype nat hook output priority -100; policy accept;\n"
 	       "\t\tfib daddr type local jump forwards\n\t}\n");
 	/* dom0's localhost reaches a pod only with a source the pod can answer. */
-	put(o,
-	    "\tchain postrouting {\n"
-	    "\t\ttype nat hook postrouting priority 100; policy accept;\n"
-	    "\t\toifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
-	    "\t\tip saddr %s/%u oifname != \"%s\" masquerade\n\t}\n",
-	    br, net, c->prefix, br);
+	put(o, "\tchain postrouting {\n"
+	       "\t\ttype nat hook postrouting priority 100; policy accept;\n");
+	for (size_t i = 0; i < n_nets; i++) {
+		const char *br = nets[i].bridge;
+		unsigned pfx = nets[i].prefix;
+
+		net_ip_format(nets[i].addr & (~(uint32_t)0 << (32 - pfx)), sub);
+		put(o,
+		    "\t\toifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
+		    "\t\tip saddr %s/%u oifname != \"%s\" masquerade\n",
+		    br, sub, pfx, br);
+	}
+	put(o, "\t}\n");
 	/* Pods reach dom0 only with answers to dom0's own connections. */
-	put(o,
-	    "\tchain input {\n"
-	    "\t\ttype filter hook input priority 0; policy accept;\n"
-	    "\t\tiifname \"%s\" ct state established,related accept\n"
-	    "\t\tiifname \"%s\" drop\n\t}\n",
-	    br, br);
-	/* Into the pods' network: answers and port forwards only (pod to pod
-	 * is bridged, and seen here only if br_netfilter is loaded). */
-	put(o,
-	    "\tchain forward {\n"
-	    "\t\ttype filter hook forward priority 0; policy accept;\n"
-	    "\t\tiifname \"%s\" oifname \"%s\" accept\n"
-	    "\t\toifname \"%s\" ct state established,related accept\n"
-	    "\t\toifname \"%s\" ct status dnat accept\n"
-	    "\t\toifname \"%s\" drop\n\t}\n}\n",
-	    br, br, br, br, br);
+	put(o, "\tchain input {\n"
+	       "\t\ttype filter hook input priority 0; policy accept;\n");
+	for (size_t i = 0; i < n_nets; i++)
+		put(o,
+		    "\t\tiifname \"%s\" ct state established,related accept\n"
+		    "\t\tiifname \"%s\" drop\n",
+		    nets[i].bridge, nets[i].bridge);
+	put(o, "\t}\n");
+	/* Into a network: its own pods (bridged, seen here only if br_netfilter
+	 * is loaded), answers and port forwards only; so a pod of one network
+	 * never opens a connection to a pod of another. */
+	put(o, "\tchain forward {\n"
+	       "\t\ttype filter hook forward priority 0; policy accept;\n");
+	for (size_t i = 0; i < n_nets; i++) {
+		const char *br = nets[i].bridge;
+
+		put(o,
+		    "\t\tiifname \"%s\" oifname \"%s\" accept\n"
+		    "\t\toifname \"%s\" ct state established,related accept\n"
+		    "\t\toifname \"%s\" ct status dnat accept\n"
+		    "\t\toifname \"%s\" drop\n",
+		    br, br, br, br, br);
+	}
+	put(o, "\t}\n}\n");
 }
 
 /* Anti-spoofing: a vif sends only its pod's MAC and address (IPv4 and ARP); any
@@ -128,8 +140,9 @@ static void bridge_table(struct out *o, const struct net_pod *pods, size_t n)
 	put(o, "\t\tiifname \"xp*\" drop\n\t}\n}\n");
 }
 
-int net_rules_text(const struct net_config *cfg, const struct net_pod *pods,
-		   size_t n, char *buf, size_t bufsz)
+int net_rules_text(const struct net_network *nets, size_t n_nets,
+		   const struct net_pod *pods, size_t n, char *buf,
+		   size_t bufsz)
 {
 	struct out o = { buf, bufsz, 0, false };
 
@@ -137,7 +150,7 @@ int net_rules_text(const struct net_config *cfg, const struct net_pod *pods,
 		return -ENOSPC;
 	buf[0] = '\0';
 	flush_tables(&o);
-	ip_table(&o, cfg, pods, n);
+	ip_table(&o, nets, n_nets, pods, n);
 	bridge_table(&o, pods, n);
 	return o.full ? -ENOSPC : (int)o.n;
 }

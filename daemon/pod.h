@@ -330,6 +330,18 @@ bool pod_uses_volume(const struct pod *p, const char *name);
  * removed: -EBADFD). force: a missing volume is not an error. 0 or -errno. */
 int pod_volume_rm(const char *name, bool force, char *err, size_t errsz);
 
+/* ---- user-defined networks (pod_net.c; net.c keeps them) ---- */
+
+/* Make a network (net_network_create) and tell the network_create event. */
+int pod_network_create(const char *name, uint32_t subnet, unsigned prefix,
+		       uint32_t gateway, struct net_network *out, char *err,
+		       size_t errsz);
+/* Is p attached to the network (NET_DEFAULT_NETWORK: the default one)? */
+bool pod_uses_network(const struct pod *p, const char *name);
+/* Remove a network no pod is attached to (-EBUSY with their names in err),
+ * and tell the network_remove event. 0 or -errno with err. */
+int pod_network_rm(const char *name, char *err, size_t errsz);
+
 /* pod_spec_string flags: the main process's terminal and stdin. */
 #define POD_SPEC_TTY 1u
 #define POD_SPEC_STDIN 2u

@@ -46,6 +46,7 @@ static void create_abort(struct pod *p, int rc, const char *msg)
 	int r;
 
 	log_warn("pod %s: create failed: %s", p->name, msg);
+	pod_net_root_done(p);
 	pod_net_detach(p);
 	ev_timer_del(p->vol_timer);
 	p->vol_timer = NULL;
@@ -188,6 +189,7 @@ void pod_create_done(void *cookie, int rc, uint32_t domid, const char *err)
 	struct pod *p = cookie;
 	char spec[POD_SPEC_MAX + 1], msg[512];
 
+	pod_net_root_done(p); /* libxl has loaded it into the domain */
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot build the domain: %s",
 			 err && err[0] ? err : strerror(-rc));
@@ -396,7 +398,7 @@ static void create_build(struct pod *p)
 {
 	struct hv_domain_config dc = { 0 };
 	struct pod_kernel_info ki;
-	char dname[80], err[PATH_MAX + 64], mac[18], ip[48];
+	char dname[80], err[PATH_MAX + 64], mac[18], ip[48], root[PATH_MAX];
 	int rc;
 
 	/* Recorded with the pod: a later daemon may run with another kernel. */
@@ -425,6 +427,13 @@ static void create_build(struct pod *p)
 		return;
 	}
 	pod_crash_point("after_state_creating");
+	rc = pod_net_root(p, root, sizeof(root), err, sizeof(err));
+	if (rc) {
+		create_abort(p,
+			     rc == -ENOTDIR || rc == -EISDIR ? -EINVAL : -EIO,
+			     err);
+		return;
+	}
 	snprintf(dname, sizeof(dname), "xenpod-%s", p->name);
 	dc.name = dname;
 	dc.cpu_mask = pod_ctx.pod_cpus;
@@ -432,7 +441,7 @@ static void create_build(struct pod *p)
 	dc.memory_mib = p->memory_mib;
 	dc.vcpus = p->vcpus;
 	dc.kernel = p->kernel;
-	dc.ramdisk = p->cpio;
+	dc.ramdisk = root[0] ? root : p->cpio;
 	dc.cmdline = p->kernel_args ? p->kernel_args : "";
 	pod_net_nic(p, &dc, mac, ip);
 	rc = hv_create_paused(pod_ctx.hv, &dc, p);

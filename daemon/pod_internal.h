@@ -194,6 +194,13 @@ void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
 		 char ip[48]);
 /* What the guest takes as its hostname (xenstore spec "name"). */
 const char *pod_net_hostname(const struct pod *p);
+/* The pod's own boot rootfs: the image's with its /etc/hosts, /etc/resolv.conf
+ * and /etc/hostname, at path ("" if the image's is booted as it is: a pod
+ * without a network or resolver options). 0 or -errno with err. */
+int pod_net_root(struct pod *p, char *path, size_t pathsz, char *err,
+		 size_t errsz);
+/* The domain is built (or its build failed): its boot rootfs file goes. */
+void pod_net_root_done(const struct pod *p);
 
 /* pod_mount.c: a pod's volumes and their backends */
 /* Resolve the spec's mounts into p (host directories must exist; named

@@ -33,6 +33,10 @@
 #define XP_M_VOLUME_LIST "volume_list"
 #define XP_M_VOLUME_INSPECT "volume_inspect"
 #define XP_M_VOLUME_RM "volume_rm"
+#define XP_M_NETWORK_CREATE "network_create"
+#define XP_M_NETWORK_LIST "network_list"
+#define XP_M_NETWORK_INSPECT "network_inspect"
+#define XP_M_NETWORK_RM "network_rm"
 /* Notifications from the daemon. */
 #define XP_N_EXEC_OUTPUT "exec_output"
 #define XP_N_EXEC_CREDIT "exec_credit"

@@ -340,10 +340,10 @@ static const struct rpc_method core_methods[] = {
 
 static const struct rpc_method *find_method(const char *name)
 {
-	static const struct rpc_method *const tables[] = { core_methods,
-							   rpc_pod_methods,
-							   rpc_stream_methods,
-							   rpc_volume_methods };
+	static const struct rpc_method *const tables[] = {
+		core_methods, rpc_pod_methods, rpc_stream_methods,
+		rpc_volume_methods, rpc_network_methods
+	};
 	const struct rpc_method *m;
 	size_t i;
 

@@ -80,6 +80,7 @@ struct rpc_method {
 extern const struct rpc_method rpc_pod_methods[];
 extern const struct rpc_method rpc_stream_methods[];
 extern const struct rpc_method rpc_volume_methods[]; /* rpc_volume.c */
+extern const struct rpc_method rpc_network_methods[]; /* rpc_net.c */
 
 /* The answers and sink of rpc_pod.c and rpc_stream.c (pod.h's pod_ops). */
 void rpc_pod_reply_pod(pod_token t, const struct pod *p);

@@ -2,7 +2,7 @@
 # tests/local.mk: the lab's end-to-end suite (run by scripts/test, not by make check).
 dist_noinst_SCRIPTS += tests/lab/run tests/lab/mkimages.sh tests/lab/run-devices \
 	tests/lab/devices.sh
-EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c tests/lab/progs/sleeper.c \
+EXTRA_DIST += tests/lab/lib.sh tests/lab/main.sh tests/lab/progs/hello.c tests/lab/progs/sleeper.c tests/lab/progs/getent.c \
 	tests/lab/t_00_lab.sh tests/lab/t_05_guest.sh tests/lab/t_10_seams.sh tests/lab/t_20_pods.sh tests/lab/t_30_restart.sh \
 	tests/lab/t_40_loop.sh tests/lab/t_50_abuse.sh tests/lab/t_65_vchan.sh \
 	tests/lab/t_22_start.sh \

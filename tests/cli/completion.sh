@@ -10,6 +10,7 @@ failed=0
 xenpod() {
 	local a
 	[[ $1 == volume ]] && { printf 'data\ncache\n'; return; }
+	[[ $1 == network ]] && { printf 'bridge\nback\nfront\n'; return; }
 	for a in "$@"; do [[ $a == -a ]] && { printf 'web1\nweb2\nold\n'; return; }; done
 	printf 'web1\nweb2\n'
 }
@@ -37,6 +38,10 @@ c commands-after-global "events exec " --json e
 c global-opts "--help --json --socket " --
 c global-opts-j "--json " --j
 c ls-opts "--all " ls --a
+c network-subs "create inspect ls rm " network ""
+c network-rm-names "back bridge " network rm b
+c network-create-opts "--subnet " network create --s
+c run-network "back bridge " run --network b
 c kill-live "web1 web2 " kill w
 c rm-all "old web1 web2 " rm ''
 c volume-subs "inspect " volume i

@@ -83,8 +83,9 @@ tests_fuzz_fuzz_xs_ring_CFLAGS = $(AM_CFLAGS) -fno-builtin
 
 EXTRA_DIST += tests/fuzz/corpus
 
-# dom0's network text: docker's -p syntax and a pod's network line (daemon/net_port.c).
-tests_fuzz_fuzz_netd_SOURCES = tests/fuzz/fuzz_netd.c daemon/net_port.c \
+# dom0's network text: docker's -p syntax and a pod's network line (daemon/net_port.c),
+# --add-host and dom0's resolv.conf (daemon/net_dns.c).
+tests_fuzz_fuzz_netd_SOURCES = tests/fuzz/fuzz_netd.c daemon/net_port.c daemon/net_dns.c \
 	$(FUZZ_REPLAY)
 tests_fuzz_fuzz_netd_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"netd"'
 

@@ -91,7 +91,7 @@ spec() {
 	p9c) echo "n|guest/lib/p9c.c guest/lib/p9.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
 	p9_server) echo "p|p9/p9_server.c n:guest/lib/p9.c n:guest/lib/string.c daemon/log.c tests/fuzz/fuzz_util.c|" ;;
 	net) echo "n|guest/net/wire.c guest/net/iface.c guest/net/dgram.c guest/net/tcp.c guest/net/tcp_in.c guest/net/tcp_out.c guest/lib/string.c tests/fuzz/fuzz_util.c|" ;;
-	netd) echo "d|daemon/net_port.c $common|$yajl" ;;
+	netd) echo "d|daemon/net_port.c daemon/net_dns.c $common|$yajl" ;;
 	*) return 1 ;;
 	esac
 }
