@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,12 +546,17 @@ static int image_cache_lookup(const char *cache, const char *key, char *digest)
 static int image_cache_link(struct img *img, const char *cache, const char *key,
 			    const char *digest)
 {
+	/* Each conversion runs in a thread of its own (image_async.c), and two may publish one
+	 * key at once: each needs a temporary name of its own, or one's unlink takes the
+	 * other's link away before its rename ("No such file or directory"). */
+	static atomic_uint seq;
 	char tmp[4200], path[4200], target[128];
 
 	snprintf(target, sizeof(target), "%s.cpio", digest);
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s.key", cache, key);
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s.%ld.%u.key", cache, key,
+		 (long)getpid(), atomic_fetch_add(&seq, 1));
 	snprintf(path, sizeof(path), "%s/%s.key", cache, key);
-	unlink(tmp);
+	unlink(tmp); /* a stray of an earlier daemon with this pid */
 	if (symlink(target, tmp) < 0 || rename(tmp, path) < 0) {
 		int e = errno;
 

@@ -520,7 +520,11 @@ static size_t unused_cpios(const char *dir, struct cache_ent *ents, size_t max)
 	return n;
 }
 
-/* image.c's KEY.key links lead to a cpio; drop those left dangling. */
+/*
+ * image.c's KEY.key links lead to a cpio; drop those left dangling, and the
+ * .tmp-* files of conversions a crash cut short (none runs now: the caller
+ * checked).
+ */
 static void drop_dangling_keys(const char *dir)
 {
 	char path[PATH_MAX];
@@ -529,11 +533,13 @@ static void drop_dangling_keys(const char *dir)
 	DIR *d = opendir(dir);
 
 	while (d && (e = readdir(d))) {
-		if (!is_key_name(e->d_name) ||
+		bool stray = strncmp(e->d_name, ".tmp-", 5) == 0;
+
+		if ((!stray && !is_key_name(e->d_name)) ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
 			    (int)sizeof(path))
 			continue;
-		if (stat(path, &sb) < 0 && errno == ENOENT)
+		if (stray || (stat(path, &sb) < 0 && errno == ENOENT))
 			unlink(path);
 	}
 	if (d)
