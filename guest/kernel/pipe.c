@@ -17,6 +17,9 @@ struct pipe {
 	 * side's count to move, so a peer that came and went still counts. */
 	unsigned r_opens, w_opens;
 	struct inode *ino;
+	/* pipe(2)'s, reopened through /proc/PID/fd: as Linux's pipefs, an
+	 * open never waits for the other side, nor fails with ENXIO. */
+	bool anon;
 };
 
 static long pipe_read(struct file *f, void *ubuf, size_t n)
@@ -217,7 +220,9 @@ int fifo_open(struct file *f)
 
 	if (!p && !(p = pipe_new(f->ino)))
 		return -ENOMEM;
-	if (acc == O_WRONLY && nonblock && !p->readers) {
+	if (p->anon)
+		nonblock = true; /* no rendezvous, and no ENXIO below */
+	if (acc == O_WRONLY && nonblock && !p->readers && !p->anon) {
 		if (!p->writers) { /* no one else has it open */
 			f->ino->pipe = NULL;
 			kfree(p->buf);
@@ -246,7 +251,8 @@ int fifo_open(struct file *f)
 	}
 	wake_up(p);
 	poll_wake();
-	return p->readers ? 0 : fifo_wait(p, &p->r_opens, p->r_opens);
+	return p->readers || nonblock ? 0 :
+					fifo_wait(p, &p->r_opens, p->r_opens);
 }
 
 int pipe_create(struct file **rd_r, struct file **wr_r)
@@ -272,6 +278,7 @@ int pipe_create(struct file **rd_r, struct file **wr_r)
 	p->readers = p->writers = 1;
 	p->r_opens = p->w_opens = 1;
 	p->ino = ino;
+	p->anon = true;
 	ino->pipe = p; /* /proc/PID/fd/N reopens join it */
 	*rd_r = rd;
 	*wr_r = wr;

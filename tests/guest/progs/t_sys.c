@@ -372,8 +372,13 @@ static void fifos(void)
 	fd = open(path, O_RDONLY);
 	CHECK(fd >= 0 && read(fd, b, 1) == 1 && b[0] == 'm');
 	close(fd);
+	/* Its writer gone (a process substitution's once it wrote): no wait. */
+	CHECK(write(p[1], "z", 1) == 1 && close(p[1]) == 0);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read(fd, b, 2) == 1 && b[0] == 'z' &&
+	      read(fd, b, 1) == 0);
+	close(fd);
 	close(p[0]);
-	close(p[1]);
 	/* A file through /proc/self/fd: a new open file, at offset 0. */
 	w = open("reopen.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	CHECK(w >= 0 && write(w, "hello", 5) == 5);
