@@ -149,6 +149,7 @@ static long gen_cpuinfo(struct inode *ino, char *buf, size_t cap)
 {
 	uint32_t r[4], brand[12];
 	char vendor[13];
+	size_t n = 0;
 
 	cpuid(0, 0, r);
 	memcpy(vendor, &r[1], 4);
@@ -161,11 +162,18 @@ static long gen_cpuinfo(struct inode *ino, char *buf, size_t cap)
 		for (uint32_t i = 0; i < 3; i++)
 			cpuid(0x80000002 + i, 0, brand + 4 * i);
 	((char *)brand)[47] = '\0';
-	return fmt_snprintf(
-		buf, cap,
-		"processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n"
-		"cpu cores\t: 1\nflags\t\t: fpu sse sse2\n\n",
-		vendor, (char *)brand);
+	for (unsigned c = 0; c < cpus_online; c++) {
+		long k = fmt_snprintf(buf + n, cap > n ? cap - n : 0,
+				      "processor\t: %u\nvendor_id\t: %s\n"
+				      "model name\t: %s\ncpu cores\t: %u\n"
+				      "flags\t\t: fpu sse sse2\n\n",
+				      c, vendor, (char *)brand, cpus_online);
+
+		if (k < 0)
+			return k;
+		n += (size_t)k;
+	}
+	return (long)n;
 }
 
 static long gen_version(struct inode *ino, char *buf, size_t cap)
