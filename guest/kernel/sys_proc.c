@@ -717,8 +717,7 @@ static long sys_futex(const struct sysargs *a)
 
 /* The guest runs its tasks on one CPU, CPU 0: every mask is {0}. */
 /* The CPUs running (CPU_MAX <= 64: one long holds them). */
-#define CPUS_ONLINE                                                   \
-	(cpus_online >= 64 ? ~0ull : (1ull << cpus_online) - 1)
+#define CPUS_ONLINE (cpus_online >= 64 ? ~0ull : (1ull << cpus_online) - 1)
 
 /* pid 0 is the caller; -ESRCH if there is no such task. */
 static struct task *sched_target(int pid)

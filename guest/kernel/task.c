@@ -76,8 +76,10 @@ uint64_t task_slice_ns(const struct task *t)
 /* Interrupts off. Charges the time since run_start_ns to current. */
 static void account(uint64_t now)
 {
-	if (current->mm && now > run_start_ns)
+	if (current->mm && now > run_start_ns) {
 		current->utime_ns += now - run_start_ns;
+		this_cpu()->user_ns += now - run_start_ns;
+	}
 	run_start_ns = now;
 }
 
@@ -122,7 +124,7 @@ static void switch_to(struct task *next)
 static struct task *task_after(struct task *t)
 {
 	struct list_node *n = list_linked(&t->node) ? t->node.next :
-						       task_list.next;
+						      task_list.next;
 
 	if (n == &task_list)
 		n = n->next;
@@ -159,6 +161,7 @@ void schedule(void)
 	uint64_t fl = irq_save();
 	struct task *n = pick_next();
 
+	BKL_ASSERT();
 	/* Nothing to run: this CPU's idle task halts until an event. */
 	if (!n)
 		n = this_cpu()->idle_task;
@@ -301,8 +304,7 @@ void sched_rearm(void)
 		}
 		/* A signal for a task running on another CPU: interrupt it,
 		 * its return to user mode delivers it. */
-		if (t->on_cpu >= 0 && t->on_cpu != (int)me &&
-		    signal_pending(t))
+		if (t->on_cpu >= 0 && t->on_cpu != (int)me && signal_pending(t))
 			kick_cpu((unsigned)t->on_cpu);
 		if (t->state == TASK_BLOCKED && t->wake_at &&
 		    (!min || t->wake_at < min))

@@ -60,9 +60,8 @@ static uint64_t xen_now_ns(void)
 	do {
 		if (ns <= seen)
 			return seen;
-	} while (!__atomic_compare_exchange_n(&last_ns, &seen, ns, true,
-					      __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
+	} while (!__atomic_compare_exchange_n(
+		&last_ns, &seen, ns, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	return ns;
 }
 
@@ -81,8 +80,7 @@ static void xen_arm(uint64_t deadline_ns)
 					       .flags = 0 };
 
 	if (!deadline_ns) {
-		hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, cpu_id(),
-				  NULL);
+		hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, cpu_id(), NULL);
 		return;
 	}
 	/* A deadline in the past fires at once (no VCPU_SSHOTTMR_future).

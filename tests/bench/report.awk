@@ -58,6 +58,8 @@ function ratios(    i, t, unit, envs, e) {
 		"xl create: #N / #1")
 	ratio_add("scale.xenpod.last_over_first", "scale.xenpod.last_ms", "scale.xenpod.first_ms",
 		"xenpod run -d: #N / #1")
+	ratio_add("smp.speedup", "smp.vcpus1_ms", "smp.vcpus2_ms",
+		"2 threads of work: --vcpus 1 time / --vcpus 2 time")
 	ratio_add("xs.xenpod_over_xl_xk", "xs.xenpod.total", "xs.xl_xk.total",
 		"xenstore requests per lifecycle: xenpod / xl (same kernel)")
 	ratio_add("xs.xl_linux_over_xenpod", "xs.xl_linux.total", "xs.xenpod.total",

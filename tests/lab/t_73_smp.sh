@@ -12,7 +12,10 @@ check_out "smp: --vcpus 2: sysconf and sched_getaffinity say 2" "cpus: online 2 
 	$S $IMG/rootfs /bin/smpstress cpus
 check_out "smp: ... nproc says 2" "2" $S $IMG/rootfs /bin/busybox nproc
 check_out "smp: ... /proc/cpuinfo lists 2 processors" "2" \
-	$S $IMG/rootfs /bin/sh -c 'grep -c ^processor /proc/cpuinfo'
+	$S $IMG/rootfs /bin/busybox grep -c ^processor /proc/cpuinfo
+check_out "smp: ... both vCPUs ran the two threads of a job (/proc/stat user time)" "2" \
+	$S $IMG/rootfs /bin/sh -c '/bin/smpstress work 2 5000000 >/dev/null &&
+		/bin/busybox awk "/^cpu[0-9]/ && \$2 > 0 { n++ } END { print n }" /proc/stat'
 check_out "smp: 4 threads, 20000 atomic and mutex increments each" \
 	"count: atomic 80000 locked 80000 expected 80000" \
 	$S $IMG/rootfs /bin/smpstress count 4 20000

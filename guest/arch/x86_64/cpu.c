@@ -7,6 +7,7 @@
 #include "arch/trap.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 
 #define IST_STACK_SIZE 8192
@@ -80,7 +81,8 @@ static void tss_fill(struct tss *tss, uint8_t *ist)
 	tss->ist[IST_DF - 1] = (uint64_t)ist + IST_STACK_SIZE;
 	tss->ist[IST_NMI - 1] = (uint64_t)ist + 2 * IST_STACK_SIZE;
 	tss->ist[IST_MC - 1] = (uint64_t)ist + 3 * IST_STACK_SIZE;
-	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring 3 gets no ports */
+	tss->iomap_base =
+		sizeof(*tss); /* no I/O bitmap: ring 3 gets no ports */
 }
 
 void tss_set_rsp0(uint64_t rsp0)
@@ -180,8 +182,12 @@ void bkl_unlock(void)
 bool bkl_held(void)
 {
 	return this_cpu()->bkl_depth &&
-	       __atomic_load_n(&bkl_owner, __ATOMIC_RELAXED) ==
-		       (int)cpu_id();
+	       __atomic_load_n(&bkl_owner, __ATOMIC_RELAXED) == (int)cpu_id();
+}
+
+void bkl_missing(const char *fn)
+{
+	panic("%s on CPU %u without the BKL", fn, cpu_id());
 }
 
 unsigned bkl_release_all(void)

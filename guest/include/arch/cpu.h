@@ -169,6 +169,7 @@ struct percpu {
 	uint64_t slice_end_ns, run_start_ns; /* the user layer's */
 	void *idle_task; /* the user layer's */
 	unsigned bkl_depth; /* how many times this CPU holds the BKL */
+	uint64_t user_ns; /* time it ran user tasks (the user layer's) */
 };
 #define PERCPU_KERNEL_RSP 0
 #define PERCPU_USER_RSP 8
@@ -201,6 +202,14 @@ static inline unsigned cpu_id(void)
 void bkl_lock(void);
 void bkl_unlock(void);
 bool bkl_held(void);
+/* Checks that the caller holds the BKL once other CPUs run (the
+ * scheduler and the allocators call it); a kernel bug panics. */
+#define BKL_ASSERT()                                \
+	do {                                        \
+		if (cpus_online > 1 && !bkl_held()) \
+			bkl_missing(__func__);      \
+	} while (0)
+void bkl_missing(const char *fn) __attribute__((noreturn));
 /* Releases every level this CPU holds (for the idle halt); returns them. */
 unsigned bkl_release_all(void);
 void bkl_reacquire(unsigned depth);

@@ -99,8 +99,7 @@ static int do_fork(int n)
 			if (pid[i] == 0) {
 				v = i + 1;
 				close(fd[0]);
-				_exit(write(fd[1], &v, sizeof(v)) ==
-						      sizeof(v) ?
+				_exit(write(fd[1], &v, sizeof(v)) == sizeof(v) ?
 					      0 :
 					      3);
 			}
