@@ -60,6 +60,8 @@ function ratios(    i, t, unit, envs, e) {
 		"xenpod run -d: #N / #1")
 	ratio_add("smp.speedup", "smp.vcpus1_ms", "smp.vcpus2_ms",
 		"2 threads of work: --vcpus 1 time / --vcpus 2 time")
+	ratio_add("smp.speedup_run", "smp.vcpus1_run_ms", "smp.vcpus2_run_ms",
+		"the same, whole xenpod run timed in dom0 (pod start included)")
 	ratio_add("xs.xenpod_over_xl_xk", "xs.xenpod.total", "xs.xl_xk.total",
 		"xenstore requests per lifecycle: xenpod / xl (same kernel)")
 	ratio_add("xs.xl_linux_over_xenpod", "xs.xl_linux.total", "xs.xenpod.total",
@@ -202,6 +204,12 @@ function table(    t, i, tu) {
 	row("stdout of exec over the vchan ring (dd, 64 KiB blocks)", "io.ring_mib_s", "MiB/s")
 	row("the same to /dev/console, until in the pod's log", "io.console_mib_s", "MiB/s")
 	rrow("ratio ring / console", "io.ring_over_console")
+	print ""
+	print "SMP (LAB_SMP=3 BENCH_PARTS=smp): two threads of arithmetic, timed in the guest"
+	row("--vcpus 1", "smp.vcpus1_ms", "ms")
+	row("--vcpus 2", "smp.vcpus2_ms", "ms")
+	rrow("speed-up", "smp.speedup")
+	rrow("speed-up of the whole xenpod run (dom0's clock)", "smp.speedup_run")
 }
 
 function rcell(name) { return (name in RV) ? RV[name] "x" : "n/a" }

@@ -24,6 +24,9 @@ check_out "smp: fork+pipe storm, 8 children x 20 rounds" "fork: sum 720 expected
 check_out "smp: signals to spinning threads" "signals: 20 to each of 2 spinning threads" \
 	$S $IMG/rootfs /bin/smpstress signals 2 20
 check_rc "smp: exit from one thread while 3 spin" 7 $S $IMG/rootfs /bin/smpstress exit 3 0
+check_out "smp: --vcpus 4: 8 threads of increments" \
+	"count: atomic 40000 locked 40000 expected 40000" \
+	timeout 300 xenpod run --vcpus 4 --memory 32 $IMG/rootfs /bin/smpstress count 8 5000
 
 # 20 pods, 4 at a time, each with threads and children: none may hang.
 i=1
