@@ -14,6 +14,7 @@ guest_xenpod_kernel_SOURCES = \
 	guest/xen/console.c guest/xen/gnttab.c guest/xen/xs_ring.c \
 	guest/xen/xs.c guest/xen/control.c guest/xen/debugkey.c \
 	guest/xen/p9front.c guest/include/xenplat/p9front.h \
+	guest/xen/smp.c \
 	guest/kernel/main.c guest/kernel/selftest.c guest/kernel/boot.c \
 	guest/kernel/hostile.c \
 	guest/kernel/printk.c \

@@ -90,4 +90,17 @@ void platform_crash(const char *why) __attribute__((noreturn));
 /* Sleeps until the next interrupt (timer, event); interrupts stay on. */
 void platform_idle(void);
 
+/*
+ * More than one CPU (Xen PVH only; plain x86 runs on the boot CPU).
+ * platform_cpus_possible: the vCPUs the domain has (at most CPU_MAX).
+ * platform_cpu0_ipi_init: the boot CPU's IPI port, before any other CPU
+ * starts. platform_cpu_start: starts CPU id on stack_top running main
+ * with interrupts off after its own set-up (GDT, TSS, %gs, its timer and
+ * events); 0 or -errno. platform_ipi: interrupts CPU cpu.
+ */
+unsigned platform_cpus_possible(void);
+int platform_cpu0_ipi_init(void);
+int platform_cpu_start(unsigned id, uint64_t stack_top, void (*main)(void));
+void platform_ipi(unsigned cpu);
+
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* procfs.c: a minimal /proc: self/{exe,fd,cwd}, meminfo, uptime, cpuinfo, version, mounts. */
+/* procfs.c: a minimal /proc: self/{exe,fd,cwd}, meminfo, uptime, cpuinfo, stat, version, mounts. */
 #include "arch/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
@@ -170,6 +170,7 @@ static long gen_cpuinfo(struct inode *ino, char *buf, size_t cap)
 {
 	uint32_t r[4], brand[12];
 	char vendor[13];
+	size_t n = 0;
 
 	cpuid(0, 0, r);
 	memcpy(vendor, &r[1], 4);
@@ -182,11 +183,45 @@ static long gen_cpuinfo(struct inode *ino, char *buf, size_t cap)
 		for (uint32_t i = 0; i < 3; i++)
 			cpuid(0x80000002 + i, 0, brand + 4 * i);
 	((char *)brand)[47] = '\0';
-	return fmt_snprintf(
-		buf, cap,
-		"processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n"
-		"cpu cores\t: 1\nflags\t\t: fpu sse sse2\n\n",
-		vendor, (char *)brand);
+	for (unsigned c = 0; c < cpus_online; c++) {
+		long k = fmt_snprintf(buf + n, cap > n ? cap - n : 0,
+				      "processor\t: %u\nvendor_id\t: %s\n"
+				      "model name\t: %s\ncpu cores\t: %u\n"
+				      "flags\t\t: fpu sse sse2\n\n",
+				      c, vendor, (char *)brand, cpus_online);
+
+		if (k < 0)
+			return k;
+		n += (size_t)k;
+	}
+	return (long)n;
+}
+
+/* Each CPU's time in user mode and idle, in USER_HZ (100) ticks. */
+static long gen_stat(struct inode *ino, char *buf, size_t cap)
+{
+	uint64_t up = time_now_ns() - time_boot_ns(), user = 0, idle = 0;
+	size_t n = 0;
+	long k;
+
+	for (unsigned c = 0; c < cpus_online; c++) {
+		user += percpu[c].user_ns;
+		idle += up > percpu[c].user_ns ? up - percpu[c].user_ns : 0;
+	}
+	k = fmt_snprintf(buf, cap, "cpu  %lu 0 0 %lu 0 0 0 0 0 0\n",
+			 (unsigned long)(user / 10000000),
+			 (unsigned long)(idle / 10000000));
+	for (unsigned c = 0; k >= 0 && c < cpus_online; c++) {
+		uint64_t u = percpu[c].user_ns;
+
+		n += (size_t)k;
+		k = fmt_snprintf(
+			buf + n, cap > n ? cap - n : 0,
+			"cpu%u %lu 0 0 %lu 0 0 0 0 0 0\n", c,
+			(unsigned long)(u / 10000000),
+			(unsigned long)((up > u ? up - u : 0) / 10000000));
+	}
+	return k < 0 ? k : (long)(n + (size_t)k);
 }
 
 static long gen_version(struct inode *ino, char *buf, size_t cap)
@@ -212,6 +247,7 @@ static const struct inode_ops meminfo_iops = { .generate = gen_meminfo };
 static const struct inode_ops uptime_iops = { .generate = gen_uptime };
 static const struct inode_ops cpuinfo_iops = { .generate = gen_cpuinfo };
 static const struct inode_ops version_iops = { .generate = gen_version };
+static const struct inode_ops stat_iops = { .generate = gen_stat };
 static const struct inode_ops mounts_iops = { .generate = gen_mounts };
 
 static struct inode *detached(uint32_t mode, const struct inode_ops *ops,
@@ -265,6 +301,7 @@ void procfs_init(void)
 	add_gen(proc, "meminfo", &meminfo_iops);
 	add_gen(proc, "uptime", &uptime_iops);
 	add_gen(proc, "cpuinfo", &cpuinfo_iops);
+	add_gen(proc, "stat", &stat_iops);
 	add_gen(proc, "version", &version_iops);
 	add_gen(proc, "mounts", &mounts_iops);
 }

@@ -26,7 +26,7 @@
  * or PLATFORM_EXIT_TESTFAIL unless noted:
  *
  *     boot      print "xenpod-kernel: test boot ok", power off with 0.
- *     selftest  in-kernel checks of the allocators, paging, guard pages
+ *     selftest  in-kernel checks of the BKL, the allocators, paging, guard pages
  *               setup, clock and timer; prints "PASS: ..."/"FAIL: ..."
  *               lines; powers off with 0, or PLATFORM_EXIT_TESTFAIL.
  *     fault     writes to an unmapped address: crash report, shutdown
@@ -139,8 +139,33 @@ static void selftest_time(void)
 	check(ticks >= 3, "periodic tick runs");
 }
 
+/* The BKL's nesting (kernel code interrupted on the CPU that holds it)
+ * and the idle loop's release and re-take. */
+static void selftest_bkl(void)
+{
+	uint64_t fl = irq_save();
+	unsigned depth;
+
+	check(!bkl_held(), "bkl: not held at boot");
+	bkl_lock();
+	bkl_lock();
+	check(bkl_held() && this_cpu()->bkl_depth == 2, "bkl: nests");
+	bkl_unlock();
+	check(bkl_held(), "bkl: held after the inner unlock");
+	bkl_lock();
+	depth = bkl_release_all();
+	check(depth == 2 && !bkl_held(), "bkl: release_all");
+	bkl_reacquire(depth);
+	check(bkl_held() && this_cpu()->bkl_depth == 2, "bkl: reacquire");
+	bkl_unlock();
+	bkl_unlock();
+	check(!bkl_held(), "bkl: free after the last unlock");
+	irq_restore(fl);
+}
+
 static void test_selftest(void)
 {
+	selftest_bkl();
 	selftest_mm();
 	selftest_paging();
 	selftest_stack();

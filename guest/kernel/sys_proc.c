@@ -789,7 +789,8 @@ static long sys_futex(const struct sysargs *a)
 }
 
 /* The guest runs its tasks on one CPU, CPU 0: every mask is {0}. */
-#define CPUS_ONLINE 1ull
+/* The CPUs running (CPU_MAX <= 64: one long holds them). */
+#define CPUS_ONLINE (cpus_online >= 64 ? ~0ull : (1ull << cpus_online) - 1)
 
 /* pid 0 is the caller; -ESRCH if there is no such task. */
 static struct task *sched_target(int pid)
@@ -810,6 +811,8 @@ static long sys_sched_getaffinity(const struct sysargs *a)
 	t = sched_target((int)a->arg[0]);
 	if (!t || !t->mm)
 		return -ESRCH;
+	if (t->cpus_allowed)
+		mask &= t->cpus_allowed;
 	if (copy_to_user((void *)a->arg[2], &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
@@ -826,10 +829,14 @@ static long sys_sched_setaffinity(const struct sysargs *a)
 	t = sched_target((int)a->arg[0]);
 	if (!t || !t->mm)
 		return -ESRCH;
-	/* A mask without an online CPU cannot run anywhere; any other
-	 * leaves the task where it is, on CPU 0. */
+	/* A mask without an online CPU cannot run anywhere; the scheduler
+	 * runs the task only on the online CPUs of any other. */
 	if (!(mask & CPUS_ONLINE))
 		return -EINVAL;
+	mask &= CPUS_ONLINE;
+	t->cpus_allowed = mask == CPUS_ONLINE ? 0 : mask;
+	if (t == current && !(mask & (1ull << cpu_id())))
+		need_resched = true; /* moves at the return to user mode */
 	return 0;
 }
 

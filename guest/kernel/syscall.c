@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* syscall.c: system call dispatch; unimplemented calls get -ENOSYS, reported once by name. */
+#include "arch/cpu.h"
 #include "kernel/boot.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -56,6 +57,7 @@ void syscall_dispatch(struct trap_frame *f)
 	struct sysargs a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 },
 			     f };
 
+	bkl_lock();
 	sched_account();
 	if (nr < SYSCALL_MAX && table[nr])
 		f->rax = (uint64_t)table[nr](&a);
@@ -70,4 +72,6 @@ void syscall_dispatch(struct trap_frame *f)
 			       "?",
 		       a.arg[0], a.arg[1], a.arg[2], (long)f->rax);
 	user_return(f);
+	irq_disable();
+	bkl_unlock();
 }

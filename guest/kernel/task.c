@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* task.c: processes and the round-robin scheduler: spawn, fork, exit, wait, sleeping. */
+/* task.c: processes and the round-robin scheduler over every CPU: spawn, fork, exit, wait, sleeping. */
 #include "arch/cpu.h"
 #include "arch/paging.h"
 #include "kernel/errno.h"
 #include "kernel/mm.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
 #include "lib/string.h"
+#include "platform.h"
 
 #define KSTACK_PAGES 4
 #define SLICE_NS 10000000ull
@@ -24,15 +26,13 @@
 #define WNOHANG 1
 #define WNOWAIT 0x01000000
 
-struct task *current;
-volatile bool need_resched;
 static struct task init_task; /* the C init: kernel-only, pid 0 */
 static int next_pid = 1;
 /* Tickless: the timer only fires for the earliest sleeper or alarm, and
- * at the end of the current time slice when another task is runnable. */
-static uint64_t slice_end_ns;
+ * at the end of this CPU's time slice when a task waits for a CPU. */
+#define slice_end_ns (this_cpu()->slice_end_ns)
 /* When the current task was last switched to or accounted (CPU time). */
-static uint64_t run_start_ns;
+#define run_start_ns (this_cpu()->run_start_ns)
 
 void task_started(void);
 void context_switch(uint64_t *save_rsp, uint64_t new_rsp);
@@ -40,6 +40,8 @@ extern char task_first_return[];
 extern char syscall_entry[];
 
 struct list_node task_list = LIST_INIT(task_list);
+
+static void kick_cpu(unsigned c);
 
 struct task *task_first(void)
 {
@@ -74,8 +76,10 @@ uint64_t task_slice_ns(const struct task *t)
 /* Interrupts off. Charges the time since run_start_ns to current. */
 static void account(uint64_t now)
 {
-	if (current->mm && now > run_start_ns)
+	if (current->mm && now > run_start_ns) {
 		current->utime_ns += now - run_start_ns;
+		this_cpu()->user_ns += now - run_start_ns;
+	}
 	run_start_ns = now;
 }
 
@@ -87,19 +91,26 @@ void sched_account(void)
 	irq_restore(fl);
 }
 
+/* Under the BKL, which stays held across the switch: prev is not
+ * picked by another CPU before its registers are saved. */
 static void switch_to(struct task *next)
 {
 	struct task *prev = current;
+	struct percpu *p = this_cpu();
+	pt_t pt = next->mm ? next->mm->pt : pt_kernel();
 
 	if (prev == next)
 		return;
 	__asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
-	current = next;
-	percpu0.current = next;
-	if (next->mm && pt_current() != next->mm->pt)
-		pt_switch(next->mm->pt);
+	p->cur_task = next;
+	prev->on_cpu = -1;
+	next->on_cpu = (int)p->id;
+	/* A task without memory runs on the kernel's page table: an address
+	 * space freed on another CPU is never left loaded here. */
+	if (p->pt != pt)
+		pt_switch(pt);
 	if (next->kstack_top) {
-		percpu0.kernel_rsp = next->kstack_top;
+		p->kernel_rsp = next->kstack_top;
 		tss_set_rsp0(next->kstack_top);
 	}
 	wrmsr(MSR_FS_BASE, next->fs_base);
@@ -108,42 +119,52 @@ static void switch_to(struct task *next)
 	context_switch(&prev->ksp, next->ksp);
 }
 
-/* The task after t in the list, wrapping around. */
+/* The task after t in the list, wrapping around (an idle task, never
+ * in the list, is followed by the first). */
 static struct task *task_after(struct task *t)
 {
-	struct list_node *n = t->node.next;
+	struct list_node *n = list_linked(&t->node) ? t->node.next :
+						      task_list.next;
 
 	if (n == &task_list)
 		n = n->next;
 	return list_entry(n, struct task, node);
 }
 
-/* Round robin: the next runnable task after current, else current. */
+/* May CPU cpu run t now: runnable, not current on another CPU, and
+ * allowed there. */
+static bool can_run(const struct task *t, unsigned cpu)
+{
+	return t->state == TASK_RUNNABLE &&
+	       (t->on_cpu < 0 || t->on_cpu == (int)cpu) &&
+	       (!t->cpus_allowed || (t->cpus_allowed & (1ull << cpu)));
+}
+
+/* Round robin: the next task after current this CPU may run, else
+ * current if it may, else NULL. */
 static struct task *pick_next(void)
 {
-	struct task *t = task_after(current);
+	unsigned me = cpu_id();
+	struct task *start = task_after(current), *t = start;
 
-	for (;;) {
-		if (t->state == TASK_RUNNABLE)
+	do {
+		if (t != current && can_run(t, me))
 			return t;
-		if (t == current)
-			return NULL;
 		t = task_after(t);
-	}
+	} while (t != start);
+	return can_run(current, me) && list_linked(&current->node) ? current :
+								     NULL;
 }
 
 void schedule(void)
 {
 	uint64_t fl = irq_save();
-	struct task *n;
+	struct task *n = pick_next();
 
-	/* Idle: the timer holds only real deadlines, so with nothing due
-	 * the CPU halts until an event arrives. */
-	while ((n = pick_next()) == NULL) {
-		sched_rearm();
-		klog_flush();
-		cpu_idle();
-	}
+	BKL_ASSERT();
+	/* Nothing to run: this CPU's idle task halts until an event. */
+	if (!n)
+		n = this_cpu()->idle_task;
 	need_resched = false;
 	if (n != current) {
 		uint64_t now = time_now_ns();
@@ -154,6 +175,68 @@ void schedule(void)
 	sched_rearm();
 	switch_to(n);
 	irq_restore(fl);
+}
+
+/*
+ * A CPU's idle task: with the BKL, look for work; with none, release the
+ * BKL and halt (interrupts off from the look to the halt, so a wake-up
+ * IPI sent after it is taken in the halt: docs/WAKEUPS.md).
+ */
+static void idle_loop(void) __attribute__((noreturn));
+static void idle_loop(void)
+{
+	struct percpu *p = this_cpu();
+
+	for (;;) {
+		unsigned depth;
+
+		irq_disable();
+		if (pick_next()) {
+			schedule();
+			continue;
+		}
+		sched_rearm();
+		klog_flush();
+		p->idle = true;
+		depth = bkl_release_all();
+		cpu_idle();
+		bkl_reacquire(depth);
+		p->idle = false;
+	}
+}
+
+/* The first run of an idle task (on CPU 0): from context_switch. */
+static void idle_entry(void) __attribute__((noreturn, used));
+static void idle_entry(void)
+{
+	idle_loop();
+}
+
+static struct task *idle_new(unsigned cpu)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	uint64_t *sw;
+
+	if (!t)
+		return NULL;
+	t->kstack_top = kstack_alloc(KSTACK_PAGES);
+	if (!t->kstack_top) {
+		kfree(t);
+		return NULL;
+	}
+	/* context_switch's frame: six registers, then the return into
+	 * idle_entry with the stack aligned as after a call. */
+	sw = (uint64_t *)(t->kstack_top - 64);
+	memset(sw, 0, 8 * sizeof(*sw));
+	sw[6] = (uint64_t)idle_entry;
+	t->ksp = (uint64_t)sw;
+	list_init(&t->node);
+	t->state = TASK_BLOCKED; /* never picked: only ever its CPU's idle */
+	t->on_cpu = -1;
+	t->leader = t;
+	memcpy(t->comm, "idle", 5);
+	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
+	return t;
 }
 
 static struct list_node ktimers = LIST_INIT(ktimers);
@@ -208,13 +291,21 @@ static void ktimers_run(uint64_t now)
 void sched_rearm(void)
 {
 	uint64_t min = 0, fl = irq_save();
-	int runnable = 0;
+	unsigned me = cpu_id();
+	int waiting = 0;
+	uint64_t want = 0; /* the CPUs that tasks waiting for one may use */
 	struct task *t;
 	struct ktimer *kt;
 
 	for_each_task(t) {
-		if (t->state == TASK_RUNNABLE)
-			runnable++;
+		if (t->state == TASK_RUNNABLE && t->on_cpu < 0) {
+			waiting++;
+			want |= t->cpus_allowed ? t->cpus_allowed : ~0ull;
+		}
+		/* A signal for a task running on another CPU: interrupt it,
+		 * its return to user mode delivers it. */
+		if (t->on_cpu >= 0 && t->on_cpu != (int)me && signal_pending(t))
+			kick_cpu((unsigned)t->on_cpu);
 		if (t->state == TASK_BLOCKED && t->wake_at &&
 		    (!min || t->wake_at < min))
 			min = t->wake_at;
@@ -224,10 +315,26 @@ void sched_rearm(void)
 	kt = list_first(&ktimers, struct ktimer, node);
 	if (kt && (!min || kt->at < min))
 		min = kt->at;
-	if (runnable >= 2 && (!min || slice_end_ns < min))
+	if ((want & (1ull << me)) && (!min || slice_end_ns < min))
 		min = slice_end_ns;
+	/* Tasks wait for a CPU: wake idle CPUs they may use. */
+	for (unsigned c = 0; waiting && c < cpus_online; c++)
+		if (c != me && (want & (1ull << c)) && percpu[c].idle &&
+		    !percpu[c].kicked) {
+			kick_cpu(c);
+			waiting--;
+		}
 	timer_set_oneshot(min);
 	irq_restore(fl);
+}
+
+/* Under the BKL. */
+static void kick_cpu(unsigned c)
+{
+	if (percpu[c].kicked)
+		return;
+	percpu[c].kicked = true;
+	platform_ipi(c);
 }
 
 static void sched_irq_exit(void)
@@ -350,19 +457,9 @@ void wake_up(const void *chan)
 
 static int user_fault(struct trap_frame *f);
 
-void sched_init(void)
+/* This CPU's system call MSRs and scheduler clock. */
+static void sched_cpu_init(void)
 {
-	list_add_tail(&task_list, &init_task.node);
-	init_task.state = TASK_RUNNABLE;
-	init_task.leader = &init_task;
-	init_task.group_live = 1;
-	init_task.umask = 022;
-	rlimit_defaults(init_task.rlim);
-	rlimit_defaults(rlimit_spawn);
-	memcpy(init_task.comm, "init", 5);
-	__asm__ volatile("fxsave64 %0" : "=m"(init_task.fpu));
-	current = &init_task;
-	percpu0.current = current;
 	/* SYSRET: CS = STAR[63:48] + 16, SS = + 8; SYSCALL: CS = STAR[47:32]. */
 	wrmsr(MSR_STAR,
 	      ((uint64_t)(GDT_UCS32 | 3) << 48) | ((uint64_t)GDT_KCS << 32));
@@ -370,12 +467,105 @@ void sched_init(void)
 	/* Clear IF, DF, TF, AC and NT on entry. */
 	wrmsr(MSR_FMASK, 0x47700);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-	trap_user_hook = user_fault;
-	trap_return_hook = user_return;
 	run_start_ns = time_now_ns();
 	slice_end_ns = run_start_ns + SLICE_NS;
+}
+
+/* Set by a started CPU before it waits for the BKL. */
+static volatile bool cpu_started[CPU_MAX];
+
+/* A started CPU, on its idle task's stack with interrupts off. */
+static void ap_main(void)
+{
+	struct percpu *p = this_cpu();
+
+	sched_cpu_init();
+	cpu_started[p->id] = true;
+	bkl_lock();
+	if (p->id >= cpus_online) { /* the boot CPU gave up on it */
+		bkl_unlock();
+		cpu_halt_forever();
+	}
+	idle_loop();
+}
+
+/* Starts the other CPUs the platform has; each waits in its idle loop. */
+static void sched_smp_start(void)
+{
+	unsigned n = platform_cpus_possible();
+
+	if (n < 2)
+		return;
+	if (platform_cpu0_ipi_init()) {
+		printk("xenpod-kernel: no IPI for vCPU 0: running on one "
+		       "CPU\n");
+		return;
+	}
+	for (unsigned id = 1; id < n; id++) {
+		struct task *idle = idle_new(id);
+		uint64_t deadline;
+		int rc;
+
+		if (!idle) {
+			printk("xenpod-kernel: out of memory for vCPU %u\n",
+			       id);
+			break;
+		}
+		percpu[id].idle_task = idle;
+		percpu[id].cur_task = idle;
+		idle->on_cpu = (int)id;
+		rc = platform_cpu_start(id, idle->kstack_top, ap_main);
+		if (rc) {
+			printk("xenpod-kernel: vCPU %u did not start (%d)\n",
+			       id, rc);
+			break;
+		}
+		deadline = time_now_ns() + 2000000000ull;
+		while (!cpu_started[id] && time_now_ns() < deadline)
+			cpu_relax();
+		if (!cpu_started[id]) {
+			printk("xenpod-kernel: vCPU %u did not answer in 2 s\n",
+			       id);
+			break;
+		}
+		cpus_online = id + 1;
+	}
+	pr_info("xenpod-kernel: %u of %u vCPUs running\n", cpus_online, n);
+}
+
+void sched_init(void)
+{
+	struct percpu *p = this_cpu();
+	uint64_t fl;
+
+	list_add_tail(&task_list, &init_task.node);
+	init_task.state = TASK_RUNNABLE;
+	init_task.leader = &init_task;
+	init_task.group_live = 1;
+	init_task.umask = 022;
+	init_task.on_cpu = 0;
+	/* init's kernel code talks to the devices, whose events come to
+	 * vCPU 0: it runs there. */
+	init_task.cpus_allowed = 1;
+	rlimit_defaults(init_task.rlim);
+	rlimit_defaults(rlimit_spawn);
+	memcpy(init_task.comm, "init", 5);
+	__asm__ volatile("fxsave64 %0" : "=m"(init_task.fpu));
+	p->cur_task = &init_task;
+	p->idle_task = idle_new(0);
+	if (!p->idle_task)
+		panic("no memory for the idle task");
+	sched_cpu_init();
+	trap_user_hook = user_fault;
+	trap_return_hook = user_return;
 	trap_irq_exit_hook = sched_irq_exit;
 	timer_set_tick_handler(sched_tick);
+	/* From here init's kernel code runs holding the BKL, like every
+	 * task in the kernel; it passes with each switch (docs/SMP.md). */
+	fl = irq_save();
+	bkl_lock();
+	irq_restore(fl);
+	sched_smp_start();
 }
 
 /* Allocates a task with a kernel stack whose first switch enters user
@@ -398,6 +588,7 @@ static struct task *task_alloc(void)
 	sw[6] = (uint64_t)task_first_return;
 	t->ksp = (uint64_t)sw;
 	list_init(&t->node);
+	t->on_cpu = -1;
 	t->pid = next_pid++;
 	t->tgid = t->pid;
 	t->leader = t;
@@ -425,6 +616,8 @@ static void task_free(struct task *t)
 void task_started(void)
 {
 	user_return(current->uframe);
+	irq_disable();
+	bkl_unlock();
 }
 
 static void default_fpu(struct task *t)
@@ -529,6 +722,7 @@ static void copy_task_state(struct task *t, struct task *p)
 	t->nice = p->nice;
 	t->policy = p->policy;
 	t->personality = p->personality;
+	t->cpus_allowed = p->cpus_allowed;
 	t->sig_blocked = p->sig_blocked;
 	t->fs_base = p->fs_base;
 	t->gs_base = p->gs_base;
@@ -547,7 +741,8 @@ static void reap_threads(void)
 	struct task *c, *n;
 
 	list_for_each_safe(c, n, &task_list, node) {
-		if (c->autoreap && c->state == TASK_ZOMBIE && c != current)
+		if (c->autoreap && c->state == TASK_ZOMBIE && c != current &&
+		    c->on_cpu < 0)
 			task_free(c);
 	}
 }

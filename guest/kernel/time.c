@@ -18,7 +18,17 @@ static void (*tick_fn)(struct trap_frame *f);
  * armed for the earliest; armed_ns caches what it holds, so unchanged
  * deadlines cost no hypercall.
  */
-static uint64_t period_ns, next_period_ns, oneshot_ns, ksleep_ns, armed_ns;
+/* Each CPU's timer: what it wants and what it holds (a CPU arms only its
+ * own one-shot timer, on Xen). */
+struct cpu_timer {
+	uint64_t period_ns, next_period_ns, oneshot_ns, ksleep_ns, armed_ns;
+};
+static struct cpu_timer timers[CPU_MAX];
+#define period_ns (timers[cpu_id()].period_ns)
+#define next_period_ns (timers[cpu_id()].next_period_ns)
+#define oneshot_ns (timers[cpu_id()].oneshot_ns)
+#define ksleep_ns (timers[cpu_id()].ksleep_ns)
+#define armed_ns (timers[cpu_id()].armed_ns)
 
 void time_init(const struct clock_ops *ops)
 {

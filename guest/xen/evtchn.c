@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* evtchn.c: shared_info, 2-level event channels, the HVM callback vector upcall. */
+/* evtchn.c: shared_info, 2-level event channels, the HVM callback vector upcall on every vCPU. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +23,11 @@ struct port_slot {
 
 static struct shared_info *shared;
 static struct port_slot ports[MAX_PORTS];
+/* The ports each vCPU handles: those Xen binds to it. Pending bits are
+ * shared, so a vCPU scanning a word leaves the other vCPUs' bits alone
+ * (their own upcall takes them). Every port is vCPU 0's until bound to
+ * another (a timer VIRQ or an IPI). */
+static xen_ulong_t cpu_ports[CPU_MAX][MAX_PORTS / BITS];
 
 struct shared_info *xen_shared_info(void)
 {
@@ -36,7 +41,8 @@ static void upcall(struct trap_frame *f, void *arg)
 
 void evtchn_poll(struct trap_frame *f)
 {
-	struct vcpu_info *v = &shared->vcpu_info[0];
+	unsigned me = cpu_id();
+	struct vcpu_info *v = &shared->vcpu_info[me];
 
 	/* Xen re-injects the vector while upcall_pending is set: clear it
 	 * first, then drain everything that is pending. */
@@ -50,8 +56,10 @@ void evtchn_poll(struct trap_frame *f)
 			xen_ulong_t pend;
 
 			sel &= sel - 1;
+			if (w >= MAX_PORTS / BITS)
+				continue;
 			pend = shared->evtchn_pending[w] &
-			       ~shared->evtchn_mask[w];
+			       ~shared->evtchn_mask[w] & cpu_ports[me][w];
 			while (pend) {
 				unsigned b = (unsigned)__builtin_ctzl(pend);
 				evtchn_port_t port = w * BITS + b;
@@ -89,6 +97,7 @@ int evtchn_init(void)
 	     i < sizeof(shared->evtchn_mask) / sizeof(xen_ulong_t); i++)
 		shared->evtchn_mask[i] = ~(xen_ulong_t)0;
 	shared->vcpu_info[0].evtchn_upcall_mask = 0;
+	memset(cpu_ports[0], 0xff, sizeof(cpu_ports[0]));
 	rc = irq_register(VEC_XEN_UPCALL, upcall, NULL, false);
 	if (rc)
 		return (int)rc;
@@ -117,15 +126,52 @@ void evtchn_unbind(evtchn_port_t port)
 	ports[port].fn = NULL;
 }
 
-int evtchn_bind_virq(uint32_t virq, evtchn_handler_t fn, void *arg)
+/* Port p is handled by vCPU cpu from now on. */
+static int port_to_cpu(evtchn_port_t p, unsigned cpu)
 {
-	struct evtchn_bind_virq b = { .virq = virq, .vcpu = 0 };
+	if (p >= MAX_PORTS || cpu >= CPU_MAX)
+		return -EINVAL;
+	for (unsigned c = 0; c < CPU_MAX; c++)
+		cpu_ports[c][p / BITS] &= ~(1ul << (p % BITS));
+	cpu_ports[cpu][p / BITS] |= 1ul << (p % BITS);
+	return 0;
+}
+
+int evtchn_bind_virq_cpu(uint32_t virq, unsigned cpu, evtchn_handler_t fn,
+			 void *arg)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = cpu };
 	long rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &b);
 
 	if (rc)
 		return (int)rc;
-	rc = evtchn_bind(b.port, fn, arg);
+	rc = port_to_cpu(b.port, cpu);
+	if (!rc)
+		rc = evtchn_bind(b.port, fn, arg);
 	return rc ? (int)rc : (int)b.port;
+}
+
+int evtchn_bind_virq(uint32_t virq, evtchn_handler_t fn, void *arg)
+{
+	return evtchn_bind_virq_cpu(virq, 0, fn, arg);
+}
+
+int evtchn_bind_ipi(unsigned cpu, evtchn_handler_t fn, void *arg)
+{
+	struct evtchn_bind_ipi b = { .vcpu = cpu };
+	long rc = hypercall_event_channel_op(EVTCHNOP_bind_ipi, &b);
+
+	if (rc)
+		return (int)rc;
+	rc = port_to_cpu(b.port, cpu);
+	if (!rc)
+		rc = evtchn_bind(b.port, fn, arg);
+	return rc ? (int)rc : (int)b.port;
+}
+
+void evtchn_cpu_init(void)
+{
+	shared->vcpu_info[cpu_id()].evtchn_upcall_mask = 0;
 }
 
 int evtchn_alloc_unbound(domid_t remote_dom)
@@ -199,12 +245,14 @@ int evtchn_notify(evtchn_port_t port)
 
 void evtchn_dump(void)
 {
-	struct vcpu_info *v = &shared->vcpu_info[0];
+	for (unsigned c = 0; c < cpus_online; c++) {
+		struct vcpu_info *v = &shared->vcpu_info[c];
 
-	pr_info("xenpod-kernel: debug: evtchn upcall_pending %u upcall_mask "
-		"%u pending_sel %#lx\n",
-		v->evtchn_upcall_pending, v->evtchn_upcall_mask,
-		(unsigned long)v->evtchn_pending_sel);
+		pr_info("xenpod-kernel: debug: evtchn vcpu %u upcall_pending "
+			"%u upcall_mask %u pending_sel %#lx\n",
+			c, v->evtchn_upcall_pending, v->evtchn_upcall_mask,
+			(unsigned long)v->evtchn_pending_sel);
+	}
 	for (unsigned w = 0; w < MAX_PORTS / BITS; w++) {
 		xen_ulong_t p = shared->evtchn_pending[w],
 			    m = shared->evtchn_mask[w];

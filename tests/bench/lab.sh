@@ -536,6 +536,43 @@ pod_io() {
 	clean_all
 }
 
+# ---- 7. SMP -----------------------------------------------------------------------
+
+# A parallel CPU-bound job (two threads of pure arithmetic, tests/lab/progs/smpstress.c) in a
+# pod with one vCPU against a pod with two; the lab's pods get dom0's other CPUs
+# (XENPOD_POD_CPUS), so a speed-up needs LAB_SMP=3 or more (docs/BENCHMARKS.md).
+smp() {
+	local v r t0 t1 steps=${BENCH_SMP_STEPS:-400000000}
+	[ $XENPOD_OK = 1 ] || { NA smp "$XENPOD_WHY"; return; }
+	[ -x $IMG/bin/smpstress ] || { NA smp "no smpstress in the image"; return; }
+	R smp.pod_cpus "$(echo "${XENPOD_POD_CPUS:-}" | awk -F- '{ print ($2 == "" ? 1 : $2 - $1 + 1) }')"
+	R smp.steps_per_thread "$steps"
+	for v in 1 2; do
+		: >/tmp/s.smp$v
+		: >/tmp/w.smp$v
+		r=0
+		while [ $r -lt "$REPS" ]; do
+			# The guest's own clock times the job; dom0's the whole run (pod
+			# start included), as a check on the guest's clock.
+			t0=$($XPB now)
+			timeout 600 xenpod run --vcpus $v --memory 32 $IMG /bin/smpstress work 2 "$steps" \
+				>/tmp/smp.out 2>&1
+			t1=$($XPB now)
+			tr -d '\r' </tmp/smp.out | awk '/^work: / { print $(NF - 1) }' >>/tmp/s.smp$v
+			awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d\n", b - a }' >>/tmp/w.smp$v
+			cat /tmp/smp.out >>"$LOG"
+			r=$((r + 1))
+		done
+		if [ -s /tmp/s.smp$v ]; then
+			R smp.vcpus${v}_ms "$(median </tmp/s.smp$v)"
+			R smp.vcpus$v.samples "$(tr '\n' ',' </tmp/s.smp$v | sed 's/,$//')"
+			R smp.vcpus${v}_run_ms "$(median </tmp/w.smp$v)"
+		else
+			NA smp.vcpus${v}_ms "smpstress did not finish: $(tail -1 /tmp/smp.out | cut -c1-80)"
+		fi
+	done
+}
+
 # ---- main -------------------------------------------------------------------------
 
 say "xen $(xl info | awk '/^xen_version/ { print $3 }'), $(xl info | awk '/^nr_cpus/ { print $3 }') cpus, $(xl info | awk '/^total_memory/ { print $3 }') MiB"

@@ -62,6 +62,10 @@ function ratios(    i, t, unit, envs, e) {
 		"xl create: #N / #1")
 	ratio_add("scale.xenpod.last_over_first", "scale.xenpod.last_ms", "scale.xenpod.first_ms",
 		"xenpod run -d: #N / #1")
+	ratio_add("smp.speedup", "smp.vcpus1_ms", "smp.vcpus2_ms",
+		"2 threads of work: --vcpus 1 time / --vcpus 2 time")
+	ratio_add("smp.speedup_run", "smp.vcpus1_run_ms", "smp.vcpus2_run_ms",
+		"the same, whole xenpod run timed in dom0 (pod start included)")
 	ratio_add("xs.xenpod_over_xl_xk", "xs.xenpod.total", "xs.xl_xk.total",
 		"xenstore requests per lifecycle: xenpod / xl (same kernel)")
 	ratio_add("xs.xl_linux_over_xenpod", "xs.xl_linux.total", "xs.xenpod.total",
@@ -210,6 +214,12 @@ function table(    t, i, tu) {
 	row("podman with crun (a plain container in dom0) -> exit", "oci.podman_crun.exit_ms", "ms")
 	rrow("ratio podman+xenpod-oci / xenpod run (to exit)", "oci.podman_xenpod_oci_over_xenpod_run")
 	rrow("ratio podman+xenpod-oci / podman+crun (to exit)", "oci.podman_xenpod_oci_over_crun")
+	print ""
+	print "8. SMP (LAB_SMP=3 BENCH_PARTS=smp): two threads of arithmetic, timed in the guest"
+	row("--vcpus 1", "smp.vcpus1_ms", "ms")
+	row("--vcpus 2", "smp.vcpus2_ms", "ms")
+	rrow("speed-up", "smp.speedup")
+	rrow("speed-up of the whole xenpod run (dom0's clock)", "smp.speedup_run")
 }
 
 function rcell(name) { return (name in RV) ? RV[name] "x" : "n/a" }

@@ -104,7 +104,8 @@ expect_log cmdline 'cmdline "xenpod.test=boot foo=bar -- /bin/prog arg1"'
 
 boot selftest "xenpod.test=selftest"
 expect selftest 1 "PASS: pt_map" "PASS: kstack guard page unmapped" \
-	"PASS: periodic tick runs" "PASS: page counts restored"
+	"PASS: periodic tick runs" "PASS: page counts restored" "PASS: bkl: nests" \
+	"PASS: bkl: reacquire"
 if grep -q "^FAIL" "$TMP/selftest.out"; then
 	fail selftest-lines "$(grep '^FAIL' "$TMP/selftest.out" | head -n 3)"
 fi

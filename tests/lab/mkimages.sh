@@ -10,6 +10,7 @@ mkdir -p "$out/rootfs/bin" "$out/rootfs/etc" "$out/rootfs/tmp"
 musl-gcc -static -O2 -o "$out/rootfs/bin/hello" "$here/progs/hello.c"
 musl-gcc -static -O2 -o "$out/rootfs/bin/sleeper" "$here/progs/sleeper.c"
 musl-gcc -static -O2 -o "$out/rootfs/bin/getent" "$here/progs/getent.c"
+musl-gcc -static -O2 -pthread -o "$out/rootfs/bin/smpstress" "$here/progs/smpstress.c"
 cp /bin/busybox "$out/rootfs/bin/busybox"
 for app in sh echo cat ls env true false sleep; do
 	ln -s busybox "$out/rootfs/bin/$app"

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* cpu.c: GDT (kernel + SYSRET-ordered user segments), TSS with IST stacks, CPU features. */
+/* cpu.c: per-CPU GDT (kernel + SYSRET-ordered user segments), TSS with IST stacks, the BKL, CPU features. */
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/paging.h"
 #include "arch/trap.h"
+#include "kernel/errno.h"
+#include "kernel/mm.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 
 #define IST_STACK_SIZE 8192
@@ -18,21 +22,25 @@ struct tss {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
-static struct tss tss __attribute__((aligned(16)));
+static struct tss tsss[CPU_MAX] __attribute__((aligned(16)));
+/* The boot CPU's; the others' come from page_alloc (cpu_prepare). */
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint64_t gdt[8] __attribute__((aligned(16)));
-struct percpu percpu0;
+static uint64_t gdts[CPU_MAX][8] __attribute__((aligned(16)));
+struct percpu percpu[CPU_MAX];
+unsigned cpus_online = 1;
 static bool has_nx;
+/* The CPU that holds the BKL, or -1. */
+static int bkl_owner = -1;
 
 struct __attribute__((packed)) desc_ptr {
 	uint16_t limit;
 	uint64_t base;
 };
 
-static void gdt_fill(void)
+static void gdt_fill(uint64_t *gdt, const struct tss *tss)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)tss;
+	uint64_t limit = sizeof(*tss) - 1;
 
 	gdt[0] = 0;
 	gdt[GDT_KCS / 8] = 0x00af9a000000ffff;
@@ -47,9 +55,9 @@ static void gdt_fill(void)
 	gdt[GDT_TSS / 8 + 1] = base >> 32;
 }
 
-static void gdt_load(void)
+static void gdt_load(const uint64_t *gdt)
 {
-	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct desc_ptr p = { sizeof(uint64_t) * 8 - 1, (uint64_t)gdt };
 
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
@@ -66,18 +74,20 @@ static void gdt_load(void)
 	__asm__ volatile("ltr %w0" ::"r"(GDT_TSS));
 }
 
-static void tss_fill(void)
+/* ist: three stacks of IST_STACK_SIZE bytes. */
+static void tss_fill(struct tss *tss, uint8_t *ist)
 {
-	memset(&tss, 0, sizeof(tss));
-	tss.ist[IST_DF - 1] = (uint64_t)ist_stacks[0] + IST_STACK_SIZE;
-	tss.ist[IST_NMI - 1] = (uint64_t)ist_stacks[1] + IST_STACK_SIZE;
-	tss.ist[IST_MC - 1] = (uint64_t)ist_stacks[2] + IST_STACK_SIZE;
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap: ring 3 gets no ports */
+	memset(tss, 0, sizeof(*tss));
+	tss->ist[IST_DF - 1] = (uint64_t)ist + IST_STACK_SIZE;
+	tss->ist[IST_NMI - 1] = (uint64_t)ist + 2 * IST_STACK_SIZE;
+	tss->ist[IST_MC - 1] = (uint64_t)ist + 3 * IST_STACK_SIZE;
+	tss->iomap_base =
+		sizeof(*tss); /* no I/O bitmap: ring 3 gets no ports */
 }
 
 void tss_set_rsp0(uint64_t rsp0)
 {
-	tss.rsp[0] = rsp0;
+	tsss[cpu_id()].rsp[0] = rsp0;
 }
 
 bool cpu_has_nx(void)
@@ -109,15 +119,95 @@ static void cpu_features(void)
 	__asm__ volatile("fninit");
 }
 
-void cpu_init(void)
+int cpu_prepare(unsigned id)
 {
-	tss_fill();
-	gdt_fill();
-	gdt_load();
-	wrmsr(MSR_GS_BASE, (uint64_t)&percpu0);
+	uint64_t pa;
+
+	if (id == 0 || id >= CPU_MAX)
+		return -EINVAL;
+	pa = page_alloc(3 * IST_STACK_SIZE / PAGE_SIZE);
+	if (!pa)
+		return -ENOMEM;
+	tss_fill(&tsss[id], phys_to_virt(pa));
+	gdt_fill(gdts[id], &tsss[id]);
+	percpu[id].id = id;
+	percpu[id].self = &percpu[id];
+	return 0;
+}
+
+void cpu_init_id(unsigned id)
+{
+	if (id == 0) {
+		tss_fill(&tsss[0], &ist_stacks[0][0]);
+		gdt_fill(gdts[0], &tsss[0]);
+		percpu[0].self = &percpu[0];
+	}
+	gdt_load(gdts[id]);
+	wrmsr(MSR_GS_BASE, (uint64_t)&percpu[id]);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	cpu_features();
 	idt_init();
+}
+
+void cpu_init(void)
+{
+	cpu_init_id(0);
+}
+
+void bkl_lock(void)
+{
+	struct percpu *p = this_cpu();
+	int none = -1;
+
+	if (p->bkl_depth++)
+		return;
+	while (!__atomic_compare_exchange_n(&bkl_owner, &none, (int)p->id,
+					    false, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		none = -1;
+		cpu_relax();
+	}
+}
+
+void bkl_unlock(void)
+{
+	struct percpu *p = this_cpu();
+
+	if (!p->bkl_depth)
+		return;
+	if (--p->bkl_depth == 0)
+		__atomic_store_n(&bkl_owner, -1, __ATOMIC_RELEASE);
+}
+
+bool bkl_held(void)
+{
+	return this_cpu()->bkl_depth &&
+	       __atomic_load_n(&bkl_owner, __ATOMIC_RELAXED) == (int)cpu_id();
+}
+
+void bkl_missing(const char *fn)
+{
+	panic("%s on CPU %u without the BKL", fn, cpu_id());
+}
+
+unsigned bkl_release_all(void)
+{
+	struct percpu *p = this_cpu();
+	unsigned d = p->bkl_depth;
+
+	if (d) {
+		p->bkl_depth = 0;
+		__atomic_store_n(&bkl_owner, -1, __ATOMIC_RELEASE);
+	}
+	return d;
+}
+
+void bkl_reacquire(unsigned depth)
+{
+	if (!depth)
+		return;
+	bkl_lock();
+	this_cpu()->bkl_depth = depth;
 }
 
 /* The halt's address, labelled in cpu_idle's asm. */
@@ -128,6 +218,15 @@ void cpu_idle(void)
 {
 	uint64_t f = read_flags();
 
+	/* Device events go to vCPU 0, whose handler needs the BKL: another
+	 * CPU that holds it must not sleep waiting for one. It lets its own
+	 * interrupts in (timer, IPI) and returns to its caller's check. */
+	if (cpu_id() != 0 && this_cpu()->bkl_depth) {
+		__asm__ volatile("sti; pause; cli" ::: "memory");
+		if (f & RFLAGS_IF)
+			irq_enable();
+		return;
+	}
 	__asm__ volatile("sti\n"
 			 ".globl cpu_idle_hlt\n"
 			 "cpu_idle_hlt:\n\t"

@@ -65,9 +65,34 @@ static uint64_t *walk(pt_t pt, uint64_t va, bool create, bool *large)
 	return &t[IDX(va, 0)];
 }
 
+void (*tlb_flush_all_cpus_hook)(void);
+
 void tlb_flush_page(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+/* Is pt loaded on another CPU (its TLB may cache pt's entries)? Stable
+ * under the BKL: CPUs switch page tables only while they hold it. */
+static bool pt_live_elsewhere(pt_t pt)
+{
+	unsigned me = cpu_id();
+
+	for (unsigned c = 0; c < cpus_online; c++)
+		if (c != me && percpu[c].pt == pt)
+			return true;
+	return false;
+}
+
+/* After a mapping of pt at va was removed or downgraded: this CPU's TLB
+ * entry goes, and every CPU's when another may hold one (docs/SMP.md). */
+static void tlb_shoot(pt_t pt, uint64_t va)
+{
+	if (pt == pt_current() || va >= USER_TOP)
+		tlb_flush_page(va);
+	if (cpus_online > 1 && tlb_flush_all_cpus_hook &&
+	    (va >= USER_TOP || pt_live_elsewhere(pt)))
+		tlb_flush_all_cpus_hook();
 }
 
 pt_t pt_current(void)
@@ -78,6 +103,7 @@ pt_t pt_current(void)
 void pt_switch(pt_t pt)
 {
 	__asm__ volatile("mov %0, %%cr3" ::"r"(pt) : "memory");
+	this_cpu()->pt = pt;
 }
 
 pt_t pt_kernel(void)
@@ -116,8 +142,7 @@ int pt_unmap(pt_t pt, uint64_t va, uint64_t *pa_r)
 		if (pa_r)
 			*pa_r = *e & PTE_ADDR;
 		*e = 0;
-		if (pt == pt_current() || va >= USER_TOP)
-			tlb_flush_page(va);
+		tlb_shoot(pt, va);
 		rc = 0;
 	}
 	irq_restore(fl);
@@ -135,8 +160,7 @@ int pt_protect(pt_t pt, uint64_t va, uint64_t flags)
 		*e = (*e & PTE_ADDR) |
 		     ((flags | PTE_P) & (PTE_FLAGS & ~PTE_PS) &
 		      ~(PTE_NX & ~nx_mask));
-		if (pt == pt_current() || va >= USER_TOP)
-			tlb_flush_page(va);
+		tlb_shoot(pt, va);
 		rc = 0;
 	}
 	irq_restore(fl);

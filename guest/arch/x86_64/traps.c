@@ -221,6 +221,9 @@ static void interrupt(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
+	/* From user mode, or an idle CPU's halt: take the BKL; kernel code
+	 * interrupted on this CPU holds it already (bkl_lock nests). */
+	bkl_lock();
 	if (f->vector < VEC_IRQ_BASE) {
 		exception(f);
 	} else {
@@ -235,4 +238,6 @@ void trap_dispatch(struct trap_frame *f)
 		irq_disable();
 		trap_return_hook(f);
 	}
+	irq_disable();
+	bkl_unlock();
 }

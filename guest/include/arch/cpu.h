@@ -147,6 +147,10 @@ uint64_t cpu_idle_early_wakes(void);
 /* Halts forever with interrupts off. */
 void cpu_halt_forever(void) __attribute__((noreturn));
 
+/* The most vCPUs the guest runs on: Xen's shared_info holds this many
+ * vcpu_info slots (XEN_LEGACY_MAX_VCPUS); a pod with more runs on these. */
+#define CPU_MAX 32
+
 /*
  * Per-CPU data at %gs:0 in the kernel (KERNEL_GS_BASE holds the user's
  * %gs base while in user mode; every entry from ring 3 does swapgs).
@@ -155,16 +159,67 @@ void cpu_halt_forever(void) __attribute__((noreturn));
 struct percpu {
 	uint64_t kernel_rsp; /* %gs:0, loaded by the syscall entry */
 	uint64_t user_rsp; /* %gs:8, scratch for the syscall entry */
-	void *current; /* %gs:16, the user layer's current task */
-	uint64_t scratch[5];
+	void *cur_task; /* %gs:16, the user layer's current task */
+	struct percpu *self; /* %gs:24 */
+	unsigned id; /* 0 is the boot CPU */
+	volatile bool need_resched; /* the user layer's: switch at exit */
+	volatile bool idle; /* halted in the scheduler without the BKL */
+	volatile bool kicked; /* an IPI is on its way to this CPU */
+	uint64_t pt; /* the page table loaded (pt_switch) */
+	uint64_t slice_end_ns, run_start_ns; /* the user layer's */
+	void *idle_task; /* the user layer's */
+	unsigned bkl_depth; /* how many times this CPU holds the BKL */
+	uint64_t user_ns; /* time it ran user tasks (the user layer's) */
 };
 #define PERCPU_KERNEL_RSP 0
 #define PERCPU_USER_RSP 8
 #define PERCPU_CURRENT 16
 
-extern struct percpu percpu0;
+extern struct percpu percpu[CPU_MAX];
+/* CPUs running (1 until the platform starts the others). */
+extern unsigned cpus_online;
 
-/* Loads GDT, TSS, IDT, enables NX, sets %gs for percpu0. */
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("movq %%gs:24, %0" : "=r"(p));
+	return p;
+}
+
+static inline unsigned cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+/*
+ * The big kernel lock: every CPU holds it while it runs kernel code, so
+ * the kernel's structures need no other lock (docs/SMP.md). Taken on each
+ * entry from user mode and by an idle CPU's interrupts, released on the
+ * return to user mode and around the idle halt. Recursive per CPU (an
+ * interrupt of kernel code on the CPU that holds it). Interrupts off.
+ */
+void bkl_lock(void);
+void bkl_unlock(void);
+bool bkl_held(void);
+/* Checks that the caller holds the BKL once other CPUs run (the
+ * scheduler and the allocators call it); a kernel bug panics. */
+#define BKL_ASSERT()                                \
+	do {                                        \
+		if (cpus_online > 1 && !bkl_held()) \
+			bkl_missing(__func__);      \
+	} while (0)
+void bkl_missing(const char *fn) __attribute__((noreturn));
+/* Releases every level this CPU holds (for the idle halt); returns them. */
+unsigned bkl_release_all(void);
+void bkl_reacquire(unsigned depth);
+
+/* On the boot CPU: CPU id's TSS, IST stacks and GDT. 0 or -errno. */
+int cpu_prepare(unsigned id);
+/* Sets up CPU id's GDT, TSS, IDT, %gs and features (the boot CPU: 0). */
+void cpu_init_id(unsigned id);
+
+/* Loads GDT, TSS, IDT, enables NX, sets %gs for CPU 0. */
 void cpu_init(void);
 /* Stack the CPU switches to on an interrupt or exception from ring 3. */
 void tss_set_rsp0(uint64_t rsp0);

@@ -80,6 +80,10 @@ int pt_lookup(pt_t pt, uint64_t va, uint64_t *pa_r, uint64_t *flags_r);
 void pt_switch(pt_t pt);
 pt_t pt_current(void);
 void tlb_flush_page(uint64_t va);
+/* Flushes every CPU's TLB (the platform's: HVMOP_flush_tlbs on Xen); set
+ * once more than one CPU runs. pt_unmap and pt_protect call it when the
+ * page table may be live on another CPU. */
+extern void (*tlb_flush_all_cpus_hook)(void);
 
 /*
  * Maps physical pages (MMIO, Xen special pages) into the kernel's vmap

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/cpu.h"
 #include "arch/paging.h"
 #include "arch/trap.h"
 #include "kernel/list.h"
@@ -258,10 +259,21 @@ struct task {
 	uint64_t utime_ns, start_ns;
 	char comm[16];
 	char *exe_path; /* kmalloc'd */
+	int on_cpu; /* the CPU it is current on, or -1 */
+	uint64_t cpus_allowed; /* sched_setaffinity's mask of CPUs */
 	uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
-extern struct task *current;
+/* The task this CPU runs (%gs:PERCPU_CURRENT). A task is the same task
+ * on whatever CPU it resumes, so the value may be kept across a switch. */
+static inline struct task *get_current(void)
+{
+	struct task *t;
+
+	__asm__("movq %%gs:16, %0" : "=r"(t));
+	return t;
+}
+#define current get_current()
 /* Every task, init's kernel task first, in creation order. */
 extern struct list_node task_list;
 #define for_each_task(t) list_for_each(t, &task_list, node)
@@ -393,7 +405,8 @@ int exec_load(struct task *t, const char *path, char *const argv[],
  * unusable)? Its words then say more than the errno. */
 bool exec_err_is_interp(const char *err);
 
-extern volatile bool need_resched;
+/* This CPU switches tasks before it returns to user mode. */
+#define need_resched (this_cpu()->need_resched)
 
 /* Internal "restart the system call" code, never seen by user space. */
 #define ERESTARTSYS 512

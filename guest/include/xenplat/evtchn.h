@@ -22,6 +22,15 @@ typedef void (*evtchn_handler_t)(evtchn_port_t port, struct trap_frame *f,
 int evtchn_bind(evtchn_port_t port, evtchn_handler_t fn, void *arg);
 /* EVTCHNOP_bind_virq on vcpu 0, then evtchn_bind. Returns port or -errno. */
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_t fn, void *arg);
+/* The same for the VIRQ of vCPU cpu (per-vCPU VIRQs: VIRQ_TIMER); its
+ * events are then handled on that vCPU. */
+int evtchn_bind_virq_cpu(uint32_t virq, unsigned cpu, evtchn_handler_t fn,
+			 void *arg);
+/* EVTCHNOP_bind_ipi: a port that interrupts vCPU cpu when any vCPU
+ * notifies it, handled there. Returns the port or -errno. */
+int evtchn_bind_ipi(unsigned cpu, evtchn_handler_t fn, void *arg);
+/* On a vCPU other than 0, before it takes events: unmasks its upcall. */
+void evtchn_cpu_init(void);
 /* EVTCHNOP_alloc_unbound for remote_dom. Returns the port or -errno. */
 int evtchn_alloc_unbound(domid_t remote_dom);
 /* EVTCHNOP_bind_interdomain to (remote_dom, remote_port). Returns the

@@ -11,6 +11,7 @@
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/sched.h>

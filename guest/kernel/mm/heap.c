@@ -64,6 +64,7 @@ void *kmalloc(size_t size)
 	uint64_t fl;
 	struct hdr *h;
 
+	BKL_ASSERT();
 	if (size > (1u << MAX_SHIFT) - HDR)
 		return size > (1ull << 32) ? NULL : alloc_big(size);
 	while (((size_t)1 << (cls + MIN_SHIFT)) - HDR < size)
@@ -94,6 +95,7 @@ void kfree(void *p)
 	struct hdr *h;
 	uint64_t fl;
 
+	BKL_ASSERT();
 	if (!p)
 		return;
 	h = (struct hdr *)((uint8_t *)p - HDR);

@@ -142,6 +142,7 @@ uint64_t page_alloc(size_t n)
 {
 	uint64_t fl = irq_save(), p;
 
+	BKL_ASSERT();
 	if (n == 0 || n > nfree) {
 		irq_restore(fl);
 		return 0;
@@ -172,6 +173,7 @@ void page_free(uint64_t pa, size_t n)
 {
 	uint64_t fl = irq_save(), pfn = pa / PAGE_SIZE;
 
+	BKL_ASSERT();
 	if (pa & 0xfff || pfn + n > max_pfn)
 		panic("page_free: bad address %#lx", pa);
 	for (uint64_t i = 0; i < n; i++) {
