@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +101,57 @@ static void bench_pipe(long mib)
 	printf("gwork pipe %.1f MiB/s\n", mib / (now_s() - t));
 }
 
+/*
+ * epoll ping-pong: a byte bounced n times between two processes over two pipes, each side
+ * waiting in epoll_wait before its read; microseconds per round trip.
+ */
+static void bench_epoll(long n)
+{
+	int ab[2], ba[2], st, ep;
+	struct epoll_event ev = { .events = EPOLLIN };
+	char c = 'p';
+	double t;
+	pid_t pid;
+
+	if (pipe(ab) || pipe(ba))
+		return na("epoll", "pipe");
+	pid = fork();
+	if (pid < 0)
+		return na("epoll", "fork");
+	ep = epoll_create1(0);
+	if (ep < 0) {
+		if (pid == 0)
+			_exit(1);
+		return na("epoll", "epoll_create1");
+	}
+	ev.data.fd = pid == 0 ? ab[0] : ba[0];
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+		if (pid == 0)
+			_exit(1);
+		return na("epoll", "epoll_ctl");
+	}
+	if (pid == 0) {
+		for (long i = 0; i < n; i++)
+			if (epoll_wait(ep, &ev, 1, -1) != 1 ||
+			    read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	t = now_s();
+	for (long i = 0; i < n; i++)
+		if (write(ab[1], &c, 1) != 1 ||
+		    epoll_wait(ep, &ev, 1, -1) != 1 || read(ba[0], &c, 1) != 1)
+			return na("epoll", "round trip");
+	t = now_s() - t;
+	waitpid(pid, &st, 0);
+	close(ep);
+	close(ab[0]);
+	close(ab[1]);
+	close(ba[0]);
+	close(ba[1]);
+	printf("gwork epoll %.1f us/rt\n", t * 1e6 / n);
+}
+
 /* Write a 1 MiB file in 4 KiB writes, read it back, remove it; n times. */
 static void bench_file(long n, const char *path)
 {
@@ -141,6 +193,7 @@ int main(int argc, char **argv)
 	bench_pipe(64 / scale > 0 ? 64 / scale : 1);
 	bench_file(32 / scale > 0 ? 32 / scale : 1,
 		   argc > 2 ? argv[2] : "/tmp/gwork.tmp");
+	bench_epoll(20000 / scale);
 	printf("gwork done\n");
 	return 0;
 }

@@ -72,8 +72,8 @@ function ratios(    i, t, unit, envs, e) {
 		"xenstore requests per lifecycle: xl of Linux / xenpod")
 	ratio_add("io.ring_over_console", "io.ring_mib_s", "io.console_mib_s",
 		"pod stdout throughput: vchan ring / console")
-	split("getpid fork_exec pipe file", t, " ")
-	for (i = 1; i <= 4; i++) {
+	split("getpid fork_exec pipe file epoll", t, " ")
+	for (i = 1; i <= 5; i++) {
 		# Slowdown factors: >1 means the guest is slower than the reference.
 		if (t[i] == "pipe" || t[i] == "file") {
 			ratio_add("work." t[i] ".qemu_xk_vs_host", "work.host." t[i], "work.qemu_xk." t[i], "")
@@ -188,12 +188,12 @@ function table(    t, i, tu) {
 	rrow("ratio xl of Linux / xenpod", "xs.xl_linux_over_xenpod")
 	print "\n5. Guest work (gwork, static musl; medians not taken: one run each)"
 	printf "  %-16s %10s %10s %10s %10s %10s\n", "test", "host", "QEMU Linux", "QEMU xk", "Xen Linux", "Xen xk"
-	split("getpid ns/op fork_exec us/op pipe MiB/s file MiB/s", tu, " ")
-	for (i = 1; i <= 8; i += 2)
+	split("getpid ns/op fork_exec us/op pipe MiB/s file MiB/s epoll us/rt", tu, " ")
+	for (i = 1; i <= 10; i += 2)
 		workrow(tu[i], tu[i + 1])
 	print "  slowdown of xenpod-kernel (xk), >1 = slower than the reference:"
 	printf "  %-16s %10s %10s %10s %10s\n", "test", "QEMU:host", "QEMU:Linux", "Xen:host", "Xen:Linux"
-	for (i = 1; i <= 8; i += 2)
+	for (i = 1; i <= 10; i += 2)
 		printf "  %-16s %10s %10s %10s %10s\n", tu[i], rcell("work." tu[i] ".qemu_xk_vs_host"), \
 			rcell("work." tu[i] ".qemu_xk_vs_qemu_linux"), rcell("work." tu[i] ".xen_xk_vs_host"), \
 			rcell("work." tu[i] ".xen_xk_vs_xen_linux")
