@@ -255,7 +255,12 @@ conslog papp | tail -n 20
 xl destroy papp
 
 # The baseline: a Debian Linux PVH guest (this host's kernel and xen-netfront) on a vif of its
-# own, running the same programs (tests/guest/linux-net-init), measured the same way.
+# own, running the same programs (tests/guest/linux-net-init), measured the same way. It is a
+# benchmark's reference, not a check of xenpod: what it does is reported (INFO), never failed on.
+# (In one CI run of 2026-12-03 this Linux guest panicked 10 s into its boot under the nested
+# emulation, before its network was up; its console's last lines are printed then.)
+pass() { echo "INFO: baseline: $1"; }
+fail() { echo "INFO: baseline: not so: $1 - $2"; }
 LK=$(ls /lab/vmlinuz-* 2>/dev/null | head -n 1)
 LR=/lab/linux-net.cpio.gz
 if [ -z "$LK" ] || [ ! -f "$LR" ]; then
@@ -275,7 +280,7 @@ on_crash = "preserve"
 EOC
 if ! xl create /tmp/lnet.cfg >/tmp/lnet.err 2>&1; then
 	fail "xl create lnet" "$(tail -3 /tmp/lnet.err | tr '\n' ' ')"
-	exit 1
+	exit $failed
 fi
 llistening() { conslog lnet | grep -q "tcp echo on 7000"; }
 if until_ok 180 llistening; then
@@ -286,7 +291,8 @@ if until_ok 180 llistening; then
 	ratio "20 HTTP GETs time" "$POD_GET" "$GET_MS"
 	ratio "ping RTT" "${POD_PING:-0}" "${PING_AVG:-0}"
 else
-	fail "Linux guest" "no 'tcp echo on 7000': $(conslog lnet | tail -5 | tr '\n' ' ')"
+	echo "INFO: baseline: the Linux guest did not come up (no 'tcp echo on 7000'): no figures beside Linux"
+	conslog lnet | grep -E -A3 "Kernel panic|BUG|Oops|RIP:|Call Trace|G: " | head -n 40 | sed 's/^/INFO: baseline console: /'
 fi
 xl destroy lnet
 exit $failed
