@@ -113,6 +113,17 @@ void rpc_reply(struct rpc_req *req, const char *result)
 	req_free(req);
 }
 
+void rpc_reply_writer(struct rpc_req *req, struct json_writer *w)
+{
+	const char *t = json_writer_text(w, NULL);
+
+	if (t)
+		rpc_reply(req, t);
+	else
+		rpc_error(req, RPC_FAILED, "out of memory");
+	json_writer_free(w);
+}
+
 /* status >= 0: "data":{"exit_code":STATUS} as well. */
 static void error_text(int code, const char *msg, int status, char *buf,
 		       size_t bufsz)

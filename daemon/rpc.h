@@ -30,6 +30,9 @@ void rpc_init(void);
 
 /* Answer req with result (JSON text of an object); req is freed. */
 void rpc_reply(struct rpc_req *req, const char *result);
+struct json_writer;
+/* Answer req with w's text (or "out of memory" if the writer failed); req and w are freed. */
+void rpc_reply_writer(struct rpc_req *req, struct json_writer *w);
 /* Answer req with an error; message is one line. req is freed. */
 void rpc_error(struct rpc_req *req, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

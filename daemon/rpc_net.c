@@ -235,23 +235,12 @@ static void write_network(struct json_writer *w, const struct net_network *nw)
 	json_w_object_close(w);
 }
 
-static void reply_writer(struct rpc_req *req, struct json_writer *w)
-{
-	const char *t = json_writer_text(w, NULL);
-
-	if (t)
-		rpc_reply(req, t);
-	else
-		rpc_error(req, RPC_FAILED, "out of memory");
-	json_writer_free(w);
-}
-
 static void reply_network(struct rpc_req *req, const struct net_network *nw)
 {
 	struct json_writer *w = json_writer_new(false);
 
 	write_network(w, nw);
-	reply_writer(req, w);
+	rpc_reply_writer(req, w);
 }
 
 struct p_net {
@@ -326,7 +315,7 @@ static void m_network_list(struct rpc_req *req, const struct json *params)
 		write_network(w, net_network_at(i));
 	json_w_array_close(w);
 	json_w_object_close(w);
-	reply_writer(req, w);
+	rpc_reply_writer(req, w);
 }
 
 static void m_network_inspect(struct rpc_req *req, const struct json *params)

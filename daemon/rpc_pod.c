@@ -104,15 +104,9 @@ static void write_pod(struct json_writer *w, const struct pod *pod)
 static void reply_pod(struct rpc_req *req, const struct pod *p)
 {
 	struct json_writer *w = json_writer_new(false);
-	const char *t;
 
 	write_pod(w, p);
-	t = json_writer_text(w, NULL);
-	if (t)
-		rpc_reply(req, t);
-	else
-		rpc_error(req, RPC_FAILED, "out of memory");
-	json_writer_free(w);
+	rpc_reply_writer(req, w);
 }
 
 /* The answer of an operation that returns the pod (or defers). */
@@ -508,7 +502,6 @@ static void m_pod_list(struct rpc_req *req, const struct json *params)
 	struct json_writer *w;
 	const struct pod *pod;
 	struct pod_info pi;
-	const char *t;
 
 	if (!rpc_decode_params(req, params, f, &p))
 		return;
@@ -523,12 +516,7 @@ static void m_pod_list(struct rpc_req *req, const struct json *params)
 	}
 	json_w_array_close(w);
 	json_w_object_close(w);
-	t = json_writer_text(w, NULL);
-	if (t)
-		rpc_reply(req, t);
-	else
-		rpc_error(req, RPC_FAILED, "out of memory");
-	json_writer_free(w);
+	rpc_reply_writer(req, w);
 }
 
 static void m_pod_inspect(struct rpc_req *req, const struct json *params)

@@ -197,23 +197,12 @@ static void write_volume(struct json_writer *w, const struct volstore_info *v)
 	json_w_object_close(w);
 }
 
-static void reply_writer(struct rpc_req *req, struct json_writer *w)
-{
-	const char *t = json_writer_text(w, NULL);
-
-	if (t)
-		rpc_reply(req, t);
-	else
-		rpc_error(req, RPC_FAILED, "out of memory");
-	json_writer_free(w);
-}
-
 static void reply_volume(struct rpc_req *req, const struct volstore_info *v)
 {
 	struct json_writer *w = json_writer_new(false);
 
 	write_volume(w, v);
-	reply_writer(req, w);
+	rpc_reply_writer(req, w);
 }
 
 struct p_vol {
@@ -283,7 +272,7 @@ static void m_volume_list(struct rpc_req *req, const struct json *params)
 			  strerror(-rc));
 		return;
 	}
-	reply_writer(req, w);
+	rpc_reply_writer(req, w);
 }
 
 static void m_volume_inspect(struct rpc_req *req, const struct json *params)
