@@ -118,24 +118,6 @@ static const char *subnet_cell(const struct json *n, char *buf, size_t size)
 	return buf;
 }
 
-/* The pods attached, comma-separated, or NULL ("-"). */
-static const char *pods_cell(const struct json *n, char *buf, size_t size)
-{
-	const struct json *u = json_get(n, "pods");
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < json_len(u); i++) {
-		int w = snprintf(buf + off, size - off, "%s%s", i ? "," : "",
-				 json_str(json_at(u, i)) ?: "?");
-
-		if (w < 0 || (size_t)w >= size - off)
-			break;
-		off += (size_t)w;
-	}
-	return buf[0] ? buf : NULL;
-}
-
 static int ls_table(const struct json *nets)
 {
 	static const char *const heads[] = { "NAME", "BRIDGE", "SUBNET",
@@ -152,7 +134,7 @@ static int ls_table(const struct json *nets)
 			json_str(json_get(n, "bridge")),
 			subnet_cell(n, sub, sizeof(sub)),
 			json_str(json_get(n, "gateway")),
-			pods_cell(n, pods, sizeof(pods)),
+			cmd_join_cell(n, "pods", pods, sizeof(pods)),
 		};
 
 		rc = table_add(&t, row);
@@ -165,8 +147,6 @@ static int ls_table(const struct json *nets)
 
 static int net_ls(struct cli *cli, int argc, char **argv)
 {
-	const struct json *result, *nets;
-	struct json *root = NULL;
 	bool quiet = false;
 	int rc = sub_opts(cli, argc, argv, false, NULL, NULL, &quiet);
 
@@ -174,92 +154,23 @@ static int net_ls(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (optind != argc)
 		return cmd_usage(cli, "too many arguments");
-	if (cli_call(cli, NULL, XP_M_NETWORK_LIST,
-		     params_close(params_open(NULL)), NULL, NULL, &root,
-		     &result) < 0)
-		return CLI_ERR;
-	nets = json_get(result, "networks");
-	rc = CLI_OK;
-	if (json_type(nets) != JSON_ARRAY) {
-		cli_error(
-			"bad reply from xenpodd: result.networks: expected an array");
-		rc = CLI_ERR;
-	} else if (cli->json) {
-		rc = cli_print_json(result, false) ? CLI_ERR : CLI_OK;
-	} else if (quiet) {
-		for (size_t i = 0; i < json_len(nets); i++)
-			printf("%s\n",
-			       json_str(json_get(json_at(nets, i), "name")) ?:
-				       "-");
-	} else if (ls_table(nets)) {
-		cli_error("out of memory");
-		rc = CLI_ERR;
-	}
-	json_free(root);
-	return rc;
+	return cmd_list(cli, XP_M_NETWORK_LIST, "networks", quiet, ls_table);
 }
 
-/* Each NAME in turn; what fails is said and the rest still done. */
-static int each_name(struct cli *cli, int argc, char **argv, const char *method,
-		     struct json_writer *out)
+/* inspect and rm also take the default network, "bridge". */
+static bool any_name_ok(struct cli *cli, const char *name)
 {
-	int rc = CLI_OK;
-
-	if (optind == argc)
-		return cmd_usage(cli, "missing NAME");
-	for (int i = optind; i < argc; i++)
-		if (!name_ok(cli, argv[i], true))
-			return CLI_USAGE;
-	for (int i = optind; i < argc; i++) {
-		const struct json *result;
-		struct json *root = NULL;
-
-		if (cli_call(cli, NULL, method,
-			     params_close(params_open(argv[i])), NULL, NULL,
-			     &root, &result) < 0) {
-			rc = CLI_ERR;
-			if (cli->client.fd < 0 || cli->client.rpc_code == 0)
-				break; /* the connection is gone */
-			continue;
-		}
-		if (out)
-			json_w_value(out, result);
-		else
-			printf("%s\n", argv[i]);
-		json_free(root);
-	}
-	return rc;
+	return name_ok(cli, name, true);
 }
 
 static int net_inspect(struct cli *cli, int argc, char **argv)
 {
-	struct json_writer *w;
-	struct json *all;
-	const char *text;
-	char err[128];
-	int rc = sub_opts(cli, argc, argv, false, NULL, NULL, NULL), prc;
+	int rc = sub_opts(cli, argc, argv, false, NULL, NULL, NULL);
 
 	if (rc >= 0)
 		return rc;
-	w = json_writer_new(false);
-	if (!w) {
-		cli_error("out of memory");
-		return CLI_ERR;
-	}
-	/* One JSON array of the networks found, as docker's. */
-	json_w_array_open(w);
-	rc = each_name(cli, argc, argv, XP_M_NETWORK_INSPECT, w);
-	json_w_array_close(w);
-	text = json_writer_text(w, NULL);
-	all = text ? json_parse(text, strlen(text), err, sizeof(err)) : NULL;
-	if (rc != CLI_USAGE && all && json_len(all)) {
-		prc = cli_print_json(all, !cli->json);
-		if (prc)
-			rc = CLI_ERR;
-	}
-	json_free(all);
-	json_writer_free(w);
-	return rc;
+	return cmd_inspect_names(cli, argc, argv, XP_M_NETWORK_INSPECT,
+				 any_name_ok);
 }
 
 static int net_rm(struct cli *cli, int argc, char **argv)
@@ -268,30 +179,19 @@ static int net_rm(struct cli *cli, int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	return each_name(cli, argc, argv, XP_M_NETWORK_RM, NULL);
+	return cmd_each_name(cli, argc, argv, XP_M_NETWORK_RM, any_name_ok,
+			     NULL, false, NULL);
 }
 
 int cmd_network(struct cli *cli, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(struct cli *cli, int argc, char **argv);
-	} subs[] = {
+	static const struct cmd_sub subs[] = {
 		{ "create", net_create },
 		{ "ls", net_ls },
 		{ "inspect", net_inspect },
 		{ "rm", net_rm },
 	};
 
-	if (argc < 2)
-		return cmd_usage(cli, "missing create, ls, inspect or rm");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return cmd_help(cli->cmd);
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-		if (strcmp(argv[1], subs[i].name))
-			continue;
-		optind = 0; /* the subcommand's own options */
-		return subs[i].fn(cli, argc - 1, argv + 1);
-	}
-	return cmd_usage(cli, "unknown subcommand '%s'", argv[1]);
+	return cmd_subcommands(cli, argc, argv, subs,
+			       sizeof(subs) / sizeof(subs[0]));
 }

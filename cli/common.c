@@ -174,3 +174,149 @@ char *params_close(struct json_writer *w)
 	json_writer_free(w);
 	return out;
 }
+
+/* ---- commands over named daemon objects (volume, network) ---- */
+
+int cmd_subcommands(struct cli *cli, int argc, char **argv,
+		    const struct cmd_sub *subs, size_t n)
+{
+	char names[128] = "";
+	size_t off = 0;
+
+	if (argc < 2) {
+		for (size_t i = 0; i < n; i++) {
+			int w = snprintf(names + off, sizeof(names) - off,
+					 "%s%s",
+					 i == 0	    ? "" :
+					 i + 1 == n ? " or " :
+						      ", ",
+					 subs[i].name);
+
+			if (w < 0 || (size_t)w >= sizeof(names) - off)
+				break;
+			off += (size_t)w;
+		}
+		return cmd_usage(cli, "missing %s", names);
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return cmd_help(cli->cmd);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[1], subs[i].name))
+			continue;
+		optind = 0; /* the subcommand's own options */
+		return subs[i].fn(cli, argc - 1, argv + 1);
+	}
+	return cmd_usage(cli, "unknown subcommand '%s'", argv[1]);
+}
+
+const char *cmd_join_cell(const struct json *obj, const char *key, char *buf,
+			  size_t size)
+{
+	const struct json *u = json_get(obj, key);
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < json_len(u); i++) {
+		int w = snprintf(buf + off, size - off, "%s%s", i ? "," : "",
+				 json_str(json_at(u, i)) ?: "?");
+
+		if (w < 0 || (size_t)w >= size - off)
+			break;
+		off += (size_t)w;
+	}
+	return buf[0] ? buf : NULL;
+}
+
+int cmd_list(struct cli *cli, const char *method, const char *key, bool quiet,
+	     int (*table)(const struct json *items))
+{
+	const struct json *result, *items;
+	struct json *root = NULL;
+	int rc = CLI_OK;
+
+	if (cli_call(cli, NULL, method, params_close(params_open(NULL)), NULL,
+		     NULL, &root, &result) < 0)
+		return CLI_ERR;
+	items = json_get(result, key);
+	if (json_type(items) != JSON_ARRAY) {
+		cli_error(
+			"bad reply from xenpodd: result.%s: expected an array",
+			key);
+		rc = CLI_ERR;
+	} else if (cli->json) {
+		rc = cli_print_json(result, false) ? CLI_ERR : CLI_OK;
+	} else if (quiet) {
+		for (size_t i = 0; i < json_len(items); i++)
+			printf("%s\n",
+			       json_str(json_get(json_at(items, i), "name")) ?:
+				       "-");
+	} else if (table(items)) {
+		cli_error("out of memory");
+		rc = CLI_ERR;
+	}
+	json_free(root);
+	return rc;
+}
+
+int cmd_each_name(struct cli *cli, int argc, char **argv, const char *method,
+		  bool (*name_ok)(struct cli *cli, const char *name),
+		  const char *flag_key, bool flag, struct json_writer *out)
+{
+	int rc = CLI_OK;
+
+	if (optind == argc)
+		return cmd_usage(cli, "missing NAME");
+	for (int i = optind; i < argc; i++)
+		if (!name_ok(cli, argv[i]))
+			return CLI_USAGE;
+	for (int i = optind; i < argc; i++) {
+		const struct json *result;
+		struct json *root = NULL;
+		struct json_writer *w = params_open(argv[i]);
+
+		if (w && flag_key) {
+			json_w_key(w, flag_key);
+			json_w_bool(w, flag);
+		}
+		if (cli_call(cli, NULL, method, params_close(w), NULL, NULL,
+			     &root, &result) < 0) {
+			rc = CLI_ERR;
+			if (cli->client.fd < 0 || cli->client.rpc_code == 0)
+				break; /* the connection is gone */
+			continue;
+		}
+		if (out)
+			json_w_value(out, result);
+		else
+			printf("%s\n", argv[i]);
+		json_free(root);
+	}
+	return rc;
+}
+
+int cmd_inspect_names(struct cli *cli, int argc, char **argv,
+		      const char *method,
+		      bool (*name_ok)(struct cli *cli, const char *name))
+{
+	struct json_writer *w = json_writer_new(false);
+	struct json *all;
+	const char *text;
+	char err[128];
+	int rc;
+
+	if (!w) {
+		cli_error("out of memory");
+		return CLI_ERR;
+	}
+	json_w_array_open(w);
+	rc = cmd_each_name(cli, argc, argv, method, name_ok, NULL, false, w);
+	json_w_array_close(w);
+	text = json_writer_text(w, NULL);
+	all = text ? json_parse(text, strlen(text), err, sizeof(err)) : NULL;
+	if (rc != CLI_USAGE && all && json_len(all) &&
+	    cli_print_json(all, !cli->json))
+		rc = CLI_ERR;
+	json_free(all);
+	json_writer_free(w);
+	return rc;
+}

@@ -85,6 +85,36 @@ int cli_print_json(const struct json *v, bool pretty);
 struct json_writer *params_open(const char *name);
 char *params_close(struct json_writer *w); /* frees w; NULL: out of memory */
 
+/*
+ * The pieces of the commands over named daemon objects (volume, network: cmd_volume.c,
+ * cmd_network.c), in common.c.
+ */
+struct cmd_sub {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+};
+/* Runs the subcommand argv[1] of subs (n of them) with its own options. */
+int cmd_subcommands(struct cli *cli, int argc, char **argv,
+		    const struct cmd_sub *subs, size_t n);
+/* The array obj.key of strings as a comma-separated table cell, or NULL ("-"). */
+const char *cmd_join_cell(const struct json *obj, const char *key, char *buf,
+			  size_t size);
+/* ls: method's array result.key as JSON (--json), its names (quiet) or table(items). */
+int cmd_list(struct cli *cli, const char *method, const char *key, bool quiet,
+	     int (*table)(const struct json *items));
+/*
+ * method for each NAME of argv[optind..], all checked by name_ok first; flag_key (if not
+ * NULL) = flag goes into the params. Each result goes into out (a JSON array), or its name is
+ * printed. What fails is said and the rest still done, unless the connection is gone.
+ */
+int cmd_each_name(struct cli *cli, int argc, char **argv, const char *method,
+		  bool (*name_ok)(struct cli *cli, const char *name),
+		  const char *flag_key, bool flag, struct json_writer *out);
+/* inspect NAME...: one JSON array of what method answered for each, as docker's. */
+int cmd_inspect_names(struct cli *cli, int argc, char **argv,
+		      const char *method,
+		      bool (*name_ok)(struct cli *cli, const char *name));
+
 /* Commands (cmd_*.c). */
 int cmd_run(struct cli *cli, int argc, char **argv);
 int cmd_create(struct cli *cli, int argc, char **argv);
