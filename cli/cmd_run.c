@@ -333,10 +333,22 @@ static int run_net_opt(struct cli *cli, int opt, const char *arg,
 		n->ports[n->n_ports++] = arg;
 		return -1;
 	case OPT_NETWORK:
-		if (net_mode_parse(arg, &m) && !net_network_name_valid(arg))
+		/* podman's ns:PATH: join that network namespace's interface. */
+		if (!strncmp(arg, "ns:", 3)) {
+			if (!net_netns_path_valid(arg + 3))
+				return cmd_usage(
+					cli,
+					"--network %s: expected ns:PATH, PATH absolute, of [A-Za-z0-9/._:-], at most %d bytes",
+					arg, NET_NETNS_PATH_MAX);
+			n->mode = "netns";
+			n->netns = arg + 3;
+			return -1;
+		}
+		if ((net_mode_parse(arg, &m) || m == NET_NETNS) &&
+		    !net_network_name_valid(arg))
 			return cmd_usage(
 				cli,
-				"--network %s: expected none, bridge or a network's name",
+				"--network %s: expected none, bridge, ns:PATH or a network's name",
 				arg);
 		n->mode = arg;
 		return -1;

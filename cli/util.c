@@ -95,6 +95,10 @@ static void write_network(struct json_writer *w, const struct cli_net_opts *n)
 		json_w_key(w, "hostname");
 		json_w_string(w, n->hostname);
 	}
+	if (n->netns) {
+		json_w_key(w, "netns");
+		json_w_string(w, n->netns);
+	}
 	write_strs(w, "ports", n->ports, n->n_ports);
 	write_strs(w, "dns", n->dns, n->n_dns);
 	write_strs(w, "dns_search", n->search, n->n_search);

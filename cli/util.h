@@ -48,7 +48,8 @@ struct cli_run_opts {
 	bool open_stdin; /* -i: its stdin open for attached clients */
 	struct cli_net_opts {
 		const char *
-			mode; /* --network none|bridge; NULL: bridge if ip or ports */
+			mode; /* --network none|bridge|NAME|netns; NULL: bridge if ip or ports */
+		const char *netns; /* --network ns:PATH: PATH, mode "netns" */
 		const char *ip; /* --ip */
 		const char *hostname; /* --hostname */
 		const char **ports; /* -p, docker's syntax */

@@ -18,10 +18,11 @@ struct hv_domain_config {
 	const char *kernel; /* path to xenpod-kernel */
 	const char *ramdisk; /* path to the rootfs cpio */
 	const char *cmdline; /* kernel command line (may be "") */
-	/* One vif (netback) on a bridge; nic_bridge NULL: no network device.
-	 * nic_ip is the backend's "ip" node ("ADDR MASK GW"), nic_mac
-	 * "xx:xx:xx:xx:xx:xx", nic_ifname the vif's name in dom0 and
-	 * nic_script libxl's hotplug script for it. */
+	/* One vif (netback); nic_mac NULL: no network device. nic_bridge
+	 * its bridge (NULL: its script puts it elsewhere), nic_ip the
+	 * backend's "ip" node ("ADDR MASK GW"), nic_mac "xx:xx:xx:xx:xx:xx",
+	 * nic_ifname the vif's name in dom0 and nic_script libxl's hotplug
+	 * script for it. */
 	const char *nic_bridge, *nic_mac, *nic_ip, *nic_ifname, *nic_script;
 	/* The physical CPUs its vCPUs may run on (bit N: CPU N); 0: any. */
 	uint64_t cpu_mask;

@@ -487,14 +487,16 @@ static int hv_same_domain(struct hv *hv, uint32_t domid, const char *uuid,
 
 /* ---- create ---- */
 
-/* The pod's vif: a netback device on a bridge, with its MAC, address and name. */
+/* The pod's vif: a netback device with its MAC, address and name, on a bridge
+ * or (no bridge: libxl's default is written, the script ignores it) joined
+ * to a network namespace's interface by its script. */
 static int hv_build_nic(const struct hv_domain_config *in,
 			libxl_domain_config *c)
 {
 	libxl_device_nic *nic;
 	unsigned m[6];
 
-	if (!in->nic_bridge)
+	if (!in->nic_mac)
 		return 0;
 	if (!in->nic_mac || !in->nic_ip || !in->nic_ifname || !in->nic_script ||
 	    sscanf(in->nic_mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2],
@@ -510,11 +512,12 @@ static int hv_build_nic(const struct hv_domain_config *in,
 	nic->nictype = LIBXL_NIC_TYPE_VIF;
 	for (int i = 0; i < 6; i++)
 		nic->mac[i] = (uint8_t)m[i];
-	nic->bridge = strdup(in->nic_bridge);
+	nic->bridge = in->nic_bridge ? strdup(in->nic_bridge) : NULL;
 	nic->ip = strdup(in->nic_ip);
 	nic->ifname = strdup(in->nic_ifname);
 	nic->script = strdup(in->nic_script);
-	if (!nic->bridge || !nic->ip || !nic->ifname || !nic->script)
+	if ((in->nic_bridge && !nic->bridge) || !nic->ip || !nic->ifname ||
+	    !nic->script)
 		return -ENOMEM;
 	return 0;
 }

@@ -30,6 +30,7 @@ daemon_libxenpodd_a_SOURCES = daemon/protocol.h \
 	daemon/pod_net.c daemon/rpc_net.c daemon/rpc_net.h \
 	daemon/net.c daemon/net.h daemon/net_port.c daemon/net_ipam.c \
 	daemon/net_rules.c daemon/net_dns.c daemon/net_root.c daemon/net_netw.c \
+	daemon/net_netns.c \
 	daemon/volume.c daemon/volume.h daemon/volstore.c daemon/volstore.h \
 	daemon/rlimit.c daemon/rlimit.h \
 	daemon/pod_mount.c daemon/pod_volume.c \

@@ -181,7 +181,11 @@ const char *net_roots_dir(void)
 
 uint32_t net_gateway(const struct net_pod *np)
 {
-	struct netw *w = net.enabled ? netw_find(np->network) : NULL;
+	struct netw *w;
+
+	if (np->mode == NET_NETNS)
+		return np->gateway;
+	w = net.enabled ? netw_find(np->network) : NULL;
 
 	return w ? w->nw.addr : 0;
 }
@@ -559,13 +563,15 @@ int net_sync(char *err, size_t errsz)
 
 void net_vif_ip(const struct net_pod *np, char *buf, size_t bufsz)
 {
-	struct netw *w = netw_find(np->network);
-	unsigned prefix = w ? w->nw.prefix : 32;
+	struct netw *w = np->mode == NET_BRIDGE ? netw_find(np->network) : NULL;
+	unsigned prefix = np->mode == NET_NETNS ? np->prefix :
+			  w			? w->nw.prefix :
+						  32;
 	char ip[16], mask[16], gw[16];
 
 	net_ip_format(np->ip, ip);
 	net_ip_format(~(uint32_t)0 << (32 - prefix), mask);
-	net_ip_format(w ? w->nw.addr : 0, gw);
+	net_ip_format(net_gateway(np), gw);
 	snprintf(buf, bufsz, "%s %s %s", ip, mask, gw);
 }
 

@@ -29,12 +29,16 @@
 #define NET_DEFAULT_NETWORK "bridge" /* the daemon's own (--bridge) */
 #define NET_NETWORK_BRIDGE_PREFIX \
 	"xpn-" /* a user network's bridge: + 8 hex digits */
+#define NET_NETNS_PATH_MAX \
+	255 /* a network namespace's file (/run/netns/NAME, /proc/PID/ns/net) */
 #define NET_NETWORK_POOL \
 	0x0a590000u /* 10.89.N.0/24: user networks' default subnets */
 
 enum net_mode {
 	NET_NONE, /* no vif: the pod has only loopback */
 	NET_BRIDGE, /* a vif on the daemon's bridge */
+	NET_NETNS, /* a vif in another's network namespace, joined to its
+		    * interface (podman's, a CNI plugin's: docs/OCI.md) */
 };
 
 enum net_proto {
@@ -85,6 +89,7 @@ struct net_spec {
 	unsigned n_ports;
 	struct net_port ports[NET_PORTS_MAX];
 	struct net_dns dns;
+	char netns[NET_NETNS_PATH_MAX + 1]; /* NET_NETNS: the namespace's file */
 };
 
 /* A pod's network as it was set up (kept in its state file). */
@@ -97,6 +102,12 @@ struct net_pod {
 	char hostname[NET_HOSTNAME_MAX + 1]; /* "": the pod's name */
 	unsigned n_ports;
 	struct net_port ports[NET_PORTS_MAX];
+	/* NET_NETNS: the namespace and its interface, whose MAC, address
+	 * (ip/prefix) and default gateway the pod takes over. */
+	char netns[NET_NETNS_PATH_MAX + 1];
+	char device[NET_IFNAME_MAX + 1];
+	unsigned prefix;
+	uint32_t gateway;
 };
 
 /* The daemon's network (xenpodd(8): --bridge, --bridge-addr, --no-network). */
@@ -131,13 +142,37 @@ int net_mode_parse(const char *s, enum net_mode *m);
 /* A pod's network as one line ("bridge ip=... mac=... if=... [net=NAME] ports=..."), and back. */
 int net_pod_format(const struct net_pod *np, char *buf, size_t bufsz);
 int net_pod_parse(const char *s, struct net_pod *np);
-/* A network's name: [A-Za-z0-9][A-Za-z0-9_.-]*, 1-63, not none, bridge or host. */
+/* A network's name: [A-Za-z0-9][A-Za-z0-9_.-]*, 1-63, not none, bridge, host or netns. */
 bool net_network_name_valid(const char *s);
 /* A hostname: 1-63 of [A-Za-z0-9.-]. */
 bool net_hostname_valid(const char *s);
 /* The MAC and vif name a pod's UUID gives (stable: the same UUID, the same ones). */
 void net_mac_of_uuid(const char *uuid, uint8_t mac[6]);
 void net_ifname_of_uuid(const char *uuid, char buf[NET_IFNAME_MAX + 1]);
+
+/* A network namespace's file: absolute, 1-255 of [A-Za-z0-9/._:-], no "..". */
+bool net_netns_path_valid(const char *s);
+/* An interface name: 1-15 of [A-Za-z0-9_.-], not "." or "..". */
+bool net_ifname_valid(const char *s);
+
+/* ---- net_netns.c: a pod in another's network namespace ---- */
+
+/* The namespace at path (a file of nsfs) and its one interface other than
+ * loopback with an IPv4 address: its name, MAC, address, prefix, default
+ * gateway (0: none) and MTU. 0 or -errno with err (one line). */
+struct net_netns_if {
+	char device[NET_IFNAME_MAX + 1];
+	uint8_t mac[6];
+	uint32_t ip, gateway;
+	unsigned prefix, mtu;
+};
+int net_netns_read(const char *path, struct net_netns_if *out, char *err,
+		   size_t errsz);
+/* A NET_NETNS pod's network from its spec and its namespace: out holds the
+ * vif's name (the UUID's), the interface's MAC and addresses. 0 or -errno
+ * with err. */
+int net_netns_attach(const char *uuid, const struct net_spec *s,
+		     struct net_pod *out, char *err, size_t errsz);
 
 /* ---- net_dns.c: a pod's /etc/hosts and /etc/resolv.conf (pure text) ---- */
 

@@ -101,7 +101,7 @@ const char *net_proto_name(enum net_proto p)
 
 const char *net_mode_name(enum net_mode m)
 {
-	return m == NET_BRIDGE ? "bridge" : "none";
+	return m == NET_BRIDGE ? "bridge" : m == NET_NETNS ? "netns" : "none";
 }
 
 int net_mode_parse(const char *s, enum net_mode *m)
@@ -110,6 +110,8 @@ int net_mode_parse(const char *s, enum net_mode *m)
 		*m = NET_NONE;
 	else if (strcmp(s, "bridge") == 0)
 		*m = NET_BRIDGE;
+	else if (strcmp(s, "netns") == 0)
+		*m = NET_NETNS;
 	else
 		return -EINVAL;
 	return 0;
@@ -195,11 +197,22 @@ int net_pod_format(const struct net_pod *np, char *buf, size_t bufsz)
 	if (np->mode == NET_NONE)
 		w = snprintf(buf, bufsz, "none");
 	else
-		w = snprintf(buf, bufsz, "bridge ip=%s mac=%s if=%s", ip, mac,
-			     np->ifname);
+		w = snprintf(buf, bufsz, "%s ip=%s mac=%s if=%s",
+			     net_mode_name(np->mode), ip, mac, np->ifname);
 	if (w < 0 || (size_t)w >= bufsz)
 		return -ENOSPC;
 	n = (size_t)w;
+	if (np->mode == NET_NETNS) {
+		char gw[16];
+
+		net_ip_format(np->gateway, gw);
+		w = snprintf(buf + n, bufsz - n,
+			     " prefix=%u gw=%s dev=%s ns=%s", np->prefix, gw,
+			     np->device, np->netns);
+		if (w < 0 || (size_t)w >= bufsz - n)
+			return -ENOSPC;
+		n += (size_t)w;
+	}
 	if (np->mode == NET_BRIDGE && np->network[0]) {
 		w = snprintf(buf + n, bufsz - n, " net=%s", np->network);
 		if (w < 0 || (size_t)w >= bufsz - n)
@@ -251,7 +264,8 @@ bool net_network_name_valid(const char *s)
 	size_t len = strlen(s);
 
 	if (!len || len > NET_NAME_MAX || !strcmp(s, "none") ||
-	    !strcmp(s, NET_DEFAULT_NETWORK) || !strcmp(s, "host"))
+	    !strcmp(s, NET_DEFAULT_NETWORK) || !strcmp(s, "host") ||
+	    !strcmp(s, "netns"))
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -291,6 +305,29 @@ static int pod_word(struct net_pod *np, const char *w)
 		set_word(np->network, sizeof(np->network), w + 4);
 		return 0;
 	}
+	if (strncmp(w, "prefix=", 7) == 0) {
+		char *end;
+		unsigned long v = strtoul(w + 7, &end, 10);
+
+		if (!w[7] || *end || v < 1 || v > 32)
+			return -EINVAL;
+		np->prefix = (unsigned)v;
+		return 0;
+	}
+	if (strncmp(w, "gw=", 3) == 0)
+		return net_ip_parse(w + 3, &np->gateway);
+	if (strncmp(w, "dev=", 4) == 0) {
+		if (!net_ifname_valid(w + 4))
+			return -EINVAL;
+		set_word(np->device, sizeof(np->device), w + 4);
+		return 0;
+	}
+	if (strncmp(w, "ns=", 3) == 0) {
+		if (!net_netns_path_valid(w + 3))
+			return -EINVAL;
+		set_word(np->netns, sizeof(np->netns), w + 3);
+		return 0;
+	}
 	if (strncmp(w, "port=", 5) == 0) {
 		if (np->n_ports == NET_PORTS_MAX)
 			return -EINVAL;
@@ -316,9 +353,43 @@ int net_pod_parse(const char *s, struct net_pod *np)
 		rc = np->mode == NET_NONE && strncmp(w, "host=", 5) ?
 			     -EINVAL :
 			     pod_word(np, w);
-	if (!rc && np->mode == NET_BRIDGE && (!np->ip || !np->ifname[0]))
+	if (!rc && np->mode != NET_NONE && (!np->ip || !np->ifname[0]))
+		rc = -EINVAL;
+	if (!rc && np->mode == NET_NETNS &&
+	    (!np->netns[0] || !np->device[0] || !np->prefix || np->n_ports ||
+	     np->network[0]))
+		rc = -EINVAL;
+	if (!rc && np->mode == NET_BRIDGE &&
+	    (np->netns[0] || np->device[0] || np->prefix || np->gateway))
 		rc = -EINVAL;
 	return rc;
+}
+
+bool net_netns_path_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > NET_NETNS_PATH_MAX || s[0] != '/' || strstr(s, "/../") ||
+	    (n >= 3 && !strcmp(s + n - 3, "/..")))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("/._:-", *s)))
+			return false;
+	return true;
+}
+
+bool net_ifname_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > NET_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("_.-", *s)))
+			return false;
+	return true;
 }
 
 bool net_hostname_valid(const char *s)

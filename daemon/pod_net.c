@@ -12,16 +12,36 @@
 #include "net.h"
 #include "pod.h"
 #include "pod_internal.h"
+#include "xs.h"
+
+/* A vif in another's namespace: vif-xenpod reads where to take it from
+ * xenstore when libxl plugs it (docs/NETWORK.md). */
+static int netns_attach(struct pod *p, char *err, size_t errsz)
+{
+	int rc = net_netns_attach(p->uuid, &p->net_req, &p->net, err, errsz);
+
+	if (rc)
+		return rc;
+	rc = xs_vif_netns_write(pod_ctx.xs, p->net.ifname, p->net.netns,
+				p->net.device);
+	if (rc)
+		snprintf(err, errsz, "xenstore: %s", strerror(-rc));
+	return rc;
+}
 
 int pod_net_attach(struct pod *p, char *err, size_t errsz)
 {
 	char nerr[384];
 	int rc;
 
-	if (p->net.mode != NET_BRIDGE || p->net_attached)
+	if (p->net.mode == NET_NONE || p->net_attached)
 		return 0;
 	p->net_req.hostname = p->net.hostname[0] ? p->net.hostname : NULL;
-	rc = net_attach(p->uuid, &p->net_req, &p->net, nerr, sizeof(nerr));
+	if (p->net.mode == NET_NETNS)
+		rc = netns_attach(p, nerr, sizeof(nerr));
+	else
+		rc = net_attach(p->uuid, &p->net_req, &p->net, nerr,
+				sizeof(nerr));
 	p->net_req.hostname = NULL;
 	if (rc) {
 		snprintf(err, errsz, "network: %s", nerr);
@@ -38,7 +58,10 @@ void pod_net_detach(struct pod *p)
 {
 	if (!p->net_attached)
 		return;
-	net_detach(p->uuid);
+	if (p->net.mode == NET_NETNS)
+		xs_vif_netns_remove(pod_ctx.xs, p->net.ifname);
+	else
+		net_detach(p->uuid);
 	p->net_attached = false;
 	pod_event(p, "network_detached");
 }
@@ -47,8 +70,13 @@ void pod_net_adopt(struct pod *p)
 {
 	int rc;
 
-	if (p->net.mode != NET_BRIDGE || p->net_attached)
+	if (p->net.mode == NET_NONE || p->net_attached)
 		return;
+	if (p->net.mode == NET_NETNS) {
+		/* Its vif is plugged; the namespace is its owner's. */
+		p->net_attached = true;
+		return;
+	}
 	rc = net_adopt(p->uuid, &p->net);
 	if (rc) {
 		log_warn("pod %s: cannot re-adopt its network (%s): %s",
@@ -65,7 +93,8 @@ void pod_net_nic(const struct pod *p, struct hv_domain_config *dc, char mac[18],
 		return;
 	net_mac_format(p->net.mac, mac);
 	net_vif_ip(&p->net, ip, 48);
-	dc->nic_bridge = net_pod_bridge(&p->net);
+	dc->nic_bridge = p->net.mode == NET_BRIDGE ? net_pod_bridge(&p->net) :
+						     NULL;
 	dc->nic_mac = mac;
 	dc->nic_ip = ip;
 	dc->nic_ifname = p->net.ifname;
@@ -86,8 +115,11 @@ static bool wants_etc(const struct pod *p)
 {
 	const struct net_dns *d = &p->net_req.dns;
 
-	return p->net_attached || d->n_servers || d->n_search || d->n_options ||
-	       d->n_hosts || d->search_set || d->options_set;
+	/* In another's namespace its owner writes them (podman's bind mounts
+	 * of /etc/hosts and /etc/resolv.conf), unless the spec says more. */
+	return (p->net_attached && p->net.mode == NET_BRIDGE) || d->n_servers ||
+	       d->n_search || d->n_options || d->n_hosts || d->search_set ||
+	       d->options_set;
 }
 
 static void root_path(const struct pod *p, char *buf, size_t bufsz)
@@ -211,7 +243,8 @@ bool pod_uses_network(const struct pod *p, const char *name)
 	const char *mine = p->net.network[0] ? p->net.network :
 					       NET_DEFAULT_NETWORK;
 
-	return p->net_attached && !strcmp(mine, name);
+	return p->net_attached && p->net.mode == NET_BRIDGE &&
+	       !strcmp(mine, name);
 }
 
 int pod_network_rm(const char *name, char *err, size_t errsz)

@@ -13,7 +13,7 @@
 #include "rpc_net.h"
 
 struct net_in {
-	const char *mode, *ip, *hostname;
+	const char *mode, *ip, *hostname, *netns;
 	const struct json *ports, *dns, *search, *options, *hosts;
 };
 
@@ -23,6 +23,7 @@ static const struct json_dec_field net_fields[] = {
 	NF("mode", JSON_DEC_STRING, mode, 1, NET_NAME_MAX),
 	NF("ip", JSON_DEC_STRING, ip, 7, 15),
 	NF("hostname", JSON_DEC_STRING, hostname, 1, NET_HOSTNAME_MAX),
+	NF("netns", JSON_DEC_STRING, netns, 1, NET_NETNS_PATH_MAX),
 	NF("ports", JSON_DEC_STRINGS, ports, NET_PORTS_MAX,
 	   NET_PORT_TEXT_MAX - 1),
 	NF("dns", JSON_DEC_STRINGS, dns, NET_DNS_MAX, NET_ADDR_TEXT_MAX - 1),
@@ -119,6 +120,40 @@ static int decode_dns(const struct net_in *in, struct net_spec *out, char *err,
 	return 0;
 }
 
+/* mode "netns" and its "netns": the namespace's owner has chosen the
+ * address and forwards the ports (podman -p), so neither may be given. */
+static int decode_netns(const struct net_in *in, struct net_spec *out,
+			char *err, size_t errsz)
+{
+	if (out->mode != NET_NETNS) {
+		if (!in->netns)
+			return 0;
+		snprintf(err, errsz, P ".netns: needs mode \"netns\"");
+		return -EINVAL;
+	}
+	if (!in->netns) {
+		snprintf(err, errsz,
+			 P ": mode \"netns\" needs \"netns\", the path of the "
+			   "network namespace's file");
+		return -EINVAL;
+	}
+	if (!net_netns_path_valid(in->netns)) {
+		snprintf(err, errsz,
+			 P ".netns: %.80s: expected an absolute path of "
+			   "[A-Za-z0-9/._:-], at most %d bytes, without \"..\"",
+			 in->netns, NET_NETNS_PATH_MAX);
+		return -EINVAL;
+	}
+	if (out->ip || out->n_ports) {
+		snprintf(err, errsz,
+			 P ": ip and ports are the network namespace's owner's "
+			   "(podman -p) in mode \"netns\"");
+		return -EINVAL;
+	}
+	snprintf(out->netns, sizeof(out->netns), "%s", in->netns);
+	return 0;
+}
+
 int rpc_net_decode(const struct json *obj, struct net_spec *out, char *err,
 		   size_t errsz)
 {
@@ -138,7 +173,7 @@ int rpc_net_decode(const struct json *obj, struct net_spec *out, char *err,
 			snprintf(
 				err, errsz,
 				P
-				".mode: expected \"none\", \"bridge\" or a network's name");
+				".mode: expected \"none\", \"bridge\", \"netns\" or a network's name");
 			return -EINVAL;
 		}
 		out->mode = NET_BRIDGE; /* a user-defined network */
@@ -163,6 +198,8 @@ int rpc_net_decode(const struct json *obj, struct net_spec *out, char *err,
 			 P ": ip and ports need mode \"bridge\", not \"none\"");
 		rc = -EINVAL;
 	}
+	if (!rc)
+		rc = decode_netns(&in, out, err, errsz);
 	return rc;
 }
 
@@ -182,6 +219,21 @@ void rpc_net_write(struct json_writer *w, const struct pod_info *p)
 	write_str(w, "mode", net_mode_name(np ? np->mode : NET_NONE));
 	write_str(w, "hostname",
 		  np && np->hostname[0] ? np->hostname : p->name);
+	if (np && np->mode == NET_NETNS) {
+		char gw[16];
+
+		net_ip_format(np->ip, ip);
+		net_mac_format(np->mac, mac);
+		net_ip_format(np->gateway, gw);
+		write_str(w, "netns", np->netns);
+		write_str(w, "device", np->device);
+		write_str(w, "ip", p->net_attached ? ip : NULL);
+		json_w_key(w, "prefix");
+		json_w_int(w, np->prefix);
+		write_str(w, "gateway", np->gateway ? gw : NULL);
+		write_str(w, "mac", mac);
+		write_str(w, "vif", np->ifname);
+	}
 	if (np && np->mode == NET_BRIDGE) {
 		write_str(w, "network",
 			  np->network[0] ? np->network : NET_DEFAULT_NETWORK);

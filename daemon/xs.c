@@ -440,6 +440,47 @@ int xs_node_watch(struct xs *xs, const char *path, const char *token)
 	return 0;
 }
 
+/* ---- a vif in another's network namespace (vif-xenpod reads it) ---- */
+
+int xs_vif_netns_write(struct xs *xs, const char *vif, const char *netns,
+		       const char *device)
+{
+	char path[128];
+	xs_transaction_t t;
+	bool ok;
+
+	for (;;) {
+		t = xs_transaction_start(xs->h);
+		if (t == XBT_NULL)
+			return errno ? -errno : -EIO;
+		snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s/netns", vif);
+		ok = xs_write(xs->h, t, path, netns, strlen(netns));
+		snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s/device",
+			 vif);
+		ok = ok && xs_write(xs->h, t, path, device, strlen(device));
+		if (!ok) {
+			int rc = errno ? -errno : -EIO;
+
+			xs_transaction_end(xs->h, t, true);
+			return rc;
+		}
+		if (xs_transaction_end(xs->h, t, false))
+			return 0;
+		if (errno != EAGAIN)
+			return errno ? -errno : -EIO;
+	}
+}
+
+int xs_vif_netns_remove(struct xs *xs, const char *vif)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s", vif);
+	if (!xs_rm(xs->h, XBT_NULL, path) && errno != ENOENT)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
 /* ---- a pod's 9pfs devices, the toolstack's side (docs/VOLUMES.md) ---- */
 
 #define XS_9PFS_FE_FMT "/local/domain/%u/device/9pfs"

@@ -106,6 +106,17 @@ struct xs_9pfs_dev {
 	int read_only;
 };
 int xs_9pfs_add(struct xs *xs, const struct xs_9pfs_dev *d);
+
+/*
+ * A vif that joins another's network namespace (docs/NETWORK.md): what
+ * vif-xenpod reads when libxl plugs it, XS_VIF_NETNS_DIR/VIFNAME/netns (the
+ * namespace's file) and .../device (its interface). dom0's only; written
+ * before the domain is built, removed when its network is given back.
+ */
+#define XS_VIF_NETNS_DIR "/tool/xenpod/vif"
+int xs_vif_netns_write(struct xs *xs, const char *vif, const char *netns,
+		       const char *device);
+int xs_vif_netns_remove(struct xs *xs, const char *vif);
 /* The backend's state node of device devid (XenbusState, 0 if unreadable), or -errno. */
 int xs_9pfs_backend_state(struct xs *xs, uint32_t domid, uint32_t devid);
 /* Remove every 9pfs node of domid, frontend and backend side (absent: 0). */

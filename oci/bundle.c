@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/net.h"
 #include "daemon/volume.h"
 #include "json.h"
 
@@ -783,6 +784,51 @@ static int parse_resources(struct ctx *x, const struct json *r)
 	return 0;
 }
 
+/* linux.namespaces: only the network's matters to a pod (the others are
+ * the VM's own); each entry is checked. */
+static int parse_namespaces(struct ctx *x, const struct json *a)
+{
+	if (json_type(a) != JSON_ARRAY)
+		return bad(x, "linux.namespaces: expected an array");
+	for (size_t i = 0; i < json_len(a); i++) {
+		const struct json *n = json_at(a, i);
+		const char *type = json_str(json_get(n, "type"));
+		const struct json *pv = json_get(n, "path");
+		const char *path = json_str(pv);
+
+		if (json_type(n) != JSON_OBJECT || !type)
+			return bad(x,
+				   "linux.namespaces[%zu]: expected an object "
+				   "with a string \"type\"",
+				   i);
+		if (pv && !path)
+			return bad(
+				x,
+				"linux.namespaces[%zu].path: expected a string",
+				i);
+		if (strcmp(type, "network"))
+			continue;
+		if (x->c->net != OCI_NET_HOST)
+			return bad(x,
+				   "linux.namespaces[%zu]: a second network "
+				   "namespace",
+				   i);
+		x->c->net = path && path[0] ? OCI_NET_JOIN : OCI_NET_NEW;
+		if (x->c->net == OCI_NET_NEW)
+			continue;
+		if (!net_netns_path_valid(path))
+			return bad(
+				x,
+				"linux.namespaces[%zu].path: %.80s: expected "
+				"an absolute path of [A-Za-z0-9/._:-], at "
+				"most %d bytes, without \"..\"",
+				i, path, NET_NETNS_PATH_MAX);
+		if (!(x->c->netns = strdup(path)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int parse_linux(struct ctx *x, const struct json *l)
 {
 	size_t i;
@@ -794,8 +840,10 @@ static int parse_linux(struct ctx *x, const struct json *l)
 		const char *k = json_key_at(l, i);
 		char name[80];
 
-		if (!strcmp(k, "resources")) {
-			rc = parse_resources(x, json_value_at(l, i));
+		if (!strcmp(k, "resources") || !strcmp(k, "namespaces")) {
+			rc = !strcmp(k, "resources") ?
+				     parse_resources(x, json_value_at(l, i)) :
+				     parse_namespaces(x, json_value_at(l, i));
 			if (rc)
 				return rc;
 			continue;
@@ -865,6 +913,7 @@ void oci_config_free(struct oci_config *c)
 	oci_process_free(&c->process);
 	free(c->root_path);
 	free(c->hostname);
+	free(c->netns);
 	free(c->annotations);
 	for (i = 0; i < c->n_mounts; i++) {
 		free(c->mounts[i].destination);
@@ -1074,6 +1123,29 @@ static void write_mounts(struct json_writer *w, const struct oci_config *c)
 }
 
 /* The tmpfs mounts as the spec's "tmpfs" (xenpod run --tmpfs's). */
+/* The pod's network from linux.namespaces (docs/OCI.md): podman's or a CNI
+ * plugin's namespace is joined ("netns"), a new one is loopback only, none
+ * (the host's) is the daemon's default network. The hostname (uname,
+ * /proc/sys/kernel/hostname) goes with it; the daemon checks both. */
+static void write_network(struct json_writer *w, const struct oci_config *c)
+{
+	json_w_key(w, "network");
+	json_w_object_open(w);
+	json_w_key(w, "mode");
+	json_w_string(w, c->net == OCI_NET_JOIN ? "netns" :
+			 c->net == OCI_NET_NEW	? "none" :
+						  "bridge");
+	if (c->net == OCI_NET_JOIN) {
+		json_w_key(w, "netns");
+		json_w_string(w, c->netns);
+	}
+	if (c->hostname && c->hostname[0]) {
+		json_w_key(w, "hostname");
+		json_w_string(w, c->hostname);
+	}
+	json_w_object_close(w);
+}
+
 static void write_tmpfs(struct json_writer *w, const struct oci_config *c)
 {
 	size_t i, n = 0;
@@ -1184,18 +1256,7 @@ char *oci_config_pod_params(const struct oci_config *c, const char *name)
 	json_w_bool(w, c->process.terminal);
 	json_w_key(w, "stdin");
 	json_w_bool(w, true);
-	/* The pod's hostname (uname, /proc/sys/kernel/hostname); the daemon
-	 * checks it. No vif: the caller's network namespace has no meaning
-	 * for a pod. */
-	if (c->hostname && c->hostname[0]) {
-		json_w_key(w, "network");
-		json_w_object_open(w);
-		json_w_key(w, "mode");
-		json_w_string(w, "none");
-		json_w_key(w, "hostname");
-		json_w_string(w, c->hostname);
-		json_w_object_close(w);
-	}
+	write_network(w, c);
 	json_w_object_close(w);
 	json_w_object_close(w);
 	text = json_writer_text(w, NULL);

@@ -7,7 +7,8 @@ bin_PROGRAMS += oci/xenpod-oci
 oci_xenpod_oci_SOURCES = oci/xenpod-oci.c oci/oci.h oci/cmds.c \
 	oci/state.c oci/holder.c oci/bundle.c oci/bundle.h oci/hooks.c oci/hooks.h \
 	cli/client.c cli/client.h cli/common.c cli/cmd_exec.c \
-	cli/util.c cli/util.h cli/xenpod.h daemon/volume.c daemon/rlimit.c
+	cli/util.c cli/util.h cli/xenpod.h daemon/volume.c daemon/rlimit.c \
+	daemon/net_port.c
 oci_xenpod_oci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)
 oci_xenpod_oci_LDADD = $(XENPOD_COMMON_LIBS)
 
@@ -16,7 +17,7 @@ check_PROGRAMS += tests/unit/test_oci
 TESTS += tests/unit/test_oci
 tests_unit_test_oci_SOURCES = tests/unit/test_oci.c oci/bundle.c \
 	oci/bundle.h oci/hooks.c oci/hooks.h oci/state.c oci/oci.h cli/util.c cli/util.h daemon/volume.c \
-	daemon/rlimit.c
+	daemon/rlimit.c daemon/net_port.c
 tests_unit_test_oci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 	-DOCI_TEST_DATA='"$(abs_top_srcdir)/tests/data/oci"'
 tests_unit_test_oci_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
@@ -27,7 +28,7 @@ EXTRA_DIST += tests/data/oci
 check_PROGRAMS += tests/fuzz/fuzz_ociconfig
 TESTS += tests/fuzz/fuzz_ociconfig
 tests_fuzz_fuzz_ociconfig_SOURCES = tests/fuzz/fuzz_ociconfig.c oci/bundle.c \
-	oci/bundle.h daemon/volume.c daemon/rlimit.c $(FUZZ_REPLAY)
+	oci/bundle.h daemon/volume.c daemon/rlimit.c daemon/net_port.c $(FUZZ_REPLAY)
 tests_fuzz_fuzz_ociconfig_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 	-DFUZZ_CORPUS='"ociconfig"'
 tests_fuzz_fuzz_ociconfig_LDADD = $(XENPOD_COMMON_LIBS)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_netd: dom0's network pieces: docker's -p parser, a pod's network line, the address allocator, the ruleset text, a pod's /etc files. */
 #include <errno.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -662,6 +664,140 @@ static void test_rpc_dns(void)
 	}
 }
 
+/* mode "netns": the namespace's file is required, the address and ports
+ * are its owner's. */
+static void test_rpc_netns(void)
+{
+	static const struct {
+		const char *in, *err;
+	} bad[] = {
+		{ "{\"mode\":\"netns\"}",
+		  "params.spec.network: mode \"netns\" needs \"netns\"" },
+		{ "{\"netns\":\"/run/netns/a\"}",
+		  "params.spec.network.netns: needs mode \"netns\"" },
+		{ "{\"mode\":\"netns\",\"netns\":\"run/netns/a\"}",
+		  "params.spec.network.netns: run/netns/a: expected an absolute" },
+		{ "{\"mode\":\"netns\",\"netns\":\"/run/../etc/x\"}",
+		  "params.spec.network.netns: /run/../etc/x: expected" },
+		{ "{\"mode\":\"netns\",\"netns\":\"/run/netns/a b\"}",
+		  "params.spec.network.netns: /run/netns/a b: expected" },
+		{ "{\"mode\":\"netns\",\"netns\":\"/run/netns/a\",\"ports\":[\"80:80\"]}",
+		  "params.spec.network: ip and ports are the network namespace's owner's" },
+		{ "{\"mode\":\"netns\",\"netns\":\"/run/netns/a\",\"ip\":\"10.0.0.2\"}",
+		  "params.spec.network: ip and ports are" },
+	};
+	static struct net_spec ns;
+	char err[512];
+
+	CU_ASSERT_EQUAL(decode("{\"mode\":\"netns\",\"netns\":"
+			       "\"/run/netns/netns-1\",\"hostname\":\"h\"}",
+			       &ns, err, sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(ns.mode, NET_NETNS);
+	CU_ASSERT_STRING_EQUAL(ns.netns, "/run/netns/netns-1");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		err[0] = '\0';
+		CU_ASSERT_EQUAL(decode(bad[i].in, &ns, err, sizeof(err)),
+				-EINVAL);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)))
+			fprintf(stderr, "\n%s: got \"%s\"\n", bad[i].in, err);
+		CU_ASSERT(!strncmp(err, bad[i].err, strlen(bad[i].err)));
+	}
+	CU_ASSERT(!net_network_name_valid("netns"));
+}
+
+/* A netns pod's state line: its namespace, interface, prefix and gateway. */
+static void test_netns_line(void)
+{
+	struct net_pod a = { .mode = NET_NETNS,
+			     .ip = 0x0a630005,
+			     .mac = { 0x6a, 0x16, 0x3e, 1, 2, 3 },
+			     .ifname = "xp12345678",
+			     .hostname = "web",
+			     .netns = "/run/netns/netns-1",
+			     .device = "eth0",
+			     .prefix = 24,
+			     .gateway = 0x0a630001 },
+		       b;
+	char line[NET_STATE_TEXT_MAX], vif[64];
+
+	CU_ASSERT_EQUAL_FATAL(net_pod_format(&a, line, sizeof(line)), 0);
+	CU_ASSERT_STRING_EQUAL(
+		line,
+		"netns ip=10.99.0.5 mac=6a:16:3e:01:02:03 if=xp12345678 prefix=24 gw=10.99.0.1 dev=eth0 ns=/run/netns/netns-1 host=web");
+	CU_ASSERT_EQUAL_FATAL(net_pod_parse(line, &b), 0);
+	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+	/* The guest's "ip" node: the namespace's prefix and gateway. */
+	net_vif_ip(&a, vif, sizeof(vif));
+	CU_ASSERT_STRING_EQUAL(vif, "10.99.0.5 255.255.255.0 10.99.0.1");
+	CU_ASSERT_EQUAL(net_gateway(&a), 0x0a630001);
+	CU_ASSERT_EQUAL(
+		net_pod_parse("netns ip=10.0.0.2 if=x prefix=24 dev=eth0", &b),
+		-EINVAL); /* no namespace */
+	CU_ASSERT_EQUAL(
+		net_pod_parse("netns ip=10.0.0.2 if=x prefix=24 dev=eth0 "
+			      "ns=/n port=80:80",
+			      &b),
+		-EINVAL); /* ports are the owner's */
+	CU_ASSERT_EQUAL(
+		net_pod_parse("netns ip=10.0.0.2 if=x prefix=33 dev=eth0 "
+			      "ns=/n",
+			      &b),
+		-EINVAL);
+	CU_ASSERT_EQUAL(net_pod_parse("bridge ip=10.0.0.2 if=x ns=/n", &b),
+			-EINVAL);
+	CU_ASSERT(net_netns_path_valid("/proc/1/ns/net"));
+	CU_ASSERT(!net_netns_path_valid("/run/netns/.."));
+	CU_ASSERT(!net_netns_path_valid(""));
+	CU_ASSERT(net_ifname_valid("eth0"));
+	CU_ASSERT(!net_ifname_valid("a/b"));
+	CU_ASSERT(!net_ifname_valid("0123456789abcdef"));
+}
+
+/* net_netns_read on what is not a network namespace, and on a new one
+ * (loopback only: nothing to join). Needs root, as the daemon. */
+static void test_netns_read(void)
+{
+	struct net_netns_if nif;
+	char err[256], path[64];
+	int pfd[2], ready[2], rc;
+	pid_t pid;
+	char c = 0;
+
+	CU_ASSERT_EQUAL(net_netns_read("/etc/passwd", &nif, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "/etc/passwd: not a network namespace");
+	CU_ASSERT_EQUAL(net_netns_read("/run/netns/no-such", &nif, err,
+				       sizeof(err)),
+			-ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err, "network namespace /run/netns/no-such: "));
+	if (geteuid() != 0 || pipe(pfd) < 0 || pipe(ready) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[1]);
+		close(ready[0]);
+		c = unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
+		(void)!write(ready[1], &c, 1);
+		(void)!read(pfd[0], &c,
+			    1); /* hold it until the parent is done */
+		_exit(0);
+	}
+	close(pfd[0]);
+	close(ready[1]);
+	CU_ASSERT_EQUAL(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	CU_ASSERT_EQUAL(c, 'y');
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	rc = net_netns_read(path, &nif, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err, "no interface but loopback has an IPv4 address"));
+	close(pfd[1]);
+	waitpid(pid, NULL, 0);
+}
+
 /* ---- a pod's boot rootfs ---- */
 
 static size_t cpio_put(char *b, size_t off, const char *name, unsigned mode,
@@ -810,6 +946,9 @@ int main(void)
 	CU_add_test(s, "resolv", test_resolv);
 	CU_add_test(s, "hosts", test_hosts);
 	CU_add_test(s, "rpc_dns", test_rpc_dns);
+	CU_add_test(s, "rpc_netns", test_rpc_netns);
+	CU_add_test(s, "netns_line", test_netns_line);
+	CU_add_test(s, "netns_read", test_netns_read);
 	CU_add_test(s, "port_bindable", test_port_bindable);
 	CU_add_test(s, "root", test_root);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

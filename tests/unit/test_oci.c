@@ -93,7 +93,10 @@ static void test_podman(void)
 			binds++;
 	/* resolv.conf, hosts, .containerenv, hostname; /dev/shm is the guest's. */
 	CU_ASSERT_EQUAL(binds, 4);
-	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.namespaces"));
+	/* podman's network namespace is joined */
+	CU_ASSERT_EQUAL(c.net, OCI_NET_JOIN);
+	CU_ASSERT_STRING_EQUAL(c.netns, "/run/netns/netns-1");
+	CU_ASSERT_PTR_NULL(strstr(c.ignored, "linux.namespaces"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.seccomp"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "process.capabilities"));
 	/* rlimits are the pod's (NOFILE above the guest's table is lowered
@@ -136,12 +139,15 @@ static void test_podman(void)
 	CU_ASSERT_EQUAL(json_len(json_get(spec, "groups")), 11);
 	CU_ASSERT_STRING_EQUAL(json_str(json_at(json_get(spec, "groups"), 10)),
 			       "27");
-	/* config.json's hostname is the pod's, without a network */
+	/* config.json's hostname is the pod's, in podman's namespace */
 	CU_ASSERT_STRING_EQUAL(
 		json_str(json_get(json_get(spec, "network"), "hostname")),
 		"3f2c1a");
 	CU_ASSERT_STRING_EQUAL(
-		json_str(json_get(json_get(spec, "network"), "mode")), "none");
+		json_str(json_get(json_get(spec, "network"), "mode")), "netns");
+	CU_ASSERT_STRING_EQUAL(
+		json_str(json_get(json_get(spec, "network"), "netns")),
+		"/run/netns/netns-1");
 	{
 		int64_t m = 0;
 		bool b = false;
@@ -238,6 +244,31 @@ static void test_annotations(void)
 	oci_config_free(&c);
 }
 
+/* No network namespace: the host's, which a VM cannot share; the pod is on
+ * the daemon's default network. */
+static void test_netns_host(void)
+{
+	struct oci_config c;
+	struct json *j;
+	char err[512], *params;
+	const struct json *net;
+
+	CU_ASSERT_EQUAL_FATAL(parse("netns-host.json", &c, err, sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(c.net, OCI_NET_HOST);
+	params = oci_config_pod_params(&c, "h");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(params);
+	j = json_parse(params, strlen(params), err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	net = json_get(json_get(j, "spec"), "network");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(net, "mode")), "bridge");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(net, "hostname")), "h1");
+	CU_ASSERT_PTR_NULL(json_get(net, "netns"));
+	json_free(j);
+	free(params);
+	oci_config_free(&c);
+}
+
 static void test_hostile(void)
 {
 	static const struct {
@@ -273,6 +304,13 @@ static void test_hostile(void)
 		{ "bad-array.json", "expected a JSON object" },
 		{ "bad-deep.json", "not valid JSON" },
 		{ "bad-terminal.json", "process.terminal: expected true" },
+		{ "bad-netns-path.json",
+		  "linux.namespaces[0].path: run/netns/x: expected an absolute "
+		  "path" },
+		{ "bad-netns-twice.json",
+		  "linux.namespaces[1]: a second network namespace" },
+		{ "bad-netns-type.json", "linux.namespaces[1]: expected an "
+					 "object with a string \"type\"" },
 	};
 	size_t i;
 
@@ -855,8 +893,14 @@ static void test_real_corpus(void)
 			CU_ASSERT_STRING_EQUAL(
 				json_str(json_at(json_get(spec, "command"), k)),
 				c.process.args[k]);
-		/* namespaces, cgroups and seccomp cannot apply to a VM */
-		CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.namespaces"));
+		/* a new network namespace (netns = "none", ctr's default):
+		 * loopback only */
+		CU_ASSERT_EQUAL(c.net, OCI_NET_NEW);
+		CU_ASSERT_STRING_EQUAL(
+			json_str(json_get(json_get(spec, "network"), "mode")),
+			"none");
+		/* masked paths cannot apply to a VM */
+		CU_ASSERT_PTR_NOT_NULL(strstr(c.ignored, "linux.maskedPaths"));
 		json_free(j);
 		free(params);
 		oci_config_free(&c);
@@ -954,6 +998,7 @@ int main(void)
 	CU_add_test(s, "containerd_config", test_containerd);
 	CU_add_test(s, "user", test_user);
 	CU_add_test(s, "annotations", test_annotations);
+	CU_add_test(s, "netns_host", test_netns_host);
 	CU_add_test(s, "hostile_configs", test_hostile);
 	CU_add_test(s, "limits", test_limits);
 	CU_add_test(s, "dir_binds", test_binds);
