@@ -290,3 +290,30 @@ unsigned fake_xs_9pfs_devs(uint32_t domid)
 
 	return fd ? fd->p9_devs : 0;
 }
+
+/* A netns pod's vif nodes: how many are written and not yet removed. */
+static int fx_vif_netns;
+
+int xs_vif_netns_write(struct xs *xs, const char *vif, const char *netns,
+		       const char *device)
+{
+	(void)xs;
+	if (!vif[0] || netns[0] != '/' || !device[0])
+		return -EINVAL;
+	fx_vif_netns++;
+	return 0;
+}
+
+int xs_vif_netns_remove(struct xs *xs, const char *vif)
+{
+	(void)xs;
+	(void)vif;
+	if (fx_vif_netns > 0)
+		fx_vif_netns--;
+	return 0;
+}
+
+int fake_xs_vif_netns_count(void)
+{
+	return fx_vif_netns;
+}

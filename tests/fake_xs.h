@@ -13,6 +13,8 @@ extern int fake_xs_fail_write_spec; /* xs_write_spec returns this (0 = succeed) 
 extern int fake_xs_9pfs_state;
 /* Bit N: device 9pfs/N of domid has its nodes. */
 unsigned fake_xs_9pfs_devs(uint32_t domid);
+/* The netns vifs whose xenstore nodes are written and not removed. */
+int fake_xs_vif_netns_count(void);
 
 void fake_xs_reset(void);
 /* The spec written for domid, or NULL. */
