@@ -320,12 +320,15 @@ int net_init(const struct net_config *cfg, char *err, size_t errsz)
 	rc = roots_init(cfg->state_dir, err, errsz);
 	if (rc)
 		return rc;
+	/* The script serves pods in another's namespace (mode netns) too,
+	 * which need nothing else of the daemon's network. */
+	snprintf(net.vif_script, sizeof(net.vif_script), "%s",
+		 cfg->vif_script ? cfg->vif_script : "");
+	net.cfg.vif_script = net.vif_script;
 	if (!cfg->enabled)
 		return 0;
 	snprintf(net.state_dir, sizeof(net.state_dir), "%s", cfg->state_dir);
-	snprintf(net.vif_script, sizeof(net.vif_script), "%s", cfg->vif_script);
 	net.cfg.bridge = NULL;
-	net.cfg.vif_script = net.vif_script;
 	net.cfg.state_dir = NULL;
 	memset(w, 0, sizeof(*w));
 	snprintf(w->nw.name, sizeof(w->nw.name), "%s", NET_DEFAULT_NETWORK);

@@ -18,8 +18,13 @@
  * xenstore when libxl plugs it (docs/NETWORK.md). */
 static int netns_attach(struct pod *p, char *err, size_t errsz)
 {
-	int rc = net_netns_attach(p->uuid, &p->net_req, &p->net, err, errsz);
+	int rc;
 
+	if (!net_vif_script() || !net_vif_script()[0]) {
+		snprintf(err, errsz, "the daemon has no vif script");
+		return -ENOENT;
+	}
+	rc = net_netns_attach(p->uuid, &p->net_req, &p->net, err, errsz);
 	if (rc)
 		return rc;
 	rc = xs_vif_netns_write(pod_ctx.xs, p->net.ifname, p->net.netns,
