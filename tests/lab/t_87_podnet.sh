@@ -5,6 +5,9 @@ XO=/usr/bin/xenpod-oci
 PIMG=localhost/xenpod-lab:1
 IMG=/lab/images
 PN() { podman --runtime $XO "$@"; }
+# iproute2's (dom0's busybox sh runs its own ip and tc applets, which lack netns and filters).
+ip() { /usr/sbin/ip "$@"; }
+tc() { /usr/sbin/tc "$@"; }
 # get HOST PORT FILE: the file over HTTP/1.0 through nc (busybox's wget may crash in its resolver).
 t87_get() { printf 'GET /%s HTTP/1.0\r\n\r\n' "$3" | timeout 10 nc "$1" "$2" 2>/dev/null; }
 t87_has() { t87_get "$1" "$2" "$3" | grep -q "$4"; }
@@ -40,8 +43,8 @@ check_out "podnet: ... and its gateway" "10.98.0.1" t87_field nsweb gateway
 check_out "podnet: inspect: mode netns, device t87b" "netns t87b" sh -c \
 	"echo \$(xenpod inspect nsweb | sed -n 's/^ *\"\(mode\|device\)\": *\"\([^\"]*\)\".*/\2/p' | head -2)"
 check "podnet: the vif is in the namespace, not in dom0" sh -c \
-	"ip -n t87 -o link | grep -q ': xp' && ! ip -o link | grep -q ': xp'"
-check "podnet: tc mirrors t87b to the vif" sh -c "tc -n t87 filter show dev t87b ingress | grep -q mirred"
+	"/usr/sbin/ip -n t87 -o link | grep -q ': xp' && ! /usr/sbin/ip -o link | grep -q ': xp'"
+check "podnet: tc mirrors t87b to the vif" sh -c "/usr/sbin/tc -n t87 filter show dev t87b ingress | grep -q mirred"
 if wait_for 60 t87_has 10.98.0.2 80 index.html "hello from pod nsweb"; then
 	echo "PASS: podnet: dom0 reaches the pod at the namespace's address"
 else
@@ -69,7 +72,7 @@ check "podnet: a namespace with only loopback is refused, naming why" sh -c \
 check "podnet: the refused creates left no pod" sh -c '! xenpod inspect notns >/dev/null 2>&1'
 check "podnet: rm -f nsweb" xenpod rm -f nsweb
 check "podnet: the mirror on t87b is gone with the vif" sh -c \
-	"! tc -n t87 qdisc show dev t87b ingress | grep -q ingress"
+	"! /usr/sbin/tc -n t87 qdisc show dev t87b ingress | grep -q ingress"
 # The namespace outlives the pod: a second pod joins it again.
 check "podnet: a second pod joins the same namespace" \
 	xenpod run -d --name nsweb2 --network ns:/run/netns/t87 $W /bin/busybox httpd -f -p 80 -h /
