@@ -878,6 +878,7 @@ static void finish_code(struct pod *p, enum pod_status st, const char *reason,
 		pod_persist(p);
 		pod_crash_point("after_destroy");
 	}
+	pod_net_unplugged(p);
 	if (p->has_exit)
 		log_info("pod %s: %s (%s, exit code %d)", p->name,
 			 pod_status_name(st), p->reason, p->exit_code);

@@ -57,6 +57,7 @@ static void create_abort(struct pod *p, int rc, const char *msg)
 			log_warn("pod %s: destroying domain %lld: %s", p->name,
 				 (long long)p->domid, strerror(-r));
 	}
+	pod_net_unplugged(p);
 	snprintf(text, sizeof(text), "pod %s: %s", p->name, msg);
 	pod_reply_error(p->create_tok, rc, -1, text);
 	p->create_tok = 0;

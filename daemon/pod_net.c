@@ -63,12 +63,24 @@ void pod_net_detach(struct pod *p)
 {
 	if (!p->net_attached)
 		return;
-	if (p->net.mode == NET_NETNS)
-		xs_vif_netns_remove(pod_ctx.xs, p->net.ifname);
-	else
+	if (p->net.mode != NET_NETNS)
 		net_detach(p->uuid);
 	p->net_attached = false;
 	pod_event(p, "network_detached");
+}
+
+void pod_net_unplugged(const struct pod *p)
+{
+	int rc;
+
+	/* After the domain: vif-xenpod's "offline" reads them to take its
+	 * mirror off the namespace's interface. */
+	if (p->net.mode != NET_NETNS || !p->net.ifname[0])
+		return;
+	rc = xs_vif_netns_remove(pod_ctx.xs, p->net.ifname);
+	if (rc)
+		log_warn("pod %s: removing its vif's xenstore nodes: %s",
+			 p->name, strerror(-rc));
 }
 
 void pod_net_adopt(struct pod *p)

@@ -9,8 +9,18 @@ PN() { podman --runtime $XO "$@"; }
 ip() { /usr/sbin/ip "$@"; }
 tc() { /usr/sbin/tc "$@"; }
 # get HOST PORT FILE: the file over HTTP/1.0 through nc (busybox's wget may crash in its resolver).
-t87_get() { printf 'GET /%s HTTP/1.0\r\n\r\n' "$3" | timeout 10 nc "$1" "$2" 2>/dev/null; }
+t87_get() { printf 'GET /%s HTTP/1.0\r\n\r\n' "$3" | timeout 5 nc "$1" "$2" 2>/dev/null; }
 t87_has() { t87_get "$1" "$2" "$3" | grep -q "$4"; }
+# t87_wait SECONDS CMD...: CMD until it succeeds, for at most SECONDS of wall time (each try of
+# t87_has may take seconds, which wait_for's count of 0.1 s polls does not see).
+t87_wait() {
+	_end=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt $_end ] || return 1
+		sleep 0.2
+	done
+}
 t87_field() { xenpod inspect "$1" | sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" | head -1; }
 # What a pod's network may leave in dom0: vifs, namespaces, mirrors, xenstore nodes.
 t87_left() {
@@ -45,7 +55,7 @@ check_out "podnet: inspect: mode netns, device t87b" "netns t87b" sh -c \
 check "podnet: the vif is in the namespace, not in dom0" sh -c \
 	"/usr/sbin/ip -n t87 -o link | grep -q ': xp' && ! /usr/sbin/ip -o link | grep -q ': xp'"
 check "podnet: tc mirrors t87b to the vif" sh -c "/usr/sbin/tc -n t87 filter show dev t87b ingress | grep -q mirred"
-if wait_for 60 t87_has 10.98.0.2 80 index.html "hello from pod nsweb"; then
+if t87_wait 60 t87_has 10.98.0.2 80 index.html "hello from pod nsweb"; then
 	echo "PASS: podnet: dom0 reaches the pod at the namespace's address"
 else
 	echo "FAIL: podnet: dom0 -> 10.98.0.2:80 - $(t87_get 10.98.0.2 80 index.html | head -2 | tr '\n' ' ')"
@@ -76,7 +86,7 @@ check "podnet: the mirror on t87b is gone with the vif" sh -c \
 # The namespace outlives the pod: a second pod joins it again.
 check "podnet: a second pod joins the same namespace" \
 	xenpod run -d --name nsweb2 --network ns:/run/netns/t87 $W /bin/busybox httpd -f -p 80 -h /
-check "podnet: ... and answers" wait_for 60 t87_has 10.98.0.2 80 index.html "hello from pod nsweb"
+check "podnet: ... and answers" t87_wait 60 t87_has 10.98.0.2 80 index.html "hello from pod nsweb"
 check "podnet: rm -f nsweb2" xenpod rm -f nsweb2
 ip netns del t87empty
 ip netns del t87
@@ -97,7 +107,7 @@ gw=$(podman inspect --format '{{.NetworkSettings.Gateway}}' w1 2>/dev/null)
 check_out "podnet: the pod has podman's address ($pip)" "netns $pip" sh -c \
 	"echo \$(t87_field $cid mode) \$(t87_field $cid ip)"
 short=$(echo "$cid" | cut -c1-12)
-if wait_for 60 t87_has "$pip" 80 hostname "$short"; then
+if t87_wait 60 t87_has "$pip" 80 hostname "$short"; then
 	echo "PASS: podnet: dom0 reaches the pod at podman's address"
 else
 	echo "FAIL: podnet: dom0 -> $pip:80 - $(t87_get "$pip" 80 hostname | head -2 | tr '\n' ' ')"
