@@ -104,8 +104,8 @@ check "podnet: podman run -d --network bridge -p 8087:80 httpd" \
 cid=$(podman inspect --format '{{.Id}}' w1 2>/dev/null)
 pip=$(podman inspect --format '{{.NetworkSettings.IPAddress}}' w1 2>/dev/null)
 gw=$(podman inspect --format '{{.NetworkSettings.Gateway}}' w1 2>/dev/null)
-check_out "podnet: the pod has podman's address ($pip)" "netns $pip" sh -c \
-	"echo \$(t87_field $cid mode) \$(t87_field $cid ip)"
+check_out "podnet: the pod has podman's address ($pip)" "netns $pip" \
+	echo "$(t87_field "$cid" mode) $(t87_field "$cid" ip)"
 short=$(echo "$cid" | cut -c1-12)
 if t87_wait 60 t87_has "$pip" 80 hostname "$short"; then
 	echo "PASS: podnet: dom0 reaches the pod at podman's address"
