@@ -867,6 +867,10 @@ static void finish_code(struct pod *p, enum pod_status st, const char *reason,
 	pod_persist(p);
 	/* Saved stopped first: a daemon dying here still cleans them (reconcile). */
 	pod_mounts_stop(p);
+	/* A netns vif's nodes: vif-xenpod's offline removes them once its
+	 * domain is destroyed; with no domain there is no offline. */
+	if (p->domid < 0)
+		pod_net_unplugged(p);
 	if (p->domid >= 0) {
 		unwatch_guest(p);
 		pod_crash_point("before_destroy");
@@ -878,7 +882,6 @@ static void finish_code(struct pod *p, enum pod_status st, const char *reason,
 		pod_persist(p);
 		pod_crash_point("after_destroy");
 	}
-	pod_net_unplugged(p);
 	if (p->has_exit)
 		log_info("pod %s: %s (%s, exit code %d)", p->name,
 			 pod_status_name(st), p->reason, p->exit_code);

@@ -51,13 +51,14 @@ static void create_abort(struct pod *p, int rc, const char *msg)
 	ev_timer_del(p->vol_timer);
 	p->vol_timer = NULL;
 	pod_mounts_stop(p);
+	if (p->domid < 0)
+		pod_net_unplugged(p); /* no domain: no vif-xenpod offline */
 	if (p->domid >= 0) {
 		r = hv_destroy(pod_ctx.hv, (uint32_t)p->domid, p->uuid);
 		if (r && r != -ESRCH)
 			log_warn("pod %s: destroying domain %lld: %s", p->name,
 				 (long long)p->domid, strerror(-r));
 	}
-	pod_net_unplugged(p);
 	snprintf(text, sizeof(text), "pod %s: %s", p->name, msg);
 	pod_reply_error(p->create_tok, rc, -1, text);
 	p->create_tok = 0;

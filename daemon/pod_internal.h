@@ -187,7 +187,7 @@ bool pod_waiter_cancel(pod_token t);
 int pod_net_attach(struct pod *p, char *err, size_t errsz);
 /* Give back its address and rules (its vif goes with its domain). */
 void pod_net_detach(struct pod *p);
-/* Its domain is gone (or was never built): a netns vif's xenstore nodes go. */
+/* p has no domain (never built, or gone): a netns vif's xenstore nodes go. */
 void pod_net_unplugged(const struct pod *p);
 /* Reconciliation: p is alive again with the network of its state file. */
 void pod_net_adopt(struct pod *p);

@@ -73,8 +73,10 @@ void pod_net_unplugged(const struct pod *p)
 {
 	int rc;
 
-	/* After the domain: vif-xenpod's "offline" reads them to take its
-	 * mirror off the namespace's interface. */
+	/* Only without a domain: else vif-xenpod's "offline" reads them to
+	 * take its mirror off the namespace's interface, then removes them
+	 * (libxl runs it once the domain is destroyed, after hv_destroy
+	 * has returned). */
 	if (p->net.mode != NET_NETNS || !p->net.ifname[0])
 		return;
 	rc = xs_vif_netns_remove(pod_ctx.xs, p->net.ifname);
