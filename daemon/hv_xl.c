@@ -498,7 +498,7 @@ static int hv_build_nic(const struct hv_domain_config *in,
 
 	if (!in->nic_mac)
 		return 0;
-	if (!in->nic_mac || !in->nic_ip || !in->nic_ifname || !in->nic_script ||
+	if (!in->nic_ip || !in->nic_ifname || !in->nic_script ||
 	    sscanf(in->nic_mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2],
 		   &m[3], &m[4], &m[5]) != 6)
 		return -EINVAL;

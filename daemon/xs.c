@@ -440,27 +440,23 @@ int xs_node_watch(struct xs *xs, const char *path, const char *token)
 	return 0;
 }
 
-/* ---- a vif in another's network namespace (vif-xenpod reads it) ---- */
+/* ---- transactions of several nodes ---- */
 
-int xs_vif_netns_write(struct xs *xs, const char *vif, const char *netns,
-		       const char *device)
+/* fill(t, arg) in one transaction, again while it conflicts (EAGAIN), at
+ * most XS_TXN_TRIES times. 0 or -errno. */
+static int xs_txn(struct xs *xs,
+		  bool (*fill)(struct xs *, xs_transaction_t, const void *),
+		  const void *arg)
 {
-	char path[128];
 	xs_transaction_t t;
-	bool ok;
+	int rc;
 
-	for (;;) {
+	for (int i = 0; i < XS_TXN_TRIES; i++) {
 		t = xs_transaction_start(xs->h);
 		if (t == XBT_NULL)
 			return errno ? -errno : -EIO;
-		snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s/netns", vif);
-		ok = xs_write(xs->h, t, path, netns, strlen(netns));
-		snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s/device",
-			 vif);
-		ok = ok && xs_write(xs->h, t, path, device, strlen(device));
-		if (!ok) {
-			int rc = errno ? -errno : -EIO;
-
+		if (!fill(xs, t, arg)) {
+			rc = errno ? -errno : -EIO;
 			xs_transaction_end(xs->h, t, true);
 			return rc;
 		}
@@ -469,6 +465,33 @@ int xs_vif_netns_write(struct xs *xs, const char *vif, const char *netns,
 		if (errno != EAGAIN)
 			return errno ? -errno : -EIO;
 	}
+	return -EAGAIN;
+}
+
+/* ---- a vif in another's network namespace (vif-xenpod reads it) ---- */
+
+struct vif_netns {
+	const char *vif, *netns, *device;
+};
+
+static bool vif_netns_nodes(struct xs *xs, xs_transaction_t t, const void *arg)
+{
+	const struct vif_netns *v = arg;
+	char path[128];
+
+	snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s/netns", v->vif);
+	if (!xs_write(xs->h, t, path, v->netns, strlen(v->netns)))
+		return false;
+	snprintf(path, sizeof(path), XS_VIF_NETNS_DIR "/%s/device", v->vif);
+	return xs_write(xs->h, t, path, v->device, strlen(v->device));
+}
+
+int xs_vif_netns_write(struct xs *xs, const char *vif, const char *netns,
+		       const char *device)
+{
+	const struct vif_netns v = { vif, netns, device };
+
+	return xs_txn(xs, vif_netns_nodes, &v);
 }
 
 int xs_vif_netns_remove(struct xs *xs, const char *vif)
@@ -540,29 +563,26 @@ static bool xs_9pfs_nodes(struct xs *xs, xs_transaction_t t,
 	       xs_put(xs, t, be, "state", "1", 0, g);
 }
 
+struct p9_nodes {
+	const struct xs_9pfs_dev *d;
+	const char *fe, *be;
+};
+
+static bool xs_9pfs_fill(struct xs *xs, xs_transaction_t t, const void *arg)
+{
+	const struct p9_nodes *n = arg;
+
+	return xs_9pfs_nodes(xs, t, n->d, n->fe, n->be);
+}
+
 int xs_9pfs_add(struct xs *xs, const struct xs_9pfs_dev *d)
 {
 	char fe[96], be[96];
-	xs_transaction_t t;
-	int rc;
+	const struct p9_nodes n = { d, fe, be };
 
 	snprintf(fe, sizeof(fe), XS_9PFS_FE_FMT "/%u", d->domid, d->devid);
 	snprintf(be, sizeof(be), XS_9PFS_BE_FMT "/%u", d->domid, d->devid);
-	for (int i = 0; i < XS_TXN_TRIES; i++) {
-		t = xs_transaction_start(xs->h);
-		if (t == XBT_NULL)
-			return errno ? -errno : -EIO;
-		if (!xs_9pfs_nodes(xs, t, d, fe, be)) {
-			rc = errno ? -errno : -EIO;
-			xs_transaction_end(xs->h, t, true);
-			return rc;
-		}
-		if (xs_transaction_end(xs->h, t, false))
-			return 0;
-		if (errno != EAGAIN)
-			return errno ? -errno : -EIO;
-	}
-	return -EAGAIN;
+	return xs_txn(xs, xs_9pfs_fill, &n);
 }
 
 int xs_9pfs_backend_state(struct xs *xs, uint32_t domid, uint32_t devid)
