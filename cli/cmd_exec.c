@@ -238,8 +238,10 @@ static int result_status(struct session *s, const struct json *res)
 		term_restore();
 		cli_error("%s: %s", s->cli->cmd->name, err);
 	}
-	if (sig > 0 && sig < 128)
+	if (sig > 0 && sig < 128) {
+		s->cli->end_signal = (int)sig;
 		return 128 + (int)sig;
+	}
 	return (int)(code & 255);
 }
 
@@ -393,6 +395,7 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 			     .status = -1 };
 	int rc;
 
+	cli->end_signal = 0;
 	if (!params) {
 		cli_error("out of memory");
 		return CLI_ERR;
@@ -429,6 +432,8 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 			  s.bad);
 	else if (rc)
 		cli_error("pod %s: %s", pod, strerror(-rc));
+	if (rc)
+		cli->end_signal = 0;
 	return rc ? CLI_ERR : s.status;
 }
 
