@@ -251,6 +251,15 @@ rm -f $OT/e1.pid $OT/e1.status
 check_out "oci: exec --detach: its holder exits with the status" "exit 0" oreaped e1
 check_out "oci: exec --process: args, env" "hello proc
 PV=from-process" cat $OT/e1.out
+# An exec's own user, additionalGids and rlimits (process.json), as runc gives them.
+cat >$OT/proc2.json <<PROC
+{"terminal":false,"user":{"uid":4242,"gid":4242,"additionalGids":[4343,4444]},"args":["/bin/sh","-c","busybox id; ulimit -n; ulimit -Hn"],
+"env":["PATH=/bin"],"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","hard":200,"soft":100}]}
+PROC
+O exec --process $OT/proc2.json o-sleep >$OT/p2.out 2>&1 </dev/null
+check "oci: exec --process: the user and its additionalGids" grep -q '^uid=4242 gid=4242 groups=.*4343.*4444' $OT/p2.out
+check_out "oci: exec --process: its rlimits" "100
+200" sed 1d $OT/p2.out
 rm -f $OT/con2.sock $OT/con2.out $OT/con2.out.ready
 "$REAP" --console $OT/con2.sock $OT/con2.out &
 wait_for 10 test -e $OT/con2.out.ready
