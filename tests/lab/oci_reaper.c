@@ -89,6 +89,7 @@ static int console(const char *sock, const char *out)
 
 static int on_pty(char **argv)
 {
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 	char name[128], buf[4096];
 	int m, s, st = 0, done = 0;
 	pid_t pid;
@@ -99,6 +100,8 @@ static int on_pty(char **argv)
 		perror("pty");
 		return 1;
 	}
+	/* a terminal's usual size, not a new pty's 0x0 */
+	ioctl(m, TIOCSWINSZ, &ws);
 	pid = fork();
 	if (pid < 0) {
 		perror("fork");
