@@ -88,6 +88,8 @@ if [ "$(sum_of <$T/rout)" != "$want" ]; then
 fi
 
 # Terminals.
+check_out "exec: -t: tty names the terminal, as /proc/self/fd/0 and stat of that name agree" "/dev/pts/ok" \
+	sh -c 'xenpod exec -t x1 /bin/sh -c "t=\$(busybox tty); [ \"\$t\" = \"\$(busybox readlink /proc/self/fd/0)\" ] && [ -c \"\$t\" ] && echo \${t%/*}/ok" | tr -d "\r"'
 check "exec: -t gives a terminal" sh -c \
 	'xenpod exec -t x1 /bin/sh -c "test -t 0 && test -t 1 && echo TTY" | grep -q TTY'
 check_rc "exec: no terminal without -t" 1 xenpod exec x1 /bin/sh -c 'test -t 0'

@@ -46,9 +46,12 @@ check_out "podman: -e and -w reach the program" "PV=from-podman
 /tmp" PM run --rm -e PV=from-podman -w /tmp $PIMG /bin/sh -c 'echo PV=$PV; pwd'
 
 # -t: conmon passes a console socket; the program's stdio is the guest's terminal.
-PM run --rm -t $PIMG /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo tty-yes; busybox tty' >$PT/tty.out 2>&1
-echo "NOTE: podman: tty in a -t container says '$(tr -d '\r' <$PT/tty.out | tail -1)'"
+PM run --rm -t $PIMG /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo tty-yes; busybox tty; busybox readlink /proc/self/fd/0' >$PT/tty.out 2>&1
+echo "NOTE: podman: tty in a -t container says '$(tr -d '\r' <$PT/tty.out | sed -n 2p)'"
 check "podman: -t: the program has a terminal" grep -q tty-yes $PT/tty.out
+# ttyname(3) finds it: what /proc/self/fd/0 names is that terminal (/dev/pts/N).
+check_out "podman: -t: tty names the terminal /proc/self/fd/0 links to" "$(tr -d '\r' <$PT/tty.out | sed -n 3p)" \
+	sh -c "tr -d '\\r' <$PT/tty.out | sed -n 2p | grep '^/dev/pts/[0-9]*\$'"
 
 # A detached sleeper: exec, logs, stop; its config.json for the corpus.
 check "podman: run -d of a sleeper" PM run -d --name p-sleep $PIMG /bin/sh -c 'echo started; exec sleep 600'
