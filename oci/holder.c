@@ -283,7 +283,7 @@ fail:
 	return -errno;
 }
 
-/* Is termination sig's default action (so a process can die of it)? */
+/* Does the default action of sig end a process (so one can die of it)? */
 static bool kills(int sig)
 {
 	switch (sig) {
