@@ -19,6 +19,9 @@
 #define EXEC_IN_CHUNK 32768
 /* ^C this many times leaves (the daemon then kills the process). */
 #define EXEC_INTR_LEAVE 3
+/* exec's long options without a short one */
+#define OPT_EXEC_ULIMIT 0x200
+#define OPT_EXEC_GROUP 0x201
 
 struct session {
 	struct cli *cli;
@@ -238,8 +241,10 @@ static int result_status(struct session *s, const struct json *res)
 		term_restore();
 		cli_error("%s: %s", s->cli->cmd->name, err);
 	}
-	if (sig > 0 && sig < 128)
+	if (sig > 0 && sig < 128) {
+		s->cli->end_signal = (int)sig;
 		return 128 + (int)sig;
+	}
 	return (int)(code & 255);
 }
 
@@ -393,6 +398,7 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 			     .status = -1 };
 	int rc;
 
+	cli->end_signal = 0;
 	if (!params) {
 		cli_error("out of memory");
 		return CLI_ERR;
@@ -429,6 +435,8 @@ static int run_session(struct cli *cli, const char *pod, const char *method,
 			  s.bad);
 	else if (rc)
 		cli_error("pod %s: %s", pod, strerror(-rc));
+	if (rc)
+		cli->end_signal = 0;
 	return rc ? CLI_ERR : s.status;
 }
 
@@ -442,15 +450,23 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "ulimit", required_argument, NULL, OPT_EXEC_ULIMIT },
+		{ "group-add", required_argument, NULL, OPT_EXEC_GROUP },
 		CMD_COMMON_OPTS,
 	};
 	struct json_writer *w;
 	const char **env = calloc((size_t)argc + 1, sizeof(char *));
+	const char **groups = calloc((size_t)argc + 1, sizeof(char *));
 	const char *cwd = NULL, *pod, *user = NULL;
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	size_t n_rlimits = 0, k;
 	bool in = false, tty = false;
-	int opt, nenv = 0, i, rc;
+	int opt, nenv = 0, ngroups = 0, i, rc;
+	char why[400];
 
-	if (!env) {
+	if (!env || !groups) {
+		free(env);
+		free(groups);
 		cli_error("out of memory");
 		return CLI_ERR;
 	}
@@ -490,22 +506,56 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			}
 			user = optarg;
 			break;
+		case OPT_EXEC_ULIMIT:
+			if (cli_ulimit_add(optarg, rlimits, &n_rlimits, why,
+					   sizeof(why))) {
+				free(env);
+				free(groups);
+				return cmd_usage(cli, "%s", why);
+			}
+			break;
+		case OPT_EXEC_GROUP:
+			if (!xp_group_valid(optarg) ||
+			    ngroups == XP_SPEC_GROUPS_MAX) {
+				free(env);
+				free(groups);
+				return cmd_usage(
+					cli,
+					ngroups == XP_SPEC_GROUPS_MAX ?
+						"--group-add %s: at most %d "
+						"groups" :
+						"--group-add %s: expected a "
+						"group name or number",
+					optarg, XP_SPEC_GROUPS_MAX);
+			}
+			groups[ngroups++] = optarg;
+			break;
 		case CMD_OPT_HELP:
 			free(env);
+			free(groups);
 			return cmd_help(cli->cmd);
 		default:
 			free(env);
+			free(groups);
 			return cmd_usage(cli, NULL);
 		}
 	}
 	if (argc - optind < 2) {
 		free(env);
+		free(groups);
 		return cmd_usage(cli, argc == optind ? "missing POD" :
 						       "missing COMMAND");
+	}
+	/* They are the user's groups (the pod's user has its own). */
+	if (ngroups && !user) {
+		free(env);
+		free(groups);
+		return cmd_usage(cli, "--group-add needs -u");
 	}
 	pod = argv[optind];
 	if (!cmd_name_ok(pod)) {
 		free(env);
+		free(groups);
 		return cmd_usage(cli, NULL);
 	}
 	w = params_open(pod);
@@ -528,6 +578,20 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			json_w_key(w, "user");
 			json_w_string(w, user);
 		}
+		if (ngroups) {
+			json_w_key(w, "groups");
+			json_w_array_open(w);
+			for (i = 0; i < ngroups; i++)
+				json_w_string(w, groups[i]);
+			json_w_array_close(w);
+		}
+		if (n_rlimits) {
+			json_w_key(w, "rlimits");
+			json_w_array_open(w);
+			for (k = 0; k < n_rlimits; k++)
+				rlimit_write(w, &rlimits[k]);
+			json_w_array_close(w);
+		}
 		json_w_key(w, "tty");
 		json_w_bool(w, tty);
 		json_w_key(w, "stdin");
@@ -536,6 +600,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			w_winsize(w);
 	}
 	free(env);
+	free(groups);
 	rc = run_session(cli, pod, XP_M_POD_EXEC, params_close(w), in, tty,
 			 NULL);
 	return rc;

@@ -390,8 +390,8 @@ static void write_spec(struct json_writer *w, const struct cli_run_opts *o)
 	json_w_object_close(w);
 }
 
-int cli_ulimit_arg(const char *arg, struct cli_run_opts *o, char *why,
-		   size_t whysz)
+int cli_ulimit_add(const char *arg, struct rlimit_arg rlimits[XP_RLIMITS_MAX],
+		   size_t *n, char *why, size_t whysz)
 {
 	struct rlimit_arg r;
 	char w[300];
@@ -401,12 +401,18 @@ int cli_ulimit_arg(const char *arg, struct cli_run_opts *o, char *why,
 		snprintf(why, whysz, "--ulimit %s: %s", arg, w);
 		return -EINVAL;
 	}
-	for (i = 0; i < o->n_rlimits && o->rlimits[i].res != r.res; i++)
+	for (i = 0; i < *n && rlimits[i].res != r.res; i++)
 		;
-	o->rlimits[i] = r; /* at most one per resource: i < XP_RLIMITS_MAX */
-	if (i == o->n_rlimits)
-		o->n_rlimits++;
+	rlimits[i] = r; /* at most one per resource: i < XP_RLIMITS_MAX */
+	if (i == *n)
+		(*n)++;
 	return 0;
+}
+
+int cli_ulimit_arg(const char *arg, struct cli_run_opts *o, char *why,
+		   size_t whysz)
+{
+	return cli_ulimit_add(arg, o->rlimits, &o->n_rlimits, why, whysz);
 }
 
 char *cli_build_run_params(const struct cli_run_opts *o)

@@ -93,6 +93,9 @@ int cli_tmpfs_vs_volumes(const struct tmpfs_arg *t, const char *const *targs,
  */
 int cli_ulimit_arg(const char *arg, struct cli_run_opts *o, char *why,
 		   size_t whysz);
+/* The same into rlimits[*n] (exec --ulimit). */
+int cli_ulimit_add(const char *arg, struct rlimit_arg rlimits[XP_RLIMITS_MAX],
+		   size_t *n, char *why, size_t whysz);
 
 /* One item of spec.mounts. */
 void cli_write_mount(struct json_writer *w, const struct mount_arg *m);

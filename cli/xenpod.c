@@ -93,14 +93,19 @@ static const struct cmd_spec cmd_table[] = {
 	  "Freeze a running pod: its domain gets no CPU until unpause", NULL },
 	{ "unpause", cmd_unpause, "POD", "Let a paused pod run again", NULL },
 	{ "exec", cmd_exec,
-	  "[-i] [-t] [-e KEY=VALUE]... [-w DIR] [-u USER[:GROUP]] POD COMMAND "
+	  "[-i] [-t] [-e KEY=VALUE]... [-w DIR] [-u USER[:GROUP]] "
+	  "[--group-add GROUP]... [--ulimit NAME=SOFT[:HARD]]... POD COMMAND "
 	  "[ARG...]",
 	  "Run a command in a running pod; exit with its status",
 	  "  -i, --interactive    send standard input to the command\n"
 	  "  -t, --tty            give it a terminal (local terminal in raw mode)\n"
 	  "  -e, --env KEY=VALUE  set an environment variable (repeatable)\n"
 	  "  -w, --workdir DIR    working directory (absolute)\n"
-	  "  -u, --user USER[:GROUP]  run it as this user (default: the pod's)\n",
+	  "  -u, --user USER[:GROUP]  run it as this user (default: the pod's)\n"
+	  "      --group-add GROUP  a supplementary group of -u's user, name or\n"
+	  "                       number (repeatable)\n"
+	  "      --ulimit NAME=SOFT[:HARD]  a resource limit of the command,\n"
+	  "                       instead of the pod's (repeatable)\n",
 	  "Exit status: the command's (128+N if killed by signal N), 127 if it\n"
 	  "does not exist, 126 if it cannot be run, 1 if xenpod failed.\n"
 	  "^C is sent to the command as SIGINT (with -t, by its terminal);\n"

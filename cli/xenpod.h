@@ -30,6 +30,9 @@ struct cli {
 	bool json; /* --json: print raw result objects */
 	const struct cmd_spec *cmd; /* the command being run */
 	struct client client;
+	/* The signal that ended the last exec or attach session's process
+	 * (its reply's "signal"), 0 if it exited or the session failed. */
+	int end_signal;
 };
 
 /* Options every command accepts; end a command's longopts with these. */
@@ -142,7 +145,8 @@ int cmd_kill_signal(struct cli *cli, const char *pod, int sig);
  * Join pod's main process (pod_attach): its output to ours, our stdin to it
  * if in, the terminal raw if tty and in; with start the created pod is
  * started by the same request. The main process's exit status, or CLI_ERR;
- * *left_r (may be NULL): we left on ^C before it ended.
+ * *left_r (may be NULL): we left on ^C before it ended. cli->end_signal
+ * says whether a signal ended it (the status is then 128+N).
  */
 int cli_attach_session(struct cli *cli, const char *pod, bool start, bool in,
 		       bool tty, bool *left_r);

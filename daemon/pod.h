@@ -278,6 +278,13 @@ struct pod_exec_req {
 	char *const *command, *const *env; /* NULL-terminated; env may be NULL */
 	const char *cwd; /* NULL: the pod's */
 	const char *user; /* USER[:GROUP]; NULL: the pod's */
+	/* Supplementary groups of user (names or numbers; NULL-terminated,
+	 * NULL: none; only with user). */
+	char *const *groups;
+	/* Limits replacing the pod's for their resources (rlimit_decode
+	 * checked them); n_rlimits 0: the pod's. */
+	const struct rlimit_arg *rlimits;
+	size_t n_rlimits;
 	bool tty, in; /* a terminal; stdin from the client (else EOF at once) */
 	uint16_t rows, cols;
 	const char

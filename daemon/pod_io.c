@@ -59,6 +59,7 @@ struct session {
 	 * (the pod fails if none comes in time: POD_IO_HELLO_MS). */
 	bool queued;
 	char **q_argv, **q_env, *q_cwd, *q_user;
+	char *q_groups, *q_rlimits; /* podio.h's "G,G..." and "R:S:H ..." */
 	bool q_tty;
 };
 
@@ -105,6 +106,8 @@ static void session_free(struct session *s)
 	pod_strv_free(s->q_env);
 	free(s->q_cwd);
 	free(s->q_user);
+	free(s->q_groups);
+	free(s->q_rlimits);
 	free(s);
 }
 
@@ -641,13 +644,17 @@ static int exec_send(struct pod_io *io, struct session *s, char *err,
 		pe.envp = (const char *const *)env;
 		pe.cwd = s->q_cwd;
 		pe.user = s->q_user;
+		pe.groups = s->q_groups;
+		pe.rlimits = s->q_rlimits;
 		s->stream = (uint16_t)id;
 		rc = chan_exec(io->chan, s->stream, &pe);
 	} else if (id < 0) {
 		rc = id;
 	}
 	if (rc == -E2BIG)
-		snprintf(err, errsz, "%s: command, env and cwd exceed %u bytes",
+		snprintf(err, errsz,
+			 "%s: command, env, cwd, groups and rlimits exceed %u "
+			 "bytes",
 			 s->path, PODIO_MAX_PAYLOAD);
 	else if (rc == -EINVAL)
 		snprintf(
@@ -662,8 +669,10 @@ static int exec_send(struct pod_io *io, struct session *s, char *err,
 	pod_strv_free(env);
 	free(s->q_cwd);
 	free(s->q_user);
+	free(s->q_groups);
+	free(s->q_rlimits);
 	s->q_argv = s->q_env = NULL;
-	s->q_cwd = s->q_user = NULL;
+	s->q_cwd = s->q_user = s->q_groups = s->q_rlimits = NULL;
 	return rc;
 }
 
@@ -709,8 +718,54 @@ static struct session *session_open(const char *name, bool to_start,
 	return s;
 }
 
+/* groups joined by ',' (NULL for none); *bad: out of memory. */
+static char *join_groups(char *const *groups, bool *bad)
+{
+	size_t n = 0, off = 0;
+	char *out;
+
+	if (!groups || !groups[0])
+		return NULL;
+	for (size_t i = 0; groups[i]; i++)
+		n += strlen(groups[i]) + 1;
+	out = malloc(n);
+	if (!out) {
+		*bad = true;
+		return NULL;
+	}
+	for (size_t i = 0; groups[i]; i++)
+		off += (size_t)sprintf(out + off, "%s%s", i ? "," : "",
+				       groups[i]);
+	return out;
+}
+
+/* The limits as podio.h's "RES:SOFT:HARD ..." (NULL for none). */
+static char *join_rlimits(const struct rlimit_arg *r, size_t n, bool *bad)
+{
+	char tok[XP_RLIMIT_TOKEN_MAX], *out;
+	size_t off = 0;
+
+	if (!n)
+		return NULL;
+	out = malloc(n * (XP_RLIMIT_TOKEN_MAX + 1));
+	if (!out) {
+		*bad = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rlimit_token(&r[i], tok, sizeof(tok))) {
+			free(out);
+			*bad = true;
+			return NULL;
+		}
+		off += (size_t)sprintf(out + off, "%s%s", i ? " " : "", tok);
+	}
+	return out;
+}
+
 int pod_exec(const struct pod_exec_req *x, pod_token t, char *err, size_t errsz)
 {
+	bool bad = false;
 	int rc;
 	struct session *s = session_open(x->name, false, t, &rc, err, errsz);
 
@@ -721,12 +776,14 @@ int pod_exec(const struct pod_exec_req *x, pod_token t, char *err, size_t errsz)
 	s->q_env = strv_of(x->env);
 	s->q_cwd = x->cwd ? strdup(x->cwd) : NULL;
 	s->q_user = x->user ? strdup(x->user) : NULL;
+	s->q_groups = join_groups(x->groups, &bad);
+	s->q_rlimits = join_rlimits(x->rlimits, x->n_rlimits, &bad);
 	s->q_tty = x->tty;
 	s->rows = x->rows;
 	s->cols = x->cols;
 	s->in_eof = !x->in;
 	if (!s->q_argv || !s->q_env || (x->cwd && !s->q_cwd) ||
-	    (x->user && !s->q_user)) {
+	    (x->user && !s->q_user) || bad) {
 		s->tok = 0;
 		session_free(s);
 		snprintf(err, errsz, "out of memory");

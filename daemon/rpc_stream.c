@@ -13,6 +13,7 @@
 #include "log.h"
 #include "pod.h"
 #include "protocol.h"
+#include "rlimit.h"
 #include "rpc.h"
 
 /* ---- the sink: notifications on the request's connection ---- */
@@ -145,6 +146,7 @@ struct p_exec {
 	const struct json *command, *env;
 	const char *cwd;
 	const char *user;
+	const struct json *groups, *rlimits;
 	bool tty, in, close_stdin, start;
 	const char *data;
 	bool eof;
@@ -178,6 +180,10 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 			XP_EXEC_ARG_LEN),
 		X_FIELD("cwd", JSON_DEC_STRING, false, cwd, 1, XP_PATH_MAX),
 		X_FIELD("user", JSON_DEC_STRING, false, user, 1, XP_USER_MAX),
+		X_FIELD("groups", JSON_DEC_STRINGS, false, groups,
+			XP_SPEC_GROUPS_MAX, XP_USER_MAX),
+		X_FIELD("rlimits", JSON_DEC_ARRAY, false, rlimits,
+			XP_RLIMITS_MAX, 0),
 		X_FIELD("tty", JSON_DEC_BOOL, false, tty, 0, 0),
 		X_FIELD("stdin", JSON_DEC_BOOL, false, in, 0, 0),
 		X_FIELD("rows", JSON_DEC_INT, false, rows, 0, XP_TERM_SIZE_MAX),
@@ -186,8 +192,10 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 	};
 	struct p_exec p = { 0 };
 	struct pod_exec_req x = { .path = "params" };
-	char **command = NULL, **env = NULL;
+	struct rlimit_arg rlimits[XP_RLIMITS_MAX];
+	char **command = NULL, **env = NULL, **groups = NULL;
 	char err[256];
+	size_t i, n_rlimits = 0;
 	pod_token t;
 	int rc;
 
@@ -209,19 +217,42 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 			"params.user: expected USER[:GROUP] (names or numbers)");
 		return;
 	}
+	for (i = 0; i < json_len(p.groups); i++)
+		if (!xp_group_valid(json_str(json_at(p.groups, i)))) {
+			rpc_error(req, RPC_INVALID_PARAMS,
+				  "params.groups[%zu]: expected a group name "
+				  "or number",
+				  i);
+			return;
+		}
+	/* They are the user's groups: the pod's user has its own already. */
+	if (json_len(p.groups) && !p.user) {
+		rpc_error(req, RPC_INVALID_PARAMS,
+			  "params.groups: needs params.user");
+		return;
+	}
+	if (rlimit_decode(p.rlimits, "params.rlimits", rlimits, &n_rlimits, err,
+			  sizeof(err))) {
+		rpc_error(req, RPC_INVALID_PARAMS, "%s", err);
+		return;
+	}
 	command = json_strv(p.command);
 	env = p.env ? json_strv(p.env) : NULL;
+	groups = json_len(p.groups) ? json_strv(p.groups) : NULL;
 	x.name = p.name;
 	x.command = command;
 	x.env = env;
 	x.cwd = p.cwd;
 	x.user = p.user;
+	x.groups = groups;
+	x.rlimits = rlimits;
+	x.n_rlimits = n_rlimits;
 	x.tty = p.tty;
 	x.in = p.in;
 	x.rows = (uint16_t)p.rows;
 	x.cols = (uint16_t)p.cols;
 	t = rpc_defer(req);
-	if (!command || (p.env && !env)) {
+	if (!command || (p.env && !env) || (json_len(p.groups) && !groups)) {
 		snprintf(err, sizeof(err), "out of memory");
 		rc = -ENOMEM;
 	} else {
@@ -229,6 +260,7 @@ static void m_pod_exec(struct rpc_req *req, const struct json *params)
 	}
 	json_strv_free(command);
 	json_strv_free(env);
+	json_strv_free(groups);
 	session_answer(req, t, rc, err);
 }
 

@@ -1122,6 +1122,29 @@ int oci_cmd_delete(int argc, char **argv)
 
 /* ---- exec ---- */
 
+/* An exec's limit as `xenpod exec --ulimit` takes it: "nofile=SOFT:HARD"
+ * (docker's lower-case name, -1 for unlimited). */
+static void ulimit_text(const struct rlimit_arg *r, char *buf, size_t size)
+{
+	const char *name = rlimit_name(r->res) + strlen("RLIMIT_");
+	char low[32], v[2][24];
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < sizeof(low); i++)
+		low[i] = (char)(name[i] - 'A' + 'a');
+	low[i] = '\0';
+	for (i = 0; i < 2; i++) {
+		uint64_t x = i ? r->hard : r->soft;
+
+		if (x == XP_RLIM_INFINITY)
+			snprintf(v[i], sizeof(v[i]), "-1");
+		else
+			snprintf(v[i], sizeof(v[i]), "%llu",
+				 (unsigned long long)x);
+	}
+	snprintf(buf, size, "%s=%s:%s", low, v[0], v[1]);
+}
+
 int oci_cmd_exec(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -1147,6 +1170,8 @@ int oci_cmd_exec(int argc, char **argv)
 	struct oci_state st;
 	char **xargv = NULL, **env = NULL, err[512], *text = NULL;
 	char user[32]; /* process.json's "UID:GID" for exec -u */
+	char(*gids)[12] = NULL; /* its additionalGids, for --group-add */
+	char(*lims)[80] = NULL; /* its rlimits, for --ulimit */
 	size_t n_env = 0, len, k = 0, i;
 	bool detach = false, tty = false;
 	pid_t pid = 0;
@@ -1238,9 +1263,12 @@ int oci_cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	/* A `xenpod exec` command line, run by the CLI's own code. */
-	xargv = calloc(10 + 2 * (p.n_env + n_env) + (size_t)argc + p.n_args,
+	xargv = calloc(10 + 2 * (p.n_env + n_env + p.n_gids + p.n_rlimits) +
+			       (size_t)argc + p.n_args,
 		       sizeof(*xargv));
-	if (!xargv) {
+	gids = calloc(p.n_gids + 1, sizeof(*gids));
+	lims = calloc(p.n_rlimits + 1, sizeof(*lims));
+	if (!xargv || !gids || !lims) {
 		oci_err("out of memory");
 		goto out;
 	}
@@ -1262,6 +1290,18 @@ int oci_cmd_exec(int argc, char **argv)
 		snprintf(user, sizeof(user), "%u:%u", p.uid, p.gid);
 		xargv[k++] = (char *)"-u";
 		xargv[k++] = user;
+		/* The exec's own groups and limits (runc sets them on the
+		 * process it starts). */
+		for (i = 0; i < p.n_gids; i++) {
+			snprintf(gids[i], sizeof(gids[i]), "%u", p.gids[i]);
+			xargv[k++] = (char *)"--group-add";
+			xargv[k++] = gids[i];
+		}
+	}
+	for (i = 0; i < p.n_rlimits; i++) {
+		ulimit_text(&p.rlimits[i], lims[i], sizeof(lims[i]));
+		xargv[k++] = (char *)"--ulimit";
+		xargv[k++] = lims[i];
 	}
 	xargv[k++] = (char *)"--";
 	xargv[k++] = (char *)id;
@@ -1283,6 +1323,8 @@ int oci_cmd_exec(int argc, char **argv)
 	}
 out:
 	free(xargv);
+	free(gids);
+	free(lims);
 	free(env);
 	oci_process_free(&p);
 	return rc;

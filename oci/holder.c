@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -282,6 +283,46 @@ fail:
 	return -errno;
 }
 
+/* Does the default action of sig end a process (so one can die of it)? */
+static bool kills(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGCONT:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return false;
+	default:
+		return sig > 0 && sig < NSIG;
+	}
+}
+
+/*
+ * End as the container's process did: die of sig (re-raised, as runc's
+ * init would be seen, so the caller's subreaper gets WIFSIGNALED and
+ * reports 128+N itself), else exit with status. No core file: the dump
+ * would be this holder's, not the guest process's.
+ */
+static void __attribute__((noreturn)) exit_as(int status, int sig)
+{
+	if (kills(sig)) {
+		struct rlimit no_core = { 0, 0 };
+		sigset_t set;
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+	}
+	_exit(status & 255);
+}
+
 /*
  * Created: wait for `start` (a byte on the fifo). A signal meanwhile is
  * the container's: the pod is killed and we die of that signal, as a
@@ -315,9 +356,11 @@ static int wait_start(const char *id, int fifo, int guard)
 		if ((pf[0].revents & POLLIN) && read(fifo, &c, 1) == 1 &&
 		    c == '1')
 			break;
+		/* Those whose default is to be ignored or to stop do not end
+		 * a created container. */
 		if (sfd >= 0 && (pf[1].revents & POLLIN) &&
 		    read(sfd, &si, sizeof(si)) == sizeof(si) &&
-		    si.ssi_signo != SIGWINCH) {
+		    kills((int)si.ssi_signo)) {
 			sig = (int)si.ssi_signo;
 			break;
 		}
@@ -331,22 +374,21 @@ static int wait_start(const char *id, int fifo, int guard)
 	if (write(guard, "x", 1) != 1) {
 		/* the guard kills the pod again: harmless */
 	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-	_exit(128 + sig);
+	exit_as(128 + sig, sig);
 }
 
 /* The holder's life after set-up. Never returns. */
 static void holder_main(const char *id, bool terminal, int fifo, int guard)
 {
 	bool left = false;
-	int status;
+	int status, sig;
 
 	wait_start(id, fifo, guard);
 	close(fifo);
 	conn_reset();
 	oci.cli.cmd = &attach_spec;
 	status = cli_attach_session(&oci.cli, id, true, true, terminal, &left);
+	sig = oci.cli.end_signal;
 	client_close(&oci.cli.client);
 	/*
 	 * The process has ended (or the session broke): we live on until the
@@ -360,7 +402,7 @@ static void holder_main(const char *id, bool terminal, int fifo, int guard)
 	if (write(guard, "x", 1) != 1) {
 		/* the guard kills the pod: it has stopped already */
 	}
-	_exit(status & 255);
+	exit_as(status, sig);
 }
 
 /* Double fork: the grandchild runs fn in a new session; the caller gets
@@ -472,22 +514,26 @@ struct exec_args {
 	const char *console;
 };
 
-static int exec_run(char **argv)
+/* The exec's status; *sig_r: the signal that ended it, or 0. */
+static int exec_run(char **argv, int *sig_r)
 {
-	int argc = 0;
+	int argc = 0, status;
 
 	while (argv[argc])
 		argc++;
 	conn_reset();
 	oci.cli.cmd = &exec_spec;
 	optind = 0;
-	return cmd_exec(&oci.cli, argc, argv) & 255;
+	status = cmd_exec(&oci.cli, argc, argv) & 255;
+	*sig_r = oci.cli.end_signal;
+	return status;
 }
 
 static int exec_setup(void *arg, int ready)
 {
 	const struct exec_args *a = arg;
 	char err[MSG_MAX];
+	int status, sig;
 
 	close_inherited(ready);
 	oci.log = NULL;
@@ -497,7 +543,10 @@ static int exec_setup(void *arg, int ready)
 	}
 	ready_send(ready, NULL);
 	close(ready);
-	return exec_run(a->argv);
+	/* The shim waits on this pid: die of the exec's signal, as its
+	 * process did. */
+	status = exec_run(a->argv, &sig);
+	exit_as(status, sig);
 }
 
 int oci_exec_session(char **argv, bool terminal, const char *console,
@@ -505,6 +554,7 @@ int oci_exec_session(char **argv, bool terminal, const char *console,
 {
 	struct exec_args a = { argv, terminal ? console : NULL };
 	char err[MSG_MAX];
+	int sig;
 
 	if (detach)
 		return spawn(exec_setup, &a, pid_r);
@@ -512,6 +562,7 @@ int oci_exec_session(char **argv, bool terminal, const char *console,
 		oci_err("%s", err);
 		return OCI_ERR;
 	}
+	/* In the foreground we are runc exec itself, which exits 128+N. */
 	*pid_r = getpid();
-	return exec_run(argv);
+	return exec_run(argv, &sig);
 }

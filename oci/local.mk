@@ -36,6 +36,11 @@ tests_fuzz_fuzz_ociconfig_LDADD = $(XENPOD_COMMON_LIBS)
 dist_man_MANS += man/xenpod-oci.1
 EXTRA_DIST += docs/OCI.md tests/lab/t_85_oci.sh tests/lab/t_86_podman.sh
 
-# The lab's stand-in for conmon (a subreaper, a console-socket receiver).
+# The lab's stand-in for conmon (a subreaper, a console-socket receiver, a pty
+# for ctr -t); tests/oci/holder.sh reaps with it too.
 noinst_PROGRAMS += tests/lab/oci_reaper
 tests_lab_oci_reaper_SOURCES = tests/lab/oci_reaper.c
+
+# xenpod-oci exec against fake_xenpodd: how its holder ends, what pod_exec gets.
+TESTS += tests/oci/holder.sh
+dist_noinst_SCRIPTS += tests/oci/holder.sh

@@ -369,7 +369,7 @@ void init_run(void)
 		fail("working directory %s is not a directory", spec.cwd);
 	chan = podio_guest_init(envp, cwd, &pod_cred);
 	prog = find_program(spec.argv[0], cwd);
-	rc = task_spawn(prog, spec.argv, envp, cwd, &pod_cred, &main_task,
+	rc = task_spawn(prog, spec.argv, envp, cwd, &pod_cred, NULL, &main_task,
 			&err);
 	if (rc)
 		fail_status(podio_spawn_status(rc), "%s: %s", prog,

@@ -225,6 +225,19 @@ static struct inode *add_dev(struct inode *dir, const char *name, uint32_t rdev,
 	return ino;
 }
 
+/* /dev/pts: the open pseudo-terminal slaves (pty.c), replacing what the
+ * image has there. */
+static void add_pts(struct inode *dev)
+{
+	struct inode *pts;
+
+	if (vfs_dir_find(dev, "pts") && vfs_unlink(dev, "pts", true, false))
+		return;
+	if (vfs_mknod(dev, "pts", S_IFDIR | 0755, &pts))
+		return;
+	pts->iops = &pty_dir_iops;
+}
+
 void dev_init(void)
 {
 	struct inode *dev;
@@ -243,6 +256,7 @@ void dev_init(void)
 	add_dev(dev, "urandom", 0x109, &random_fops);
 	add_dev(dev, "tty", 0x500, &dev_tty_fops);
 	console_ino = add_dev(dev, "console", 0x501, &console_fops);
+	add_pts(dev);
 	if (!vfs_dir_find(dev, "fd")) {
 		vfs_symlink(dev, "fd", "/proc/self/fd");
 		vfs_symlink(dev, "stdin", "/proc/self/fd/0");

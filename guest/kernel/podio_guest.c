@@ -13,6 +13,7 @@
 #include "kernel/vfs.h"
 #include "lib/fmt.h"
 #include "lib/podio.h"
+#include "lib/spec.h"
 #include "lib/string.h"
 #include "platform.h"
 #include "xenplat/vchan.h"
@@ -1101,12 +1102,80 @@ static int session_files(struct pstream *s, const struct podio_exec_view *v,
 	return pty_slave_files(s->pty, fds);
 }
 
+/* An exec's "G,G..." into groups[] (pointers into buf, which it fills);
+ * the count, or -1 if there are more than SPEC_GROUPS_MAX or one is empty. */
+static int exec_groups(const char *list, char *buf, size_t cap,
+		       char *groups[SPEC_GROUPS_MAX])
+{
+	int n = 0;
+	char *p;
+
+	if (strlcpy(buf, list, cap) >= cap)
+		return -1;
+	for (p = buf;;) {
+		char *c = p;
+
+		while (*c && *c != ',')
+			c++;
+		if (c == p || n == SPEC_GROUPS_MAX)
+			return -1;
+		groups[n++] = p;
+		if (!*c)
+			return n;
+		*c = '\0';
+		p = c + 1;
+	}
+}
+
+/*
+ * An exec's "RES:SOFT:HARD ..." over the pod's limits into lim. NOFILE is
+ * bounded by the descriptor table, as init bounds the pod's. 0, or -1
+ * with *why set (a malformed limit, or a resource twice).
+ */
+static int exec_rlimits(const char *list, struct rlimit64 lim[RLIM_NLIMITS],
+			const char **why)
+{
+	unsigned seen = 0;
+	const char *p = list;
+
+	memcpy(lim, rlimit_spawn, sizeof(rlimit_spawn));
+	for (;;) {
+		const char *e = p;
+		struct spec_rlimit r;
+
+		while (*e && *e != ' ')
+			e++;
+		if (spec_rlimit_parse(p, (size_t)(e - p), &r, why))
+			return -1;
+		if (seen & (1u << r.res)) {
+			*why = "rlimit option: a resource given twice";
+			return -1;
+		}
+		seen |= 1u << r.res;
+		if (r.res == RLIMIT_NOFILE && r.hard > FD_MAX) {
+			r.hard = FD_MAX;
+			if (r.soft > FD_MAX)
+				r.soft = FD_MAX;
+		}
+		lim[r.res].cur = r.soft;
+		lim[r.res].max = r.hard;
+		if (!*e)
+			return 0;
+		p = e + 1;
+	}
+}
+
 static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 {
 	static char *envp[ENV_MAX];
 	static char prog_buf[512];
 	static struct cred user_cred_buf; /* exec --user's */
+	static char groups_buf[PODIO_MAX_PAYLOAD];
+	static char *groups[SPEC_GROUPS_MAX];
+	static struct rlimit64 lim[RLIM_NLIMITS];
+	const struct rlimit64 *rlim = NULL; /* the pod's */
 	const struct cred *cred = base_cred;
+	int ngroups = 0;
 	struct inode *cwd = base_cwd;
 	struct file *fds[3];
 	const char *prog, *err = "", *path;
@@ -1121,11 +1190,29 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 		exec_fail(s, 125, v->cwd, "not a directory");
 		return;
 	}
+	if (v->groups) {
+		ngroups = exec_groups(v->groups, groups_buf, sizeof(groups_buf),
+				      groups);
+		if (ngroups < 0) {
+			exec_fail(s, 125, v->argv[0],
+				  "bad supplementary groups");
+			return;
+		}
+	}
+	if (v->rlimits) {
+		const char *why;
+
+		if (exec_rlimits(v->rlimits, lim, &why)) {
+			exec_fail(s, 125, v->argv[0], why);
+			return;
+		}
+		rlim = lim;
+	}
 	if (v->user) {
 		char why[PODIO_ERROR_MAX_MSG];
 
-		if (user_cred(v->user, NULL, 0, &user_cred_buf, NULL, 0, why,
-			      sizeof(why))) {
+		if (user_cred(v->user, groups, (size_t)ngroups, &user_cred_buf,
+			      NULL, 0, why, sizeof(why))) {
 			exec_fail(s, 125, v->argv[0], why);
 			return;
 		}
@@ -1141,7 +1228,7 @@ static void exec_spawn(struct pstream *s, const struct podio_exec_view *v)
 	}
 	if (v->tty) /* a terminal is its user's, as devpts gives it */
 		pty_set_owner(fds[0], cred->uid, cred->gid);
-	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, cred, &t,
+	rc = task_spawn(prog, (char *const *)v->argv, envp, cwd, cred, rlim, &t,
 			&err);
 	if (rc) {
 		for (int i = 0; i < 3; i++)

@@ -9,6 +9,7 @@
 #include "kernel/termios.h"
 #include "kernel/time.h"
 #include "kernel/vfs.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 
 /* termios bits (Linux values) */
@@ -65,6 +66,8 @@ struct pty {
 	uint8_t echo[ECHO_SIZE];
 	uint32_t echo_len;
 	unsigned index;
+	/* The slave's inode while a file has it open (/dev/pts/INDEX). */
+	struct inode *slave;
 };
 
 const struct k_termios termios_default = {
@@ -353,6 +356,9 @@ static long slave_read(struct file *f, void *ubuf, size_t n)
 	uint64_t deadline = 0;
 	uint32_t k;
 
+	if (!p) /* an O_PATH file of /dev/pts/N */
+		return -EBADF;
+
 	if (!(p->tio.c_lflag & ICANON) && p->tio.c_cc[VTIME])
 		deadline = time_now_ns() +
 			   (uint64_t)p->tio.c_cc[VTIME] * 100000000ull;
@@ -396,6 +402,9 @@ static long slave_write(struct file *f, const void *ubuf, size_t n)
 	uint8_t in[256], out[512];
 	size_t done = 0;
 
+	if (!p)
+		return -EBADF;
+
 	while (done < n) {
 		size_t k = n - done < sizeof(in) ? n - done : sizeof(in), m = 0;
 		long r;
@@ -430,7 +439,11 @@ static long slave_write(struct file *f, const void *ubuf, size_t n)
 static unsigned slave_poll(struct file *f)
 {
 	struct pty *p = f->priv;
-	unsigned m = p->stopped ? 0 : POLLOUT;
+	unsigned m;
+
+	if (!p)
+		return POLLNVAL;
+	m = p->stopped ? 0 : POLLOUT;
 
 	if (readable(p) || p->eof_mark || input_eof(p))
 		m |= POLLIN;
@@ -459,6 +472,9 @@ static long slave_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	struct pty *p = f->priv;
 	int v;
+
+	if (!p)
+		return -EBADF;
 
 	switch (cmd) {
 	case TCGETS:
@@ -510,8 +526,29 @@ static long slave_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 
 static void slave_release(struct file *f)
 {
-	pty_put(f->priv);
+	struct pty *p = f->priv;
+
+	/* The last file of the inode: it is freed after this (nlink 0). */
+	if (f->ino->open_refs == 1)
+		((struct pty *)f->ino->priv)->slave = NULL;
+	if (p)
+		pty_put(p);
 }
+
+/* An open of /dev/pts/N: a file on the slave like the session's own. */
+static int slave_open(struct file *f, uint32_t flags)
+{
+	struct pty *p = (struct pty *)f->ino->priv;
+
+	(void)flags;
+	if (p->hup)
+		return -EIO;
+	f->priv = p;
+	p->refs++;
+	return 0;
+}
+
+static const struct inode_ops slave_iops = { .open = slave_open };
 
 static const struct file_ops slave_ops = {
 	.read = slave_read,
@@ -532,25 +569,78 @@ void pty_set_owner(struct file *slave, uint32_t uid, uint32_t gid)
 int pty_slave_files(struct pty *p, struct file *fds[3])
 {
 	struct inode *ino = inode_new(S_IFCHR | 0620);
+	char name[32];
+	int i;
 
 	if (!ino)
 		return -ENOMEM;
 	ino->rdev = (136u << 8) | (p->index & 0xff); /* /dev/pts/N */
 	ino->fops = &slave_ops;
-	for (int i = 0; i < 3; i++) {
+	ino->iops = &slave_iops;
+	ino->priv = (uintptr_t)p;
+	/* /proc/self/fd/N says where it is, as stat of that name finds it
+	 * (ttyname(3) compares the two) */
+	fmt_snprintf(name, sizeof(name), "/dev/pts/%u", p->index);
+	for (i = 0; i < 3; i++) {
 		fds[i] = file_new(ino, O_RDWR);
-		if (!fds[i]) {
-			while (i--)
-				file_put(fds[i]);
-			if (!ino->open_refs)
-				kfree(ino);
-			return -ENOMEM;
-		}
+		if (!fds[i])
+			goto fail;
 		fds[i]->priv = p;
 		p->refs++;
+		fds[i]->path = kstrdup(name);
+		if (!fds[i]->path) {
+			i++;
+			goto fail;
+		}
 	}
+	p->slave = ino;
 	return 0;
+fail:
+	if (!i) { /* no file has it */
+		kfree(ino);
+		return -ENOMEM;
+	}
+	while (i--) /* the last one frees the inode (nlink 0) */
+		file_put(fds[i]);
+	return -ENOMEM;
 }
+
+/* ---- /dev/pts: the slaves that are open, by index ---- */
+
+static int pts_lookup(struct inode *dir, const char *name, struct inode **ino_r)
+{
+	struct pty *p;
+	char buf[16];
+
+	(void)dir;
+	list_for_each(p, &ptys, node) {
+		fmt_snprintf(buf, sizeof(buf), "%u", p->index);
+		if (p->slave && !strcmp(buf, name)) {
+			*ino_r = p->slave;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int pts_readdir(struct inode *dir, size_t idx, char *name, size_t cap,
+		       struct inode **ino_r)
+{
+	struct pty *p;
+
+	(void)dir;
+	list_for_each(p, &ptys, node) {
+		if (!p->slave || idx--)
+			continue;
+		fmt_snprintf(name, cap, "%u", p->index);
+		*ino_r = p->slave;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+const struct inode_ops pty_dir_iops = { .lookup = pts_lookup,
+					.readdir = pts_readdir };
 
 /* ---- /dev/tty: the caller's controlling terminal ---- */
 

@@ -630,7 +630,8 @@ static void default_fpu(struct task *t)
 }
 
 int task_spawn(const char *path, char *const argv[], char *const envp[],
-	       struct inode *cwd, const struct cred *cred, struct task **task_r,
+	       struct inode *cwd, const struct cred *cred,
+	       const struct rlimit64 *rlim, struct task **task_r,
 	       const char **err_r)
 {
 	struct task *t = task_alloc();
@@ -653,7 +654,7 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 	t->sighand->refs = 1;
 	t->umask = 022;
 	t->cred = *cred;
-	memcpy(t->rlim, rlimit_spawn, sizeof(t->rlim));
+	memcpy(t->rlim, rlim ? rlim : rlimit_spawn, sizeof(t->rlim));
 	default_fpu(t);
 	/* exec's access checks ask the current task (init's kernel task):
 	 * it stands in with the new process's ids for the load */

@@ -97,7 +97,9 @@ int podio_exec_encode(const struct podio_exec *req, uint8_t *buf, size_t cap)
 
 	if (!req->argc || req->argc > PODIO_EXEC_MAX_ARGS ||
 	    req->envc > PODIO_EXEC_MAX_ENV || !req->argv ||
-	    (req->envc && !req->envp) || (req->user && !req->user[0]))
+	    (req->envc && !req->envp) || (req->user && !req->user[0]) ||
+	    (req->groups && (!req->groups[0] || !req->user)) ||
+	    (req->rlimits && !req->rlimits[0]))
 		return -EINVAL;
 	for (i = 0; i < req->argc; i++)
 		if (!req->argv[i])
@@ -111,7 +113,9 @@ int podio_exec_encode(const struct podio_exec *req, uint8_t *buf, size_t cap)
 		return -E2BIG;
 	memset(buf, 0, PODIO_EXEC_FIXED);
 	buf[0] = req->tty ? 1 : 0;
-	buf[1] = req->user ? PODIO_EXEC_F_USER : 0;
+	buf[1] = (uint8_t)((req->user ? PODIO_EXEC_F_USER : 0) |
+			   (req->groups ? PODIO_EXEC_F_GROUPS : 0) |
+			   (req->rlimits ? PODIO_EXEC_F_RLIMITS : 0));
 	podio_put16(buf + 2, req->rows);
 	podio_put16(buf + 4, req->cols);
 	podio_put16(buf + 6, (uint16_t)req->argc);
@@ -124,6 +128,10 @@ int podio_exec_encode(const struct podio_exec *req, uint8_t *buf, size_t cap)
 		rc = put_str(buf, cap, &off, req->cwd ? req->cwd : "");
 	if (!rc && req->user)
 		rc = put_str(buf, cap, &off, req->user);
+	if (!rc && req->groups)
+		rc = put_str(buf, cap, &off, req->groups);
+	if (!rc && req->rlimits)
+		rc = put_str(buf, cap, &off, req->rlimits);
 	return rc ? rc : (int)off;
 }
 
@@ -145,7 +153,8 @@ static const char *take_str(const uint8_t *buf, size_t len, size_t *off)
 
 static int exec_fixed(const uint8_t *buf, struct podio_exec_view *v)
 {
-	if (buf[0] > 1 || (buf[1] & ~PODIO_EXEC_F_USER) ||
+	if (buf[0] > 1 || (buf[1] & ~PODIO_EXEC_F_ALL) ||
+	    ((buf[1] & PODIO_EXEC_F_GROUPS) && !(buf[1] & PODIO_EXEC_F_USER)) ||
 	    podio_get16(buf + 10))
 		return -EPROTO;
 	v->tty = buf[0];
@@ -180,9 +189,15 @@ int podio_exec_decode(const uint8_t *buf, size_t len, struct podio_exec_view *v)
 	v->cwd = take_str(buf, len, &off);
 	if (!v->cwd)
 		return -EPROTO;
-	v->user = NULL;
+	v->user = v->groups = v->rlimits = NULL;
 	if ((buf[1] & PODIO_EXEC_F_USER) &&
 	    (!(v->user = take_str(buf, len, &off)) || !v->user[0]))
+		return -EPROTO;
+	if ((buf[1] & PODIO_EXEC_F_GROUPS) &&
+	    (!(v->groups = take_str(buf, len, &off)) || !v->groups[0]))
+		return -EPROTO;
+	if ((buf[1] & PODIO_EXEC_F_RLIMITS) &&
+	    (!(v->rlimits = take_str(buf, len, &off)) || !v->rlimits[0]))
 		return -EPROTO;
 	return off == len ? 0 : -EPROTO;
 }

@@ -126,32 +126,41 @@ static int limit_value(const char *s, size_t n, uint64_t *v)
 	return 0;
 }
 
-/* "RES:SOFT:HARD" into s->rlimits. */
-static int spec_rlimit(struct spec *s, const char *v, const char **err_r)
+int spec_rlimit_parse(const char *v, size_t n, struct spec_rlimit *r,
+		      const char **err_r)
 {
-	const char *c1 = v, *c2;
+	const char *c1 = v, *c2, *end = v + n;
 	uint64_t res;
-	struct spec_rlimit r;
 
 	*err_r = "rlimit option: expected RESOURCE:SOFT:HARD";
-	while (*c1 && *c1 != ':')
+	while (c1 < end && *c1 != ':')
 		c1++;
-	if (!*c1)
+	if (c1 == end)
 		return -EINVAL;
-	for (c2 = c1 + 1; *c2 && *c2 != ':';)
+	for (c2 = c1 + 1; c2 < end && *c2 != ':';)
 		c2++;
-	if (!*c2 || limit_value(v, (size_t)(c1 - v), &res) || res > 15 ||
-	    limit_value(c1 + 1, (size_t)(c2 - c1 - 1), &r.soft))
+	if (c2 == end || limit_value(v, (size_t)(c1 - v), &res) || res > 15 ||
+	    limit_value(c1 + 1, (size_t)(c2 - c1 - 1), &r->soft) ||
+	    limit_value(c2 + 1, (size_t)(end - c2 - 1), &r->hard))
 		return -EINVAL;
-	for (c1 = c2 + 1; *c1; c1++)
-		;
-	if (limit_value(c2 + 1, (size_t)(c1 - c2 - 1), &r.hard))
-		return -EINVAL;
-	if (r.soft > r.hard) {
+	if (r->soft > r->hard) {
 		*err_r = "rlimit option: soft limit above the hard one";
 		return -EINVAL;
 	}
-	r.res = (unsigned)res;
+	r->res = (unsigned)res;
+	return 0;
+}
+
+/* "RES:SOFT:HARD" into s->rlimits. */
+static int spec_rlimit(struct spec *s, const char *v, const char **err_r)
+{
+	struct spec_rlimit r;
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	if (spec_rlimit_parse(v, n, &r, err_r))
+		return -EINVAL;
 	for (size_t i = 0; i < s->nrlimits; i++)
 		if (s->rlimits[i].res == r.res) {
 			*err_r = "rlimit option: a resource given twice";

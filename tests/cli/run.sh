@@ -79,6 +79,9 @@ ERR="-e =x: expected KEY=VALUE" ERR_LINES=2 t usage-run-env-nokey - 2 run -e =x 
 ERR="-w rel: expected an absolute path" ERR_LINES=2 t usage-run-workdir - 2 run -w rel /
 ERR="-u a:b:c: expected USER[:GROUP] (names or numbers)" ERR_LINES=2 t usage-run-user - 2 run -u a:b:c /
 ERR="-u a b: expected USER[:GROUP] (names or numbers)" ERR_LINES=2 t usage-exec-user - 2 exec -u "a b" p /bin/id
+ERR="--ulimit nofile=x: expected NAME=SOFT[:HARD]" ERR_LINES=2 t usage-exec-ulimit - 2 exec --ulimit nofile=x p /bin/id
+ERR="--group-add needs -u" ERR_LINES=2 t usage-exec-group-nouser - 2 exec --group-add 10 p /bin/id
+ERR="--group-add a,b: expected a group name or number" ERR_LINES=2 t usage-exec-group - 2 exec -u 1 --group-add a,b p /bin/id
 ERR="--tail x: expected a number" ERR_LINES=2 t usage-logs-tail - 2 logs --tail x p1
 ERR="missing POD" ERR_LINES=2 t usage-rm-none - 2 rm
 ERR="too many arguments" ERR_LINES=2 t usage-inspect-two - 2 inspect a b

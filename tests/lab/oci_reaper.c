@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* oci_reaper: stands in for conmon in the lab: a subreaper that reaps the pid from --pid-file, and a console-socket receiver. */
+/* oci_reaper: stands in for conmon in the lab: a subreaper that reaps the pid from --pid-file, a console-socket receiver, and a terminal to run ctr -t on. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -20,6 +22,10 @@
  *	Listen on SOCKET, take one descriptor passed with SCM_RIGHTS (a pty
  *	master), write "ready" to OUTFILE.ready, then copy what it reads to
  *	OUTFILE until the terminal is closed.
+ * oci_reaper --pty CMD [ARG...]
+ *	Run CMD on a new pseudo-terminal (its controlling terminal and stdio:
+ *	ctr -t wants one), copy what it writes there to our stdout, and exit
+ *	with its status (128+N if signal N ended it).
  */
 
 static void put(const char *path, const char *text)
@@ -81,6 +87,70 @@ static int console(const char *sock, const char *out)
 	return 0;
 }
 
+static int on_pty(char **argv)
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	char name[128], buf[4096];
+	int m, s, st = 0, done = 0;
+	pid_t pid;
+
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 ||
+	    ptsname_r(m, name, sizeof(name))) {
+		perror("pty");
+		return 1;
+	}
+	/* a terminal's usual size, not a new pty's 0x0 */
+	ioctl(m, TIOCSWINSZ, &ws);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		close(m);
+		setsid();
+		s = open(name, O_RDWR);
+		if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0 || dup2(s, 0) < 0 ||
+		    dup2(s, 1) < 0 || dup2(s, 2) < 0) {
+			perror(name);
+			_exit(126);
+		}
+		if (s > 2)
+			close(s);
+		execvp(argv[0], argv);
+		perror(argv[0]);
+		_exit(127);
+	}
+	/* Until it has exited and its terminal has nothing more to read (a
+	 * process it left behind may keep the slave open: not waited for). */
+	for (;;) {
+		struct pollfd pf = { m, POLLIN, 0 };
+		ssize_t n;
+		int r = poll(&pf, 1, done ? 0 : 1000);
+
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0) {
+			n = read(m, buf, sizeof(buf));
+			if (n <= 0)
+				break; /* EIO: the last slave is closed */
+			if (write(1, buf, (size_t)n) != n)
+				break;
+			continue;
+		}
+		if (done)
+			break;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			done = 1;
+	}
+	if (!done && waitpid(pid, &st, 0) != pid) {
+		perror("waitpid");
+		return 1;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int main(int argc, char **argv)
 {
 	char buf[64];
@@ -90,6 +160,8 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "--console"))
 		return console(argv[2], argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "--pty"))
+		return on_pty(argv + 2);
 	if (argc < 4) {
 		fprintf(stderr,
 			"usage: oci_reaper PIDFILE STATUSFILE CMD...\n");

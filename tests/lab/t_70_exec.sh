@@ -39,6 +39,18 @@ check_out "exec: -e and -w" "hello
 V=1" xenpod exec -e V=1 -w /tmp x1 /bin/hello --env V
 check_out "exec: -u runs it as a user of the image" \
 	"uid=1000(app) gid=1000(app) groups=50(staff),1000(app)" xenpod exec -u app x1 /bin/busybox id
+# An exec's own supplementary groups (of its -u user) and resource limits.
+check "exec: --group-add adds a group to -u's user" sh -c \
+	'xenpod exec -u app --group-add 4343 x1 /bin/busybox id | grep -q "^uid=1000(app) gid=1000(app) groups=.*4343"'
+check "exec: ... which it has not without it" sh -c \
+	'! xenpod exec -u app x1 /bin/busybox id | grep -q 4343'
+check_out "exec: --ulimit sets the exec's limits" "100
+200" xenpod exec --ulimit nofile=100:200 x1 /bin/sh -c 'ulimit -n; ulimit -Hn'
+check_out "exec: ... the next exec has the pod's" "256" xenpod exec x1 /bin/sh -c 'ulimit -Hn'
+check_out "exec: --ulimit nofile above the guest's 256 descriptors is lowered" "256
+256" xenpod exec --ulimit nofile=1024:4096 x1 /bin/sh -c 'ulimit -n; ulimit -Hn'
+check_out "exec: --ulimit fsize: a write beyond it fails" "short" xenpod exec --ulimit fsize=1024 x1 \
+	/bin/sh -c 'busybox head -c 4096 /dev/zero >/tmp/f 2>/dev/null; [ "$(busybox wc -c </tmp/f)" -le 1024 ] && echo short'
 check "exec: -u with an unknown user is 125 with docker's words" sh -c \
 	'out=$(xenpod exec -u nosuch x1 /bin/true 2>&1); [ $? = 125 ] &&
 	echo "$out" | grep -q "unable to find user nosuch: no matching entries in passwd file"'
@@ -76,6 +88,8 @@ if [ "$(sum_of <$T/rout)" != "$want" ]; then
 fi
 
 # Terminals.
+check_out "exec: -t: tty names the terminal, as /proc/self/fd/0 and stat of that name agree" "/dev/pts/ok" \
+	sh -c 'xenpod exec -t x1 /bin/sh -c "t=\$(busybox tty); [ \"\$t\" = \"\$(busybox readlink /proc/self/fd/0)\" ] && [ -c \"\$t\" ] && echo \${t%/*}/ok" | tr -d "\r"'
 check "exec: -t gives a terminal" sh -c \
 	'xenpod exec -t x1 /bin/sh -c "test -t 0 && test -t 1 && echo TTY" | grep -q TTY'
 check_rc "exec: no terminal without -t" 1 xenpod exec x1 /bin/sh -c 'test -t 0'

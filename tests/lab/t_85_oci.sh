@@ -251,6 +251,15 @@ rm -f $OT/e1.pid $OT/e1.status
 check_out "oci: exec --detach: its holder exits with the status" "exit 0" oreaped e1
 check_out "oci: exec --process: args, env" "hello proc
 PV=from-process" cat $OT/e1.out
+# An exec's own user, additionalGids and rlimits (process.json), as runc gives them.
+cat >$OT/proc2.json <<PROC
+{"terminal":false,"user":{"uid":4242,"gid":4242,"additionalGids":[4343,4444]},"args":["/bin/sh","-c","busybox id; ulimit -n; ulimit -Hn"],
+"env":["PATH=/bin"],"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","hard":200,"soft":100}]}
+PROC
+O exec --process $OT/proc2.json o-sleep >$OT/p2.out 2>&1 </dev/null
+check "oci: exec --process: the user and its additionalGids" grep -q '^uid=4242 gid=4242 groups=.*4343.*4444' $OT/p2.out
+check_out "oci: exec --process: its rlimits" "100
+200" sed 1d $OT/p2.out
 rm -f $OT/con2.sock $OT/con2.out $OT/con2.out.ready
 "$REAP" --console $OT/con2.sock $OT/con2.out &
 wait_for 10 test -e $OT/con2.out.ready
@@ -260,6 +269,12 @@ rm -f $OT/e2.pid $OT/e2.status
 check_out "oci: exec -t --detach: its holder exits 0" "exit 0" oreaped e2
 check "oci: exec -t: output came through the passed pty" wait_for 10 grep -q exec-tty $OT/con2.out
 check "oci: exec -t: the process saw a terminal" grep -q exec-is-a-tty $OT/con2.out
+# An exec killed by a signal: its holder dies of that signal (the shim reports 128+N itself).
+rm -f $OT/e3.pid $OT/e3.status
+"$REAP" $OT/e3.pid $OT/e3.status xenpod-oci --root $OROOT exec --detach --pid-file $OT/e3.pid \
+	o-sleep /bin/sh -c 'kill -USR1 $$' >$OT/e3.out 2>$OT/e3.err </dev/null &
+check_out "oci: exec --detach killed by SIGUSR1: its holder dies of SIGUSR1" "signal 10" oreaped e3
+check_rc "oci: exec in the foreground (runc exec) exits 128+9 for SIGKILL" 137 oexec o-sleep /bin/sh -c 'kill -KILL $$'
 check "oci: ps --format json lists the holder" sh -c "O() { xenpod-oci --root $OROOT \"\$@\"; }; [ \"\$(O ps --format json o-sleep)\" = \"[$(cat $OT/o-sleep.pid)]\" ]"
 check "oci: pause" O pause o-sleep
 check_out "oci: ... state says paused" paused ostatus o-sleep
@@ -272,7 +287,7 @@ check "oci: ... with runc's words" grep -q 'container not paused' $OLOG
 check_rc "oci: delete of a running container fails" 1 O delete o-sleep
 check "oci: ... saying it is not stopped" grep -q 'that is not stopped: running' $OLOG
 check "oci: kill ID SIGTERM" O kill o-sleep SIGTERM
-check_out "oci: the holder exits with 128+15" "exit 143" oreaped o-sleep
+check_out "oci: the holder dies of the process's SIGTERM, as runc's init" "signal 15" oreaped o-sleep
 check_out "oci: state after kill is stopped" stopped ostatus o-sleep
 check "oci: delete (sleeper)" O delete o-sleep
 check "oci: the sleeper's domain is gone" wait_for 30 domain_gone xenpod-o-sleep
@@ -295,6 +310,8 @@ check "oci: delete (holder killed)" O delete o-hk
 
 # Killed while created: the holder stands for the init, dies of the signal, the pod with it.
 check "oci: create (kill while created)" ocreate o-kc
+check "oci: kill -s CONT of a created container" O kill o-kc CONT
+check_out "oci: ... does not end it (its default is to be ignored)" created ostatus o-kc
 check "oci: kill a created container" O kill o-kc KILL
 check_out "oci: its holder died of SIGKILL" "signal 9" oreaped o-kc
 check "oci: its pod stopped" wait_for 60 sh -c 'xenpod inspect o-kc | grep -q "\"status\": *\"stopped\""'

@@ -5,6 +5,8 @@ PT=/tmp/podman
 XO=/usr/bin/xenpod-oci
 PIMG=localhost/xenpod-lab:1
 PM() { podman --runtime $XO "$@"; }
+# oci_reaper (t_85's stand-in for conmon) also runs a command on a pty: ctr -t needs one.
+REAP=$PWD/oci_reaper
 # The containers' dom0 leftovers: domains, processes (holders, guards, conmon, shims), state dirs.
 pdomains() { xl list | awk 'NR > 1 && $1 ~ /^xenpod-/ { n++ } END { print n + 0 }'; }
 # The number of pod domains once none is left, or after 30 s.
@@ -13,6 +15,10 @@ pdomains_zero() {
 	pdomains
 }
 pprocs() { ps -o pid,args | grep -E '[x]enpod-oci|[c]onmon|[c]ontainerd-shim' || true; }
+# ticks NAME: how many lines "tick" the container has logged.
+ticks() { podman logs "$1" 2>/dev/null | grep -c '^tick' || true; }
+# xl_paused DOMAIN: Xen has the domain paused ("p" in xl list's state column).
+xl_paused() { xl list "$1" | awk 'NR == 2 { exit $5 !~ /p/ }'; }
 pstate() { ls -A /run/xenpod-oci /run/containerd/runc/default 2>/dev/null | grep -v '^/\|^$' || true; }
 # conf TAG FILE: a config.json the engine wrote, into the log between markers (the unit
 # tests' corpus, tests/data/oci/real/, is taken from there).
@@ -40,9 +46,12 @@ check_out "podman: -e and -w reach the program" "PV=from-podman
 /tmp" PM run --rm -e PV=from-podman -w /tmp $PIMG /bin/sh -c 'echo PV=$PV; pwd'
 
 # -t: conmon passes a console socket; the program's stdio is the guest's terminal.
-PM run --rm -t $PIMG /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo tty-yes; busybox tty' >$PT/tty.out 2>&1
-echo "NOTE: podman: tty in a -t container says '$(tr -d '\r' <$PT/tty.out | tail -1)'"
+PM run --rm -t $PIMG /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo tty-yes; busybox tty; busybox readlink /proc/self/fd/0' >$PT/tty.out 2>&1
+echo "NOTE: podman: tty in a -t container says '$(tr -d '\r' <$PT/tty.out | sed -n 2p)'"
 check "podman: -t: the program has a terminal" grep -q tty-yes $PT/tty.out
+# ttyname(3) finds it: what /proc/self/fd/0 names is that terminal (/dev/pts/N).
+check_out "podman: -t: tty names the terminal /proc/self/fd/0 links to" "$(tr -d '\r' <$PT/tty.out | sed -n 3p)" \
+	sh -c "tr -d '\\r' <$PT/tty.out | sed -n 2p | grep '^/dev/pts/[0-9]*\$'"
 
 # A detached sleeper: exec, logs, stop; its config.json for the corpus.
 check "podman: run -d of a sleeper" PM run -d --name p-sleep $PIMG /bin/sh -c 'echo started; exec sleep 600'
@@ -59,6 +68,43 @@ echo "NOTE: podman: stop took $(((t1 - t0) * 10)) ms"
 check_out "podman: it exited by SIGTERM (143)" "exited 143" podman inspect --format '{{.State.Status}} {{.State.ExitCode}}' p-sleep
 check "podman: its domain is gone" wait_for 30 domain_gone "xenpod-$cid"
 check "podman: rm" PM rm p-sleep
+
+# pause and unpause: Xen pauses the domain; state "paused"; the program does not run meanwhile,
+# then does. kill -s: USR1 reaches the program's trap, TERM and KILL end it (128+N).
+check "podman: run -d of a ticker" PM run -d --name p-tick $PIMG /bin/sh -c \
+	'trap "echo got-usr1" USR1; while :; do echo tick; sleep 1; done'
+cid=$(podman inspect --format '{{.Id}}' p-tick 2>/dev/null)
+check "podman: the ticker ticks" wait_for 60 sh -c "[ \$(podman logs p-tick | grep -c '^tick') -ge 2 ]"
+check "podman: pause" PM pause p-tick
+check_out "podman: ... inspect says paused" paused podman inspect --format '{{.State.Status}}' p-tick
+check "podman: ... its domain is paused in Xen" xl_paused "xenpod-$cid"
+# What the guest wrote before the pause has reached the log once two reads a second apart agree.
+n0=$(ticks p-tick)
+sleep 1
+n1=$(ticks p-tick)
+while [ "$n0" != "$n1" ]; do
+	n0=$n1
+	sleep 1
+	n1=$(ticks p-tick)
+done
+sleep 3
+check_out "podman: ... the program does not run while paused" "$n1" ticks p-tick
+check "podman: unpause" PM unpause p-tick
+check_out "podman: ... inspect says running" running podman inspect --format '{{.State.Status}}' p-tick
+check "podman: ... the program runs again" wait_for 60 sh -c "[ \$(podman logs p-tick | grep -c '^tick') -gt $n1 ]"
+check "podman: kill -s USR1" PM kill -s USR1 p-tick
+check "podman: ... reaches the program's trap" wait_for 60 sh -c "podman logs p-tick | grep -qx got-usr1"
+check_out "podman: ... which runs on" running podman inspect --format '{{.State.Status}}' p-tick
+check "podman: kill -s TERM" PM kill -s TERM p-tick
+check_out "podman: ... it exited by SIGTERM (143)" 143 PM wait p-tick
+check_out "podman: ... inspect says exited 143" "exited 143" podman inspect --format '{{.State.Status}} {{.State.ExitCode}}' p-tick
+check "podman: ... its domain is gone" wait_for 30 domain_gone "xenpod-$cid"
+check "podman: rm (ticker)" PM rm p-tick
+check "podman: run -d of a sleeper (kill -s KILL)" PM run -d --name p-k9 $PIMG /bin/sleep 600
+check "podman: kill -s KILL" PM kill -s KILL p-k9
+check_out "podman: ... it exited by SIGKILL (137)" 137 PM wait p-k9
+check "podman: rm (killed)" PM rm p-k9
+check_rc "podman: run --rm of a program that dies of SIGKILL exits 137" 137 PM run --rm $PIMG /bin/sh -c 'kill -KILL $$'
 
 # The per-pod memory cost (Kubernetes' RuntimeClass overhead): what Xen gives a pod of a 64 MiB
 # limit beyond the 64 MiB, and the dom0 processes that stand for it (holder, guard, conmon).
@@ -144,9 +190,31 @@ check_rc "ctr: the exit status (3) comes back" 3 ctr run --rm --runc-binary $XO 
 check "ctr: run -d of a sleeper" ctr run -d --runc-binary $XO $PIMG c-sleep /bin/sleep 600
 conf ctr-run-d /run/containerd/io.containerd.runtime.v2.task/default/c-sleep/config.json
 check_out "ctr: task exec runs in the pod" "hello from-exec" ctr task exec --exec-id e1 c-sleep /bin/hello from-exec
+# (ctr's first resize runs in a goroutine of its own and may come after a quick process has
+# exited, when ctr logs the shim's "cannot resize a stopped container", as with runc: the
+# terminal is ctr's stdout and stderr both, so the check looks for the program's line.)
+check "ctr: task exec -t: the process has a terminal" sh -c \
+	"$REAP --pty ctr task exec -t --exec-id e2 c-sleep /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo exec-tty-yes' | tr -d '\\r' | grep -qx exec-tty-yes"
+check_rc "ctr: task exec of a process that dies of SIGKILL exits 137" 137 \
+	ctr task exec --exec-id e3 c-sleep /bin/sh -c 'kill -KILL $$'
+check "ctr: task pause" ctr task pause c-sleep
+check "ctr: ... task ls says PAUSED" sh -c "ctr task ls | grep -q 'c-sleep.*PAUSED'"
+check "ctr: ... its domain is paused in Xen" xl_paused xenpod-c-sleep
+check "ctr: task resume" ctr task resume c-sleep
+check "ctr: ... task ls says RUNNING" sh -c "ctr task ls | grep -q 'c-sleep.*RUNNING'"
+check "ctr: ... it runs (exec)" ctr task exec --exec-id e4 c-sleep /bin/true
 check "ctr: task kill (SIGTERM)" ctr task kill c-sleep
 check "ctr: the task stops" wait_for 60 sh -c "ctr task ls | grep -q 'c-sleep.*STOPPED'"
-check "ctr: task delete" ctr task delete c-sleep
+check "ctr: task delete (it says exit code 143)" sh -c "ctr task delete c-sleep 2>&1 | grep -q 'exit code 143'"
+check "ctr: run -d of a sleeper (kill -s 9)" ctr run -d --runc-binary $XO $PIMG c-k9 /bin/sleep 600
+check "ctr: task kill -s 9" ctr task kill -s 9 c-k9
+check "ctr: ... the task stops" wait_for 60 sh -c "ctr task ls | grep -q 'c-k9.*STOPPED'"
+check "ctr: task delete (it says exit code 137)" sh -c "ctr task delete c-k9 2>&1 | grep -q 'exit code 137'"
+check "ctr: container delete (killed)" ctr container delete c-k9
+check_rc "ctr: run --rm of a program that dies of SIGKILL exits 137" 137 \
+	ctr run --rm --runc-binary $XO $PIMG c-kill /bin/sh -c 'kill -KILL $$'
+check "ctr: run -t: the program has a terminal" sh -c \
+	"$REAP --pty ctr run --rm -t --runc-binary $XO $PIMG c-tty /bin/sh -c '[ -t 0 ] && [ -t 1 ] && echo tty-yes' | tr -d '\\r' | grep -qx tty-yes"
 check "ctr: container delete" ctr container delete c-sleep
 check_out "ctr: no domain left" 0 pdomains_zero
 check_out "ctr: no holder, guard or shim left" "" pprocs

@@ -134,6 +134,20 @@ static void g_exec(uint16_t id, const uint8_t *p, uint32_t len)
 	} else if (!strcmp(v.argv[0], "gen") && v.argc == 2) {
 		s->kind = 2;
 		s->gen_left = strtoull(v.argv[1], NULL, 10);
+	} else if (!strcmp(v.argv[0], "creds")) {
+		/* Says what the EXEC carried of the process's credentials
+		 * and limits, then ends (as cat at its end of input). */
+		char t[PODIO_MAX_PAYLOAD];
+		int k = snprintf(t, sizeof(t), "user=%s groups=%s rlimits=%s\n",
+				 v.user ? v.user : "-",
+				 v.groups ? v.groups : "-",
+				 v.rlimits ? v.rlimits : "-");
+
+		s->kind = 1;
+		s->in_eof = true;
+		s->pend = malloc((size_t)k);
+		memcpy(s->pend, t, (size_t)k);
+		s->npend = (size_t)k;
 	} else if (!strcmp(v.argv[0], "die")) {
 		/* The guest goes away mid-session: its end of the channel closes. */
 		shutdown(g.fd, SHUT_RDWR);
@@ -467,6 +481,66 @@ static void test_guest_dies(void)
 	json_free(harness_call(&H, "daemon_hello", NULL));
 }
 
+/* An exec's user, groups and rlimits reach the guest in its EXEC (the
+ * pod's are used when it names none). */
+static void test_creds(void)
+{
+	static const char want[] =
+		"user=1000:1000 groups=10,wheel rlimits=7:100:200 1:inf:inf\n";
+	struct client c;
+
+	session(&c,
+		"{\"name\":\"e1\",\"command\":[\"creds\"],\"user\":\"1000:1000\","
+		"\"groups\":[\"10\",\"wheel\"],\"rlimits\":[{\"type\":"
+		"\"RLIMIT_NOFILE\",\"soft\":100,\"hard\":200},{\"type\":"
+		"\"RLIMIT_FSIZE\",\"soft\":-1,\"hard\":-1}]}",
+		NULL, 0);
+	CU_ASSERT_EQUAL(exit_code(&c), 0);
+	CU_ASSERT_EQUAL_FATAL(c.nout, sizeof(want) - 1);
+	CU_ASSERT_EQUAL(memcmp(c.out, want, c.nout), 0);
+	json_free(c.reply);
+	free(c.out);
+	free(c.in);
+	session(&c, "{\"name\":\"e1\",\"command\":[\"creds\"]}", NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(c.nout, 26);
+	CU_ASSERT_EQUAL(memcmp(c.out, "user=- groups=- rlimits=-\n", 26), 0);
+	json_free(c.reply);
+	free(c.out);
+	free(c.in);
+}
+
+/* Groups without a user, a bad group, a bad limit: refused before any
+ * process, naming the field. */
+static void test_creds_refused(void)
+{
+	static const char *const bad[][2] = {
+		{ "\"groups\":[\"10\"]", "params.groups: needs params.user" },
+		{ "\"user\":\"1\",\"groups\":[\"a,b\"]",
+		  "params.groups[0]: expected a group name or number" },
+		{ "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2,"
+		  "\"hard\":1}]",
+		  "params.rlimits[0]" },
+	};
+	char params[512];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct client c;
+		const char *msg;
+
+		snprintf(params, sizeof(params),
+			 "{\"name\":\"e1\",\"command\":[\"creds\"],%s}",
+			 bad[i][0]);
+		session(&c, params, NULL, 0);
+		msg = json_str(json_get(json_get(c.reply, "error"), "message"));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i][1]));
+		CU_ASSERT_EQUAL(c.nout, 0);
+		json_free(c.reply);
+		free(c.out);
+		free(c.in);
+	}
+}
+
 static void test_missing(void)
 {
 	struct client c;
@@ -490,6 +564,8 @@ int main(void)
 	s = CU_add_suite("chan_e2e", NULL, NULL);
 	CU_add_test(s, "start", start_pod);
 	CU_add_test(s, "missing", test_missing);
+	CU_add_test(s, "creds", test_creds);
+	CU_add_test(s, "creds_refused", test_creds_refused);
 	CU_add_test(s, "gen_8mib", test_gen);
 	CU_add_test(s, "cat_8mib", test_cat);
 	CU_add_test(s, "guest_dies", test_guest_dies);

@@ -196,6 +196,29 @@ static void test_rlimits(void)
 	CU_ASSERT_STRING_EQUAL(err, "rlimit option: a resource given twice");
 }
 
+/* One limit of an exec's list (lib/podio.h): bounded by its length. */
+static void test_rlimit_parse(void)
+{
+	static const char list[] = "7:64:128 1:inf:inf";
+	struct spec_rlimit r;
+	const char *err;
+
+	CU_ASSERT_EQUAL_FATAL(spec_rlimit_parse(list, 8, &r, &err), 0);
+	CU_ASSERT_EQUAL(r.res, 7);
+	CU_ASSERT_EQUAL(r.soft, 64);
+	CU_ASSERT_EQUAL(r.hard, 128);
+	CU_ASSERT_EQUAL_FATAL(spec_rlimit_parse(list + 9, 9, &r, &err), 0);
+	CU_ASSERT_EQUAL(r.res, 1);
+	CU_ASSERT_EQUAL(r.soft, SPEC_RLIM_INFINITY);
+	CU_ASSERT_EQUAL(spec_rlimit_parse(list, sizeof(list) - 1, &r, &err),
+			-EINVAL);
+	CU_ASSERT_EQUAL(spec_rlimit_parse(list, 6, &r, &err), -EINVAL);
+	CU_ASSERT_EQUAL(spec_rlimit_parse(list, 0, &r, &err), -EINVAL);
+	CU_ASSERT_EQUAL(spec_rlimit_parse("7:9:8", 5, &r, &err), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err,
+			       "rlimit option: soft limit above the hard one");
+}
+
 static void test_user_groups_limit(void)
 {
 	static char text[SPEC_GROUPS_MAX * 12 + 64];
@@ -305,6 +328,7 @@ int main(void)
 	CU_add_test(s, "user groups limit", test_user_groups_limit);
 	CU_add_test(s, "tmpfs and readonly", test_tmpfs_readonly);
 	CU_add_test(s, "rlimits", test_rlimits);
+	CU_add_test(s, "rlimit_parse", test_rlimit_parse);
 	CU_add_test(s, "fuzz", test_fuzz_no_crash);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -159,13 +159,60 @@ static void test_exec_user(void)
 	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n - 10, &view), -EPROTO);
 	buf[1] = 0;
 	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
-	buf[1] = 2;
+	buf[1] = 8;
 	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
 	req.user = "";
 	CU_ASSERT_EQUAL(podio_exec_encode(&req, buf, sizeof(buf)), -EINVAL);
 	n = encode_std(0, "/");
 	buf[1] = PODIO_EXEC_F_USER;
 	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
+}
+
+/* An exec's groups (with its user) and limits: flagged, in that order. */
+static void test_exec_groups_rlimits(void)
+{
+	struct podio_exec req = { 0,
+				  0,
+				  0,
+				  3,
+				  2,
+				  argv3,
+				  env2,
+				  "/",
+				  "1:1",
+				  "10,wheel",
+				  "7:64:128 1:inf:inf" };
+	int n = podio_exec_encode(&req, buf, sizeof(buf));
+
+	CU_ASSERT_FATAL(n > (int)PODIO_EXEC_FIXED);
+	CU_ASSERT_EQUAL(buf[1], PODIO_EXEC_F_USER | PODIO_EXEC_F_GROUPS |
+					PODIO_EXEC_F_RLIMITS);
+	CU_ASSERT_EQUAL_FATAL(podio_exec_decode(buf, (size_t)n, &view), 0);
+	CU_ASSERT_STRING_EQUAL(view.user, "1:1");
+	CU_ASSERT_STRING_EQUAL(view.groups, "10,wheel");
+	CU_ASSERT_STRING_EQUAL(view.rlimits, "7:64:128 1:inf:inf");
+	/* groups without the user flag, a missing last string */
+	buf[1] = PODIO_EXEC_F_GROUPS | PODIO_EXEC_F_RLIMITS;
+	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n, &view), -EPROTO);
+	buf[1] = PODIO_EXEC_F_ALL;
+	CU_ASSERT_EQUAL(podio_exec_decode(buf, (size_t)n - 19, &view), -EPROTO);
+	/* rlimits alone */
+	req.user = req.groups = NULL;
+	n = podio_exec_encode(&req, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(buf[1], PODIO_EXEC_F_RLIMITS);
+	CU_ASSERT_EQUAL_FATAL(podio_exec_decode(buf, (size_t)n, &view), 0);
+	CU_ASSERT_PTR_NULL(view.user);
+	CU_ASSERT_PTR_NULL(view.groups);
+	CU_ASSERT_STRING_EQUAL(view.rlimits, "7:64:128 1:inf:inf");
+	/* groups need a user; none may be empty */
+	req.groups = "10";
+	CU_ASSERT_EQUAL(podio_exec_encode(&req, buf, sizeof(buf)), -EINVAL);
+	req.user = "1";
+	req.groups = "";
+	CU_ASSERT_EQUAL(podio_exec_encode(&req, buf, sizeof(buf)), -EINVAL);
+	req.groups = NULL;
+	req.rlimits = "";
+	CU_ASSERT_EQUAL(podio_exec_encode(&req, buf, sizeof(buf)), -EINVAL);
 }
 
 static void test_exec_encode_errors(void)
@@ -388,6 +435,7 @@ int main(void)
 	CU_add_test(s, "frame", test_frame);
 	CU_add_test(s, "exec_roundtrip", test_exec_roundtrip);
 	CU_add_test(s, "exec_user", test_exec_user);
+	CU_add_test(s, "exec_groups_rlimits", test_exec_groups_rlimits);
 	CU_add_test(s, "exec_encode_errors", test_exec_encode_errors);
 	CU_add_test(s, "exec_decode_errors", test_exec_decode_errors);
 	CU_add_test(s, "exec_limits", test_exec_limits);

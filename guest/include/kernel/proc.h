@@ -325,9 +325,11 @@ int sleep_uninterruptible_until(const void *chan, uint64_t deadline_ns);
 struct task *task_find(int pid);
 struct task *task_first(void);
 /* The first user process from an executable (init, exec sessions),
- * running with cred (which the exec permission check already uses). */
+ * running with cred (which the exec permission check already uses) and
+ * the limits rlim (RLIM_NLIMITS of them; NULL: rlimit_spawn). */
 int task_spawn(const char *path, char *const argv[], char *const envp[],
-	       struct inode *cwd, const struct cred *cred, struct task **task_r,
+	       struct inode *cwd, const struct cred *cred,
+	       const struct rlimit64 *rlim, struct task **task_r,
 	       const char **err_r);
 /* Ends the calling thread (SYS_exit); the process ends with its last
  * thread. status is a wait(2) status word. */

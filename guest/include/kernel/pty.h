@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct file;
+struct inode_ops;
 struct pstream;
 struct pty;
 
@@ -22,8 +23,12 @@ struct pty;
  */
 struct pty *pty_new(struct pstream *s, uint16_t rows, uint16_t cols);
 void pty_put(struct pty *p);
-/* Three files on the slave (new references); 0 or -ENOMEM. */
+/* Three files on the slave (new references), named /dev/pts/N (the
+ * pty's index); 0 or -ENOMEM. */
 int pty_slave_files(struct pty *p, struct file *fds[3]);
+/* /dev/pts's entries: each pty whose slave is open, as its index; an open
+ * of one is another file on that slave. */
+extern const struct inode_ops pty_dir_iops;
 /* Gives a slave (one of pty_slave_files' files) to the session's user;
  * other files are left alone. */
 void pty_set_owner(struct file *slave, uint32_t uid, uint32_t gid);

@@ -84,11 +84,21 @@ struct podio_hdr {
  *   then argc NUL-terminated argument strings, envc NUL-terminated
  *   "KEY=VALUE" strings, one NUL-terminated working directory ("" for
  *   the pod's) and, with PODIO_EXEC_F_USER, one NUL-terminated non-empty
- *   USER[:GROUP] to run as (else the pod's user), with nothing after the
- *   last NUL.  The whole payload must fit PODIO_MAX_PAYLOAD.  A guest from
- *   before the flag refuses it (-EPROTO): only exec --user sends it.
+ *   USER[:GROUP] to run as (else the pod's user); with PODIO_EXEC_F_GROUPS
+ *   (only with PODIO_EXEC_F_USER), one NUL-terminated non-empty list of
+ *   supplementary groups, names or numbers joined by ',' (that user's, as
+ *   the spec's "group=" tokens are the pod's); with PODIO_EXEC_F_RLIMITS,
+ *   one NUL-terminated non-empty list of "RES:SOFT:HARD" limits (the
+ *   spec's "rlimit=" values, lib/spec.h) joined by ' ', which replace the
+ *   pod's for those resources; with nothing after the last NUL.  The whole
+ *   payload must fit PODIO_MAX_PAYLOAD.  A guest from before a flag
+ *   refuses it (-EPROTO): only an exec that uses one sends it.
  */
 #define PODIO_EXEC_F_USER 1u
+#define PODIO_EXEC_F_GROUPS 2u
+#define PODIO_EXEC_F_RLIMITS 4u
+#define PODIO_EXEC_F_ALL \
+	(PODIO_EXEC_F_USER | PODIO_EXEC_F_GROUPS | PODIO_EXEC_F_RLIMITS)
 #define PODIO_EXEC_FIXED 12u
 #define PODIO_EXEC_MAX_ARGS 256u
 #define PODIO_EXEC_MAX_ENV 256u
@@ -102,6 +112,8 @@ struct podio_exec {
 	const char *const *envp; /* envc entries */
 	const char *cwd; /* "" or NULL: the pod's working directory */
 	const char *user; /* NULL: the pod's user; else USER[:GROUP] */
+	const char *groups; /* NULL: none; else "G,G..." (needs user) */
+	const char *rlimits; /* NULL: the pod's; else "RES:SOFT:HARD ..." */
 };
 
 /* Decoded EXEC: pointers into the caller's payload buffer. */
@@ -113,6 +125,8 @@ struct podio_exec_view {
 	const char *envp[PODIO_EXEC_MAX_ENV + 1]; /* NULL-terminated */
 	const char *cwd;
 	const char *user; /* NULL: none given */
+	const char *groups; /* NULL: none given */
+	const char *rlimits; /* NULL: none given */
 };
 
 /* Encodes a header into out[PODIO_HDR_LEN]. */

@@ -77,6 +77,14 @@ struct spec {
 int spec_parse(char *buf, size_t len, struct spec *out, const char **err_r);
 
 /*
+ * One "RES:SOFT:HARD" limit in v[0..n) (a spec's "rlimit=" value, an exec's
+ * in lib/podio.h): RES 0..15, SOFT and HARD decimal or "inf", soft <= hard.
+ * 0, or -EINVAL with *err_r set to a static message.
+ */
+int spec_rlimit_parse(const char *v, size_t n, struct spec_rlimit *r,
+		      const char **err_r);
+
+/*
  * Decodes one percent-encoded token in place; returns the decoded length
  * or -EINVAL (bad escape, or a %00).
  */
