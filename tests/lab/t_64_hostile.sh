@@ -45,26 +45,18 @@ xenpod run -d --name h-by --memory 16 $R_IMG/rootfs /bin/sh -c \
 wait_for 10 sh -c 'xenpod logs h-by | grep -q "by 2"'
 lat0=$(t64_lat)
 rss0=$(r_rss_kb)
-# A benign pod that only burns its CPU: the lab's emulated CPUs are shared, so any busy guest
-# slows dom0's clients; the hostile pods are measured against this (and reported against idle).
-xenpod run -d --name h-busy --memory 16 $R_IMG/rootfs /bin/sh -c 'while :; do :; done' >/dev/null
-sleep 2
-latb=$(t64_lat)
-xenpod rm -f h-busy >/dev/null
 # One CPU-bound process in dom0 itself: a guest flooding xenstore or its event channels keeps
 # Xen's xenstored (and xenconsoled) in dom0 busy, which no toolstack can prevent on a one-vCPU
-# dom0 (xenstored has no rate limit). Against that baseline the checks measure what xenpodd
-# adds; the daemon's own CPU time is checked apart, and the ratio to idle is printed.
+# dom0 (xenstored has no rate limit). The others' latency under the floods below is a figure
+# beside this baseline and beside idle (timings under emulation move with the host's load: no
+# check rests on them); the daemon's own CPU time and memory are checked apart.
 busybox sh -c 'while :; do :; done' &
 hog=$!
 sleep 1
 latd=$(t64_lat)
 kill $hog
 wait $hog 2>/dev/null
-echo "FIGURE: hostile: latency of 10 ls + 10 inspect: idle $lat0 ms, next to a CPU-bound pod $latb ms, next to a CPU-bound dom0 process $latd ms; daemon RSS $rss0 KiB"
-[ -n "$latb" ] || latb=$lat0
-[ -n "$latd" ] || latd=$latb
-[ "$latd" -ge "$latb" ] || latd=$latb
+echo "FIGURE: hostile: latency of 10 ls + 10 inspect: idle $lat0 ms, next to a CPU-bound dom0 process $latd ms; daemon RSS $rss0 KiB"
 
 # t64_bystander_ok TAG R: the bystander still runs and its output still arrives.
 t64_bystander_ok() {
@@ -118,7 +110,7 @@ for mode in xs-flood:R2 evtchn-storm:R4; do
 	rssb=$(r_rss_kb)
 	# The latency is a figure, not a check (under emulation it moves with the host's load):
 	# R2/R4's "less than twice idle" is read from it. That the others are answered is checked.
-	echo "FIGURE: $m: others' latency of 10 ls + 10 inspect: ${lat:-n/a} ms, $(t64_x "$lat" "$latd") busy dom0 ($latd ms), $(t64_x "$lat" "$lat0") idle ($lat0), CPU-bound neighbour $latb ms; daemon CPU $cpu ms in $wms ms; RSS $rssa -> $rssb KiB"
+	echo "FIGURE: $m: others' latency of 10 ls + 10 inspect: ${lat:-n/a} ms, $(t64_x "$lat" "$latd") busy dom0 ($latd ms), $(t64_x "$lat" "$lat0") idle ($lat0); daemon CPU $cpu ms in $wms ms; RSS $rssa -> $rssb KiB"
 	check "$m: others' ls and inspect are answered during it ($rn)" [ -n "$lat" ]
 	# The hostile pod costs the daemon itself next to nothing: its xenstore writes outside
 	# ~/data/xenpod/state never wake it (R2), its event storm is rate-limited (R4).
