@@ -30,6 +30,9 @@ function why(k,    p) {
 			break
 		sub(/\.[^.]*$/, "", p)
 	}
+	# The devices figures come from a boot of their own.
+	if (k ~ /^(net|vol)\./)
+		return ("devices" in NA) ? "devices: " NA["devices"] : "not measured"
 	if (k !~ /^work\.(host|qemu)/ && k !~ /\.(qemu_xk|qemu_linux|host)$/) {
 		if ("lab" in NA)
 			return "lab: " NA["lab"]
@@ -72,6 +75,14 @@ function ratios(    i, t, unit, envs, e) {
 		"xenstore requests per lifecycle: xl of Linux / xenpod")
 	ratio_add("io.ring_over_console", "io.ring_mib_s", "io.console_mib_s",
 		"pod stdout throughput: vchan ring / console")
+	# 9. The devices boot: times pod / Linux (under 1: the pod is faster), rates pod / Linux
+	# (over 1: the pod is faster).
+	split("echo_ms send_ms get20_ms ping_ms", t, " ")
+	for (i = 1; i <= 4; i++)
+		ratio_add("net." t[i] ".pod_over_linux", "net.pod." t[i], "net.linux." t[i], "")
+	split("write_mib_s read_mib_s creates_s", t, " ")
+	for (i = 1; i <= 3; i++)
+		ratio_add("vol." t[i] ".pod_over_linux", "vol.pod." t[i], "vol.linux." t[i], "")
 	split("getpid fork_exec pipe file epoll", t, " ")
 	for (i = 1; i <= 5; i++) {
 		# Slowdown factors: >1 means the guest is slower than the reference.
@@ -220,6 +231,30 @@ function table(    t, i, tu) {
 	row("--vcpus 2", "smp.vcpus2_ms", "ms")
 	rrow("speed-up", "smp.speedup")
 	rrow("speed-up of the whole xenpod run (dom0's clock)", "smp.speedup_run")
+	print ""
+	print "9. Devices beside a Linux PVH guest (a second boot: tests/lab/run-devices, LAB_DEVICES_BENCH=1)"
+	row("net: 1 MiB dom0 -> pod -> dom0 (nc)", "net.pod.echo_ms", "ms")
+	row("net: the same, Linux guest", "net.linux.echo_ms", "ms")
+	rrow("ratio pod / Linux (time)", "net.echo_ms.pod_over_linux")
+	row("net: 4 MB pod -> dom0 (t_net tcp-send, the guest's clock)", "net.pod.send_ms", "ms")
+	row("net: the same, Linux guest", "net.linux.send_ms", "ms")
+	rrow("ratio pod / Linux (time)", "net.send_ms.pod_over_linux")
+	row("net: 20 sequential HTTP GETs from dom0 (busybox httpd)", "net.pod.get20_ms", "ms")
+	row("net: the same, Linux guest", "net.linux.get20_ms", "ms")
+	rrow("ratio pod / Linux (time)", "net.get20_ms.pod_over_linux")
+	row("net: ping RTT dom0 -> pod, average of 20", "net.pod.ping_ms", "ms")
+	row("net: the same, Linux guest", "net.linux.ping_ms", "ms")
+	rrow("ratio pod / Linux (time)", "net.ping_ms.pod_over_linux")
+	row("volume: write 16 MiB (fsync), pod", "vol.pod.write_mib_s", "MiB/s")
+	row("volume: the same, Linux guest (9pnet_xen)", "vol.linux.write_mib_s", "MiB/s")
+	row("volume: the same, dom0's own tmpfs", "vol.dom0.write_mib_s", "MiB/s")
+	rrow("ratio pod / Linux (rate)", "vol.write_mib_s.pod_over_linux")
+	row("volume: read 16 MiB, pod", "vol.pod.read_mib_s", "MiB/s")
+	row("volume: the same, Linux guest (cold cache)", "vol.linux.read_mib_s", "MiB/s")
+	rrow("ratio pod / Linux (rate)", "vol.read_mib_s.pod_over_linux")
+	row("volume: creates per second, pod", "vol.pod.creates_s", "/s")
+	row("volume: the same, Linux guest", "vol.linux.creates_s", "/s")
+	rrow("ratio pod / Linux (rate)", "vol.creates_s.pod_over_linux")
 }
 
 function rcell(name) { return (name in RV) ? RV[name] "x" : "n/a" }

@@ -6,26 +6,36 @@ r_daemon_ensure
 r_cleanup
 
 # ---- R9: every pod re-adopted with the same id/uuid/domid/state; logs and channels resume ----
+# The five are set up side by side (the daemon creates pods concurrently). s-exit exits with 5
+# once dom0 has made /tmp/go in it, after the restart: an exec into the re-adopted pod, so its
+# exit comes after the restart however long the set-up took (it slept 20 s before).
 xenpod run -d --name s-tick --memory 16 $R_IMG/rootfs /bin/sh -c \
-	'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done' >/dev/null
-xenpod run -d --name s-sleep --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null
-xenpod run -d --name s-exit --memory 16 $R_IMG/rootfs /bin/sh -c 'sleep 20; exit 5' >/dev/null
+	'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done' >/dev/null &
+t61_p1=$!
+xenpod run -d --name s-sleep --memory 16 $R_IMG/rootfs /bin/sleep 3600 >/dev/null &
+t61_p2=$!
+xenpod run -d --name s-exit --memory 16 $R_IMG/rootfs /bin/sh -c \
+	'while [ ! -e /tmp/go ]; do sleep 0.2; done; exit 5' >/dev/null &
+t61_p3=$!
 printf '{"name":"s-created","image":"%s","command":["/bin/hello","late"],"memory_mib":16}\n' \
 	"$R_IMG/rootfs" >/tmp/s-created.json
 xenpod create -f /tmp/s-created.json >/dev/null
 xenpod run --name s-done --memory 16 $R_IMG/rootfs /bin/hello --exit 3 >/dev/null
+wait $t61_p1 $t61_p2 $t61_p3
 wait_for 10 sh -c 'xenpod logs s-tick | grep -q "tick 3"'
 check_out "readopt: the five pods are set up (R9)" "s-created s-done s-exit s-sleep s-tick" \
 	sh -c 'echo $(xenpod ls -a -q | sort)'
 before=""
 for p in s-tick s-sleep s-exit s-created s-done; do before="$before$p $(r_ids $p);"; done
 t61_ids() { for p in s-tick s-sleep s-exit s-created s-done; do printf '%s' "$p $(r_ids $p);"; done; }
-t61_wait_code() { xenpod wait $1 >/dev/null 2>&1; r_field $1 exit_code; }
+# (bounded: a pod that never exits fails the check instead of hanging the boot)
+t61_wait_code() { timeout 120 xenpod wait $1 >/dev/null 2>&1; r_field $1 exit_code; }
 check "readopt: xenpodd restarts after kill -9 (R9)" r_daemon_restart
 check_out "readopt: same domid/uuid/status for running, created and stopped pods (R9)" "$before" t61_ids
 ticks0=$(xenpod logs s-tick | grep -c tick)
 check "readopt: the log keeps growing after the restart (R9)" wait_for 10 sh -c \
 	"[ \$(xenpod logs s-tick | grep -c tick) -gt $((ticks0 + 3)) ]"
+check "readopt: exec into a re-adopted pod (R9)" wait_for 30 xenpod exec s-exit /bin/busybox touch /tmp/go
 check_out "readopt: a pod exiting after the restart reports its exit code (R9)" 5 \
 	t61_wait_code s-exit
 check "readopt: stop of a re-adopted pod powers it off cleanly (R9)" xenpod stop -t 20 s-sleep
