@@ -1124,17 +1124,15 @@ static void write_mounts(struct json_writer *w, const struct oci_config *c)
 
 /* The tmpfs mounts as the spec's "tmpfs" (xenpod run --tmpfs's). */
 /* The pod's network from linux.namespaces (docs/OCI.md): podman's or a CNI
- * plugin's namespace is joined ("netns"), a new one is loopback only, none
- * (the host's) is the daemon's default network. The hostname (uname,
+ * plugin's namespace is joined ("netns"); a new one, or none (the host's,
+ * which a VM cannot share), is loopback only. The hostname (uname,
  * /proc/sys/kernel/hostname) goes with it; the daemon checks both. */
 static void write_network(struct json_writer *w, const struct oci_config *c)
 {
 	json_w_key(w, "network");
 	json_w_object_open(w);
 	json_w_key(w, "mode");
-	json_w_string(w, c->net == OCI_NET_JOIN ? "netns" :
-			 c->net == OCI_NET_NEW	? "none" :
-						  "bridge");
+	json_w_string(w, c->net == OCI_NET_JOIN ? "netns" : "none");
 	if (c->net == OCI_NET_JOIN) {
 		json_w_key(w, "netns");
 		json_w_string(w, c->netns);

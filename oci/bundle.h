@@ -88,9 +88,9 @@ struct oci_config {
 	struct oci_process process;
 	char *root_path; /* absolute (relative paths resolved against the bundle) */
 	char *hostname; /* NULL or "" if none: the pod's name is its hostname */
-	/* linux.namespaces' network: none (the host's: the daemon's default
-	 * network), one without a path (a new one: loopback only), or one
-	 * with a path (podman's, a CNI plugin's: the pod joins it). */
+	/* linux.namespaces' network: none (the host's, which a VM cannot
+	 * share: loopback only), one without a path (a new one: loopback
+	 * only), or one with a path (podman's, a CNI plugin's: joined). */
 	enum { OCI_NET_HOST, OCI_NET_NEW, OCI_NET_JOIN } net;
 	char *netns; /* OCI_NET_JOIN: the namespace's file */
 	char *annotations; /* JSON object text, "{}" if none */

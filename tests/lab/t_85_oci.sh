@@ -64,7 +64,7 @@ check "oci: the pid holder is a live dom0 process" kill -0 "$(cat $OT/o-echo.pid
 check "oci: the pod was created, not started" sh -c 'xenpod inspect o-echo | grep -q "\"status\": *\"created\""'
 check "oci: state shows the annotations" sh -c "xenpod-oci --root $OROOT state o-echo | grep -q '\"org.example.lab\": *\"t85\"'"
 check "oci: memory limit became the pod's memory" sh -c 'xenpod inspect o-echo | grep -q "\"memory_mib\": *64"'
-check "oci: ignored fields are logged" grep -q '"level":"warning".*linux.namespaces' $OLOG
+check "oci: ignored fields are logged" grep -q '"level":"warning".*linux.cgroupsPath' $OLOG
 check "oci: config.json's hostname is the pod's" sh -c 'xenpod inspect o-echo | grep -q "\"hostname\": *\"ocihost\""'
 check "oci: ... and is not logged as ignored" sh -c "! grep -q '\"level\":\"warning\".*hostname' $OLOG"
 check "oci: start" O start o-echo

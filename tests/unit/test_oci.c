@@ -244,8 +244,8 @@ static void test_annotations(void)
 	oci_config_free(&c);
 }
 
-/* No network namespace: the host's, which a VM cannot share; the pod is on
- * the daemon's default network. */
+/* No network namespace: the host's, which a VM cannot share; the pod has
+ * loopback only (no vif, no /etc files of the daemon's). */
 static void test_netns_host(void)
 {
 	struct oci_config c;
@@ -261,7 +261,7 @@ static void test_netns_host(void)
 	j = json_parse(params, strlen(params), err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	net = json_get(json_get(j, "spec"), "network");
-	CU_ASSERT_STRING_EQUAL(json_str(json_get(net, "mode")), "bridge");
+	CU_ASSERT_STRING_EQUAL(json_str(json_get(net, "mode")), "none");
 	CU_ASSERT_STRING_EQUAL(json_str(json_get(net, "hostname")), "h1");
 	CU_ASSERT_PTR_NULL(json_get(net, "netns"));
 	json_free(j);
