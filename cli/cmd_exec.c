@@ -481,6 +481,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		case 'e':
 			if (!cli_env_valid(optarg)) {
 				free(env);
+				free(groups);
 				return cmd_usage(cli,
 						 "-e %s: expected KEY=VALUE",
 						 optarg);
@@ -490,6 +491,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		case 'w':
 			if (optarg[0] != '/') {
 				free(env);
+				free(groups);
 				return cmd_usage(
 					cli, "-w %s: expected an absolute path",
 					optarg);
@@ -499,6 +501,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		case 'u':
 			if (!xp_user_valid(optarg)) {
 				free(env);
+				free(groups);
 				return cmd_usage(cli,
 						 "-u %s: expected USER[:GROUP] "
 						 "(names or numbers)",

@@ -79,7 +79,7 @@ spec() {
 	image) echo "g|$images|$arch $yajl -pthread" ;;
 	oci) echo "g|$images|$arch $yajl -pthread" ;;
 	cli) echo "c|cli/client.c cli/util.c cli/output.c daemon/volume.c daemon/rlimit.c $common|$yajl" ;;
-	ociconfig) echo "c|oci/bundle.c daemon/volume.c daemon/rlimit.c $common|$yajl" ;;
+	ociconfig) echo "c|oci/bundle.c daemon/volume.c daemon/rlimit.c daemon/net_port.c $common|$yajl" ;;
 	spec) echo "g|$(for f in $core; do printf 'd:%s ' "$f"; done)$chan guest/lib/spec.c|$yajl $arch $vchan $nft -pthread" ;;
 	console) echo "d|daemon/console.c daemon/logfile.c daemon/outlog.c $common|$yajl" ;;
 	guest_cpio) echo "g|guest/lib/cpio.c tests/fuzz/fuzz_util.c|" ;;
