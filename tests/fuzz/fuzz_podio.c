@@ -38,6 +38,10 @@ static void check_exec(const uint8_t *pay, uint32_t len)
 	check_str(v.cwd);
 	if (v.user)
 		check_str(v.user);
+	if (v.groups)
+		check_str(v.groups);
+	if (v.rlimits)
+		check_str(v.rlimits);
 	req = (struct podio_exec){ .tty = v.tty,
 				   .rows = v.rows,
 				   .cols = v.cols,
@@ -46,7 +50,9 @@ static void check_exec(const uint8_t *pay, uint32_t len)
 				   .argv = v.argv,
 				   .envp = v.envp,
 				   .cwd = v.cwd,
-				   .user = v.user };
+				   .user = v.user,
+				   .groups = v.groups,
+				   .rlimits = v.rlimits };
 	n = podio_exec_encode(&req, again, sizeof(again));
 	if (n != (int)len || memcmp(again, pay, len))
 		abort();
